@@ -1,0 +1,89 @@
+/**
+ * The analyzed plan: the logical plan with every name resolved. Each node lists its output
+ * attributes (name, type, nullability, a unique id and the qualifier it can be referred to by) and
+ * holds bound expressions whose column references are ordinals into its input row.
+ */
+import type { BoundExpr } from '../functions/bound-expr.ts'
+import type { AggregateImpl } from '../functions/function-def.ts'
+import type { JoinType } from '../plan/logical-plan.ts'
+import type { DataType } from '../schema/data-type.ts'
+
+export interface Attribute {
+  readonly name: string
+  readonly type: DataType
+  readonly nullable: boolean
+  readonly id: number
+  readonly qualifier: string | null
+}
+
+let nextAttrId = 1
+export function newAttribute(
+  name: string,
+  type: DataType,
+  nullable: boolean,
+  qualifier: string | null = null,
+): Attribute {
+  return Object.freeze({ name, type, nullable, id: nextAttrId++, qualifier })
+}
+
+export interface BoundAggCall {
+  readonly name: string
+  readonly impl: AggregateImpl
+  readonly args: readonly BoundExpr[]
+  readonly type: DataType
+  readonly nullable: boolean
+  readonly sql: string
+}
+
+export interface SortKey {
+  readonly expr: BoundExpr
+  readonly ascending: boolean
+  readonly nullsFirst: boolean
+}
+
+interface Base {
+  readonly output: readonly Attribute[]
+}
+export type AnalyzedPlan =
+  | (Base & { readonly kind: 'localRelation'; readonly rows: readonly (readonly unknown[])[] })
+  | (Base & { readonly kind: 'project'; readonly exprs: readonly BoundExpr[]; readonly child: AnalyzedPlan })
+  | (Base & { readonly kind: 'filter'; readonly condition: BoundExpr; readonly child: AnalyzedPlan })
+  | (Base & {
+      readonly kind: 'aggregate'
+      readonly groupBy: readonly BoundExpr[]
+      readonly aggs: readonly BoundAggCall[]
+      /** Output expressions over the row [group keys..., aggregate results...]. */
+      readonly results: readonly BoundExpr[]
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
+      readonly kind: 'generate'
+      readonly generator: 'explode' | 'posexplode'
+      readonly outer: boolean
+      readonly input: BoundExpr
+      readonly child: AnalyzedPlan
+    })
+  | (Base & { readonly kind: 'sort'; readonly keys: readonly SortKey[]; readonly child: AnalyzedPlan })
+  | (Base & { readonly kind: 'limit'; readonly n: number; readonly child: AnalyzedPlan })
+  | (Base & { readonly kind: 'deduplicate'; readonly keys: readonly number[]; readonly child: AnalyzedPlan })
+  | (Base & { readonly kind: 'union'; readonly left: AnalyzedPlan; readonly right: AnalyzedPlan })
+  | (Base & {
+      readonly kind: 'join'
+      readonly joinType: JoinType
+      /** Equi-join keys: left keys over the left row, right keys over the right row. */
+      readonly leftKeys: readonly BoundExpr[]
+      readonly rightKeys: readonly BoundExpr[]
+      /** The rest of the condition, over the concatenated [left..., right...] row. */
+      readonly residual: BoundExpr | null
+      readonly left: AnalyzedPlan
+      readonly right: AnalyzedPlan
+    })
+  | (Base & {
+      readonly kind: 'mapRows'
+      readonly fn: (row: any) => unknown
+      readonly flat: boolean
+      readonly inputNames: readonly string[]
+      readonly child: AnalyzedPlan
+    })
+
+export type AnalyzedKind = AnalyzedPlan['kind']

@@ -1,0 +1,200 @@
+/**
+ * Analysis: resolves a logical plan into an analyzed plan (analyzed-plan.ts), raising clear errors
+ * before anything runs: unknown or ambiguous columns, type mismatches, aggregates where they are
+ * not allowed, non-grouped columns after groupBy.
+ */
+import { SluiceError, typeMismatch } from '../errors.ts'
+import type { BoundExpr } from '../functions/bound-expr.ts'
+import { boundRef } from '../functions/bound-expr.ts'
+import { castTo, commonType, withBindContext } from '../functions/coercion.ts'
+import type { BindContext } from '../functions/function-def.ts'
+import type { Expr } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical-plan.ts'
+import { type StructType, simpleString, t } from '../schema/data-type.ts'
+import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
+import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
+import { newAttribute } from './analyzed-plan.ts'
+import { bindExpr } from './bind-expr.ts'
+import { analyzeJoin } from './join-analysis.ts'
+import { analyzeProject } from './project-analysis.ts'
+import { describeScope, type Scope } from './scope.ts'
+
+export class Analyzer {
+  readonly ctx: BindContext
+  private readonly byPlanId = new Map<number, readonly Attribute[]>()
+  private readonly cache = new WeakMap<LogicalPlan, AnalyzedPlan>()
+
+  constructor(ctx: BindContext) {
+    this.ctx = ctx
+  }
+
+  /** Analyzes `plan` (memoised per node, so a DataFrame used twice keeps its attribute ids). */
+  analyze(plan: LogicalPlan): AnalyzedPlan {
+    const known = this.cache.get(plan)
+    if (known !== undefined) return known
+    const analyzed = withBindContext(this.ctx, () => this.analyzeNode(plan))
+    this.byPlanId.set(plan.id, analyzed.output)
+    this.cache.set(plan, analyzed)
+    return analyzed
+  }
+
+  scope(attrs: readonly Attribute[], node: string): Scope {
+    return { attrs, where: describeScope(node, attrs), byPlanId: this.byPlanId }
+  }
+
+  bind(e: Expr, attrs: readonly Attribute[], node: string): BoundExpr {
+    return bindExpr(e, this.scope(attrs, node), { ctx: this.ctx, clause: `the ${node}` })
+  }
+
+  private analyzeNode(p: LogicalPlan): AnalyzedPlan {
+    switch (p.kind) {
+      case 'localRelation':
+        return { kind: 'localRelation', rows: p.rows, output: attributesOf(p.schema) }
+      case 'alias': {
+        const child = this.analyze(p.child)
+        return {
+          ...child,
+          output: child.output.map((a) => Object.freeze({ ...a, qualifier: p.alias })),
+        } as AnalyzedPlan
+      }
+      case 'project':
+        return analyzeProject(this, p.exprs, this.analyze(p.child))
+      case 'filter': {
+        const child = this.analyze(p.child)
+        if (containsAggregate(p.condition)) {
+          throw new SluiceError(
+            'AGGREGATE_IN_WHERE',
+            'An aggregate function is not allowed in filter()/where(). Aggregate with groupBy().agg() first, then filter its output.',
+          )
+        }
+        const cond = this.bind(p.condition, child.output, 'Filter')
+        if (cond.type.kind !== 'boolean' && cond.type.kind !== 'null') {
+          throw typeMismatch(`The filter condition must be boolean, but it is ${simpleString(cond.type)}.`)
+        }
+        return { kind: 'filter', condition: castTo(cond, t.boolean()), child, output: child.output }
+      }
+      case 'aggregate':
+        return analyzeAggregate(this, p.groupBy, p.aggs, this.analyze(p.child))
+      case 'sort': {
+        const child = this.analyze(p.child)
+        const keys = p.orders.map((o) => ({
+          expr: this.bind(o.child, child.output, 'Sort'),
+          ascending: o.ascending,
+          nullsFirst: o.nullsFirst,
+        }))
+        return { kind: 'sort', keys, child, output: child.output }
+      }
+      case 'limit': {
+        const child = this.analyze(p.child)
+        return { kind: 'limit', n: p.n, child, output: child.output }
+      }
+      case 'deduplicate': {
+        const child = this.analyze(p.child)
+        const names = p.columns
+        const keys =
+          names === null
+            ? child.output.map((_, i) => i)
+            : names.map(
+                (n) =>
+                  (
+                    this.bind({ kind: 'column', parts: [n] }, child.output, 'Deduplicate') as {
+                      ordinal: number
+                    }
+                  ).ordinal,
+              )
+        return { kind: 'deduplicate', keys, child, output: child.output }
+      }
+      case 'union':
+        return this.analyzeUnion(p)
+      case 'join':
+        return analyzeJoin(this, p)
+      case 'mapRows': {
+        const child = this.analyze(p.child)
+        return {
+          kind: 'mapRows',
+          fn: p.fn,
+          flat: p.flat,
+          inputNames: child.output.map((a) => a.name),
+          child,
+          output: attributesOf(p.schema),
+        }
+      }
+    }
+  }
+
+  private analyzeUnion(p: Extract<LogicalPlan, { kind: 'union' }>): AnalyzedPlan {
+    const left = this.analyze(p.left)
+    let right = this.analyze(p.right)
+    if (p.byName) right = reorderByName(left, right, p.allowMissingColumns)
+    if (left.output.length !== right.output.length) {
+      throw new SluiceError(
+        'INVALID_ARGUMENT',
+        `union() needs the same number of columns on both sides: the left has ${left.output.length} (${left.output.map((a) => a.name).join(', ')}), the right has ${right.output.length} (${right.output.map((a) => a.name).join(', ')}). Use unionByName to match columns by name.`,
+      )
+    }
+    const types = left.output.map((a, i) => {
+      const ty = commonType(a.type, right.output[i].type)
+      if (ty === undefined)
+        throw typeMismatch(
+          `union(): column ${i + 1} (\`${a.name}\`) is ${simpleString(a.type)} on the left and ${simpleString(right.output[i].type)} on the right.`,
+        )
+      return ty
+    })
+    const castSide = (side: AnalyzedPlan): AnalyzedPlan => {
+      if (
+        side.output.every(
+          (a, i) => a.type.kind === types[i].kind && simpleString(a.type) === simpleString(types[i]),
+        )
+      )
+        return side
+      const exprs = withBindContext(this.ctx, () =>
+        side.output.map((a, i) => castTo(boundRef(i, a.name, a.type, a.nullable), types[i])),
+      )
+      return {
+        kind: 'project',
+        exprs,
+        child: side,
+        output: side.output.map((a, i) => newAttribute(a.name, types[i], a.nullable)),
+      }
+    }
+    const output = left.output.map((a, i) =>
+      newAttribute(a.name, types[i], a.nullable || right.output[i].nullable),
+    )
+    return { kind: 'union', left: castSide(left), right: castSide(right), output }
+  }
+}
+
+function reorderByName(left: AnalyzedPlan, right: AnalyzedPlan, allowMissing: boolean): AnalyzedPlan {
+  const exprs: BoundExpr[] = []
+  const output: Attribute[] = []
+  for (const a of left.output) {
+    const i = right.output.findIndex((b) => b.name.toLowerCase() === a.name.toLowerCase())
+    if (i < 0) {
+      if (!allowMissing)
+        throw new SluiceError(
+          'COLUMN_NOT_FOUND',
+          `unionByName: column \`${a.name}\` is missing on the right side (columns: ${right.output.map((b) => b.name).join(', ')}). Pass allowMissingColumns: true to fill it with NULL.`,
+        )
+      exprs.push({ kind: 'literal', value: null, type: a.type, nullable: true })
+      output.push(newAttribute(a.name, a.type, true))
+    } else {
+      const b = right.output[i]
+      exprs.push(boundRef(i, b.name, b.type, b.nullable))
+      output.push(b)
+    }
+  }
+  const extra = right.output.filter(
+    (b) => !left.output.some((a) => a.name.toLowerCase() === b.name.toLowerCase()),
+  )
+  if (extra.length > 0 && !allowMissing) {
+    throw new SluiceError(
+      'COLUMN_NOT_FOUND',
+      `unionByName: column \`${extra[0].name}\` of the right side is missing on the left side. Pass allowMissingColumns: true to fill it with NULL.`,
+    )
+  }
+  return { kind: 'project', exprs, child: right, output }
+}
+
+export function attributesOf(schema: StructType): Attribute[] {
+  return schema.fields.map((f) => newAttribute(f.name, f.type, f.nullable))
+}

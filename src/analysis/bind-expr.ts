@@ -1,0 +1,156 @@
+/**
+ * Binds unresolved expressions (plan/expr.ts) against a scope: resolves columns to ordinals,
+ * binds calls through the function catalog (type checks and implicit casts), rewrites the special
+ * forms (BETWEEN, IF) and hands aggregate calls to the caller, which decides whether they are
+ * allowed where they appear.
+ */
+import { SluiceError, typeMismatch } from '../errors.ts'
+import type { BoundCall, BoundExpr } from '../functions/bound-expr.ts'
+import { boundLiteral, boundRef } from '../functions/bound-expr.ts'
+import { bindCast } from '../functions/cast.ts'
+import { lookupFunction } from '../functions/catalog.ts'
+import { castTo, coerceAll } from '../functions/coercion.ts'
+import type { BindContext } from '../functions/function-def.ts'
+import { callExpr, caseExpr, type Expr } from '../plan/expr.ts'
+import { exprToSql } from '../plan/sql/expr-sql.ts'
+import { type StructField, t } from '../schema/data-type.ts'
+import { resolveColumn, type Scope } from './scope.ts'
+
+export interface BindOptions {
+  readonly ctx: BindContext
+  /** Called for an aggregate call; returns the expression standing for its result. */
+  readonly onAggregate?: (e: Extract<Expr, { kind: 'call' }>) => BoundExpr
+  /** What the expression is part of, for "aggregate not allowed in ..." messages. */
+  readonly clause: string
+}
+
+export function bindExpr(e: Expr, scope: Scope, opts: BindOptions): BoundExpr {
+  switch (e.kind) {
+    case 'column':
+      return bindColumn(e.parts, scope, e.planId)
+    case 'literal':
+      return boundLiteral(e.value, e.type)
+    case 'alias':
+      return bindExpr(e.child, scope, opts)
+    case 'sortOrder':
+      return bindExpr(e.child, scope, opts)
+    case 'star':
+      throw new SluiceError(
+        'INVALID_ARGUMENT',
+        `\`${e.target.length ? `${e.target.join('.')}.` : ''}*\` can only be used as a top-level select item or inside count(*).`,
+      )
+    case 'cast': {
+      const child = bindExpr(e.child, scope, opts)
+      return { ...bindCast(child, e.to, e.mode, opts.ctx), sql: exprToSql(e) }
+    }
+    case 'udf': {
+      const args = e.args.map((a) => bindExpr(a, scope, opts))
+      return Object.freeze({ kind: 'udf', name: e.name, fn: e.fn, args, type: e.returnType, nullable: true })
+    }
+    case 'case':
+      return bindCase(e, scope, opts)
+    case 'call':
+      return bindCall(e, scope, opts)
+  }
+}
+
+function bindColumn(parts: readonly string[], scope: Scope, planId?: number): BoundExpr {
+  const r = resolveColumn(scope, parts, planId)
+  let e: BoundExpr = boundRef(r.ordinal, r.attr.name, r.attr.type, r.attr.nullable)
+  for (const name of r.fields) {
+    if (e.type.kind !== 'struct') {
+      throw new SluiceError(
+        'COLUMN_NOT_FOUND',
+        `Cannot resolve \`${parts.join('.')}\`: \`${e.kind === 'ref' || e.kind === 'field' ? e.name : name}\` is a ${e.type.kind}, not a struct, in ${scope.where}.`,
+      )
+    }
+    const f: StructField | undefined =
+      e.type.fields.find((x) => x.name === name) ??
+      e.type.fields.find((x) => x.name.toLowerCase() === name.toLowerCase())
+    if (f === undefined) {
+      throw new SluiceError(
+        'COLUMN_NOT_FOUND',
+        `No field \`${name}\` in struct column \`${parts.slice(0, parts.indexOf(name)).join('.')}\` (fields: ${e.type.fields.map((x) => x.name).join(', ')}) in ${scope.where}.`,
+      )
+    }
+    e = Object.freeze({
+      kind: 'field',
+      child: e,
+      name: f.name,
+      type: f.type,
+      nullable: e.nullable || f.nullable,
+    })
+  }
+  return e
+}
+
+function bindCase(e: Extract<Expr, { kind: 'case' }>, scope: Scope, opts: BindOptions): BoundExpr {
+  const conds = e.branches.map((b) => {
+    const c = bindExpr(b.when, scope, opts)
+    if (c.type.kind !== 'boolean' && c.type.kind !== 'null')
+      throw typeMismatch(
+        `CASE WHEN conditions must be boolean, but \`${exprToSql(b.when)}\` is ${c.type.kind}.`,
+      )
+    return castTo(c, t.boolean())
+  })
+  const values = [...e.branches.map((b) => b.then), ...(e.otherwise ? [e.otherwise] : [])].map((v) =>
+    bindExpr(v, scope, opts),
+  )
+  const { type, args } = coerceAll(values, 'CASE WHEN branches')
+  const branches = conds.map((when, i) => Object.freeze({ when, then: args[i] }))
+  const otherwise = e.otherwise ? args[args.length - 1] : null
+  const nullable = args.some((a) => a.nullable) || otherwise === null
+  return Object.freeze({ kind: 'case', branches, otherwise, type, nullable })
+}
+
+function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOptions): BoundExpr {
+  if (e.name === 'between') {
+    const [x, lo, hi] = e.args
+    return bindExpr(callExpr('and', [callExpr('>=', [x, lo]), callExpr('<=', [x, hi])]), scope, opts)
+  }
+  if (e.name === 'if' || e.name === 'iff') {
+    return bindExpr(caseExpr([{ when: e.args[0], then: e.args[1] }], e.args[2] ?? null), scope, opts)
+  }
+  if (e.name.startsWith('explode') || e.name.startsWith('posexplode')) {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      `\`${e.name}\` can only be a top-level item of select(), not part of \`${exprToSql(e)}\` in ${opts.clause}.`,
+    )
+  }
+  const def = lookupFunction(e.name)
+  if (e.args.length < def.minArgs || e.args.length > def.maxArgs) {
+    const range =
+      def.minArgs === def.maxArgs
+        ? `${def.minArgs}`
+        : def.maxArgs === Number.POSITIVE_INFINITY
+          ? `at least ${def.minArgs}`
+          : `${def.minArgs} to ${def.maxArgs}`
+    throw new SluiceError(
+      'WRONG_NUM_ARGS',
+      `\`${e.name}\` takes ${range} arguments, but ${e.args.length} were given in \`${exprToSql(e)}\`.`,
+    )
+  }
+  if (def.kind === 'aggregate') {
+    if (opts.onAggregate === undefined) {
+      throw new SluiceError(
+        'AGGREGATE_IN_WHERE',
+        `Aggregate \`${exprToSql(e)}\` is not allowed in ${opts.clause}. Aggregate with groupBy().agg() first, then filter its output.`,
+      )
+    }
+    return opts.onAggregate(e)
+  }
+  const args = e.args.map((a) => bindExpr(a, scope, opts))
+  const r = def.bind(args, opts.ctx)
+  const finalArgs = r.args ?? args
+  const call: BoundCall = {
+    kind: 'call',
+    name: e.name,
+    impl: r.impl,
+    args: finalArgs,
+    type: r.type,
+    nullable: r.nullable ?? finalArgs.some((a) => a.nullable),
+    sql: exprToSql(e),
+    deterministic: r.deterministic ?? true,
+  }
+  return Object.freeze(call)
+}

@@ -1,0 +1,33 @@
+import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { attrName } from './scope.ts'
+
+/** Spark-style tree of an analyzed plan: `Aggregate [k#3], [k#3, count(1)#7]`. */
+export function explainAnalyzed(p: AnalyzedPlan): string {
+  const lines: string[] = []
+  const walk = (n: AnalyzedPlan, depth: number): void => {
+    const out = n.output.map((a) => `${attrName(a)}#${a.id}`).join(', ')
+    const head = {
+      localRelation: 'LocalRelation',
+      project: 'Project',
+      filter: 'Filter',
+      aggregate: 'Aggregate',
+      generate: 'Generate',
+      sort: 'Sort',
+      limit: 'Limit',
+      deduplicate: 'Deduplicate',
+      union: 'Union',
+      join: `Join ${n.kind === 'join' ? n.joinType : ''}`,
+      mapRows: 'MapRows',
+    }[n.kind]
+    lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${head} [${out}]`)
+    const kids =
+      n.kind === 'localRelation'
+        ? []
+        : n.kind === 'union' || n.kind === 'join'
+          ? [n.left, n.right]
+          : [n.child]
+    for (const k of kids) walk(k, depth + 1)
+  }
+  walk(p, 0)
+  return lines.join('\n')
+}

@@ -1,0 +1,235 @@
+/**
+ * DataFrame<R>: an immutable, typed view of a logical plan. Each transformation adds one plan
+ * node and returns a new DataFrame; actions (collect, count, show) run it through the engine.
+ */
+import { invalidArgument, SluiceError } from '../errors.ts'
+import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } from '../plan/expr.ts'
+import { type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
+import { parseExpression } from '../plan/sql/expr-parser.ts'
+import type { InferRow, StructType } from '../schema/data-type.ts'
+import { treeString } from '../schema/print-schema.ts'
+import { compileRowDecoder } from '../schema/row-codec.ts'
+import { Column, type ColumnOrValue, toExpr } from './column.ts'
+import type { QueryEngine } from './engine.ts'
+import { type ColumnLike, columnExprOf } from './functions.ts'
+import { GroupedData } from './grouped-data.ts'
+import { formatTable, type ShowOptions } from './show.ts'
+
+export type Row = Record<string, unknown>
+
+const JOIN_TYPES: Record<string, JoinType> = {
+  inner: 'inner',
+  cross: 'cross',
+  outer: 'full',
+  full: 'full',
+  fullouter: 'full',
+  full_outer: 'full',
+  left: 'left',
+  leftouter: 'left',
+  left_outer: 'left',
+  right: 'right',
+  rightouter: 'right',
+  right_outer: 'right',
+  semi: 'left_semi',
+  leftsemi: 'left_semi',
+  left_semi: 'left_semi',
+  anti: 'left_anti',
+  leftanti: 'left_anti',
+  left_anti: 'left_anti',
+}
+
+export class DataFrame<R extends Row = Row> {
+  readonly plan: LogicalPlan
+  private readonly engine: QueryEngine
+
+  constructor(plan: LogicalPlan, engine: QueryEngine) {
+    this.plan = plan
+    this.engine = engine
+  }
+
+  private with<T extends Row = R>(plan: LogicalPlan): DataFrame<T> {
+    return new DataFrame<T>(plan, this.engine)
+  }
+
+  /** The schema (analyzes the plan, so analysis errors surface here). @example df.schema.fields */
+  get schema(): StructType {
+    return this.engine.schemaOf(this.plan)
+  }
+  /** Column names. @example df.columns */
+  get columns(): string[] {
+    return this.schema.fields.map((f) => f.name)
+  }
+  /** Prints the schema as a tree. @example df.printSchema() */
+  printSchema(): void {
+    this.engine.print(treeString(this.schema))
+  }
+  /** A column bound to this DataFrame (unambiguous after joins). @example a.join(b, a.col('id').eq(b.col('id'))) */
+  col(name: string): Column {
+    return new Column(columnExpr(splitName(name), this.plan.id))
+  }
+
+  /** @example df.select('a', col('b').plus(1).alias('b1')) */
+  select(...cols: (ColumnLike | ColumnLike[])[]): DataFrame {
+    return this.with(node('project', { exprs: cols.flat().map(columnExprOf), child: this.plan }))
+  }
+  /** Select with Spark SQL expressions. @example df.selectExpr('price * 0.908 AS euros') */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.with(node('project', { exprs: exprs.map(parseExpression), child: this.plan }))
+  }
+  /** @example df.filter(col('price').gt(100)) or df.filter('price > 100') */
+  filter(condition: Column | string): DataFrame<R> {
+    const e = typeof condition === 'string' ? parseExpression(condition) : condition.expr
+    return this.with(node('filter', { condition: e, child: this.plan }))
+  }
+  /** Alias of filter(). @example df.where('price > 100') */
+  where(condition: Column | string): DataFrame<R> {
+    return this.filter(condition)
+  }
+  /** Adds or replaces a column. @example df.withColumn('euros', col('price').multiply(0.908)) */
+  withColumn(name: string, value: Column): DataFrame {
+    const names = this.columns
+    const exists = names.some((n) => n.toLowerCase() === name.toLowerCase())
+    const items: Expr[] = names.map((n) =>
+      n.toLowerCase() === name.toLowerCase() ? value.alias(name).expr : quoted(n),
+    )
+    if (!exists) items.push(value.alias(name).expr)
+    return this.with(node('project', { exprs: items, child: this.plan }))
+  }
+  /** @example df.withColumnRenamed('price', 'amount') */
+  withColumnRenamed(existing: string, name: string): DataFrame {
+    const items = this.columns.map((n) =>
+      n === existing ? new Column(quoted(n)).alias(name).expr : quoted(n),
+    )
+    return this.with(node('project', { exprs: items, child: this.plan }))
+  }
+  /** Drops columns by name (unknown names are ignored, as in Spark). @example df.drop('extra') */
+  drop(...names: string[]): DataFrame {
+    const gone = new Set(names.map((n) => n.toLowerCase()))
+    return this.with(
+      node('project', {
+        exprs: this.columns.filter((n) => !gone.has(n.toLowerCase())).map(quoted),
+        child: this.plan,
+      }),
+    )
+  }
+  /** @example df.groupBy('category').agg(avg('price')) */
+  groupBy(...cols: (ColumnLike | ColumnLike[])[]): GroupedData {
+    return new GroupedData(this.plan, cols.flat().map(columnExprOf), (p) => this.with(p))
+  }
+  /** Aggregate over all rows. @example df.agg(count('*')) */
+  agg(...cols: Column[]): DataFrame {
+    return this.groupBy().agg(...cols)
+  }
+  /** @example df.orderBy(desc('price'), 'id') */
+  orderBy(...cols: (ColumnLike | ColumnLike[])[]): DataFrame<R> {
+    const orders: SortOrderExpr[] = cols.flat().map((x) => {
+      const e = columnExprOf(x)
+      return e.kind === 'sortOrder' ? e : sortOrderExpr(e, true)
+    })
+    return this.with(node('sort', { orders, child: this.plan }))
+  }
+  /** Alias of orderBy(). @example df.sort('id') */
+  sort(...cols: (ColumnLike | ColumnLike[])[]): DataFrame<R> {
+    return this.orderBy(...cols)
+  }
+  /** @example df.limit(10) */
+  limit(n: number): DataFrame<R> {
+    if (!Number.isInteger(n) || n < 0)
+      throw invalidArgument(`limit(${n}): the limit must be a non-negative integer.`)
+    return this.with(node('limit', { n, child: this.plan }))
+  }
+  /** @example df.distinct() */
+  distinct(): DataFrame<R> {
+    return this.with(node('deduplicate', { columns: null, child: this.plan }))
+  }
+  /** Keeps the first row of each key. @example df.dropDuplicates(['user']) */
+  dropDuplicates(cols?: string[]): DataFrame<R> {
+    return this.with(node('deduplicate', { columns: cols ?? null, child: this.plan }))
+  }
+  /** Rows of both, by position (UNION ALL). @example a.union(b) */
+  union(other: DataFrame<R>): DataFrame<R> {
+    return this.with(
+      node('union', { byName: false, allowMissingColumns: false, left: this.plan, right: other.plan }),
+    )
+  }
+  /** Rows of both, matching columns by name. @example a.unionByName(b, { allowMissingColumns: true }) */
+  unionByName(other: DataFrame, opts: { allowMissingColumns?: boolean } = {}): DataFrame<R> {
+    return this.with(
+      node('union', {
+        byName: true,
+        allowMissingColumns: opts.allowMissingColumns ?? false,
+        left: this.plan,
+        right: other.plan,
+      }),
+    )
+  }
+  /** Gives the DataFrame a name to qualify its columns: `col('l.id')`. @example df.alias('l') */
+  alias(name: string): DataFrame<R> {
+    return this.with(node('alias', { alias: name, child: this.plan }))
+  }
+  /**
+   * Joins on a condition, or on same-named columns (which then appear once).
+   * @example orders.join(users, orders.col('user').eq(users.col('id')), 'left')
+   */
+  join(other: DataFrame, on?: Column | string | string[], how = 'inner'): DataFrame {
+    const joinType = JOIN_TYPES[how.toLowerCase()]
+    if (joinType === undefined)
+      throw invalidArgument(
+        `Unknown join type '${how}'. Use one of: inner, left, right, full, left_semi, left_anti, cross.`,
+      )
+    const using = typeof on === 'string' ? [on] : Array.isArray(on) ? on : null
+    const condition = on instanceof Column ? on.expr : null
+    return this.with(node('join', { joinType, condition, using, left: this.plan, right: other.plan }))
+  }
+  /** Cartesian product. @example a.crossJoin(b) */
+  crossJoin(other: DataFrame): DataFrame {
+    return this.join(other, undefined, 'cross')
+  }
+  /** Typed map over rows: `fn` returns an object of `schema`. @example df.map((r) => ({ id: r.id, n: 1 }), S) */
+  map<S extends StructType>(fn: (row: R) => InferRow<S>, schema: S): DataFrame<InferRow<S> & Row> {
+    return this.with(node('mapRows', { fn, flat: false, schema, child: this.plan }))
+  }
+  /** Typed flatMap: `fn` returns any iterable of objects of `schema`. @example df.flatMap((r) => r.tags.map((t) => ({ t })), S) */
+  flatMap<S extends StructType>(
+    fn: (row: R) => Iterable<InferRow<S>>,
+    schema: S,
+  ): DataFrame<InferRow<S> & Row> {
+    return this.with(node('mapRows', { fn, flat: true, schema, child: this.plan }))
+  }
+
+  /** Runs the query and returns every row as an object. @example const rows = df.collect() */
+  collect(): R[] {
+    const decode = compileRowDecoder(this.schema)
+    return this.engine.execute(this.plan).map((r) => decode(r) as R)
+  }
+  /** The first n rows. @example df.take(5) */
+  take(n: number): R[] {
+    return this.limit(n).collect()
+  }
+  /** Number of rows. @example df.count() */
+  count(): number {
+    return this.engine.execute(this.plan).length
+  }
+  /** Prints the first rows as Spark does. @example df.show(5, { truncate: false }) */
+  show(n = 20, opts: Omit<ShowOptions, 'n'> = {}): void {
+    const schema = this.schema
+    const rows = this.engine.execute(node('limit', { n: n + 1, child: this.plan }))
+    const render = this.engine.renderCell(schema)
+    this.engine.print(formatTable(schema, rows.slice(0, n).map(render), rows.length > n, { ...opts, n }))
+  }
+  /** Prints the analyzed and physical plans. @example df.explain(true) */
+  explain(extended: boolean | 'simple' | 'extended' | 'codegen' = false): void {
+    const mode = extended === true ? 'extended' : extended === false ? 'simple' : extended
+    this.engine.print(this.engine.explain(this.plan, mode))
+  }
+}
+
+const quoted = (name: string): Expr => columnExpr([name])
+
+/** Rejects plain objects where a Column is required, with a pointer to lit(). */
+export function requireColumn(v: unknown, where: string): Column {
+  if (v instanceof Column) return v
+  throw new SluiceError('INVALID_ARGUMENT', `${where} expects a Column; wrap plain values with lit().`)
+}
+
+export { type ColumnOrValue, toExpr }

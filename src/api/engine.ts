@@ -1,0 +1,16 @@
+/** The small interface through which the API reaches analysis and execution (the session implements it). */
+import type { LogicalPlan } from '../plan/logical-plan.ts'
+import type { StructType } from '../schema/data-type.ts'
+
+export interface QueryEngine {
+  /** Analyzes the plan and returns its output schema (raising analysis errors). */
+  schemaOf(plan: LogicalPlan): StructType
+  /** Runs the plan and returns positional rows. */
+  execute(plan: LogicalPlan): unknown[][]
+  /** Renders a value of `type` as CAST(... AS STRING) would, NULL as null. */
+  renderCell(schema: StructType): (row: readonly unknown[]) => (string | null)[]
+  /** The analyzed logical plan and the physical plan, as text. */
+  explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen'): string
+  /** Prints a line (show(), printSchema(), explain()); the console by default. */
+  print(text: string): void
+}

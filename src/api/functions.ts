@@ -1,0 +1,199 @@
+/**
+ * The functions of `sluice` (Spark's `pyspark.sql.functions`). Where a function takes columns, a
+ * string names a column (`upper('name')`); `lit()` makes a literal.
+ */
+import {
+  callExpr,
+  caseExpr,
+  columnExpr,
+  type Expr,
+  literalExpr,
+  splitName,
+  starExpr,
+  udfExpr,
+} from '../plan/expr.ts'
+import { parseExpression } from '../plan/sql/expr-parser.ts'
+import { type DataType, t } from '../schema/data-type.ts'
+import { Column, type ColumnOrValue, literalOf, toExpr } from './column.ts'
+
+export type ColumnLike = Column | string
+
+const c = (x: ColumnLike): Expr =>
+  typeof x === 'string' ? (x === '*' ? starExpr() : columnExpr(splitName(x))) : x.expr
+const call = (name: string, ...args: Expr[]) => new Column(callExpr(name, args))
+
+/** A column by name; `a.b` is a struct field, `` `a.b` `` a name with a dot. @example col('user.name') */
+export const col = (name: string): Column =>
+  new Column(
+    name === '*'
+      ? starExpr()
+      : name.endsWith('.*')
+        ? starExpr(splitName(name.slice(0, -2)))
+        : columnExpr(splitName(name)),
+  )
+/** Same as col(). @example column('price') */
+export const column = col
+/** A literal value. @example lit(0.908) */
+export const lit = (v: ColumnOrValue | Date): Column => (v instanceof Column ? v : new Column(literalOf(v)))
+/** A Spark SQL expression, optionally aliased. @example expr('price * 0.908 AS euros') */
+export const expr = (sql: string): Column => new Column(parseExpression(sql))
+
+// ---- conditional and null handling ----
+/** Starts a CASE WHEN chain. @example when(col('a').gt(0), 'pos').otherwise('neg') */
+export const when = (condition: Column, value: ColumnOrValue): Column =>
+  new Column(caseExpr([{ when: condition.expr, then: toExpr(value) }], null))
+/** First non-null argument. @example coalesce('a', lit(0)) */
+export const coalesce = (...cols: ColumnLike[]): Column => call('coalesce', ...cols.map(c))
+/** @example isnull('a') */
+export const isnull = (x: ColumnLike): Column => call('isnull', c(x))
+/** @example isnan('x') */
+export const isnan = (x: ColumnLike): Column => call('isnan', c(x))
+/** @example nanvl('x', lit(0)) */
+export const nanvl = (a: ColumnLike, b: ColumnLike): Column => call('nanvl', c(a), c(b))
+/** @example greatest('a', 'b') */
+export const greatest = (...cols: ColumnLike[]): Column => call('greatest', ...cols.map(c))
+/** @example least('a', 'b') */
+export const least = (...cols: ColumnLike[]): Column => call('least', ...cols.map(c))
+
+// ---- math ----
+/** @example abs('x') */
+export const abs = (x: ColumnLike): Column => call('abs', c(x))
+/** HALF_UP rounding. @example round('x', 2) */
+export const round = (x: ColumnLike, scale = 0): Column => call('round', c(x), literalExpr(scale, t.int()))
+/** HALF_EVEN (banker's) rounding. @example bround('x', 2) */
+export const bround = (x: ColumnLike, scale = 0): Column => call('bround', c(x), literalExpr(scale, t.int()))
+/** @example floor('x') */
+export const floor = (x: ColumnLike): Column => call('floor', c(x))
+/** @example ceil('x') */
+export const ceil = (x: ColumnLike): Column => call('ceil', c(x))
+/** @example sqrt('x') */
+export const sqrt = (x: ColumnLike): Column => call('sqrt', c(x))
+/** @example pow('x', lit(2)) */
+export const pow = (x: ColumnLike, y: ColumnLike | number): Column =>
+  call('pow', c(x), typeof y === 'number' ? literalOf(y) : c(y))
+/** Positive remainder. @example pmod('a', lit(7)) */
+export const pmod = (a: ColumnLike, b: ColumnLike | number): Column =>
+  call('pmod', c(a), typeof b === 'number' ? literalOf(b) : c(b))
+/** Addition giving NULL on overflow. @example try_add('a', 'b') */
+export const try_add = (a: ColumnLike, b: ColumnLike): Column => call('try_add', c(a), c(b))
+/** @example try_subtract('a', 'b') */
+export const try_subtract = (a: ColumnLike, b: ColumnLike): Column => call('try_subtract', c(a), c(b))
+/** @example try_multiply('a', 'b') */
+export const try_multiply = (a: ColumnLike, b: ColumnLike): Column => call('try_multiply', c(a), c(b))
+/** Division giving NULL for a zero divisor. @example try_divide('a', 'b') */
+export const try_divide = (a: ColumnLike, b: ColumnLike): Column => call('try_divide', c(a), c(b))
+
+// ---- strings ----
+/** @example concat('first', lit(' '), 'last') */
+export const concat = (...cols: ColumnLike[]): Column => call('concat', ...cols.map(c))
+/** Joins with a separator, skipping nulls. @example concat_ws('-', 'a', 'b') */
+export const concat_ws = (sep: string, ...cols: ColumnLike[]): Column =>
+  call('concat_ws', literalExpr(sep, t.string()), ...cols.map(c))
+/** @example lower('name') */
+export const lower = (x: ColumnLike): Column => call('lower', c(x))
+/** @example upper('name') */
+export const upper = (x: ColumnLike): Column => call('upper', c(x))
+/** @example trim('name') */
+export const trim = (x: ColumnLike): Column => call('trim', c(x))
+/** @example ltrim('name') */
+export const ltrim = (x: ColumnLike): Column => call('ltrim', c(x))
+/** @example rtrim('name') */
+export const rtrim = (x: ColumnLike): Column => call('rtrim', c(x))
+/** Characters (code points). @example length('name') */
+export const length = (x: ColumnLike): Column => call('length', c(x))
+/** 1-based. @example substring('name', 1, 3) */
+export const substring = (x: ColumnLike, pos: number, len: number): Column =>
+  call('substring', c(x), literalOf(pos), literalOf(len))
+/** @example split('csv', ',') */
+export const split = (x: ColumnLike, pattern: string, limit = -1): Column =>
+  call('split', c(x), literalExpr(pattern, t.string()), literalExpr(limit, t.int()))
+/** @example regexp_extract('url', 'id=(\\d+)', 1) */
+export const regexp_extract = (x: ColumnLike, pattern: string, idx: number): Column =>
+  call('regexp_extract', c(x), literalExpr(pattern, t.string()), literalExpr(idx, t.int()))
+/** @example regexp_replace('s', '\\s+', ' ') */
+export const regexp_replace = (x: ColumnLike, pattern: string, replacement: string): Column =>
+  call('regexp_replace', c(x), literalExpr(pattern, t.string()), literalExpr(replacement, t.string()))
+/** @example lpad('id', 5, '0') */
+export const lpad = (x: ColumnLike, len: number, pad: string): Column =>
+  call('lpad', c(x), literalOf(len), literalOf(pad))
+/** @example rpad('id', 5, ' ') */
+export const rpad = (x: ColumnLike, len: number, pad: string): Column =>
+  call('rpad', c(x), literalOf(len), literalOf(pad))
+/** @example instr('s', 'x') */
+export const instr = (x: ColumnLike, sub: string): Column => call('instr', c(x), literalOf(sub))
+
+// ---- structs, arrays, maps ----
+/** @example struct('a', 'b') */
+export const struct = (...cols: ColumnLike[]): Column => call('struct', ...cols.map(c))
+/** @example array('a', 'b') */
+export const array = (...cols: ColumnLike[]): Column => call('array', ...cols.map(c))
+/** @example create_map(lit('k'), 'v') */
+export const create_map = (...cols: ColumnLike[]): Column => call('map', ...cols.map(c))
+/** Number of elements; -1 for NULL (Spark's default). @example size('tags') */
+export const size = (x: ColumnLike): Column => call('size', c(x))
+/** 1-based array element or map value. @example element_at('tags', 1) */
+export const element_at = (x: ColumnLike, key: ColumnOrValue): Column => call('element_at', c(x), toExpr(key))
+/** @example array_contains('tags', 'x') */
+export const array_contains = (x: ColumnLike, v: ColumnOrValue): Column =>
+  call('array_contains', c(x), toExpr(v))
+/** One row per element (or map entry). @example df.select('id', explode('tags').alias('tag')) */
+export const explode = (x: ColumnLike): Column => call('explode', c(x))
+/** Like explode, with a NULL row for an empty or NULL collection. @example explode_outer('tags') */
+export const explode_outer = (x: ColumnLike): Column => call('explode_outer', c(x))
+/** explode with the position. @example posexplode('tags') */
+export const posexplode = (x: ColumnLike): Column => call('posexplode', c(x))
+
+// ---- aggregates ----
+/** Rows (`'*'`) or non-null values. @example count('*') */
+export const count = (x: ColumnLike): Column => call('count', x === '*' ? literalExpr(1, t.int()) : c(x))
+/** @example countDistinct('user') */
+export const countDistinct = (...cols: ColumnLike[]): Column =>
+  new Column(callExpr('count', cols.map(c), true))
+/** @example count_distinct('user') */
+export const count_distinct = countDistinct
+/** @example sum('price') */
+export const sum = (x: ColumnLike): Column => call('sum', c(x))
+/** @example sum_distinct('price') */
+export const sum_distinct = (x: ColumnLike): Column => new Column(callExpr('sum', [c(x)], true))
+/** @example avg('price') */
+export const avg = (x: ColumnLike): Column => call('avg', c(x))
+/** @example mean('price') */
+export const mean = avg
+/** @example min('price') */
+export const min = (x: ColumnLike): Column => call('min', c(x))
+/** @example max('price') */
+export const max = (x: ColumnLike): Column => call('max', c(x))
+/** @example first('price', true) */
+export const first = (x: ColumnLike, ignoreNulls = false): Column =>
+  call('first', c(x), literalExpr(ignoreNulls, t.boolean()))
+/** @example last('price') */
+export const last = (x: ColumnLike, ignoreNulls = false): Column =>
+  call('last', c(x), literalExpr(ignoreNulls, t.boolean()))
+/** @example collect_list('item') */
+export const collect_list = (x: ColumnLike): Column => call('collect_list', c(x))
+/** @example collect_set('item') */
+export const collect_set = (x: ColumnLike): Column => call('collect_set', c(x))
+
+// ---- sort orders ----
+/** @example df.orderBy(asc('a')) */
+export const asc = (x: ColumnLike): Column => new Column(c(x)).asc()
+/** @example df.orderBy(desc('a')) */
+export const desc = (x: ColumnLike): Column => new Column(c(x)).desc()
+
+// ---- user functions ----
+/**
+ * A typed user-defined function. Arguments arrive as Sluice values (nulls included).
+ * @example const twice = udf((x: number | null) => (x === null ? null : x * 2), t.double()); df.select(twice('price'))
+ */
+export function udf<A extends unknown[], R>(
+  fn: (...args: A) => R,
+  returnType: DataType,
+  name = fn.name || 'udf',
+): (...cols: ColumnLike[]) => Column {
+  return (...cols) => new Column(udfExpr(name, fn as (...args: any[]) => unknown, returnType, cols.map(c)))
+}
+
+/** Generic access to any catalog function by name. @example call_function('upper', col('a')) */
+export const call_function = (name: string, ...cols: ColumnLike[]): Column => call(name, ...cols.map(c))
+
+export { c as columnExprOf }

@@ -1,0 +1,193 @@
+/** Small physical operators: scan of local rows, sort, limit, deduplicate, union, generate, typed map. */
+import type { SortKey } from '../../analysis/analyzed-plan.ts'
+import type { BoundExpr } from '../../functions/bound-expr.ts'
+import { compareValues, compositeKey } from '../../functions/values.ts'
+import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import { compileExpr } from '../expr/compile-expr.ts'
+import { sqlOf } from '../stage-codegen.ts'
+
+abstract class Unary implements ExecNode {
+  abstract readonly name: string
+  readonly children: readonly ExecNode[]
+  constructor(child: ExecNode) {
+    this.children = [child]
+  }
+  abstract describe(): string
+  abstract execute(ctx: ExecContext): RowBatch
+  protected input(ctx: ExecContext): RowBatch {
+    return this.children[0].execute(ctx)
+  }
+}
+
+export class LocalScanExec implements ExecNode {
+  readonly name = 'LocalScanExec'
+  readonly children: readonly ExecNode[] = []
+  private readonly rows: readonly (readonly unknown[])[]
+  constructor(rows: readonly (readonly unknown[])[]) {
+    this.rows = rows
+  }
+  describe(): string {
+    return `[${this.rows.length} rows]`
+  }
+  execute(): RowBatch {
+    return this.rows as RowBatch
+  }
+}
+
+export class SortExec extends Unary {
+  readonly name = 'SortExec'
+  private readonly keys: readonly SortKey[]
+  private readonly evals: ((row: Row) => unknown)[]
+  constructor(child: ExecNode, keys: readonly SortKey[]) {
+    super(child)
+    this.keys = keys
+    this.evals = keys.map((k) => compileExpr(k.expr))
+  }
+  describe(): string {
+    return `[${this.keys.map((k) => `${sqlOf(k.expr)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}]`
+  }
+  execute(ctx: ExecContext): RowBatch {
+    const rows = this.input(ctx)
+    const decorated = rows.map((row) => ({ row, keys: this.evals.map((f) => f(row)) }))
+    const keys = this.keys
+    decorated.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const x = a.keys[i]
+        const y = b.keys[i]
+        if (x === y) continue
+        if (x === null || y === null) return (x === null) === keys[i].nullsFirst ? -1 : 1
+        const c = compareValues(x, y)
+        if (c !== 0) return keys[i].ascending ? c : -c
+      }
+      return 0
+    })
+    return decorated.map((d) => d.row)
+  }
+}
+
+export class LimitExec extends Unary {
+  readonly name = 'LimitExec'
+  private readonly n: number
+  constructor(child: ExecNode, n: number) {
+    super(child)
+    this.n = n
+  }
+  describe(): string {
+    return String(this.n)
+  }
+  execute(ctx: ExecContext): RowBatch {
+    return this.input(ctx).slice(0, this.n)
+  }
+}
+
+export class DeduplicateExec extends Unary {
+  readonly name = 'DeduplicateExec'
+  private readonly keys: readonly number[]
+  constructor(child: ExecNode, keys: readonly number[]) {
+    super(child)
+    this.keys = keys
+  }
+  describe(): string {
+    return `[${this.keys.map((k) => `#${k}`).join(', ')}]`
+  }
+  execute(ctx: ExecContext): RowBatch {
+    const seen = new Set<string>()
+    const out: RowBatch = []
+    for (const row of this.input(ctx)) {
+      const key = compositeKey(this.keys.map((k) => row[k]))
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push(row)
+    }
+    return out
+  }
+}
+
+export class UnionExec implements ExecNode {
+  readonly name = 'UnionExec'
+  readonly children: readonly ExecNode[]
+  constructor(left: ExecNode, right: ExecNode) {
+    this.children = [left, right]
+  }
+  describe(): string {
+    return ''
+  }
+  execute(ctx: ExecContext): RowBatch {
+    return this.children.flatMap((c) => c.execute(ctx))
+  }
+}
+
+export class GenerateExec extends Unary {
+  readonly name = 'GenerateExec'
+  private readonly input_: BoundExpr
+  private readonly eval: (row: Row) => unknown
+  private readonly pos: boolean
+  private readonly outer: boolean
+  private readonly isMap: boolean
+  constructor(child: ExecNode, opts: { input: BoundExpr; pos: boolean; outer: boolean }) {
+    super(child)
+    this.input_ = opts.input
+    this.eval = compileExpr(opts.input)
+    this.pos = opts.pos
+    this.outer = opts.outer
+    this.isMap = opts.input.type.kind === 'map'
+  }
+  describe(): string {
+    return `${this.pos ? 'posexplode' : 'explode'}${this.outer ? '_outer' : ''}(${sqlOf(this.input_)})`
+  }
+  execute(ctx: ExecContext): RowBatch {
+    const out: RowBatch = []
+    const width = this.isMap ? 2 : 1
+    for (const row of this.input(ctx)) {
+      const v = this.eval(row)
+      const items: unknown[][] =
+        v === null ? [] : this.isMap ? [...(v as Map<unknown, unknown>)] : (v as unknown[]).map((x) => [x])
+      if (items.length === 0 && this.outer) {
+        out.push([...row, ...(this.pos ? [null] : []), ...new Array(width).fill(null)])
+        continue
+      }
+      items.forEach((item, i) => {
+        out.push(this.pos ? [...row, i, ...item] : [...row, ...item])
+      })
+    }
+    return out
+  }
+}
+
+export class MapRowsExec extends Unary {
+  readonly name = 'MapRowsExec'
+  private readonly fn: (row: any) => unknown
+  private readonly flat: boolean
+  private readonly inputNames: readonly string[]
+  private readonly toRow: (o: unknown) => Row
+  constructor(
+    child: ExecNode,
+    opts: {
+      fn: (row: any) => unknown
+      flat: boolean
+      inputNames: readonly string[]
+      toRow: (o: unknown) => Row
+    },
+  ) {
+    super(child)
+    this.fn = opts.fn
+    this.flat = opts.flat
+    this.inputNames = opts.inputNames
+    this.toRow = opts.toRow
+  }
+  describe(): string {
+    return this.flat ? 'flatMap' : 'map'
+  }
+  execute(ctx: ExecContext): RowBatch {
+    const names = this.inputNames
+    const out: RowBatch = []
+    for (const row of this.input(ctx)) {
+      const obj: Record<string, unknown> = {}
+      for (let i = 0; i < names.length; i++) obj[names[i]] = row[i]
+      const r = this.fn(obj)
+      if (this.flat) for (const x of r as Iterable<unknown>) out.push(this.toRow(x))
+      else out.push(this.toRow(r))
+    }
+    return out
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Hash aggregation fused with the stage below it: one generated loop filters, projects, computes
+ * the group key and updates every aggregate's slots in place. A group's state is one array:
+ * [key values..., slots of aggregate 0..., slots of aggregate 1..., ...].
+ */
+import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
+import type { BoundExpr } from '../../functions/bound-expr.ts'
+import { compositeKey } from '../../functions/values.ts'
+import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import { CodeBuilder } from '../expr/code-builder.ts'
+import { compileProjection } from '../expr/compile-expr.ts'
+import { genExpr } from '../expr/expr-codegen.ts'
+import { describeStage, emitStage, type StageOp, sqlOf } from '../stage-codegen.ts'
+
+export interface AggregateSpec {
+  readonly groupBy: readonly BoundExpr[]
+  readonly aggs: readonly BoundAggCall[]
+  /** Output expressions over [keys..., aggregate values...]. */
+  readonly results: readonly BoundExpr[]
+}
+
+type Update = (rows: RowBatch, groups: Map<unknown, unknown[]>) => void
+
+export class HashAggregateExec implements ExecNode {
+  readonly name = 'HashAggregateExec'
+  readonly children: readonly ExecNode[]
+  private readonly update: Update
+  private readonly finish: (st: unknown[]) => Row
+  private readonly initial: () => unknown[]
+  private readonly project: (row: Row) => Row
+  private readonly stage: readonly StageOp[]
+  readonly spec: AggregateSpec
+
+  /** `stage` is the fused filter/project chain between `child` and the aggregation. */
+  constructor(child: ExecNode, stage: { ops: readonly StageOp[]; inputWidth: number }, spec: AggregateSpec) {
+    this.children = [child]
+    this.stage = stage.ops
+    this.spec = spec
+    const slots = slotLayout(spec)
+    this.update = compileUpdate(spec, stage, slots)
+    this.finish = compileFinish(spec, slots)
+    this.initial = compileInitial(spec)
+    this.project = compileProjection(spec.results)
+  }
+
+  describe(): string {
+    const stage = this.stage.length > 0 ? ` <- ${describeStage(this.stage)}` : ''
+    return `keys=[${this.spec.groupBy.map(sqlOf).join(', ')}], functions=[${this.spec.aggs.map((a) => a.sql).join(', ')}]${stage}`
+  }
+
+  execute(ctx: ExecContext): RowBatch {
+    const groups = new Map<unknown, unknown[]>()
+    this.update(this.children[0].execute(ctx), groups)
+    // A global aggregate over no rows still yields one row (count = 0, sum = NULL), as in Spark.
+    if (groups.size === 0 && this.spec.groupBy.length === 0) groups.set(0, this.initial())
+    const out: RowBatch = []
+    for (const st of groups.values()) out.push(this.project(this.finish(st)))
+    return out
+  }
+}
+
+/** Slot expressions of each aggregate within the group state array `st`. */
+function slotLayout(spec: AggregateSpec): string[][] {
+  let next = spec.groupBy.length
+  return spec.aggs.map((a) => a.impl.init.map(() => `st[${next++}]`))
+}
+
+function declareHelpers(b: CodeBuilder, spec: AggregateSpec): void {
+  const seen = new Set<string>()
+  for (const a of spec.aggs) {
+    for (const [name, value] of Object.entries(a.impl.helpers ?? {})) {
+      if (seen.has(name)) continue
+      seen.add(name)
+      b.emit(`const ${name} = ${b.constant(value)}`)
+    }
+  }
+}
+
+function compileUpdate(
+  spec: AggregateSpec,
+  stage: { ops: readonly StageOp[]; inputWidth: number },
+  slots: string[][],
+): Update {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  b.block('for (let i = 0; i < rows.length; i++)', () => {
+    b.emit('const r = rows[i]')
+    const { access } = emitStage(b, stage.ops, 'r', stage.inputWidth)
+    const keys = spec.groupBy.map((k) => genExpr(k, b, access))
+    const keyCode =
+      keys.length === 0
+        ? '0'
+        : keys.length === 1
+          ? keys[0]
+          : `${b.constant(compositeKey)}([${keys.join(', ')}])`
+    b.emit(`let st = groups.get(${keyCode})`)
+    b.block('if (st === undefined)', () => {
+      b.emit(`st = [${[...keys, ...spec.aggs.flatMap((a) => a.impl.init)].join(', ')}]`)
+      b.emit(`groups.set(${keyCode}, st)`)
+    })
+    spec.aggs.forEach((a, i) => {
+      const args = a.args.map((e) => genExpr(e, b, access))
+      const nullable = args.filter((v, j) => a.args[j].nullable && v !== 'null')
+      const update = a.impl.update(slots[i], args)
+      if (a.impl.acceptsNull || nullable.length === 0) b.emit(update)
+      else b.emit(`if (${nullable.map((v) => `${v} !== null`).join(' && ')}) { ${update} }`)
+    })
+  })
+  return b.build(['rows', 'groups'])
+}
+
+function compileFinish(spec: AggregateSpec, slots: string[][]): (st: unknown[]) => Row {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  const keys = spec.groupBy.map((_, i) => `st[${i}]`)
+  b.emit(`return [${[...keys, ...spec.aggs.map((a, i) => a.impl.finish(slots[i]))].join(', ')}]`)
+  return b.build(['st'])
+}
+
+function compileInitial(spec: AggregateSpec): () => unknown[] {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  b.emit(`return [${spec.aggs.flatMap((a) => a.impl.init).join(', ')}]`)
+  return b.build([])
+}

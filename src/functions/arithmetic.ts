@@ -1,0 +1,165 @@
+/**
+ * Arithmetic with Spark 4 ANSI semantics: int and bigint overflow raise ARITHMETIC_OVERFLOW
+ * (bigint is exact to 2^53 in Sluice), division or remainder by zero raises DIVIDE_BY_ZERO, `/` is
+ * always fractional, `%` keeps the dividend's sign, `pmod` is non-negative. The try_ forms give
+ * NULL instead of raising.
+ */
+import { type DataType, isNumeric, t } from '../schema/data-type.ts'
+import type { BoundExpr, Impl } from './bound-expr.ts'
+import { castTo, widerNumeric } from './coercion.ts'
+import { argTypeError, scalar } from './define.ts'
+import type { ScalarFunctionDef } from './function-def.ts'
+import { divideByZero, overflow } from './runtime-errors.ts'
+
+const INT_MAX = 2147483647
+const INT_MIN = -2147483648
+
+// `+ 0` turns -0 into 0: integers have no negative zero in Spark.
+function checkInt(r: number, site: string): number {
+  if (r > INT_MAX || r < INT_MIN) throw overflow('integer', site, ` (result ${r})`)
+  return r + 0
+}
+function checkLong(r: number, site: string): number {
+  if (!Number.isSafeInteger(r)) throw overflow('bigint', site)
+  return r + 0
+}
+
+type Op = '+' | '-' | '*'
+const OPS: Record<Op, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+}
+
+function checked(op: Op, type: DataType, tryMode: boolean): Impl {
+  if (type.kind === 'double') return { kind: 'op', op }
+  const f = OPS[op]
+  const check = type.kind === 'int' ? checkInt : checkLong
+  if (tryMode) {
+    return {
+      kind: 'fn',
+      fn: (a: number, b: number) => {
+        const r = f(a, b) + 0
+        return type.kind === 'int'
+          ? r > INT_MAX || r < INT_MIN
+            ? null
+            : r
+          : Number.isSafeInteger(r)
+            ? r
+            : null
+      },
+    }
+  }
+  return { kind: 'fn', fn: (a: number, b: number, site: string) => check(f(a, b), site), withSite: true }
+}
+
+/** Casts both operands to their common numeric type (strings become numbers, as in ANSI Spark). */
+function numericOperands(
+  name: string,
+  args: readonly BoundExpr[],
+  floating = false,
+): [DataType, BoundExpr[]] {
+  const typeOf = (a: BoundExpr, other: BoundExpr, i: number): DataType => {
+    if (isNumeric(a.type)) return a.type
+    if (a.type.kind === 'null') return isNumeric(other.type) ? other.type : t.double()
+    if (a.type.kind === 'string')
+      return isNumeric(other.type) && other.type.kind !== 'int' ? other.type : t.long()
+    throw argTypeError(name, i, a, 'a numeric type')
+  }
+  let type = widerNumeric(typeOf(args[0], args[1], 0), typeOf(args[1], args[0], 1))
+  if (floating) type = t.double()
+  return [type, args.map((a) => castTo(a, type))]
+}
+
+function arith(name: string, op: Op, tryMode = false): ScalarFunctionDef {
+  return scalar(name, [2, 2], (args) => {
+    const [type, cast] = numericOperands(name, args)
+    return { type, impl: checked(op, type, tryMode), args: cast, nullable: tryMode || undefined }
+  })
+}
+
+function timestampArith(
+  args: readonly BoundExpr[],
+  sign: 1 | -1,
+): ReturnType<ScalarFunctionDef['bind']> | undefined {
+  const [a, b] = args
+  if (a.type.kind === 'timestamp' && b.type.kind === 'interval') {
+    return { type: t.timestamp(), impl: { kind: 'op', op: sign === 1 ? '+' : '-' } }
+  }
+  if (sign === 1 && a.type.kind === 'interval' && b.type.kind === 'timestamp') {
+    return { type: t.timestamp(), impl: { kind: 'op', op: '+' } }
+  }
+  if (a.type.kind === 'interval' && b.type.kind === 'interval') {
+    return { type: t.interval(), impl: { kind: 'op', op: sign === 1 ? '+' : '-' } }
+  }
+  return undefined
+}
+
+const divide = (a: number, b: number, site: string): number => {
+  if (b === 0) throw divideByZero(site)
+  return a / b
+}
+const remainder = (a: number, b: number, site: string): number => {
+  if (b === 0) throw divideByZero(site)
+  return a % b
+}
+const pmod = (a: number, b: number, site: string): number => {
+  if (b === 0) throw divideByZero(site)
+  const r = a % b
+  return r < 0 ? (r + b) % b : r
+}
+const intDiv = (a: number, b: number, site: string): number => {
+  if (b === 0) throw divideByZero(site)
+  return checkLong(Math.trunc(a / b), site)
+}
+const nullOnZero =
+  (f: (a: number, b: number) => number) =>
+  (a: number, b: number): number | null =>
+    b === 0 ? null : f(a, b)
+
+function division(name: string, kind: 'divide' | 'mod' | 'pmod' | 'div', tryMode = false): ScalarFunctionDef {
+  return scalar(name, [2, 2], (args) => {
+    const [type, cast] = numericOperands(name, args, kind === 'divide')
+    const resultType = kind === 'div' ? t.long() : type
+    const base = { divide, mod: remainder, pmod, div: intDiv }[kind]
+    const integral = type.kind !== 'double' && kind !== 'divide'
+    const raw = integral ? (a: number, b: number, site: string) => base(a, b, site) + 0 : base
+    const impl: Impl = tryMode
+      ? { kind: 'fn', fn: nullOnZero((a, b) => raw(a, b, '')) }
+      : { kind: 'fn', fn: raw, withSite: true }
+    return { type: resultType, impl, args: cast, nullable: tryMode || undefined }
+  })
+}
+
+function negate(): ScalarFunctionDef {
+  return scalar('negative', [1, 1], ([a]) => {
+    if (a.type.kind === 'interval' || a.type.kind === 'double')
+      return { type: a.type, impl: { kind: 'op', op: '-' } }
+    if (a.type.kind === 'int') {
+      return {
+        type: a.type,
+        impl: { kind: 'fn', fn: (x: number, site: string) => checkInt(-x, site), withSite: true },
+      }
+    }
+    if (a.type.kind === 'long') return { type: a.type, impl: { kind: 'template', code: ([x]) => `0 - ${x}` } }
+    throw argTypeError('negative', 0, a, 'a numeric type')
+  })
+}
+
+export const ARITHMETIC: readonly ScalarFunctionDef[] = [
+  scalar('+', [2, 2], (args, ctx) => timestampArith(args, 1) ?? arith('+', '+').bind(args, ctx)),
+  scalar('-', [2, 2], (args, ctx) => timestampArith(args, -1) ?? arith('-', '-').bind(args, ctx)),
+  arith('*', '*'),
+  arith('try_add', '+', true),
+  arith('try_subtract', '-', true),
+  arith('try_multiply', '*', true),
+  division('/', 'divide'),
+  division('try_divide', 'divide', true),
+  division('%', 'mod'),
+  division('mod', 'mod'),
+  division('try_mod', 'mod', true),
+  division('pmod', 'pmod'),
+  division('div', 'div'),
+  negate(),
+  scalar('positive', [1, 1], ([a]) => ({ type: a.type, impl: { kind: 'template', code: ([x]) => x } })),
+]

@@ -1,0 +1,58 @@
+/**
+ * The function catalog: every scalar and aggregate function by its canonical lower-case name.
+ * One table, so analysis, `expr()` and the DataFrame functions all see the same functions.
+ */
+import { SluiceError, suggest } from '../errors.ts'
+import { AGGREGATE_FUNCTIONS } from './aggregates.ts'
+import { ARITHMETIC } from './arithmetic.ts'
+import './cast.ts'
+import { COLLECTION_FUNCTIONS } from './collections.ts'
+import { EXTRA_FUNCTIONS } from './extra.ts'
+import type { FunctionDef } from './function-def.ts'
+import { MATH_FUNCTIONS } from './math.ts'
+import { PREDICATES } from './predicates.ts'
+import { STRING_FUNCTIONS } from './strings.ts'
+
+const CATALOG = new Map<string, FunctionDef>()
+for (const def of [
+  ...ARITHMETIC,
+  ...PREDICATES,
+  ...STRING_FUNCTIONS,
+  ...MATH_FUNCTIONS,
+  ...COLLECTION_FUNCTIONS,
+  ...AGGREGATE_FUNCTIONS,
+  ...EXTRA_FUNCTIONS,
+]) {
+  if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
+  CATALOG.set(def.name, def)
+}
+
+/** Names the analyzer rewrites itself before binding (not in the table). */
+export const SPECIAL_FORMS = new Set([
+  'between',
+  'if',
+  'iff',
+  'explode',
+  'explode_outer',
+  'posexplode',
+  'posexplode_outer',
+])
+
+/** The definition of `name`, or an UNKNOWN_FUNCTION error with close names. */
+export function lookupFunction(name: string): FunctionDef {
+  const def = CATALOG.get(name)
+  if (def !== undefined) return def
+  const close = suggest(name, [...CATALOG.keys(), ...SPECIAL_FORMS])
+  throw new SluiceError(
+    'UNKNOWN_FUNCTION',
+    `Unknown function \`${name}\`.${close.length > 0 ? ` Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''}`,
+  )
+}
+
+export function isAggregateFunction(name: string): boolean {
+  return CATALOG.get(name)?.kind === 'aggregate'
+}
+
+export function functionNames(): string[] {
+  return [...CATALOG.keys()].sort()
+}

@@ -1,0 +1,81 @@
+/** Small helpers for writing function definitions tersely and with uniform error messages. */
+import { SluiceError, typeMismatch } from '../errors.ts'
+import { type DataType, simpleString } from '../schema/data-type.ts'
+import type { BoundExpr, Impl } from './bound-expr.ts'
+import { castTo } from './coercion.ts'
+import type { BindContext, BoundScalar, ScalarFunctionDef } from './function-def.ts'
+
+export function scalar(
+  name: string,
+  arity: readonly [number, number],
+  bind: (args: readonly BoundExpr[], ctx: BindContext) => BoundScalar,
+): ScalarFunctionDef {
+  return Object.freeze({ kind: 'scalar', name, minArgs: arity[0], maxArgs: arity[1], bind })
+}
+
+/** A function of fixed argument types returning `type` through `fn` (null in, null out). */
+export function simple(
+  name: string,
+  argTypes: readonly DataType[],
+  type: DataType,
+  fn: (...args: any[]) => unknown,
+  opts: { optional?: number; withSite?: boolean; deterministic?: boolean; nullable?: boolean } = {},
+): ScalarFunctionDef {
+  const min = argTypes.length - (opts.optional ?? 0)
+  return scalar(name, [min, argTypes.length], (args) => ({
+    type,
+    impl: { kind: 'fn', fn, withSite: opts.withSite },
+    args: args.map((a, i) => implicitCast(name, i, a, argTypes[i])),
+    deterministic: opts.deterministic,
+    nullable: opts.nullable,
+  }))
+}
+
+/**
+ * Argument `i` of `fn` cast to `expected` when Spark would cast it implicitly (numbers widen,
+ * anything atomic becomes a string where a string is expected, strings become numbers/timestamps),
+ * else a DATATYPE_MISMATCH error naming the function and the argument.
+ */
+export function implicitCast(fn: string, i: number, arg: BoundExpr, expected: DataType): BoundExpr {
+  const from = arg.type.kind
+  if (from === expected.kind && from !== 'array' && from !== 'map' && from !== 'struct') return arg
+  const ok =
+    from === 'null' ||
+    (expected.kind === 'string' &&
+      from !== 'array' &&
+      from !== 'map' &&
+      from !== 'struct' &&
+      from !== 'binary') ||
+    (expected.kind === 'double' && (from === 'int' || from === 'long' || from === 'string')) ||
+    (expected.kind === 'long' && (from === 'int' || from === 'string')) ||
+    (expected.kind === 'int' && from === 'string') ||
+    (expected.kind === 'timestamp' && (from === 'string' || from === 'date')) ||
+    (expected.kind === 'date' && (from === 'string' || from === 'timestamp')) ||
+    (expected.kind === 'binary' && from === 'string')
+  if (!ok) throw argTypeError(fn, i, arg, simpleString(expected))
+  return castTo(arg, expected)
+}
+
+export function argTypeError(fn: string, i: number, arg: BoundExpr, expected: string): SluiceError {
+  return typeMismatch(
+    `Cannot resolve \`${fn}\`: argument ${i + 1} requires ${expected} but got ${simpleString(arg.type)}` +
+      (arg.kind === 'ref' ? ` (column \`${arg.name}\`)` : '') +
+      '.',
+  )
+}
+
+export function requireFoldable(fn: string, i: number, arg: BoundExpr): unknown {
+  if (arg.kind !== 'literal') {
+    throw new SluiceError('INVALID_ARGUMENT', `\`${fn}\`: argument ${i + 1} must be a constant (a literal).`)
+  }
+  return arg.value
+}
+
+export const fnImpl = (
+  fn: (...args: any[]) => unknown,
+  extra: Partial<{ nullSafe: boolean; withSite: boolean }> = {},
+): Impl => ({
+  kind: 'fn',
+  fn,
+  ...extra,
+})

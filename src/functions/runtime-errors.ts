@@ -1,0 +1,29 @@
+/** Errors raised while evaluating rows (ANSI mode); each names the value and the expression. */
+import { SluiceError } from '../errors.ts'
+
+export function overflow(type: string, site: string, detail = ''): SluiceError {
+  const limit = type === 'bigint' ? ' (Sluice longs are exact to 2^53 - 1)' : ''
+  return new SluiceError(
+    'ARITHMETIC_OVERFLOW',
+    `${type} overflow${limit} in \`${site}\`${detail}. Use the try_ form (e.g. try_add) to get NULL instead, or cast to double.`,
+  )
+}
+
+export function divideByZero(site: string): SluiceError {
+  return new SluiceError(
+    'DIVIDE_BY_ZERO',
+    `Division by zero in \`${site}\`. Use try_divide to get NULL instead, or guard the divisor with a CASE/when.`,
+  )
+}
+
+export function invalidCast(value: unknown, from: string, to: string, site: string): SluiceError {
+  const shown =
+    typeof value === 'string'
+      ? `'${value.length > 100 ? `${value.slice(0, 100)}...` : value}'`
+      : String(value)
+  return new SluiceError(
+    'CAST_INVALID_INPUT',
+    `The value ${shown} of type ${from} cannot be cast to ${to} in \`${site}\` because it is malformed or out of range. ` +
+      'Correct the value, or use try_cast to get NULL instead.',
+  )
+}

@@ -1,0 +1,118 @@
+/**
+ * The logical plan: an immutable tree of frozen nodes, a closed union on `kind`. The API builds it
+ * with unresolved expressions; analysis (analysis/analyzer.ts) resolves names and types. Every node
+ * has a unique `id` so `df.col('x')` can point at the DataFrame it came from even after joins.
+ */
+import type { StructType } from '../schema/data-type.ts'
+import type { Expr, SortOrderExpr } from './expr.ts'
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross'
+
+interface Base {
+  readonly id: number
+}
+export interface LocalRelationNode extends Base {
+  readonly kind: 'localRelation'
+  readonly schema: StructType
+  /** Rows in the engine's positional layout, validated against `schema`. */
+  readonly rows: readonly (readonly unknown[])[]
+}
+export interface ProjectNode extends Base {
+  readonly kind: 'project'
+  readonly exprs: readonly Expr[]
+  readonly child: LogicalPlan
+}
+export interface FilterNode extends Base {
+  readonly kind: 'filter'
+  readonly condition: Expr
+  readonly child: LogicalPlan
+}
+export interface AggregateNode extends Base {
+  readonly kind: 'aggregate'
+  readonly groupBy: readonly Expr[]
+  readonly aggs: readonly Expr[]
+  readonly child: LogicalPlan
+}
+export interface SortNode extends Base {
+  readonly kind: 'sort'
+  readonly orders: readonly SortOrderExpr[]
+  readonly child: LogicalPlan
+}
+export interface LimitNode extends Base {
+  readonly kind: 'limit'
+  readonly n: number
+  readonly child: LogicalPlan
+}
+export interface DeduplicateNode extends Base {
+  readonly kind: 'deduplicate'
+  /** Column names; null means all columns (`distinct()`). */
+  readonly columns: readonly string[] | null
+  readonly child: LogicalPlan
+}
+export interface UnionNode extends Base {
+  readonly kind: 'union'
+  readonly byName: boolean
+  readonly allowMissingColumns: boolean
+  readonly left: LogicalPlan
+  readonly right: LogicalPlan
+}
+export interface JoinNode extends Base {
+  readonly kind: 'join'
+  readonly joinType: JoinType
+  readonly condition: Expr | null
+  /** `join(other, ['id'])`: equi-join on same-named columns, which appear once in the output. */
+  readonly using: readonly string[] | null
+  readonly left: LogicalPlan
+  readonly right: LogicalPlan
+}
+export interface AliasNode extends Base {
+  readonly kind: 'alias'
+  readonly alias: string
+  readonly child: LogicalPlan
+}
+/** Typed `map`/`flatMap`: rows go to user code as objects and come back under `schema`. */
+export interface MapRowsNode extends Base {
+  readonly kind: 'mapRows'
+  readonly fn: (row: any) => unknown
+  readonly flat: boolean
+  readonly schema: StructType
+  readonly child: LogicalPlan
+}
+
+export type LogicalPlan =
+  | LocalRelationNode
+  | ProjectNode
+  | FilterNode
+  | AggregateNode
+  | SortNode
+  | LimitNode
+  | DeduplicateNode
+  | UnionNode
+  | JoinNode
+  | AliasNode
+  | MapRowsNode
+
+export type PlanKind = LogicalPlan['kind']
+
+let nextId = 1
+type Fields<N> = Omit<N, 'id' | 'kind'>
+
+/** Makes a node of `kind` with a fresh id. */
+export function node<K extends PlanKind>(
+  kind: K,
+  fields: Fields<Extract<LogicalPlan, { kind: K }>>,
+): Extract<LogicalPlan, { kind: K }> {
+  return Object.freeze({ id: nextId++, kind, ...fields }) as unknown as Extract<LogicalPlan, { kind: K }>
+}
+
+export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'localRelation':
+      return []
+    case 'union':
+    case 'join':
+      return [p.left, p.right]
+    default:
+      return [p.child]
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Primary expressions: literals, column references, `*`, parentheses, function calls and the
+ * keyword forms with their own syntax (CASE, CAST, TRY_CAST, EXTRACT, SUBSTRING ... FROM ... FOR).
+ */
+import { t } from '../../schema/data-type.ts'
+import { callExpr, caseExpr, castExpr, columnExpr, type Expr, literalExpr, starExpr } from '../expr.ts'
+import type { ExprParser } from './expr-parser.ts'
+import { RESERVED } from './keywords.ts'
+import type { Token } from './lexer.ts'
+import { intervalLiteral, numberLiteral, startsIntervalLiteral, typedLiteral } from './literals.ts'
+import { parseDataTypeFrom } from './type-parser.ts'
+
+// Reserved words that are also Spark functions, so `left(s, 2)` is a call.
+const RESERVED_FUNCTIONS = new Set(['LEFT', 'RIGHT', 'FILTER', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP'])
+// Spark reads these bare words as calls when no column has the name; Sluice always does.
+const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_USER'])
+
+/**
+ * Parses one primary expression; `negative` when a `-` was consumed just before a number.
+ *
+ * @example
+ * parsePrimary(new ExprParser("DATE '2024-01-01'"))
+ */
+export function parsePrimary(p: ExprParser, negative = false): Expr {
+  const tok = p.peek()
+  switch (tok.kind) {
+    case 'number':
+      p.next()
+      return numberLiteral(p, tok, negative)
+    case 'string':
+      return stringLiteral(p)
+    case 'quotedIdent':
+      p.next()
+      return p.isOp('(') ? parseCall(p, tok) : columnExpr([tok.value])
+    case 'ident':
+      return parseWord(p, tok)
+    case 'op':
+      if (p.acceptOp('*')) return starExpr([])
+      if (p.acceptOp('(')) {
+        const e = p.parseExpression()
+        p.expectOp(')')
+        return e
+      }
+      throw p.syntaxError('expected an expression')
+    default:
+      throw p.syntaxError('expected an expression')
+  }
+}
+
+/** Adjacent string literals concatenate, as in Spark: `'a' 'b'` is 'ab'. */
+function stringLiteral(p: ExprParser): Expr {
+  let value = p.next().value
+  while (p.peek().kind === 'string') value += p.next().value
+  return literalExpr(value, t.string())
+}
+
+function parseWord(p: ExprParser, tok: Token): Expr {
+  const word = tok.value.toUpperCase()
+  const next = p.peek(1)
+  if (word === 'TRUE' || word === 'FALSE') {
+    p.next()
+    return literalExpr(word === 'TRUE', t.boolean())
+  }
+  if (word === 'NULL') {
+    p.next()
+    return literalExpr(null, t.null())
+  }
+  if (word === 'CASE') return parseCase(p)
+  if (word === 'INTERVAL' && startsIntervalLiteral(p)) return intervalLiteral(p, p.next())
+  const isCall = next.kind === 'op' && next.value === '('
+  if (RESERVED.has(word) && !(isCall && RESERVED_FUNCTIONS.has(word))) throw p.syntaxError()
+  if (next.kind === 'string') {
+    p.next()
+    return typedLiteral(p, tok, p.next())
+  }
+  if (isCall && (word === 'CAST' || word === 'TRY_CAST')) return parseCast(p, word === 'TRY_CAST')
+  if (isCall && word === 'EXTRACT') return parseExtract(p)
+  if (!isCall && NILADIC.has(word)) {
+    p.next()
+    return callExpr(word, [])
+  }
+  p.next()
+  return isCall ? parseCall(p, tok) : columnExpr([tok.value])
+}
+
+/** `CASE [x] WHEN a THEN b ... [ELSE c] END`; the simple form compares `x = a` per branch. */
+function parseCase(p: ExprParser): Expr {
+  p.next()
+  const subject = p.isKeyword('WHEN') ? null : p.parseExpression()
+  const branches: { when: Expr; then: Expr }[] = []
+  while (p.acceptKeyword('WHEN')) {
+    const cond = p.parseExpression()
+    p.expectKeyword('THEN')
+    const when = subject ? callExpr('=', [subject, cond]) : cond
+    branches.push({ when, then: p.parseExpression() })
+  }
+  if (branches.length === 0) throw p.syntaxError('expected WHEN')
+  const otherwise = p.acceptKeyword('ELSE') ? p.parseExpression() : null
+  p.expectKeyword('END')
+  return caseExpr(branches, otherwise)
+}
+
+function parseCast(p: ExprParser, isTry: boolean): Expr {
+  p.next()
+  p.expectOp('(')
+  const child = p.parseExpression()
+  p.expectKeyword('AS')
+  const type = parseDataTypeFrom(p)
+  p.expectOp(')')
+  return castExpr(child, type, isTry ? 'try' : 'ansi')
+}
+
+/** `EXTRACT(YEAR FROM ts)` is call('extract', 'YEAR', ts), the field kept as written. */
+function parseExtract(p: ExprParser): Expr {
+  p.next()
+  p.expectOp('(')
+  const field = p.expectIdentifier('a field name such as YEAR')
+  p.expectKeyword('FROM')
+  const source = p.parseExpression()
+  p.expectOp(')')
+  return callExpr('extract', [literalExpr(field, t.string()), source])
+}
+
+/** `f(args)`, `f(DISTINCT args)`, `count(*)` (Spark's count(1)), `substring(s FROM i FOR n)`. */
+function parseCall(p: ExprParser, nameTok: Token): Expr {
+  const name = nameTok.value
+  p.expectOp('(')
+  const distinct = p.acceptKeyword('DISTINCT')
+  if (!distinct) p.acceptKeyword('ALL')
+  const args: Expr[] = []
+  if (!p.isOp(')')) {
+    args.push(parseArgument(p))
+    const lower = name.toLowerCase()
+    if ((lower === 'substring' || lower === 'substr') && p.acceptKeyword('FROM')) {
+      args.push(p.parseExpression())
+      if (p.acceptKeyword('FOR')) args.push(p.parseExpression())
+    } else while (p.acceptOp(',')) args.push(parseArgument(p))
+  }
+  p.expectOp(')')
+  for (const word of ['OVER', 'FILTER', 'WITHIN']) {
+    if (p.isKeyword(word)) throw p.errorAt(`${word} clauses after a function call are not supported yet`)
+  }
+  const countStar =
+    name.toLowerCase() === 'count' &&
+    args.length === 1 &&
+    args[0].kind === 'star' &&
+    args[0].target.length === 0
+  return callExpr(name, countStar ? [literalExpr(1, t.int())] : args, distinct)
+}
+
+function parseArgument(p: ExprParser): Expr {
+  const e = p.parseExpression()
+  if (p.isOp('->')) throw p.errorAt('Lambda functions (x -> ...) are not supported yet')
+  if (p.isOp('=>')) throw p.errorAt('Named function arguments (name => value) are not supported yet')
+  return e
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns an analyzed plan into physical operators. Chains of filters and projections are fused into
+ * one stage, and a stage directly below an aggregation is fused into the aggregation's loop.
+ */
+import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import type { ExecNode, Row } from '../exec/exec-node.ts'
+import {
+  DeduplicateExec,
+  GenerateExec,
+  LimitExec,
+  LocalScanExec,
+  MapRowsExec,
+  SortExec,
+  UnionExec,
+} from '../exec/ops/basic-ops.ts'
+import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
+import { JoinExec } from '../exec/ops/join-exec.ts'
+import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
+import type { StageOp } from '../exec/stage-codegen.ts'
+import type { StructType } from '../schema/data-type.ts'
+
+export interface PlannerHooks {
+  /** Converts objects returned by typed map/flatMap into positional rows of `schema`. */
+  rowConverter(schema: StructType): (o: unknown) => Row
+  schemaOf(plan: AnalyzedPlan): StructType
+}
+
+/** Collects the filter/project chain on top of `p`; returns it (bottom-up) and the node below. */
+function collectStage(p: AnalyzedPlan): { ops: StageOp[]; below: AnalyzedPlan } {
+  const ops: StageOp[] = []
+  let cur = p
+  for (;;) {
+    if (cur.kind === 'filter') ops.push({ kind: 'filter', condition: cur.condition })
+    else if (cur.kind === 'project') ops.push({ kind: 'project', exprs: cur.exprs })
+    else break
+    cur = cur.child
+  }
+  return { ops: ops.reverse(), below: cur }
+}
+
+export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
+  const plan = (x: AnalyzedPlan): ExecNode => planPhysical(x, hooks)
+  switch (p.kind) {
+    case 'filter':
+    case 'project': {
+      const { ops, below } = collectStage(p)
+      return new PipelineExec(plan(below), ops, below.output.length)
+    }
+    case 'aggregate': {
+      const { ops, below } = collectStage(p.child)
+      return new HashAggregateExec(
+        plan(below),
+        { ops, inputWidth: below.output.length },
+        { groupBy: p.groupBy, aggs: p.aggs, results: p.results },
+      )
+    }
+    case 'localRelation':
+      return new LocalScanExec(p.rows)
+    case 'sort':
+      return new SortExec(plan(p.child), p.keys)
+    case 'limit':
+      return new LimitExec(plan(p.child), p.n)
+    case 'deduplicate':
+      return new DeduplicateExec(plan(p.child), p.keys)
+    case 'union':
+      return new UnionExec(plan(p.left), plan(p.right))
+    case 'generate':
+      return new GenerateExec(plan(p.child), {
+        input: p.input,
+        pos: p.generator === 'posexplode',
+        outer: p.outer,
+      })
+    case 'join':
+      return new JoinExec(plan(p.left), plan(p.right), {
+        joinType: p.joinType,
+        leftKeys: p.leftKeys,
+        rightKeys: p.rightKeys,
+        residual: p.residual,
+        leftWidth: p.left.output.length,
+        rightWidth: p.right.output.length,
+      })
+    case 'mapRows':
+      return new MapRowsExec(plan(p.child), {
+        fn: p.fn,
+        flat: p.flat,
+        inputNames: p.inputNames,
+        toRow: hooks.rowConverter(hooks.schemaOf(p)),
+      })
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * Sluice's data types: plain frozen values, compared structurally.
+ *
+ * Runtime representation of each type's values (what rows hold and what `collect()` returns):
+ *   string -> string, boolean -> boolean, int/long/double -> number (long is exact to 2^53;
+ *   arithmetic that leaves that range is an error), timestamp -> number (epoch milliseconds, UTC),
+ *   date -> number (days since 1970-01-01, like Spark and Arrow's date32), binary -> Uint8Array,
+ *   interval -> number (a day-time interval in milliseconds, from `INTERVAL '10' MINUTE`),
+ *   array -> JS array, map -> Map, struct -> plain object keyed by field name. SQL NULL is `null`.
+ */
+export type AtomicKind =
+  | 'string'
+  | 'boolean'
+  | 'int'
+  | 'long'
+  | 'double'
+  | 'timestamp'
+  | 'date'
+  | 'binary'
+  | 'interval'
+  | 'null'
+
+export interface AtomicType<K extends AtomicKind = AtomicKind> {
+  readonly kind: K
+}
+export interface ArrayType<E extends DataType = DataType> {
+  readonly kind: 'array'
+  readonly element: E
+  readonly containsNull: boolean
+}
+export interface MapType<K extends DataType = DataType, V extends DataType = DataType> {
+  readonly kind: 'map'
+  readonly key: K
+  readonly value: V
+  readonly valueContainsNull: boolean
+}
+export interface StructField {
+  readonly name: string
+  readonly type: DataType
+  readonly nullable: boolean
+}
+export interface StructType<F extends StructFieldsSpec = StructFieldsSpec> {
+  readonly kind: 'struct'
+  readonly fields: readonly StructField[]
+  /** Phantom: the field spec the struct was built from, for row-type inference only. */
+  readonly __spec?: F
+}
+
+export type DataType = AtomicType | ArrayType | MapType | StructType
+
+/** A struct field spec marked non-nullable with `t.notNull(type)`. */
+export interface NotNullSpec<T extends DataType = DataType> {
+  readonly kind: 'notNull'
+  readonly type: T
+}
+export type FieldSpec = DataType | NotNullSpec
+export type StructFieldsSpec = { readonly [name: string]: FieldSpec }
+
+const atomic = <K extends AtomicKind>(kind: K): AtomicType<K> => Object.freeze({ kind })
+
+const STRING = atomic('string')
+const BOOLEAN = atomic('boolean')
+const INT = atomic('int')
+const LONG = atomic('long')
+const DOUBLE = atomic('double')
+const TIMESTAMP = atomic('timestamp')
+const DATE = atomic('date')
+const BINARY = atomic('binary')
+const INTERVAL = atomic('interval')
+const NULL = atomic('null')
+
+/**
+ * Type builders.
+ *
+ * @example
+ * const Bid = t.struct({ auction: t.notNull(t.long()), price: t.double(), tags: t.array(t.string()) })
+ * type BidRow = InferRow<typeof Bid> // { auction: number; price: number | null; tags: (string | null)[] | null }
+ */
+export const t = Object.freeze({
+  string: (): AtomicType<'string'> => STRING,
+  boolean: (): AtomicType<'boolean'> => BOOLEAN,
+  int: (): AtomicType<'int'> => INT,
+  long: (): AtomicType<'long'> => LONG,
+  double: (): AtomicType<'double'> => DOUBLE,
+  timestamp: (): AtomicType<'timestamp'> => TIMESTAMP,
+  date: (): AtomicType<'date'> => DATE,
+  binary: (): AtomicType<'binary'> => BINARY,
+  /** A day-time interval, held as milliseconds. */
+  interval: (): AtomicType<'interval'> => INTERVAL,
+  /** The type of an untyped `lit(null)`. */
+  null: (): AtomicType<'null'> => NULL,
+  array: <E extends DataType>(element: E, containsNull = true): ArrayType<E> =>
+    Object.freeze({ kind: 'array', element, containsNull }),
+  map: <K extends DataType, V extends DataType>(key: K, value: V, valueContainsNull = true): MapType<K, V> =>
+    Object.freeze({ kind: 'map', key, value, valueContainsNull }),
+  struct: <F extends StructFieldsSpec>(spec: F): StructType<F> =>
+    Object.freeze({
+      kind: 'struct',
+      fields: Object.freeze(
+        Object.entries(spec).map(([name, f]) =>
+          f.kind === 'notNull' ? field(name, f.type, false) : field(name, f as DataType, true),
+        ),
+      ),
+    }) as StructType<F>,
+  /** Marks a struct field as non-nullable (fields are nullable by default, as in Spark). */
+  notNull: <T extends DataType>(type: T): NotNullSpec<T> => Object.freeze({ kind: 'notNull', type }),
+})
+
+export function field(name: string, type: DataType, nullable = true): StructField {
+  return Object.freeze({ name, type, nullable })
+}
+
+export function structOf(fields: readonly StructField[]): StructType {
+  return Object.freeze({ kind: 'struct', fields: Object.freeze([...fields]) })
+}
+
+// ---- row-type inference ----------------------------------------------------------------------
+
+type Prettify<T> = { [K in keyof T]: T[K] } & {}
+
+/** The TypeScript value type of one (non-null) value of data type `T`. */
+export type InferValue<T> =
+  T extends AtomicType<infer K>
+    ? K extends 'string'
+      ? string
+      : K extends 'boolean'
+        ? boolean
+        : K extends 'binary'
+          ? Uint8Array
+          : K extends 'null'
+            ? null
+            : number
+    : T extends ArrayType<infer E>
+      ? (InferValue<E> | null)[]
+      : T extends MapType<infer K, infer V>
+        ? Map<InferValue<K>, InferValue<V> | null>
+        : T extends StructType<infer F>
+          ? InferFields<F>
+          : unknown
+
+type InferField<F> = F extends NotNullSpec<infer T> ? InferValue<T> : InferValue<F> | null
+type InferFields<F> = Prettify<{ -readonly [K in keyof F]: InferField<F[K]> }>
+
+/**
+ * The row type of a struct schema.
+ *
+ * @example
+ * const S = t.struct({ id: t.notNull(t.long()), name: t.string() })
+ * const row: InferRow<typeof S> = { id: 1, name: null }
+ */
+export type InferRow<S> = S extends StructType<infer F> ? InferFields<F> : never
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+export function isNumeric(type: DataType): boolean {
+  return type.kind === 'int' || type.kind === 'long' || type.kind === 'double'
+}
+export function isIntegral(type: DataType): boolean {
+  return type.kind === 'int' || type.kind === 'long'
+}
+
+/** Structural equality of two types (nullability flags included). */
+export function typeEquals(a: DataType, b: DataType): boolean {
+  if (a === b) return true
+  if (a.kind !== b.kind) return false
+  switch (a.kind) {
+    case 'array': {
+      const o = b as ArrayType
+      return a.containsNull === o.containsNull && typeEquals(a.element, o.element)
+    }
+    case 'map': {
+      const o = b as MapType
+      return (
+        a.valueContainsNull === o.valueContainsNull &&
+        typeEquals(a.key, o.key) &&
+        typeEquals(a.value, o.value)
+      )
+    }
+    case 'struct': {
+      const o = b as StructType
+      return (
+        a.fields.length === o.fields.length &&
+        a.fields.every(
+          (f, i) =>
+            f.name === o.fields[i].name &&
+            f.nullable === o.fields[i].nullable &&
+            typeEquals(f.type, o.fields[i].type),
+        )
+      )
+    }
+    default:
+      return true
+  }
+}
+
+/** Equality ignoring nullability flags (what matters for type checking). */
+export function sameType(a: DataType, b: DataType): boolean {
+  if (a.kind !== b.kind) return false
+  switch (a.kind) {
+    case 'array':
+      return sameType(a.element, (b as ArrayType).element)
+    case 'map':
+      return sameType(a.key, (b as MapType).key) && sameType(a.value, (b as MapType).value)
+    case 'struct': {
+      const o = b as StructType
+      return (
+        a.fields.length === o.fields.length &&
+        a.fields.every((f, i) => f.name === o.fields[i].name && sameType(f.type, o.fields[i].type))
+      )
+    }
+    default:
+      return true
+  }
+}
+
+const SIMPLE: Record<AtomicKind, string> = {
+  string: 'string',
+  boolean: 'boolean',
+  int: 'int',
+  long: 'bigint',
+  double: 'double',
+  timestamp: 'timestamp',
+  date: 'date',
+  binary: 'binary',
+  interval: 'interval day to second',
+  null: 'void',
+}
+
+/** Spark's `simpleString`: `bigint`, `array<int>`, `struct<a:int,b:string>`. */
+export function simpleString(type: DataType): string {
+  switch (type.kind) {
+    case 'array':
+      return `array<${simpleString(type.element)}>`
+    case 'map':
+      return `map<${simpleString(type.key)},${simpleString(type.value)}>`
+    case 'struct':
+      return `struct<${type.fields.map((f) => `${f.name}:${simpleString(f.type)}`).join(',')}>`
+    default:
+      return SIMPLE[type.kind]
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Conversion between user rows (objects keyed by field name) and the engine's positional rows,
+ * with validation: a value of the wrong type, a non-integral or unsafe long, or a null in a
+ * non-nullable field is an INVALID_ROW error naming the row and the field.
+ */
+import { SluiceError } from '../errors.ts'
+import type { DataType, StructType } from './data-type.ts'
+import { simpleString } from './data-type.ts'
+
+function checkValue(v: unknown, type: DataType, path: string): unknown {
+  const bad = (): never => {
+    throw new SluiceError(
+      'INVALID_ROW',
+      `Field \`${path}\` expects ${simpleString(type)}, got ${describe(v)}.`,
+    )
+  }
+  switch (type.kind) {
+    case 'string':
+      return typeof v === 'string' ? v : bad()
+    case 'boolean':
+      return typeof v === 'boolean' ? v : bad()
+    case 'int':
+      return Number.isInteger(v) && (v as number) >= -2147483648 && (v as number) <= 2147483647 ? v : bad()
+    case 'long':
+    case 'date':
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+        throw new SluiceError(
+          'INVALID_ROW',
+          `Field \`${path}\` expects ${simpleString(type)}, got ${v}, which is not an integer exact in a JS number (|v| <= 2^53 - 1).`,
+        )
+      }
+      return typeof v === 'number' ? v : bad()
+    case 'timestamp':
+      if (v instanceof Date) return v.getTime()
+      return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : bad()
+    case 'double':
+    case 'interval':
+      return typeof v === 'number' ? v : bad()
+    case 'binary':
+      return v instanceof Uint8Array ? v : bad()
+    case 'null':
+      return v === null ? v : bad()
+    case 'array':
+      if (!Array.isArray(v)) return bad()
+      return v.map((x, i) =>
+        x === null || x === undefined
+          ? nullCheck(type.containsNull, `${path}[${i}]`)
+          : checkValue(x, type.element, `${path}[${i}]`),
+      )
+    case 'map': {
+      if (!(v instanceof Map)) return bad()
+      const out = new Map()
+      for (const [k, x] of v)
+        out.set(
+          checkValue(k, type.key, `${path} key`),
+          x === null
+            ? nullCheck(type.valueContainsNull, `${path}[${String(k)}]`)
+            : checkValue(x, type.value, `${path}[${String(k)}]`),
+        )
+      return out
+    }
+    case 'struct': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return bad()
+      const out: Record<string, unknown> = {}
+      for (const f of type.fields) {
+        const x = (v as Record<string, unknown>)[f.name]
+        out[f.name] =
+          x === null || x === undefined
+            ? nullCheck(f.nullable, `${path}.${f.name}`)
+            : checkValue(x, f.type, `${path}.${f.name}`)
+      }
+      return out
+    }
+  }
+}
+
+function nullCheck(nullable: boolean, path: string): null {
+  if (!nullable)
+    throw new SluiceError(
+      'INVALID_ROW',
+      `Field \`${path}\` is not nullable, but the row has no value for it.`,
+    )
+  return null
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Uint8Array) return 'a Uint8Array'
+  if (Array.isArray(v)) return 'an array'
+  if (v instanceof Map) return 'a Map'
+  return typeof v === 'string'
+    ? `the string ${JSON.stringify(v.length > 50 ? `${v.slice(0, 50)}...` : v)}`
+    : `${typeof v} ${String(v)}`
+}
+
+/** Validates user rows and turns them into positional rows. Errors name the row index. */
+export function encodeRows(rows: readonly object[], schema: StructType): unknown[][] {
+  const fields = schema.fields
+  return rows.map((row, r) => {
+    try {
+      if (row === null || typeof row !== 'object')
+        throw new SluiceError('INVALID_ROW', `expected an object, got ${describe(row)}.`)
+      const isArray = Array.isArray(row)
+      return fields.map((f, i) => {
+        const v = isArray ? (row as unknown[])[i] : (row as Record<string, unknown>)[f.name]
+        return v === null || v === undefined ? nullCheck(f.nullable, f.name) : checkValue(v, f.type, f.name)
+      })
+    } catch (e) {
+      if (e instanceof SluiceError)
+        throw new SluiceError('INVALID_ROW', `Row ${r}: ${e.message.replace(/^\[INVALID_ROW\] /, '')}`)
+      throw e
+    }
+  })
+}
+
+/** `(positional row) => object` for a schema (generated for speed: one object shape per schema). */
+export function compileRowDecoder(schema: StructType): (row: readonly unknown[]) => Record<string, unknown> {
+  const body = schema.fields.map((f, i) => `${JSON.stringify(f.name)}: r[${i}]`).join(', ')
+  return new Function('r', `return { ${body} }`) as (row: readonly unknown[]) => Record<string, unknown>
+}

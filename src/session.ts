@@ -1,0 +1,137 @@
+/**
+ * The session: configuration, the analyzer and the planner wired together (the composition root).
+ * It implements the small QueryEngine interface the API runs queries through.
+ */
+
+import type { AnalyzedPlan } from './analysis/analyzed-plan.ts'
+import { Analyzer } from './analysis/analyzer.ts'
+import { explainAnalyzed } from './analysis/explain-analyzed.ts'
+import { Column } from './api/column.ts'
+import { DataFrame, type Row } from './api/dataframe.ts'
+import type { QueryEngine } from './api/engine.ts'
+import { invalidArgument } from './errors.ts'
+import { explainExec } from './exec/exec-node.ts'
+import { valueToString } from './functions/cast.ts'
+import type { BindContext, RuntimeContext } from './functions/function-def.ts'
+import { type Clock, systemClock } from './io/clock.ts'
+import { columnExpr } from './plan/expr.ts'
+import { type LogicalPlan, node } from './plan/logical-plan.ts'
+import { planPhysical } from './planner/physical-planner.ts'
+import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
+import { encodeRows } from './schema/row-codec.ts'
+import { validateTimeZone } from './util/time/index.ts'
+
+/** Session settings, by Spark's key names where Spark has one. */
+export interface SluiceConfig {
+  /** Time zone for parsing/formatting timestamps and for date functions (default: the process's zone, as Spark uses the JVM's). */
+  readonly 'sluice.sql.session.timeZone'?: string
+  /** Where show(), printSchema() and explain() print (default: console.log). */
+  readonly output?: (text: string) => void
+  /** Processing-time source (default: the system clock); tests inject a manual clock. */
+  readonly clock?: Clock
+}
+
+const KNOWN_KEYS = new Set(['sluice.sql.session.timeZone', 'output', 'clock'])
+
+export class Sluice implements QueryEngine {
+  readonly conf: Readonly<Record<string, unknown>>
+  private readonly ctx: BindContext
+  private readonly runtime: RuntimeContext
+  private readonly clock: Clock
+  private readonly out: (text: string) => void
+
+  private constructor(config: SluiceConfig) {
+    for (const key of Object.keys(config)) {
+      if (!KNOWN_KEYS.has(key))
+        throw invalidArgument(
+          `Unknown configuration key '${key}'. Known keys: ${[...KNOWN_KEYS].join(', ')}.`,
+        )
+    }
+    const timeZone = config['sluice.sql.session.timeZone'] ?? Intl.DateTimeFormat().resolvedOptions().timeZone
+    validateTimeZone(timeZone)
+    this.conf = Object.freeze({ 'sluice.sql.session.timeZone': timeZone })
+    this.clock = config.clock ?? systemClock
+    this.runtime = { currentTimestamp: this.clock.now() }
+    this.ctx = Object.freeze({ timeZone, runtime: this.runtime })
+    this.out = config.output ?? ((text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`))
+  }
+
+  /**
+   * A session running in this process on the embedded defaults.
+   * @example const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+   */
+  static local(config: SluiceConfig = {}): Sluice {
+    return new Sluice(config)
+  }
+
+  /**
+   * A DataFrame over in-memory rows, validated against the schema.
+   * @example const df = sluice.createDataFrame([{ id: 1, name: 'a' }], t.struct({ id: t.long(), name: t.string() }))
+   */
+  createDataFrame<S extends StructType>(
+    rows: readonly InferRow<S>[],
+    schema: S,
+  ): DataFrame<InferRow<S> & Row> {
+    return new DataFrame(
+      node('localRelation', { schema, rows: encodeRows(rows as readonly object[], schema) }),
+      this,
+    )
+  }
+
+  /** A DataFrame of `id` from start (inclusive) to end (exclusive). @example sluice.range(0, 10) */
+  range(start: number, end?: number, step = 1): DataFrame<{ id: number }> {
+    const [from, to] = end === undefined ? [0, start] : [start, end]
+    if (step === 0) throw invalidArgument('range(): step must not be 0.')
+    const rows: unknown[][] = []
+    for (let i = from; step > 0 ? i < to : i > to; i += step) rows.push([i])
+    const schema = structOf([field('id', { kind: 'long' }, false)])
+    return new DataFrame(node('localRelation', { schema, rows }), this)
+  }
+
+  // ---- QueryEngine ----
+
+  schemaOf(plan: LogicalPlan): StructType {
+    const analyzed = this.analyze(plan)
+    return structOf(analyzed.output.map((a) => field(a.name, a.type, a.nullable)))
+  }
+
+  execute(plan: LogicalPlan): unknown[][] {
+    const exec = this.plan(this.analyze(plan))
+    // NOTE: current_timestamp() is fixed for one query execution, as in Spark.
+    this.runtime.currentTimestamp = this.clock.now()
+    return exec.execute({ runtime: this.runtime })
+  }
+
+  renderCell(schema: StructType): (row: readonly unknown[]) => (string | null)[] {
+    const fns = schema.fields.map((f) => valueToString(f.type, this.ctx.timeZone))
+    return (row) => row.map((v, i) => (v === null ? null : fns[i](v)))
+  }
+
+  explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen'): string {
+    const analyzed = this.analyze(plan)
+    const physical = explainExec(this.plan(analyzed))
+    if (mode === 'simple') return `== Physical Plan ==\n${physical}\n`
+    return `== Analyzed Logical Plan ==\n${explainAnalyzed(analyzed)}\n\n== Physical Plan ==\n${physical}\n`
+  }
+
+  print(text: string): void {
+    this.out(text)
+  }
+
+  private analyze(plan: LogicalPlan): AnalyzedPlan {
+    return new Analyzer(this.ctx).analyze(plan)
+  }
+
+  private plan(analyzed: AnalyzedPlan) {
+    return planPhysical(analyzed, {
+      rowConverter: (schema) => {
+        const names = schema.fields.map((f) => f.name)
+        return (o) => encodeRows([o as object], schema)[0] ?? names.map(() => null)
+      },
+      schemaOf: (p) => structOf(p.output.map((a) => field(a.name, a.type, a.nullable))),
+    })
+  }
+}
+
+/** Re-exported for `df.col`-free code: a column by name. */
+export const columnOf = (name: string): Column => new Column(columnExpr([name]))

@@ -1,0 +1,360 @@
+/**
+ * A streaming JSON tokenizer with Jackson's grammar and its opt-in relaxations, for the places
+ * where `JSON.parse` loses what Spark sees: a number token's spelling (`2.0` vs `2`), the order of
+ * an object's keys, the first of duplicate keys, single-quoted strings, `NaN`, and text after the
+ * first value (Spark reads one value and ignores the rest).
+ *
+ * Like Jackson it reads exactly one root value; `next()` then reports END without looking further,
+ * except that a root-level number must be followed by whitespace or the end of the text.
+ */
+
+export const END = 0
+export const START_OBJECT = 1
+export const END_OBJECT = 2
+export const START_ARRAY = 3
+export const END_ARRAY = 4
+export const FIELD_NAME = 5
+export const STRING = 6
+export const INT = 7
+export const FLOAT = 8
+export const TRUE = 9
+export const FALSE = 10
+export const NULL = 11
+
+/** Jackson's `JsonReadFeature`s that Spark turns on per function or option. */
+export interface JsonSyntax {
+  readonly allowSingleQuotes: boolean
+  readonly allowUnquotedControlChars: boolean
+  readonly allowNonNumericNumbers: boolean
+  readonly allowNumericLeadingZeros: boolean
+}
+
+/** Thrown by the tokenizer for text Jackson would reject; callers turn it into null or an error. */
+export class JsonSyntaxError extends Error {
+  override name = 'JsonSyntaxError'
+}
+
+const IN_ARRAY = 1
+const IN_OBJECT = 2
+const HEX4 = /^[0-9a-fA-F]{4}$/
+
+/**
+ * Pull tokenizer over one string. Reuse an instance with `reset` to avoid allocation per row.
+ *
+ * @example
+ * const tk = new JsonTokenizer().reset('{"a":2.0}', syntax)
+ * tk.next() // START_OBJECT; tk.next() // FIELD_NAME (tk.str === 'a'); tk.next() // FLOAT (tk.numText === '2.0')
+ */
+export class JsonTokenizer {
+  text = ''
+  pos = 0
+  token = END
+  /** Decoded text of the current STRING or FIELD_NAME. */
+  str = ''
+  /** Source text and value of the current INT or FLOAT (`NaN`, `Infinity` for the non-numeric forms). */
+  numText = ''
+  num = 0
+  private syntax!: JsonSyntax
+  private kinds: number[] = [0]
+  private counts: number[] = [0]
+  private depth = 0
+  private valueNext = false
+
+  reset(text: string, syntax: JsonSyntax): this {
+    this.text = text
+    this.syntax = syntax
+    this.pos = 0
+    this.token = END
+    this.depth = 0
+    this.counts[0] = 0
+    this.valueNext = false
+    return this
+  }
+
+  /** Advances to the next token and returns it. */
+  next(): number {
+    this.skipWs()
+    if (this.valueNext) {
+      this.valueNext = false
+      return this.value()
+    }
+    const d = this.depth
+    if (d === 0) {
+      if (this.counts[0]++ > 0 || this.pos >= this.text.length) return (this.token = END)
+      return this.rootValue()
+    }
+    const c = this.text.charCodeAt(this.pos)
+    const closer = this.kinds[d] === IN_ARRAY ? 93 : 125
+    if (c === closer) {
+      this.pos++
+      this.depth--
+      return (this.token = closer === 93 ? END_ARRAY : END_OBJECT)
+    }
+    if (this.counts[d]++ > 0) {
+      if (c !== 44) this.fail(closer === 93 ? "',' or ']'" : "',' or '}'")
+      this.pos++
+      this.skipWs()
+    }
+    if (closer === 93) return this.value()
+    this.fieldName()
+    return (this.token = FIELD_NAME)
+  }
+
+  /** At START_OBJECT or START_ARRAY, moves to the matching end token; otherwise does nothing. */
+  skipChildren(): void {
+    if (this.token !== START_OBJECT && this.token !== START_ARRAY) return
+    const target = this.depth - 1
+    while (this.depth > target) {
+      if (this.next() === END) this.fail('the end of the container')
+    }
+  }
+
+  /** Throws a JsonSyntaxError naming what was expected and where. */
+  fail(expected: string): never {
+    const at = this.pos
+    const found = at >= this.text.length ? 'the end of the input' : JSON.stringify(this.text[at])
+    throw new JsonSyntaxError(`expected ${expected} at position ${at} but found ${found}`)
+  }
+
+  private skipWs(): void {
+    const t = this.text
+    let p = this.pos
+    for (;;) {
+      const c = t.charCodeAt(p)
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break
+      p++
+    }
+    this.pos = p
+  }
+
+  private rootValue(): number {
+    const tok = this.value()
+    if (tok === INT || tok === FLOAT) {
+      // Jackson: "Expected space separating root-level values".
+      const c = this.text.charCodeAt(this.pos)
+      if (c === c && c !== 32 && c !== 10 && c !== 13 && c !== 9)
+        this.fail('whitespace after a root-level number')
+    }
+    return tok
+  }
+
+  private push(kind: number): void {
+    const d = ++this.depth
+    this.kinds[d] = kind
+    this.counts[d] = 0
+  }
+
+  private value(): number {
+    const c = this.text.charCodeAt(this.pos)
+    switch (c) {
+      case 123:
+        this.pos++
+        this.push(IN_OBJECT)
+        return (this.token = START_OBJECT)
+      case 91:
+        this.pos++
+        this.push(IN_ARRAY)
+        return (this.token = START_ARRAY)
+      case 34:
+        this.str = this.readString(34)
+        return (this.token = STRING)
+      case 39:
+        if (!this.syntax.allowSingleQuotes) this.fail('a JSON value (single quotes are not allowed)')
+        this.str = this.readString(39)
+        return (this.token = STRING)
+      case 116:
+        return this.literal('true', TRUE)
+      case 102:
+        return this.literal('false', FALSE)
+      case 110:
+        return this.literal('null', NULL)
+      default:
+        return this.numberOrSpecial(c)
+    }
+  }
+
+  private literal(word: string, tok: number): number {
+    if (!this.text.startsWith(word, this.pos)) this.fail('a JSON value')
+    this.pos += word.length
+    this.checkWordEnd()
+    return (this.token = tok)
+  }
+
+  private checkWordEnd(): void {
+    const c = this.text.charCodeAt(this.pos)
+    // Jackson rejects `truex`: the token must not run on into identifier characters.
+    if (
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 95 ||
+      c === 36 ||
+      c > 127
+    ) {
+      this.fail('a separator after the literal')
+    }
+  }
+
+  private numberOrSpecial(c: number): number {
+    const t = this.text
+    const start = this.pos
+    if (this.syntax.allowNonNumericNumbers) {
+      const signed = c === 45 || c === 43 ? 1 : 0
+      const word = t.startsWith('Infinity', start + signed)
+        ? 'Infinity'
+        : t.startsWith('INF', start + signed)
+          ? 'INF'
+          : ''
+      if (word !== '' && (signed === 1 || word === 'Infinity')) {
+        return this.special(
+          start + signed + word.length,
+          c === 45 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+        )
+      }
+      if (c === 78 && t.startsWith('NaN', start)) return this.special(start + 3, Number.NaN)
+    }
+    if (c !== 45 && (c < 48 || c > 57)) this.fail('a JSON value')
+    return this.number(start)
+  }
+
+  private special(end: number, value: number): number {
+    this.numText = this.text.slice(this.pos, end)
+    this.pos = end
+    this.checkWordEnd()
+    this.num = value
+    return (this.token = FLOAT)
+  }
+
+  private number(start: number): number {
+    const t = this.text
+    let p = start
+    if (t.charCodeAt(p) === 45) p++
+    const intStart = p
+    while (isDigit(t.charCodeAt(p))) p++
+    if (p === intStart) {
+      this.pos = p
+      this.fail('a digit')
+    }
+    if (t.charCodeAt(intStart) === 48 && p - intStart > 1 && !this.syntax.allowNumericLeadingZeros) {
+      this.pos = intStart
+      this.fail('a number without leading zeros')
+    }
+    let tok = INT
+    if (t.charCodeAt(p) === 46) {
+      tok = FLOAT
+      const f = ++p
+      while (isDigit(t.charCodeAt(p))) p++
+      if (p === f) {
+        this.pos = p
+        this.fail('a digit after the decimal point')
+      }
+    }
+    const e = t.charCodeAt(p)
+    if (e === 101 || e === 69) {
+      tok = FLOAT
+      p++
+      const s = t.charCodeAt(p)
+      if (s === 43 || s === 45) p++
+      const x = p
+      while (isDigit(t.charCodeAt(p))) p++
+      if (p === x) {
+        this.pos = p
+        this.fail('a digit in the exponent')
+      }
+    }
+    this.numText = t.slice(start, p)
+    this.num = Number(this.numText)
+    this.pos = p
+    return (this.token = tok)
+  }
+
+  private fieldName(): void {
+    const c = this.text.charCodeAt(this.pos)
+    if (c === 34) this.str = this.readString(34)
+    else if (c === 39 && this.syntax.allowSingleQuotes) this.str = this.readString(39)
+    else this.fail('a quoted field name')
+    this.skipWs()
+    if (this.text.charCodeAt(this.pos) !== 58) this.fail("':'")
+    this.pos++
+    this.valueNext = true
+  }
+
+  private readString(quote: number): string {
+    const t = this.text
+    const start = this.pos + 1
+    let p = start
+    for (;;) {
+      const c = t.charCodeAt(p)
+      if (c === quote) {
+        this.pos = p + 1
+        return t.slice(start, p)
+      }
+      if (c === 92 || c < 32 || c !== c) break
+      p++
+    }
+    return this.readEscapedString(quote, start, p)
+  }
+
+  private readEscapedString(quote: number, start: number, from: number): string {
+    const t = this.text
+    let out = t.slice(start, from)
+    let p = from
+    for (;;) {
+      const c = t.charCodeAt(p)
+      if (c !== c) {
+        this.pos = p
+        this.fail('the closing quote of a string')
+      }
+      if (c === quote) break
+      if (c === 92) {
+        out += this.escape(p + 1)
+        p += t.charCodeAt(p + 1) === 117 ? 6 : 2
+        continue
+      }
+      if (c < 32 && !this.syntax.allowUnquotedControlChars) {
+        this.pos = p
+        this.fail('an escaped control character')
+      }
+      out += t[p++]
+    }
+    this.pos = p + 1
+    return out
+  }
+
+  private escape(p: number): string {
+    const c = this.text.charCodeAt(p)
+    switch (c) {
+      case 34:
+      case 92:
+      case 47:
+        return String.fromCharCode(c)
+      case 98:
+        return '\b'
+      case 102:
+        return '\f'
+      case 110:
+        return '\n'
+      case 114:
+        return '\r'
+      case 116:
+        return '\t'
+      case 117: {
+        const hex = this.text.slice(p + 1, p + 5)
+        if (!HEX4.test(hex)) {
+          this.pos = p
+          this.fail('four hex digits after \\u')
+        }
+        return String.fromCharCode(Number.parseInt(hex, 16))
+      }
+      default:
+        // Jackson accepts \' only when single quotes are enabled.
+        if (c === 39 && this.syntax.allowSingleQuotes) return "'"
+        this.pos = p
+        return this.fail('a valid escape character')
+    }
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57
+}
