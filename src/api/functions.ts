@@ -14,23 +14,20 @@ import {
 } from '../plan/expr.ts'
 import { parseExpression } from '../plan/sql/expr-parser.ts'
 import { type DataType, t } from '../schema/data-type.ts'
+import { typeToJson } from '../schema/schema-json.ts'
 import { Column, type ColumnOrValue, literalOf, toExpr } from './column.ts'
 
 export type ColumnLike = Column | string
 
-const c = (x: ColumnLike): Expr =>
-  typeof x === 'string' ? (x === '*' ? starExpr() : columnExpr(splitName(x))) : x.expr
+const c = (x: ColumnLike): Expr => (typeof x === 'string' ? col(x).expr : x.expr)
 const call = (name: string, ...args: Expr[]) => new Column(callExpr(name, args))
 
 /** A column by name; `a.b` is a struct field, `` `a.b` `` a name with a dot. @example col('user.name') */
-export const col = (name: string): Column =>
-  new Column(
-    name === '*'
-      ? starExpr()
-      : name.endsWith('.*')
-        ? starExpr(splitName(name.slice(0, -2)))
-        : columnExpr(splitName(name)),
-  )
+export function col(name: string): Column {
+  if (name === '*') return new Column(starExpr())
+  if (name.endsWith('.*')) return new Column(starExpr(splitName(name.slice(0, -2))))
+  return new Column(columnExpr(splitName(name)))
+}
 /** Same as col(). @example column('price') */
 export const column = col
 /** A literal value. @example lit(0.908) */
@@ -174,6 +171,23 @@ export const collect_list = (x: ColumnLike): Column => call('collect_list', c(x)
 /** @example collect_set('item') */
 export const collect_set = (x: ColumnLike): Column => call('collect_set', c(x))
 
+/** HyperLogLog++ estimate; `rsd` is the relative standard deviation (default 0.05: ~95% of estimates within 10%). @example approx_count_distinct('user') */
+export const approx_count_distinct = (x: ColumnLike, rsd = 0.05): Column =>
+  call('approx_count_distinct', c(x), literalExpr(rsd, t.double()))
+
+// ---- hashing ----
+/** Spark's Murmur3 hash of the columns (seed 42), stable across runs and processes. @example hash('user', 'day') */
+export const hash = (...cols: ColumnLike[]): Column => call('hash', ...cols.map(c))
+/** Hex MD5 of a string (UTF-8) or binary. @example md5('email') */
+export const md5 = (x: ColumnLike): Column => call('md5', c(x))
+/** Hex SHA-1. @example sha1('email') */
+export const sha1 = (x: ColumnLike): Column => call('sha1', c(x))
+/** Hex SHA-2 with 224, 256 (or 0), 384 or 512 bits; NULL for other bit lengths. @example sha2('email', 256) */
+export const sha2 = (x: ColumnLike, numBits: number): Column =>
+  call('sha2', c(x), literalExpr(numBits, t.int()))
+/** CRC-32 as a bigint. @example crc32('payload') */
+export const crc32 = (x: ColumnLike): Column => call('crc32', c(x))
+
 // ---- sort orders ----
 /** @example df.orderBy(asc('a')) */
 export const asc = (x: ColumnLike): Column => new Column(c(x)).asc()
@@ -197,3 +211,76 @@ export function udf<A extends unknown[], R>(
 export const call_function = (name: string, ...cols: ColumnLike[]): Column => call(name, ...cols.map(c))
 
 export { c as columnExprOf }
+
+// ---- date and time ----
+const strLit = (s: string) => literalExpr(s, t.string())
+/** Parses a string (Spark's cast rules, or a datetime pattern); ANSI: unparseable text is an error. @example to_timestamp('ts', 'yyyy-MM-dd HH:mm') */
+export const to_timestamp = (x: ColumnLike, format?: string): Column =>
+  call('to_timestamp', c(x), ...(format === undefined ? [] : [strLit(format)]))
+/** Like to_timestamp, NULL for unparseable text. @example try_to_timestamp('ts') */
+export const try_to_timestamp = (x: ColumnLike, format?: string): Column =>
+  call('try_to_timestamp', c(x), ...(format === undefined ? [] : [strLit(format)]))
+/** @example to_date('ts') */
+export const to_date = (x: ColumnLike, format?: string): Column =>
+  call('to_date', c(x), ...(format === undefined ? [] : [strLit(format)]))
+/** Formats with a Spark datetime pattern in the session time zone. @example date_format('ts', 'yyyy-MM-dd HH:mm') */
+export const date_format = (x: ColumnLike, format: string): Column =>
+  call('date_format', c(x), strLit(format))
+/** @example year('ts') */
+export const year = (x: ColumnLike): Column => call('year', c(x))
+/** @example month('ts') */
+export const month = (x: ColumnLike): Column => call('month', c(x))
+/** @example dayofmonth('ts') */
+export const dayofmonth = (x: ColumnLike): Column => call('dayofmonth', c(x))
+/** 1 = Sunday ... 7 = Saturday. @example dayofweek('ts') */
+export const dayofweek = (x: ColumnLike): Column => call('dayofweek', c(x))
+/** @example hour('ts') */
+export const hour = (x: ColumnLike): Column => call('hour', c(x))
+/** @example minute('ts') */
+export const minute = (x: ColumnLike): Column => call('minute', c(x))
+/** @example second('ts') */
+export const second = (x: ColumnLike): Column => call('second', c(x))
+/** Fixed for one query execution. @example current_timestamp() */
+export const current_timestamp = (): Column => call('current_timestamp')
+/** @example current_date() */
+export const current_date = (): Column => call('current_date')
+/** Seconds since the epoch to a formatted string. @example from_unixtime('secs') */
+export const from_unixtime = (x: ColumnLike, format = 'yyyy-MM-dd HH:mm:ss'): Column =>
+  call('from_unixtime', c(x), strLit(format))
+/** Seconds since the epoch of a timestamp, or of a string parsed with `format`; now when no argument. @example unix_timestamp('ts') */
+export const unix_timestamp = (x?: ColumnLike, format?: string): Column =>
+  x === undefined
+    ? call('unix_timestamp')
+    : call('unix_timestamp', c(x), ...(format === undefined ? [] : [strLit(format)]))
+/** @example timestamp_seconds('secs') */
+export const timestamp_seconds = (x: ColumnLike): Column => call('timestamp_seconds', c(x))
+/** @example timestamp_millis('ms') */
+export const timestamp_millis = (x: ColumnLike): Column => call('timestamp_millis', c(x))
+/** @example date_add('d', 1) */
+export const date_add = (x: ColumnLike, days: number): Column => call('date_add', c(x), literalOf(days))
+/** @example datediff('end', 'start') */
+export const datediff = (end: ColumnLike, start: ColumnLike): Column => call('datediff', c(end), c(start))
+
+// ---- JSON ----
+/**
+ * Parses JSON text with a schema (a struct, array or map type, a DDL string or Spark schema JSON).
+ * Options as Spark's: `mode` PERMISSIVE (default: malformed fields become NULL, the raw text goes
+ * to a `_corrupt_record` string field if the schema has one) or FAILFAST (an error naming the record).
+ * @example from_json('value', t.struct({ id: t.long() }), { mode: 'FAILFAST' })
+ */
+export const from_json = (
+  x: ColumnLike,
+  schema: DataType | string,
+  options: Record<string, string> = {},
+): Column =>
+  call(
+    'from_json',
+    c(x),
+    strLit(typeof schema === 'string' ? schema : JSON.stringify(typeToJson(schema))),
+    literalExpr(new Map(Object.entries(options)), t.map(t.string(), t.string())),
+  )
+/** Struct, array or map to JSON text. @example to_json(struct('a', 'b')) */
+export const to_json = (x: ColumnLike): Column => call('to_json', c(x))
+/** Extracts with a JSONPath (`$.a.b[0]`); strings come back unquoted. @example get_json_object('value', '$.user.id') */
+export const get_json_object = (x: ColumnLike, path: string): Column =>
+  call('get_json_object', c(x), strLit(path))

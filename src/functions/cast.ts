@@ -12,7 +12,7 @@ import {
   sameType,
   simpleString,
 } from '../schema/data-type.ts'
-import { javaDoubleToString } from '../util/json/java-double.ts'
+import { javaDoubleToString } from '../util/json/index.ts'
 import {
   castStringToDate,
   castStringToTimestamp,
@@ -30,7 +30,8 @@ type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
 const BAD = Symbol('bad cast')
 
-const INT_RE = /^[+-]?\d+$/
+// Spark's UTF8String.toLong accepts a fractional part and truncates it: CAST('1.9' AS INT) = 1.
+const INT_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/
 const TRUE = new Set(['t', 'true', 'y', 'yes', '1'])
 const FALSE = new Set(['f', 'false', 'n', 'no', '0'])
@@ -59,7 +60,8 @@ function parseNumber(s: string, integral: boolean): number | typeof BAD {
     }
     return BAD
   }
-  return Number(v.replace(/[dDfF]$/, ''))
+  const n = Number(v.replace(/[dDfF]$/, ''))
+  return integral ? Math.trunc(n) : n
 }
 
 /** Renders any value the way Spark's CAST(... AS STRING) does. */

@@ -2,6 +2,14 @@
  * Functions wired from the util libraries (date/time, JSON, hashing). Kept apart from the core
  * operator tables so each library's wiring is one small list.
  */
-import type { FunctionDef } from './function-def.ts'
 
-export const EXTRA_FUNCTIONS: readonly FunctionDef[] = []
+import { DATETIME_FUNCTIONS } from './datetime-functions.ts'
+import type { FunctionDef } from './function-def.ts'
+import { HASH_FUNCTIONS } from './hash-functions.ts'
+import { JSON_FUNCTIONS } from './json-functions.ts'
+
+export const EXTRA_FUNCTIONS: readonly FunctionDef[] = [
+  ...HASH_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
+  ...JSON_FUNCTIONS,
+]

@@ -11,7 +11,6 @@
  */
 
 import { invalidArgument, SluiceError, typeMismatch } from '../../errors.ts'
-import { type DataType, type StructType, simpleString } from '../../schema/data-type.ts'
 import {
   JSON_CONVERSION_FAILED as FAILED,
   failConversion,
@@ -21,8 +20,9 @@ import {
   resetJsonConversionState,
 } from './json-conversion-state.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
-import type { JsonSyntax } from './json-tokenizer.ts'
+import { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
 import { NO_JSON_VALUE, parseJsonExact } from './json-tree.ts'
+import { type JsonDataType, type JsonStructType, jsonTypeName } from './json-type.ts'
 import {
   compileJsonValueConverter,
   type JsonValueConverter,
@@ -73,9 +73,12 @@ export function validateFromJsonMode(mode: string): 'PERMISSIVE' | 'FAILFAST' {
  * parse('{"a": 1, "b": "x"}') // { a: 1, b: null }
  * parse('{"a": 1') // { a: null, b: null }
  */
-export function compileFromJson(type: DataType, options: FromJsonOptions): (text: string | null) => unknown {
+export function compileFromJson(
+  type: JsonDataType,
+  options: FromJsonOptions,
+): (text: string | null) => unknown {
   if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') {
-    throw typeMismatch(`from_json needs a struct, array or map schema, not ${simpleString(type)}.`)
+    throw typeMismatch(`from_json needs a struct, array or map schema, not ${jsonTypeName(type)}.`)
   }
   const failFast = validateFromJsonMode(options.mode) === 'FAILFAST'
   const syntax = syntaxOf(options)
@@ -87,30 +90,14 @@ export function compileFromJson(type: DataType, options: FromJsonOptions): (text
 
   return (text) => {
     if (text === null || text === undefined) return null
-    let value: unknown
-    let exact = false
-    try {
-      value = JSON.parse(text)
-    } catch {
-      // Not strict JSON: maybe Spark's relaxed syntax or trailing text; else truly malformed.
-      exact = true
-      try {
-        value = parseJsonExact(text, syntax)
-      } catch (e) {
-        resetJsonConversionState(state, true)
-        state.reason = `it is not valid JSON: ${(e as Error).message}`
-        return malformed(text, undefined)
-      }
-      if (value === NO_JSON_VALUE) return null
-    }
-    resetJsonConversionState(state, exact)
-    let out = root(value, state)
+    const value = parseRecord(text, syntax, state)
+    if (value === NO_JSON_VALUE) return null
+    let out = value === FAILED ? FAILED : root(value, state)
     if (state.needsSource) {
       resetJsonConversionState(state, true)
       out = root(parseJsonExact(text, syntax), state)
     }
-    if (out !== FAILED) return out
-    return malformed(text, state.partial)
+    return out !== FAILED ? out : malformed(text, state.partial)
   }
 
   function malformed(text: string, partial: unknown): unknown {
@@ -119,6 +106,28 @@ export function compileFromJson(type: DataType, options: FromJsonOptions): (text
     const row = partial === undefined ? nullRow() : (partial as Record<string, unknown>)
     if (corrupt !== null) row[corrupt] = text
     return row
+  }
+}
+
+/**
+ * `JSON.parse` first (fast); text it rejects may still be valid for Spark (single quotes, NaN, text
+ * after the value), so it is read again exactly. Resets `state`; on a syntax error records it there
+ * and returns FAILED.
+ */
+function parseRecord(text: string, syntax: JsonSyntax, state: JsonConversionState): unknown {
+  try {
+    const value = JSON.parse(text)
+    resetJsonConversionState(state, false)
+    return value
+  } catch {
+    resetJsonConversionState(state, true)
+  }
+  try {
+    return parseJsonExact(text, syntax)
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e
+    state.reason = `it is not valid JSON: ${e.message}`
+    return FAILED
   }
 }
 
@@ -131,23 +140,27 @@ function syntaxOf(o: FromJsonOptions): JsonSyntax {
   })
 }
 
-function corruptField(st: StructType, name: string): string | null {
+function corruptField(st: JsonStructType, name: string): string | null {
   const f = st.fields.find((x) => x.name === name)
   if (f === undefined) return null
   if (f.type.kind !== 'string') {
     throw typeMismatch(
-      `The column \`${name}\` for corrupt records must have the nullable STRING type, but got ${simpleString(f.type)}. Change its type to string, or name another column with the columnNameOfCorruptRecord option.`,
+      `The column \`${name}\` for corrupt records must have the nullable STRING type, but got ${jsonTypeName(f.type)}. Change its type to string, or name another column with the columnNameOfCorruptRecord option.`,
     )
   }
   return name
 }
 
-function rootConverter(type: DataType, options: FromJsonOptions, corrupt: string | null): JsonValueConverter {
+function rootConverter(
+  type: JsonDataType,
+  options: FromJsonOptions,
+  corrupt: string | null,
+): JsonValueConverter {
   const conv = compileJsonValueConverter(type, options.time, {
     allowNonNumericNumbers: options.allowNonNumericNumbers,
     skipField: corrupt ?? undefined,
   })
-  const target = simpleString(type)
+  const target = jsonTypeName(type)
   const wantObject = type.kind !== 'array'
   const single =
     type.kind === 'array' && type.element.kind === 'struct'

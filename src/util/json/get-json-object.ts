@@ -18,13 +18,13 @@ import {
   INT,
   type JsonSyntax,
   JsonSyntaxError,
-  JsonTokenizer,
   NULL,
   START_ARRAY,
   START_OBJECT,
   STRING,
   TRUE,
-} from './json-tokenizer.ts'
+} from './json-token.ts'
+import { JsonTokenizer } from './json-tokenizer.ts'
 
 // Spark's get_json_object factory enables exactly these two relaxations (for Hive compatibility).
 const SYNTAX: JsonSyntax = Object.freeze({

@@ -24,6 +24,12 @@ export function javaDoubleToString(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0'
   const negative = d < 0
   const abs = negative ? -d : d
+  if (abs >= 1e-3 && abs < 1e7) {
+    // NOTE: here JS prints the same shortest digits in plain form, and a one-digit shortest form is
+    // exact enough that Java's two-digit choice is that digit followed by 0 (only subnormals differ).
+    const s = String(d)
+    return s.includes('.') ? s : s + '.0'
+  }
   // JS yields the shortest round-tripping digits, closest to the exact value on ties, as Java does.
   let sci = abs.toExponential()
   let ePos = sci.indexOf('e')

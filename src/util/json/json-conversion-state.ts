@@ -68,7 +68,12 @@ export function jsonConversionErrorPath(state: JsonConversionState): string {
   return out
 }
 
-/** Records a leaf failure (if it is the first) and returns the failure marker. */
+/**
+ * Records a leaf failure (if it is the first) and returns the failure marker.
+ *
+ * @example
+ * return failConversion(state, 'int', value, 'an int is a whole number within 32 bits')
+ */
 export function failConversion(
   state: JsonConversionState,
   target: string,

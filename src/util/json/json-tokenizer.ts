@@ -8,35 +8,36 @@
  * except that a root-level number must be followed by whitespace or the end of the text.
  */
 
-export const END = 0
-export const START_OBJECT = 1
-export const END_OBJECT = 2
-export const START_ARRAY = 3
-export const END_ARRAY = 4
-export const FIELD_NAME = 5
-export const STRING = 6
-export const INT = 7
-export const FLOAT = 8
-export const TRUE = 9
-export const FALSE = 10
-export const NULL = 11
-
-/** Jackson's `JsonReadFeature`s that Spark turns on per function or option. */
-export interface JsonSyntax {
-  readonly allowSingleQuotes: boolean
-  readonly allowUnquotedControlChars: boolean
-  readonly allowNonNumericNumbers: boolean
-  readonly allowNumericLeadingZeros: boolean
-}
-
-/** Thrown by the tokenizer for text Jackson would reject; callers turn it into null or an error. */
-export class JsonSyntaxError extends Error {
-  override name = 'JsonSyntaxError'
-}
+import {
+  END,
+  END_ARRAY,
+  END_OBJECT,
+  FALSE,
+  FIELD_NAME,
+  FLOAT,
+  INT,
+  type JsonSyntax,
+  JsonSyntaxError,
+  NULL,
+  START_ARRAY,
+  START_OBJECT,
+  STRING,
+  TRUE,
+} from './json-token.ts'
 
 const IN_ARRAY = 1
 const IN_OBJECT = 2
 const HEX4 = /^[0-9a-fA-F]{4}$/
+const SIMPLE_ESCAPES = new Map<number, string>([
+  [34, '"'],
+  [92, '\\'],
+  [47, '/'],
+  [98, '\b'],
+  [102, '\f'],
+  [110, '\n'],
+  [114, '\r'],
+  [116, '\t'],
+])
 
 /**
  * Pull tokenizer over one string. Reuse an instance with `reset` to avoid allocation per row.
@@ -103,15 +104,18 @@ export class JsonTokenizer {
   /** At START_OBJECT or START_ARRAY, moves to the matching end token; otherwise does nothing. */
   skipChildren(): void {
     if (this.token !== START_OBJECT && this.token !== START_ARRAY) return
+    // The end of the text inside a container fails in next(), so this loop always ends.
     const target = this.depth - 1
-    while (this.depth > target) {
-      if (this.next() === END) this.fail('the end of the container')
-    }
+    while (this.depth > target) this.next()
   }
 
   /** Throws a JsonSyntaxError naming what was expected and where. */
   fail(expected: string): never {
-    const at = this.pos
+    return this.failAt(this.pos, expected)
+  }
+
+  private failAt(at: number, expected: string): never {
+    this.pos = at
     const found = at >= this.text.length ? 'the end of the input' : JSON.stringify(this.text[at])
     throw new JsonSyntaxError(`expected ${expected} at position ${at} but found ${found}`)
   }
@@ -213,7 +217,7 @@ export class JsonTokenizer {
       }
       if (c === 78 && t.startsWith('NaN', start)) return this.special(start + 3, Number.NaN)
     }
-    if (c !== 45 && (c < 48 || c > 57)) this.fail('a JSON value')
+    if (!(c === 45 || isDigit(c))) this.fail('a JSON value')
     return this.number(start)
   }
 
@@ -231,23 +235,15 @@ export class JsonTokenizer {
     if (t.charCodeAt(p) === 45) p++
     const intStart = p
     while (isDigit(t.charCodeAt(p))) p++
-    if (p === intStart) {
-      this.pos = p
-      this.fail('a digit')
-    }
-    if (t.charCodeAt(intStart) === 48 && p - intStart > 1 && !this.syntax.allowNumericLeadingZeros) {
-      this.pos = intStart
-      this.fail('a number without leading zeros')
-    }
+    if (p === intStart) this.failAt(p, 'a digit')
+    if (t.charCodeAt(intStart) === 48 && p - intStart > 1 && !this.syntax.allowNumericLeadingZeros)
+      this.failAt(intStart, 'a number without leading zeros')
     let tok = INT
     if (t.charCodeAt(p) === 46) {
       tok = FLOAT
       const f = ++p
       while (isDigit(t.charCodeAt(p))) p++
-      if (p === f) {
-        this.pos = p
-        this.fail('a digit after the decimal point')
-      }
+      if (p === f) this.failAt(p, 'a digit after the decimal point')
     }
     const e = t.charCodeAt(p)
     if (e === 101 || e === 69) {
@@ -257,10 +253,7 @@ export class JsonTokenizer {
       if (s === 43 || s === 45) p++
       const x = p
       while (isDigit(t.charCodeAt(p))) p++
-      if (p === x) {
-        this.pos = p
-        this.fail('a digit in the exponent')
-      }
+      if (p === x) this.failAt(p, 'a digit in the exponent')
     }
     this.numText = t.slice(start, p)
     this.num = Number(this.numText)
@@ -301,20 +294,14 @@ export class JsonTokenizer {
     let p = from
     for (;;) {
       const c = t.charCodeAt(p)
-      if (c !== c) {
-        this.pos = p
-        this.fail('the closing quote of a string')
-      }
+      if (c !== c) this.failAt(p, 'the closing quote of a string')
       if (c === quote) break
       if (c === 92) {
         out += this.escape(p + 1)
         p += t.charCodeAt(p + 1) === 117 ? 6 : 2
         continue
       }
-      if (c < 32 && !this.syntax.allowUnquotedControlChars) {
-        this.pos = p
-        this.fail('an escaped control character')
-      }
+      if (c < 32 && !this.syntax.allowUnquotedControlChars) this.failAt(p, 'an escaped control character')
       out += t[p++]
     }
     this.pos = p + 1
@@ -323,35 +310,16 @@ export class JsonTokenizer {
 
   private escape(p: number): string {
     const c = this.text.charCodeAt(p)
-    switch (c) {
-      case 34:
-      case 92:
-      case 47:
-        return String.fromCharCode(c)
-      case 98:
-        return '\b'
-      case 102:
-        return '\f'
-      case 110:
-        return '\n'
-      case 114:
-        return '\r'
-      case 116:
-        return '\t'
-      case 117: {
-        const hex = this.text.slice(p + 1, p + 5)
-        if (!HEX4.test(hex)) {
-          this.pos = p
-          this.fail('four hex digits after \\u')
-        }
-        return String.fromCharCode(Number.parseInt(hex, 16))
-      }
-      default:
-        // Jackson accepts \' only when single quotes are enabled.
-        if (c === 39 && this.syntax.allowSingleQuotes) return "'"
-        this.pos = p
-        return this.fail('a valid escape character')
+    const simple = SIMPLE_ESCAPES.get(c)
+    if (simple !== undefined) return simple
+    if (c === 117) {
+      const hex = this.text.slice(p + 1, p + 5)
+      if (HEX4.test(hex)) return String.fromCharCode(Number.parseInt(hex, 16))
+    } else if (c === 39 && this.syntax.allowSingleQuotes) {
+      // Jackson accepts \' only when single quotes are enabled.
+      return "'"
     }
+    return this.failAt(p, c === 117 ? 'four hex digits after \\u' : 'a valid escape character')
   }
 }
 

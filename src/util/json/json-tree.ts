@@ -12,13 +12,13 @@ import {
   FLOAT,
   INT,
   type JsonSyntax,
-  JsonTokenizer,
   NULL,
   START_ARRAY,
   START_OBJECT,
   STRING,
   TRUE,
-} from './json-tokenizer.ts'
+} from './json-token.ts'
+import { JsonTokenizer } from './json-tokenizer.ts'
 
 /** A number token whose spelling `JSON.parse` would lose. */
 export class JsonNumber {

@@ -48,6 +48,17 @@ function validTimestampDigits(segment: number, digits: number): boolean {
   )
 }
 
+// Scanner state of splitTimestamp: current segment, its value and digit count.
+const SCAN = { i: 0, value: 0, digits: 0, fractionDigits: 0, yearSign: 0 }
+
+function closeSegment(segment: number): boolean {
+  if (!validTimestampDigits(segment, SCAN.digits)) return false
+  SEG[segment] = SCAN.value
+  SCAN.value = 0
+  SCAN.digits = 0
+  return true
+}
+
 /**
  * Splits a timestamp string into SEG (Spark's parseTimestampString); false when it is malformed.
  * Forms: `[+-]yyyy[-[m]m[-[d]d]]`, then `[ T][h]h:[m]m:[s]s.[fraction][zone]`, or time only.
@@ -60,71 +71,56 @@ function splitTimestamp(s: string): boolean {
   let j = trimmedStart(s)
   const end = trimmedEnd(s, j)
   if (j === end) return false
-  let i = 0
-  let value = 0
-  let digits = 0
-  let fractionDigits = 0
-  let yearSign = 0
+  SCAN.i = SCAN.value = SCAN.digits = SCAN.fractionDigits = SCAN.yearSign = 0
   const c0 = s.charCodeAt(j)
   if (c0 === 45 || c0 === 43) {
-    yearSign = c0 === 45 ? -1 : 1
+    SCAN.yearSign = c0 === 45 ? -1 : 1
     j++
   }
-  const close = (segment: number): boolean => {
-    if (!validTimestampDigits(segment, digits)) return false
-    SEG[segment] = value
-    value = 0
-    digits = 0
+  for (; j < end && segZone === null; j++) {
+    const d = s.charCodeAt(j) - 48
+    if (d >= 0 && d <= 9) {
+      if (SCAN.i === 6) SCAN.fractionDigits++
+      // Fraction digits past microseconds are dropped.
+      if (SCAN.i !== 6 || SCAN.digits < 6) SCAN.value = SCAN.value * 10 + d
+      SCAN.digits++
+    } else if (!separator(s, j, end)) return false
+  }
+  if (!closeSegment(SCAN.i)) return false
+  for (; SCAN.fractionDigits < 6; SCAN.fractionDigits++) SEG[6] *= 10
+  if (SCAN.yearSign !== 0) SEG[0] *= SCAN.yearSign
+  return true
+}
+
+// A non-digit at `j`: ends the current segment if it is the separator that segment expects.
+function separator(s: string, j: number, end: number): boolean {
+  const b = s.charCodeAt(j)
+  const i = SCAN.i
+  if (j === 0 && b === 84 /* T */) {
+    segJustTime = true
+    SCAN.i += 3
     return true
   }
-  for (; j < end; j++) {
-    const b = s.charCodeAt(j)
-    const d = b - 48
-    if (d >= 0 && d <= 9) {
-      if (i === 6) fractionDigits++
-      // Fraction digits past microseconds are dropped.
-      if (i !== 6 || digits < 6) value = value * 10 + d
-      digits++
-    } else if (j === 0 && b === 84 /* T */) {
-      segJustTime = true
-      i += 3
-    } else if (i < 2) {
-      if (b === 45 /* - */) {
-        if (!close(i)) return false
-        i++
-      } else if (i === 0 && b === 58 /* : */ && yearSign === 0) {
-        segJustTime = true
-        if (!close(3)) return false
-        i = 4
-      } else return false
-    } else if (i === 2) {
-      if ((b !== 32 && b !== 84) || !close(i)) return false
-      i++
-    } else if (i === 3 || i === 4) {
-      if (b !== 58 || !close(i)) return false
-      i++
-    } else if (i === 5 || i === 6) {
-      if (!close(i)) return false
-      if (b === 46 /* . */ && i === 5) {
-        i++
-      } else {
-        // Anything else after the seconds or the fraction starts the zone ID, which runs to the end.
-        i += i === 5 ? 2 : 1
-        segZone = s.slice(j, end)
-        break
-      }
-    } else if (i < SEG.length && (b === 58 || b === 32)) {
-      if (!close(i)) return false
-      i++
-    } else return false
+  if (i < 2) {
+    if (b === 45 /* - */) return closeSegment(SCAN.i++)
+    if (i !== 0 || b !== 58 /* : */ || SCAN.yearSign !== 0) return false
+    segJustTime = true
+    SCAN.i = 4
+    return closeSegment(3)
   }
-  if (!close(i)) return false
-  while (fractionDigits < 6) {
-    SEG[6] *= 10
-    fractionDigits++
+  if (i === 2) return (b === 32 || b === 84) && closeSegment(SCAN.i++)
+  if (i === 3 || i === 4) return b === 58 && closeSegment(SCAN.i++)
+  if (i === 5 || i === 6) {
+    if (!closeSegment(i)) return false
+    if (b === 46 /* . */ && i === 5) SCAN.i = 6
+    else {
+      // Anything else after the seconds or the fraction starts the zone ID, which runs to the end.
+      SCAN.i = 7
+      segZone = s.slice(j, end)
+    }
+    return true
   }
-  if (yearSign !== 0) SEG[0] *= yearSign
-  return true
+  return i < SEG.length && (b === 58 || b === 32) && closeSegment(SCAN.i++)
 }
 
 /**

@@ -42,6 +42,7 @@ export function resolveParsed(st: ParseState, session: Zone): number | null {
   if (msOfDay < 0) return null
   const offset = st.fields[F_OFFSET]
   const zone = st.zone ?? (has(offset) ? offsetZone(offset) : session)
+  if (zone === null) return null
   return localToUtcIn(days * MS_PER_DAY + msOfDay, zone)
 }
 

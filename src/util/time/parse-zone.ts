@@ -89,17 +89,16 @@ export function localizedOffsetStep(full: boolean): (st: ParseState) => boolean 
       return setField(st, F_OFFSET, 0)
     }
     pos++
-    const digit = (at: number) => (at < text.length ? text.charCodeAt(at) - 48 : -1)
     let h: number
     if (full) {
       if (twoDigits(text, pos) < 0 || text[pos + 2] !== ':' || twoDigits(text, pos + 3) < 0) return false
       h = twoDigits(text, pos)
       pos += 3
     } else {
-      h = digit(pos)
+      h = digitAt(text, pos)
       if (h < 0 || h > 9) return false
       pos++
-      const h2 = digit(pos)
+      const h2 = digitAt(text, pos)
       if (h2 >= 0 && h2 <= 9) {
         h = h * 10 + h2
         pos++
@@ -120,6 +119,10 @@ export function localizedOffsetStep(full: boolean): (st: ParseState) => boolean 
     st.pos = pos
     return setField(st, F_OFFSET, sign * (h * 3600 + m * 60 + s))
   }
+}
+
+function digitAt(text: string, at: number): number {
+  return at < text.length ? text.charCodeAt(at) - 48 : -1
 }
 
 /** Parse step for `VV`: `Z`, `+01:00`, `UTC`, `GMT+01:00`, or a region ID (ignoring case). */

@@ -109,7 +109,7 @@ export class Zone {
 
   /** Offset at a whole-second instant straight from Intl, by reading the wall clock it shows. */
   private rawOffset(utcMs: number): number {
-    let at = utcMs < MIN_PROBE_MS ? MIN_PROBE_MS : utcMs
+    let at = Math.max(utcMs, MIN_PROBE_MS)
     if (at > MAX_PROBE_MS) at -= Math.ceil((at - MAX_PROBE_MS) / CYCLE_MS) * CYCLE_MS
     return wallClockMs(this.dtf!.format(at)) - at
   }
@@ -177,13 +177,22 @@ export function tryResolveZone(name: string): Zone | null {
 }
 
 /**
- * The fixed-offset zone for an offset in seconds (java.time's `ZoneOffset`), e.g. parsed from `+01:00`.
+ * The fixed-offset zone for an offset in seconds (java.time's `ZoneOffset`), e.g. parsed from `+01:00`;
+ * null beyond java.time's +-18 hours.
  *
- * @example offsetZone(3600).id // '+01:00'
+ * @example offsetZone(3600)?.id // '+01:00'
  */
-export function offsetZone(seconds: number): Zone {
-  return resolveZone(offsetId(seconds))
+export function offsetZone(seconds: number): Zone | null {
+  let zone = OFFSET_ZONES.get(seconds)
+  if (zone === undefined) {
+    zone = tryResolveZone(offsetId(seconds))
+    if (OFFSET_ZONES.size >= MAX_CACHED_ZONES) OFFSET_ZONES.clear()
+    OFFSET_ZONES.set(seconds, zone)
+  }
+  return zone
 }
+
+const OFFSET_ZONES = new Map<number, Zone | null>()
 
 const LOOSE_REGIONS = new Map<string, Zone | null>()
 const REGION_NAME = /^[A-Za-z][A-Za-z0-9~/._+-]+$/

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isSluiceError } from '../../../../src/errors.ts'
+import { HyperLogLogPlusPlus, precisionFor } from '../../../../src/functions/hash/hll.ts'
 import { type DataType, t } from '../../../../src/schema/data-type.ts'
-import { HyperLogLogPlusPlus, precisionFor } from '../../../../src/util/hash/hll.ts'
 
 const L = t.long()
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { crc32, md5Hex, sha1Hex, sha2Hex } from '../../../../src/util/hash/digest.ts'
+import { crc32, md5Hex, sha1Hex, sha2Hex } from '../../../../src/functions/hash/digest.ts'
 
 /**
  * Spark's answers for md5 / sha1 / sha2(_, 224|256|384|512) / crc32 of each SQL literal, from

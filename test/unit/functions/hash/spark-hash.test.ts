@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type DataType, t } from '../../../../src/schema/data-type.ts'
 import {
   murmur3HashBytes,
   murmur3HashInt,
   murmur3HashLong,
   murmur3HashString,
-} from '../../../../src/util/hash/murmur3.ts'
-import { sparkHash, sparkXxHash64, xxhash64Parts } from '../../../../src/util/hash/spark-hash.ts'
+} from '../../../../src/functions/hash/murmur3.ts'
+import { sparkHash, sparkXxHash64, xxhash64Parts } from '../../../../src/functions/hash/spark-hash.ts'
+import { type DataType, t } from '../../../../src/schema/data-type.ts'
 
 /**
  * Spark's own answers: `select hash(<sql>), xxhash64(<sql>)` run on pyspark 4.0.0 (session time
