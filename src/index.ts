@@ -1,9 +1,10 @@
 /** Sluice's public surface. Explicit named exports only; no logic here. */
 
 export { Column, type ColumnOrValue } from './api/column.ts'
-export { DataFrame, type Row } from './api/dataframe.ts'
+export { DataFrame } from './api/dataframe.ts'
 export * from './api/functions.ts'
 export { GroupedData } from './api/grouped-data.ts'
+export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
 export {

@@ -7,7 +7,7 @@ import type { AnalyzedPlan } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { Column } from './api/column.ts'
-import { DataFrame, type Row } from './api/dataframe.ts'
+import { DataFrame } from './api/dataframe.ts'
 import type { QueryEngine } from './api/engine.ts'
 import { invalidArgument } from './errors.ts'
 import { explainExec } from './exec/exec-node.ts'
@@ -68,10 +68,7 @@ export class Sluice implements QueryEngine {
    * A DataFrame over in-memory rows, validated against the schema.
    * @example const df = sluice.createDataFrame([{ id: 1, name: 'a' }], t.struct({ id: t.long(), name: t.string() }))
    */
-  createDataFrame<S extends StructType>(
-    rows: readonly InferRow<S>[],
-    schema: S,
-  ): DataFrame<InferRow<S> & Row> {
+  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): DataFrame<InferRow<S>> {
     return new DataFrame(
       node('localRelation', { schema, rows: encodeRows(rows as readonly object[], schema) }),
       this,

@@ -15,22 +15,32 @@ import {
 import { parseType } from '../plan/sql/type-parser.ts'
 import { type DataType, t } from '../schema/data-type.ts'
 
-/** A value usable where a column is expected: a Column, or a literal. */
-export type ColumnOrValue = Column | string | number | boolean | null | Uint8Array
+/** A column whose output name is known to the type system (made by `alias`). */
+export interface NamedColumn<N extends string, T = unknown> extends Column<T> {
+  readonly __columnName: N
+}
 
-export class Column {
+/** A value usable where a column is expected: a Column, or a literal. */
+export type ColumnOrValue = Column<any> | string | number | boolean | null | Uint8Array
+
+/**
+ * A column expression. `T` is the TypeScript type of its values where the API knows it (a
+ * phantom: nothing is stored), so `select`/`agg` can infer row types.
+ */
+export class Column<T = unknown> {
   /** The expression this column stands for. */
   readonly expr: Expr
+  declare readonly __valueType: T
   constructor(expr: Expr) {
     this.expr = expr
   }
 
-  /** Names the column. @example col('price').alias('p') */
-  alias(name: string): Column {
-    return new Column(aliasExpr(this.expr, name))
+  /** Names the column; the name becomes part of the row type. @example col('price').alias('p') */
+  alias<N extends string>(name: N): NamedColumn<N, T> {
+    return new Column(aliasExpr(this.expr, name)) as NamedColumn<N, T>
   }
   /** Same as alias(). @example col('price').as('p') */
-  as(name: string): Column {
+  as<N extends string>(name: N): NamedColumn<N, T> {
     return this.alias(name)
   }
   /** @example col('a').plus(1) */

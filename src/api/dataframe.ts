@@ -13,9 +13,8 @@ import { Column, type ColumnOrValue, toExpr } from './column.ts'
 import type { QueryEngine } from './engine.ts'
 import { type ColumnLike, columnExprOf } from './functions.ts'
 import { GroupedData } from './grouped-data.ts'
+import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from './row-types.ts'
 import { formatTable, type ShowOptions } from './show.ts'
-
-export type Row = Record<string, unknown>
 
 const JOIN_TYPES: Record<string, JoinType> = {
   inner: 'inner',
@@ -38,7 +37,7 @@ const JOIN_TYPES: Record<string, JoinType> = {
   left_anti: 'left_anti',
 }
 
-export class DataFrame<R extends Row = Row> {
+export class DataFrame<R extends object = Row> {
   readonly plan: LogicalPlan
   private readonly engine: QueryEngine
 
@@ -47,7 +46,7 @@ export class DataFrame<R extends Row = Row> {
     this.engine = engine
   }
 
-  private with<T extends Row = R>(plan: LogicalPlan): DataFrame<T> {
+  private with<T extends object = R>(plan: LogicalPlan): DataFrame<T> {
     return new DataFrame<T>(plan, this.engine)
   }
 
@@ -68,7 +67,14 @@ export class DataFrame<R extends Row = Row> {
     return new Column(columnExpr(splitName(name), this.plan.id))
   }
 
-  /** @example df.select('a', col('b').plus(1).alias('b1')) */
+  /**
+   * Projects columns. Column names and aliased columns give a typed row; other expressions give `Row`.
+   * @example df.select('a', col('b').plus(1).alias('b1')) // DataFrame<{ a: ...; b1: unknown }>
+   */
+  select<const I extends readonly ((keyof R & string) | Column<any>)[]>(
+    ...cols: I
+  ): DataFrame<SelectRow<R, I>>
+  select(...cols: (ColumnLike | ColumnLike[])[]): DataFrame
   select(...cols: (ColumnLike | ColumnLike[])[]): DataFrame {
     return this.with(node('project', { exprs: cols.flat().map(columnExprOf), child: this.plan }))
   }
@@ -86,14 +92,14 @@ export class DataFrame<R extends Row = Row> {
     return this.filter(condition)
   }
   /** Adds or replaces a column. @example df.withColumn('euros', col('price').multiply(0.908)) */
-  withColumn(name: string, value: Column): DataFrame {
+  withColumn<N extends string, T>(name: N, value: Column<T>): DataFrame<WithColumnRow<R, N, T>> {
     const names = this.columns
     const exists = names.some((n) => n.toLowerCase() === name.toLowerCase())
     const items: Expr[] = names.map((n) =>
       n.toLowerCase() === name.toLowerCase() ? value.alias(name).expr : quoted(n),
     )
     if (!exists) items.push(value.alias(name).expr)
-    return this.with(node('project', { exprs: items, child: this.plan }))
+    return this.with<WithColumnRow<R, N, T>>(node('project', { exprs: items, child: this.plan }))
   }
   /** @example df.withColumnRenamed('price', 'amount') */
   withColumnRenamed(existing: string, name: string): DataFrame {
@@ -103,22 +109,24 @@ export class DataFrame<R extends Row = Row> {
     return this.with(node('project', { exprs: items, child: this.plan }))
   }
   /** Drops columns by name (unknown names are ignored, as in Spark). @example df.drop('extra') */
-  drop(...names: string[]): DataFrame {
+  drop<K extends string>(...names: K[]): DataFrame<Prettify<Omit<R, K>>> {
     const gone = new Set(names.map((n) => n.toLowerCase()))
-    return this.with(
+    return this.with<Prettify<Omit<R, K>>>(
       node('project', {
         exprs: this.columns.filter((n) => !gone.has(n.toLowerCase())).map(quoted),
         child: this.plan,
       }),
     )
   }
-  /** @example df.groupBy('category').agg(avg('price')) */
-  groupBy(...cols: (ColumnLike | ColumnLike[])[]): GroupedData {
+  /** Groups by columns; grouping by names keeps their types in `agg()`'s row type. @example df.groupBy('category').agg(avg('price')) */
+  groupBy<const K extends readonly (keyof R & string)[]>(...cols: K): GroupedData<Pick<R, K[number]>>
+  groupBy(...cols: (ColumnLike | ColumnLike[])[]): GroupedData
+  groupBy(...cols: (ColumnLike | ColumnLike[])[]): GroupedData<any> {
     return new GroupedData(this.plan, cols.flat().map(columnExprOf), (p) => this.with(p))
   }
-  /** Aggregate over all rows. @example df.agg(count('*')) */
-  agg(...cols: Column[]): DataFrame {
-    return this.groupBy().agg(...cols)
+  /** Aggregate over all rows. @example df.agg(count('*').alias('n')) // DataFrame<{ n: number }> */
+  agg<const A extends readonly Column<any>[]>(...cols: A): DataFrame<AggRow<{}, A>> {
+    return this.groupBy().agg(...cols) as unknown as DataFrame<AggRow<{}, A>>
   }
   /** @example df.orderBy(desc('price'), 'id') */
   orderBy(...cols: (ColumnLike | ColumnLike[])[]): DataFrame<R> {
@@ -186,14 +194,11 @@ export class DataFrame<R extends Row = Row> {
     return this.join(other, undefined, 'cross')
   }
   /** Typed map over rows: `fn` returns an object of `schema`. @example df.map((r) => ({ id: r.id, n: 1 }), S) */
-  map<S extends StructType>(fn: (row: R) => InferRow<S>, schema: S): DataFrame<InferRow<S> & Row> {
+  map<S extends StructType>(fn: (row: R) => InferRow<S>, schema: S): DataFrame<InferRow<S>> {
     return this.with(node('mapRows', { fn, flat: false, schema, child: this.plan }))
   }
   /** Typed flatMap: `fn` returns any iterable of objects of `schema`. @example df.flatMap((r) => r.tags.map((t) => ({ t })), S) */
-  flatMap<S extends StructType>(
-    fn: (row: R) => Iterable<InferRow<S>>,
-    schema: S,
-  ): DataFrame<InferRow<S> & Row> {
+  flatMap<S extends StructType>(fn: (row: R) => Iterable<InferRow<S>>, schema: S): DataFrame<InferRow<S>> {
     return this.with(node('mapRows', { fn, flat: true, schema, child: this.plan }))
   }
 

@@ -20,7 +20,7 @@ import { Column, type ColumnOrValue, literalOf, toExpr } from './column.ts'
 export type ColumnLike = Column | string
 
 const c = (x: ColumnLike): Expr => (typeof x === 'string' ? col(x).expr : x.expr)
-const call = (name: string, ...args: Expr[]) => new Column(callExpr(name, args))
+const call = <T = unknown>(name: string, ...args: Expr[]): Column<T> => new Column<T>(callExpr(name, args))
 
 /** A column by name; `a.b` is a struct field, `` `a.b` `` a name with a dot. @example col('user.name') */
 export function col(name: string): Column {
@@ -31,7 +31,13 @@ export function col(name: string): Column {
 /** Same as col(). @example column('price') */
 export const column = col
 /** A literal value. @example lit(0.908) */
-export const lit = (v: ColumnOrValue | Date): Column => (v instanceof Column ? v : new Column(literalOf(v)))
+export function lit<V extends string | number | boolean | null | Uint8Array | Date>(
+  v: V,
+): Column<V extends Date ? number : V>
+export function lit<T>(v: Column<T>): Column<T>
+export function lit(v: ColumnOrValue | Date): Column<unknown> {
+  return v instanceof Column ? v : new Column(literalOf(v))
+}
 /** A Spark SQL expression, optionally aliased. @example expr('price * 0.908 AS euros') */
 export const expr = (sql: string): Column => new Column(parseExpression(sql))
 
@@ -42,7 +48,7 @@ export const when = (condition: Column, value: ColumnOrValue): Column =>
 /** First non-null argument. @example coalesce('a', lit(0)) */
 export const coalesce = (...cols: ColumnLike[]): Column => call('coalesce', ...cols.map(c))
 /** @example isnull('a') */
-export const isnull = (x: ColumnLike): Column => call('isnull', c(x))
+export const isnull = (x: ColumnLike): Column<boolean> => call('isnull', c(x))
 /** @example isnan('x') */
 export const isnan = (x: ColumnLike): Column => call('isnan', c(x))
 /** @example nanvl('x', lit(0)) */
@@ -84,20 +90,20 @@ export const try_divide = (a: ColumnLike, b: ColumnLike): Column => call('try_di
 /** @example concat('first', lit(' '), 'last') */
 export const concat = (...cols: ColumnLike[]): Column => call('concat', ...cols.map(c))
 /** Joins with a separator, skipping nulls. @example concat_ws('-', 'a', 'b') */
-export const concat_ws = (sep: string, ...cols: ColumnLike[]): Column =>
+export const concat_ws = (sep: string, ...cols: ColumnLike[]): Column<string> =>
   call('concat_ws', literalExpr(sep, t.string()), ...cols.map(c))
 /** @example lower('name') */
-export const lower = (x: ColumnLike): Column => call('lower', c(x))
+export const lower = (x: ColumnLike): Column<string | null> => call('lower', c(x))
 /** @example upper('name') */
-export const upper = (x: ColumnLike): Column => call('upper', c(x))
+export const upper = (x: ColumnLike): Column<string | null> => call('upper', c(x))
 /** @example trim('name') */
-export const trim = (x: ColumnLike): Column => call('trim', c(x))
+export const trim = (x: ColumnLike): Column<string | null> => call('trim', c(x))
 /** @example ltrim('name') */
 export const ltrim = (x: ColumnLike): Column => call('ltrim', c(x))
 /** @example rtrim('name') */
 export const rtrim = (x: ColumnLike): Column => call('rtrim', c(x))
 /** Characters (code points). @example length('name') */
-export const length = (x: ColumnLike): Column => call('length', c(x))
+export const length = (x: ColumnLike): Column<number | null> => call('length', c(x))
 /** 1-based. @example substring('name', 1, 3) */
 export const substring = (x: ColumnLike, pos: number, len: number): Column =>
   call('substring', c(x), literalOf(pos), literalOf(len))
@@ -127,7 +133,7 @@ export const array = (...cols: ColumnLike[]): Column => call('array', ...cols.ma
 /** @example create_map(lit('k'), 'v') */
 export const create_map = (...cols: ColumnLike[]): Column => call('map', ...cols.map(c))
 /** Number of elements; -1 for NULL (Spark's default). @example size('tags') */
-export const size = (x: ColumnLike): Column => call('size', c(x))
+export const size = (x: ColumnLike): Column<number> => call('size', c(x))
 /** 1-based array element or map value. @example element_at('tags', 1) */
 export const element_at = (x: ColumnLike, key: ColumnOrValue): Column => call('element_at', c(x), toExpr(key))
 /** @example array_contains('tags', 'x') */
@@ -142,18 +148,20 @@ export const posexplode = (x: ColumnLike): Column => call('posexplode', c(x))
 
 // ---- aggregates ----
 /** Rows (`'*'`) or non-null values. @example count('*') */
-export const count = (x: ColumnLike): Column => call('count', x === '*' ? literalExpr(1, t.int()) : c(x))
+export const count = (x: ColumnLike): Column<number> =>
+  call('count', x === '*' ? literalExpr(1, t.int()) : c(x))
 /** @example countDistinct('user') */
-export const countDistinct = (...cols: ColumnLike[]): Column =>
+export const countDistinct = (...cols: ColumnLike[]): Column<number> =>
   new Column(callExpr('count', cols.map(c), true))
 /** @example count_distinct('user') */
 export const count_distinct = countDistinct
 /** @example sum('price') */
-export const sum = (x: ColumnLike): Column => call('sum', c(x))
+export const sum = (x: ColumnLike): Column<number | null> => call('sum', c(x))
 /** @example sum_distinct('price') */
-export const sum_distinct = (x: ColumnLike): Column => new Column(callExpr('sum', [c(x)], true))
+export const sum_distinct = (x: ColumnLike): Column<number | null> =>
+  new Column(callExpr('sum', [c(x)], true))
 /** @example avg('price') */
-export const avg = (x: ColumnLike): Column => call('avg', c(x))
+export const avg = (x: ColumnLike): Column<number | null> => call('avg', c(x))
 /** @example mean('price') */
 export const mean = avg
 /** @example min('price') */
@@ -167,26 +175,26 @@ export const first = (x: ColumnLike, ignoreNulls = false): Column =>
 export const last = (x: ColumnLike, ignoreNulls = false): Column =>
   call('last', c(x), literalExpr(ignoreNulls, t.boolean()))
 /** @example collect_list('item') */
-export const collect_list = (x: ColumnLike): Column => call('collect_list', c(x))
+export const collect_list = (x: ColumnLike): Column<unknown[]> => call('collect_list', c(x))
 /** @example collect_set('item') */
-export const collect_set = (x: ColumnLike): Column => call('collect_set', c(x))
+export const collect_set = (x: ColumnLike): Column<unknown[]> => call('collect_set', c(x))
 
 /** HyperLogLog++ estimate; `rsd` is the relative standard deviation (default 0.05: ~95% of estimates within 10%). @example approx_count_distinct('user') */
-export const approx_count_distinct = (x: ColumnLike, rsd = 0.05): Column =>
+export const approx_count_distinct = (x: ColumnLike, rsd = 0.05): Column<number> =>
   call('approx_count_distinct', c(x), literalExpr(rsd, t.double()))
 
 // ---- hashing ----
 /** Spark's Murmur3 hash of the columns (seed 42), stable across runs and processes. @example hash('user', 'day') */
-export const hash = (...cols: ColumnLike[]): Column => call('hash', ...cols.map(c))
+export const hash = (...cols: ColumnLike[]): Column<number> => call('hash', ...cols.map(c))
 /** Hex MD5 of a string (UTF-8) or binary. @example md5('email') */
-export const md5 = (x: ColumnLike): Column => call('md5', c(x))
+export const md5 = (x: ColumnLike): Column<string | null> => call('md5', c(x))
 /** Hex SHA-1. @example sha1('email') */
-export const sha1 = (x: ColumnLike): Column => call('sha1', c(x))
+export const sha1 = (x: ColumnLike): Column<string | null> => call('sha1', c(x))
 /** Hex SHA-2 with 224, 256 (or 0), 384 or 512 bits; NULL for other bit lengths. @example sha2('email', 256) */
-export const sha2 = (x: ColumnLike, numBits: number): Column =>
+export const sha2 = (x: ColumnLike, numBits: number): Column<string | null> =>
   call('sha2', c(x), literalExpr(numBits, t.int()))
 /** CRC-32 as a bigint. @example crc32('payload') */
-export const crc32 = (x: ColumnLike): Column => call('crc32', c(x))
+export const crc32 = (x: ColumnLike): Column<number | null> => call('crc32', c(x))
 
 // ---- sort orders ----
 /** @example df.orderBy(asc('a')) */
@@ -215,7 +223,7 @@ export { c as columnExprOf }
 // ---- date and time ----
 const strLit = (s: string) => literalExpr(s, t.string())
 /** Parses a string (Spark's cast rules, or a datetime pattern); ANSI: unparseable text is an error. @example to_timestamp('ts', 'yyyy-MM-dd HH:mm') */
-export const to_timestamp = (x: ColumnLike, format?: string): Column =>
+export const to_timestamp = (x: ColumnLike, format?: string): Column<number | null> =>
   call('to_timestamp', c(x), ...(format === undefined ? [] : [strLit(format)]))
 /** Like to_timestamp, NULL for unparseable text. @example try_to_timestamp('ts') */
 export const try_to_timestamp = (x: ColumnLike, format?: string): Column =>
@@ -224,7 +232,7 @@ export const try_to_timestamp = (x: ColumnLike, format?: string): Column =>
 export const to_date = (x: ColumnLike, format?: string): Column =>
   call('to_date', c(x), ...(format === undefined ? [] : [strLit(format)]))
 /** Formats with a Spark datetime pattern in the session time zone. @example date_format('ts', 'yyyy-MM-dd HH:mm') */
-export const date_format = (x: ColumnLike, format: string): Column =>
+export const date_format = (x: ColumnLike, format: string): Column<string | null> =>
   call('date_format', c(x), strLit(format))
 /** @example year('ts') */
 export const year = (x: ColumnLike): Column => call('year', c(x))
@@ -235,9 +243,9 @@ export const dayofmonth = (x: ColumnLike): Column => call('dayofmonth', c(x))
 /** 1 = Sunday ... 7 = Saturday. @example dayofweek('ts') */
 export const dayofweek = (x: ColumnLike): Column => call('dayofweek', c(x))
 /** @example hour('ts') */
-export const hour = (x: ColumnLike): Column => call('hour', c(x))
+export const hour = (x: ColumnLike): Column<number | null> => call('hour', c(x))
 /** @example minute('ts') */
-export const minute = (x: ColumnLike): Column => call('minute', c(x))
+export const minute = (x: ColumnLike): Column<number | null> => call('minute', c(x))
 /** @example second('ts') */
 export const second = (x: ColumnLike): Column => call('second', c(x))
 /** Fixed for one query execution. @example current_timestamp() */
@@ -280,7 +288,7 @@ export const from_json = (
     literalExpr(new Map(Object.entries(options)), t.map(t.string(), t.string())),
   )
 /** Struct, array or map to JSON text. @example to_json(struct('a', 'b')) */
-export const to_json = (x: ColumnLike): Column => call('to_json', c(x))
+export const to_json = (x: ColumnLike): Column<string | null> => call('to_json', c(x))
 /** Extracts with a JSONPath (`$.a.b[0]`); strings come back unquoted. @example get_json_object('value', '$.user.id') */
 export const get_json_object = (x: ColumnLike, path: string): Column =>
   call('get_json_object', c(x), strLit(path))

@@ -4,9 +4,11 @@ import { callExpr } from '../plan/expr.ts'
 import { type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { Column } from './column.ts'
 import type { DataFrame } from './dataframe.ts'
+import type { AggRow, Row } from './row-types.ts'
 
-/** The result of groupBy(): aggregate it with agg() or a shortcut (count, sum, ...). */
-export class GroupedData {
+/** The result of groupBy(): aggregate it with agg() or a shortcut (count, sum, ...). `K` is the key row. */
+export class GroupedData<K extends object = Row> {
+  declare readonly __keyRow: K
   private readonly child: LogicalPlan
   private readonly keys: readonly Expr[]
   private readonly make: (p: LogicalPlan) => DataFrame
@@ -21,7 +23,9 @@ export class GroupedData {
    * Output: the grouping columns, then one column per aggregate.
    * @example df.groupBy('category').agg(count('*').alias('n'), max('price'))
    */
-  agg(...aggs: (Column | Record<string, string>)[]): DataFrame {
+  agg<const A extends readonly Column<any>[]>(...aggs: A): DataFrame<AggRow<K, A>>
+  agg(...aggs: (Column<any> | Record<string, string>)[]): DataFrame
+  agg(...aggs: (Column<any> | Record<string, string>)[]): DataFrame {
     const exprs = aggs.flatMap((a) =>
       a instanceof Column
         ? [a.expr]
