@@ -123,9 +123,9 @@ export class Analyzer {
   }
 
   private analyzeUnion(p: Extract<LogicalPlan, { kind: 'union' }>): AnalyzedPlan {
-    const left = this.analyze(p.left)
+    let left = this.analyze(p.left)
     let right = this.analyze(p.right)
-    if (p.byName) right = reorderByName(left, right, p.allowMissingColumns)
+    if (p.byName) [left, right] = alignByName(left, right, p.allowMissingColumns)
     if (left.output.length !== right.output.length) {
       throw new SluiceError(
         'INVALID_ARGUMENT',
@@ -164,35 +164,44 @@ export class Analyzer {
   }
 }
 
-function reorderByName(left: AnalyzedPlan, right: AnalyzedPlan, allowMissing: boolean): AnalyzedPlan {
-  const exprs: BoundExpr[] = []
-  const output: Attribute[] = []
-  for (const a of left.output) {
-    const i = right.output.findIndex((b) => b.name.toLowerCase() === a.name.toLowerCase())
-    if (i < 0) {
-      if (!allowMissing)
-        throw new SluiceError(
-          'COLUMN_NOT_FOUND',
-          `unionByName: column \`${a.name}\` is missing on the right side (columns: ${right.output.map((b) => b.name).join(', ')}). Pass allowMissingColumns: true to fill it with NULL.`,
-        )
-      exprs.push({ kind: 'literal', value: null, type: a.type, nullable: true })
-      output.push(newAttribute(a.name, a.type, true))
-    } else {
-      const b = right.output[i]
-      exprs.push(boundRef(i, b.name, b.type, b.nullable))
-      output.push(b)
-    }
-  }
-  const extra = right.output.filter(
-    (b) => !left.output.some((a) => a.name.toLowerCase() === b.name.toLowerCase()),
-  )
-  if (extra.length > 0 && !allowMissing) {
+/**
+ * unionByName: the right side reordered to the left's column order. With allowMissingColumns, a
+ * column missing on either side is filled with NULL there, the right's extra columns going last.
+ */
+function alignByName(
+  left: AnalyzedPlan,
+  right: AnalyzedPlan,
+  allowMissing: boolean,
+): [AnalyzedPlan, AnalyzedPlan] {
+  const same = (a: Attribute, b: Attribute) => a.name.toLowerCase() === b.name.toLowerCase()
+  const extra = right.output.filter((b) => !left.output.some((a) => same(a, b)))
+  const missing = left.output.find((a) => !right.output.some((b) => same(a, b)))
+  if (!allowMissing && (missing !== undefined || extra.length > 0)) {
+    const [name, side, other] =
+      missing !== undefined ? [missing.name, 'right', 'left'] : [extra[0].name, 'left', 'right']
     throw new SluiceError(
       'COLUMN_NOT_FOUND',
-      `unionByName: column \`${extra[0].name}\` of the right side is missing on the left side. Pass allowMissingColumns: true to fill it with NULL.`,
+      `unionByName: column \`${name}\` of the ${other} side is missing on the ${side} side (left: ${left.output.map((a) => a.name).join(', ')}; right: ${right.output.map((a) => a.name).join(', ')}). Pass allowMissingColumns: true to fill it with NULL.`,
     )
   }
-  return { kind: 'project', exprs, child: right, output }
+  const nullOf = (a: Attribute): BoundExpr => ({ kind: 'literal', value: null, type: a.type, nullable: true })
+  const refTo = (plan: AnalyzedPlan, a: Attribute): BoundExpr | undefined => {
+    const i = plan.output.findIndex((b) => same(a, b))
+    return i < 0 ? undefined : boundRef(i, plan.output[i].name, plan.output[i].type, plan.output[i].nullable)
+  }
+  const target = [...left.output, ...extra]
+  const project = (plan: AnalyzedPlan): AnalyzedPlan => {
+    const exprs = target.map((a) => refTo(plan, a) ?? nullOf(a))
+    if (exprs.every((e, i) => e.kind === 'ref' && e.ordinal === i) && exprs.length === plan.output.length)
+      return plan
+    return {
+      kind: 'project',
+      exprs,
+      child: plan,
+      output: target.map((a, i) => newAttribute(a.name, exprs[i].type, exprs[i].nullable)),
+    }
+  }
+  return [project(left), project(right)]
 }
 
 export function attributesOf(schema: StructType): Attribute[] {

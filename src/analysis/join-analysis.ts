@@ -19,7 +19,7 @@ type JoinNode = Extract<LogicalPlan, { kind: 'join' }>
 
 export function analyzeJoin(analyzer: Analyzer, p: JoinNode): AnalyzedPlan {
   const left = analyzer.analyze(p.left)
-  const right = analyzer.analyze(p.right)
+  const right = distinctAttributes(analyzer.analyze(p.right), left.output)
   const both = [...left.output, ...right.output]
   let condition: BoundExpr | null = null
   if (p.using !== null) {
@@ -64,6 +64,18 @@ export function analyzeJoin(analyzer: Analyzer, p: JoinNode): AnalyzedPlan {
   return p.using === null || joinType === 'left_semi' || joinType === 'left_anti'
     ? join
     : usingProjection(join, p.using, left.output.length)
+}
+
+/**
+ * A self-join (`df.join(df, ...)`) sees the same attributes on both sides; the right side gets new
+ * attribute ids (as Spark re-instances it), so each side's columns stay distinct.
+ */
+function distinctAttributes(right: AnalyzedPlan, leftAttrs: readonly Attribute[]): AnalyzedPlan {
+  const taken = new Set(leftAttrs.map((a) => a.id))
+  if (!right.output.some((a) => taken.has(a.id))) return right
+  const exprs = right.output.map((a, i) => boundRef(i, a.name, a.type, a.nullable))
+  const output = right.output.map((a) => newAttribute(a.name, a.type, a.nullable, a.qualifier))
+  return { kind: 'project', exprs, child: right, output }
 }
 
 /** Splits AND-ed conditions into `leftExpr = rightExpr` pairs and the rest. */

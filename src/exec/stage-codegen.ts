@@ -6,6 +6,7 @@
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { CodeBuilder } from './expr/code-builder.ts'
 import { genExpr, type RowAccess } from './expr/expr-codegen.ts'
+import { foldConstants } from './expr/fold-constants.ts'
 
 export type StageOp =
   | { readonly kind: 'filter'; readonly condition: BoundExpr }
@@ -25,11 +26,11 @@ export function emitStage(
   let w = width
   for (const op of ops) {
     if (op.kind === 'filter') {
-      const c = genExpr(op.condition, b, access)
+      const c = genExpr(foldConstants(op.condition), b, access)
       b.emit(`if (${c} !== true) continue`)
     } else {
       const current = access
-      const vars = op.exprs.map((e) => genExpr(e, b, current))
+      const vars = op.exprs.map((e) => genExpr(foldConstants(e), b, current))
       access = (i) => vars[i]
       w = vars.length
     }

@@ -68,10 +68,11 @@ const sum = agg('sum', [1, 1], ([a], ctx) => {
         sumOf: (set: Set<number>) => [...set].reduce((p, c) => p + c, 0),
       })
     : {
-        init: ['null'],
-        update: ([s], [v]) => `${s} = ${s} === null ? ${v} : ${s} + ${v}${check(s)}`,
-        merge: ([a], [b]) => `if (${b} !== null) ${a} = ${a} === null ? ${b} : ${a} + ${b}${check(a)}`,
-        finish: ([s]) => s,
+        // A numeric slot plus a flag (not a null-initialised slot) keeps the sum an unboxed double.
+        init: ['0', 'false'],
+        update: ([s, seen], [v]) => `${s} += ${v}; ${seen} = true${check(s)}`,
+        merge: ([a, seenA], [b, seenB]) => `if (${seenB}) { ${a} += ${b}; ${seenA} = true${check(a)} }`,
+        finish: ([s, seen]) => `${seen} ? ${s} : null`,
         helpers: { ovf },
       }
   return { type, nullable: true, impl, args: [x] }
@@ -96,15 +97,24 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
   return agg(name, [1, 1], ([a]) => {
     if (a.type.kind === 'map') throw argTypeError(name, 0, a, 'an orderable type (not map)')
     const op = greater ? '>' : '<'
+    const kind = a.type.kind
+    // NOTE: NaN is the largest double (Spark's order), so it wins max() and loses min().
     const better =
-      PRIMITIVE.has(a.type.kind) && a.type.kind !== 'string'
-        ? (v: string, s: string) => `${v} ${op} ${s}`
-        : (v: string, s: string) => `cmp(${v}, ${s}) ${op} 0`
+      kind === 'double'
+        ? greater
+          ? (v: string, s: string) => `${v} > ${s} || (${v} !== ${v} && ${s} === ${s})`
+          : (v: string, s: string) => `${v} < ${s} || (${s} !== ${s} && ${v} === ${v})`
+        : PRIMITIVE.has(kind) && kind !== 'string'
+          ? (v: string, s: string) => `${v} ${op} ${s}`
+          : (v: string, s: string) => `cmp(${v}, ${s}) ${op} 0`
+    const numeric =
+      kind === 'double' || kind === 'int' || kind === 'long' || kind === 'timestamp' || kind === 'date'
     const impl: AggregateImpl = {
-      init: ['null'],
-      update: ([s], [v]) => `if (${s} === null || ${better(v, s)}) ${s} = ${v}`,
-      merge: ([s], [s2]) => `if (${s2} !== null && (${s} === null || ${better(s2, s)})) ${s} = ${s2}`,
-      finish: ([s]) => s,
+      init: [numeric ? '0' : 'null', 'false'],
+      update: ([s, seen], [v]) => `if (!${seen} || ${better(v, s)}) { ${s} = ${v}; ${seen} = true }`,
+      merge: ([s, seen], [s2, seen2]) =>
+        `if (${seen2} && (!${seen} || ${better(s2, s)})) { ${s} = ${s2}; ${seen} = true }`,
+      finish: ([s, seen]) => `${seen} ? ${s} : null`,
       helpers: { cmp: compareValues },
     }
     return { type: a.type, nullable: true, impl }

@@ -195,6 +195,22 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
       `Cannot cast ${simpleString(e.type)} to ${simpleString(to)}${e.kind === 'ref' ? ` (column \`${e.name}\`)` : ''}.`,
     )
   }
+  // Casts that keep the JavaScript value (int -> bigint -> double) compile to nothing.
+  const identity =
+    (e.type.kind === 'int' && (to.kind === 'long' || to.kind === 'double')) ||
+    (e.type.kind === 'long' && to.kind === 'double')
+  if (identity) {
+    return Object.freeze<BoundCall>({
+      kind: 'call',
+      name: 'cast',
+      impl: { kind: 'template', code: ([x]) => x },
+      args: [e],
+      type: to,
+      nullable: e.nullable,
+      sql,
+      deterministic: true,
+    })
+  }
   const fromName = simpleString(e.type).toUpperCase()
   const toName = simpleString(to).toUpperCase()
   const fn =

@@ -1,7 +1,8 @@
 /**
  * Hash aggregation fused with the stage below it: one generated loop filters, projects, computes
- * the group key and updates every aggregate's slots in place. A group's state is one array:
- * [key values..., slots of aggregate 0..., slots of aggregate 1..., ...].
+ * the group key and updates every aggregate's slots in place. A group's state is one object made
+ * by a literal in the generated code, `{ k0, k1, ..., s0, s1, ... }` (keys, then every aggregate's
+ * slots), so V8 gives all groups one hidden class and keeps numeric slots unboxed.
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
@@ -10,6 +11,7 @@ import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { genExpr } from '../expr/expr-codegen.ts'
+import { foldConstants } from '../expr/fold-constants.ts'
 import { describeStage, emitStage, type StageOp, sqlOf } from '../stage-codegen.ts'
 
 export interface AggregateSpec {
@@ -19,14 +21,15 @@ export interface AggregateSpec {
   readonly results: readonly BoundExpr[]
 }
 
-type Update = (rows: RowBatch, groups: Map<unknown, unknown[]>) => void
+type GroupState = Record<string, unknown>
+type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
 
 export class HashAggregateExec implements ExecNode {
   readonly name = 'HashAggregateExec'
   readonly children: readonly ExecNode[]
   private readonly update: Update
-  private readonly finish: (st: unknown[]) => Row
-  private readonly initial: () => unknown[]
+  private readonly finish: (st: GroupState) => Row
+  private readonly initial: () => GroupState
   private readonly project: (row: Row) => Row
   private readonly stage: readonly StageOp[]
   readonly spec: AggregateSpec
@@ -49,7 +52,7 @@ export class HashAggregateExec implements ExecNode {
   }
 
   execute(ctx: ExecContext): RowBatch {
-    const groups = new Map<unknown, unknown[]>()
+    const groups = new Map<unknown, GroupState>()
     this.update(this.children[0].execute(ctx), groups)
     // A global aggregate over no rows still yields one row (count = 0, sum = NULL), as in Spark.
     if (groups.size === 0 && this.spec.groupBy.length === 0) groups.set(0, this.initial())
@@ -59,10 +62,17 @@ export class HashAggregateExec implements ExecNode {
   }
 }
 
-/** Slot expressions of each aggregate within the group state array `st`. */
+/** Slot expressions of each aggregate within the group state object `st`. */
 function slotLayout(spec: AggregateSpec): string[][] {
-  let next = spec.groupBy.length
-  return spec.aggs.map((a) => a.impl.init.map(() => `st[${next++}]`))
+  let next = 0
+  return spec.aggs.map((a) => a.impl.init.map(() => `st.s${next++}`))
+}
+
+/** The object literal of a new group's state. */
+function stateLiteral(spec: AggregateSpec, keys: readonly string[]): string {
+  let next = 0
+  const slots = spec.aggs.flatMap((a) => a.impl.init.map((init) => `s${next++}: ${init}`))
+  return `{ ${[...keys.map((k, i) => `k${i}: ${k}`), ...slots].join(', ')} }`
 }
 
 function declareHelpers(b: CodeBuilder, spec: AggregateSpec): void {
@@ -86,7 +96,7 @@ function compileUpdate(
   b.block('for (let i = 0; i < rows.length; i++)', () => {
     b.emit('const r = rows[i]')
     const { access } = emitStage(b, stage.ops, 'r', stage.inputWidth)
-    const keys = spec.groupBy.map((k) => genExpr(k, b, access))
+    const keys = spec.groupBy.map((k) => genExpr(foldConstants(k), b, access))
     const keyCode =
       keys.length === 0
         ? '0'
@@ -95,11 +105,11 @@ function compileUpdate(
           : `${b.constant(compositeKey)}([${keys.join(', ')}])`
     b.emit(`let st = groups.get(${keyCode})`)
     b.block('if (st === undefined)', () => {
-      b.emit(`st = [${[...keys, ...spec.aggs.flatMap((a) => a.impl.init)].join(', ')}]`)
+      b.emit(`st = ${stateLiteral(spec, keys)}`)
       b.emit(`groups.set(${keyCode}, st)`)
     })
     spec.aggs.forEach((a, i) => {
-      const args = a.args.map((e) => genExpr(e, b, access))
+      const args = a.args.map((e) => genExpr(foldConstants(e), b, access))
       const nullable = args.filter((v, j) => a.args[j].nullable && v !== 'null')
       const update = a.impl.update(slots[i], args)
       if (a.impl.acceptsNull || nullable.length === 0) b.emit(update)
@@ -109,17 +119,17 @@ function compileUpdate(
   return b.build(['rows', 'groups'])
 }
 
-function compileFinish(spec: AggregateSpec, slots: string[][]): (st: unknown[]) => Row {
+function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
-  const keys = spec.groupBy.map((_, i) => `st[${i}]`)
+  const keys = spec.groupBy.map((_, i) => `st.k${i}`)
   b.emit(`return [${[...keys, ...spec.aggs.map((a, i) => a.impl.finish(slots[i]))].join(', ')}]`)
   return b.build(['st'])
 }
 
-function compileInitial(spec: AggregateSpec): () => unknown[] {
+function compileInitial(spec: AggregateSpec): () => GroupState {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
-  b.emit(`return [${spec.aggs.flatMap((a) => a.impl.init).join(', ')}]`)
+  b.emit(`return ${stateLiteral(spec, [])}`)
   return b.build([])
 }

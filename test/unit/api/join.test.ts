@@ -70,3 +70,13 @@ describe('joins', () => {
     assert.deepEqual(pairs(rows), ['x11'])
   })
 })
+
+describe('self-joins', () => {
+  it('joins a DataFrame with itself through aliases', () => {
+    const rows = L.alias('x')
+      .join(L.alias('y'), col('x.id').eq(col('y.id')))
+      .select(col('x.a').alias('xa'), col('y.a').alias('ya'))
+      .collect()
+    assert.deepEqual(rows.map((r) => `${r.xa}${r.ya}`).sort(), ['xx', 'yy'])
+  })
+})
