@@ -20,6 +20,7 @@ import {
   quarter,
   second,
   toDate,
+  unixTimestamp,
   weekOfYear,
   year,
 } from '../util/time/index.ts'
@@ -152,7 +153,7 @@ function unixTimestampFn(): ScalarFunctionDef {
         type: t.long(),
         nullable: false,
         deterministic: false,
-        impl: { kind: 'fn', fn: () => Math.floor(runtime.currentTimestamp / 1000), nullSafe: true },
+        impl: { kind: 'fn', fn: () => unixTimestamp(runtime.currentTimestamp), nullSafe: true },
       }
     }
     const a = args[0]
@@ -160,7 +161,7 @@ function unixTimestampFn(): ScalarFunctionDef {
       return {
         type: t.long(),
         args: [tsArg('unix_timestamp', a)],
-        impl: { kind: 'fn', fn: (ms: number) => Math.floor(ms / 1000) },
+        impl: { kind: 'fn', fn: unixTimestamp },
       }
     }
     const parse = textParser(
@@ -173,7 +174,8 @@ function unixTimestampFn(): ScalarFunctionDef {
     const fn = (text: string, site: string) => {
       const ms = parse(text)
       if (ms === null) throw cannotParse(text, null, site)
-      return Math.floor(ms / 1000)
+      // Spark truncates toward zero here (unix_timestamp of 1969-12-31 23:59:59.5 is 0).
+      return unixTimestamp(ms)
     }
     return {
       type: t.long(),

@@ -144,19 +144,22 @@ export function castStringToTimestamp(text: string, zone: string, nowMs?: number
     if (parsed === null) return null
     target = parsed
   }
-  const [year, month, day, hour, minute, second, micros] = SEG
+  const year = SEG[0]
+  const hour = SEG[3]
+  const minute = SEG[4]
+  const second = SEG[5]
   if (hour > 23 || minute > 59 || second > 59) return null
   let days: number
   if (segJustTime) {
     if (nowMs === undefined) return null
     days = Math.floor((nowMs + target.offsetAt(nowMs)) / MS_PER_DAY)
   } else {
-    if (Math.abs(year) > MAX_YEAR || !isValidDate(year, month, day)) return null
-    days = daysFromCivil(year, month, day)
+    if (Math.abs(year) > MAX_YEAR || !isValidDate(year, SEG[1], SEG[2])) return null
+    days = daysFromCivil(year, SEG[1], SEG[2])
   }
   const localMs = days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000
   // Spark keeps microseconds; Sluice keeps milliseconds, rounding down like Spark's microsToMillis.
-  return localToUtcIn(localMs, target) + Math.floor(micros / 1000)
+  return localToUtcIn(localMs, target) + Math.floor(SEG[6] / 1000)
 }
 
 /**

@@ -36,7 +36,7 @@ export {
 export { compileFormatter, type Formatter, formatTimestamp } from './format.ts'
 export { compileParser, type Parser, parseTimestamp } from './parse.ts'
 export { type CompiledPattern, compilePattern, type PatternToken } from './pattern.ts'
-export { DEFAULT_UNIX_PATTERN, fromUnixtime, unixTimestamp } from './unix.ts'
+export { DEFAULT_UNIX_PATTERN, fromUnixtime, unixSeconds, unixTimestamp } from './unix.ts'
 export {
   localToUtc,
   localToUtcIn,

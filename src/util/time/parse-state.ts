@@ -57,20 +57,27 @@ export function setField(st: ParseState, field: number, value: number): boolean 
   return true
 }
 
-/** A copy of the fields and zone, taken when an optional section starts. */
+/** Saved state for an optional section; each optional step owns one and reuses it. */
 export interface Snapshot {
-  readonly pos: number
+  pos: number
   readonly fields: Float64Array
-  readonly zone: Zone | null
+  zone: Zone | null
 }
 
-/** Saves the state before an optional section. */
-export function snapshot(st: ParseState): Snapshot {
-  return { pos: st.pos, fields: st.fields.slice(), zone: st.zone }
+/** A fresh snapshot buffer. */
+export function newSnapshot(): Snapshot {
+  return { pos: 0, fields: new Float64Array(FIELD_COUNT), zone: null }
+}
+
+/** Saves the state before an optional section into `into`. */
+export function saveState(st: ParseState, into: Snapshot): void {
+  into.pos = st.pos
+  into.fields.set(st.fields)
+  into.zone = st.zone
 }
 
 /** Restores the state after an optional section that did not match. */
-export function restore(st: ParseState, saved: Snapshot): void {
+export function restoreState(st: ParseState, saved: Snapshot): void {
   st.pos = saved.pos
   st.fields.set(saved.fields)
   st.zone = saved.zone

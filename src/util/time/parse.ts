@@ -22,11 +22,12 @@ import {
   F_YEAR,
   F_YEAR_OF_ERA,
   matchesAt,
+  newSnapshot,
   type ParseState,
   resetState,
-  restore,
+  restoreState,
+  saveState,
   setField,
-  snapshot,
 } from './parse-state.ts'
 import { localizedOffsetStep, offsetStep, zoneIdStep, zoneTextStep } from './parse-zone.ts'
 import { compilePattern, type PatternToken } from './pattern.ts'
@@ -198,9 +199,10 @@ function literalStep(text: string): Step {
 
 // An optional section that does not match leaves no trace, as in java.time.
 function optionalStep(steps: readonly Step[]): Step {
+  const saved = newSnapshot()
   return (st) => {
-    const saved = snapshot(st)
-    if (!runSteps(steps, st)) restore(st, saved)
+    saveState(st, saved)
+    if (!runSteps(steps, st)) restoreState(st, saved)
     return true
   }
 }

@@ -17,10 +17,20 @@ export function fromUnixtime(seconds: number, pattern: string = DEFAULT_UNIX_PAT
 }
 
 /**
- * Spark's `unix_timestamp` of a timestamp: whole seconds since the epoch, rounded down (so -1 ms is -1).
+ * Spark's `unix_timestamp` / `to_unix_timestamp` of a timestamp: whole seconds since the epoch, truncated
+ * toward zero (Spark divides the microseconds with Java's `/`), so -1 ms gives 0 and -1500 ms gives -1.
  *
- * @example unixTimestamp(-1) // -1
+ * @example unixTimestamp(-1) // 0
  */
 export function unixTimestamp(ms: number): number {
+  return Math.trunc(ms / 1000) + 0
+}
+
+/**
+ * Spark's `unix_seconds`: whole seconds since the epoch, rounded down (`Math.floorDiv`), so -1 ms is -1.
+ *
+ * @example unixSeconds(-1) // -1
+ */
+export function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000)
 }

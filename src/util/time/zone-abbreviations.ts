@@ -2,12 +2,10 @@
  * Short zone names (pattern letter `z`) as java.time prints them for Locale.US, which Spark uses: the
  * standard and daylight abbreviation of each IANA zone ('-' where Java has none). CLDR, and so `Intl`,
  * lacks most of these (it prints `GMT+9` where Java prints `JST`). Generated from OpenJDK 17's
- * `DateTimeFormatter.ofPattern("z", Locale.US)` at January and July 2024 (and a past DST instant for
- * zones without DST now). Format: `STD DST zone zone ...`; indented lines continue the previous group.
+ * `DateTimeFormatter.ofPattern("z", Locale.US)` at January and July 2024 (and the latest past instant for
+ * a name 2024 lacks). Format: `STD DST zone zone ...`; indented lines continue the previous group.
  */
 const DATA = `
-- WAT Africa/Windhoek
-- WEST Africa/Casablanca Africa/El_Aaiun
 ACST ACDT Australia/Adelaide Australia/Broken_Hill Australia/Darwin
 ACT ACST America/Eirunepe America/Rio_Branco
 ACWST ACWDT Australia/Eucla
@@ -45,6 +43,7 @@ BTT - Asia/Thimphu
 CAT - Africa/Blantyre Africa/Bujumbura Africa/Gaborone Africa/Harare Africa/Kigali Africa/Lubumbashi
   Africa/Lusaka Africa/Maputo
 CAT CAST Africa/Juba Africa/Khartoum
+CAT WAT Africa/Windhoek
 CCT - Indian/Cocos
 CET CEST Africa/Algiers Africa/Ceuta Africa/Tunis Arctic/Longyearbyen Europe/Amsterdam Europe/Andorra
   Europe/Belgrade Europe/Berlin Europe/Bratislava Europe/Brussels Europe/Budapest Europe/Busingen
@@ -186,7 +185,8 @@ WAKT - Pacific/Wake
 WAT - Africa/Bangui Africa/Brazzaville Africa/Douala Africa/Kinshasa Africa/Lagos Africa/Libreville
   Africa/Luanda Africa/Malabo Africa/Niamey Africa/Porto-Novo
 WAT WAST Africa/Ndjamena
-WET WEST Atlantic/Canary Atlantic/Faeroe Atlantic/Madeira Europe/Lisbon
+WET WEST Africa/Casablanca Africa/El_Aaiun Atlantic/Canary Atlantic/Faeroe Atlantic/Madeira
+  Europe/Lisbon
 WFT - Pacific/Wallis
 WGT WGST America/Godthab
 WIB - Asia/Jakarta Asia/Pontianak
@@ -196,6 +196,7 @@ WSST WSDT Pacific/Apia
 XJT - Asia/Urumqi
 YAKT YAKST Asia/Chita Asia/Khandyga Asia/Yakutsk
 YEKT YEKST Asia/Yekaterinburg
+
 `
 
 /** Standard and daylight abbreviation of a zone; '-' where java.time has none. */

@@ -119,6 +119,8 @@ describe('functions', () => {
       )
       .collect()
     assert.deepEqual(row, { f: '1970-01-01 00:00:00', u: 86400, ts: 1500 })
+    // Spark truncates toward zero: unix_timestamp(timestamp_millis(-1)) is 0.
+    assert.deepEqual(sql('unix_timestamp(timestamp_millis(-1))'), [0])
   })
 
   it('fixes current_timestamp for one query from the injected clock', () => {

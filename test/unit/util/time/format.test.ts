@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatTimestamp, fromUnixtime, unixTimestamp } from '../../../../src/util/time/index.ts'
+import { formatTimestamp, fromUnixtime, unixSeconds, unixTimestamp } from '../../../../src/util/time/index.ts'
 
 const u = Date.UTC
 // 2024-07-16 13:04:05.123 UTC, a Tuesday.
@@ -129,12 +129,15 @@ describe('unix time', () => {
     assert.equal(fromUnixtime(1.9e9, 'yyyy-MM-dd HH:mm:ss', 'UTC'), '2030-03-17 17:46:40')
     assert.equal(fromUnixtime(-1, 'yyyy-MM-dd HH:mm:ss', 'UTC'), '1969-12-31 23:59:59')
     assert.equal(fromUnixtime(1.9, 'ss', 'UTC'), '01')
+    assert.equal(fromUnixtime(-1.9, 'yyyy-MM-dd HH:mm:ss', 'UTC'), '1969-12-31 23:59:59')
   })
 
-  it('unix_timestamp rounds down to whole seconds', () => {
+  it('unix_timestamp truncates toward zero, unix_seconds rounds down', () => {
     assert.equal(unixTimestamp(1999), 1)
-    assert.equal(unixTimestamp(-1), -1)
+    assert.equal(unixTimestamp(-1), 0)
     assert.equal(unixTimestamp(-1000), -1)
-    assert.equal(unixTimestamp(-1001), -2)
+    assert.equal(unixTimestamp(-1500), -1)
+    assert.equal(unixSeconds(-1), -1)
+    assert.equal(unixSeconds(-1001), -2)
   })
 })
