@@ -1,0 +1,194 @@
+/**
+ * `npm run bench [-- --rows N --runs R --seed S --only NAME[,NAME]]`
+ *
+ * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
+ * state are its own), checks that all variants computed the same answer, prints a table and writes
+ * bench/results/<date>-<commit>.json and .svg plus latest.json / latest.svg.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { renderChart } from './chart.ts'
+import { fusedPipeline } from './fused-pipeline.ts'
+import { gitInfo, machineInfo, peakRssBytes, settle, summarize, timeOnce } from './measure.ts'
+import {
+  type BenchmarkResult,
+  benchmarkResult,
+  type ResultsFile,
+  type VariantMeasurement,
+} from './results.ts'
+import type { Benchmark, Settings, VariantSpec } from './suite.ts'
+import { printTable } from './table.ts'
+
+const BENCHMARKS: readonly Benchmark[] = [fusedPipeline]
+const CHILD_FLAGS = ['--expose-gc']
+const MARKER = '@@bench-result '
+const WARMUPS = 1
+
+interface Options extends Settings {
+  readonly only: string | null
+  readonly child: string | null
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      rows: { type: 'string', default: '10000000' },
+      runs: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '42' },
+      only: { type: 'string' },
+      child: { type: 'string' },
+    },
+  })
+  const int = (name: string, text: string, min: number): number => {
+    const n = Number(text.replace(/_/g, ''))
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer >= ${min}, got '${text}'.`)
+    return n
+  }
+  return {
+    rows: int('rows', values.rows, 1),
+    runs: int('runs', values.runs, 1),
+    seed: int('seed', values.seed, 0),
+    only: values.only ?? null,
+    child: values.child ?? null,
+  }
+}
+
+/** The variants `--only` selects: names of benchmarks, variants, or `benchmark/variant`, comma-separated. */
+function select(only: string | null): [Benchmark, VariantSpec[]][] {
+  const items = only === null ? null : only.split(',').map((s) => s.trim())
+  const picked = BENCHMARKS.map((b): [Benchmark, VariantSpec[]] => [
+    b,
+    b.variants.filter(
+      (v) =>
+        items === null || items.some((it) => it === b.name || it === v.name || it === `${b.name}/${v.name}`),
+    ),
+  ]).filter(([, vs]) => vs.length > 0)
+  if (picked.length === 0) {
+    const names = BENCHMARKS.flatMap((b) => [b.name, ...b.variants.map((v) => `${b.name}/${v.name}`)])
+    throw new Error(`--only '${only}' matches nothing. Known names: ${names.join(', ')}.`)
+  }
+  return picked
+}
+
+/** Child mode: prepare one variant, warm it up, time it, verify, print one result line. */
+async function runChild(id: string, settings: Settings): Promise<void> {
+  const [benchName, variantName] = id.split('/')
+  const spec = BENCHMARKS.find((b) => b.name === benchName)?.variants.find((v) => v.name === variantName)
+  if (spec === undefined) throw new Error(`Unknown variant '${id}'.`)
+  const setup = timeOnce(() => spec.setup(settings))
+  const prepared = setup.result
+  const setupRssBytes = process.memoryUsage().rss
+  for (let i = 0; i < WARMUPS; i++) {
+    await settle()
+    prepared.verify(timeOnce(() => prepared.run()).result)
+  }
+  const runsMs: number[] = []
+  const cpuRunsMs: number[] = []
+  let last: unknown
+  for (let i = 0; i < settings.runs; i++) {
+    await settle()
+    const { ms, cpuMs, result } = timeOnce(() => prepared.run())
+    runsMs.push(ms)
+    cpuRunsMs.push(cpuMs)
+    last = result
+    process.stderr.write(
+      `  ${id} run ${i + 1}/${settings.runs}: ${ms.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms)\n`,
+    )
+  }
+  const peak = peakRssBytes()
+  const digest = prepared.verify(last)
+  const m: VariantMeasurement = {
+    name: variantName,
+    ...summarize(runsMs, cpuRunsMs),
+    setupMs: setup.ms,
+    setupRssBytes,
+    peakRssBytes: peak,
+    digest,
+  }
+  process.stdout.write(`${MARKER}${JSON.stringify(m)}\n`)
+}
+
+/** Runs one variant in a fresh process and returns its measurement; a failed child fails the run. */
+function runIsolated(id: string, settings: Settings): VariantMeasurement {
+  process.stderr.write(`${id}: preparing ${settings.rows.toLocaleString('en-US')} rows...\n`)
+  const args = [
+    ...CHILD_FLAGS,
+    process.argv[1],
+    '--child',
+    id,
+    '--rows',
+    String(settings.rows),
+    '--runs',
+    String(settings.runs),
+    '--seed',
+    String(settings.seed),
+  ]
+  const child = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  })
+  const line = child.stdout?.split('\n').find((l) => l.startsWith(MARKER))
+  if (child.status !== 0 || line === undefined) {
+    const why =
+      child.error?.message ??
+      (child.signal !== null ? `killed by ${child.signal}` : `exit code ${child.status}`)
+    throw new Error(`Benchmark variant ${id} failed (${why}). Its output is above.`)
+  }
+  return JSON.parse(line.slice(MARKER.length)) as VariantMeasurement
+}
+
+function writeResults(results: ResultsFile): string[] {
+  const dir = path.join(import.meta.dirname, 'results')
+  mkdirSync(dir, { recursive: true })
+  const base = `${results.date}-${results.commit}`
+  const json = `${JSON.stringify(results, null, 2)}\n`
+  const svg = renderChart(results)
+  const files = [`${base}.json`, `${base}.svg`, 'latest.json', 'latest.svg']
+  const contents = [json, svg, json, svg]
+  for (const [i, f] of files.entries()) writeFileSync(path.join(dir, f), contents[i])
+  return files.map((f) => path.join('bench', 'results', f))
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2))
+  const settings: Settings = { rows: opts.rows, runs: opts.runs, seed: opts.seed }
+  if (opts.child !== null) {
+    await runChild(opts.child, settings)
+    return
+  }
+  // Taken first, so the load average is the one the runs started under.
+  const machine = machineInfo()
+  const benchmarks: BenchmarkResult[] = select(opts.only).map(([b, vs]) =>
+    benchmarkResult(
+      b,
+      settings.rows,
+      vs.map((v) => runIsolated(`${b.name}/${v.name}`, settings)),
+    ),
+  )
+  const repo = path.join(import.meta.dirname, '..')
+  const { commit, dirty } = gitInfo(repo)
+  const results: ResultsFile = {
+    format: 1,
+    date: new Date().toISOString().slice(0, 10),
+    commit,
+    dirty,
+    machine,
+    settings: {
+      ...settings,
+      warmups: WARMUPS,
+      only: opts.only,
+      isolation: 'one Node process per variant',
+      nodeFlags: CHILD_FLAGS,
+    },
+    benchmarks,
+  }
+  printTable(results)
+  for (const f of writeResults(results)) console.log(`wrote ${f}`)
+}
+
+await main()
