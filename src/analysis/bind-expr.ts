@@ -16,6 +16,9 @@ import { exprToSql } from '../plan/sql/expr-sql.ts'
 import { type StructField, t } from '../schema/data-type.ts'
 import { resolveColumn, type Scope } from './scope.ts'
 
+/** Calls the compiler evaluates lazily; their nullability is their own. */
+const LAZY = new Set(['and', 'or', 'coalesce'])
+
 export interface BindOptions {
   readonly ctx: BindContext
   /** Called for an aggregate call; returns the expression standing for its result. */
@@ -149,6 +152,8 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
     args: finalArgs,
     type: r.type,
     nullable: r.nullable ?? finalArgs.some((a) => a.nullable),
+    strict:
+      r.nullable === undefined && (r.impl.kind === 'op' || r.impl.nullSafe !== true) && !LAZY.has(e.name),
     sql: exprToSql(e),
     deterministic: r.deterministic ?? true,
   }

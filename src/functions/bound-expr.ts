@@ -49,6 +49,11 @@ export interface BoundCall {
   /** SQL text of the expression, for error messages. */
   readonly sql: string
   readonly deterministic: boolean
+  /**
+   * Null exactly when an argument is null (null-intolerant and never null otherwise), so the
+   * planner may recompute `nullable` when it learns an argument cannot be null.
+   */
+  readonly strict?: boolean
 }
 export interface BoundCase {
   readonly kind: 'case'

@@ -208,6 +208,7 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
       type: to,
       nullable: e.nullable,
       sql,
+      strict: true,
       deterministic: true,
     })
   }
@@ -232,6 +233,7 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
     args: [e],
     type: to,
     nullable: e.nullable || (mode === 'try' && canFail),
+    strict: mode === 'ansi',
     sql,
     deterministic: true,
   })

@@ -17,7 +17,9 @@ import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
+import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { StructType } from '../schema/data-type.ts'
+import { refineNullability, refineStage } from './refine-nullability.ts'
 
 export interface PlannerHooks {
   /** Converts objects returned by typed map/flatMap into positional rows of `schema`. */
@@ -44,15 +46,15 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'filter':
     case 'project': {
       const { ops, below } = collectStage(p)
-      return new PipelineExec(plan(below), ops, below.output.length)
+      return new PipelineExec(plan(below), refineStage(ops).ops, below.output.length)
     }
     case 'aggregate': {
-      const { ops, below } = collectStage(p.child)
-      return new HashAggregateExec(
-        plan(below),
-        { ops, inputWidth: below.output.length },
-        { groupBy: p.groupBy, aggs: p.aggs, results: p.results },
-      )
+      const stage = collectStage(p.child)
+      const { ops, nonNull } = refineStage(stage.ops)
+      const refine = (e: BoundExpr) => refineNullability(e, nonNull)
+      const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(refine) }))
+      const spec = { groupBy: p.groupBy.map(refine), aggs, results: p.results }
+      return new HashAggregateExec(plan(stage.below), { ops, inputWidth: stage.below.output.length }, spec)
     }
     case 'localRelation':
       return new LocalScanExec(p.rows)

@@ -4,7 +4,7 @@
  * non-nullable field is an INVALID_ROW error naming the row and the field.
  */
 import { SluiceError } from '../errors.ts'
-import type { DataType, StructType } from './data-type.ts'
+import type { DataType, StructField, StructType } from './data-type.ts'
 import { simpleString } from './data-type.ts'
 
 function checkValue(v: unknown, type: DataType, path: string): unknown {
@@ -94,22 +94,93 @@ function describe(v: unknown): string {
 
 /** Validates user rows and turns them into positional rows. Errors name the row index. */
 export function encodeRows(rows: readonly object[], schema: StructType): unknown[][] {
-  const fields = schema.fields
-  return rows.map((row, r) => {
-    try {
-      if (row === null || typeof row !== 'object')
-        throw new SluiceError('INVALID_ROW', `expected an object, got ${describe(row)}.`)
-      const isArray = Array.isArray(row)
-      return fields.map((f, i) => {
-        const v = isArray ? (row as unknown[])[i] : (row as Record<string, unknown>)[f.name]
-        return v === null || v === undefined ? nullCheck(f.nullable, f.name) : checkValue(v, f.type, f.name)
-      })
-    } catch (e) {
-      if (e instanceof SluiceError)
-        throw new SluiceError('INVALID_ROW', `Row ${r}: ${e.message.replace(/^\[INVALID_ROW\] /, '')}`)
-      throw e
-    }
+  return compileRowEncoder(schema)(rows)
+}
+
+type Encoder = (rows: readonly object[]) => unknown[][]
+const ENCODERS = new WeakMap<StructType, Encoder>()
+
+/**
+ * A generated encoder for one schema: atomic fields are checked inline (one tight loop, one
+ * object shape); nested values, positional (array) rows and any failing row go through the
+ * checked path below, which produces the precise error.
+ */
+export function compileRowEncoder(schema: StructType): Encoder {
+  const known = ENCODERS.get(schema)
+  if (known !== undefined) return known
+  const lines: string[] = []
+  const vars: string[] = []
+  schema.fields.forEach((f, i) => {
+    const v = `v${i}`
+    vars.push(v)
+    lines.push(`let ${v} = o[${JSON.stringify(f.name)}]`)
+    lines.push(
+      `if (${v} === undefined || ${v} === null) { ${f.nullable ? `${v} = null` : 'return slow(rows, i)'} }`,
+    )
+    lines.push(`else ${inlineCheck(f.type, v, i)}`)
   })
+  const body = `
+    const out = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const o = rows[i]
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) { out[i] = slowRow(o, i); continue }
+      ${lines.join('\n      ')}
+      out[i] = [${vars.join(', ')}]
+    }
+    return out`
+  const fields = schema.fields
+  const slowRow = (row: unknown, r: number) => encodeRowChecked(row, fields, r)
+  const slow = (rows: readonly object[], r: number) => {
+    encodeRowChecked(rows[r], fields, r)
+    throw new Error(`row ${r} failed the fast check but passed the checked path`)
+  }
+  const nested = fields.map((f) => (v: unknown) => checkValue(v, f.type, f.name))
+  const encoder = new Function('slowRow', 'slow', 'nested', `return function (rows) {${body}\n}`)(
+    slowRow,
+    slow,
+    nested,
+  ) as Encoder
+  ENCODERS.set(schema, encoder)
+  return encoder
+}
+
+/** Inline validation of one non-null value; anything unusual takes the checked path. */
+function inlineCheck(type: DataType, v: string, i: number): string {
+  const bad = 'return slow(rows, i)'
+  switch (type.kind) {
+    case 'string':
+      return `if (typeof ${v} !== 'string') ${bad}`
+    case 'boolean':
+      return `if (typeof ${v} !== 'boolean') ${bad}`
+    case 'int':
+      return `if (typeof ${v} !== 'number' || (${v} | 0) !== ${v}) ${bad}`
+    case 'long':
+    case 'date':
+      return `if (!Number.isSafeInteger(${v})) ${bad}`
+    case 'double':
+    case 'interval':
+      return `if (typeof ${v} !== 'number') ${bad}`
+    case 'timestamp':
+      return `if (typeof ${v} === 'number' && Number.isFinite(${v})) ${v} = Math.floor(${v}); else if (${v} instanceof Date) ${v} = ${v}.getTime(); else ${bad}`
+    default:
+      return `${v} = nested[${i}](${v})`
+  }
+}
+
+function encodeRowChecked(row: unknown, fields: readonly StructField[], r: number): unknown[] {
+  try {
+    if (row === null || typeof row !== 'object')
+      throw new SluiceError('INVALID_ROW', `expected an object, got ${describe(row)}.`)
+    const isArray = Array.isArray(row)
+    return fields.map((f, i) => {
+      const v = isArray ? (row as unknown[])[i] : (row as Record<string, unknown>)[f.name]
+      return v === null || v === undefined ? nullCheck(f.nullable, f.name) : checkValue(v, f.type, f.name)
+    })
+  } catch (e) {
+    if (e instanceof SluiceError)
+      throw new SluiceError('INVALID_ROW', `Row ${r}: ${e.message.replace(/^\[INVALID_ROW\] /, '')}`)
+    throw e
+  }
 }
 
 /** `(positional row) => object` for a schema (generated for speed: one object shape per schema). */
