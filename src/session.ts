@@ -14,6 +14,7 @@ import { explainExec } from './exec/exec-node.ts'
 import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
 import { type Clock, systemClock } from './io/clock.ts'
+import { writeStdout } from './io/output.ts'
 import { columnExpr } from './plan/expr.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { planPhysical } from './planner/physical-planner.ts'
@@ -53,7 +54,7 @@ export class Sluice implements QueryEngine {
     this.clock = config.clock ?? systemClock
     this.runtime = { currentTimestamp: this.clock.now() }
     this.ctx = Object.freeze({ timeZone, runtime: this.runtime })
-    this.out = config.output ?? ((text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`))
+    this.out = config.output ?? writeStdout
   }
 
   /**
@@ -106,7 +107,7 @@ export class Sluice implements QueryEngine {
 
   explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen'): string {
     const analyzed = this.analyze(plan)
-    const physical = explainExec(this.plan(analyzed))
+    const physical = explainExec(this.plan(analyzed), mode === 'codegen')
     if (mode === 'simple') return `== Physical Plan ==\n${physical}\n`
     return `== Analyzed Logical Plan ==\n${explainAnalyzed(analyzed)}\n\n== Physical Plan ==\n${physical}\n`
   }

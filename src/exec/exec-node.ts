@@ -21,13 +21,24 @@ export interface ExecNode {
   execute(ctx: ExecContext): RowBatch
 }
 
-/** Spark-style indented tree of a physical plan. */
-export function explainExec(root: ExecNode): string {
+/** An operator that runs generated code (optional capability, shown by explain('codegen')). */
+export interface CodegenExec extends ExecNode {
+  readonly generatedCode: string
+}
+
+export function isCodegenExec(n: ExecNode): n is CodegenExec {
+  return typeof (n as Partial<CodegenExec>).generatedCode === 'string'
+}
+
+/** Spark-style indented tree of a physical plan; with `codegen`, each stage's generated source. */
+export function explainExec(root: ExecNode, codegen = false): string {
   const lines: string[] = []
+  const code: string[] = []
   const walk = (n: ExecNode, depth: number): void => {
     lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${n.name} ${n.describe()}`.trimEnd())
+    if (codegen && isCodegenExec(n)) code.push(`== Generated code: ${n.name} ==\n${n.generatedCode}`)
     for (const c of n.children) walk(c, depth + 1)
   }
   walk(root, 0)
-  return lines.join('\n')
+  return [lines.join('\n'), ...code].join('\n\n')
 }

@@ -12,7 +12,6 @@ import {
   sameType,
   simpleString,
 } from '../schema/data-type.ts'
-import { javaDoubleToString } from '../util/json/index.ts'
 import {
   castStringToDate,
   castStringToTimestamp,
@@ -24,6 +23,7 @@ import {
 import type { BoundCall, BoundExpr } from './bound-expr.ts'
 import { registerCastBinder } from './coercion.ts'
 import type { BindContext } from './function-def.ts'
+import { javaDoubleToString } from './json/index.ts'
 import { invalidCast } from './runtime-errors.ts'
 
 type Conv = (v: any) => unknown

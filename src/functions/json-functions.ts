@@ -8,13 +8,6 @@ import { parseSchemaDDL, parseType } from '../plan/sql/type-parser.ts'
 import { type DataType, t } from '../schema/data-type.ts'
 import { typeFromJson } from '../schema/schema-json.ts'
 import {
-  compileFromJson,
-  compileToJson,
-  getJsonObject,
-  type JsonTimeCodec,
-  validateFromJsonMode,
-} from '../util/json/index.ts'
-import {
   castStringToDate,
   castStringToTimestamp,
   compileFormatter,
@@ -23,6 +16,13 @@ import {
 import type { BoundExpr } from './bound-expr.ts'
 import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts'
 import type { FunctionDef } from './function-def.ts'
+import {
+  compileFromJson,
+  compileToJson,
+  getJsonObject,
+  type JsonTimeCodec,
+  validateFromJsonMode,
+} from './json/index.ts'
 
 const JSON_TIMESTAMP = compileFormatter("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
 

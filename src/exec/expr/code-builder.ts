@@ -9,6 +9,8 @@ export class CodeBuilder {
   private readonly constNames = new Map<unknown, string>()
   private counter = 0
   private indent = 1
+  /** The source of the last built function (for explain('codegen')). */
+  lastSource = ''
 
   /** A fresh local variable name with the given prefix. */
   fresh(prefix = 'v'): string {
@@ -47,7 +49,8 @@ export class CodeBuilder {
 
   /** Compiles the accumulated body into a function taking `params`. */
   build<F extends (...args: any[]) => any>(params: readonly string[]): F {
-    const factory = new Function('$k', this.source(params)) as (k: unknown[]) => F
+    this.lastSource = this.source(params)
+    const factory = new Function('$k', this.lastSource) as (k: unknown[]) => F
     return factory(this.constValues)
   }
 }

@@ -7,7 +7,7 @@
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
 import { compositeKey } from '../../functions/values.ts'
-import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { genExpr } from '../expr/expr-codegen.ts'
@@ -24,7 +24,7 @@ export interface AggregateSpec {
 type GroupState = Record<string, unknown>
 type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
 
-export class HashAggregateExec implements ExecNode {
+export class HashAggregateExec implements CodegenExec {
   readonly name = 'HashAggregateExec'
   readonly children: readonly ExecNode[]
   private readonly update: Update
@@ -33,6 +33,7 @@ export class HashAggregateExec implements ExecNode {
   private readonly project: (row: Row) => Row
   private readonly stage: readonly StageOp[]
   readonly spec: AggregateSpec
+  readonly generatedCode: string
 
   /** `stage` is the fused filter/project chain between `child` and the aggregation. */
   constructor(child: ExecNode, stage: { ops: readonly StageOp[]; inputWidth: number }, spec: AggregateSpec) {
@@ -40,7 +41,9 @@ export class HashAggregateExec implements ExecNode {
     this.stage = stage.ops
     this.spec = spec
     const slots = slotLayout(spec)
-    this.update = compileUpdate(spec, stage, slots)
+    const built = compileUpdate(spec, stage, slots)
+    this.update = built.update
+    this.generatedCode = built.code
     this.finish = compileFinish(spec, slots)
     this.initial = compileInitial(spec)
     this.project = compileProjection(spec.results)
@@ -90,13 +93,17 @@ function compileUpdate(
   spec: AggregateSpec,
   stage: { ops: readonly StageOp[]; inputWidth: number },
   slots: string[][],
-): Update {
+): { update: Update; code: string } {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   b.block('for (let i = 0; i < rows.length; i++)', () => {
     b.emit('const r = rows[i]')
     const { access } = emitStage(b, stage.ops, 'r', stage.inputWidth)
-    const keys = spec.groupBy.map((k) => genExpr(foldConstants(k), b, access))
+    // NOTE: -0.0 and 0.0 are one group whose key reads 0.0, as Spark normalises floating keys.
+    const keys = spec.groupBy.map((k) => {
+      const v = genExpr(foldConstants(k), b, access)
+      return k.type.kind === 'double' ? `(${v} === 0 ? 0 : ${v})` : v
+    })
     const keyCode =
       keys.length === 0
         ? '0'
@@ -116,7 +123,8 @@ function compileUpdate(
       else b.emit(`if (${nullable.map((v) => `${v} !== null`).join(' && ')}) { ${update} }`)
     })
   })
-  return b.build(['rows', 'groups'])
+  const update = b.build<Update>(['rows', 'groups'])
+  return { update, code: b.lastSource }
 }
 
 function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {

@@ -1,13 +1,14 @@
-import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { describeStage, emitStage, type StageOp } from '../stage-codegen.ts'
 
 /** A fused chain of filters and projections: one generated loop over the input batch. */
-export class PipelineExec implements ExecNode {
+export class PipelineExec implements CodegenExec {
   readonly name = 'PipelineExec'
   readonly children: readonly ExecNode[]
   readonly ops: readonly StageOp[]
   private readonly run: (rows: RowBatch) => RowBatch
+  readonly generatedCode: string
 
   constructor(child: ExecNode, ops: readonly StageOp[], inputWidth: number) {
     this.children = [child]
@@ -23,6 +24,7 @@ export class PipelineExec implements ExecNode {
     })
     b.emit('return out')
     this.run = b.build(['rows'])
+    this.generatedCode = b.lastSource
   }
 
   describe(): string {

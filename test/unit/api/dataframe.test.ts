@@ -256,6 +256,10 @@ describe('DataFrame (batch)', () => {
       printed[0],
       /HashAggregateExec keys=\[id#0\], functions=\[count\(1\)\] <- Filter \(price > 1\) -> Project/,
     )
+    printed.length = 0
+    sales.filter(col('price').gt(1)).select('id').explain('codegen')
+    assert.match(printed[0], /== Generated code: PipelineExec ==/)
+    assert.match(printed[0], /for \(let i = 0; i < rows.length; i\+\+\)/)
   })
 
   it('prints the schema', () => {

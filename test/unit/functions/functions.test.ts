@@ -7,6 +7,7 @@ import {
   bround,
   col,
   concat_ws,
+  count,
   crc32,
   current_timestamp,
   date_format,
@@ -19,6 +20,7 @@ import {
   isSluiceError,
   lit,
   ManualClock,
+  max,
   md5,
   round,
   Sluice,
@@ -274,5 +276,51 @@ describe('functions', () => {
     assert.deepEqual(one.select(get_json_object(lit('{"k": [1, 2]}'), '$.k').alias('k')).collect(), [
       { k: '[1,2]' },
     ])
+  })
+
+  it('handles empty strings, NULLs, NaN and negative zero as Spark does', () => {
+    assert.deepEqual(
+      sql(
+        "length('')",
+        "upper('')",
+        "substring('', 1, 2)",
+        "split('', ',')",
+        "concat('', NULL)",
+        'upper(NULL)',
+        'length(NULL)',
+      ),
+      [0, '', '', [''], null, null, null],
+    )
+    assert.deepEqual(
+      sql(
+        "CAST('NaN' AS DOUBLE) > 1e308",
+        'sqrt(-1.0) = sqrt(-1.0)',
+        'CAST(-0.0 AS STRING)',
+        '-0.0 = 0.0',
+        "CAST('-0' AS INT)",
+      ),
+      [true, true, '-0.0', true, 0],
+    )
+    const df = utc.createDataFrame(
+      [{ x: -0 }, { x: 0 }, { x: Number.NaN }, { x: Number.NaN }],
+      t.struct({ x: t.double() }),
+    )
+    const groups = df.groupBy('x').agg(count('*').alias('n')).collect()
+    assert.equal(groups.length, 2)
+    assert.ok(
+      groups.some((g) => Object.is(g.x, 0) && g.n === 2),
+      'negative zero groups with zero, as 0.0',
+    )
+    assert.ok(
+      groups.some((g) => Number.isNaN(g.x) && g.n === 2),
+      'NaN groups with NaN',
+    )
+    assert.deepEqual(
+      df
+        .agg(max('x').alias('m'))
+        .collect()
+        .map((r) => Number.isNaN(r.m)),
+      [true],
+    )
   })
 })

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isSluiceError } from '../../../../src/errors.ts'
-import { type DataType, field, structOf, t } from '../../../../src/schema/data-type.ts'
 import {
   compileFromJson,
   type FromJsonOptions,
   validateFromJsonMode,
-} from '../../../../src/util/json/from-json.ts'
-import { isoUtcJsonTimeCodec } from '../../../../src/util/json/json-time-codec.ts'
+} from '../../../../src/functions/json/from-json.ts'
+import { isoUtcJsonTimeCodec } from '../../../../src/functions/json/json-time-codec.ts'
+import { type DataType, field, structOf, t } from '../../../../src/schema/data-type.ts'
 
 type Extra = Omit<Partial<FromJsonOptions>, 'time'>
 const fromJson = (type: DataType, text: string | null, extra: Extra = {}) =>

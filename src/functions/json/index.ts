@@ -15,7 +15,6 @@ export { type CompiledJsonPath, compileJsonPath } from './json-path.ts'
 export { isoUtcJsonTimeCodec, type JsonTimeCodec } from './json-time-codec.ts'
 export { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
 export { JsonNumber, NO_JSON_VALUE, parseJsonExact, SPARK_JSON_SYNTAX } from './json-tree.ts'
-export { type JsonDataType, jsonTypeName } from './json-type.ts'
 export {
   compileJsonValueConverter,
   type JsonConverterOptions,

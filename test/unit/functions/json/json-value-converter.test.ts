@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { t } from '../../../../src/schema/data-type.ts'
 import {
   JSON_CONVERSION_FAILED,
   jsonConversionErrorPath,
   newJsonConversionState,
   resetJsonConversionState,
-} from '../../../../src/util/json/json-conversion-state.ts'
-import { isoUtcJsonTimeCodec } from '../../../../src/util/json/json-time-codec.ts'
-import { parseJsonExact } from '../../../../src/util/json/json-tree.ts'
-import { compileJsonValueConverter } from '../../../../src/util/json/json-value-converter.ts'
+} from '../../../../src/functions/json/json-conversion-state.ts'
+import { isoUtcJsonTimeCodec } from '../../../../src/functions/json/json-time-codec.ts'
+import { parseJsonExact } from '../../../../src/functions/json/json-tree.ts'
+import { compileJsonValueConverter } from '../../../../src/functions/json/json-value-converter.ts'
+import { t } from '../../../../src/schema/data-type.ts'
 
 const S = t.struct({
   id: t.long(),

@@ -1,9 +1,9 @@
 // Per-type conversions of from_json; expected values were checked against Spark 4 (pyspark, UTC).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { compileFromJson, type FromJsonOptions } from '../../../../src/functions/json/from-json.ts'
+import { isoUtcJsonTimeCodec } from '../../../../src/functions/json/json-time-codec.ts'
 import { type DataType, t } from '../../../../src/schema/data-type.ts'
-import { compileFromJson, type FromJsonOptions } from '../../../../src/util/json/from-json.ts'
-import { isoUtcJsonTimeCodec } from '../../../../src/util/json/json-time-codec.ts'
 
 type Extra = Omit<Partial<FromJsonOptions>, 'time'>
 const one = (type: DataType, text: string, extra: Extra = {}) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { javaDoubleToString } from '../../../../src/util/json/java-double.ts'
+import { javaDoubleToString } from '../../../../src/functions/json/java-double.ts'
 
 describe('javaDoubleToString', () => {
   // Expected strings are Java's Double.toString (JDK 19+ algorithm; JDK 17 agrees on all of these).

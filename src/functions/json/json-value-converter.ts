@@ -7,6 +7,7 @@
  */
 
 import { typeMismatch } from '../../errors.ts'
+import { type DataType, type StructType, simpleString } from '../../schema/data-type.ts'
 import { hasIndexLikeKey } from './jackson-text.ts'
 import {
   JSON_CONVERSION_FAILED as FAILED,
@@ -15,7 +16,6 @@ import {
 } from './json-conversion-state.ts'
 import { type JsonValueConverter, leafConverter } from './json-leaf-converters.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
-import { type JsonDataType, type JsonStructType, jsonTypeName } from './json-type.ts'
 
 export type { JsonValueConverter } from './json-leaf-converters.ts'
 
@@ -38,12 +38,12 @@ export interface JsonConverterOptions {
  * conv(JSON.parse('{"a": 1}'), state) // { a: 1 }
  */
 export function compileJsonValueConverter(
-  type: JsonDataType,
+  type: DataType,
   time: JsonTimeCodec,
   options: JsonConverterOptions = {},
 ): JsonValueConverter {
   const nonNumeric = options.allowNonNumericNumbers ?? true
-  const compile = (dt: JsonDataType, skipField?: string): JsonValueConverter => {
+  const compile = (dt: DataType, skipField?: string): JsonValueConverter => {
     switch (dt.kind) {
       case 'struct':
         return structConverter(dt, compile, skipField)
@@ -74,8 +74,8 @@ export function makeNullRowFactory(names: readonly string[]): () => Record<strin
 }
 
 function structConverter(
-  st: JsonStructType,
-  compile: (dt: JsonDataType) => JsonValueConverter,
+  st: StructType,
+  compile: (dt: DataType) => JsonValueConverter,
   skipField: string | undefined,
 ): JsonValueConverter {
   const all = st.fields.map((f) => f.name)
@@ -86,7 +86,7 @@ function structConverter(
   const inherited = names.map((n) => n in Object.prototype)
   const n = names.length
   const makeRow = makeNullRowFactory(all)
-  const target = jsonTypeName(st)
+  const target = simpleString(st)
   return (v, s) => {
     if (v === null || v === undefined) return null
     if (typeof v !== 'object' || Array.isArray(v)) return failConversion(s, target, v)
@@ -119,10 +119,10 @@ function structConverter(
 }
 
 function arrayConverter(
-  at: Extract<JsonDataType, { kind: 'array' }>,
+  at: Extract<DataType, { kind: 'array' }>,
   element: JsonValueConverter,
 ): JsonValueConverter {
-  const target = jsonTypeName(at)
+  const target = simpleString(at)
   return (v, s) => {
     if (v === null || v === undefined) return null
     if (!Array.isArray(v)) return failConversion(s, target, v)
@@ -151,16 +151,13 @@ function arrayConverter(
   }
 }
 
-function mapConverter(
-  mt: Extract<JsonDataType, { kind: 'map' }>,
-  value: JsonValueConverter,
-): JsonValueConverter {
+function mapConverter(mt: Extract<DataType, { kind: 'map' }>, value: JsonValueConverter): JsonValueConverter {
   if (mt.key.kind !== 'string') {
     throw typeMismatch(
-      `from_json cannot read a JSON object into ${jsonTypeName(mt)}: a map read from JSON must have string keys. Use map<string, ${jsonTypeName(mt.value)}> and cast the keys afterwards.`,
+      `from_json cannot read a JSON object into ${simpleString(mt)}: a map read from JSON must have string keys. Use map<string, ${simpleString(mt.value)}> and cast the keys afterwards.`,
     )
   }
-  const target = jsonTypeName(mt)
+  const target = simpleString(mt)
   return (v, s) => {
     if (v === null || v === undefined) return null
     if (typeof v !== 'object' || Array.isArray(v)) return failConversion(s, target, v)

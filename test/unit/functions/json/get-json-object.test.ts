@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateJsonPath, getJsonObject } from '../../../../src/util/json/get-json-object.ts'
-import { compileJsonPath } from '../../../../src/util/json/json-path.ts'
+import { evaluateJsonPath, getJsonObject } from '../../../../src/functions/json/get-json-object.ts'
+import { compileJsonPath } from '../../../../src/functions/json/json-path.ts'
 
 // The document of Spark's JsonExpressionsSuite; expected answers are that suite's, and the extra
 // cases below were checked against Spark 4 (pyspark) get_json_object.

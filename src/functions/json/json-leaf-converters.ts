@@ -6,13 +6,13 @@
  * One loss is accepted for speed: `JSON.parse` reads `1.0` and `1e2` as the integers they equal, so
  * int, bigint and timestamp fields accept them where Spark, which sees a float token, rejects them.
  */
+import type { AtomicKind } from '../../schema/data-type.ts'
 import { decodeJsonBase64 } from './base64.ts'
 import { parseDayTimeInterval } from './interval-text.ts'
 import { renderJsonValue } from './jackson-text.ts'
 import { failConversion, type JsonConversionState } from './json-conversion-state.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 import { JsonNumber } from './json-tree.ts'
-import type { JsonAtomicKind } from './json-type.ts'
 
 export type JsonValueConverter = (value: unknown, state: JsonConversionState) => unknown
 
@@ -25,7 +25,7 @@ const EMPTY = 'Spark reads an empty string as malformed for every type but strin
  * leafConverter('int', isoUtcJsonTimeCodec, true)(5, newJsonConversionState()) // 5
  */
 export function leafConverter(
-  kind: JsonAtomicKind,
+  kind: AtomicKind,
   time: JsonTimeCodec,
   allowNonNumericNumbers: boolean,
 ): JsonValueConverter {

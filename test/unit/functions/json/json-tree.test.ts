@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { JsonSyntaxError } from '../../../../src/util/json/json-token.ts'
+import { JsonSyntaxError } from '../../../../src/functions/json/json-token.ts'
 import {
   JsonNumber,
   NO_JSON_VALUE,
   parseJsonExact,
   SPARK_JSON_SYNTAX,
-} from '../../../../src/util/json/json-tree.ts'
+} from '../../../../src/functions/json/json-tree.ts'
 
 const strict = { ...SPARK_JSON_SYNTAX, allowSingleQuotes: false, allowNonNumericNumbers: false }
 

@@ -6,12 +6,12 @@
  */
 
 import { typeMismatch } from '../../errors.ts'
+import { type DataType, simpleString } from '../../schema/data-type.ts'
 import { encodeJsonBase64 } from './base64.ts'
 import { formatDayTimeInterval } from './interval-text.ts'
 import { jacksonDouble, quoteJsonString } from './jackson-text.ts'
 import { javaDoubleToString } from './java-double.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
-import { type JsonDataType, jsonTypeName } from './json-type.ts'
 
 export interface ToJsonOptions {
   readonly time: JsonTimeCodec
@@ -30,17 +30,17 @@ type Writer = (value: any) => string
  * write({ a: 1, b: null }) // '{"a":1}'
  * write({ a: 1, b: 1e10 }) // '{"a":1,"b":1.0E10}'
  */
-export function compileToJson(type: JsonDataType, options: ToJsonOptions): (value: unknown) => string | null {
+export function compileToJson(type: DataType, options: ToJsonOptions): (value: unknown) => string | null {
   if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') {
     throw typeMismatch(
-      `to_json needs a struct, array or map, not ${jsonTypeName(type)}. Wrap the value, e.g. in struct(...) or array(...).`,
+      `to_json needs a struct, array or map, not ${simpleString(type)}. Wrap the value, e.g. in struct(...) or array(...).`,
     )
   }
   const write = writerFor(type, options.time, options.ignoreNullFields ?? true)
   return (value) => (value === null || value === undefined ? null : write(value))
 }
 
-function writerFor(type: JsonDataType, time: JsonTimeCodec, ignoreNulls: boolean): Writer {
+function writerFor(type: DataType, time: JsonTimeCodec, ignoreNulls: boolean): Writer {
   switch (type.kind) {
     case 'string':
       return quoteJsonString
@@ -126,7 +126,7 @@ function structWriter(names: readonly string[], writers: readonly Writer[], igno
  * is its epoch microseconds, a date its epoch day and an interval its microseconds. For binary,
  * array and struct keys Spark prints JVM internals; Sluice writes base64 and a bracketed list.
  */
-function mapKeyText(type: JsonDataType): (k: any) => string {
+function mapKeyText(type: DataType): (k: any) => string {
   switch (type.kind) {
     case 'string':
       return (k: string) => k
@@ -152,7 +152,7 @@ function mapKeyText(type: JsonDataType): (k: any) => string {
     }
     case 'map':
       throw typeMismatch(
-        `to_json cannot write a map whose keys are maps (${jsonTypeName(type)}); Spark does not allow map-typed keys.`,
+        `to_json cannot write a map whose keys are maps (${simpleString(type)}); Spark does not allow map-typed keys.`,
       )
     default:
       return (k: unknown) => String(k)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeJsonBase64, encodeJsonBase64 } from '../../../../src/util/json/base64.ts'
-import { formatDayTimeInterval, parseDayTimeInterval } from '../../../../src/util/json/interval-text.ts'
-import { isoUtcJsonTimeCodec as codec } from '../../../../src/util/json/json-time-codec.ts'
+import { decodeJsonBase64, encodeJsonBase64 } from '../../../../src/functions/json/base64.ts'
+import { formatDayTimeInterval, parseDayTimeInterval } from '../../../../src/functions/json/interval-text.ts'
+import { isoUtcJsonTimeCodec as codec } from '../../../../src/functions/json/json-time-codec.ts'
 
 describe('JSON base64', () => {
   it('round-trips bytes of every length', () => {

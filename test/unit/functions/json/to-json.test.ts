@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isSluiceError } from '../../../../src/errors.ts'
+import { isoUtcJsonTimeCodec } from '../../../../src/functions/json/json-time-codec.ts'
+import { compileToJson } from '../../../../src/functions/json/to-json.ts'
 import { type DataType, t } from '../../../../src/schema/data-type.ts'
-import { isoUtcJsonTimeCodec } from '../../../../src/util/json/json-time-codec.ts'
-import { compileToJson } from '../../../../src/util/json/to-json.ts'
 
 const toJson = (type: DataType, value: unknown, ignoreNullFields?: boolean) =>
   compileToJson(type, { time: isoUtcJsonTimeCodec, ignoreNullFields })(value)

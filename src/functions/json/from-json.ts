@@ -11,6 +11,7 @@
  */
 
 import { invalidArgument, SluiceError, typeMismatch } from '../../errors.ts'
+import { type DataType, type StructType, simpleString } from '../../schema/data-type.ts'
 import {
   JSON_CONVERSION_FAILED as FAILED,
   failConversion,
@@ -22,7 +23,6 @@ import {
 import type { JsonTimeCodec } from './json-time-codec.ts'
 import { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
 import { NO_JSON_VALUE, parseJsonExact } from './json-tree.ts'
-import { type JsonDataType, type JsonStructType, jsonTypeName } from './json-type.ts'
 import {
   compileJsonValueConverter,
   type JsonValueConverter,
@@ -73,12 +73,9 @@ export function validateFromJsonMode(mode: string): 'PERMISSIVE' | 'FAILFAST' {
  * parse('{"a": 1, "b": "x"}') // { a: 1, b: null }
  * parse('{"a": 1') // { a: null, b: null }
  */
-export function compileFromJson(
-  type: JsonDataType,
-  options: FromJsonOptions,
-): (text: string | null) => unknown {
+export function compileFromJson(type: DataType, options: FromJsonOptions): (text: string | null) => unknown {
   if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') {
-    throw typeMismatch(`from_json needs a struct, array or map schema, not ${jsonTypeName(type)}.`)
+    throw typeMismatch(`from_json needs a struct, array or map schema, not ${simpleString(type)}.`)
   }
   const failFast = validateFromJsonMode(options.mode) === 'FAILFAST'
   const syntax = syntaxOf(options)
@@ -140,27 +137,23 @@ function syntaxOf(o: FromJsonOptions): JsonSyntax {
   })
 }
 
-function corruptField(st: JsonStructType, name: string): string | null {
+function corruptField(st: StructType, name: string): string | null {
   const f = st.fields.find((x) => x.name === name)
   if (f === undefined) return null
   if (f.type.kind !== 'string') {
     throw typeMismatch(
-      `The column \`${name}\` for corrupt records must have the nullable STRING type, but got ${jsonTypeName(f.type)}. Change its type to string, or name another column with the columnNameOfCorruptRecord option.`,
+      `The column \`${name}\` for corrupt records must have the nullable STRING type, but got ${simpleString(f.type)}. Change its type to string, or name another column with the columnNameOfCorruptRecord option.`,
     )
   }
   return name
 }
 
-function rootConverter(
-  type: JsonDataType,
-  options: FromJsonOptions,
-  corrupt: string | null,
-): JsonValueConverter {
+function rootConverter(type: DataType, options: FromJsonOptions, corrupt: string | null): JsonValueConverter {
   const conv = compileJsonValueConverter(type, options.time, {
     allowNonNumericNumbers: options.allowNonNumericNumbers,
     skipField: corrupt ?? undefined,
   })
-  const target = jsonTypeName(type)
+  const target = simpleString(type)
   const wantObject = type.kind !== 'array'
   const single =
     type.kind === 'array' && type.element.kind === 'struct'
