@@ -147,7 +147,8 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
   const finalArgs = r.args ?? args
   const call: BoundCall = {
     kind: 'call',
-    name: e.name,
+    // nvl and ifnull are coalesce: the compiler evaluates that one name lazily.
+    name: e.name === 'nvl' || e.name === 'ifnull' ? 'coalesce' : e.name,
     impl: r.impl,
     args: finalArgs,
     type: r.type,

@@ -15,19 +15,11 @@ function coalesce(name: string, arity: readonly [number, number]): ScalarFunctio
   })
 }
 
+// Spark 4 (ANSI on): size(NULL) is NULL, not the legacy -1.
 function sizeOf(a: BoundExpr): ReturnType<ScalarFunctionDef['bind']> {
   if (a.type.kind === 'array')
-    return {
-      type: t.int(),
-      impl: { kind: 'template', code: ([x]) => `${x} === null ? -1 : ${x}.length`, nullSafe: true },
-      nullable: false,
-    }
-  if (a.type.kind === 'map')
-    return {
-      type: t.int(),
-      impl: { kind: 'template', code: ([x]) => `${x} === null ? -1 : ${x}.size`, nullSafe: true },
-      nullable: false,
-    }
+    return { type: t.int(), impl: { kind: 'template', code: ([x]) => `${x}.length` } }
+  if (a.type.kind === 'map') return { type: t.int(), impl: { kind: 'template', code: ([x]) => `${x}.size` } }
   throw argTypeError('size', 0, a, 'array or map')
 }
 
@@ -36,7 +28,14 @@ function elementAt(name: 'element_at' | 'subscript', zeroBased: boolean): Scalar
     if (c.type.kind === 'array') {
       const idx = implicitCast(name, 1, k, t.int())
       const fn = (arr: unknown[], i: number, site: string): unknown => {
-        if (zeroBased) return i >= 0 && i < arr.length ? arr[i] : null
+        if (zeroBased) {
+          // ANSI: arr[i] out of bounds is an error (map[key] for a missing key is NULL, as in Spark 4).
+          if (i >= 0 && i < arr.length) return arr[i]
+          throw new SluiceError(
+            'INVALID_ARGUMENT',
+            `The index ${i} is out of bounds: the array has ${arr.length} elements (\`${site}\`). Use try_element_at (1-based) to get NULL instead.`,
+          )
+        }
         if (i === 0)
           throw new SluiceError(
             'INVALID_ARGUMENT',

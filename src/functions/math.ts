@@ -48,7 +48,7 @@ function floorCeil(name: string, f: (x: number) => number): ScalarFunctionDef {
     const fn = (v: number, site: string): number => {
       const r = f(v)
       if (!Number.isSafeInteger(r)) throw overflow('bigint', site)
-      return r
+      return r + 0 // a bigint has no negative zero: ceil(-0.1) is 0
     }
     return { type: t.long(), args: [x], impl: { kind: 'fn', fn, withSite: true } }
   })

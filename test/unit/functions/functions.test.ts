@@ -213,6 +213,13 @@ describe('functions', () => {
   })
 
   it('builds and reads structs, arrays and maps', () => {
+    assert.deepEqual(sql('size(CAST(NULL AS ARRAY<INT>))', "map('k', 1)['missing']", 'size(array(1, 2))'), [
+      null,
+      null,
+      2,
+    ])
+    fails('INVALID_ARGUMENT', () => sql('array(1, 2)[5]'))
+    fails('INVALID_ARGUMENT', () => sql('element_at(array(1, 2), 3)'))
     assert.deepEqual(
       sql(
         "named_struct('a', 1, 'b', 'x').b",
@@ -322,5 +329,55 @@ describe('functions', () => {
         .map((r) => Number.isNaN(r.m)),
       [true],
     )
+  })
+
+  it("matches the examples of Spark's function reference", () => {
+    const cases: [string, unknown][] = [
+      ["initcap('sPark sql')", 'Spark Sql'],
+      ["reverse('Spark SQL')", 'LQS krapS'],
+      ["repeat('123', 2)", '123123'],
+      ["ascii('222')", 50],
+      ["rpad('hi', 5, '??')", 'hi???'],
+      ["lpad('hi', 5, '??')", '???hi'],
+      ["lpad('hi', 1, '??')", 'h'],
+      ["ltrim('    SparkSQL   ')", 'SparkSQL   '],
+      ["rtrim('    SparkSQL   ')", '    SparkSQL'],
+      ["startswith('Spark SQL', 'Spark')", true],
+      ["endswith('Spark SQL', 'SQL')", true],
+      ["contains('Spark SQL', 'Spark')", true],
+      ["'Spark' || 'SQL'", 'SparkSQL'],
+      ["regexp_extract('100-200', '(\\\\d+)', 1)", '100'],
+      ["'%SystemDrive%\\\\Users\\\\John' like '\\\\%SystemDrive\\\\%\\\\\\\\Users%'", true],
+      ['greatest(10, 9, 2, 4, 3)', 10],
+      ['least(10, 9, 2, 4, 3)', 2],
+      ["nanvl(CAST('NaN' AS DOUBLE), 123)", 123],
+      ['abs(-1)', 1],
+      ['ceil(-0.1)', 0],
+      ['floor(-0.1)', -1],
+      ['pow(2, 3)', 8],
+      ['log(10, 100)', 2],
+      ['ln(1)', 0],
+      ['ln(0)', null],
+      ['sqrt(4)', 2],
+      ['exp(0)', 1],
+      ['round(2.5, 0)', 3],
+      ['bround(2.5, 0)', 2],
+      ['bround(-2.5, 0)', -2],
+      ['3 div 2', 1],
+      ['-7 div 2', -3],
+      ['mod(2, 1.8)', 0.19999999999999996],
+      ['pmod(10, 3)', 1],
+      ['pmod(-10, 3)', 2],
+      ['coalesce(NULL, 1, NULL)', 1],
+      ["nvl(NULL, array('2'))", ['2']],
+      ["if(1 < 2, 'a', 'b')", 'a'],
+      ['CASE WHEN 1 > 0 THEN 1 WHEN 2 > 0 THEN 2.0 ELSE 1.2 END', 1],
+      ['2 BETWEEN 1 AND 3', true],
+      ['array_contains(array(1, 2, 3), 2)', true],
+      ["element_at(map(1, 'a', 2, 'b'), 2)", 'b'],
+      ["size(array('b', 'd', 'c', 'a'))", 4],
+    ]
+    const values = sql(...cases.map(([e]) => e))
+    cases.forEach(([e, expected], i) => assert.deepEqual(values[i], expected, e))
   })
 })
