@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'DIVIDE_BY_ZERO'
   | 'PARSE_ERROR'
   | 'MALFORMED_RECORD'
+  | 'INVALID_OPTION'
   | 'INVALID_INTERVAL'
   | 'INVALID_PATTERN'
   | 'UDF_FAILED'

@@ -46,6 +46,12 @@ interface Base {
 }
 export type AnalyzedPlan =
   | (Base & { readonly kind: 'localRelation'; readonly rows: readonly (readonly unknown[])[] })
+  | (Base & {
+      readonly kind: 'streamingRelation'
+      /** The logical node's id: the runtime maps it to the source instance of the running query. */
+      readonly relationId: number
+      readonly sourceName: string
+    })
   | (Base & { readonly kind: 'project'; readonly exprs: readonly BoundExpr[]; readonly child: AnalyzedPlan })
   | (Base & { readonly kind: 'filter'; readonly condition: BoundExpr; readonly child: AnalyzedPlan })
   | (Base & {

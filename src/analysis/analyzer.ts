@@ -50,6 +50,8 @@ export class Analyzer {
     switch (p.kind) {
       case 'localRelation':
         return { kind: 'localRelation', rows: p.rows, output: attributesOf(p.schema) }
+      case 'streamingRelation':
+        return { kind: 'streamingRelation', relationId: p.id, sourceName: p.source.name, output: attributesOf(p.schema) }
       case 'alias': {
         const child = this.analyze(p.child)
         return {

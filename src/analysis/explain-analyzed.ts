@@ -8,6 +8,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
     const out = n.output.map((a) => `${attrName(a)}#${a.id}`).join(', ')
     const head = {
       localRelation: 'LocalRelation',
+      streamingRelation: `StreamingRelation ${n.kind === 'streamingRelation' ? n.sourceName : ''}`,
       project: 'Project',
       filter: 'Filter',
       aggregate: 'Aggregate',
@@ -21,7 +22,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
     }[n.kind]
     lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${head} [${out}]`)
     const kids =
-      n.kind === 'localRelation'
+      n.kind === 'localRelation' || n.kind === 'streamingRelation'
         ? []
         : n.kind === 'union' || n.kind === 'join'
           ? [n.left, n.right]

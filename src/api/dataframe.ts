@@ -14,7 +14,7 @@ import type { QueryEngine } from './engine.ts'
 import { type ColumnLike, columnExprOf } from './functions.ts'
 import { GroupedData } from './grouped-data.ts'
 import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from './row-types.ts'
-import { formatTable, type ShowOptions } from './show.ts'
+import { formatTable, type ShowOptions } from '../util/table-format.ts'
 
 const JOIN_TYPES: Record<string, JoinType> = {
   inner: 'inner',
@@ -220,7 +220,7 @@ export class DataFrame<R extends object = Row> {
     const schema = this.schema
     const rows = this.engine.execute(node('limit', { n: n + 1, child: this.plan }))
     const render = this.engine.renderCell(schema)
-    this.engine.print(formatTable(schema, rows.slice(0, n).map(render), rows.length > n, { ...opts, n }))
+    this.engine.print(formatTable(schema.fields.map((f) => f.name), rows.slice(0, n).map(render), rows.length > n, { ...opts, n }))
   }
   /** Prints the analyzed and physical plans. @example df.explain(true) */
   explain(extended: boolean | 'simple' | 'extended' | 'codegen' = false): void {

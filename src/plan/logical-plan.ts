@@ -70,6 +70,17 @@ export interface AliasNode extends Base {
   readonly alias: string
   readonly child: LogicalPlan
 }
+/** An opaque handle to a stream's source provider; only the runtime knows what is behind it. */
+export interface StreamSourceHandle {
+  readonly name: string
+}
+/** A streaming input (`readStream...load()`): rows arrive per micro-batch. */
+export interface StreamingRelationNode extends Base {
+  readonly kind: 'streamingRelation'
+  readonly source: StreamSourceHandle
+  readonly options: Readonly<Record<string, string>>
+  readonly schema: StructType
+}
 /** Typed `map`/`flatMap`: rows go to user code as objects and come back under `schema`. */
 export interface MapRowsNode extends Base {
   readonly kind: 'mapRows'
@@ -81,6 +92,7 @@ export interface MapRowsNode extends Base {
 
 export type LogicalPlan =
   | LocalRelationNode
+  | StreamingRelationNode
   | ProjectNode
   | FilterNode
   | AggregateNode
@@ -108,6 +120,7 @@ export function node<K extends PlanKind>(
 export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case 'localRelation':
+    case 'streamingRelation':
       return []
     case 'union':
     case 'join':
@@ -115,4 +128,9 @@ export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
     default:
       return [p.child]
   }
+}
+
+/** True when the plan reads a stream somewhere (Spark's `isStreaming`). */
+export function isStreamingPlan(p: LogicalPlan): boolean {
+  return p.kind === 'streamingRelation' || planChildren(p).some(isStreamingPlan)
 }

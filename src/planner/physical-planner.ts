@@ -3,6 +3,7 @@
  * one stage, and a stage directly below an aggregation is fused into the aggregation's loop.
  */
 import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { SluiceError } from '../errors.ts'
 import type { ExecNode, Row } from '../exec/exec-node.ts'
 import {
   DeduplicateExec,
@@ -22,6 +23,8 @@ import type { StructType } from '../schema/data-type.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 
 export interface PlannerHooks {
+  /** The scan of a stream's rows for the current micro-batch; absent outside a streaming query. */
+  streamingScan?(relationId: number, sourceName: string): ExecNode
   /** Converts objects returned by typed map/flatMap into positional rows of `schema`. */
   rowConverter(schema: StructType): (o: unknown) => Row
   schemaOf(plan: AnalyzedPlan): StructType
@@ -58,6 +61,14 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     }
     case 'localRelation':
       return new LocalScanExec(p.rows)
+    case 'streamingRelation':
+      if (hooks.streamingScan === undefined) {
+        throw new SluiceError(
+          'UNSUPPORTED_OPERATION',
+          `Queries with streaming sources must be executed with writeStream.start(); this query reads the stream \`${p.sourceName}\`.`,
+        )
+      }
+      return hooks.streamingScan(p.relationId, p.sourceName)
     case 'sort':
       return new SortExec(plan(p.child), p.keys)
     case 'limit':

@@ -1,5 +1,4 @@
-/** Spark's `show()` table format. */
-import type { StructType } from '../schema/data-type.ts'
+/** Spark's `show()` table format (also the console sink's). */
 
 export interface ShowOptions {
   /** Rows to print (default 20). */
@@ -10,7 +9,7 @@ export interface ShowOptions {
 
 /** Formats rows (already rendered to strings, NULL as null) the way Spark's Dataset.show does. */
 export function formatTable(
-  schema: StructType,
+  names: readonly string[],
   cells: readonly (readonly (string | null)[])[],
   hasMore: boolean,
   opts: ShowOptions,
@@ -19,7 +18,7 @@ export function formatTable(
     opts.truncate === false ? 0 : opts.truncate === true || opts.truncate === undefined ? 20 : opts.truncate
   const cut = (s: string): string =>
     limit > 0 && s.length > limit ? (limit < 4 ? s.slice(0, limit) : `${s.slice(0, limit - 3)}...`) : s
-  const header = schema.fields.map((f) => cut(f.name))
+  const header = names.map(cut)
   const body = cells.map((row) => row.map((v) => cut(v === null ? 'NULL' : v)))
   const widths = header.map((h, i) => Math.max(3, h.length, ...body.map((r) => r[i].length)))
   const pad = (s: string, w: number): string => (limit > 0 ? s.padStart(w) : s.padEnd(w))

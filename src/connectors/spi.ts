@@ -1,0 +1,118 @@
+/**
+ * The Source/Sink SPI: how the runtime talks to connectors. One folder per connector implements
+ * it, and one registry line (connectors/registry.ts) makes it reachable by `format(name)`.
+ *
+ * The contract that makes exactly-once possible (DESIGN §3): a source reads exactly (start, end]
+ * for any offsets it handed out, so a batch rerun after a crash reads the same rows; a sink
+ * receives each batch with its id and makes a repeated id a no-op (idempotent) or replaces the
+ * first write (transactional), or says it gives at-least-once only.
+ */
+import type { StructType } from '../schema/data-type.ts'
+
+/** A position in a source, as JSON-serialisable data (stored in `offsets/N` as JSON text). */
+export type Offset = unknown
+
+/** How much a source may hand out in one batch (`maxOffsetsPerTrigger`, `maxFilesPerTrigger`, ...). */
+export type ReadLimit =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'maxRows'; readonly maxRows: number }
+  | { readonly kind: 'maxFiles'; readonly maxFiles: number }
+
+export const READ_ALL: ReadLimit = Object.freeze({ kind: 'all' })
+
+/** Rows of one batch, positional, in the order of the source's schema. */
+export type SourceRows = unknown[][]
+
+export interface Source {
+  /** A one-line description for progress (`sources[].description`), e.g. `RateSource[rowsPerSecond=5]`. */
+  readonly description: string
+  /** The offset a fresh query starts from (before any data: nothing is read up to it). */
+  initialOffset(): Promise<Offset>
+  /**
+   * The latest offset available now, at most `limit` past `start`. Returning `start` (equal by
+   * JSON) means no new data.
+   */
+  latestOffset(start: Offset, limit: ReadLimit): Promise<Offset>
+  /** Rows in (start, end]. Must return the same rows every time for the same arguments. */
+  getBatch(start: Offset, end: Offset): Promise<SourceRows>
+  /** Data up to `end` is committed; the source may forget it. */
+  commit(end: Offset): Promise<void>
+  stop(): Promise<void>
+}
+
+/** Optional: the source can tell the runtime that new data arrived, so an idle query wakes at once. */
+export interface NotifyingSource extends Source {
+  onNewData(listener: () => void): () => void
+}
+
+export function isNotifyingSource(s: Source): s is NotifyingSource {
+  return typeof (s as Partial<NotifyingSource>).onNewData === 'function'
+}
+
+/** Optional: `Trigger.availableNow` — fix the end offset when the query starts. */
+export interface AvailableNowSource extends Source {
+  prepareForAvailableNow(): Promise<void>
+}
+
+export function isAvailableNowSource(s: Source): s is AvailableNowSource {
+  return typeof (s as Partial<AvailableNowSource>).prepareForAvailableNow === 'function'
+}
+
+export type OutputMode = 'append' | 'update' | 'complete'
+
+/** The delivery guarantee a sink documents. */
+export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'none'
+
+export interface SinkBatch {
+  readonly batchId: number
+  readonly schema: StructType
+  readonly rows: readonly (readonly unknown[])[]
+  readonly outputMode: OutputMode
+}
+
+export interface Sink {
+  readonly description: string
+  readonly guarantee: DeliveryGuarantee
+  /** Writes one batch. A batch id seen before must not be written twice where `guarantee` is exactly-once. */
+  addBatch(batch: SinkBatch): Promise<void>
+  stop(): Promise<void>
+}
+
+/** What a connector gets when the runtime creates a source or a sink. */
+export interface ConnectorContext {
+  readonly options: Readonly<Record<string, string>>
+  /** The query's private folder for this source (`C/sources/<id>`), when checkpointed. */
+  readonly checkpointDir?: string
+  /** Epoch milliseconds from the session's injected clock. */
+  now(): number
+}
+
+/** In-memory tables by name (the memory sink publishes its rows here; `sluice.table(name)` reads them). */
+export interface TableRegistry {
+  register(name: string, schema: StructType, rows: () => readonly (readonly unknown[])[]): void
+}
+
+/** What a sink gets beyond the common context. */
+export interface SinkContext extends ConnectorContext {
+  readonly queryName?: string
+  readonly tables: TableRegistry
+  /** Prints a line (the console sink); the session's output. */
+  print(text: string): void
+  /** Renders a row's cells as Spark's CAST(... AS STRING) would (for the console sink). */
+  renderCells(schema: StructType): (row: readonly unknown[]) => (string | null)[]
+}
+
+export interface SourceProvider {
+  readonly name: string
+  /** The output schema for these options (and the user's schema, if the source takes one). */
+  schema(options: Readonly<Record<string, string>>, userSchema: StructType | undefined): StructType
+  /** Throws a clear INVALID_OPTION error for an unknown or malformed option. */
+  validate(options: Readonly<Record<string, string>>): void
+  createSource(ctx: ConnectorContext, schema: StructType): Source
+}
+
+export interface SinkProvider {
+  readonly name: string
+  validate(options: Readonly<Record<string, string>>): void
+  createSink(ctx: SinkContext): Sink
+}
