@@ -1,12 +1,32 @@
 /** Sluice's public surface. Explicit named exports only; no logic here. */
 
 export { Column, type ColumnOrValue } from './api/column.ts'
+export { DataStreamReader } from './api/data-stream-reader.ts'
+export { DataStreamWriter, type ForeachWriter, type OutputMode } from './api/data-stream-writer.ts'
 export { DataFrame } from './api/dataframe.ts'
 export * from './api/functions.ts'
 export { GroupedData } from './api/grouped-data.ts'
+export { MemoryStreamInput } from './api/memory-stream.ts'
 export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
+export {
+  progressToJson,
+  type SinkProgress,
+  type SourceProgress,
+  type StateOperatorProgress,
+  type StreamingQueryProgress,
+} from './runtime/progress.ts'
+export {
+  type QueryIdleEvent,
+  type QueryProgressEvent,
+  type QueryStartedEvent,
+  type QueryTerminatedEvent,
+  type StreamingQueryListener,
+  StreamingQueryManager,
+} from './runtime/query-manager.ts'
+export { StreamingQuery, type StreamingQueryStatus } from './runtime/streaming-query.ts'
+export type { TriggerOptions } from './runtime/trigger.ts'
 export {
   type ArrayType,
   type DataType,

@@ -7,9 +7,12 @@ import type { AnalyzedPlan } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { Column } from './api/column.ts'
+import { DataStreamReader } from './api/data-stream-reader.ts'
 import { DataFrame } from './api/dataframe.ts'
 import type { QueryEngine } from './api/engine.ts'
+import { MemoryStreamInput } from './api/memory-stream.ts'
 import { invalidArgument } from './errors.ts'
+import type { ExecNode } from './exec/exec-node.ts'
 import { explainExec } from './exec/exec-node.ts'
 import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
@@ -17,7 +20,12 @@ import { type Clock, systemClock } from './io/clock.ts'
 import { writeStdout } from './io/output.ts'
 import { columnExpr } from './plan/expr.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
+import { parseInterval } from './plan/sql/interval.ts'
 import { planPhysical } from './planner/physical-planner.ts'
+import type { StreamingQueryManager } from './runtime/query-manager.ts'
+import type { QueryStartSpec } from './runtime/query-spec.ts'
+import { SessionStreams } from './runtime/session-streams.ts'
+import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
 import { validateTimeZone } from './util/time/index.ts'
@@ -30,9 +38,25 @@ export interface SluiceConfig {
   readonly output?: (text: string) => void
   /** Processing-time source (default: the system clock); tests inject a manual clock. */
   readonly clock?: Clock
+  /** Root folder for checkpoints of queries started without a `checkpointLocation` option. */
+  readonly 'sluice.sql.streaming.checkpointLocation'?: string
+  /** Offsets/commits entries kept in a checkpoint (Spark's minBatchesToRetain, default 100). */
+  readonly 'sluice.sql.streaming.minBatchesToRetain'?: number
+  /** How long an idle query waits before polling its sources again (default '10ms'). */
+  readonly 'sluice.sql.streaming.pollingDelay'?: string
+  /** Stop running queries gracefully on SIGTERM/SIGINT, committing the batch in flight (default true). */
+  readonly 'sluice.streaming.stopOnSignal'?: boolean
 }
 
-const KNOWN_KEYS = new Set(['sluice.sql.session.timeZone', 'output', 'clock'])
+const KNOWN_KEYS = new Set([
+  'sluice.sql.session.timeZone',
+  'output',
+  'clock',
+  'sluice.sql.streaming.checkpointLocation',
+  'sluice.sql.streaming.minBatchesToRetain',
+  'sluice.sql.streaming.pollingDelay',
+  'sluice.streaming.stopOnSignal',
+])
 
 export class Sluice implements QueryEngine {
   readonly conf: Readonly<Record<string, unknown>>
@@ -40,6 +64,7 @@ export class Sluice implements QueryEngine {
   private readonly runtime: RuntimeContext
   private readonly clock: Clock
   private readonly out: (text: string) => void
+  private readonly streaming: SessionStreams
 
   private constructor(config: SluiceConfig) {
     for (const key of Object.keys(config)) {
@@ -55,6 +80,59 @@ export class Sluice implements QueryEngine {
     this.runtime = { currentTimestamp: this.clock.now() }
     this.ctx = Object.freeze({ timeZone, runtime: this.runtime })
     this.out = config.output ?? writeStdout
+    this.streaming = new SessionStreams(
+      {
+        analyze: (plan) => this.analyze(plan),
+        planPhysical: (plan, scan) => this.plan(plan, scan),
+        explain: (plan) => this.explain(plan, 'extended'),
+        clock: this.clock,
+        runtime: this.runtime,
+        print: (text) => this.print(text),
+        renderCells: (schema) => this.renderCell(schema),
+      },
+      {
+        checkpointRoot: config['sluice.sql.streaming.checkpointLocation'],
+        minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
+        pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
+        handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
+      },
+    )
+  }
+
+  /** The running streaming queries and the listener bus. @example sluice.streams.active */
+  get streams(): StreamingQueryManager {
+    return this.streaming.manager
+  }
+
+  /** The builder of a streaming DataFrame. @example sluice.readStream.format('rate').option('rowsPerSecond', 10).load() */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this)
+  }
+
+  /**
+   * A stream you add rows to by hand (tests), as Spark's MemoryStream.
+   * @example const input = sluice.memoryStream(t.struct({ word: t.string() })); input.addData({ word: 'a' })
+   */
+  memoryStream<S extends StructType>(schema: S): MemoryStreamInput<S> {
+    return new MemoryStreamInput(schema, this)
+  }
+
+  /** The rows a memory sink has written so far, as a DataFrame. @example sluice.table('counts').collect() */
+  table(name: string): DataFrame {
+    const { schema, rows } = this.streaming.table(name)
+    return new DataFrame(node('localRelation', { schema, rows }), this)
+  }
+
+  streamSource(
+    format: string,
+    options: Readonly<Record<string, string>>,
+    userSchema: StructType | undefined,
+  ) {
+    return this.streaming.streamSource(format, options, userSchema)
+  }
+
+  startStream(spec: QueryStartSpec): Promise<StreamingQuery> {
+    return this.streaming.start(spec)
   }
 
   /**
@@ -120,8 +198,9 @@ export class Sluice implements QueryEngine {
     return new Analyzer(this.ctx).analyze(plan)
   }
 
-  private plan(analyzed: AnalyzedPlan) {
+  private plan(analyzed: AnalyzedPlan, streamingScan?: (relationId: number) => ExecNode) {
     return planPhysical(analyzed, {
+      streamingScan,
       rowConverter: (schema) => {
         const names = schema.fields.map((f) => f.name)
         return (o) => encodeRows([o as object], schema)[0] ?? names.map(() => null)

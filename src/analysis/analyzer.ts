@@ -51,7 +51,12 @@ export class Analyzer {
       case 'localRelation':
         return { kind: 'localRelation', rows: p.rows, output: attributesOf(p.schema) }
       case 'streamingRelation':
-        return { kind: 'streamingRelation', relationId: p.id, sourceName: p.source.name, output: attributesOf(p.schema) }
+        return {
+          kind: 'streamingRelation',
+          relationId: p.id,
+          sourceName: p.source.name,
+          output: attributesOf(p.schema),
+        }
       case 'alias': {
         const child = this.analyze(p.child)
         return {

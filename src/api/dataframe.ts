@@ -4,17 +4,18 @@
  */
 import { invalidArgument, SluiceError } from '../errors.ts'
 import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } from '../plan/expr.ts'
-import { type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
+import { isStreamingPlan, type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { parseExpression } from '../plan/sql/expr-parser.ts'
 import type { InferRow, StructType } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
+import { formatTable, type ShowOptions } from '../util/table-format.ts'
 import { Column, type ColumnOrValue, toExpr } from './column.ts'
+import { DataStreamWriter } from './data-stream-writer.ts'
 import type { QueryEngine } from './engine.ts'
 import { type ColumnLike, columnExprOf } from './functions.ts'
 import { GroupedData } from './grouped-data.ts'
 import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from './row-types.ts'
-import { formatTable, type ShowOptions } from '../util/table-format.ts'
 
 const JOIN_TYPES: Record<string, JoinType> = {
   inner: 'inner',
@@ -57,6 +58,26 @@ export class DataFrame<R extends object = Row> {
   /** Column names. @example df.columns */
   get columns(): string[] {
     return this.schema.fields.map((f) => f.name)
+  }
+  /** True when the DataFrame reads a stream (run it with writeStream). @example df.isStreaming */
+  get isStreaming(): boolean {
+    return isStreamingPlan(this.plan)
+  }
+  /**
+   * The builder that starts a streaming query over this DataFrame.
+   * @example await df.writeStream.format('console').start()
+   */
+  get writeStream(): DataStreamWriter<R> {
+    return new DataStreamWriter<R>(this.engine, {
+      plan: this.plan,
+      format: undefined,
+      options: {},
+      outputMode: 'append',
+      queryName: undefined,
+      trigger: undefined,
+      foreachBatch: undefined,
+      foreach: undefined,
+    })
   }
   /** Prints the schema as a tree. @example df.printSchema() */
   printSchema(): void {
@@ -220,7 +241,14 @@ export class DataFrame<R extends object = Row> {
     const schema = this.schema
     const rows = this.engine.execute(node('limit', { n: n + 1, child: this.plan }))
     const render = this.engine.renderCell(schema)
-    this.engine.print(formatTable(schema.fields.map((f) => f.name), rows.slice(0, n).map(render), rows.length > n, { ...opts, n }))
+    this.engine.print(
+      formatTable(
+        schema.fields.map((f) => f.name),
+        rows.slice(0, n).map(render),
+        rows.length > n,
+        { ...opts, n },
+      ),
+    )
   }
   /** Prints the analyzed and physical plans. @example df.explain(true) */
   explain(extended: boolean | 'simple' | 'extended' | 'codegen' = false): void {

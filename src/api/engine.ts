@@ -1,5 +1,7 @@
 /** The small interface through which the API reaches analysis and execution (the session implements it). */
-import type { LogicalPlan } from '../plan/logical-plan.ts'
+import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
+import type { QueryStartSpec } from '../runtime/query-spec.ts'
+import type { StreamingQuery } from '../runtime/streaming-query.ts'
 import type { StructType } from '../schema/data-type.ts'
 
 export interface QueryEngine {
@@ -13,4 +15,12 @@ export interface QueryEngine {
   explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen'): string
   /** Prints a line (show(), printSchema(), explain()); the console by default. */
   print(text: string): void
+  /** Resolves a stream source by format (validating its options) and its output schema. */
+  streamSource(
+    format: string,
+    options: Readonly<Record<string, string>>,
+    userSchema: StructType | undefined,
+  ): { source: StreamSourceHandle; schema: StructType }
+  /** Starts a streaming query. */
+  startStream(spec: QueryStartSpec): Promise<StreamingQuery>
 }

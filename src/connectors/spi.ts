@@ -61,7 +61,7 @@ export function isAvailableNowSource(s: Source): s is AvailableNowSource {
 export type OutputMode = 'append' | 'update' | 'complete'
 
 /** The delivery guarantee a sink documents. */
-export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'none'
+export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'none' | 'not-applicable'
 
 export interface SinkBatch {
   readonly batchId: number
@@ -95,6 +95,8 @@ export interface TableRegistry {
 /** What a sink gets beyond the common context. */
 export interface SinkContext extends ConnectorContext {
   readonly queryName?: string
+  /** The schema of the rows the sink will receive. */
+  readonly schema: StructType
   readonly tables: TableRegistry
   /** Prints a line (the console sink); the session's output. */
   print(text: string): void

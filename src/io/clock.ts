@@ -1,14 +1,42 @@
-/** Processing time, injected so tests advance it by hand instead of sleeping. */
+/**
+ * Processing time, injected so tests advance it by hand instead of sleeping. The runtime reads
+ * `now()` and waits with `waitUntil()`; nothing else in Sluice looks at the wall clock.
+ */
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number
+  /**
+   * Resolves once `now() >= timeMs`, or as soon as `signal` aborts (whichever comes first). Never
+   * rejects.
+   */
+  waitUntil(timeMs: number, signal?: AbortSignal): Promise<void>
 }
 
-export const systemClock: Clock = Object.freeze({ now: () => Date.now() })
+/** The real clock (Date.now and setTimeout). */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  waitUntil(timeMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signal?.aborted || Date.now() >= timeMs) return resolve()
+      const done = (): void => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, Math.max(0, timeMs - Date.now()))
+      signal?.addEventListener('abort', done, { once: true })
+    })
+  },
+})
 
-/** A clock that only moves when told to. @example const c = new ManualClock(0); c.advance(1000) */
+/**
+ * A clock that only moves when told to; `waitUntil` resolves when `advance`/`set` reach the time.
+ * @example const c = new ManualClock(0); c.advance(1000)
+ */
 export class ManualClock implements Clock {
   private time: number
+  private waiters: { timeMs: number; resolve: () => void }[] = []
+
   constructor(start = 0) {
     this.time = start
   }
@@ -16,9 +44,34 @@ export class ManualClock implements Clock {
     return this.time
   }
   advance(ms: number): void {
-    this.time += ms
+    this.set(this.time + ms)
   }
   set(ms: number): void {
     this.time = ms
+    const due = this.waiters.filter((w) => w.timeMs <= ms)
+    this.waiters = this.waiters.filter((w) => w.timeMs > ms)
+    for (const w of due) w.resolve()
+  }
+  /** How many callers are waiting on this clock (tests use it to know the query is idle). */
+  get waiterCount(): number {
+    return this.waiters.length
+  }
+  waitUntil(timeMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted || this.time >= timeMs) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const waiter = {
+        timeMs,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+      }
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((w) => w !== waiter)
+        resolve()
+      }
+      this.waiters.push(waiter)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
   }
 }

@@ -378,6 +378,6 @@ describe('functions', () => {
       ["size(array('b', 'd', 'c', 'a'))", 4],
     ]
     const values = sql(...cases.map(([e]) => e))
-    cases.forEach(([e, expected], i) => assert.deepEqual(values[i], expected, e))
+    for (const [i, [e, expected]] of cases.entries()) assert.deepEqual(values[i], expected, e)
   })
 })

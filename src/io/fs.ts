@@ -1,0 +1,187 @@
+/**
+ * The file system the checkpoint writes through, injected so other stores can replace the local disk.
+ *
+ * Two write primitives keep a crash from ever exposing half a file:
+ * - `writeAtomic` writes a temp file in the same directory, fsyncs it, renames it over the target and
+ *   fsyncs the directory (Spark's `CheckpointFileManager.createAtomic(path, overwriteIfPossible = true)`).
+ * - `createExclusive` writes a temp file the same way, then hard-links it to the target: `link` fails
+ *   when the target exists (like the `wx` flag) and, unlike `wx`, the target appears with its whole
+ *   content at once (`createAtomic(path, overwriteIfPossible = false)`).
+ *
+ * Temp files are named `.tmp-<name>-<uuid>` and `list` never returns them.
+ */
+import { randomUUID } from 'node:crypto'
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+
+/** Names starting with this are unfinished writes; `list` hides them. */
+export const TEMP_PREFIX = '.tmp-'
+
+export type FileData = string | Uint8Array
+
+export interface FileSystem {
+  /** The file's bytes, or undefined when there is no file at `path`. */
+  readFile(path: string): Promise<Uint8Array | undefined>
+  /** Names (not paths) of the entries in `dir`, sorted, without temp files; [] when `dir` is missing. */
+  list(dir: string): Promise<string[]>
+  exists(path: string): Promise<boolean>
+  /** Creates `dir` and its missing parents; a no-op when it exists. */
+  mkdirp(dir: string): Promise<void>
+  /** Deletes a file (or, with `recursive`, a directory tree); false when nothing was there. */
+  delete(path: string, options?: { recursive?: boolean }): Promise<boolean>
+  /** Renames `from` to `to`, replacing `to`; false when there is nothing at `from`. */
+  rename(from: string, to: string): Promise<boolean>
+  /** Replaces `path` with `data` so that readers see the old content or the new, never a mix. */
+  writeAtomic(path: string, data: FileData): Promise<void>
+  /** Creates `path` holding `data`, whole, unless it exists; false (and nothing written) when it does. */
+  createExclusive(path: string, data: FileData): Promise<boolean>
+}
+
+function errorCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code
+}
+
+/** Flushes a directory entry change (a rename or link) to disk. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined
+  try {
+    handle = await open(dir, 'r')
+    await handle.sync()
+  } catch (e) {
+    // Some platforms (Windows) and file systems cannot open or fsync a directory; the rename is
+    // still atomic there, only its durability across a power loss is up to the OS.
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(errorCode(e) ?? '')) throw e
+  } finally {
+    await handle?.close()
+  }
+}
+
+async function writeTemp(path: string, data: FileData): Promise<string> {
+  const temp = join(dirname(path), `${TEMP_PREFIX}${basename(path)}-${randomUUID()}`)
+  const handle = await open(temp, 'wx')
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } catch (e) {
+    await handle.close()
+    await rm(temp, { force: true })
+    throw e
+  }
+  await handle.close()
+  return temp
+}
+
+// Where hard links are not supported (FAT, some network shares) fall back to `wx`: still exclusive,
+// but a crash mid-write can leave a partial file there.
+const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'])
+
+async function createWithWx(path: string, data: FileData): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>
+  try {
+    handle = await open(path, 'wx')
+  } catch (e) {
+    if (errorCode(e) === 'EEXIST') return false
+    throw e
+  }
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  return true
+}
+
+/**
+ * The local disk through `node:fs/promises`.
+ *
+ * @example
+ * await nodeFileSystem.writeAtomic('/tmp/ckpt/metadata', 'v1\n{}\n')
+ * await nodeFileSystem.createExclusive('/tmp/ckpt/lock', 'v1\n...') // false if the lock exists
+ */
+export const nodeFileSystem: FileSystem = Object.freeze({
+  async readFile(path: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(path))
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return undefined
+      throw e
+    }
+  },
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      return (await readdir(dir)).filter((name) => !name.startsWith(TEMP_PREFIX)).sort()
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return []
+      throw e
+    }
+  },
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path)
+      return true
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return false
+      throw e
+    }
+  },
+
+  async mkdirp(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true })
+  },
+
+  async delete(path: string, options?: { recursive?: boolean }): Promise<boolean> {
+    try {
+      if (options?.recursive) {
+        await stat(path)
+        await rm(path, { recursive: true, force: true })
+      } else {
+        await unlink(path)
+      }
+      return true
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return false
+      throw e
+    }
+  },
+
+  async rename(from: string, to: string): Promise<boolean> {
+    try {
+      await rename(from, to)
+    } catch (e) {
+      // ENOENT also means a missing target directory; only a missing source is an answer.
+      if (errorCode(e) === 'ENOENT' && !(await nodeFileSystem.exists(from))) return false
+      throw e
+    }
+    await syncDir(dirname(to))
+    return true
+  },
+
+  async writeAtomic(path: string, data: FileData): Promise<void> {
+    const temp = await writeTemp(path, data)
+    try {
+      await rename(temp, path)
+    } catch (e) {
+      await rm(temp, { force: true })
+      throw e
+    }
+    await syncDir(dirname(path))
+  },
+
+  async createExclusive(path: string, data: FileData): Promise<boolean> {
+    const temp = await writeTemp(path, data)
+    try {
+      await link(temp, path)
+    } catch (e) {
+      if (errorCode(e) === 'EEXIST') return false
+      if (NO_LINK.has(errorCode(e) ?? '')) return createWithWx(path, data)
+      throw e
+    } finally {
+      await rm(temp, { force: true })
+    }
+    await syncDir(dirname(path))
+    return true
+  },
+})

@@ -1,0 +1,129 @@
+/**
+ * QueryCheckpoint over a checkpoint folder (checkpoint/): takes the lock, reads or writes the
+ * query's metadata, turns the recovery decision into what the loop needs, and writes the logs.
+ * Offsets are stored as their JSON text, keyed by source id.
+ */
+import { openCheckpoint } from '../checkpoint/checkpoint.ts'
+import type { CheckpointLock } from '../checkpoint/checkpoint-lock.ts'
+import { commitLogEntry } from '../checkpoint/commit-log-codec.ts'
+import { offsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log-codec.ts'
+import { applyRetention } from '../checkpoint/retention.ts'
+import type { Offset } from '../connectors/spi.ts'
+import { SluiceError } from '../errors.ts'
+import type { Clock } from '../io/clock.ts'
+import type { FileSystem } from '../io/fs.ts'
+import type { Scheduler } from '../io/scheduler.ts'
+import type { BatchOffsets, QueryCheckpoint, RecoveredState } from './query-checkpoint.ts'
+
+export interface FileCheckpointOptions {
+  readonly fs: FileSystem
+  readonly clock: Clock
+  readonly scheduler: Scheduler
+  readonly runId: string
+  /** Confs fixed at the first start (a later start with other values is refused). */
+  readonly fixedConf: Readonly<Record<string, string>>
+  readonly minBatchesToRetain: number
+  /** Delete the folder when the query stops (Spark's temporary checkpoint for console/memory sinks). */
+  readonly temporary: boolean
+  /** The query's source ids, checked against the ones the checkpoint recorded. */
+  readonly sourceIds: readonly string[]
+  /** Called if another process takes the lock away (the query must stop). */
+  readonly onLockLost: (error: SluiceError) => void
+}
+
+const parse = (offsets: SourceOffsets): Record<string, Offset> =>
+  Object.fromEntries(
+    Object.entries(offsets).map(([id, text]) => [id, text === null ? null : JSON.parse(text)]),
+  )
+
+export async function openQueryCheckpoint(
+  location: string,
+  opts: FileCheckpointOptions,
+): Promise<QueryCheckpoint> {
+  const ckpt = await openCheckpoint(opts.fs, location, { clock: opts.clock, scheduler: opts.scheduler })
+  const lock: CheckpointLock = await ckpt.acquireLock(opts.runId, opts.onLockLost)
+  try {
+    const meta = await ckpt.readOrCreateMetadata(opts.fixedConf)
+    return new FileQueryCheckpoint(ckpt, lock, meta.id, opts)
+  } catch (e) {
+    await lock.release()
+    throw e
+  }
+}
+
+class FileQueryCheckpoint implements QueryCheckpoint {
+  readonly location: string
+  readonly queryId: string
+  private readonly ckpt: Awaited<ReturnType<typeof openCheckpoint>>
+  private readonly lock: CheckpointLock
+  private readonly opts: FileCheckpointOptions
+
+  constructor(
+    ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
+    lock: CheckpointLock,
+    queryId: string,
+    opts: FileCheckpointOptions,
+  ) {
+    this.ckpt = ckpt
+    this.lock = lock
+    this.location = ckpt.path
+    this.queryId = queryId
+    this.opts = opts
+  }
+
+  async recover(): Promise<RecoveredState> {
+    const d = await this.ckpt.recover(this.opts.sourceIds)
+    switch (d.kind) {
+      case 'fresh':
+        return { nextBatchId: 0, committedOffsets: null, rerun: null }
+      case 'rerun':
+        return {
+          nextBatchId: d.batchId + 1,
+          committedOffsets: d.startOffsets === undefined ? null : parse(d.startOffsets),
+          rerun: {
+            batchId: d.batchId,
+            offsets: parse(d.entry.offsets),
+            batchTimestampMs: d.entry.batchTimestampMs,
+          },
+        }
+      case 'next':
+        return { nextBatchId: d.batchId, committedOffsets: parse(d.startOffsets), rerun: null }
+    }
+  }
+
+  async writeOffsets(entry: BatchOffsets): Promise<void> {
+    this.checkLock()
+    const offsets = Object.fromEntries(
+      Object.entries(entry.offsets).map(([id, o]) => [id, JSON.stringify(o)]),
+    )
+    const written = await this.ckpt.offsets.add(
+      entry.batchId,
+      offsetLogEntry({ ...entry, conf: this.opts.fixedConf, offsets }),
+    )
+    if (!written) {
+      throw new SluiceError(
+        'CHECKPOINT_CORRUPT',
+        `offsets/${entry.batchId} already exists in ${this.location} although batch ${entry.batchId} was about to be planned; another process may be writing this checkpoint.`,
+      )
+    }
+  }
+
+  async writeCommit(batchId: number, nextBatchWatermarkMs: number): Promise<void> {
+    this.checkLock()
+    await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs }))
+  }
+
+  async purge(): Promise<void> {
+    await applyRetention(this.ckpt.offsets, this.ckpt.commits, this.opts.minBatchesToRetain)
+  }
+
+  async close(): Promise<void> {
+    await this.lock.release()
+    if (this.opts.temporary) await this.opts.fs.delete(this.location, { recursive: true })
+  }
+
+  private checkLock(): void {
+    const lost = this.lock.lost
+    if (lost !== undefined) throw lost
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The micro-batch loop (DESIGN §3). For batch N: ask every source for its latest offset (bounded by
+ * its read limit); if any moved, write `offsets/N` (write-ahead), read exactly (start, end] from
+ * each source, run the plan, hand the rows to the sink with batch id N, write `commits/N`, tell the
+ * sources they may forget up to end. On start, a batch with offsets but no commit is rerun with the
+ * same offsets, so the sink sees its id again (and must make that write a no-op or a replacement).
+ *
+ * NOTE: one batch runs at a time and every step is awaited in order, so operators and sinks are never
+ * called concurrently (Flink's contract, natural on Node's single thread).
+ */
+
+import type { OutputMode, ReadLimit } from '../connectors/spi.ts'
+import {
+  isAvailableNowSource,
+  isNotifyingSource,
+  type Offset,
+  READ_ALL,
+  type Sink,
+  type Source,
+  type SourceRows,
+} from '../connectors/spi.ts'
+import type { Clock } from '../io/clock.ts'
+import type { StructType } from '../schema/data-type.ts'
+import { computeRates, type DurationMs, type StreamingQueryProgress } from './progress.ts'
+import type { QueryCheckpoint } from './query-checkpoint.ts'
+import { computeNextTriggerTime, type Trigger } from './trigger.ts'
+
+export interface StreamInput {
+  /** Stable id under which offsets are logged (`<format>-<n>`, n counting inputs of that format). */
+  readonly sourceId: string
+  /** The logical plan node this source feeds. */
+  readonly relationId: number
+  readonly source: Source
+  readonly limit: ReadLimit
+}
+
+/** Runs the (synchronous, compiled) plan for one batch. */
+export type PlanRunner = (
+  input: ReadonlyMap<number, SourceRows>,
+  batchTimestampMs: number,
+) => {
+  readonly rows: unknown[][]
+  readonly schema: StructType
+  readonly planningMs: number
+}
+
+export interface ExecutionEvents {
+  onProgress(p: StreamingQueryProgress): void
+  /** The loop found no new data (`onQueryIdle`). */
+  onIdle(): void
+  onStatus(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void
+}
+
+export interface ExecutionSpec {
+  readonly id: string
+  readonly runId: string
+  readonly name: string | null
+  readonly inputs: readonly StreamInput[]
+  readonly sink: Sink
+  readonly outputMode: OutputMode
+  readonly trigger: Trigger
+  readonly clock: Clock
+  readonly checkpoint: QueryCheckpoint
+  readonly runPlan: PlanRunner
+  readonly events: ExecutionEvents
+  /** How long an idle default-trigger query waits before asking its sources again (Spark: 10 ms). */
+  readonly pollingDelayMs: number
+}
+
+type Offsets = Record<string, Offset>
+const same = (a: Offset, b: Offset): boolean => JSON.stringify(a) === JSON.stringify(b)
+
+export class MicroBatchExecution {
+  private readonly spec: ExecutionSpec
+  private readonly stopController = new AbortController()
+  private wake = new AbortController()
+  private committed: Offsets = {}
+  private nextBatchId = 0
+  private previousTriggerStartMs: number | null = null
+  /**
+   * Offsets captured at start for Trigger.availableNow, for sources without native support: they
+   * are read to that end in one batch, then report no more data, which ends the query.
+   */
+  private availableNowEnd: Offsets | null = null
+  private readonly unsubscribers: (() => void)[] = []
+
+  constructor(spec: ExecutionSpec) {
+    this.spec = spec
+    for (const input of spec.inputs) {
+      if (isNotifyingSource(input.source))
+        this.unsubscribers.push(input.source.onNewData(() => this.wakeUp()))
+    }
+  }
+
+  /** Asks the loop to end after the batch in flight; resolves nothing by itself (await `run()`). */
+  stop(): void {
+    this.stopController.abort()
+    this.wakeUp()
+  }
+
+  get isStopping(): boolean {
+    return this.stopController.signal.aborted
+  }
+
+  /** Wakes an idle loop (new data arrived, or processAllAvailable was called). */
+  wakeUp(): void {
+    this.wake.abort()
+  }
+
+  /** Runs until stopped, until a once/availableNow trigger is done, or until a batch fails (rejects). */
+  async run(): Promise<void> {
+    try {
+      await this.recover()
+      await this.loop()
+    } finally {
+      for (const u of this.unsubscribers) u()
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const { spec } = this
+    spec.events.onStatus('Initializing sources', false, false)
+    const state = await spec.checkpoint.recover()
+    this.nextBatchId = state.nextBatchId
+    this.committed = { ...(state.committedOffsets ?? {}) }
+    for (const input of spec.inputs) {
+      if (!(input.sourceId in this.committed))
+        this.committed[input.sourceId] = await input.source.initialOffset()
+    }
+    if (state.rerun !== null) {
+      await this.runBatch(
+        state.rerun.batchId,
+        { ...this.committed, ...state.rerun.offsets },
+        state.rerun.batchTimestampMs,
+        {},
+      )
+    }
+    if (spec.trigger.kind === 'availableNow') await this.captureAvailableNow()
+  }
+
+  private async captureAvailableNow(): Promise<void> {
+    const end: Offsets = {}
+    for (const input of this.spec.inputs) {
+      if (isAvailableNowSource(input.source)) await input.source.prepareForAvailableNow()
+      else end[input.sourceId] = await input.source.latestOffset(this.committed[input.sourceId], READ_ALL)
+    }
+    this.availableNowEnd = end
+  }
+
+  private async loop(): Promise<void> {
+    const { trigger, clock } = this.spec
+    while (!this.isStopping) {
+      const triggerStartMs = clock.now()
+      this.wake = new AbortController()
+      const ran = await this.tryBatch(triggerStartMs)
+      if (trigger.kind === 'once' || (trigger.kind === 'availableNow' && !ran)) return
+      if (this.isStopping) return
+      if (!ran) {
+        this.spec.events.onStatus('Waiting for data to arrive', false, false)
+        this.spec.events.onIdle()
+      }
+      const until =
+        trigger.kind === 'processingTime'
+          ? computeNextTriggerTime(triggerStartMs, trigger.intervalMs)
+          : ran
+            ? triggerStartMs
+            : clock.now() + this.spec.pollingDelayMs
+      if (until > clock.now())
+        await clock.waitUntil(until, AbortSignal.any([this.wake.signal, this.stopController.signal]))
+    }
+  }
+
+  /** Plans batch N; runs it when any source has new data. */
+  private async tryBatch(triggerStartMs: number): Promise<boolean> {
+    const { spec } = this
+    const durations: DurationMs = {}
+    const t0 = spec.clock.now()
+    const end: Offsets = {}
+    let hasData = false
+    for (const input of spec.inputs) {
+      const start = this.committed[input.sourceId]
+      const capped = this.availableNowEnd?.[input.sourceId]
+      const latest = capped !== undefined ? capped : await input.source.latestOffset(start, input.limit)
+      end[input.sourceId] = latest
+      if (!same(latest, start)) hasData = true
+    }
+    durations.latestOffset = spec.clock.now() - t0
+    if (!hasData) return false
+    spec.events.onStatus('Processing new data', true, true)
+    const batchId = this.nextBatchId
+    const batchTimestampMs = spec.clock.now()
+    const t1 = spec.clock.now()
+    await spec.checkpoint.writeOffsets({ batchId, batchTimestampMs, batchWatermarkMs: 0, offsets: end })
+    durations.walCommit = spec.clock.now() - t1
+    await this.runBatch(batchId, end, batchTimestampMs, durations, triggerStartMs)
+    return true
+  }
+
+  /** Runs a batch whose offsets are logged: read, execute, sink, commit. */
+  private async runBatch(
+    batchId: number,
+    end: Offsets,
+    batchTimestampMs: number,
+    durations: DurationMs,
+    triggerStartMs = this.spec.clock.now(),
+  ): Promise<void> {
+    const { spec } = this
+    const start = this.committed
+    const t0 = spec.clock.now()
+    const input = new Map<number, SourceRows>()
+    const perSource: { id: string; rows: number }[] = []
+    for (const s of spec.inputs) {
+      const rows = same(start[s.sourceId], end[s.sourceId])
+        ? []
+        : await s.source.getBatch(start[s.sourceId], end[s.sourceId])
+      input.set(s.relationId, rows)
+      perSource.push({ id: s.sourceId, rows: rows.length })
+    }
+    durations.getBatch = spec.clock.now() - t0
+    const out = spec.runPlan(input, batchTimestampMs)
+    durations.queryPlanning = out.planningMs
+    const t1 = spec.clock.now()
+    await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
+    durations.addBatch = spec.clock.now() - t1
+    const t2 = spec.clock.now()
+    await spec.checkpoint.writeCommit(batchId, 0)
+    for (const s of spec.inputs) await s.source.commit(end[s.sourceId])
+    await spec.checkpoint.purge(batchId)
+    durations.commitOffsets = spec.clock.now() - t2
+    durations.triggerExecution = spec.clock.now() - triggerStartMs
+    this.reportProgress({
+      batchId,
+      start,
+      end,
+      perSource,
+      outputRows: out.rows.length,
+      durations,
+      triggerStartMs,
+    })
+    this.committed = { ...end }
+    this.nextBatchId = batchId + 1
+  }
+
+  private reportProgress(b: {
+    batchId: number
+    start: Offsets
+    end: Offsets
+    perSource: { id: string; rows: number }[]
+    outputRows: number
+    durations: DurationMs
+    triggerStartMs: number
+  }): void {
+    const { spec } = this
+    const numInputRows = b.perSource.reduce((n, s) => n + s.rows, 0)
+    const exec = b.durations.triggerExecution ?? 0
+    const rates = computeRates(numInputRows, b.triggerStartMs, this.previousTriggerStartMs, exec)
+    const sources = spec.inputs.map((input, i) => {
+      const r = computeRates(b.perSource[i].rows, b.triggerStartMs, this.previousTriggerStartMs, exec)
+      return Object.freeze({
+        description: input.source.description,
+        startOffset: b.start[input.sourceId] ?? null,
+        endOffset: b.end[input.sourceId] ?? null,
+        latestOffset: b.end[input.sourceId] ?? null,
+        numInputRows: b.perSource[i].rows,
+        ...r,
+      })
+    })
+    this.previousTriggerStartMs = b.triggerStartMs
+    spec.events.onProgress(
+      Object.freeze({
+        id: spec.id,
+        runId: spec.runId,
+        name: spec.name,
+        timestamp: new Date(b.triggerStartMs).toISOString(),
+        batchId: b.batchId,
+        batchDuration: exec,
+        numInputRows,
+        ...rates,
+        durationMs: Object.freeze({ ...b.durations }),
+        eventTime: Object.freeze({}),
+        stateOperators: Object.freeze([]),
+        sources: Object.freeze(sources),
+        sink: Object.freeze({ description: spec.sink.description, numOutputRows: b.outputRows }),
+      }),
+    )
+  }
+}

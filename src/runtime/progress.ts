@@ -1,0 +1,81 @@
+/**
+ * Progress of a streaming query, one report per batch, with Spark's field names
+ * (StreamingQueryProgress): a user or a dashboard that reads Spark's progress JSON reads ours.
+ */
+import type { Offset } from '../connectors/spi.ts'
+
+export interface SourceProgress {
+  readonly description: string
+  readonly startOffset: Offset | null
+  readonly endOffset: Offset | null
+  readonly latestOffset: Offset | null
+  readonly numInputRows: number
+  readonly inputRowsPerSecond: number
+  readonly processedRowsPerSecond: number
+}
+
+export interface SinkProgress {
+  readonly description: string
+  readonly numOutputRows: number
+}
+
+export interface StateOperatorProgress {
+  readonly operatorName: string
+  readonly numRowsTotal: number
+  readonly numRowsUpdated: number
+  readonly numRowsRemoved: number
+  readonly numRowsDroppedByWatermark: number
+  readonly memoryUsedBytes: number
+  readonly commitTimeMs: number
+}
+
+/** Durations of the phases of one trigger, as Spark names them. */
+export interface DurationMs {
+  latestOffset?: number
+  getBatch?: number
+  queryPlanning?: number
+  addBatch?: number
+  walCommit?: number
+  commitOffsets?: number
+  triggerExecution?: number
+}
+
+export interface StreamingQueryProgress {
+  readonly id: string
+  readonly runId: string
+  readonly name: string | null
+  /** ISO-8601 time the trigger started. */
+  readonly timestamp: string
+  readonly batchId: number
+  readonly batchDuration: number
+  readonly numInputRows: number
+  readonly inputRowsPerSecond: number
+  readonly processedRowsPerSecond: number
+  readonly durationMs: Readonly<DurationMs>
+  readonly eventTime: Readonly<Record<string, string>>
+  readonly stateOperators: readonly StateOperatorProgress[]
+  readonly sources: readonly SourceProgress[]
+  readonly sink: SinkProgress
+}
+
+/** Spark's rates: rows over the time since the previous trigger started, and over this trigger's duration. */
+export function computeRates(
+  numInputRows: number,
+  triggerStartMs: number,
+  previousTriggerStartMs: number | null,
+  triggerExecutionMs: number,
+): { inputRowsPerSecond: number; processedRowsPerSecond: number } {
+  const inputSec =
+    previousTriggerStartMs !== null && triggerStartMs > previousTriggerStartMs
+      ? (triggerStartMs - previousTriggerStartMs) / 1000
+      : Number.POSITIVE_INFINITY
+  const processingSec = Math.max(1, triggerExecutionMs) / 1000
+  return { inputRowsPerSecond: numInputRows / inputSec, processedRowsPerSecond: numInputRows / processingSec }
+}
+
+/** The progress as JSON; NaN and infinite rates are left out, as Spark's JSON does. */
+export function progressToJson(p: StreamingQueryProgress, pretty = false): string {
+  const replacer = (_key: string, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? undefined : value
+  return JSON.stringify(p, replacer, pretty ? 2 : undefined)
+}

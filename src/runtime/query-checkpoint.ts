@@ -1,0 +1,42 @@
+/**
+ * What the execution loop needs from a checkpoint: the recovery decision taken at start, and the
+ * two writes of a batch's life (offsets before running it, the commit after the sink). The file
+ * implementation (checkpoint/) sits behind this; the loop never touches files.
+ */
+import type { Offset } from '../connectors/spi.ts'
+
+export interface RecoveredState {
+  /** The next batch id to run once any rerun is done. */
+  readonly nextBatchId: number
+  /** End offsets of the last committed batch, by source id (null: nothing committed yet). */
+  readonly committedOffsets: Readonly<Record<string, Offset>> | null
+  /** A batch whose offsets were logged but which has no commit: rerun it with exactly these offsets. */
+  readonly rerun: {
+    readonly batchId: number
+    readonly offsets: Readonly<Record<string, Offset>>
+    readonly batchTimestampMs: number
+  } | null
+}
+
+export interface BatchOffsets {
+  readonly batchId: number
+  readonly batchTimestampMs: number
+  readonly batchWatermarkMs: number
+  readonly offsets: Readonly<Record<string, Offset>>
+}
+
+export interface QueryCheckpoint {
+  /** The checkpoint location (a folder), for messages and progress. */
+  readonly location: string
+  /** The query id stored in the checkpoint's metadata: the same across restarts. */
+  readonly queryId: string
+  recover(): Promise<RecoveredState>
+  /** Write-ahead: logs the batch's offsets before it runs. */
+  writeOffsets(entry: BatchOffsets): Promise<void>
+  /** Marks the batch done, after the sink has it. */
+  writeCommit(batchId: number, nextBatchWatermarkMs: number): Promise<void>
+  /** Applies retention after a commit (minBatchesToRetain). */
+  purge(lastCommittedBatchId: number): Promise<void>
+  /** Releases the lock (and deletes a temporary checkpoint). */
+  close(): Promise<void>
+}

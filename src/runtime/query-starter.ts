@@ -1,0 +1,168 @@
+/**
+ * Turns a `writeStream...start()` spec into a running query: checks the plan can run as a stream,
+ * creates the sink and one source per streaming input (with stable source ids), opens the
+ * checkpoint (which takes its lock), compiles the plan once, and launches the loop.
+ */
+import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
+import type { Sink, SinkContext, SourceProvider, SourceRows } from '../connectors/spi.ts'
+import { SluiceError } from '../errors.ts'
+import type { ExecNode } from '../exec/exec-node.ts'
+import type { RuntimeContext } from '../functions/function-def.ts'
+import type { Clock } from '../io/clock.ts'
+import type { LogicalPlan } from '../plan/logical-plan.ts'
+import { field, structOf } from '../schema/data-type.ts'
+import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
+import type { QueryCheckpoint } from './query-checkpoint.ts'
+import type { StreamingQueryManager } from './query-manager.ts'
+import type { QueryStartSpec } from './query-spec.ts'
+import { StreamScanExec } from './stream-scan-exec.ts'
+import { StreamingQuery } from './streaming-query.ts'
+import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
+
+export interface StarterDeps {
+  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
+  readonly planPhysical: (plan: AnalyzedPlan, scan: (relationId: number) => ExecNode) => ExecNode
+  readonly explain: (plan: LogicalPlan) => string
+  readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
+  readonly sinkContext: Omit<SinkContext, 'options' | 'queryName' | 'schema'>
+  readonly openCheckpoint: (
+    spec: QueryStartSpec,
+    ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
+  ) => Promise<QueryCheckpoint>
+  readonly clock: Clock
+  readonly runtime: RuntimeContext
+  readonly manager: StreamingQueryManager
+  readonly newId: () => string
+  readonly pollingDelayMs: number
+}
+
+export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
+  const analyzed = deps.analyze(spec.plan)
+  checkStreamingPlan(analyzed, spec.outputMode)
+  const trigger = spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger)
+  const runId = deps.newId()
+  const schema = structOf(analyzed.output.map((a) => field(a.name, a.type, a.nullable)))
+  const relations = streamingRelations(spec.plan)
+  const sourceIds = relations.map((r, i) => sourceIdOf(r, i, relations))
+  const sinkFormat = spec.foreachBatch
+    ? 'foreachBatch'
+    : spec.foreach
+      ? 'foreach'
+      : (spec.format ?? 'console')
+  const sink = deps.createSink(spec, { ...deps.sinkContext, schema })
+  const checkpoint = await deps.openCheckpoint(spec, { runId, sinkFormat, sourceIds }).catch(async (e) => {
+    await sink.stop()
+    throw e
+  })
+  const inputs: StreamInput[] = []
+  try {
+    const active = deps.manager.get(checkpoint.queryId)
+    if (active?.isActive) {
+      throw new SluiceError(
+        'CHECKPOINT_LOCKED',
+        `Cannot start query with id ${checkpoint.queryId} as another query with the same id is already active in this session. Stop it first.`,
+      )
+    }
+    const scans: StreamScanExec[] = []
+    for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
+    const physical = deps.planPhysical(analyzed, (relationId) => {
+      const scan = new StreamScanExec(relationId)
+      scans.push(scan)
+      return scan
+    })
+    const query = new StreamingQuery({
+      id: checkpoint.queryId,
+      runId,
+      name: spec.queryName ?? null,
+      explain: () => deps.explain(spec.plan),
+      wakeOnRequest: trigger.kind === 'default',
+      cleanup: async () => {
+        await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop())])
+        await checkpoint.close()
+      },
+    })
+    const events: ExecutionEvents = {
+      onProgress: (p) => deps.manager.onProgress(query, p),
+      onIdle: () => deps.manager.onIdle(query),
+      onStatus: (m, d, t) => query.recordStatus(m, d, t),
+    }
+    const execution = new MicroBatchExecution({
+      id: checkpoint.queryId,
+      runId,
+      name: spec.queryName ?? null,
+      inputs,
+      sink,
+      outputMode: spec.outputMode,
+      trigger,
+      clock: deps.clock,
+      checkpoint,
+      events,
+      pollingDelayMs: deps.pollingDelayMs,
+      runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number) => {
+        const t0 = deps.clock.now()
+        for (const scan of scans) scan.setRows(rows.get(scan.relationId) ?? [])
+        // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
+        deps.runtime.currentTimestamp = batchTimestampMs
+        const out = physical.execute({ runtime: deps.runtime })
+        return { rows: out, schema, planningMs: deps.clock.now() - t0 }
+      },
+    })
+    deps.manager.register(query)
+    query.launch(execution, deps.manager)
+    return query
+  } catch (e) {
+    await Promise.allSettled([sink.stop(), ...inputs.map((i) => i.source.stop()), checkpoint.close()])
+    throw e
+  }
+}
+
+type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
+
+/** Streaming inputs in plan order (left to right), each once even if the DataFrame is reused. */
+function streamingRelations(plan: LogicalPlan): Relation[] {
+  const out: Relation[] = []
+  const walk = (p: LogicalPlan): void => {
+    if (p.kind === 'streamingRelation') {
+      if (!out.includes(p)) out.push(p)
+      return
+    }
+    if (p.kind === 'localRelation') return
+    if (p.kind === 'union' || p.kind === 'join') {
+      walk(p.left)
+      walk(p.right)
+    } else walk(p.child)
+  }
+  walk(plan)
+  return out
+}
+
+/**
+ * A streaming input's id: `<source name>-<n>`, n counting the inputs of that source before it.
+ * Stable as long as the query reads the same sources in the same order; offsets in the checkpoint
+ * are keyed by it (never by position in a list), so a changed query is detected at restart.
+ */
+function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
+  return `${r.source.name}-${all.slice(0, i).filter((x) => x.source.name === r.source.name).length}`
+}
+
+function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
+  const provider = r.source as unknown as SourceProvider
+  const source = provider.createSource(
+    {
+      options: r.options,
+      checkpointDir: `${checkpoint.location}/sources/${sourceId}`,
+      now: () => deps.clock.now(),
+    },
+    r.schema,
+  )
+  return { sourceId, relationId: r.id, source, limit: readLimitOf(r.options) }
+}
+
+function readLimitOf(options: Readonly<Record<string, string>>): StreamInput['limit'] {
+  if (options.maxFilesPerTrigger !== undefined)
+    return { kind: 'maxFiles', maxFiles: Number(options.maxFilesPerTrigger) }
+  if (options.maxOffsetsPerTrigger !== undefined)
+    return { kind: 'maxRows', maxRows: Number(options.maxOffsetsPerTrigger) }
+  return { kind: 'all' }
+}

@@ -1,0 +1,161 @@
+/**
+ * The streaming half of a session: source resolution for readStream, the memory tables, the query
+ * manager, and how a started query gets its sink and checkpoint (an explicit `checkpointLocation`,
+ * one under `sluice.sql.streaming.checkpointLocation`, or a temporary one for console, memory and
+ * noop sinks, as Spark allows).
+ */
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { ForeachBatchSink } from '../connectors/foreach/foreach-batch-sink.ts'
+import { ForeachSink } from '../connectors/foreach/foreach-sink.ts'
+import { sinkProvider, sourceProvider } from '../connectors/registry.ts'
+import type { Sink, SinkContext, TableRegistry } from '../connectors/spi.ts'
+import { SluiceError } from '../errors.ts'
+import type { ExecNode } from '../exec/exec-node.ts'
+import type { RuntimeContext } from '../functions/function-def.ts'
+import { type Clock, systemClock } from '../io/clock.ts'
+import { nodeFileSystem } from '../io/fs.ts'
+import { systemScheduler } from '../io/scheduler.ts'
+import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
+import type { StructType } from '../schema/data-type.ts'
+import { openQueryCheckpoint } from './file-query-checkpoint.ts'
+import type { QueryCheckpoint } from './query-checkpoint.ts'
+import { StreamingQueryManager } from './query-manager.ts'
+import type { QueryStartSpec } from './query-spec.ts'
+import { startQuery } from './query-starter.ts'
+import type { StreamingQuery } from './streaming-query.ts'
+
+export interface StreamingConf {
+  /** Root folder for checkpoints of queries started without `checkpointLocation`. */
+  readonly checkpointRoot: string | undefined
+  readonly minBatchesToRetain: number
+  readonly pollingDelayMs: number
+  /** Stop queries gracefully on SIGTERM/SIGINT. */
+  readonly handleSignals: boolean
+}
+
+export interface SessionHooks {
+  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
+  readonly planPhysical: (plan: AnalyzedPlan, scan: (relationId: number) => ExecNode) => ExecNode
+  readonly explain: (plan: LogicalPlan) => string
+  readonly clock: Clock
+  readonly runtime: RuntimeContext
+  readonly print: (text: string) => void
+  readonly renderCells: (schema: StructType) => (row: readonly unknown[]) => (string | null)[]
+}
+
+const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop'])
+
+export class SessionStreams {
+  readonly manager: StreamingQueryManager
+  private readonly tables = new Map<
+    string,
+    { schema: StructType; rows: () => readonly (readonly unknown[])[] }
+  >()
+  private readonly hooks: SessionHooks
+  private readonly conf: StreamingConf
+
+  constructor(hooks: SessionHooks, conf: StreamingConf) {
+    this.hooks = hooks
+    this.conf = conf
+    this.manager = new StreamingQueryManager({
+      nowMs: () => hooks.clock.now(),
+      handleSignals: conf.handleSignals,
+    })
+  }
+
+  /** A registered source by format, with its options validated and its output schema. */
+  streamSource(
+    format: string,
+    options: Readonly<Record<string, string>>,
+    userSchema: StructType | undefined,
+  ): { source: StreamSourceHandle; schema: StructType } {
+    const provider = sourceProvider(format)
+    provider.validate(options)
+    return { source: provider, schema: provider.schema(options, userSchema) }
+  }
+
+  /** A memory table's schema and current rows (what the memory sink has written). */
+  table(name: string): { schema: StructType; rows: readonly (readonly unknown[])[] } {
+    const t = this.tables.get(name)
+    if (t === undefined) {
+      throw new SluiceError(
+        'COLUMN_NOT_FOUND',
+        `No table named '${name}'. Tables come from memory sinks: writeStream.format('memory').queryName('${name}'). Known: ${[...this.tables.keys()].join(', ') || 'none'}.`,
+      )
+    }
+    return { schema: t.schema, rows: t.rows() }
+  }
+
+  start(spec: QueryStartSpec): Promise<StreamingQuery> {
+    const { hooks } = this
+    const registry: TableRegistry = {
+      register: (name, schema, rows) => this.tables.set(name, { schema, rows }),
+    }
+    return startQuery(spec, {
+      analyze: hooks.analyze,
+      planPhysical: hooks.planPhysical,
+      explain: hooks.explain,
+      clock: hooks.clock,
+      runtime: hooks.runtime,
+      manager: this.manager,
+      newId: randomUUID,
+      pollingDelayMs: this.conf.pollingDelayMs,
+      sinkContext: {
+        now: () => hooks.clock.now(),
+        tables: registry,
+        print: hooks.print,
+        renderCells: hooks.renderCells,
+      },
+      createSink: (s, ctx) => this.createSink(s, ctx),
+      openCheckpoint: (s, ctx) => this.openCheckpoint(s, ctx),
+    })
+  }
+
+  private createSink(spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>): Sink {
+    if (spec.foreachBatch !== undefined) return new ForeachBatchSink(spec.foreachBatch)
+    if (spec.foreach !== undefined) return new ForeachSink(spec.foreach)
+    if (spec.format === undefined) {
+      throw new SluiceError(
+        'INVALID_OPTION',
+        "writeStream needs a sink: call format('console' | 'memory' | 'noop'), foreachBatch() or foreach() before start().",
+      )
+    }
+    const provider = sinkProvider(spec.format)
+    provider.validate(spec.options)
+    return provider.createSink({ ...ctx, options: spec.options, queryName: spec.queryName })
+  }
+
+  private openCheckpoint(
+    spec: QueryStartSpec,
+    ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
+  ): Promise<QueryCheckpoint> {
+    let location = spec.options.checkpointLocation
+    if (location === undefined && this.conf.checkpointRoot !== undefined)
+      location = join(this.conf.checkpointRoot, spec.queryName ?? randomUUID())
+    const temporary = location === undefined
+    if (location === undefined) {
+      if (!TEMP_CHECKPOINT_SINKS.has(ctx.sinkFormat)) {
+        throw new SluiceError(
+          'INVALID_OPTION',
+          `checkpointLocation must be specified either through option("checkpointLocation", ...) or the session conf 'sluice.sql.streaming.checkpointLocation' (the ${ctx.sinkFormat} sink needs a checkpoint to recover).`,
+        )
+      }
+      location = join(tmpdir(), `sluice-temporary-${randomUUID()}`)
+    }
+    return openQueryCheckpoint(location, {
+      fs: nodeFileSystem,
+      // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.
+      clock: systemClock,
+      scheduler: systemScheduler,
+      runId: ctx.runId,
+      fixedConf: {},
+      minBatchesToRetain: this.conf.minBatchesToRetain,
+      temporary,
+      sourceIds: ctx.sourceIds,
+      onLockLost: () => undefined,
+    })
+  }
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { listSinks, listSources, sinkProvider, sourceProvider } from '../../../src/connectors/registry.ts'
+import { isSluiceError } from '../../../src/errors.ts'
+
+describe('connector registry', () => {
+  it('finds every built-in source and sink by name, in any case', () => {
+    assert.deepEqual(listSources(), ['rate', 'rate-micro-batch', 'socket'])
+    assert.deepEqual(listSinks(), ['console', 'memory', 'noop'])
+    for (const name of listSources()) assert.equal(sourceProvider(name).name, name)
+    for (const name of listSinks()) assert.equal(sinkProvider(name).name, name)
+    assert.equal(sourceProvider('RATE').name, 'rate')
+  })
+
+  it('lists the available formats for an unknown one, with a suggestion', () => {
+    assert.throws(
+      () => sourceProvider('rat'),
+      (e: unknown) =>
+        isSluiceError(e, 'INVALID_OPTION') &&
+        String(e).includes("Unknown streaming source format 'rat'. Did you mean 'rate'?") &&
+        String(e).includes('Available source formats: rate, rate-micro-batch, socket.'),
+    )
+    assert.throws(
+      () => sinkProvider('kafkaa'),
+      (e: unknown) => isSluiceError(e, 'INVALID_OPTION') && String(e).includes('console, memory, noop'),
+    )
+  })
+
+  it('says how to get the memory source and the foreach sinks', () => {
+    assert.throws(() => sourceProvider('memory'), /sluice\.memoryStream\(schema\)/)
+    assert.throws(() => sinkProvider('foreachBatch'), /writeStream\.foreachBatch/)
+  })
+})
