@@ -4,6 +4,7 @@
  * agrees.
  */
 import type { MachineInfo, RunStats } from './measure.ts'
+import type { StreamingBenchResult } from './streaming.ts'
 import { type Benchmark, close, type Digest, type Settings } from './suite.ts'
 
 /** What one variant's process reports. */
@@ -50,6 +51,8 @@ export interface ResultsFile {
     readonly nodeFlags: readonly string[]
   }
   readonly benchmarks: readonly BenchmarkResult[]
+  /** The streaming loop's per-batch cost and stateless throughput (absent with `--only`). */
+  readonly streaming?: StreamingBenchResult
 }
 
 /** Throws when two variants' digests disagree: they computed different answers. */

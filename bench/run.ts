@@ -18,6 +18,7 @@ import {
   type ResultsFile,
   type VariantMeasurement,
 } from './results.ts'
+import { printStreaming, runStreamingBench } from './streaming.ts'
 import type { Benchmark, Settings, VariantSpec } from './suite.ts'
 import { printTable } from './table.ts'
 
@@ -186,8 +187,12 @@ async function main(): Promise<void> {
       nodeFlags: CHILD_FLAGS,
     },
     benchmarks,
+    ...(opts.only === null
+      ? { streaming: await runStreamingBench({ batches: 200, rowsPerBatch: 100_000, rateBatches: 30 }) }
+      : {}),
   }
   printTable(results)
+  if (results.streaming !== undefined) printStreaming(results.streaming)
   for (const f of writeResults(results)) console.log(`wrote ${f}`)
 }
 

@@ -1,56 +1,47 @@
-// The README's first command runs this: a small batch pipeline over generated auction bids, built
-// from the package itself (`import ... from 'sluice'` resolves to the built dist/).
-import { avg, col, count, desc, expr, max, Sluice, t, when } from 'sluice'
+// The README's first command runs this: a streaming query on the embedded defaults. A rate source
+// makes 5 rows a second; every 2 seconds a micro-batch is filtered, enriched and printed. The
+// checkpoint lives in ./demo-checkpoint: stop with Ctrl-C (the batch in flight finishes and
+// commits) and run again, and the query resumes where it stopped: batch ids and values continue.
+//
+//   npm run demo                 run until Ctrl-C
+//   npm run demo -- --for 10s    stop by itself after 10 seconds
+import { col, concat, expr, lit, Sluice, when } from 'sluice'
 
 const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+const checkpoint = 'demo-checkpoint'
 
-const Bid = t.struct({
-  auction: t.notNull(t.long()),
-  bidder: t.notNull(t.long()),
-  price: t.notNull(t.long()),
-  channel: t.string(),
-  dateTime: t.notNull(t.timestamp()),
+const rates = sluice.readStream.format('rate').option('rowsPerSecond', 5).load()
+
+const query = await rates
+  .filter(col('value').mod(3).neq(0))
+  .select(
+    col('timestamp'),
+    col('value'),
+    when(col('value').mod(2).eq(0), 'even').otherwise('odd').alias('parity'),
+    concat(lit('order-'), col('value').cast('string')).alias('orderId'),
+    expr('value * 0.908 AS euros'),
+  )
+  .writeStream.format('console')
+  .option('checkpointLocation', checkpoint)
+  .option('truncate', false)
+  .trigger({ processingTime: '2 seconds' })
+  .queryName('demo')
+  .start()
+
+console.log(`Query ${query.id} started (run ${query.runId}); checkpoint in ./${checkpoint}. Ctrl-C to stop.`)
+sluice.streams.addListener({
+  onQueryTerminated: () => console.log('Stopped after committing the batch in flight. Run again to resume.'),
 })
 
-// A deterministic generator (mulberry32), so every run prints the same tables.
-let seed = 42
-const rand = (): number => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-  return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+const forArg = process.argv.indexOf('--for')
+if (forArg >= 0) {
+  const seconds = Number.parseFloat(process.argv[forArg + 1] ?? '10')
+  await query.awaitTermination(seconds * 1000)
+  await query.stop()
+  const last = query.lastProgress
+  console.log(
+    `Ran ${query.recentProgress.length} batches; last batch ${last?.batchId ?? '-'} read ${last?.numInputRows ?? 0} rows.`,
+  )
+} else {
+  await query.awaitTermination()
 }
-const channels = ['Google', 'Facebook', 'Baidu', 'Apple', null]
-const start = Date.UTC(2026, 10, 21, 12, 0, 0)
-const bids = Array.from({ length: 100_000 }, (_, i) => ({
-  auction: 1000 + Math.floor(rand() * 50),
-  bidder: 2000 + Math.floor(rand() * 500),
-  price: Math.round(10 ** (rand() * 6) * 100),
-  channel: channels[Math.floor(rand() * channels.length)],
-  dateTime: start + i * 10,
-}))
-
-const df = sluice.createDataFrame(bids, Bid)
-console.log(`${df.count()} bids; schema:`)
-df.printSchema()
-
-console.log('Top auctions by euro volume (filter + project + aggregate, fused into one generated loop):')
-df.filter(col('price').gt(1000))
-  .select(col('auction'), col('price').multiply(0.908).alias('euros'), col('channel'))
-  .groupBy('auction')
-  .agg(count('*').alias('bids'), max('euros').alias('top'), avg('euros').alias('mean'))
-  .orderBy(desc('bids'))
-  .show(5)
-
-console.log('Price bands per channel, written as Spark SQL expressions:')
-df.select(
-  expr("coalesce(channel, 'direct') AS channel"),
-  when(col('price').lt(10_000), 'low')
-    .when(col('price').lt(1_000_000), 'mid')
-    .otherwise('high')
-    .alias('band'),
-)
-  .groupBy('channel', 'band')
-  .agg(count('*').alias('n'))
-  .orderBy('channel', 'band')
-  .show(6)

@@ -21,7 +21,7 @@ const LAYERS = [
   ['api'],
   ['cluster'],
   ['session.ts'],
-  ['cli', 'ui', 'index.ts'],
+  ['cli', 'ui', 'testing', 'index.ts'],
 ]
 // Extra rules beyond rank order. They forbid running code across the boundary; `import type`
 // (erased at build time) may still name the types, e.g. api names the runtime's progress types.
