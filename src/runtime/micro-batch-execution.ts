@@ -83,6 +83,7 @@ export class MicroBatchExecution {
    */
   private availableNowEnd: Offsets | null = null
   private readonly unsubscribers: (() => void)[] = []
+  private recovered = false
 
   constructor(spec: ExecutionSpec) {
     this.spec = spec
@@ -107,17 +108,23 @@ export class MicroBatchExecution {
     this.wake.abort()
   }
 
-  /** Runs until stopped, until a once/availableNow trigger is done, or until a batch fails (rejects). */
+  /**
+   * Runs until stopped, until a once/availableNow trigger is done, or until a batch fails (rejects).
+   * Recovers first unless `recover()` was awaited already (the session does, so a corrupt
+   * checkpoint fails `start()`).
+   */
   async run(): Promise<void> {
     try {
-      await this.recover()
+      if (!this.recovered) await this.recover()
       await this.loop()
     } finally {
       for (const u of this.unsubscribers) u()
     }
   }
 
-  private async recover(): Promise<void> {
+  /** Reads the checkpoint's decision, creates start offsets, and reruns an uncommitted batch. */
+  async recover(): Promise<void> {
+    this.recovered = true
     const { spec } = this
     spec.events.onStatus('Initializing sources', false, false)
     const state = await spec.checkpoint.recover()

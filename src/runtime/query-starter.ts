@@ -109,6 +109,14 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       },
     })
     deps.manager.register(query)
+    try {
+      // Recovery runs before start() resolves, so a corrupt or incompatible checkpoint fails start().
+      await execution.recover()
+    } catch (e) {
+      query.failedToStart(e instanceof Error ? e : new Error(String(e)))
+      deps.manager.onTerminated(query, query.exception)
+      throw e
+    }
     query.launch(execution, deps.manager)
     return query
   } catch (e) {

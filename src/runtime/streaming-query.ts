@@ -81,6 +81,11 @@ export class StreamingQuery {
       })
   }
 
+  /** Marks a query whose recovery failed before its loop started (start() rejects). */
+  failedToStart(error: Error): void {
+    this.finish(error)
+  }
+
   /** Called by the execution's events. */
   recordProgress(p: StreamingQueryProgress): void {
     this.progress.push(p)
