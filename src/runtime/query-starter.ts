@@ -56,6 +56,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     throw e
   })
   const inputs: StreamInput[] = []
+  let launched = false
   try {
     const active = deps.manager.get(checkpoint.queryId)
     if (active?.isActive) {
@@ -109,17 +110,16 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       },
     })
     deps.manager.register(query)
-    try {
-      // Recovery runs before start() resolves, so a corrupt or incompatible checkpoint fails start().
-      await execution.recover()
-    } catch (e) {
-      query.failedToStart(e instanceof Error ? e : new Error(String(e)))
-      deps.manager.onTerminated(query, query.exception)
+    launched = true
+    // Recovery runs before start() resolves, so a corrupt or incompatible checkpoint fails start();
+    // the query then cleans up after itself (sink, sources, lock).
+    await query.launch(execution, deps.manager).catch(async (e) => {
+      await query.awaitTermination().catch(() => undefined)
       throw e
-    }
-    query.launch(execution, deps.manager)
+    })
     return query
   } catch (e) {
+    if (launched) throw e
     await Promise.allSettled([sink.stop(), ...inputs.map((i) => i.source.stop()), checkpoint.close()])
     throw e
   }

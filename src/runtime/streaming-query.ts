@@ -62,28 +62,35 @@ export class StreamingQuery {
     this.cleanup = opts.cleanup
   }
 
-  /** Starts the loop (called once by the session). */
-  launch(execution: MicroBatchExecution, hooks: QueryLifecycleHooks): void {
+  /**
+   * Starts the query (called once by the session): recovery (which may rerun an uncommitted batch),
+   * then the loop. Resolves once recovery is done, or rejects with its error; from here on the
+   * query owns its cleanup. NOTE: stop() during recovery lets the rerun batch commit, then ends.
+   */
+  launch(execution: MicroBatchExecution, hooks: QueryLifecycleHooks): Promise<void> {
     this.execution = execution
-    this.running = execution
-      .run()
-      .then(
-        () => null,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      )
-      .then(async (error) => {
-        const cleanupError = await this.cleanup().then(
-          () => null,
-          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-        )
-        this.finish(error ?? cleanupError)
-        hooks.onTerminated(this, this.error)
-      })
-  }
-
-  /** Marks a query whose recovery failed before its loop started (start() rejects). */
-  failedToStart(error: Error): void {
-    this.finish(error)
+    let ready!: () => void
+    let failed!: (e: Error) => void
+    const recovered = new Promise<void>((resolve, reject) => {
+      ready = resolve
+      failed = reject
+    })
+    const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)))
+    this.running = (async () => {
+      let error: Error | null = null
+      try {
+        await execution.recover()
+        ready()
+      } catch (e) {
+        error = asError(e)
+        failed(error)
+      }
+      if (error === null) error = await execution.run().then(() => null, asError)
+      const cleanupError = await this.cleanup().then(() => null, asError)
+      this.finish(error ?? cleanupError)
+      hooks.onTerminated(this, this.error)
+    })()
+    return recovered
   }
 
   /** Called by the execution's events. */
