@@ -16,6 +16,7 @@
 import { invalidArgument, type SluiceError } from '../errors.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
+import { isProcessAlive, processIdentity } from '../io/process-identity.ts'
 import type { Scheduled, Scheduler } from '../io/scheduler.ts'
 import { lockPath } from './layout.ts'
 import { checkpointLocked } from './lock-errors.ts'
@@ -86,10 +87,20 @@ export async function acquireCheckpointLock(
     const held = await readLock(ctx, path)
     if (held === undefined) continue
     const age = ctx.clock.now() - held.content.heartbeatMs
-    if (age <= lease) throw checkpointLocked(checkpoint, held.content, age, lease)
+    if (age <= lease && !isDeadLocalOwner(held.content.owner))
+      throw checkpointLocked(checkpoint, held.content, age, lease)
     claim = (await takeOverStaleLock(ctx, held)) ?? claim
   }
   throw checkpointLocked(checkpoint, undefined, 0, lease)
+}
+
+/**
+ * A lock held by a process on this host that no longer exists is stale at once, so a restart after
+ * a crash need not wait out the lease. (A reused pid only makes us wait for the lease, the safe way.)
+ */
+function isDeadLocalOwner(owner: { readonly pid: number; readonly host: string }): boolean {
+  const me = processIdentity()
+  return owner.host === me.host && owner.pid !== me.pid && !isProcessAlive(owner.pid)
 }
 
 interface HeldLock {
