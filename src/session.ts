@@ -25,6 +25,7 @@ import { planPhysical } from './planner/physical-planner.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
+import { StreamScanExec } from './runtime/stream-scan-exec.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
@@ -185,7 +186,11 @@ export class Sluice implements QueryEngine {
 
   explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen'): string {
     const analyzed = this.analyze(plan)
-    const physical = explainExec(this.plan(analyzed), mode === 'codegen')
+    // A stream's plan is shown with a scan standing for each micro-batch's rows.
+    const physical = explainExec(
+      this.plan(analyzed, (id) => new StreamScanExec(id)),
+      mode === 'codegen',
+    )
     if (mode === 'simple') return `== Physical Plan ==\n${physical}\n`
     return `== Analyzed Logical Plan ==\n${explainAnalyzed(analyzed)}\n\n== Physical Plan ==\n${physical}\n`
   }

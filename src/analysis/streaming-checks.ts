@@ -26,12 +26,12 @@ export function checkStreamingPlan(plan: AnalyzedPlan, outputMode: StreamingOutp
       'writeStream can only be used on a streaming DataFrame (one read with readStream); use write for batch data.',
     )
   }
+  visit(plan, outputMode)
   if (outputMode === 'complete') {
     throw unsupported(
       'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames; use append or update.',
     )
   }
-  visit(plan, outputMode)
 }
 
 function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
@@ -51,7 +51,7 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
       )
     case 'limit':
       throw unsupported(
-        `limit() is not supported on streaming DataFrames in ${mode} output mode; it needs an aggregation in complete mode.`,
+        `limit() on a stream (${mode} output mode) needs the state store, which this version of Sluice does not have yet.`,
       )
     case 'join':
       checkJoin(p)

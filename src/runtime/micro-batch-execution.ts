@@ -41,13 +41,12 @@ export type PlanRunner = (
 ) => {
   readonly rows: unknown[][]
   readonly schema: StructType
-  readonly planningMs: number
 }
 
 export interface ExecutionEvents {
   onProgress(p: StreamingQueryProgress): void
-  /** The loop found no new data (`onQueryIdle`). */
-  onIdle(): void
+  /** Trigger number `triggerNumber` found no new data (`onQueryIdle`). */
+  onIdle(triggerNumber: number): void
   onStatus(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void
 }
 
@@ -84,12 +83,19 @@ export class MicroBatchExecution {
   private availableNowEnd: Offsets | null = null
   private readonly unsubscribers: (() => void)[] = []
   private recovered = false
+  /** Triggers started so far; an idle report carries the number of the trigger that found no data. */
+  private triggersStarted = 0
+  /** Sources whose start offset is their initial offset (progress reports it as null, as Spark). */
+  private readonly freshSources = new Set<string>()
 
   constructor(spec: ExecutionSpec) {
     this.spec = spec
-    for (const input of spec.inputs) {
-      if (isNotifyingSource(input.source))
-        this.unsubscribers.push(input.source.onNewData(() => this.wakeUp()))
+    // New data wakes an idle default-trigger query; a processingTime query waits for its next trigger.
+    if (spec.trigger.kind === 'default') {
+      for (const input of spec.inputs) {
+        if (isNotifyingSource(input.source))
+          this.unsubscribers.push(input.source.onNewData(() => this.wakeUp()))
+      }
     }
   }
 
@@ -101,6 +107,11 @@ export class MicroBatchExecution {
 
   get isStopping(): boolean {
     return this.stopController.signal.aborted
+  }
+
+  /** How many triggers have started; processAllAvailable waits for an idle trigger numbered at least this. */
+  get triggerCount(): number {
+    return this.triggersStarted
   }
 
   /** Wakes an idle loop (new data arrived, or processAllAvailable was called). */
@@ -131,8 +142,10 @@ export class MicroBatchExecution {
     this.nextBatchId = state.nextBatchId
     this.committed = { ...(state.committedOffsets ?? {}) }
     for (const input of spec.inputs) {
-      if (!(input.sourceId in this.committed))
+      if (!(input.sourceId in this.committed)) {
         this.committed[input.sourceId] = await input.source.initialOffset()
+        this.freshSources.add(input.sourceId)
+      }
     }
     if (state.rerun !== null) {
       await this.runBatch(
@@ -158,13 +171,18 @@ export class MicroBatchExecution {
     const { trigger, clock } = this.spec
     while (!this.isStopping) {
       const triggerStartMs = clock.now()
+      const triggerNumber = this.triggersStarted++
       this.wake = new AbortController()
       const ran = await this.tryBatch(triggerStartMs)
       if (trigger.kind === 'once' || (trigger.kind === 'availableNow' && !ran)) return
       if (this.isStopping) return
       if (!ran) {
+        // As Spark's ProgressReporter, an idle trigger still counts as the previous trigger start.
+        this.previousTriggerStartMs = triggerStartMs
         this.spec.events.onStatus('Waiting for data to arrive', false, false)
-        this.spec.events.onIdle()
+        this.spec.events.onIdle(triggerNumber)
+      } else if (trigger.kind === 'processingTime') {
+        this.spec.events.onStatus('Waiting for next trigger', true, false)
       }
       const until =
         trigger.kind === 'processingTime'
@@ -224,9 +242,11 @@ export class MicroBatchExecution {
       perSource.push({ id: s.sourceId, rows: rows.length })
     }
     durations.getBatch = spec.clock.now() - t0
-    const out = spec.runPlan(input, batchTimestampMs)
-    durations.queryPlanning = out.planningMs
+    // The plan is compiled once per query, so planning is near zero; running it is part of
+    // addBatch, as in Spark, where the sink pulls the batch through the plan.
+    durations.queryPlanning = 0
     const t1 = spec.clock.now()
+    const out = spec.runPlan(input, batchTimestampMs)
     await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
     durations.addBatch = spec.clock.now() - t1
     const t2 = spec.clock.now()
@@ -245,6 +265,7 @@ export class MicroBatchExecution {
       triggerStartMs,
     })
     this.committed = { ...end }
+    this.freshSources.clear()
     this.nextBatchId = batchId + 1
   }
 
@@ -265,7 +286,7 @@ export class MicroBatchExecution {
       const r = computeRates(b.perSource[i].rows, b.triggerStartMs, this.previousTriggerStartMs, exec)
       return Object.freeze({
         description: input.source.description,
-        startOffset: b.start[input.sourceId] ?? null,
+        startOffset: this.freshSources.has(input.sourceId) ? null : (b.start[input.sourceId] ?? null),
         endOffset: b.end[input.sourceId] ?? null,
         latestOffset: b.end[input.sourceId] ?? null,
         numInputRows: b.perSource[i].rows,

@@ -75,7 +75,12 @@ export function computeRates(
 
 /** The progress as JSON; NaN and infinite rates are left out, as Spark's JSON does. */
 export function progressToJson(p: StreamingQueryProgress, pretty = false): string {
-  const replacer = (_key: string, value: unknown) =>
-    typeof value === 'number' && !Number.isFinite(value) ? undefined : value
+  const replacer = (key: string, value: unknown) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) return undefined
+    // Spark leaves empty maps out (safeMapToJValue); arrays such as stateOperators stay.
+    const emptyMap =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0
+    return (key === 'eventTime' || key === 'durationMs') && emptyMap ? undefined : value
+  }
   return JSON.stringify(p, replacer, pretty ? 2 : undefined)
 }

@@ -113,8 +113,8 @@ export class StreamingQueryManager implements QueryLifecycleHooks {
     this.post((l) => l.onQueryProgress?.({ progress }))
   }
 
-  onIdle(q: StreamingQuery): void {
-    q.recordIdle()
+  onIdle(q: StreamingQuery, triggerNumber: number): void {
+    q.recordIdle(triggerNumber)
     const last = this.lastEventMs.get(q.id)
     if (last !== undefined && this.nowMs() - last < this.idleEventIntervalMs) return
     this.lastEventMs.set(q.id, this.nowMs())

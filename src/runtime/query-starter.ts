@@ -85,7 +85,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     })
     const events: ExecutionEvents = {
       onProgress: (p) => deps.manager.onProgress(query, p),
-      onIdle: () => deps.manager.onIdle(query),
+      onIdle: (n) => deps.manager.onIdle(query, n),
       onStatus: (m, d, t) => query.recordStatus(m, d, t),
     }
     const execution = new MicroBatchExecution({
@@ -101,12 +101,11 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       events,
       pollingDelayMs: deps.pollingDelayMs,
       runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number) => {
-        const t0 = deps.clock.now()
         for (const scan of scans) scan.setRows(rows.get(scan.relationId) ?? [])
         // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
         deps.runtime.currentTimestamp = batchTimestampMs
         const out = physical.execute({ runtime: deps.runtime })
-        return { rows: out, schema, planningMs: deps.clock.now() - t0 }
+        return { rows: out, schema }
       },
     })
     deps.manager.register(query)

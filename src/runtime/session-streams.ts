@@ -46,7 +46,8 @@ export interface SessionHooks {
   readonly renderCells: (schema: StructType) => (row: readonly unknown[]) => (string | null)[]
 }
 
-const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop'])
+// Spark 4 gives these sinks a temporary checkpoint when none is set; file-like sinks need one.
+const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop', 'foreach', 'foreachBatch'])
 
 export class SessionStreams {
   readonly manager: StreamingQueryManager

@@ -17,7 +17,7 @@ export interface StreamingQueryStatus {
 /** Hooks the query calls on the manager (listener bus, active set). */
 export interface QueryLifecycleHooks {
   onProgress(q: StreamingQuery, p: StreamingQueryProgress): void
-  onIdle(q: StreamingQuery): void
+  onIdle(q: StreamingQuery, triggerNumber: number): void
   onTerminated(q: StreamingQuery, error: Error | null): void
 }
 
@@ -40,8 +40,8 @@ export class StreamingQuery {
   })
   private error: Error | null = null
   private terminated = false
-  private idleGeneration = 0
-  private idleWaiters: { generation: number; resolve: () => void; reject: (e: Error) => void }[] = []
+  /** processAllAvailable callers, each waiting for an idle trigger that started after its call. */
+  private idleWaiters: { minTrigger: number; resolve: () => void; reject: (e: Error) => void }[] = []
   private readonly explainText: () => string
   private readonly wakeOnRequest: boolean
   private readonly cleanup: () => Promise<void>
@@ -99,10 +99,14 @@ export class StreamingQuery {
     if (this.progress.length > RECENT_PROGRESS) this.progress.shift()
   }
 
-  recordIdle(): void {
-    this.idleGeneration++
-    const ready = this.idleWaiters.filter((w) => w.generation < this.idleGeneration)
-    this.idleWaiters = this.idleWaiters.filter((w) => w.generation >= this.idleGeneration)
+  /**
+   * Trigger `triggerNumber` found no new data. NOTE: only a trigger that *started* after a
+   * processAllAvailable call proves that the data added before the call is processed; one already
+   * running may have read its offsets just before the data arrived.
+   */
+  recordIdle(triggerNumber: number): void {
+    const ready = this.idleWaiters.filter((w) => triggerNumber >= w.minTrigger)
+    this.idleWaiters = this.idleWaiters.filter((w) => triggerNumber < w.minTrigger)
     for (const w of ready) w.resolve()
   }
 
@@ -157,8 +161,9 @@ export class StreamingQuery {
    */
   processAllAvailable(): Promise<void> {
     if (this.terminated) return this.error ? Promise.reject(this.error) : Promise.resolve()
+    const minTrigger = this.execution?.triggerCount ?? 0
     const p = new Promise<void>((resolve, reject) => {
-      this.idleWaiters.push({ generation: this.idleGeneration, resolve, reject })
+      this.idleWaiters.push({ minTrigger, resolve, reject })
     })
     if (this.wakeOnRequest) this.execution?.wakeUp()
     return p
@@ -187,8 +192,8 @@ export class StreamingQuery {
   }
 }
 
+/** Spark's STREAM_FAILED: the query's error, with the original (and its code) as `cause`. */
 function queryFailed(q: StreamingQuery, cause: Error): Error {
-  if (cause instanceof SluiceError) return cause
   return new SluiceError(
     'STREAMING_QUERY_FAILED',
     `Query ${q.name ?? ''}[id = ${q.id}, runId = ${q.runId}] terminated with exception: ${cause.message}`,
