@@ -129,7 +129,21 @@ export class SessionStreams {
     return provider.createSink({ ...ctx, options: spec.options, queryName: spec.queryName })
   }
 
-  private openCheckpoint(
+  /**
+   * As Spark: a memory sink keeps its rows in this process only, so an append/update query cannot
+   * resume from a checkpoint that already has batches (its earlier output would be missing).
+   */
+  private async refuseMemoryRecovery(location: string): Promise<void> {
+    const offsets = join(location, 'offsets')
+    if ((await nodeFileSystem.list(offsets)).length > 0) {
+      throw new SluiceError(
+        'UNSUPPORTED_OPERATION',
+        `This query does not support recovering from checkpoint location. Delete ${offsets} to start over (a memory sink recovers only in complete output mode).`,
+      )
+    }
+  }
+
+  private async openCheckpoint(
     spec: QueryStartSpec,
     ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
   ): Promise<QueryCheckpoint> {
@@ -146,6 +160,8 @@ export class SessionStreams {
       }
       location = join(tmpdir(), `sluice-temporary-${randomUUID()}`)
     }
+    if (!temporary && ctx.sinkFormat === 'memory' && spec.outputMode !== 'complete')
+      await this.refuseMemoryRecovery(location)
     return openQueryCheckpoint(location, {
       fs: nodeFileSystem,
       // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.

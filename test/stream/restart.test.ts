@@ -140,9 +140,7 @@ describe('restart from a checkpoint', () => {
     })
   })
 
-  it('refuses to restart an append-mode memory sink on a checkpoint with offsets, as Spark does', {
-    todo: 'runtime: restarts it; Spark 4.3 refuses (memory sink recovers only in complete mode): "This query does not support recovering from checkpoint location. Delete <checkpoint>/offsets to start over."',
-  }, async () => {
+  it('refuses to restart an append-mode memory sink on a checkpoint with offsets, as Spark does', async () => {
     const { sluice } = streamSession()
     const input = sluice.memoryStream(N)
     await withDir(async (dir) => {
