@@ -21,7 +21,7 @@ import {
 } from '../connectors/spi.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
-import { computeRates, type DurationMs, type StreamingQueryProgress } from './progress.ts'
+import { buildProgress, type DurationMs, type StreamingQueryProgress } from './progress.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { computeNextTriggerTime, type Trigger } from './trigger.ts'
 
@@ -279,37 +279,23 @@ export class MicroBatchExecution {
     triggerStartMs: number
   }): void {
     const { spec } = this
-    const numInputRows = b.perSource.reduce((n, s) => n + s.rows, 0)
-    const exec = b.durations.triggerExecution ?? 0
-    const rates = computeRates(numInputRows, b.triggerStartMs, this.previousTriggerStartMs, exec)
-    const sources = spec.inputs.map((input, i) => {
-      const r = computeRates(b.perSource[i].rows, b.triggerStartMs, this.previousTriggerStartMs, exec)
-      return Object.freeze({
-        description: input.source.description,
-        startOffset: this.freshSources.has(input.sourceId) ? null : (b.start[input.sourceId] ?? null),
-        endOffset: b.end[input.sourceId] ?? null,
-        latestOffset: b.end[input.sourceId] ?? null,
-        numInputRows: b.perSource[i].rows,
-        ...r,
-      })
-    })
-    this.previousTriggerStartMs = b.triggerStartMs
+    const sources = spec.inputs.map((input, i) => ({
+      description: input.source.description,
+      startOffset: this.freshSources.has(input.sourceId) ? null : (b.start[input.sourceId] ?? null),
+      endOffset: b.end[input.sourceId] ?? null,
+      numInputRows: b.perSource[i].rows,
+    }))
     spec.events.onProgress(
-      Object.freeze({
-        id: spec.id,
-        runId: spec.runId,
-        name: spec.name,
-        timestamp: new Date(b.triggerStartMs).toISOString(),
+      buildProgress({
+        query: { id: spec.id, runId: spec.runId, name: spec.name },
         batchId: b.batchId,
-        batchDuration: exec,
-        numInputRows,
-        ...rates,
-        durationMs: Object.freeze({ ...b.durations }),
-        eventTime: Object.freeze({}),
-        stateOperators: Object.freeze([]),
-        sources: Object.freeze(sources),
-        sink: Object.freeze({ description: spec.sink.description, numOutputRows: b.outputRows }),
+        triggerStartMs: b.triggerStartMs,
+        previousTriggerStartMs: this.previousTriggerStartMs,
+        durations: b.durations,
+        sources,
+        sink: { description: spec.sink.description, numOutputRows: b.outputRows },
       }),
     )
+    this.previousTriggerStartMs = b.triggerStartMs
   }
 }

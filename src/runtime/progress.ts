@@ -73,6 +73,50 @@ export function computeRates(
   return { inputRowsPerSecond: numInputRows / inputSec, processedRowsPerSecond: numInputRows / processingSec }
 }
 
+/** One batch's progress from what the loop measured; rates are derived as Spark derives them. */
+export function buildProgress(b: {
+  readonly query: { readonly id: string; readonly runId: string; readonly name: string | null }
+  readonly batchId: number
+  readonly triggerStartMs: number
+  readonly previousTriggerStartMs: number | null
+  readonly durations: DurationMs
+  readonly sources: readonly {
+    description: string
+    startOffset: Offset | null
+    endOffset: Offset | null
+    numInputRows: number
+  }[]
+  readonly sink: SinkProgress
+}): StreamingQueryProgress {
+  const exec = b.durations.triggerExecution ?? 0
+  const rates = (rows: number) => computeRates(rows, b.triggerStartMs, b.previousTriggerStartMs, exec)
+  const numInputRows = b.sources.reduce((n, s) => n + s.numInputRows, 0)
+  // Sluice plans a batch up to the latest offset it saw, so latestOffset is the batch's end.
+  const sources = b.sources.map((s) =>
+    Object.freeze({
+      description: s.description,
+      startOffset: s.startOffset,
+      endOffset: s.endOffset,
+      latestOffset: s.endOffset,
+      numInputRows: s.numInputRows,
+      ...rates(s.numInputRows),
+    }),
+  )
+  return Object.freeze({
+    ...b.query,
+    timestamp: new Date(b.triggerStartMs).toISOString(),
+    batchId: b.batchId,
+    batchDuration: exec,
+    numInputRows,
+    ...rates(numInputRows),
+    durationMs: Object.freeze({ ...b.durations }),
+    eventTime: Object.freeze({}),
+    stateOperators: Object.freeze([]),
+    sources: Object.freeze(sources),
+    sink: Object.freeze({ ...b.sink }),
+  })
+}
+
 /** The progress as JSON; NaN and infinite rates are left out, as Spark's JSON does. */
 export function progressToJson(p: StreamingQueryProgress, pretty = false): string {
   const replacer = (key: string, value: unknown) => {
