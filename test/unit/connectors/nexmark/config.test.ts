@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { GeneratorConfig, NEXMARK_DEFAULTS, parallelConfigs } from '../../../bench/nexmark/config.ts'
-import { eventAt, nexmarkEvents, watermarkAt } from '../../../bench/nexmark/generator.ts'
-import { isSluiceError } from '../../../src/errors.ts'
+import { GeneratorConfig, NEXMARK_DEFAULTS, parallelConfigs } from '../../../../src/connectors/nexmark/config.ts'
+import { eventAt, nexmarkEvents, watermarkAt } from '../../../../src/connectors/nexmark/generator.ts'
+import { isSluiceError } from '../../../../src/errors.ts'
 
 describe('GeneratorConfig defaults and validation', () => {
   it('uses BENCH.md defaults with a fixed base time', () => {

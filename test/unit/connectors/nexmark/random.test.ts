@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { nextPrice } from '../../../bench/nexmark/entities.ts'
-import { JavaRandom, nextLongBelow } from '../../../bench/nexmark/random.ts'
-import { integerReverse, nextString } from '../../../bench/nexmark/strings.ts'
+import { nextPrice } from '../../../../src/connectors/nexmark/entities.ts'
+import { JavaRandom, nextLongBelow } from '../../../../src/connectors/nexmark/random.ts'
+import { integerReverse, nextString } from '../../../../src/connectors/nexmark/strings.ts'
 
 // Every expected value below was printed by java.util.Random on OpenJDK 17 (a throwaway program).
 function draws<T>(n: number, f: () => T): T[] {

@@ -3,7 +3,7 @@
  * rate that fixes every event's timestamp, the id block a generator owns, and the knobs of the
  * field distributions. A config is immutable; `split(n)` makes the configs of n parallel generators.
  */
-import { SluiceError } from '../../src/errors.ts'
+import { SluiceError } from '../../errors.ts'
 import { AUCTION_PROPORTION, PROPORTION_DENOMINATOR } from './model.ts'
 
 /** Every option of the generator; `GeneratorConfig` fills the missing ones from NEXMARK_DEFAULTS. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { GeneratorConfig } from '../../../bench/nexmark/config.ts'
-import { lastBase0AuctionId, lastBase0PersonId } from '../../../bench/nexmark/entities.ts'
-import { eventAt, eventIdAt, nexmarkEvents } from '../../../bench/nexmark/generator.ts'
-import type { NexmarkEvent } from '../../../bench/nexmark/model.ts'
-import { isSluiceError } from '../../../src/errors.ts'
+import { GeneratorConfig } from '../../../../src/connectors/nexmark/config.ts'
+import { lastBase0AuctionId, lastBase0PersonId } from '../../../../src/connectors/nexmark/entities.ts'
+import { eventAt, eventIdAt, nexmarkEvents } from '../../../../src/connectors/nexmark/generator.ts'
+import type { NexmarkEvent } from '../../../../src/connectors/nexmark/model.ts'
+import { isSluiceError } from '../../../../src/errors.ts'
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 

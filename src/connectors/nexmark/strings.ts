@@ -2,7 +2,7 @@
  * Nexmark's string fields (shared BENCH.md "Strings"; Beam/Flink StringsGenerator): short random
  * words, `extra` padding, and the channel/URL pairs of bids.
  */
-import { SluiceError } from '../../src/errors.ts'
+import { SluiceError } from '../../errors.ts'
 import { CHANNELS_NUMBER, HOT_CHANNELS } from './model.ts'
 import { JavaRandom } from './random.ts'
 

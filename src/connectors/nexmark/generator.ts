@@ -7,7 +7,7 @@
  * adjusted number. So any range can be regenerated without replaying what came before.
  */
 
-import { SluiceError } from '../../src/errors.ts'
+import { SluiceError } from '../../errors.ts'
 import { GeneratorConfig, type NexmarkOptions } from './config.ts'
 import { nextAuction, nextBid, nextPerson } from './entities.ts'
 import {
