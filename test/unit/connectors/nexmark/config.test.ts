@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { GeneratorConfig, NEXMARK_DEFAULTS, parallelConfigs } from '../../../../src/connectors/nexmark/config.ts'
+import {
+  GeneratorConfig,
+  NEXMARK_DEFAULTS,
+  parallelConfigs,
+} from '../../../../src/connectors/nexmark/config.ts'
 import { eventAt, nexmarkEvents, watermarkAt } from '../../../../src/connectors/nexmark/generator.ts'
 import { isSluiceError } from '../../../../src/errors.ts'
 
