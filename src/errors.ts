@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'CHECKPOINT_VERSION_UNSUPPORTED'
   | 'CHECKPOINT_LOCKED'
   | 'CHECKPOINT_INCOMPATIBLE'
+  | 'STATE_SCHEMA_INCOMPATIBLE'
   | 'INTERNAL'
 
 export class SluiceError extends Error {

@@ -1,0 +1,90 @@
+/**
+ * The state store SPI (shared/DESIGN.md §5), after Spark's `StateStore` / `StateStoreProvider`.
+ *
+ * A provider serves one (operatorId, partition, storeName). Each batch opens the version the last
+ * batch committed (`getStore(v)`), reads and writes it, and either commits it as v+1 or aborts it.
+ * The runtime drives providers; operators only see a `StateStore`, and never files.
+ *
+ * An operator is never called concurrently (Node's single thread), so a provider has at most one
+ * open store: opening another discards the first one's uncommitted changes, like an abort.
+ */
+
+/**
+ * A state key: the values of the key columns, in order (`['user-1', 1700000000000]`). A key prefix
+ * is a shorter array (`['user-1']`). Components are Sluice values other than maps.
+ */
+export type StateKey = readonly unknown[]
+
+/** Which store a provider serves. */
+export interface StateStoreId {
+  readonly operatorId: number
+  readonly partition: number
+  /** Distinguishes several stores of one operator (Spark's `storeName`, default `'default'`). */
+  readonly storeName: string
+}
+
+/** One entry of a store. */
+export interface StateEntry {
+  readonly key: StateKey
+  readonly value: unknown
+}
+
+/** What a store reports for progress (`stateOperators[]`). */
+export interface StateStoreMetrics {
+  /** Keys in the store as it stands now (Spark's `numRowsTotal`). */
+  readonly numKeys: number
+  /** An estimate of the heap the store's map holds, in bytes. */
+  readonly memoryUsedBytes: number
+  /** `put` calls since the store was opened. */
+  readonly numRowsUpdated: number
+  /** `remove` calls since the store was opened that removed a key that was there. */
+  readonly numRowsRemoved: number
+}
+
+/**
+ * One version of one (operator, partition, store) map, opened for one batch.
+ *
+ * Keys and values are kept by reference: do not change a key array after handing it to the store,
+ * or a value after `put`ting it (put a new one instead).
+ */
+export interface StateStore {
+  /** The version this store was opened at; `commit()` makes `version + 1`. */
+  readonly version: number
+  /** The value under `key`, or undefined. Synchronous: this is the per-row hot path. @example store.get(['a']) */
+  get(key: StateKey): unknown
+  /** Sets `key` to `value` (not undefined). @example store.put(['a'], { count: 1 }) */
+  put(key: StateKey, value: unknown): void
+  /** Removes `key`; a no-op when absent. @example store.remove(['a']) */
+  remove(key: StateKey): void
+  /** Every entry, in no particular order. @example for (const { key, value } of store.iterator()) {} */
+  iterator(): IterableIterator<StateEntry>
+  /** The entries whose key starts with `prefix`. @example store.prefixScan(['user-1']) */
+  prefixScan(prefix: StateKey): IterableIterator<StateEntry>
+  /** Persists the changes as version `version + 1` and returns it. @example await store.commit() // 1 */
+  commit(): Promise<number>
+  /** Drops the changes; nothing on disk or in the committed version changes. @example store.abort() */
+  abort(): void
+  /** @example store.metrics().numKeys */
+  metrics(): StateStoreMetrics
+}
+
+/** Serves the versions of one (operator, partition, store). */
+export interface StateStoreProvider {
+  readonly id: StateStoreId
+  /**
+   * The store at committed version `version` (0 = empty).
+   *
+   * @example
+   * const store = await provider.getStore(0)
+   */
+  getStore(version: number): Promise<StateStore>
+  /**
+   * Snapshots and retention, off the hot path (the runtime calls it between batches).
+   *
+   * @example
+   * await provider.doMaintenance()
+   */
+  doMaintenance(): Promise<void>
+  /** Releases the in-memory map. @example provider.close() */
+  close(): void
+}

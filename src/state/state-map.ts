@@ -1,0 +1,130 @@
+/**
+ * A map of state entries keyed by their identity string (state-key-codec.ts), with a running size
+ * estimate and, when the store is opened with `numColsPrefixKey`, an index from the identity string
+ * of each key's first `numColsPrefixKey` components to the keys that start with them — so a prefix
+ * scan of that length reads only its own keys (Spark's PrefixScannableHDFSBackedStateStoreMap).
+ */
+import type { StateEntry, StateKey } from './spi.ts'
+import { encodeStateKey } from './state-key-codec.ts'
+
+/** A state map: committed versions in the provider, and each open store's overlay. */
+export class StateMap {
+  readonly #entries = new Map<string, StateEntry>()
+  readonly #index: Map<string, Set<string>> | undefined
+  readonly #numColsPrefixKey: number
+  /** Estimated heap bytes of the entries (see `estimateEntryBytes`). */
+  bytes = 0
+
+  /** @example new StateMap(1) // indexes keys by their first component */
+  constructor(numColsPrefixKey = 0) {
+    this.#numColsPrefixKey = numColsPrefixKey
+    this.#index = numColsPrefixKey > 0 ? new Map() : undefined
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  get(k: string): StateEntry | undefined {
+    return this.#entries.get(k)
+  }
+
+  has(k: string): boolean {
+    return this.#entries.has(k)
+  }
+
+  /** Sets the entry under identity string `k`. @example m.set(encodeStateKey(['a']), { key: ['a'], value: 1 }) */
+  set(k: string, entry: StateEntry): void {
+    const old = this.#entries.get(k)
+    if (old !== undefined) this.bytes -= estimateEntryBytes(old)
+    else if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
+    this.#entries.set(k, entry)
+    this.bytes += estimateEntryBytes(entry)
+  }
+
+  /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */
+  delete(k: string): void {
+    const old = this.#entries.get(k)
+    if (old === undefined) return
+    this.#entries.delete(k)
+    this.bytes -= estimateEntryBytes(old)
+    if (this.#index === undefined) return
+    const set = this.#indexSet(old.key)
+    set.delete(k)
+    if (set.size === 0) this.#index.delete(this.#prefixOf(old.key))
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, StateEntry]> {
+    return this.#entries.entries()
+  }
+
+  values(): IterableIterator<StateEntry> {
+    return this.#entries.values()
+  }
+
+  /**
+   * The entries whose identity string starts with `p`, the identity string of `prefix`.
+   *
+   * @example
+   * [...m.scan(['a'], encodeStateKey(['a']))]
+   */
+  *scan(prefix: StateKey, p: string): IterableIterator<[string, StateEntry]> {
+    if (this.#index !== undefined && prefix.length === this.#numColsPrefixKey) {
+      const keys = this.#index.get(p)
+      if (keys === undefined) return
+      for (const k of keys) {
+        const e = this.#entries.get(k)
+        if (e !== undefined) yield [k, e]
+      }
+      return
+    }
+    for (const kv of this.#entries) if (kv[0].startsWith(p)) yield kv
+  }
+
+  #prefixOf(key: StateKey): string {
+    return encodeStateKey(key.length === this.#numColsPrefixKey ? key : key.slice(0, this.#numColsPrefixKey))
+  }
+
+  #indexSet(key: StateKey): Set<string> {
+    const index = this.#index as Map<string, Set<string>>
+    const p = this.#prefixOf(key)
+    let set = index.get(p)
+    if (set === undefined) {
+      set = new Set()
+      index.set(p, set)
+    }
+    return set
+  }
+}
+
+/**
+ * A rough size of an entry on the V8 heap (object headers, 8-byte numbers, 2-byte chars), like
+ * Spark's SizeEstimator of the map; good for trends in progress, not for accounting.
+ *
+ * @example
+ * estimateEntryBytes({ key: ['a'], value: 1 }) // about 100
+ */
+export function estimateEntryBytes(e: StateEntry): number {
+  return 64 + estimateBytes(e.key) + estimateBytes(e.value)
+}
+
+function estimateBytes(v: unknown): number {
+  switch (typeof v) {
+    case 'number':
+    case 'boolean':
+      return 8
+    case 'string':
+      return 16 + 2 * v.length
+    case 'object': {
+      if (v === null) return 8
+      if (v instanceof Uint8Array) return 64 + v.length
+      let n = 32
+      if (Array.isArray(v)) for (const x of v) n += 8 + estimateBytes(x)
+      else if (v instanceof Map) for (const [k, x] of v) n += 32 + estimateBytes(k) + estimateBytes(x)
+      else for (const x of Object.values(v)) n += 8 + estimateBytes(x)
+      return n
+    }
+    default:
+      return 8
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * `C/state/<operatorId>/_metadata`: what a stateful operator's state looks like, written once at the
+ * first start and checked on every restart (Spark's StateSchemaCompatibilityChecker plus the
+ * partition count Spark fixes through the offsets log's confs).
+ *
+ * ```
+ * v1
+ * {"operatorKind":"aggregate","numPartitions":4,"stores":[{"storeName":"default","keySchema":{"type":"struct","fields":[...]},"valueSchema":{...}}]}
+ * ```
+ *
+ * Schemas are Spark's schema JSON (schema-json.ts). Invariant: the file never changes once written
+ * (created exclusively); a restart whose operator kind, partition count, stores or key/value schemas
+ * are not compatible with it fails with STATE_SCHEMA_INCOMPATIBLE before any state is read.
+ *
+ * Version history: v1 — this format.
+ */
+import { dirname } from 'node:path'
+import { SluiceError } from '../errors.ts'
+import type { FileSystem } from '../io/fs.ts'
+import type { DataType, StructType } from '../schema/data-type.ts'
+import { simpleString } from '../schema/data-type.ts'
+import { typeFromJson, typeToJson } from '../schema/schema-json.ts'
+import { STATE_FILE_VERSION, stateFileCorrupt } from './state-codec.ts'
+
+/** The key and value schema of one store of an operator. */
+export interface StateStoreSchema {
+  readonly storeName: string
+  readonly keySchema: StructType
+  readonly valueSchema: StructType
+}
+
+/** The content of an operator's `_metadata`. */
+export interface StateSchemaMetadata {
+  /** The operator's kind, e.g. `aggregate`, `dedupe`, `session-window`. */
+  readonly operatorKind: string
+  /** The number of state partitions (`sluice.sql.shuffle.partitions` at the first start). */
+  readonly numPartitions: number
+  readonly stores: readonly StateStoreSchema[]
+}
+
+const NEW_CHECKPOINT =
+  'Restart the query with a new checkpoint location (or undo the change) to run the changed query.'
+
+/**
+ * The metadata file's text.
+ *
+ * @example
+ * encodeStateSchemaMetadata({ operatorKind: 'aggregate', numPartitions: 4, stores: [] })
+ * // 'v1\n{"operatorKind":"aggregate","numPartitions":4,"stores":[]}\n'
+ */
+export function encodeStateSchemaMetadata(m: StateSchemaMetadata): string {
+  const json = {
+    operatorKind: m.operatorKind,
+    numPartitions: m.numPartitions,
+    stores: m.stores.map((s) => ({
+      storeName: s.storeName,
+      keySchema: typeToJson(s.keySchema),
+      valueSchema: typeToJson(s.valueSchema),
+    })),
+  }
+  return `v${STATE_FILE_VERSION}\n${JSON.stringify(json)}\n`
+}
+
+/**
+ * Parses a metadata file; CHECKPOINT_CORRUPT / CHECKPOINT_VERSION_UNSUPPORTED name `file`.
+ *
+ * @example
+ * decodeStateSchemaMetadata('/c/state/0/_metadata', bytes).numPartitions // 4
+ */
+export function decodeStateSchemaMetadata(file: string, bytes: Uint8Array): StateSchemaMetadata {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw stateFileCorrupt(file, 'it is not UTF-8 text')
+  }
+  const lines = text.split('\n')
+  const m = /^v([0-9]+)$/.exec(lines[0])
+  if (m === null || Number(m[1]) < 1)
+    throw stateFileCorrupt(file, `the first line should be 'v1' but is '${lines[0]}'`)
+  if (Number(m[1]) > STATE_FILE_VERSION) {
+    throw new SluiceError(
+      'CHECKPOINT_VERSION_UNSUPPORTED',
+      `State metadata ${file} has format version v${m[1]}, but this version of Sluice reads at most v${STATE_FILE_VERSION}. Upgrade Sluice to run this query; the file was left untouched.`,
+    )
+  }
+  if (lines.length !== 3 || lines[2] !== '')
+    throw stateFileCorrupt(file, 'it should be a version line and one JSON line')
+  try {
+    return parseMetadata(JSON.parse(lines[1]))
+  } catch (e) {
+    throw stateFileCorrupt(file, `its JSON line does not describe state metadata (${(e as Error).message})`)
+  }
+}
+
+function parseMetadata(o: Record<string, unknown>): StateSchemaMetadata {
+  const { operatorKind, numPartitions, stores } = o
+  if (typeof operatorKind !== 'string' || operatorKind === '')
+    throw new Error('operatorKind should be a string')
+  if (!Number.isSafeInteger(numPartitions) || (numPartitions as number) < 1) {
+    throw new Error('numPartitions should be a positive integer')
+  }
+  if (!Array.isArray(stores)) throw new Error('stores should be an array')
+  return Object.freeze({
+    operatorKind,
+    numPartitions: numPartitions as number,
+    stores: Object.freeze(
+      stores.map((s: Record<string, unknown>) => {
+        if (typeof s?.storeName !== 'string') throw new Error('each store needs a storeName')
+        const keySchema = typeFromJson(s.keySchema)
+        const valueSchema = typeFromJson(s.valueSchema)
+        if (keySchema.kind !== 'struct' || valueSchema.kind !== 'struct')
+          throw new Error('schemas should be structs')
+        return Object.freeze({ storeName: s.storeName, keySchema, valueSchema })
+      }),
+    ),
+  })
+}
+
+/**
+ * Throws STATE_SCHEMA_INCOMPATIBLE, saying what changed, unless a query whose state looks like
+ * `current` can run on state written as `stored`. Like Spark, field names may change; field types
+ * may not, and a field may become non-nullable but not nullable.
+ *
+ * @example
+ * checkCompatible(stored, { ...stored, numPartitions: 8 }) // throws: 4 partitions in the checkpoint, 8 now
+ */
+export function checkCompatible(
+  stored: StateSchemaMetadata,
+  current: StateSchemaMetadata,
+  where = 'the checkpoint',
+): void {
+  const fail = (what: string): never => {
+    throw new SluiceError(
+      'STATE_SCHEMA_INCOMPATIBLE',
+      `The state of a ${stored.operatorKind} operator in ${where} does not fit the query: ${what}. ${NEW_CHECKPOINT}`,
+    )
+  }
+  if (stored.operatorKind !== current.operatorKind) {
+    fail(`the operator was a ${stored.operatorKind} and is now a ${current.operatorKind}`)
+  }
+  if (stored.numPartitions !== current.numPartitions) {
+    fail(
+      `the state has ${stored.numPartitions} partitions but the query now asks for ${current.numPartitions} ` +
+        `(sluice.sql.shuffle.partitions is fixed at the first start)`,
+    )
+  }
+  const names = (m: StateSchemaMetadata) => m.stores.map((s) => s.storeName).join(', ')
+  if (names(stored) !== names(current))
+    fail(`the state stores were [${names(stored)}] and are now [${names(current)}]`)
+  stored.stores.forEach((s, i) => {
+    const c = current.stores[i]
+    const keyProblem = structProblem(s.keySchema, c.keySchema)
+    if (keyProblem !== undefined)
+      fail(`the key (grouping columns) of store '${s.storeName}' changed: ${keyProblem}`)
+    const valueProblem = structProblem(s.valueSchema, c.valueSchema)
+    if (valueProblem !== undefined)
+      fail(`the value (aggregates) of store '${s.storeName}' changed: ${valueProblem}`)
+  })
+}
+
+function structProblem(stored: StructType, current: StructType): string | undefined {
+  const shown = `was ${simpleString(stored)}, now ${simpleString(current)}`
+  if (stored.fields.length !== current.fields.length) {
+    return `${stored.fields.length} fields became ${current.fields.length} (${shown})`
+  }
+  for (let i = 0; i < stored.fields.length; i++) {
+    const s = stored.fields[i]
+    const c = current.fields[i]
+    if (!typeCompatible(c.type, s.type) || (c.nullable && !s.nullable)) {
+      const n = (f: typeof s) => `${f.name} ${simpleString(f.type)}${f.nullable ? '' : ' not null'}`
+      return `field ${i + 1} was \`${n(s)}\` and is now \`${n(c)}\` (${shown})`
+    }
+  }
+  return undefined
+}
+
+/** Spark's `equalsIgnoreNameAndCompatibleNullability(from, to)`: same types, `to` at least as nullable. */
+function typeCompatible(from: DataType, to: DataType): boolean {
+  if (from.kind !== to.kind) return false
+  switch (from.kind) {
+    case 'array':
+      if (to.kind !== 'array') return false
+      return (to.containsNull || !from.containsNull) && typeCompatible(from.element, to.element)
+    case 'map':
+      if (to.kind !== 'map') return false
+      return (
+        (to.valueContainsNull || !from.valueContainsNull) &&
+        typeCompatible(from.key, to.key) &&
+        typeCompatible(from.value, to.value)
+      )
+    case 'struct':
+      if (to.kind !== 'struct' || from.fields.length !== to.fields.length) return false
+      return from.fields.every(
+        (f, i) => (to.fields[i].nullable || !f.nullable) && typeCompatible(f.type, to.fields[i].type),
+      )
+    default:
+      return true
+  }
+}
+
+/**
+ * Writes `current` as the operator's `_metadata` at the first start, or checks it against what an
+ * earlier start wrote; returns the metadata in force.
+ *
+ * @example
+ * await openStateSchemaMetadata(fs, stateMetadataPath(C, 0), { operatorKind: 'aggregate', numPartitions: 4, stores })
+ */
+export async function openStateSchemaMetadata(
+  fs: FileSystem,
+  path: string,
+  current: StateSchemaMetadata,
+): Promise<StateSchemaMetadata> {
+  const existing = await readStateSchemaMetadata(fs, path)
+  if (existing === undefined) {
+    await fs.mkdirp(dirname(path))
+    if (await fs.createExclusive(path, encodeStateSchemaMetadata(current))) return current
+    // Another process wrote it between our read and create: check against what it wrote.
+    return openStateSchemaMetadata(fs, path, current)
+  }
+  checkCompatible(existing, current, path)
+  return existing
+}
+
+/**
+ * The operator's `_metadata`, or undefined before the first start.
+ *
+ * @example
+ * await readStateSchemaMetadata(fs, '/c/state/0/_metadata') // undefined on a new checkpoint
+ */
+export async function readStateSchemaMetadata(
+  fs: FileSystem,
+  path: string,
+): Promise<StateSchemaMetadata | undefined> {
+  const bytes = await fs.readFile(path)
+  return bytes === undefined ? undefined : decodeStateSchemaMetadata(path, bytes)
+}
