@@ -56,6 +56,10 @@ export interface StreamingQueryProgress {
   readonly stateOperators: readonly StateOperatorProgress[]
   readonly sources: readonly SourceProgress[]
   readonly sink: SinkProgress
+  /** Compact JSON, as Spark's `progress.json` (non-enumerable). */
+  readonly json: string
+  /** Indented JSON, as Spark's `progress.prettyJson` (non-enumerable). */
+  readonly prettyJson: string
 }
 
 /** Spark's rates: rows over the time since the previous trigger started, and over this trigger's duration. */
@@ -102,7 +106,7 @@ export function buildProgress(b: {
       ...rates(s.numInputRows),
     }),
   )
-  return Object.freeze({
+  const progress = {
     ...b.query,
     timestamp: new Date(b.triggerStartMs).toISOString(),
     batchId: b.batchId,
@@ -114,7 +118,12 @@ export function buildProgress(b: {
     stateOperators: Object.freeze([]),
     sources: Object.freeze(sources),
     sink: Object.freeze({ ...b.sink }),
+  } as unknown as StreamingQueryProgress
+  Object.defineProperties(progress, {
+    json: { get: () => progressToJson(progress), enumerable: false },
+    prettyJson: { get: () => progressToJson(progress, true), enumerable: false },
   })
+  return Object.freeze(progress)
 }
 
 /** The progress as JSON; NaN and infinite rates are left out, as Spark's JSON does. */

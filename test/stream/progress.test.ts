@@ -250,3 +250,20 @@ describe('streaming query listeners', () => {
     assert.match(terminated[0].exception ?? '', /kaput/)
   })
 })
+
+describe('progress JSON accessors', () => {
+  it('gives json and prettyJson like Spark, without adding them to the JSON itself', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(N)
+    const q = await input.toDF().writeStream.format('memory').queryName('json_accessors').start()
+    input.addData({ n: 1 }, { n: 2 })
+    await drain(q)
+    await q.stop()
+    const p = q.lastProgress
+    assert.ok(p !== null)
+    assert.deepEqual(JSON.parse(p.json), JSON.parse(p.prettyJson))
+    assert.equal(JSON.parse(p.json).numInputRows, 2)
+    assert.ok(p.prettyJson.includes('\n  "numInputRows": 2,'), p.prettyJson)
+    assert.ok(!('json' in JSON.parse(p.json)), 'the accessors are not serialised')
+  })
+})
