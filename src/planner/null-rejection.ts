@@ -26,6 +26,8 @@ function collect(e: BoundExpr, out: Set<number>): void {
       collect(e.child, out)
       return
     case 'call':
+      // isnotnull(x) is null-safe itself, but passing it proves x is not null.
+      if (e.name === 'isnotnull') return collect(e.args[0], out)
       if (LAZY_OR_NULL_SAFE.has(e.name) || (e.impl.kind !== 'op' && e.impl.nullSafe === true)) return
       for (const a of e.args) collect(a, out)
       return

@@ -187,6 +187,11 @@ export function call(name: string, ...args: BoundExpr[]): BoundCall {
     args: finalArgs,
     type: r.type,
     nullable: r.nullable ?? finalArgs.some((a) => a.nullable),
+    // As bind-expr: a call whose nullability comes only from its arguments is strict.
+    strict:
+      r.nullable === undefined &&
+      (r.impl.kind === 'op' || r.impl.nullSafe !== true) &&
+      !['and', 'or', 'coalesce'].includes(name),
     // The SQL the user wrote: the arguments before implicit casts.
     sql: showExpr({ kind: 'call', name, args } as unknown as BoundCall, false),
     deterministic: r.deterministic ?? true,
