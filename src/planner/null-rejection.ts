@@ -27,7 +27,10 @@ function collect(e: BoundExpr, out: Set<number>): void {
       return
     case 'call':
       // isnotnull(x) is null-safe itself, but passing it proves x is not null.
-      if (e.name === 'isnotnull') return collect(e.args[0], out)
+      if (e.name === 'isnotnull') {
+        collect(e.args[0], out)
+        return
+      }
       if (LAZY_OR_NULL_SAFE.has(e.name) || (e.impl.kind !== 'op' && e.impl.nullSafe === true)) return
       for (const a of e.args) collect(a, out)
       return
