@@ -6,6 +6,7 @@
 import { SluiceError, suggest } from '../errors.ts'
 import { consoleSinkProvider } from './console/console-sink.ts'
 import { memorySinkProvider } from './memory/memory-sink.ts'
+import { nexmarkSourceProvider } from './nexmark/nexmark-source-provider.ts'
 import { noopSinkProvider } from './noop/noop-sink.ts'
 import { rateSourceProvider } from './rate/rate-source-provider.ts'
 import { rateMicroBatchSourceProvider } from './rate-micro-batch/rate-micro-batch-source-provider.ts'
@@ -13,6 +14,7 @@ import { socketSourceProvider } from './socket/socket-source-provider.ts'
 import type { SinkProvider, SourceProvider } from './spi.ts'
 
 const SOURCES: ReadonlyMap<string, SourceProvider> = new Map([
+  ['nexmark', nexmarkSourceProvider],
   ['rate', rateSourceProvider],
   ['rate-micro-batch', rateMicroBatchSourceProvider],
   ['socket', socketSourceProvider],
@@ -58,7 +60,7 @@ export function sinkProvider(name: string): SinkProvider {
   return SINKS.get(name.toLowerCase()) ?? fail('sink', name, [...SINKS.keys()], SINK_HINTS)
 }
 
-/** The source formats, sorted. @example listSources() // ['rate', 'rate-micro-batch', 'socket'] */
+/** The source formats, sorted. @example listSources() // ['nexmark', 'rate', 'rate-micro-batch', 'socket'] */
 export function listSources(): string[] {
   return [...SOURCES.keys()].sort()
 }
