@@ -4,6 +4,7 @@
  * agrees.
  */
 import type { MachineInfo, RunStats } from './measure.ts'
+import type { NexmarkBenchResult } from './nexmark-bench.ts'
 import type { StreamingBenchResult } from './streaming.ts'
 import { type Benchmark, close, type Digest, type Settings } from './suite.ts'
 
@@ -53,6 +54,8 @@ export interface ResultsFile {
   readonly benchmarks: readonly BenchmarkResult[]
   /** The streaming loop's per-batch cost and stateless throughput (absent with `--only`). */
   readonly streaming?: StreamingBenchResult
+  /** The stateless Nexmark queries beside their reference loops (absent with an `--only` that omits `nexmark`). */
+  readonly nexmark?: NexmarkBenchResult
 }
 
 /** Throws when two variants' digests disagree: they computed different answers. */

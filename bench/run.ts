@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --rows N --runs R --seed S --only NAME[,NAME]]`
+ * `npm run bench [-- --rows N --runs R --seed S --nexmark-events N --only NAME[,NAME]]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
  * state are its own), checks that all variants computed the same answer, prints a table and writes
- * bench/results/<date>-<commit>.json and .svg plus latest.json / latest.svg.
+ * bench/results/<date>-<commit>.json and .svg plus latest.json / latest.svg. The streaming loop and
+ * the Nexmark queries follow (in their own process too); `--only` skips the streaming loop, and
+ * runs the Nexmark queries only when it names `nexmark`.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -12,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { renderChart } from './chart.ts'
 import { fusedPipeline } from './fused-pipeline.ts'
 import { gitInfo, machineInfo, peakRssBytes, settle, summarize, timeOnce } from './measure.ts'
+import { type NexmarkBenchResult, printNexmark, runNexmarkBench } from './nexmark-bench.ts'
 import {
   type BenchmarkResult,
   benchmarkResult,
@@ -26,10 +29,14 @@ const BENCHMARKS: readonly Benchmark[] = [fusedPipeline]
 const CHILD_FLAGS = ['--expose-gc']
 const MARKER = '@@bench-result '
 const WARMUPS = 1
+const NEXMARK = 'nexmark'
+const NEXMARK_EVENTS_PER_BATCH = 100_000
+const NEXMARK_RUNS = 3
 
 interface Options extends Settings {
   readonly only: string | null
   readonly child: string | null
+  readonly nexmarkEvents: number
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -40,6 +47,7 @@ function parseOptions(argv: readonly string[]): Options {
       runs: { type: 'string', default: '5' },
       seed: { type: 'string', default: '42' },
       only: { type: 'string' },
+      'nexmark-events': { type: 'string', default: '1000000' },
       child: { type: 'string' },
     },
   })
@@ -55,12 +63,21 @@ function parseOptions(argv: readonly string[]): Options {
     seed: int('seed', values.seed, 0),
     only: values.only ?? null,
     child: values.child ?? null,
+    nexmarkEvents: int('nexmark-events', values['nexmark-events'], 1),
   }
+}
+
+/** Whether the Nexmark queries run: always without `--only`, else when it names `nexmark`. */
+function wantsNexmark(only: string | null): boolean {
+  return only === null || only.split(',').some((s) => s.trim() === NEXMARK)
 }
 
 /** The variants `--only` selects: names of benchmarks, variants, or `benchmark/variant`, comma-separated. */
 function select(only: string | null): [Benchmark, VariantSpec[]][] {
   const items = only === null ? null : only.split(',').map((s) => s.trim())
+  const named = items?.filter((it) => it !== NEXMARK)
+  // `--only nexmark` alone selects no variant, and that is not an error.
+  if (named !== undefined && named.length === 0) return []
   const picked = BENCHMARKS.map((b): [Benchmark, VariantSpec[]] => [
     b,
     b.variants.filter(
@@ -69,7 +86,10 @@ function select(only: string | null): [Benchmark, VariantSpec[]][] {
     ),
   ]).filter(([, vs]) => vs.length > 0)
   if (picked.length === 0) {
-    const names = BENCHMARKS.flatMap((b) => [b.name, ...b.variants.map((v) => `${b.name}/${v.name}`)])
+    const names = [
+      NEXMARK,
+      ...BENCHMARKS.flatMap((b) => [b.name, ...b.variants.map((v) => `${b.name}/${v.name}`)]),
+    ]
     throw new Error(`--only '${only}' matches nothing. Known names: ${names.join(', ')}.`)
   }
   return picked
@@ -113,14 +133,16 @@ async function runChild(id: string, settings: Settings): Promise<void> {
   process.stdout.write(`${MARKER}${JSON.stringify(m)}\n`)
 }
 
+/** Child mode for `nexmark`: measures the Nexmark queries and prints one result line. */
+async function runNexmarkChild(events: number): Promise<void> {
+  const r = await runNexmarkBench({ events, eventsPerBatch: NEXMARK_EVENTS_PER_BATCH, runs: NEXMARK_RUNS })
+  process.stdout.write(`${MARKER}${JSON.stringify(r)}\n`)
+}
+
 /** Runs one variant in a fresh process and returns its measurement; a failed child fails the run. */
 function runIsolated(id: string, settings: Settings): VariantMeasurement {
   process.stderr.write(`${id}: preparing ${settings.rows.toLocaleString('en-US')} rows...\n`)
   const args = [
-    ...CHILD_FLAGS,
-    process.argv[1],
-    '--child',
-    id,
     '--rows',
     String(settings.rows),
     '--runs',
@@ -128,6 +150,12 @@ function runIsolated(id: string, settings: Settings): VariantMeasurement {
     '--seed',
     String(settings.seed),
   ]
+  return runChildProcess(id, args) as VariantMeasurement
+}
+
+/** Runs `run.ts --child id ...args` in a fresh process and returns its result line, parsed. */
+function runChildProcess(id: string, extraArgs: readonly string[]): unknown {
+  const args = [...CHILD_FLAGS, process.argv[1], '--child', id, ...extraArgs]
   const child = spawnSync(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -140,7 +168,7 @@ function runIsolated(id: string, settings: Settings): VariantMeasurement {
       (child.signal !== null ? `killed by ${child.signal}` : `exit code ${child.status}`)
     throw new Error(`Benchmark variant ${id} failed (${why}). Its output is above.`)
   }
-  return JSON.parse(line.slice(MARKER.length)) as VariantMeasurement
+  return JSON.parse(line.slice(MARKER.length))
 }
 
 function writeResults(results: ResultsFile): string[] {
@@ -158,6 +186,10 @@ function writeResults(results: ResultsFile): string[] {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2))
   const settings: Settings = { rows: opts.rows, runs: opts.runs, seed: opts.seed }
+  if (opts.child === NEXMARK) {
+    await runNexmarkChild(opts.nexmarkEvents)
+    return
+  }
   if (opts.child !== null) {
     await runChild(opts.child, settings)
     return
@@ -190,9 +222,18 @@ async function main(): Promise<void> {
     ...(opts.only === null
       ? { streaming: await runStreamingBench({ batches: 200, rowsPerBatch: 100_000, rateBatches: 30 }) }
       : {}),
+    ...(wantsNexmark(opts.only)
+      ? {
+          nexmark: runChildProcess(NEXMARK, [
+            '--nexmark-events',
+            String(opts.nexmarkEvents),
+          ]) as NexmarkBenchResult,
+        }
+      : {}),
   }
   printTable(results)
   if (results.streaming !== undefined) printStreaming(results.streaming)
+  if (results.nexmark !== undefined) printNexmark(results.nexmark)
   for (const f of writeResults(results)) console.log(`wrote ${f}`)
 }
 
