@@ -3,10 +3,9 @@
  * It implements the small QueryEngine interface the API runs queries through.
  */
 
-import type { AnalyzedPlan } from './analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, schemaOfAttributes } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
-import { Column } from './api/column.ts'
 import { DataStreamReader } from './api/data-stream-reader.ts'
 import { DataFrame } from './api/dataframe.ts'
 import type { QueryEngine } from './api/engine.ts'
@@ -18,7 +17,6 @@ import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
 import { type Clock, systemClock } from './io/clock.ts'
 import { writeStdout } from './io/output.ts'
-import { columnExpr } from './plan/expr.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
 import { planPhysical } from './planner/physical-planner.ts'
@@ -169,7 +167,7 @@ export class Sluice implements QueryEngine {
 
   schemaOf(plan: LogicalPlan): StructType {
     const analyzed = this.analyze(plan)
-    return structOf(analyzed.output.map((a) => field(a.name, a.type, a.nullable)))
+    return schemaOfAttributes(analyzed.output)
   }
 
   execute(plan: LogicalPlan): unknown[][] {
@@ -206,14 +204,6 @@ export class Sluice implements QueryEngine {
   private plan(analyzed: AnalyzedPlan, streamingScan?: (relationId: number) => ExecNode) {
     return planPhysical(analyzed, {
       streamingScan,
-      rowConverter: (schema) => {
-        const names = schema.fields.map((f) => f.name)
-        return (o) => encodeRows([o as object], schema)[0] ?? names.map(() => null)
-      },
-      schemaOf: (p) => structOf(p.output.map((a) => field(a.name, a.type, a.nullable))),
     })
   }
 }
-
-/** Re-exported for `df.col`-free code: a column by name. */
-export const columnOf = (name: string): Column => new Column(columnExpr([name]))

@@ -6,7 +6,7 @@
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
 import type { JoinType } from '../plan/logical-plan.ts'
-import type { DataType } from '../schema/data-type.ts'
+import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
 export interface Attribute {
   readonly name: string
@@ -14,6 +14,11 @@ export interface Attribute {
   readonly nullable: boolean
   readonly id: number
   readonly qualifier: string | null
+}
+
+/** The schema of a node's output (what `df.schema` shows). */
+export function schemaOfAttributes(attrs: readonly Attribute[]): StructType {
+  return structOf(attrs.map((a) => field(a.name, a.type, a.nullable)))
 }
 
 let nextAttrId = 1
@@ -88,7 +93,6 @@ export type AnalyzedPlan =
       readonly kind: 'mapRows'
       readonly fn: (row: any) => unknown
       readonly flat: boolean
-      readonly inputNames: readonly string[]
       readonly child: AnalyzedPlan
     })
 

@@ -121,7 +121,6 @@ export class Analyzer {
           kind: 'mapRows',
           fn: p.fn,
           flat: p.flat,
-          inputNames: child.output.map((a) => a.name),
           child,
           output: attributesOf(p.schema),
         }

@@ -3,7 +3,6 @@
  * part may be a qualifier (a DataFrame alias), the remaining parts are struct fields.
  */
 import { ambiguousColumn, columnNotFound, SluiceError } from '../errors.ts'
-import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { Attribute } from './analyzed-plan.ts'
 
 export interface Scope {
@@ -81,5 +80,3 @@ export const attrName = (a: Attribute): string => (a.qualifier ? `${a.qualifier}
 export function describeScope(node: string, attrs: readonly Attribute[]): string {
   return `the ${node} over [${attrs.map(attrName).join(', ')}]`
 }
-
-export type { BoundExpr }

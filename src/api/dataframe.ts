@@ -2,7 +2,7 @@
  * DataFrame<R>: an immutable, typed view of a logical plan. Each transformation adds one plan
  * node and returns a new DataFrame; actions (collect, count, show) run it through the engine.
  */
-import { invalidArgument, SluiceError } from '../errors.ts'
+import { invalidArgument } from '../errors.ts'
 import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } from '../plan/expr.ts'
 import { isStreamingPlan, type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { parseExpression } from '../plan/sql/expr-parser.ts'
@@ -258,11 +258,5 @@ export class DataFrame<R extends object = Row> {
 }
 
 const quoted = (name: string): Expr => columnExpr([name])
-
-/** Rejects plain objects where a Column is required, with a pointer to lit(). */
-export function requireColumn(v: unknown, where: string): Column {
-  if (v instanceof Column) return v
-  throw new SluiceError('INVALID_ARGUMENT', `${where} expects a Column; wrap plain values with lit().`)
-}
 
 export { type ColumnOrValue, toExpr }

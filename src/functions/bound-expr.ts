@@ -99,18 +99,3 @@ export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
       return [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.otherwise ? [e.otherwise] : [])]
   }
 }
-
-/** True when the expression is a compile-time constant (literals and deterministic calls on them). */
-export function isFoldable(e: BoundExpr): boolean {
-  switch (e.kind) {
-    case 'literal':
-      return true
-    case 'call':
-      return e.deterministic && e.args.every(isFoldable)
-    case 'case':
-    case 'field':
-      return boundChildren(e).every(isFoldable)
-    default:
-      return false
-  }
-}

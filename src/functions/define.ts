@@ -1,7 +1,7 @@
 /** Small helpers for writing function definitions tersely and with uniform error messages. */
 import { SluiceError, typeMismatch } from '../errors.ts'
 import { type DataType, simpleString } from '../schema/data-type.ts'
-import type { BoundExpr, Impl } from './bound-expr.ts'
+import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
 import type { BindContext, BoundScalar, ScalarFunctionDef } from './function-def.ts'
 
@@ -70,12 +70,3 @@ export function requireFoldable(fn: string, i: number, arg: BoundExpr): unknown 
   }
   return arg.value
 }
-
-export const fnImpl = (
-  fn: (...args: any[]) => unknown,
-  extra: Partial<{ nullSafe: boolean; withSite: boolean }> = {},
-): Impl => ({
-  kind: 'fn',
-  fn,
-  ...extra,
-})

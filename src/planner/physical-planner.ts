@@ -2,9 +2,9 @@
  * Turns an analyzed plan into physical operators. Chains of filters and projections are fused into
  * one stage, and a stage directly below an aggregation is fused into the aggregation's loop.
  */
-import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { SluiceError } from '../errors.ts'
-import type { ExecNode, Row } from '../exec/exec-node.ts'
+import type { ExecNode } from '../exec/exec-node.ts'
 import {
   DeduplicateExec,
   GenerateExec,
@@ -19,15 +19,12 @@ import { JoinExec } from '../exec/ops/join-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
-import type { StructType } from '../schema/data-type.ts'
+import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 
 export interface PlannerHooks {
   /** The scan of a stream's rows for the current micro-batch; absent outside a streaming query. */
   streamingScan?(relationId: number, sourceName: string): ExecNode
-  /** Converts objects returned by typed map/flatMap into positional rows of `schema`. */
-  rowConverter(schema: StructType): (o: unknown) => Row
-  schemaOf(plan: AnalyzedPlan): StructType
 }
 
 /** Collects the filter/project chain on top of `p`; returns it (bottom-up) and the node below. */
@@ -96,8 +93,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       return new MapRowsExec(plan(p.child), {
         fn: p.fn,
         flat: p.flat,
-        inputNames: p.inputNames,
-        toRow: hooks.rowConverter(hooks.schemaOf(p)),
+        decode: compileRowDecoder(schemaOfAttributes(p.child.output)),
+        encode: compileRowEncoder(schemaOfAttributes(p.output)),
       })
   }
 }

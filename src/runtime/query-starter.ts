@@ -3,7 +3,7 @@
  * creates the sink and one source per streaming input (with stable source ids), opens the
  * checkpoint (which takes its lock), compiles the plan once, and launches the loop.
  */
-import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import type { Sink, SinkContext, SourceProvider, SourceRows } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
@@ -11,7 +11,6 @@ import type { ExecNode } from '../exec/exec-node.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
-import { field, structOf } from '../schema/data-type.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
@@ -42,7 +41,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
   checkStreamingPlan(analyzed, spec.outputMode)
   const trigger = spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger)
   const runId = deps.newId()
-  const schema = structOf(analyzed.output.map((a) => field(a.name, a.type, a.nullable)))
+  const schema = schemaOfAttributes(analyzed.output)
   const relations = streamingRelations(spec.plan)
   const sourceIds = relations.map((r, i) => sourceIdOf(r, i, relations))
   const sinkFormat = spec.foreachBatch

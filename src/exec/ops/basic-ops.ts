@@ -158,36 +158,34 @@ export class MapRowsExec extends Unary {
   readonly name = 'MapRowsExec'
   private readonly fn: (row: any) => unknown
   private readonly flat: boolean
-  private readonly inputNames: readonly string[]
-  private readonly toRow: (o: unknown) => Row
+  private readonly decode: (row: readonly unknown[]) => object
+  private readonly encode: (objects: readonly object[]) => RowBatch
+  /** `decode` turns input rows into the user's objects, `encode` validates what the user returns. */
   constructor(
     child: ExecNode,
     opts: {
       fn: (row: any) => unknown
       flat: boolean
-      inputNames: readonly string[]
-      toRow: (o: unknown) => Row
+      decode: (row: readonly unknown[]) => object
+      encode: (objects: readonly object[]) => RowBatch
     },
   ) {
     super(child)
     this.fn = opts.fn
     this.flat = opts.flat
-    this.inputNames = opts.inputNames
-    this.toRow = opts.toRow
+    this.decode = opts.decode
+    this.encode = opts.encode
   }
   describe(): string {
     return this.flat ? 'flatMap' : 'map'
   }
   execute(ctx: ExecContext): RowBatch {
-    const names = this.inputNames
-    const out: RowBatch = []
+    const results: object[] = []
     for (const row of this.input(ctx)) {
-      const obj: Record<string, unknown> = {}
-      for (let i = 0; i < names.length; i++) obj[names[i]] = row[i]
-      const r = this.fn(obj)
-      if (this.flat) for (const x of r as Iterable<unknown>) out.push(this.toRow(x))
-      else out.push(this.toRow(r))
+      const r = this.fn(this.decode(row))
+      if (this.flat) for (const x of r as Iterable<object>) results.push(x)
+      else results.push(r as object)
     }
-    return out
+    return this.encode(results)
   }
 }
