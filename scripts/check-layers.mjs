@@ -14,8 +14,10 @@ const LAYERS = [
   ['plan'],
   ['functions'],
   ['analysis'],
+  // Operators use state stores (exec sees the SPI); stores know nothing of operators.
+  ['state'],
   ['planner', 'exec'],
-  ['state', 'checkpoint'],
+  ['checkpoint'],
   ['connectors'],
   ['runtime'],
   ['api'],

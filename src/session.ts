@@ -29,6 +29,30 @@ import { field, type InferRow, type StructType, structOf } from './schema/data-t
 import { encodeRows } from './schema/row-codec.ts'
 import { validateTimeZone } from './util/time/index.ts'
 
+/** The stateful-streaming settings, checked. */
+function statefulConf(config: SluiceConfig) {
+  const partitions = config['sluice.sql.shuffle.partitions'] ?? 8
+  if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > 10_000) {
+    throw invalidArgument(
+      `'sluice.sql.shuffle.partitions' must be an integer from 1 to 10000, but is ${partitions}.`,
+    )
+  }
+  const policy = config['sluice.sql.streaming.multipleWatermarkPolicy'] ?? 'min'
+  if (policy !== 'min' && policy !== 'max') {
+    throw invalidArgument(
+      `'sluice.sql.streaming.multipleWatermarkPolicy' must be 'min' or 'max', but is '${policy}'.`,
+    )
+  }
+  return {
+    shufflePartitions: partitions,
+    watermarkPolicy: policy,
+    noDataMicroBatches: config['sluice.sql.streaming.noDataMicroBatches.enabled'] ?? true,
+    maintenanceIntervalMs: parseInterval(
+      config['sluice.sql.streaming.stateStore.maintenanceInterval'] ?? '60 seconds',
+    ),
+  } as const
+}
+
 /** Session settings, by Spark's key names where Spark has one. */
 export interface SluiceConfig {
   /** Time zone for parsing/formatting timestamps and for date functions (default: the process's zone, as Spark uses the JVM's). */
@@ -45,6 +69,18 @@ export interface SluiceConfig {
   readonly 'sluice.sql.streaming.pollingDelay'?: string
   /** Stop running queries gracefully on SIGTERM/SIGINT, committing the batch in flight (default true). */
   readonly 'sluice.streaming.stopOnSignal'?: boolean
+  /**
+   * State partitions of each stateful operator (default 8: enough to spread state over a few
+   * workers later, few enough that one process commits them quickly). Fixed in the checkpoint at a
+   * query's first start; later starts use the checkpoint's value, as Spark.
+   */
+  readonly 'sluice.sql.shuffle.partitions'?: number
+  /** How several watermarks combine: 'min' (default, safe) or 'max'; fixed in the checkpoint. */
+  readonly 'sluice.sql.streaming.multipleWatermarkPolicy'?: 'min' | 'max'
+  /** Run batches without new data when the watermark lets an operator emit or evict (default true). */
+  readonly 'sluice.sql.streaming.noDataMicroBatches.enabled'?: boolean
+  /** How often state stores snapshot and delete old versions, between batches (default '60 seconds'). */
+  readonly 'sluice.sql.streaming.stateStore.maintenanceInterval'?: string
 }
 
 const KNOWN_KEYS = new Set([
@@ -55,6 +91,10 @@ const KNOWN_KEYS = new Set([
   'sluice.sql.streaming.minBatchesToRetain',
   'sluice.sql.streaming.pollingDelay',
   'sluice.streaming.stopOnSignal',
+  'sluice.sql.shuffle.partitions',
+  'sluice.sql.streaming.multipleWatermarkPolicy',
+  'sluice.sql.streaming.noDataMicroBatches.enabled',
+  'sluice.sql.streaming.stateStore.maintenanceInterval',
 ])
 
 export class Sluice implements QueryEngine {
@@ -64,6 +104,7 @@ export class Sluice implements QueryEngine {
   private readonly clock: Clock
   private readonly out: (text: string) => void
   private readonly streaming: SessionStreams
+  private readonly shufflePartitions: number
 
   private constructor(config: SluiceConfig) {
     for (const key of Object.keys(config)) {
@@ -79,10 +120,12 @@ export class Sluice implements QueryEngine {
     this.runtime = { currentTimestamp: this.clock.now() }
     this.ctx = Object.freeze({ timeZone, runtime: this.runtime })
     this.out = config.output ?? writeStdout
+    const stateful = statefulConf(config)
+    this.shufflePartitions = stateful.shufflePartitions
     this.streaming = new SessionStreams(
       {
         analyze: (plan) => this.analyze(plan),
-        planPhysical: (plan, scan) => this.plan(plan, scan),
+        planPhysical: (plan, scan, streaming) => planPhysical(plan, { streamingScan: scan, streaming }),
         explain: (plan) => this.explain(plan, 'extended'),
         clock: this.clock,
         runtime: this.runtime,
@@ -94,6 +137,7 @@ export class Sluice implements QueryEngine {
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
+        ...stateful,
       },
     )
   }
@@ -202,8 +246,8 @@ export class Sluice implements QueryEngine {
   }
 
   private plan(analyzed: AnalyzedPlan, streamingScan?: (relationId: number) => ExecNode) {
-    return planPhysical(analyzed, {
-      streamingScan,
-    })
+    if (streamingScan === undefined) return planPhysical(analyzed, {})
+    const streaming = { numPartitions: this.shufflePartitions, nextOperatorId: 0, nextWatermarkIndex: 0 }
+    return planPhysical(analyzed, { streamingScan, streaming })
   }
 }

@@ -14,6 +14,12 @@ export interface Attribute {
   readonly nullable: boolean
   readonly id: number
   readonly qualifier: string | null
+  /**
+   * Set on an event-time column declared by `withWatermark` (Spark's `spark.watermarkDelayMs`
+   * metadata), and on a window column computed from one: stateful operators keyed by it evict and
+   * drop late rows by the watermark.
+   */
+  readonly watermarkDelayMs?: number
 }
 
 /** The schema of a node's output (what `df.schema` shows). */
@@ -29,6 +35,12 @@ export function newAttribute(
   qualifier: string | null = null,
 ): Attribute {
   return Object.freeze({ name, type, nullable, id: nextAttrId++, qualifier })
+}
+
+/** A new attribute carrying `from`'s event-time marker, if any (Spark's Alias keeps metadata). */
+export function newAttributeLike(name: string, type: DataType, nullable: boolean, from: Attribute): Attribute {
+  const a = newAttribute(name, type, nullable)
+  return from.watermarkDelayMs === undefined ? a : Object.freeze({ ...a, watermarkDelayMs: from.watermarkDelayMs })
 }
 
 export interface BoundAggCall {
@@ -76,7 +88,20 @@ export type AnalyzedPlan =
     })
   | (Base & { readonly kind: 'sort'; readonly keys: readonly SortKey[]; readonly child: AnalyzedPlan })
   | (Base & { readonly kind: 'limit'; readonly n: number; readonly child: AnalyzedPlan })
-  | (Base & { readonly kind: 'deduplicate'; readonly keys: readonly number[]; readonly child: AnalyzedPlan })
+  | (Base & {
+      readonly kind: 'deduplicate'
+      readonly keys: readonly number[]
+      readonly withinWatermark: boolean
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
+      readonly kind: 'watermark'
+      /** Ordinal of the event-time column in the child's (and this node's) output. */
+      readonly eventTime: number
+      readonly delayMs: number
+      readonly idleTimeoutMs: number | undefined
+      readonly child: AnalyzedPlan
+    })
   | (Base & { readonly kind: 'union'; readonly left: AnalyzedPlan; readonly right: AnalyzedPlan })
   | (Base & {
       readonly kind: 'join'

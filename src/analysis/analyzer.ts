@@ -18,6 +18,7 @@ import { bindExpr } from './bind-expr.ts'
 import { analyzeJoin } from './join-analysis.ts'
 import { analyzeProject } from './project-analysis.ts'
 import { describeScope, type Scope } from './scope.ts'
+import { analyzeWatermark } from './watermark-analysis.ts'
 
 export class Analyzer {
   readonly ctx: BindContext
@@ -109,8 +110,10 @@ export class Analyzer {
                     }
                   ).ordinal,
               )
-        return { kind: 'deduplicate', keys, child, output: child.output }
+        return { kind: 'deduplicate', keys, withinWatermark: p.withinWatermark === true, child, output: child.output }
       }
+      case 'watermark':
+        return analyzeWatermark(this, p)
       case 'union':
         return this.analyzeUnion(p)
       case 'join':

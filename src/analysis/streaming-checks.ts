@@ -1,8 +1,8 @@
 /**
- * Spark's unsupported-operation checks for streaming queries, run at `start()` so a query that
- * cannot run fails before it reads anything, with a message naming the operation. Stateful
- * operators (aggregation, deduplication, stream-stream joins) need the state store, which this
- * version does not have yet; they are rejected here with a message that says so.
+ * Spark's unsupported-operation checks for streaming queries (UnsupportedOperationChecker), run at
+ * `start()` so a query that cannot run fails before it reads anything, with a message naming the
+ * operation and what to do. Stream-stream joins and streaming limit are not built yet and are
+ * rejected with a message that says so.
  */
 import { SluiceError } from '../errors.ts'
 import type { AnalyzedPlan } from './analyzed-plan.ts'
@@ -27,7 +27,22 @@ export function checkStreamingPlan(plan: AnalyzedPlan, outputMode: StreamingOutp
     )
   }
   visit(plan, outputMode)
-  if (outputMode === 'complete') {
+  const aggregates = streamingAggregates(plan)
+  if (aggregates.length > 1 && outputMode !== 'append') {
+    throw unsupported(
+      `Multiple streaming aggregations are only supported in append output mode (this query has ${aggregates.length} and uses ${outputMode}); each needs a watermark so its output is final.`,
+    )
+  }
+  if (outputMode === 'append') {
+    for (const a of aggregates) {
+      if (!hasEventTimeKey(a)) {
+        throw unsupported(
+          'Append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark: group by the watermarked event-time column or a window of it (withWatermark first), or use update or complete output mode.',
+        )
+      }
+    }
+  }
+  if (outputMode === 'complete' && aggregates.length === 0) {
     throw unsupported(
       'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames; use append or update.',
     )
@@ -37,21 +52,23 @@ export function checkStreamingPlan(plan: AnalyzedPlan, outputMode: StreamingOutp
 function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
   if (!isStreamingAnalyzed(p)) return
   switch (p.kind) {
-    case 'aggregate':
-      throw unsupported(
-        'Streaming aggregation (groupBy().agg() on a stream) needs the state store, which this version of Sluice does not have yet.',
-      )
     case 'deduplicate':
-      throw unsupported(
-        'distinct()/dropDuplicates() on a stream needs the state store, which this version of Sluice does not have yet.',
-      )
+      if (p.withinWatermark && !p.child.output.some((a) => a.watermarkDelayMs !== undefined)) {
+        throw unsupported(
+          'dropDuplicatesWithinWatermark is not supported on streaming DataFrames without a watermark: call withWatermark(eventTimeColumn, delay) before it.',
+        )
+      }
+      break
     case 'sort':
-      throw unsupported(
-        'Sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode.',
-      )
+      if (mode !== 'complete' || streamingAggregates(p.child).length === 0) {
+        throw unsupported(
+          'Sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode.',
+        )
+      }
+      break
     case 'limit':
       throw unsupported(
-        `limit() on a stream (${mode} output mode) needs the state store, which this version of Sluice does not have yet.`,
+        `limit() on a stream (${mode} output mode) is not supported by this version of Sluice; apply it in foreachBatch instead.`,
       )
     case 'join':
       checkJoin(p)
@@ -63,6 +80,22 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
   } else if (p.kind !== 'localRelation' && p.kind !== 'streamingRelation') {
     visit(p.child, mode)
   }
+}
+
+/** The streaming aggregations of a plan (aggregates over a stream, not over static data). */
+function streamingAggregates(p: AnalyzedPlan): AnalyzedPlan[] {
+  if (!isStreamingAnalyzed(p)) return []
+  const here = p.kind === 'aggregate' ? [p] : []
+  if (p.kind === 'union' || p.kind === 'join')
+    return [...here, ...streamingAggregates(p.left), ...streamingAggregates(p.right)]
+  if (p.kind === 'localRelation' || p.kind === 'streamingRelation') return here
+  return [...here, ...streamingAggregates(p.child)]
+}
+
+/** Whether an aggregation groups by a watermarked event-time column (or a window of one). */
+function hasEventTimeKey(a: AnalyzedPlan): boolean {
+  if (a.kind !== 'aggregate') return false
+  return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].watermarkDelayMs !== undefined)
 }
 
 function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {

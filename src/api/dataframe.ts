@@ -6,6 +6,7 @@ import { invalidArgument } from '../errors.ts'
 import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } from '../plan/expr.ts'
 import { isStreamingPlan, type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { parseExpression } from '../plan/sql/expr-parser.ts'
+import { parseInterval } from '../plan/sql/interval.ts'
 import type { InferRow, StructType } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
@@ -174,6 +175,36 @@ export class DataFrame<R extends object = Row> {
   /** Keeps the first row of each key. @example df.dropDuplicates(['user']) */
   dropDuplicates(cols?: string[]): DataFrame<R> {
     return this.with(node('deduplicate', { columns: cols ?? null, child: this.plan }))
+  }
+  /**
+   * Drops rows whose key was seen within the watermark's delay before (Spark 3.5's
+   * dropDuplicatesWithinWatermark); on a stream it needs withWatermark first.
+   *
+   * @example events.withWatermark('ts', '1 hour').dropDuplicatesWithinWatermark(['eventId'])
+   */
+  dropDuplicatesWithinWatermark(cols?: string[]): DataFrame<R> {
+    return this.with(node('deduplicate', { columns: cols ?? null, withinWatermark: true, child: this.plan }))
+  }
+  /**
+   * Declares `eventTime` the stream's event-time column: the watermark is the largest event time
+   * seen minus `delay`, and stateful operators drop rows behind it and evict state it has passed.
+   * `idleTimeout` (beyond Spark): after this much processing time without rows, this input stops
+   * holding the query's watermark back (see docs/streaming.md). A no-op on batch DataFrames.
+   *
+   * @example events.withWatermark('ts', '10 minutes')
+   * @example events.withWatermark('ts', '10 minutes', { idleTimeout: '1 minute' })
+   */
+  withWatermark(eventTime: string, delay: string, opts: { idleTimeout?: string } = {}): DataFrame<R> {
+    const delayMs = parseInterval(delay)
+    if (delayMs < 0)
+      throw invalidArgument(`withWatermark('${eventTime}', '${delay}'): the delay must not be negative.`)
+    let idleTimeoutMs: number | undefined
+    if (opts.idleTimeout !== undefined) {
+      idleTimeoutMs = parseInterval(opts.idleTimeout)
+      if (idleTimeoutMs <= 0)
+        throw invalidArgument(`withWatermark idleTimeout '${opts.idleTimeout}' must be positive.`)
+    }
+    return this.with(node('watermark', { column: eventTime, delayMs, idleTimeoutMs, child: this.plan }))
   }
   /** Rows of both, by position (UNION ALL). @example a.union(b) */
   union(other: DataFrame<R>): DataFrame<R> {

@@ -76,12 +76,16 @@ export class Checkpoint {
    * read back, and CHECKPOINT_INCOMPATIBLE when a conf both sides have differs. A conf only one side
    * has is not compared (a newer Sluice may record more confs than an older checkpoint has).
    */
-  async readOrCreateMetadata(fixedConf: Readonly<Record<string, string>>): Promise<QueryMetadata> {
+  async readOrCreateMetadata(
+    fixedConf: Readonly<Record<string, string>>,
+    initialConf: Readonly<Record<string, string>> = {},
+  ): Promise<QueryMetadata> {
     const file = metadataPath(this.path)
     let bytes = await this.fs.readFile(file)
     if (bytes === undefined) {
       const newId = this.options.newQueryId ?? (() => crypto.randomUUID())
-      const created = queryMetadata({ id: newId(), createdAtMs: this.options.clock.now(), conf: fixedConf })
+      const conf = { ...initialConf, ...fixedConf }
+      const created = queryMetadata({ id: newId(), createdAtMs: this.options.clock.now(), conf })
       if (await this.fs.createExclusive(file, encodeVersionedFile(queryMetadataCodec, created)))
         return created
       // Another start won the race: use what it wrote.

@@ -50,6 +50,8 @@ export type RecoveryDecision =
       readonly startOffsets: SourceOffsets | undefined
       /** The logged entry to run again, unchanged: end offsets, timestamp, watermark. */
       readonly entry: OffsetLogEntry
+      /** The watermark batch N-1 ran with (0 for batch 0): late rows are judged by it. */
+      readonly previousWatermarkMs: number
     }
   | {
       readonly kind: 'next'
@@ -145,10 +147,23 @@ export function decideRecovery(input: RecoveryInput): RecoveryDecision {
       `offsets/${n} exists, so commits/${n - 1} should too, but ${found}`,
     )
   }
-  if (n === 0) return Object.freeze({ kind: 'rerun', batchId: 0, startOffsets: undefined, entry: latest })
+  if (n === 0)
+    return Object.freeze({
+      kind: 'rerun',
+      batchId: 0,
+      startOffsets: undefined,
+      entry: latest,
+      previousWatermarkMs: 0,
+    })
   const previous = required(input.previousOffsets, checkpoint, `offsets/${n - 1}, where batch ${n} starts,`)
   checkEntryId(checkpoint, previous, n - 1)
-  return Object.freeze({ kind: 'rerun', batchId: n, startOffsets: previous.offsets, entry: latest })
+  return Object.freeze({
+    kind: 'rerun',
+    batchId: n,
+    startOffsets: previous.offsets,
+    entry: latest,
+    previousWatermarkMs: previous.batchWatermarkMs,
+  })
 }
 
 function checkEntryId(checkpoint: string, entry: OffsetLogEntry, batchId: number): void {

@@ -3,6 +3,7 @@
  * positional rows (a RowBatch); streaming will drive the same operators per micro-batch.
  */
 import type { RuntimeContext } from '../functions/function-def.ts'
+import type { StreamBatchContext } from './stateful.ts'
 
 export type Row = unknown[]
 /** One batch of rows. An alias today; a columnar layout can replace it inside exec later. */
@@ -10,6 +11,8 @@ export type RowBatch = Row[]
 
 export interface ExecContext {
   readonly runtime: RuntimeContext
+  /** Set while a streaming micro-batch runs: its watermarks and the stateful operators' stores. */
+  readonly stream?: StreamBatchContext
 }
 
 export interface ExecNode {

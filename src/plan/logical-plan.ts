@@ -47,6 +47,8 @@ export interface DeduplicateNode extends Base {
   readonly kind: 'deduplicate'
   /** Column names; null means all columns (`distinct()`). */
   readonly columns: readonly string[] | null
+  /** `dropDuplicatesWithinWatermark`: a key is remembered until the watermark passes its event time + delay. */
+  readonly withinWatermark?: boolean
   readonly child: LogicalPlan
 }
 export interface UnionNode extends Base {
@@ -81,6 +83,18 @@ export interface StreamingRelationNode extends Base {
   readonly options: Readonly<Record<string, string>>
   readonly schema: StructType
 }
+/** `withWatermark(column, delay)`: marks the event-time column of a stream. */
+export interface WatermarkNode extends Base {
+  readonly kind: 'watermark'
+  readonly column: string
+  readonly delayMs: number
+  /**
+   * Beyond Spark: after this long without rows (processing time), the input stops holding the
+   * global watermark back (undefined: never, as Spark).
+   */
+  readonly idleTimeoutMs: number | undefined
+  readonly child: LogicalPlan
+}
 /** Typed `map`/`flatMap`: rows go to user code as objects and come back under `schema`. */
 export interface MapRowsNode extends Base {
   readonly kind: 'mapRows'
@@ -103,6 +117,7 @@ export type LogicalPlan =
   | JoinNode
   | AliasNode
   | MapRowsNode
+  | WatermarkNode
 
 export type PlanKind = LogicalPlan['kind']
 

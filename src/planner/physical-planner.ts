@@ -3,6 +3,7 @@
  * one stage, and a stage directly below an aggregation is fused into the aggregation's loop.
  */
 import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
+import { isStreamingAnalyzed } from '../analysis/streaming-checks.ts'
 import { SluiceError } from '../errors.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import {
@@ -15,20 +16,32 @@ import {
   UnionExec,
 } from '../exec/ops/basic-ops.ts'
 import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
+import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
+import { planStatefulAggregate, planStreamingDedup } from './stateful-planner.ts'
 
 export interface PlannerHooks {
   /** The scan of a stream's rows for the current micro-batch; absent outside a streaming query. */
   streamingScan?(relationId: number, sourceName: string): ExecNode
+  /** Set when planning a streaming query: how its stateful operators are numbered and partitioned. */
+  readonly streaming?: StreamingPlanning
+}
+
+/** Planning state of one streaming query; operator ids count top-down from 0, as Spark's. */
+export interface StreamingPlanning {
+  /** `sluice.sql.shuffle.partitions` as fixed in the checkpoint. */
+  readonly numPartitions: number
+  nextOperatorId: number
+  nextWatermarkIndex: number
 }
 
 /** Collects the filter/project chain on top of `p`; returns it (bottom-up) and the node below. */
-function collectStage(p: AnalyzedPlan): { ops: StageOp[]; below: AnalyzedPlan } {
+export function collectStage(p: AnalyzedPlan): { ops: StageOp[]; below: AnalyzedPlan } {
   const ops: StageOp[] = []
   let cur = p
   for (;;) {
@@ -49,6 +62,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       return new PipelineExec(plan(below), refineStage(ops).ops, below.output.length)
     }
     case 'aggregate': {
+      if (hooks.streaming !== undefined && isStreamingAnalyzed(p)) return planStatefulAggregate(p, hooks, hooks.streaming)
       const stage = collectStage(p.child)
       const { ops, nonNull } = refineStage(stage.ops)
       const refine = (e: BoundExpr) => refineNullability(e, nonNull)
@@ -71,7 +85,18 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'limit':
       return new LimitExec(plan(p.child), p.n)
     case 'deduplicate':
+      if (hooks.streaming !== undefined && isStreamingAnalyzed(p)) return planStreamingDedup(p, hooks, hooks.streaming)
       return new DeduplicateExec(plan(p.child), p.keys)
+    case 'watermark':
+      if (hooks.streaming === undefined || !isStreamingAnalyzed(p)) return plan(p.child)
+      return new EventTimeWatermarkExec(plan(p.child), {
+        watermarkIndex: hooks.streaming.nextWatermarkIndex++,
+        eventTime: p.eventTime,
+        isWindow: p.output[p.eventTime].type.kind === 'struct',
+        column: p.output[p.eventTime].name,
+        delayMs: p.delayMs,
+        idleTimeoutMs: p.idleTimeoutMs,
+      })
     case 'union':
       return new UnionExec(plan(p.left), plan(p.right))
     case 'generate':

@@ -22,6 +22,8 @@ export interface FileCheckpointOptions {
   readonly runId: string
   /** Confs fixed at the first start (a later start with other values is refused). */
   readonly fixedConf: Readonly<Record<string, string>>
+  /** Confs recorded at the first start; on later starts the checkpoint's values win (Spark's way). */
+  readonly initialConf?: Readonly<Record<string, string>>
   readonly minBatchesToRetain: number
   /** Delete the folder when the query stops (Spark's temporary checkpoint for console/memory sinks). */
   readonly temporary: boolean
@@ -43,8 +45,8 @@ export async function openQueryCheckpoint(
   const ckpt = await openCheckpoint(opts.fs, location, { clock: opts.clock, scheduler: opts.scheduler })
   const lock: CheckpointLock = await ckpt.acquireLock(opts.runId, opts.onLockLost)
   try {
-    const meta = await ckpt.readOrCreateMetadata(opts.fixedConf)
-    return new FileQueryCheckpoint(ckpt, lock, meta.id, opts)
+    const meta = await ckpt.readOrCreateMetadata(opts.fixedConf, opts.initialConf)
+    return new FileQueryCheckpoint(ckpt, lock, meta, opts)
   } catch (e) {
     await lock.release()
     throw e
@@ -54,6 +56,7 @@ export async function openQueryCheckpoint(
 class FileQueryCheckpoint implements QueryCheckpoint {
   readonly location: string
   readonly queryId: string
+  readonly conf: Readonly<Record<string, string>>
   private readonly ckpt: Awaited<ReturnType<typeof openCheckpoint>>
   private readonly lock: CheckpointLock
   private readonly opts: FileCheckpointOptions
@@ -61,13 +64,15 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   constructor(
     ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
     lock: CheckpointLock,
-    queryId: string,
+    meta: { readonly id: string; readonly conf: Readonly<Record<string, string>> },
     opts: FileCheckpointOptions,
   ) {
     this.ckpt = ckpt
     this.lock = lock
     this.location = ckpt.path
-    this.queryId = queryId
+    this.queryId = meta.id
+    // A checkpoint from before a conf was recorded runs with the session's value.
+    this.conf = { ...opts.initialConf, ...meta.conf }
     this.opts = opts
   }
 
@@ -75,7 +80,7 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     const d = await this.ckpt.recover(this.opts.sourceIds)
     switch (d.kind) {
       case 'fresh':
-        return { nextBatchId: 0, committedOffsets: null, rerun: null }
+        return { nextBatchId: 0, committedOffsets: null, rerun: null, watermarkMs: 0, previousWatermarkMs: 0 }
       case 'rerun':
         return {
           nextBatchId: d.batchId + 1,
@@ -84,10 +89,19 @@ class FileQueryCheckpoint implements QueryCheckpoint {
             batchId: d.batchId,
             offsets: parse(d.entry.offsets),
             batchTimestampMs: d.entry.batchTimestampMs,
+            batchWatermarkMs: d.entry.batchWatermarkMs,
           },
+          watermarkMs: d.entry.batchWatermarkMs,
+          previousWatermarkMs: d.previousWatermarkMs,
         }
       case 'next':
-        return { nextBatchId: d.batchId, committedOffsets: parse(d.startOffsets), rerun: null }
+        return {
+          nextBatchId: d.batchId,
+          committedOffsets: parse(d.startOffsets),
+          rerun: null,
+          watermarkMs: d.watermarkMs,
+          previousWatermarkMs: d.previous.batchWatermarkMs,
+        }
     }
   }
 

@@ -21,9 +21,17 @@ import {
 } from '../connectors/spi.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
-import { buildProgress, type DurationMs, type StreamingQueryProgress } from './progress.ts'
+import type { EventTimeStats, OperatorBatchMetrics, StreamBatchContext } from '../exec/stateful.ts'
+import {
+  buildProgress,
+  type DurationMs,
+  type StateOperatorProgress,
+  type StreamingQueryProgress,
+} from './progress.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
+import type { OpenStores, QueryState } from './query-state.ts'
 import { computeNextTriggerTime, type Trigger } from './trigger.ts'
+import type { WatermarkTracker } from './watermark-tracker.ts'
 
 export interface StreamInput {
   /** Stable id under which offsets are logged (`<format>-<n>`, n counting inputs of that format). */
@@ -38,6 +46,7 @@ export interface StreamInput {
 export type PlanRunner = (
   input: ReadonlyMap<number, SourceRows>,
   batchTimestampMs: number,
+  stream: StreamBatchContext,
 ) => {
   readonly rows: unknown[][]
   readonly schema: StructType
@@ -64,6 +73,11 @@ export interface ExecutionSpec {
   readonly events: ExecutionEvents
   /** How long an idle default-trigger query waits before asking its sources again (Spark: 10 ms). */
   readonly pollingDelayMs: number
+  /** The stateful operators' stores (null when the query has none). */
+  readonly state: QueryState | null
+  readonly watermarks: WatermarkTracker
+  /** Run a batch without new data when the watermark moved far enough for an operator to emit or evict. */
+  readonly noDataMicroBatches: boolean
 }
 
 type Offsets = Record<string, Offset>
@@ -87,6 +101,8 @@ export class MicroBatchExecution {
   private triggersStarted = 0
   /** Sources whose start offset is their initial offset (progress reports it as null, as Spark). */
   private readonly freshSources = new Set<string>()
+  /** The watermark the last batch ran with (state behind it was evicted); late rows are judged by it. */
+  private batchWatermarkMs = 0
 
   constructor(spec: ExecutionSpec) {
     this.spec = spec
@@ -141,6 +157,9 @@ export class MicroBatchExecution {
     const state = await spec.checkpoint.recover()
     this.nextBatchId = state.nextBatchId
     this.committed = { ...(state.committedOffsets ?? {}) }
+    this.batchWatermarkMs = state.previousWatermarkMs
+    spec.watermarks.restore(state.watermarkMs)
+    await spec.state?.init()
     for (const input of spec.inputs) {
       if (!(input.sourceId in this.committed)) {
         this.committed[input.sourceId] = await input.source.initialOffset()
@@ -152,6 +171,7 @@ export class MicroBatchExecution {
         state.rerun.batchId,
         { ...this.committed, ...state.rerun.offsets },
         state.rerun.batchTimestampMs,
+        state.rerun.batchWatermarkMs,
         {},
       )
     }
@@ -210,15 +230,24 @@ export class MicroBatchExecution {
       if (!same(latest, start)) hasData = true
     }
     durations.latestOffset = spec.clock.now() - t0
-    if (!hasData) return false
-    spec.events.onStatus('Processing new data', true, true)
+    // An idle input may release the watermark with no new data at all.
+    const batchWatermarkMs = spec.watermarks.advance(spec.clock.now())
+    if (!hasData && !this.shouldRunNoDataBatch(batchWatermarkMs)) return false
+    spec.events.onStatus(hasData ? 'Processing new data' : 'Running a batch without new data', hasData, true)
     const batchId = this.nextBatchId
     const batchTimestampMs = spec.clock.now()
     const t1 = spec.clock.now()
-    await spec.checkpoint.writeOffsets({ batchId, batchTimestampMs, batchWatermarkMs: 0, offsets: end })
+    await spec.checkpoint.writeOffsets({ batchId, batchTimestampMs, batchWatermarkMs, offsets: end })
     durations.walCommit = spec.clock.now() - t1
-    await this.runBatch(batchId, end, batchTimestampMs, durations, triggerStartMs)
+    await this.runBatch(batchId, end, batchTimestampMs, batchWatermarkMs, durations, triggerStartMs)
     return true
+  }
+
+  /** Spark's `shouldRunAnotherBatch`: the watermark moved past what an operator last evicted by. */
+  private shouldRunNoDataBatch(newWatermarkMs: number): boolean {
+    const { spec } = this
+    if (!spec.noDataMicroBatches || spec.state === null || !spec.watermarks.defined) return false
+    return spec.state.operators.some((op) => op.shouldRunAnotherBatch(newWatermarkMs, this.batchWatermarkMs))
   }
 
   /** Runs a batch whose offsets are logged: read, execute, sink, commit. */
@@ -226,6 +255,7 @@ export class MicroBatchExecution {
     batchId: number,
     end: Offsets,
     batchTimestampMs: number,
+    batchWatermarkMs: number,
     durations: DurationMs,
     triggerStartMs = this.spec.clock.now(),
   ): Promise<void> {
@@ -246,11 +276,22 @@ export class MicroBatchExecution {
     // addBatch, as in Spark, where the sink pulls the batch through the plan.
     durations.queryPlanning = 0
     const t1 = spec.clock.now()
-    const out = spec.runPlan(input, batchTimestampMs)
-    await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
+    const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId)
+    const stream = this.streamContext(batchId, batchWatermarkMs, stores)
+    let out: ReturnType<PlanRunner>
+    try {
+      out = spec.runPlan(input, batchTimestampMs, stream.context)
+      await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
+    } catch (e) {
+      spec.state?.abort(stores)
+      throw e
+    }
     durations.addBatch = spec.clock.now() - t1
     const t2 = spec.clock.now()
-    await spec.checkpoint.writeCommit(batchId, 0)
+    const commitTimes = spec.state === null ? new Map<number, number>() : await spec.state.commit(stores)
+    spec.watermarks.observe(stream.eventTimes, spec.clock.now())
+    const nextWatermarkMs = spec.watermarks.advance(spec.clock.now())
+    await spec.checkpoint.writeCommit(batchId, nextWatermarkMs)
     for (const s of spec.inputs) await s.source.commit(end[s.sourceId])
     await spec.checkpoint.purge(batchId)
     durations.commitOffsets = spec.clock.now() - t2
@@ -263,10 +304,59 @@ export class MicroBatchExecution {
       outputRows: out.rows.length,
       durations,
       triggerStartMs,
+      eventTime: this.eventTimeProgress(batchWatermarkMs, stream.eventTimes),
+      stateOperators:
+        spec.state === null ? [] : spec.state.progress(stores, commitTimes, (op) => stream.metricsOf(op)),
     })
     this.committed = { ...end }
     this.freshSources.clear()
     this.nextBatchId = batchId + 1
+    this.batchWatermarkMs = batchWatermarkMs
+    spec.state?.maybeMaintain()
+  }
+
+  /** What the plan's stateful and watermark operators see and report during one batch. */
+  private streamContext(batchId: number, batchWatermarkMs: number, stores: OpenStores) {
+    const eventTimes: EventTimeStats[] = []
+    const metrics = new Map<number, OperatorBatchMetrics>()
+    const metricsOf = (op: number): OperatorBatchMetrics => {
+      let m = metrics.get(op)
+      if (m === undefined) {
+        m = { numRowsDroppedByWatermark: 0, custom: {} }
+        metrics.set(op, m)
+      }
+      return m
+    }
+    const context: StreamBatchContext = {
+      batchId,
+      outputMode: this.spec.outputMode,
+      watermarkForLateEventsMs: this.batchWatermarkMs,
+      watermarkForEvictionMs: batchWatermarkMs,
+      stores: (op) => stores.get(op) ?? [],
+      metrics: metricsOf,
+      eventTimeStats: (i) => {
+        while (eventTimes.length <= i)
+          eventTimes.push({ max: Number.NEGATIVE_INFINITY, min: Number.POSITIVE_INFINITY, sum: 0, count: 0 })
+        return eventTimes[i]
+      },
+    }
+    return { context, eventTimes, metricsOf }
+  }
+
+  /** Spark's `eventTime` progress: the batch's watermark, and min/avg/max of the event times seen. */
+  private eventTimeProgress(batchWatermarkMs: number, stats: readonly EventTimeStats[]): Record<string, string> {
+    if (!this.spec.watermarks.defined) return {}
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const seen = stats.filter((s) => s.count > 0)
+    const out: Record<string, string> = {}
+    if (seen.length > 0) {
+      const count = seen.reduce((n, s) => n + s.count, 0)
+      out.avg = iso(Math.trunc(seen.reduce((n, s) => n + s.sum, 0) / count))
+      out.max = iso(Math.max(...seen.map((s) => s.max)))
+      out.min = iso(Math.min(...seen.map((s) => s.min)))
+    }
+    out.watermark = iso(batchWatermarkMs)
+    return out
   }
 
   private reportProgress(b: {
@@ -277,6 +367,8 @@ export class MicroBatchExecution {
     outputRows: number
     durations: DurationMs
     triggerStartMs: number
+    eventTime: Record<string, string>
+    stateOperators: readonly StateOperatorProgress[]
   }): void {
     const { spec } = this
     const sources = spec.inputs.map((input, i) => ({
@@ -294,6 +386,8 @@ export class MicroBatchExecution {
         durations: b.durations,
         sources,
         sink: { description: spec.sink.description, numOutputRows: b.outputRows },
+        eventTime: b.eventTime,
+        stateOperators: b.stateOperators,
       }),
     )
     this.previousTriggerStartMs = b.triggerStartMs

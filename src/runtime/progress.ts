@@ -19,14 +19,18 @@ export interface SinkProgress {
   readonly numOutputRows: number
 }
 
+/** One stateful operator's state after a batch (Spark's StateOperatorProgress, same field order). */
 export interface StateOperatorProgress {
   readonly operatorName: string
   readonly numRowsTotal: number
   readonly numRowsUpdated: number
   readonly numRowsRemoved: number
-  readonly numRowsDroppedByWatermark: number
-  readonly memoryUsedBytes: number
   readonly commitTimeMs: number
+  readonly memoryUsedBytes: number
+  readonly numRowsDroppedByWatermark: number
+  readonly numShufflePartitions: number
+  readonly numStateStoreInstances: number
+  readonly customMetrics: Readonly<Record<string, number>>
 }
 
 /** Durations of the phases of one trigger, as Spark names them. */
@@ -91,6 +95,8 @@ export function buildProgress(b: {
     numInputRows: number
   }[]
   readonly sink: SinkProgress
+  readonly eventTime?: Readonly<Record<string, string>>
+  readonly stateOperators?: readonly StateOperatorProgress[]
 }): StreamingQueryProgress {
   const exec = b.durations.triggerExecution ?? 0
   const rates = (rows: number) => computeRates(rows, b.triggerStartMs, b.previousTriggerStartMs, exec)
@@ -114,8 +120,8 @@ export function buildProgress(b: {
     numInputRows,
     ...rates(numInputRows),
     durationMs: Object.freeze({ ...b.durations }),
-    eventTime: Object.freeze({}),
-    stateOperators: Object.freeze([]),
+    eventTime: Object.freeze({ ...b.eventTime }),
+    stateOperators: Object.freeze([...(b.stateOperators ?? [])]),
     sources: Object.freeze(sources),
     sink: Object.freeze({ ...b.sink }),
   } as unknown as StreamingQueryProgress

@@ -15,7 +15,12 @@ export interface RecoveredState {
     readonly batchId: number
     readonly offsets: Readonly<Record<string, Offset>>
     readonly batchTimestampMs: number
+    readonly batchWatermarkMs: number
   } | null
+  /** The watermark of the next batch to run (the rerun's, when there is one). */
+  readonly watermarkMs: number
+  /** The watermark of the batch before it (late rows are judged by it); 0 when none. */
+  readonly previousWatermarkMs: number
 }
 
 export interface BatchOffsets {
@@ -30,6 +35,8 @@ export interface QueryCheckpoint {
   readonly location: string
   /** The query id stored in the checkpoint's metadata: the same across restarts. */
   readonly queryId: string
+  /** Confs recorded at the first start (e.g. `sluice.sql.shuffle.partitions`); they win over the session's. */
+  readonly conf: Readonly<Record<string, string>>
   recover(): Promise<RecoveredState>
   /** Write-ahead: logs the batch's offsets before it runs. */
   writeOffsets(entry: BatchOffsets): Promise<void>

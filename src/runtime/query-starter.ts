@@ -8,20 +8,34 @@ import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import type { Sink, SinkContext, SourceProvider, SourceRows } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
+import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
+import { statefulOperators } from '../exec/stateful.ts'
+import type { FileSystem } from '../io/fs.ts'
+import type { StreamingPlanning } from '../planner/physical-planner.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
+import { QueryState } from './query-state.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { StreamScanExec } from './stream-scan-exec.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
+import { WatermarkTracker } from './watermark-tracker.ts'
+
+/** Confs recorded in a checkpoint at a query's first start (its values win on later starts). */
+export const SHUFFLE_PARTITIONS = 'sluice.sql.shuffle.partitions'
+export const WATERMARK_POLICY = 'sluice.sql.streaming.multipleWatermarkPolicy'
 
 export interface StarterDeps {
   readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: (plan: AnalyzedPlan, scan: (relationId: number) => ExecNode) => ExecNode
+  readonly planPhysical: (
+    plan: AnalyzedPlan,
+    scan: (relationId: number) => ExecNode,
+    streaming: StreamingPlanning,
+  ) => ExecNode
   readonly explain: (plan: LogicalPlan) => string
   readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
   readonly sinkContext: Omit<SinkContext, 'options' | 'queryName' | 'schema'>
@@ -34,6 +48,12 @@ export interface StarterDeps {
   readonly manager: StreamingQueryManager
   readonly newId: () => string
   readonly pollingDelayMs: number
+  readonly state: {
+    readonly fs: FileSystem
+    readonly minBatchesToRetain: number
+    readonly maintenanceIntervalMs: number
+    readonly noDataMicroBatches: boolean
+  }
 }
 
 export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
@@ -66,11 +86,17 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     }
     const scans: StreamScanExec[] = []
     for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
-    const physical = deps.planPhysical(analyzed, (relationId) => {
-      const scan = new StreamScanExec(relationId)
-      scans.push(scan)
-      return scan
-    })
+    const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
+    const physical = deps.planPhysical(
+      analyzed,
+      (relationId) => {
+        const scan = new StreamScanExec(relationId)
+        scans.push(scan)
+        return scan
+      },
+      { numPartitions, nextOperatorId: 0, nextWatermarkIndex: 0 },
+    )
+    const { state, watermarks } = statefulRuntime(physical, checkpoint, numPartitions, deps)
     const query = new StreamingQuery({
       id: checkpoint.queryId,
       runId,
@@ -78,7 +104,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       explain: () => deps.explain(spec.plan),
       wakeOnRequest: trigger.kind === 'default',
       cleanup: async () => {
-        await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop())])
+        await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop()), state?.close()])
         await checkpoint.close()
       },
     })
@@ -99,11 +125,14 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       checkpoint,
       events,
       pollingDelayMs: deps.pollingDelayMs,
-      runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number) => {
+      state,
+      watermarks,
+      noDataMicroBatches: deps.state.noDataMicroBatches,
+      runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
         for (const scan of scans) scan.setRows(rows.get(scan.relationId) ?? [])
         // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
         deps.runtime.currentTimestamp = batchTimestampMs
-        const out = physical.execute({ runtime: deps.runtime })
+        const out = physical.execute({ runtime: deps.runtime, stream })
         return { rows: out, schema }
       },
     })
@@ -121,6 +150,36 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     await Promise.allSettled([sink.stop(), ...inputs.map((i) => i.source.stop()), checkpoint.close()])
     throw e
   }
+}
+
+/** The query's state stores and watermark tracker, from its physical plan and checkpoint confs. */
+function statefulRuntime(
+  physical: ExecNode,
+  checkpoint: QueryCheckpoint,
+  numPartitions: number,
+  deps: StarterDeps,
+): { state: QueryState | null; watermarks: WatermarkTracker } {
+  const operators = statefulOperators(physical)
+  const state =
+    operators.length === 0
+      ? null
+      : new QueryState(operators, {
+          checkpoint: checkpoint.location,
+          fs: deps.state.fs,
+          clock: deps.clock,
+          numPartitions,
+          minBatchesToRetain: deps.state.minBatchesToRetain,
+          maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
+        })
+  const marks: EventTimeWatermarkExec[] = []
+  const walk = (n: ExecNode): void => {
+    if (n instanceof EventTimeWatermarkExec) marks.push(n)
+    for (const c of n.children) walk(c)
+  }
+  walk(physical)
+  marks.sort((a, b) => a.watermarkIndex - b.watermarkIndex)
+  const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
+  return { state, watermarks: new WatermarkTracker(marks, policy) }
 }
 
 type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>

@@ -24,7 +24,7 @@ import { openQueryCheckpoint } from './file-query-checkpoint.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
-import { startQuery } from './query-starter.ts'
+import { SHUFFLE_PARTITIONS, type StarterDeps, startQuery, WATERMARK_POLICY } from './query-starter.ts'
 import type { StreamingQuery } from './streaming-query.ts'
 
 export interface StreamingConf {
@@ -34,11 +34,16 @@ export interface StreamingConf {
   readonly pollingDelayMs: number
   /** Stop queries gracefully on SIGTERM/SIGINT. */
   readonly handleSignals: boolean
+  /** `sluice.sql.shuffle.partitions` for queries starting fresh. */
+  readonly shufflePartitions: number
+  readonly watermarkPolicy: 'min' | 'max'
+  readonly noDataMicroBatches: boolean
+  readonly maintenanceIntervalMs: number
 }
 
 export interface SessionHooks {
   readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: (plan: AnalyzedPlan, scan: (relationId: number) => ExecNode) => ExecNode
+  readonly planPhysical: StarterDeps['planPhysical']
   readonly explain: (plan: LogicalPlan) => string
   readonly clock: Clock
   readonly runtime: RuntimeContext
@@ -104,6 +109,12 @@ export class SessionStreams {
       manager: this.manager,
       newId: randomUUID,
       pollingDelayMs: this.conf.pollingDelayMs,
+      state: {
+        fs: nodeFileSystem,
+        minBatchesToRetain: this.conf.minBatchesToRetain,
+        maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
+        noDataMicroBatches: this.conf.noDataMicroBatches,
+      },
       sinkContext: {
         now: () => hooks.clock.now(),
         tables: registry,
@@ -169,6 +180,10 @@ export class SessionStreams {
       scheduler: systemScheduler,
       runId: ctx.runId,
       fixedConf: {},
+      initialConf: {
+        [SHUFFLE_PARTITIONS]: String(this.conf.shufflePartitions),
+        [WATERMARK_POLICY]: this.conf.watermarkPolicy,
+      },
       minBatchesToRetain: this.conf.minBatchesToRetain,
       temporary,
       sourceIds: ctx.sourceIds,

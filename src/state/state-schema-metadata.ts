@@ -36,6 +36,11 @@ export interface StateSchemaMetadata {
   /** The number of state partitions (`sluice.sql.shuffle.partitions` at the first start). */
   readonly numPartitions: number
   readonly stores: readonly StateStoreSchema[]
+  /**
+   * What else must not change for the state to stay meaningful, as display strings compared
+   * exactly: e.g. `{ aggregates: 'count, sum(bigint)' }`. Schemas alone cannot tell count from sum.
+   */
+  readonly details?: Readonly<Record<string, string>>
 }
 
 const NEW_CHECKPOINT =
@@ -57,6 +62,7 @@ export function encodeStateSchemaMetadata(m: StateSchemaMetadata): string {
       keySchema: typeToJson(s.keySchema),
       valueSchema: typeToJson(s.valueSchema),
     })),
+    ...(m.details === undefined ? {} : { details: m.details }),
   }
   return `v${STATE_FILE_VERSION}\n${JSON.stringify(json)}\n`
 }
@@ -94,14 +100,17 @@ export function decodeStateSchemaMetadata(file: string, bytes: Uint8Array): Stat
 }
 
 function parseMetadata(o: Record<string, unknown>): StateSchemaMetadata {
-  const { operatorKind, numPartitions, stores } = o
+  const { operatorKind, numPartitions, stores, details } = o
   if (typeof operatorKind !== 'string' || operatorKind === '')
     throw new Error('operatorKind should be a string')
   if (!Number.isSafeInteger(numPartitions) || (numPartitions as number) < 1) {
     throw new Error('numPartitions should be a positive integer')
   }
   if (!Array.isArray(stores)) throw new Error('stores should be an array')
+  if (details !== undefined && (typeof details !== 'object' || details === null))
+    throw new Error('details should be an object')
   return Object.freeze({
+    ...(details === undefined ? {} : { details: Object.freeze({ ...(details as Record<string, string>) }) }),
     operatorKind,
     numPartitions: numPartitions as number,
     stores: Object.freeze(
@@ -157,6 +166,10 @@ export function checkCompatible(
     if (valueProblem !== undefined)
       fail(`the value (aggregates) of store '${s.storeName}' changed: ${valueProblem}`)
   })
+  for (const [k, was] of Object.entries(stored.details ?? {})) {
+    const now = current.details?.[k]
+    if (now !== undefined && now !== was) fail(`the ${k} were [${was}] and are now [${now}]`)
+  }
 }
 
 function structProblem(stored: StructType, current: StructType): string | undefined {

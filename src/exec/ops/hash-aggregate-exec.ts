@@ -21,8 +21,8 @@ export interface AggregateSpec {
   readonly results: readonly BoundExpr[]
 }
 
-type GroupState = Record<string, unknown>
-type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
+export type GroupState = Record<string, unknown>
+export type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
 
 export class HashAggregateExec implements CodegenExec {
   readonly name = 'HashAggregateExec'
@@ -66,19 +66,19 @@ export class HashAggregateExec implements CodegenExec {
 }
 
 /** Slot expressions of each aggregate within the group state object `st`. */
-function slotLayout(spec: AggregateSpec): string[][] {
+export function slotLayout(spec: AggregateSpec): string[][] {
   let next = 0
   return spec.aggs.map((a) => a.impl.init.map(() => `st.s${next++}`))
 }
 
 /** The object literal of a new group's state. */
-function stateLiteral(spec: AggregateSpec, keys: readonly string[]): string {
+export function stateLiteral(spec: AggregateSpec, keys: readonly string[]): string {
   let next = 0
   const slots = spec.aggs.flatMap((a) => a.impl.init.map((init) => `s${next++}: ${init}`))
   return `{ ${[...keys.map((k, i) => `k${i}: ${k}`), ...slots].join(', ')} }`
 }
 
-function declareHelpers(b: CodeBuilder, spec: AggregateSpec): void {
+export function declareHelpers(b: CodeBuilder, spec: AggregateSpec): void {
   const seen = new Set<string>()
   for (const a of spec.aggs) {
     for (const [name, value] of Object.entries(a.impl.helpers ?? {})) {
@@ -89,7 +89,7 @@ function declareHelpers(b: CodeBuilder, spec: AggregateSpec): void {
   }
 }
 
-function compileUpdate(
+export function compileUpdate(
   spec: AggregateSpec,
   stage: { ops: readonly StageOp[]; inputWidth: number },
   slots: string[][],
@@ -127,7 +127,7 @@ function compileUpdate(
   return { update, code: b.lastSource }
 }
 
-function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {
+export function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   const keys = spec.groupBy.map((_, i) => `st.k${i}`)
@@ -135,7 +135,7 @@ function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState)
   return b.build(['st'])
 }
 
-function compileInitial(spec: AggregateSpec): () => GroupState {
+export function compileInitial(spec: AggregateSpec): () => GroupState {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   b.emit(`return ${stateLiteral(spec, [])}`)

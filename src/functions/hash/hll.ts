@@ -104,6 +104,23 @@ export class HyperLogLogPlusPlus {
     if (rank > this.registers[idx]) this.registers[idx] = rank
   }
 
+  /** A copy of the registers, for saving the sketch (streaming state). @example hll.registersCopy().length // m */
+  registersCopy(): Uint8Array {
+    return this.registers.slice()
+  }
+
+  /** Replaces the registers with saved ones of the same precision; returns this. @example new HyperLogLogPlusPlus().loadRegisters(saved) */
+  loadRegisters(saved: Uint8Array): this {
+    if (saved.length !== this.m) {
+      throw new SluiceError(
+        'INVALID_ARGUMENT',
+        `A saved HyperLogLog++ sketch has ${saved.length} registers but this one needs ${this.m}; the relativeSD changed.`,
+      )
+    }
+    this.registers.set(saved)
+    return this
+  }
+
   /**
    * Folds `other` into this sketch (register-wise maximum); both must have the same precision.
    *

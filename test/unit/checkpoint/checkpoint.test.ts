@@ -87,6 +87,7 @@ describe('openCheckpoint', () => {
         batchId: 1,
         startOffsets: sampleOffsets(0).offsets,
         entry: sampleOffsets(1),
+        previousWatermarkMs: sampleOffsets(0).batchWatermarkMs,
       })
       await ckpt.commits.add(1, sampleCommit(1))
       const next = await ckpt.recover()

@@ -40,13 +40,19 @@ describe('decideRecovery', () => {
       'reruns batch 0 from the initial offsets when it never committed',
       [0],
       [],
-      { kind: 'rerun', batchId: 0, startOffsets: undefined, entry: sampleOffsets(0) },
+      { kind: 'rerun', batchId: 0, startOffsets: undefined, entry: sampleOffsets(0), previousWatermarkMs: 0 },
     ],
     [
       'reruns batch N from offsets N-1 when commit N is missing',
       [0, 1, 2],
       [0, 1],
-      { kind: 'rerun', batchId: 2, startOffsets: sampleOffsets(1).offsets, entry: sampleOffsets(2) },
+      {
+        kind: 'rerun',
+        batchId: 2,
+        startOffsets: sampleOffsets(1).offsets,
+        entry: sampleOffsets(2),
+        previousWatermarkMs: sampleOffsets(1).batchWatermarkMs,
+      },
     ],
     [
       'starts batch N+1 from offsets N when commit N exists',
@@ -76,7 +82,13 @@ describe('decideRecovery', () => {
       'resumes after purged history',
       [5, 6, 7],
       [5, 6],
-      { kind: 'rerun', batchId: 7, startOffsets: sampleOffsets(6).offsets, entry: sampleOffsets(7) },
+      {
+        kind: 'rerun',
+        batchId: 7,
+        startOffsets: sampleOffsets(6).offsets,
+        entry: sampleOffsets(7),
+        previousWatermarkMs: sampleOffsets(6).batchWatermarkMs,
+      },
     ],
     [
       'tolerates commits purged later than offsets (a crash mid-purge)',
@@ -94,7 +106,13 @@ describe('decideRecovery', () => {
       'tolerates offsets purged later than commits',
       [3, 4, 5, 6],
       [5],
-      { kind: 'rerun', batchId: 6, startOffsets: sampleOffsets(5).offsets, entry: sampleOffsets(6) },
+      {
+        kind: 'rerun',
+        batchId: 6,
+        startOffsets: sampleOffsets(5).offsets,
+        entry: sampleOffsets(6),
+        previousWatermarkMs: sampleOffsets(5).batchWatermarkMs,
+      },
     ],
   ]
   for (const [name, offsets, commits, expected] of valid) {

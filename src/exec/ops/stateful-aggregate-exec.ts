@@ -1,0 +1,248 @@
+/**
+ * Streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec around a merge
+ * aggregate). Each batch is first aggregated on its own with the same generated loop as a batch
+ * aggregation (the partial aggregation before the exchange); each group is then routed to its
+ * state partition by key hash, merged with the state stored for its key, and put back.
+ *
+ * Output modes, as Spark:
+ * - complete: every group in state, every batch; late rows are not dropped, nothing is evicted.
+ * - update: the groups this batch changed; groups behind the late-events watermark are dropped
+ *   (and counted), then state behind the eviction watermark is removed.
+ * - append: nothing until the eviction watermark passes a group's event time (a window's end);
+ *   then the group is emitted once and removed.
+ *
+ * State value: the aggregate slots as an array (`[s0, s1, ...]`), mutable slots (sets, lists,
+ * sketches) copied on restore so a stored value is never changed after `put`.
+ */
+import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
+import type { HyperLogLogPlusPlus } from '../../functions/hash/index.ts'
+import { type DataType, field, type StructType, simpleString, structOf } from '../../schema/data-type.ts'
+import type { StateKey } from '../../state/spi.ts'
+import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import { CodeBuilder } from '../expr/code-builder.ts'
+import { compileProjection } from '../expr/compile-expr.ts'
+import { describeStage, type StageOp, sqlOf } from '../stage-codegen.ts'
+import {
+  eventTimeOf,
+  isBehind,
+  partitionOf,
+  requireStream,
+  type StatefulExec,
+  type StreamBatchContext,
+} from '../stateful.ts'
+import {
+  type AggregateSpec,
+  compileFinish,
+  compileInitial,
+  compileUpdate,
+  declareHelpers,
+  type GroupState,
+  slotLayout,
+  type Update,
+} from './hash-aggregate-exec.ts'
+
+export interface StatefulAggregateOptions {
+  readonly operatorId: number
+  readonly numPartitions: number
+  /** The grouping keys' schema (the state key). */
+  readonly keySchema: StructType
+  /** Index of the grouping key that carries the event time (watermark), or -1. */
+  readonly eventTimeKey: number
+  /** Whether that key is a window struct (its `end` is compared with the watermark). */
+  readonly eventTimeIsWindow: boolean
+}
+
+type Saved = readonly unknown[]
+
+export class StatefulAggregateExec implements StatefulExec {
+  readonly name = 'StatefulAggregateExec'
+  readonly operatorName = 'stateStoreSave'
+  readonly children: readonly ExecNode[]
+  readonly operatorId: number
+  readonly stateInfo: StatefulExec['stateInfo']
+  readonly generatedCode: string
+  private readonly spec: AggregateSpec
+  private readonly opts: StatefulAggregateOptions
+  private readonly stage: readonly StageOp[]
+  private readonly update: Update
+  private readonly finish: (st: GroupState) => Row
+  private readonly initial: () => GroupState
+  private readonly project: (row: Row) => Row
+  private readonly merge: (a: GroupState, b: GroupState) => void
+  private readonly save: (st: GroupState) => Saved
+  private readonly restore: (key: StateKey, saved: Saved) => GroupState
+  private readonly keyTypes: readonly DataType[]
+  /** The eviction watermark of the last full scan for evictable groups (none since start: -Infinity). */
+  private lastEvictionScanMs = Number.NEGATIVE_INFINITY
+
+  constructor(
+    child: ExecNode,
+    stage: { ops: readonly StageOp[]; inputWidth: number },
+    spec: AggregateSpec,
+    opts: StatefulAggregateOptions,
+  ) {
+    this.children = [child]
+    this.stage = stage.ops
+    this.spec = spec
+    this.opts = opts
+    this.operatorId = opts.operatorId
+    const slots = slotLayout(spec)
+    const built = compileUpdate(spec, stage, slots)
+    this.update = built.update
+    this.generatedCode = built.code
+    this.finish = compileFinish(spec, slots)
+    this.initial = compileInitial(spec)
+    this.project = compileProjection(spec.results)
+    this.merge = compileMerge(spec)
+    this.save = compileSave(spec)
+    this.restore = compileRestore(spec)
+    this.keyTypes = opts.keySchema.fields.map((f) => f.type)
+    this.stateInfo = {
+      operatorKind: 'aggregate',
+      stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],
+    }
+  }
+
+  describe(): string {
+    const stage = this.stage.length > 0 ? ` <- ${describeStage(this.stage)}` : ''
+    return `operator=${this.operatorId}, keys=[${this.spec.groupBy.map(sqlOf).join(', ')}], functions=[${this.spec.aggs.map((a) => a.sql).join(', ')}], partitions=${this.opts.numPartitions}${stage}`
+  }
+
+  /** Aggregate functions and argument types: what the state's meaning depends on beyond its schema. */
+  get aggregatesDetail(): string {
+    return describeAggregates(this.spec.aggs)
+  }
+
+  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
+    return this.opts.eventTimeKey >= 0 && newWatermarkMs > currentWatermarkMs
+  }
+
+  execute(ctx: ExecContext): RowBatch {
+    const s = requireStream(ctx, this.name)
+    const groups = new Map<unknown, GroupState>()
+    this.update(this.children[0].execute(ctx), groups)
+    const global = this.spec.groupBy.length === 0
+    // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
+    if (global && groups.size === 0) groups.set(0, this.initial())
+    const out: RowBatch = []
+    const changed = this.mergeIntoState(s, groups)
+    if (s.outputMode === 'complete') {
+      for (const store of s.stores(this.operatorId))
+        for (const e of store.iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
+      return out
+    }
+    if (s.outputMode === 'update') for (const st of changed) out.push(this.output(st))
+    this.evict(s, s.outputMode === 'append' ? out : null)
+    return out
+  }
+
+  private output(st: GroupState): Row {
+    return this.project(this.finish(st))
+  }
+
+  /** Merges this batch's groups into their partitions' state; returns the merged groups. */
+  private mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
+    const stores = s.stores(this.operatorId)
+    const { eventTimeKey, eventTimeIsWindow, numPartitions } = this.opts
+    const dropLate = s.outputMode !== 'complete' && eventTimeKey >= 0
+    const n = this.spec.groupBy.length
+    const changed: GroupState[] = []
+    for (const st of groups.values()) {
+      const key: unknown[] = new Array(n)
+      for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
+      if (dropLate && isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), s.watermarkForLateEventsMs)) {
+        s.metrics(this.operatorId).numRowsDroppedByWatermark++
+        continue
+      }
+      const store = stores[partitionOf(key, this.keyTypes, numPartitions)]
+      const saved = store.get(key) as Saved | undefined
+      let merged = st
+      if (saved !== undefined) {
+        merged = this.restore(key, saved)
+        this.merge(merged, st)
+      }
+      store.put(key, this.save(merged))
+      changed.push(merged)
+    }
+    return changed
+  }
+
+  /** Removes (and in append mode emits) the groups the eviction watermark has passed. */
+  private evict(s: StreamBatchContext, out: RowBatch | null): void {
+    const { eventTimeKey, eventTimeIsWindow } = this.opts
+    const wm = s.watermarkForEvictionMs
+    // Groups put in this batch are past the late-events watermark, which is the previous batch's
+    // eviction watermark: when that has not moved since the last scan, nothing can be evictable.
+    if (eventTimeKey < 0 || wm <= this.lastEvictionScanMs) return
+    for (const store of s.stores(this.operatorId)) {
+      for (const e of store.iterator()) {
+        if (!isBehind(eventTimeOf(e.key[eventTimeKey], eventTimeIsWindow), wm)) continue
+        store.remove(e.key)
+        if (out !== null) out.push(this.output(this.restore(e.key, e.value as Saved)))
+      }
+    }
+    this.lastEvictionScanMs = wm
+  }
+}
+
+/** The value schema recorded in the state metadata: one field per aggregate, its result type. */
+function valueSchemaOf(spec: AggregateSpec): StructType {
+  return structOf(spec.aggs.map((a) => field(a.sql, a.type, a.nullable)))
+}
+
+function describeAggregates(aggs: readonly BoundAggCall[]): string {
+  return aggs.map((a) => `${a.name}(${a.args.map((x) => simpleString(x.type)).join(', ')})`).join(', ')
+}
+
+/** `merge(a, b)`: folds group b's slots into group a's (the aggregates' merge templates). */
+function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => void {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  let next = 0
+  for (const agg of spec.aggs) {
+    const idx = agg.impl.init.map(() => next++)
+    b.emit(
+      agg.impl.merge(
+        idx.map((i) => `a.s${i}`),
+        idx.map((i) => `b.s${i}`),
+      ),
+    )
+  }
+  return b.build(['a', 'b'])
+}
+
+/** How a slot is stored and restored, from its initial value's template. */
+function slotCodec(init: string): { save: (v: string) => string; restore: (v: string) => string } {
+  if (init === 'new Set()') return { save: (v) => v, restore: (v) => `new Set(${v})` }
+  if (init === 'new Map()') return { save: (v) => v, restore: (v) => `new Map(${v})` }
+  if (init === '[]') return { save: (v) => v, restore: (v) => `${v}.slice()` }
+  if (init === 'newHll()') return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
+  return { save: (v) => v, restore: (v) => v }
+}
+
+const HLL_HELPERS = {
+  saveHll: (h: HyperLogLogPlusPlus) => h.registersCopy(),
+  restoreHll: (h: HyperLogLogPlusPlus, registers: Uint8Array) => h.loadRegisters(registers),
+}
+
+function compileSave(spec: AggregateSpec): (st: GroupState) => Saved {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
+  const slots = spec.aggs.flatMap((a) => a.impl.init).map((init, i) => slotCodec(init).save(`st.s${i}`))
+  b.emit(`return [${slots.join(', ')}]`)
+  return b.build(['st'])
+}
+
+/** Rebuilds a group object (same shape as the aggregation's state literal) from a stored value. */
+function compileRestore(spec: AggregateSpec): (key: StateKey, saved: Saved) => GroupState {
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
+  const keys = spec.groupBy.map((_, i) => `k${i}: key[${i}]`)
+  const slots = spec.aggs
+    .flatMap((a) => a.impl.init)
+    .map((init, i) => `s${i}: ${slotCodec(init).restore(`saved[${i}]`)}`)
+  b.emit(`return { ${[...keys, ...slots].join(', ')} }`)
+  return b.build(['key', 'saved'])
+}

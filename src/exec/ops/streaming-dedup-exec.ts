@@ -1,0 +1,113 @@
+/**
+ * Streaming deduplication (Spark's StreamingDeduplicateExec and, with `withinWatermark`,
+ * StreamingDeduplicateWithinWatermarkExec). A row whose key is in state is a duplicate; otherwise it
+ * is emitted and its key remembered, also within the batch.
+ *
+ * - Rows whose event time is behind the late-events watermark are dropped first (and counted).
+ * - dropDuplicates: when the event-time column is one of the keys, keys behind the eviction
+ *   watermark are removed; otherwise state grows without bound, as in Spark.
+ * - dropDuplicatesWithinWatermark: a key is remembered until the eviction watermark reaches its
+ *   first event time plus the watermark delay (the value stored), then removed.
+ */
+import { type DataType, field, type StructType, structOf, t } from '../../schema/data-type.ts'
+import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
+import {
+  eventTimeOf,
+  isBehind,
+  partitionOf,
+  requireStream,
+  type StatefulExec,
+  type StreamBatchContext,
+} from '../stateful.ts'
+
+export interface StreamingDedupOptions {
+  readonly operatorId: number
+  readonly numPartitions: number
+  /** Ordinals of the key columns in the input row. */
+  readonly keys: readonly number[]
+  readonly keySchema: StructType
+  /** Ordinal of the input's event-time column, or -1 without a watermark. */
+  readonly eventTime: number
+  readonly eventTimeIsWindow: boolean
+  /** The watermark delay of the event-time column (within-watermark expiry). */
+  readonly delayMs: number
+  readonly withinWatermark: boolean
+}
+
+export class StreamingDedupExec implements StatefulExec {
+  readonly name = 'StreamingDeduplicateExec'
+  readonly operatorName: string
+  readonly children: readonly ExecNode[]
+  readonly operatorId: number
+  readonly stateInfo: StatefulExec['stateInfo']
+  private readonly opts: StreamingDedupOptions
+  private readonly keyTypes: readonly DataType[]
+  /** Position of the event-time column among the keys, or -1. */
+  private readonly eventTimeKey: number
+  private lastEvictionScanMs = Number.NEGATIVE_INFINITY
+
+  constructor(child: ExecNode, opts: StreamingDedupOptions) {
+    this.children = [child]
+    this.opts = opts
+    this.operatorId = opts.operatorId
+    this.operatorName = opts.withinWatermark ? 'dedupeWithinWatermark' : 'dedupe'
+    this.keyTypes = opts.keySchema.fields.map((f) => f.type)
+    this.eventTimeKey = opts.eventTime < 0 ? -1 : opts.keys.indexOf(opts.eventTime)
+    const valueSchema = structOf(opts.withinWatermark ? [field('expiresAtMs', t.timestamp(), false)] : [])
+    this.stateInfo = {
+      operatorKind: this.operatorName,
+      stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema }],
+    }
+  }
+
+  describe(): string {
+    return `operator=${this.operatorId}, keys=[${this.opts.keySchema.fields.map((f) => f.name).join(', ')}], partitions=${this.opts.numPartitions}`
+  }
+
+  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
+    return this.opts.eventTime >= 0 && newWatermarkMs > currentWatermarkMs
+  }
+
+  execute(ctx: ExecContext): RowBatch {
+    const s = requireStream(ctx, this.name)
+    const rows = this.children[0].execute(ctx)
+    const stores = s.stores(this.operatorId)
+    const metrics = s.metrics(this.operatorId)
+    const { keys, eventTime, eventTimeIsWindow, numPartitions, withinWatermark, delayMs } = this.opts
+    const out: RowBatch = []
+    let duplicates = 0
+    for (const row of rows) {
+      const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
+      if (eventTime >= 0 && isBehind(et, s.watermarkForLateEventsMs)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      const key = keys.map((k) => row[k])
+      const store = stores[partitionOf(key, this.keyTypes, numPartitions)]
+      if (store.get(key) !== undefined) {
+        duplicates++
+        continue
+      }
+      store.put(key, withinWatermark ? [et === null ? null : et + delayMs] : [])
+      out.push(row)
+    }
+    metrics.custom.numDroppedDuplicateRows = (metrics.custom.numDroppedDuplicateRows ?? 0) + duplicates
+    this.evict(s)
+    return out
+  }
+
+  private evict(s: StreamBatchContext): void {
+    const wm = s.watermarkForEvictionMs
+    if (this.opts.eventTime < 0 || wm <= this.lastEvictionScanMs) return
+    if (!this.opts.withinWatermark && this.eventTimeKey < 0) return
+    for (const store of s.stores(this.operatorId)) {
+      for (const e of store.iterator()) {
+        const expired = this.opts.withinWatermark
+          ? (e.value as [number | null])[0] !== null && wm >= (e.value as [number])[0]
+          : isBehind(eventTimeOf(e.key[this.eventTimeKey], this.opts.eventTimeIsWindow), wm)
+        if (expired) store.remove(e.key)
+      }
+    }
+    this.lastEvictionScanMs = wm
+  }
+}

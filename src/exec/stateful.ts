@@ -1,0 +1,102 @@
+/**
+ * What stateful operators share (shared/DESIGN.md §5, §6): the per-batch streaming context the
+ * runtime hands them, the contract by which the runtime finds them in a plan (to open and commit
+ * their stores), key partitioning, and the watermark predicates.
+ *
+ * Watermarks follow Spark 3.5's propagation: an operator drops input rows behind the watermark of
+ * the previous batch (`watermarkForLateEventsMs`) and evicts state behind this batch's
+ * (`watermarkForEvictionMs`); both are 0 until a first watermark is computed, as in Spark.
+ */
+import type { DataType } from '../schema/data-type.ts'
+import { sparkHash } from '../functions/hash/index.ts'
+import type { StateKey, StateStore } from '../state/spi.ts'
+import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
+import type { ExecNode } from './exec-node.ts'
+
+/** Counters an operator fills during a batch (reported as its `stateOperators[]` entry). */
+export interface OperatorBatchMetrics {
+  numRowsDroppedByWatermark: number
+  /** Operator-specific counters (Spark's `customMetrics`), e.g. `numDroppedDuplicateRows`. */
+  readonly custom: Record<string, number>
+}
+
+/** Event times one EventTimeWatermarkExec saw in a batch. */
+export interface EventTimeStats {
+  max: number
+  min: number
+  sum: number
+  count: number
+}
+
+export interface StreamBatchContext {
+  readonly batchId: number
+  readonly outputMode: 'append' | 'update' | 'complete'
+  /** Late input is what this watermark has passed (the previous batch's watermark). */
+  readonly watermarkForLateEventsMs: number
+  /** State this watermark has passed is evicted (the batch's own watermark). */
+  readonly watermarkForEvictionMs: number
+  /** The open stores of operator `operatorId`, one per state partition. */
+  stores(operatorId: number): readonly StateStore[]
+  metrics(operatorId: number): OperatorBatchMetrics
+  eventTimeStats(watermarkIndex: number): EventTimeStats
+}
+
+/** A stateful physical operator; the runtime opens its stores before a batch and commits them after. */
+export interface StatefulExec extends ExecNode {
+  readonly operatorId: number
+  /** Spark's short name, shown in progress: `stateStoreSave`, `dedupe`, `dedupeWithinWatermark`. */
+  readonly operatorName: string
+  /** What `state/<operatorId>/_metadata` records (its operator kind and store schemas). */
+  readonly stateInfo: { readonly operatorKind: string; readonly stores: readonly StateStoreSchema[] }
+  /** Whether a batch without new data should run because the watermark moved to `newWatermarkMs`. */
+  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean
+}
+
+export function isStatefulExec(n: ExecNode): n is StatefulExec {
+  return typeof (n as Partial<StatefulExec>).operatorId === 'number'
+}
+
+/** Every stateful operator of a physical plan, in operator-id order. */
+export function statefulOperators(root: ExecNode): StatefulExec[] {
+  const out: StatefulExec[] = []
+  const walk = (n: ExecNode): void => {
+    if (isStatefulExec(n)) out.push(n)
+    for (const c of n.children) walk(c)
+  }
+  walk(root)
+  return out.sort((a, b) => a.operatorId - b.operatorId)
+}
+
+export function requireStream(ctx: { readonly stream?: StreamBatchContext }, op: string): StreamBatchContext {
+  if (ctx.stream === undefined)
+    throw new Error(`${op} runs only inside a streaming micro-batch (internal planning error)`)
+  return ctx.stream
+}
+
+/**
+ * The state partition of a key: Spark's HashPartitioning, `pmod(murmur3(keys, 42), n)`, so a key
+ * lands in the partition Spark would give it.
+ *
+ * @example partitionOf(['a'], [t.string()], 8)
+ */
+export function partitionOf(key: StateKey, types: readonly DataType[], numPartitions: number): number {
+  if (numPartitions === 1) return 0
+  const h = sparkHash(key, types) % numPartitions
+  return h < 0 ? h + numPartitions : h
+}
+
+/**
+ * The event time of a key component for watermark checks: the value of a timestamp column, or the
+ * `end` of a window struct (Spark evicts a window once the watermark reaches its end).
+ *
+ * @example eventTimeOf({ start: 0, end: 600000 }, true) // 600000
+ */
+export function eventTimeOf(value: unknown, isWindow: boolean): number | null {
+  if (value === null || value === undefined) return null
+  return isWindow ? (value as { end: number }).end : (value as number)
+}
+
+/** Spark's predicate: a row or key is behind the watermark when its event time is <= it. */
+export function isBehind(eventTime: number | null, watermarkMs: number): boolean {
+  return eventTime !== null && eventTime <= watermarkMs
+}

@@ -1,0 +1,65 @@
+/**
+ * Plans the stateful operators of a streaming query: each gets the next operator id, the state
+ * partition count fixed in the checkpoint, its key schema and where the event time is.
+ */
+import type { AnalyzedPlan, Attribute } from '../analysis/analyzed-plan.ts'
+import type { ExecNode } from '../exec/exec-node.ts'
+import { StatefulAggregateExec } from '../exec/ops/stateful-aggregate-exec.ts'
+import { StreamingDedupExec } from '../exec/ops/streaming-dedup-exec.ts'
+import type { BoundExpr } from '../functions/bound-expr.ts'
+import { field, type StructType, structOf } from '../schema/data-type.ts'
+import { collectStage, type PlannerHooks, planPhysical, type StreamingPlanning } from './physical-planner.ts'
+import { refineNullability, refineStage } from './refine-nullability.ts'
+
+type Aggregate = Extract<AnalyzedPlan, { kind: 'aggregate' }>
+type Deduplicate = Extract<AnalyzedPlan, { kind: 'deduplicate' }>
+
+const isWindowType = (a: Attribute): boolean => a.type.kind === 'struct'
+
+function keySchemaOf(keys: readonly BoundExpr[]): StructType {
+  return structOf(keys.map((k, i) => field(k.kind === 'ref' ? k.name : `key${i}`, k.type, k.nullable)))
+}
+
+/** A streaming aggregation: partial aggregation of the batch, then a merge into its state partition. */
+export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: StreamingPlanning): ExecNode {
+  const operatorId = s.nextOperatorId++
+  const stage = collectStage(p.child)
+  const { ops, nonNull } = refineStage(stage.ops)
+  const refine = (e: BoundExpr) => refineNullability(e, nonNull)
+  const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(refine) }))
+  const spec = { groupBy: p.groupBy.map(refine), aggs, results: p.results }
+  // Spark keys eviction on the first grouping column that carries the watermark.
+  const eventTimeKey = p.groupBy.findIndex(
+    (k) => k.kind === 'ref' && p.child.output[k.ordinal].watermarkDelayMs !== undefined,
+  )
+  const eventAttr = eventTimeKey < 0 ? undefined : p.child.output[(p.groupBy[eventTimeKey] as { ordinal: number }).ordinal]
+  return new StatefulAggregateExec(
+    planPhysical(stage.below, hooks),
+    { ops, inputWidth: stage.below.output.length },
+    spec,
+    {
+      operatorId,
+      numPartitions: s.numPartitions,
+      keySchema: keySchemaOf(p.groupBy),
+      eventTimeKey,
+      eventTimeIsWindow: eventAttr !== undefined && isWindowType(eventAttr),
+    },
+  )
+}
+
+/** Streaming dropDuplicates / dropDuplicatesWithinWatermark. */
+export function planStreamingDedup(p: Deduplicate, hooks: PlannerHooks, s: StreamingPlanning): ExecNode {
+  const operatorId = s.nextOperatorId++
+  const input = p.child.output
+  const eventTime = input.findIndex((a) => a.watermarkDelayMs !== undefined)
+  return new StreamingDedupExec(planPhysical(p.child, hooks), {
+    operatorId,
+    numPartitions: s.numPartitions,
+    keys: p.keys,
+    keySchema: structOf(p.keys.map((k) => field(input[k].name, input[k].type, input[k].nullable))),
+    eventTime,
+    eventTimeIsWindow: eventTime >= 0 && isWindowType(input[eventTime]),
+    delayMs: eventTime >= 0 ? (input[eventTime].watermarkDelayMs ?? 0) : 0,
+    withinWatermark: p.withinWatermark,
+  })
+}

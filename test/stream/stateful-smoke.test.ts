@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test'
+import { count, sum, t } from '../../src/index.ts'
+import {
+  addData,
+  assertProgress,
+  checkAnswer,
+  checkLastBatch,
+  startStream,
+  stopStream,
+  testStream,
+} from '../../src/testing/index.ts'
+import { streamSession } from './session.ts'
+
+describe('stateful smoke', () => {
+  it('counts in complete mode across a restart', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ k: t.string(), v: t.long() }))
+    await testStream(
+      input.toDF().groupBy('k').agg(count('*').alias('n'), sum('v').alias('s')),
+      { outputMode: 'complete' },
+      addData(input, { k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'a', v: 3 }),
+      checkAnswer({ k: 'a', n: 2, s: 4 }, { k: 'b', n: 1, s: 2 }),
+      stopStream(),
+      addData(input, { k: 'a', v: 10 }),
+      startStream(),
+      checkAnswer({ k: 'a', n: 3, s: 14 }, { k: 'b', n: 1, s: 2 }),
+      assertProgress((p) => p.stateOperators[0]?.numRowsTotal === 2),
+    )
+  })
+
+  it('emits in append mode when the watermark passes', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ ts: t.timestamp() }))
+    const df = input.toDF().withWatermark('ts', '10 seconds').groupBy('ts').agg(count('*').alias('n'))
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      addData(input, { ts: 1000 }, { ts: 1000 }, { ts: 2000 }),
+      checkLastBatch(),
+      addData(input, { ts: 15000 }),
+      checkLastBatch({ ts: 1000, n: 2 }, { ts: 2000, n: 1 }),
+    )
+  })
+})
