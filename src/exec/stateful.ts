@@ -7,8 +7,9 @@
  * the previous batch (`watermarkForLateEventsMs`) and evicts state behind this batch's
  * (`watermarkForEvictionMs`); both are 0 until a first watermark is computed, as in Spark.
  */
-import type { DataType } from '../schema/data-type.ts'
+
 import { sparkHash } from '../functions/hash/index.ts'
+import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
 import type { ExecNode } from './exec-node.ts'

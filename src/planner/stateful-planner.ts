@@ -32,7 +32,8 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Stre
   const eventTimeKey = p.groupBy.findIndex(
     (k) => k.kind === 'ref' && p.child.output[k.ordinal].watermarkDelayMs !== undefined,
   )
-  const eventAttr = eventTimeKey < 0 ? undefined : p.child.output[(p.groupBy[eventTimeKey] as { ordinal: number }).ordinal]
+  const eventAttr =
+    eventTimeKey < 0 ? undefined : p.child.output[(p.groupBy[eventTimeKey] as { ordinal: number }).ordinal]
   return new StatefulAggregateExec(
     planPhysical(stage.below, hooks),
     { ops, inputWidth: stage.below.output.length },

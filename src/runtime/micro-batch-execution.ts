@@ -19,9 +19,9 @@ import {
   type Source,
   type SourceRows,
 } from '../connectors/spi.ts'
+import type { EventTimeStats, OperatorBatchMetrics, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
-import type { EventTimeStats, OperatorBatchMetrics, StreamBatchContext } from '../exec/stateful.ts'
 import {
   buildProgress,
   type DurationMs,
@@ -344,7 +344,10 @@ export class MicroBatchExecution {
   }
 
   /** Spark's `eventTime` progress: the batch's watermark, and min/avg/max of the event times seen. */
-  private eventTimeProgress(batchWatermarkMs: number, stats: readonly EventTimeStats[]): Record<string, string> {
+  private eventTimeProgress(
+    batchWatermarkMs: number,
+    stats: readonly EventTimeStats[],
+  ): Record<string, string> {
     if (!this.spec.watermarks.defined) return {}
     const iso = (ms: number) => new Date(ms).toISOString()
     const seen = stats.filter((s) => s.count > 0)

@@ -37,7 +37,8 @@ export interface StateUpdate {
 const HEADER = new TextEncoder().encode(`v${STATE_FILE_VERSION}\n`)
 const VERSION_LINE = /^v([0-9]+)$/
 const MAX_VERSION_LINE = 24
-const unpackr = new Unpackr({ mapsAsObjects: false, sequential: true })
+// moreTypes: sets (collect_set's state) round-trip as Sets.
+const unpackr = new Unpackr({ mapsAsObjects: false, sequential: true, moreTypes: true })
 
 const RESTORE =
   'Sluice left the file untouched. Restore the checkpoint from a backup, or delete the checkpoint ' +
@@ -59,7 +60,9 @@ export function stateDeltaMissing(file: string, version: number): SluiceError {
 function encodeFile(body: unknown): Uint8Array {
   // A fresh Packr per file: with `sequential`, a Packr's later output refers to record structures
   // defined in its earlier output, and each file must decode on its own.
-  const bytes = new Packr({ useRecords: true, sequential: true, mapsAsObjects: false }).pack(body)
+  const bytes = new Packr({ useRecords: true, sequential: true, mapsAsObjects: false, moreTypes: true }).pack(
+    body,
+  )
   const out = new Uint8Array(HEADER.length + bytes.length)
   out.set(HEADER, 0)
   out.set(bytes, HEADER.length)

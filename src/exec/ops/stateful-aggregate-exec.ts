@@ -150,7 +150,10 @@ export class StatefulAggregateExec implements StatefulExec {
     for (const st of groups.values()) {
       const key: unknown[] = new Array(n)
       for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
-      if (dropLate && isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), s.watermarkForLateEventsMs)) {
+      if (
+        dropLate &&
+        isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), s.watermarkForLateEventsMs)
+      ) {
         s.metrics(this.operatorId).numRowsDroppedByWatermark++
         continue
       }
@@ -216,7 +219,8 @@ function slotCodec(init: string): { save: (v: string) => string; restore: (v: st
   if (init === 'new Set()') return { save: (v) => v, restore: (v) => `new Set(${v})` }
   if (init === 'new Map()') return { save: (v) => v, restore: (v) => `new Map(${v})` }
   if (init === '[]') return { save: (v) => v, restore: (v) => `${v}.slice()` }
-  if (init === 'newHll()') return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
+  if (init === 'newHll()')
+    return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
   return { save: (v) => v, restore: (v) => v }
 }
 
