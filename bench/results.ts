@@ -5,6 +5,7 @@
  */
 import type { MachineInfo, RunStats } from './measure.ts'
 import type { NexmarkBenchResult } from './nexmark-bench.ts'
+import type { StatefulBenchResult } from './stateful.ts'
 import type { StreamingBenchResult } from './streaming.ts'
 import { type Benchmark, close, type Digest, type Settings } from './suite.ts'
 
@@ -54,6 +55,8 @@ export interface ResultsFile {
   readonly benchmarks: readonly BenchmarkResult[]
   /** The streaming loop's per-batch cost and stateless throughput (absent with `--only`). */
   readonly streaming?: StreamingBenchResult
+  /** The windowed count by key at several key counts (bench/stateful.ts). */
+  readonly stateful?: StatefulBenchResult
   /** The stateless Nexmark queries beside their reference loops (absent with an `--only` that omits `nexmark`). */
   readonly nexmark?: NexmarkBenchResult
 }

@@ -5,7 +5,8 @@
  * state are its own), checks that all variants computed the same answer, prints a table and writes
  * bench/results/<date>-<commit>.json and .svg plus latest.json / latest.svg. The streaming loop and
  * the Nexmark queries follow (in their own process too); `--only` skips the streaming loop, and
- * runs the Nexmark queries only when it names `nexmark`.
+ * runs the Nexmark queries only when it names `nexmark`, the stateful windowed count only when it
+ * names `stateful`.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -21,6 +22,7 @@ import {
   type ResultsFile,
   type VariantMeasurement,
 } from './results.ts'
+import { printStateful, runStatefulBench } from './stateful.ts'
 import { printStreaming, runStreamingBench } from './streaming.ts'
 import type { Benchmark, Settings, VariantSpec } from './suite.ts'
 import { printTable } from './table.ts'
@@ -67,6 +69,9 @@ function parseOptions(argv: readonly string[]): Options {
   }
 }
 
+/** `--only stateful` runs the windowed-count benchmark (bench/stateful.ts). */
+const STATEFUL = 'stateful'
+
 /** Whether the Nexmark queries run: always without `--only`, else when it names `nexmark`. */
 function wantsNexmark(only: string | null): boolean {
   return only === null || only.split(',').some((s) => s.trim() === NEXMARK)
@@ -75,8 +80,8 @@ function wantsNexmark(only: string | null): boolean {
 /** The variants `--only` selects: names of benchmarks, variants, or `benchmark/variant`, comma-separated. */
 function select(only: string | null): [Benchmark, VariantSpec[]][] {
   const items = only === null ? null : only.split(',').map((s) => s.trim())
-  const named = items?.filter((it) => it !== NEXMARK)
-  // `--only nexmark` alone selects no variant, and that is not an error.
+  const named = items?.filter((it) => it !== NEXMARK && it !== STATEFUL)
+  // `--only nexmark` (or `stateful`) alone selects no variant, and that is not an error.
   if (named !== undefined && named.length === 0) return []
   const picked = BENCHMARKS.map((b): [Benchmark, VariantSpec[]] => [
     b,
@@ -88,6 +93,7 @@ function select(only: string | null): [Benchmark, VariantSpec[]][] {
   if (picked.length === 0) {
     const names = [
       NEXMARK,
+      STATEFUL,
       ...BENCHMARKS.flatMap((b) => [b.name, ...b.variants.map((v) => `${b.name}/${v.name}`)]),
     ]
     throw new Error(`--only '${only}' matches nothing. Known names: ${names.join(', ')}.`)
@@ -222,6 +228,9 @@ async function main(): Promise<void> {
     ...(opts.only === null
       ? { streaming: await runStreamingBench({ batches: 200, rowsPerBatch: 100_000, rateBatches: 30 }) }
       : {}),
+    ...(opts.only === null || opts.only.split(',').some((s) => s.trim() === STATEFUL)
+      ? { stateful: await runStatefulBench({ keys: [1e3, 1e5, 1e6], rowsPerBatch: 100_000, batches: 30 }) }
+      : {}),
     ...(wantsNexmark(opts.only)
       ? {
           nexmark: runChildProcess(NEXMARK, [
@@ -233,6 +242,7 @@ async function main(): Promise<void> {
   }
   printTable(results)
   if (results.streaming !== undefined) printStreaming(results.streaming)
+  if (results.stateful !== undefined) printStateful(results.stateful)
   if (results.nexmark !== undefined) printNexmark(results.nexmark)
   for (const f of writeResults(results)) console.log(`wrote ${f}`)
 }

@@ -11,11 +11,12 @@ import type { AggregateFunctionDef } from '../functions/function-def.ts'
 import { childrenOf, type Expr } from '../plan/expr.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
 import type { AnalyzedPlan, Attribute, BoundAggCall } from './analyzed-plan.ts'
-import { newAttribute } from './analyzed-plan.ts'
+import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { bindExpr } from './bind-expr.ts'
 import { outputName } from './project-analysis.ts'
 import { boundKey, transformBound } from './rewrite.ts'
+import { rewriteTimeWindows } from './window-analysis.ts'
 
 export function containsAggregate(e: Expr): boolean {
   if (e.kind === 'call' && isAggregateFunction(e.name)) return true
@@ -24,10 +25,12 @@ export function containsAggregate(e: Expr): boolean {
 
 export function analyzeAggregate(
   analyzer: Analyzer,
-  groupBy: readonly Expr[],
-  items: readonly Expr[],
-  child: AnalyzedPlan,
+  groupExprs: readonly Expr[],
+  itemExprs: readonly Expr[],
+  input: AnalyzedPlan,
 ): AnalyzedPlan {
+  // window()/session_window() become a column of a node added below: the keys reference it.
+  const { groupBy, items, child } = rewriteTimeWindows(analyzer, groupExprs, itemExprs, input)
   const keys = groupBy.map((g) => {
     if (containsAggregate(g))
       throw new SluiceError(
@@ -99,7 +102,10 @@ function outputAttribute(
   const name = outputName(item)
   if (result.kind === 'ref' && result.ordinal < keys.length) {
     const key = keys[result.ordinal]
-    if (key.kind === 'ref' && input[key.ordinal].name === name) return input[key.ordinal]
+    if (key.kind === 'ref')
+      return input[key.ordinal].name === name
+        ? input[key.ordinal]
+        : newAttributeLike(name, result.type, result.nullable, input[key.ordinal])
   }
   return newAttribute(name, result.type, result.nullable)
 }

@@ -38,9 +38,16 @@ export function newAttribute(
 }
 
 /** A new attribute carrying `from`'s event-time marker, if any (Spark's Alias keeps metadata). */
-export function newAttributeLike(name: string, type: DataType, nullable: boolean, from: Attribute): Attribute {
+export function newAttributeLike(
+  name: string,
+  type: DataType,
+  nullable: boolean,
+  from: Attribute,
+): Attribute {
   const a = newAttribute(name, type, nullable)
-  return from.watermarkDelayMs === undefined ? a : Object.freeze({ ...a, watermarkDelayMs: from.watermarkDelayMs })
+  return from.watermarkDelayMs === undefined
+    ? a
+    : Object.freeze({ ...a, watermarkDelayMs: from.watermarkDelayMs })
 }
 
 export interface BoundAggCall {
@@ -100,6 +107,22 @@ export type AnalyzedPlan =
       readonly eventTime: number
       readonly delayMs: number
       readonly idleTimeoutMs: number | undefined
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
+      /**
+       * session_window() as a grouping key (Spark's UpdatingSessions): output is the input plus a
+       * `session_window` column holding, per row, the merged session of its group (the other
+       * grouping keys). A row's own session is [time, time + gap); sessions of one group that
+       * overlap or touch merge. Rows whose time is NULL or whose gap is NULL or not positive are dropped.
+       */
+      readonly kind: 'sessionize'
+      /** The other grouping keys, over the child's row. */
+      readonly keys: readonly BoundExpr[]
+      /** The event time (timestamp, epoch ms). */
+      readonly time: BoundExpr
+      /** The gap in ms (a literal when static), per row. */
+      readonly gap: BoundExpr
       readonly child: AnalyzedPlan
     })
   | (Base & { readonly kind: 'union'; readonly left: AnalyzedPlan; readonly right: AnalyzedPlan })

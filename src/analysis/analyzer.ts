@@ -8,7 +8,7 @@ import type { BoundExpr } from '../functions/bound-expr.ts'
 import { boundRef } from '../functions/bound-expr.ts'
 import { castTo, commonType, withBindContext } from '../functions/coercion.ts'
 import type { BindContext } from '../functions/function-def.ts'
-import type { Expr } from '../plan/expr.ts'
+import { columnExpr, type Expr } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
 import { type StructType, simpleString, t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
@@ -41,6 +41,19 @@ export class Analyzer {
 
   scope(attrs: readonly Attribute[], node: string): Scope {
     return { attrs, where: describeScope(node, attrs), byPlanId: this.byPlanId }
+  }
+
+  /**
+   * A column expression that resolves to exactly `attr` (plus struct `fields`) wherever `attr` is
+   * in scope, whatever other columns share its name: for rewrites that add a column below a node.
+   *
+   * @example
+   * analyzer.columnFor(windowAttr) // resolves to the new `window` column, not an older one
+   */
+  columnFor(attr: Attribute, fields: readonly string[] = []): Expr {
+    // Logical plan ids are positive, so a negated attribute id never collides with one.
+    this.byPlanId.set(-attr.id, [attr])
+    return columnExpr([attr.name, ...fields], -attr.id)
   }
 
   bind(e: Expr, attrs: readonly Attribute[], node: string): BoundExpr {
@@ -110,7 +123,13 @@ export class Analyzer {
                     }
                   ).ordinal,
               )
-        return { kind: 'deduplicate', keys, withinWatermark: p.withinWatermark === true, child, output: child.output }
+        return {
+          kind: 'deduplicate',
+          keys,
+          withinWatermark: p.withinWatermark === true,
+          child,
+          output: child.output,
+        }
       }
       case 'watermark':
         return analyzeWatermark(this, p)

@@ -19,6 +19,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
       union: 'Union',
       join: `Join ${n.kind === 'join' ? n.joinType : ''}`,
       mapRows: 'MapRows',
+      sessionize: 'UpdatingSessions',
       watermark: `EventTimeWatermark ${n.kind === 'watermark' ? `${attrName(n.output[n.eventTime])}#${n.output[n.eventTime].id}, ${n.delayMs} ms` : ''}`,
     }[n.kind]
     lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${head} [${out}]`)

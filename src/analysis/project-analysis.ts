@@ -9,9 +9,10 @@ import { autoName } from '../plan/sql/expr-sql.ts'
 import { t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
-import { newAttribute } from './analyzed-plan.ts'
+import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { resolveColumn } from './scope.ts'
+import { rewriteTimeWindows } from './window-analysis.ts'
 
 /** The output name of a select item. */
 export function outputName(e: Expr): string {
@@ -62,9 +63,12 @@ function positional(input: readonly Attribute[], a: Attribute): Expr {
 export function analyzeProject(
   analyzer: Analyzer,
   items: readonly Expr[],
-  child: AnalyzedPlan,
+  input: AnalyzedPlan,
 ): AnalyzedPlan {
-  const exprs = expandStars(analyzer, items, child.output)
+  // window()/session_window() add their column below; stars expand over the input's columns only.
+  const windowed = rewriteTimeWindows(analyzer, [], expandStars(analyzer, items, input.output), input)
+  const exprs = [...windowed.items]
+  const child = windowed.child
   if (exprs.some(containsAggregate)) return analyzeAggregate(analyzer, [], exprs, child)
   const genIndex = exprs.findIndex((e) => isGenerator(e.kind === 'alias' ? e.child : e))
   if (genIndex >= 0) return analyzeGenerate(analyzer, exprs, genIndex, child)
@@ -87,7 +91,10 @@ function bindItem(analyzer: Analyzer, e: Expr, input: readonly Attribute[]): Bou
 function attributeFor(e: Expr, b: BoundExpr, input: readonly Attribute[]): Attribute {
   const name = outputName(e)
   if (b.kind === 'ref' && e.kind === 'column') return input[b.ordinal]
-  if (b.kind === 'ref' && e.kind === 'alias' && input[b.ordinal].name === name) return input[b.ordinal]
+  if (b.kind === 'ref' && e.kind === 'alias')
+    return input[b.ordinal].name === name
+      ? input[b.ordinal]
+      : newAttributeLike(name, b.type, b.nullable, input[b.ordinal])
   return newAttribute(name, b.type, b.nullable)
 }
 

@@ -66,6 +66,10 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
         )
       }
       break
+    case 'sessionize':
+      throw unsupported(
+        'session_window() in a groupBy on a stream needs a stateful session-window operator, which this version of Sluice does not have yet; use window() for tumbling or sliding windows.',
+      )
     case 'limit':
       throw unsupported(
         `limit() on a stream (${mode} output mode) is not supported by this version of Sluice; apply it in foreachBatch instead.`,

@@ -269,6 +269,49 @@ export const date_add = (x: ColumnLike, days: number): Column => call('date_add'
 /** @example datediff('end', 'start') */
 export const datediff = (end: ColumnLike, start: ColumnLike): Column => call('datediff', c(end), c(start))
 
+// ---- time windows ----
+/**
+ * Event-time windows, as a struct column `window` of `start` (inclusive) and `end` (exclusive).
+ * Tumbling when `slideDuration` is omitted; sliding otherwise (a row goes to every window that
+ * contains it). `startTime` offsets the windows from 1970-01-01. Rows with a NULL time are dropped.
+ * Durations are interval strings ('10 minutes', '1 hour 30 minutes').
+ * @example df.groupBy(window('ts', '10 minutes', '5 minutes'), 'user').count()
+ */
+export const window = (
+  timeColumn: ColumnLike,
+  windowDuration: string,
+  slideDuration?: string,
+  startTime?: string,
+): Column<{ start: number | null; end: number | null }> => {
+  const args = [c(timeColumn), strLit(windowDuration)]
+  if (slideDuration !== undefined || startTime !== undefined)
+    args.push(strLit(slideDuration ?? windowDuration))
+  if (startTime !== undefined) args.push(strLit(startTime))
+  return call('window', ...args)
+}
+/**
+ * Session windows, as a struct column `session_window`: a row's session is [time, time + gap), and
+ * in a groupBy the sessions of one group that overlap merge into one. The gap is an interval string
+ * or a string column evaluated per row (rows whose gap is NULL, not an interval, or not positive are dropped).
+ * @example df.groupBy(session_window('ts', '5 minutes'), 'user').count()
+ */
+export const session_window = (
+  timeColumn: ColumnLike,
+  gapDuration: string | Column,
+): Column<{ start: number | null; end: number | null }> =>
+  call(
+    'session_window',
+    c(timeColumn),
+    typeof gapDuration === 'string' ? strLit(gapDuration) : gapDuration.expr,
+  )
+/**
+ * The event time of a window column: its end minus 1 millisecond (Spark subtracts 1 microsecond;
+ * Sluice timestamps have millisecond precision).
+ * @example df.groupBy(window('ts', '10 minutes')).count().select(window_time('window'))
+ */
+export const window_time = (windowColumn: ColumnLike): Column<number | null> =>
+  call('window_time', c(windowColumn))
+
 // ---- JSON ----
 /**
  * Parses JSON text with a schema (a struct, array or map type, a DDL string or Spark schema JSON).

@@ -12,6 +12,7 @@ import type { FunctionDef } from './function-def.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { PREDICATES } from './predicates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
 const CATALOG = new Map<string, FunctionDef>()
 for (const def of [
@@ -22,6 +23,7 @@ for (const def of [
   ...COLLECTION_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
   ...EXTRA_FUNCTIONS,
+  ...WINDOW_FUNCTIONS,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)

@@ -15,10 +15,11 @@ import {
   SortExec,
   UnionExec,
 } from '../exec/ops/basic-ops.ts'
-import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
+import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
+import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
@@ -62,7 +63,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       return new PipelineExec(plan(below), refineStage(ops).ops, below.output.length)
     }
     case 'aggregate': {
-      if (hooks.streaming !== undefined && isStreamingAnalyzed(p)) return planStatefulAggregate(p, hooks, hooks.streaming)
+      if (hooks.streaming !== undefined && isStreamingAnalyzed(p))
+        return planStatefulAggregate(p, hooks, hooks.streaming)
       const stage = collectStage(p.child)
       const { ops, nonNull } = refineStage(stage.ops)
       const refine = (e: BoundExpr) => refineNullability(e, nonNull)
@@ -85,7 +87,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'limit':
       return new LimitExec(plan(p.child), p.n)
     case 'deduplicate':
-      if (hooks.streaming !== undefined && isStreamingAnalyzed(p)) return planStreamingDedup(p, hooks, hooks.streaming)
+      if (hooks.streaming !== undefined && isStreamingAnalyzed(p))
+        return planStreamingDedup(p, hooks, hooks.streaming)
       return new DeduplicateExec(plan(p.child), p.keys)
     case 'watermark':
       if (hooks.streaming === undefined || !isStreamingAnalyzed(p)) return plan(p.child)
@@ -99,6 +102,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       })
     case 'union':
       return new UnionExec(plan(p.left), plan(p.right))
+    case 'sessionize':
+      return new SessionWindowExec(plan(p.child), { keys: p.keys, time: p.time, gap: p.gap })
     case 'generate':
       return new GenerateExec(plan(p.child), {
         input: p.input,

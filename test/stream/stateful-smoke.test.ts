@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test'
-import { count, sum, t } from '../../src/index.ts'
+import { col, count, sum, t, window } from '../../src/index.ts'
 import {
   addData,
   assertProgress,
@@ -39,6 +39,34 @@ describe('stateful smoke', () => {
       checkLastBatch(),
       addData(input, { ts: 15000 }),
       checkLastBatch({ ts: 1000, n: 2 }, { ts: 2000, n: 1 }),
+    )
+  })
+})
+
+describe('windowed stateful smoke', () => {
+  it('emits each tumbling window once the watermark passes its end', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ ts: t.timestamp(), k: t.string() }))
+    const df = input
+      .toDF()
+      .withWatermark('ts', '5 seconds')
+      .groupBy(window(col('ts'), '10 seconds'), col('k'))
+      .agg(count('*').alias('n'))
+      .select(col('window.start').alias('start'), col('k'), col('n'))
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      addData(input, { ts: 1000, k: 'a' }, { ts: 9000, k: 'a' }, { ts: 12000, k: 'b' }),
+      checkLastBatch(),
+      addData(input, { ts: 14000, k: 'a' }),
+      checkLastBatch(),
+      stopStream(),
+      addData(input, { ts: 15000, k: 'a' }),
+      startStream(),
+      checkLastBatch({ start: 0, k: 'a', n: 2 }),
+      addData(input, { ts: 2000, k: 'a' }),
+      checkLastBatch(),
+      assertProgress((p) => p.stateOperators[0].numRowsDroppedByWatermark === 1),
     )
   })
 })

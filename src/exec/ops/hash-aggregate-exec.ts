@@ -21,6 +21,8 @@ export interface AggregateSpec {
   readonly results: readonly BoundExpr[]
 }
 
+const OBJECT_KINDS = new Set(['struct', 'array', 'map', 'binary'])
+
 export type GroupState = Record<string, unknown>
 export type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
 
@@ -104,12 +106,11 @@ export function compileUpdate(
       const v = genExpr(foldConstants(k), b, access)
       return k.type.kind === 'double' ? `(${v} === 0 ? 0 : ${v})` : v
     })
+    // A single primitive key is its own Map key; structs, arrays, maps and binaries are objects
+    // (compared by identity), so they go through the composite key like several keys do.
+    const single = spec.groupBy.length === 1 && !OBJECT_KINDS.has(spec.groupBy[0].type.kind)
     const keyCode =
-      keys.length === 0
-        ? '0'
-        : keys.length === 1
-          ? keys[0]
-          : `${b.constant(compositeKey)}([${keys.join(', ')}])`
+      keys.length === 0 ? '0' : single ? keys[0] : `${b.constant(compositeKey)}([${keys.join(', ')}])`
     b.emit(`let st = groups.get(${keyCode})`)
     b.block('if (st === undefined)', () => {
       b.emit(`st = ${stateLiteral(spec, keys)}`)

@@ -20,7 +20,8 @@ export interface SessionWindowSpec {
   readonly gap: BoundExpr
 }
 
-interface Pending {
+/** A row with its own session [start, end), before merging. */
+export interface PendingRow {
   readonly row: Row
   readonly start: number
   readonly end: number
@@ -53,7 +54,7 @@ export class SessionWindowExec implements ExecNode {
   }
 
   execute(ctx: ExecContext): RowBatch {
-    const groups = new Map<unknown, Pending[]>()
+    const groups = new Map<unknown, PendingRow[]>()
     for (const row of this.children[0].execute(ctx)) {
       const t = this.time(row) as number | null
       if (t === null) continue
@@ -78,7 +79,7 @@ export class SessionWindowExec implements ExecNode {
  * // gap 5 min: rows at 00:00, 00:05, 00:20 -> [00:00, 00:10) twice, then [00:20, 00:25)
  * mergeSessions(rows, out)
  */
-export function mergeSessions(list: Pending[], out: RowBatch): void {
+export function mergeSessions(list: PendingRow[], out: RowBatch): void {
   // Array.prototype.sort is stable: rows with equal times keep their input order.
   list.sort((a, b) => a.start - b.start)
   let i = 0

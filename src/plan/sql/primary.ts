@@ -12,6 +12,9 @@ import { parseDataTypeFrom } from './type-parser.ts'
 
 // Reserved words that are also Spark functions, so `left(s, 2)` is a call.
 const RESERVED_FUNCTIONS = new Set(['LEFT', 'RIGHT', 'FILTER', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP'])
+// Reserved words Spark still reads as names (its ANSI mode does not enforce reserved keywords):
+// `window(ts, '5 minutes')` and the `window` column it makes.
+const RESERVED_NAMES = new Set(['WINDOW'])
 // Spark reads these bare words as calls when no column has the name; Sluice always does.
 const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_USER'])
 
@@ -68,7 +71,8 @@ function parseWord(p: ExprParser, tok: Token): Expr {
   if (word === 'CASE') return parseCase(p)
   if (word === 'INTERVAL' && startsIntervalLiteral(p)) return intervalLiteral(p, p.next())
   const isCall = next.kind === 'op' && next.value === '('
-  if (RESERVED.has(word) && !(isCall && RESERVED_FUNCTIONS.has(word))) throw p.syntaxError()
+  if (RESERVED.has(word) && !RESERVED_NAMES.has(word) && !(isCall && RESERVED_FUNCTIONS.has(word)))
+    throw p.syntaxError()
   if (next.kind === 'string') {
     p.next()
     return typedLiteral(p, tok, p.next())

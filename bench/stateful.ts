@@ -1,0 +1,146 @@
+/**
+ * Stateful streaming benchmark (issue 4): a windowed count by key, append output mode, at 1e3, 1e5
+ * and 1e6 keys — rate-micro-batch rows (`value`, `timestamp`; one timestamp per batch, advancing
+ * 1 s per batch) through `withWatermark('timestamp', '5 seconds')`, `groupBy(window(timestamp,
+ * '10 seconds'), value % keys).count()` to the noop sink — beside a hand-written loop doing the same
+ * windowed count (a Map per window, emitted and dropped once the watermark passes its end).
+ *
+ * The hand loop keeps its state in memory only; Sluice also writes every state change to the
+ * checkpoint (a delta file per partition per batch), so the ratio includes durability.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { col, Sluice, window } from '../src/index.ts'
+
+export interface StatefulBenchCase {
+  readonly keys: number
+  readonly rows: number
+  readonly sluiceRowsPerSecond: number
+  readonly handLoopRowsPerSecond: number
+  /** Sluice's time over the hand loop's. */
+  readonly ratio: number
+  /** (window, key) groups Sluice emitted by the time its last input batch was committed. */
+  readonly windowsEmitted: number
+}
+
+export interface StatefulBenchResult {
+  readonly rowsPerBatch: number
+  readonly batches: number
+  readonly cases: readonly StatefulBenchCase[]
+}
+
+const WINDOW_MS = 10_000
+const DELAY_MS = 5_000
+const ADVANCE_MS = 1_000
+
+async function sluiceRate(keys: number, rowsPerBatch: number, batches: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-'))
+  try {
+    const sluice = Sluice.local({
+      'sluice.sql.session.timeZone': 'UTC',
+      output: () => undefined,
+      'sluice.streaming.stopOnSignal': false,
+    })
+    let emitted = 0
+    let inputBatches = 0
+    let finished: () => void = () => undefined
+    const allDone = new Promise<void>((resolve) => {
+      finished = resolve
+    })
+    sluice.streams.addListener({
+      onQueryProgress: (e) => {
+        emitted += e.progress.sink.numOutputRows
+        if (e.progress.numInputRows > 0 && ++inputBatches === batches) finished()
+      },
+    })
+    const t0 = performance.now()
+    const q = await sluice.readStream
+      .format('rate-micro-batch')
+      .option('rowsPerBatch', rowsPerBatch)
+      .option('advanceMillisPerBatch', ADVANCE_MS)
+      .load()
+      .withWatermark('timestamp', `${DELAY_MS} milliseconds`)
+      .groupBy(window(col('timestamp'), `${WINDOW_MS} milliseconds`), col('value').mod(keys).alias('k'))
+      .count()
+      .writeStream.format('noop')
+      .outputMode('append')
+      .option('checkpointLocation', path.join(dir, 'ckpt'))
+      .start()
+    await allDone
+    const ms = performance.now() - t0
+    await q.stop()
+    return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The same windowed count by hand: rows as the source makes them, one Map of counts per window. */
+function handLoop(keys: number, rowsPerBatch: number, batches: number) {
+  const t0 = performance.now()
+  const windows = new Map<number, Map<number, number>>()
+  let watermark = 0
+  let lateWatermark = 0
+  let emitted = 0
+  let maxEventTime = Number.NEGATIVE_INFINITY
+  for (let b = 0; b < batches; b++) {
+    const rows: [number, number][] = []
+    for (let i = 0; i < rowsPerBatch; i++) rows.push([b * ADVANCE_MS, b * rowsPerBatch + i])
+    for (const [ts, value] of rows) {
+      const start = ts - (ts % WINDOW_MS)
+      if (start + WINDOW_MS <= lateWatermark) continue
+      let w = windows.get(start)
+      if (w === undefined) {
+        w = new Map()
+        windows.set(start, w)
+      }
+      const k = value % keys
+      w.set(k, (w.get(k) ?? 0) + 1)
+      if (ts > maxEventTime) maxEventTime = ts
+    }
+    for (const [start, w] of windows) {
+      if (start + WINDOW_MS > watermark) continue
+      emitted += w.size
+      windows.delete(start)
+    }
+    lateWatermark = watermark
+    watermark = Math.max(watermark, maxEventTime - DELAY_MS)
+  }
+  const ms = performance.now() - t0
+  return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+}
+
+export async function runStatefulBench(opts: {
+  readonly keys: readonly number[]
+  readonly rowsPerBatch: number
+  readonly batches: number
+}): Promise<StatefulBenchResult> {
+  const cases: StatefulBenchCase[] = []
+  for (const keys of opts.keys) {
+    handLoop(keys, opts.rowsPerBatch, 3) // warm-up
+    const s = await sluiceRate(keys, opts.rowsPerBatch, opts.batches)
+    const h = handLoop(keys, opts.rowsPerBatch, opts.batches)
+    cases.push({
+      keys,
+      rows: opts.rowsPerBatch * opts.batches,
+      sluiceRowsPerSecond: s.rowsPerSecond,
+      handLoopRowsPerSecond: h.rowsPerSecond,
+      ratio: h.rowsPerSecond / s.rowsPerSecond,
+      windowsEmitted: s.emitted,
+    })
+  }
+  return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases }
+}
+
+export function printStateful(r: StatefulBenchResult): void {
+  console.log(
+    `\nWindowed count by key (rate-micro-batch, ${r.rowsPerBatch.toLocaleString('en-US')}-row batches x ${r.batches}, 10 s windows, append mode -> noop)`,
+  )
+  for (const c of r.cases) {
+    console.log(
+      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
+    )
+  }
+}
