@@ -117,11 +117,19 @@ function estimateBytes(v: unknown): number {
       return 16 + 2 * v.length
     case 'object': {
       if (v === null) return 8
-      if (v instanceof Uint8Array) return 64 + v.length
       let n = 32
-      if (Array.isArray(v)) for (const x of v) n += 8 + estimateBytes(x)
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i]
+          // Numbers are the common slot (counts, sums): no call for them.
+          n += typeof x === 'number' ? 16 : 8 + estimateBytes(x)
+        }
+      } else if (v instanceof Uint8Array) return 64 + v.length
       else if (v instanceof Map) for (const [k, x] of v) n += 32 + estimateBytes(k) + estimateBytes(x)
-      else for (const x of Object.values(v)) n += 8 + estimateBytes(x)
+      else if (v instanceof Set) for (const x of v) n += 16 + estimateBytes(x)
+      else
+        for (const k in v as Record<string, unknown>)
+          n += 8 + estimateBytes((v as Record<string, unknown>)[k])
       return n
     }
     default:
