@@ -67,9 +67,12 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
       }
       break
     case 'sessionize':
-      throw unsupported(
-        'session_window() in a groupBy on a stream needs a stateful session-window operator, which this version of Sluice does not have yet; use window() for tumbling or sliding windows.',
-      )
+      if (mode === 'update') {
+        throw unsupported(
+          'Update output mode is not supported for a session window aggregation on a stream (a session can still merge with a later one, so an updated row is not final); use append or complete.',
+        )
+      }
+      break
     case 'limit':
       throw unsupported(
         `limit() on a stream (${mode} output mode) is not supported by this version of Sluice; apply it in foreachBatch instead.`,

@@ -103,7 +103,12 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'union':
       return new UnionExec(plan(p.left), plan(p.right))
     case 'sessionize':
-      return new SessionWindowExec(plan(p.child), { keys: p.keys, time: p.time, gap: p.gap })
+      return new SessionWindowExec(plan(p.child), {
+        keys: p.keys,
+        time: p.time,
+        gap: p.gap,
+        merge: hooks.streaming === undefined || !isStreamingAnalyzed(p),
+      })
     case 'generate':
       return new GenerateExec(plan(p.child), {
         input: p.input,

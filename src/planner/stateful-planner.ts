@@ -5,6 +5,7 @@
 import type { AnalyzedPlan, Attribute } from '../analysis/analyzed-plan.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { StatefulAggregateExec } from '../exec/ops/stateful-aggregate-exec.ts'
+import { StatefulSessionAggregateExec } from '../exec/ops/stateful-session-aggregate-exec.ts'
 import { StreamingDedupExec } from '../exec/ops/streaming-dedup-exec.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { field, type StructType, structOf } from '../schema/data-type.ts'
@@ -32,20 +33,30 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Stre
   const eventTimeKey = p.groupBy.findIndex(
     (k) => k.kind === 'ref' && p.child.output[k.ordinal].watermarkDelayMs !== undefined,
   )
+  const sessionKey = sessionKeyOf(p)
   const eventAttr =
     eventTimeKey < 0 ? undefined : p.child.output[(p.groupBy[eventTimeKey] as { ordinal: number }).ordinal]
-  return new StatefulAggregateExec(
-    planPhysical(stage.below, hooks),
-    { ops, inputWidth: stage.below.output.length },
-    spec,
-    {
-      operatorId,
-      numPartitions: s.numPartitions,
-      keySchema: keySchemaOf(p.groupBy),
-      eventTimeKey,
-      eventTimeIsWindow: eventAttr !== undefined && isWindowType(eventAttr),
-    },
-  )
+  const opts = {
+    operatorId,
+    numPartitions: s.numPartitions,
+    keySchema: keySchemaOf(p.groupBy),
+    eventTimeKey,
+    eventTimeIsWindow: eventAttr !== undefined && isWindowType(eventAttr),
+  }
+  const child = planPhysical(stage.below, hooks)
+  const stageSpec = { ops, inputWidth: stage.below.output.length }
+  return sessionKey >= 0
+    ? new StatefulSessionAggregateExec(child, stageSpec, spec, { ...opts, sessionKey })
+    : new StatefulAggregateExec(child, stageSpec, spec, opts)
+}
+
+/** The grouping key that is a session_window column (computed by a sessionize node below), or -1. */
+function sessionKeyOf(p: Aggregate): number {
+  let below: AnalyzedPlan = p.child
+  while (below.kind === 'filter' || below.kind === 'project') below = below.child
+  if (below.kind !== 'sessionize') return -1
+  const session = below.output[below.output.length - 1]
+  return p.groupBy.findIndex((k) => k.kind === 'ref' && p.child.output[k.ordinal].id === session.id)
 }
 
 /** Streaming dropDuplicates / dropDuplicatesWithinWatermark. */

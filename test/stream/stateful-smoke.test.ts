@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test'
-import { col, count, sum, t, window } from '../../src/index.ts'
+import { col, count, session_window, sum, t, window } from '../../src/index.ts'
 import {
   addData,
   assertProgress,
@@ -67,6 +67,37 @@ describe('windowed stateful smoke', () => {
       addData(input, { ts: 2000, k: 'a' }),
       checkLastBatch(),
       assertProgress((p) => p.stateOperators[0].numRowsDroppedByWatermark === 1),
+    )
+  })
+})
+
+describe('session windows on a stream', () => {
+  it('merges sessions across batches and a restart, emitting each once the watermark passes its end', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ ts: t.timestamp(), k: t.string() }))
+    const df = input
+      .toDF()
+      .withWatermark('ts', '10 seconds')
+      .groupBy(session_window(col('ts'), '6 seconds'), col('k'))
+      .agg(count('*').alias('n'))
+      .select(
+        col('session_window.start').alias('start'),
+        col('session_window.end').alias('end'),
+        col('k'),
+        col('n'),
+      )
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      addData(input, { ts: 1000, k: 'a' }, { ts: 12000, k: 'a' }),
+      checkLastBatch(),
+      stopStream(),
+      // [7000, 13000) touches [1000, 7000) and overlaps [12000, 18000): all three merge.
+      addData(input, { ts: 7000, k: 'a' }),
+      startStream(),
+      checkLastBatch(),
+      addData(input, { ts: 30000, k: 'b' }),
+      checkLastBatch({ start: 1000, end: 18000, k: 'a', n: 3 }),
     )
   })
 })

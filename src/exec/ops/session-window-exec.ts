@@ -18,6 +18,11 @@ export interface SessionWindowSpec {
   readonly time: BoundExpr
   /** Gap in ms; NULL or not positive drops the row. */
   readonly gap: BoundExpr
+  /**
+   * false in a streaming query: each row keeps its own session [time, time + gap), and the
+   * stateful session aggregation merges sessions with the ones in state.
+   */
+  readonly merge?: boolean
 }
 
 /** A row with its own session [start, end), before merging. */
@@ -66,6 +71,11 @@ export class SessionWindowExec implements ExecNode {
       list.push({ row, start: t, end: t + g })
     }
     const out: RowBatch = []
+    if (this.spec.merge === false) {
+      for (const list of groups.values())
+        for (const p of list) out.push([...p.row, { start: p.start, end: p.end }])
+      return out
+    }
     for (const list of groups.values()) mergeSessions(list, out)
     return out
   }

@@ -52,28 +52,28 @@ export interface StatefulAggregateOptions {
   readonly eventTimeIsWindow: boolean
 }
 
-type Saved = readonly unknown[]
+export type Saved = readonly unknown[]
 
 export class StatefulAggregateExec implements StatefulExec {
-  readonly name = 'StatefulAggregateExec'
-  readonly operatorName = 'stateStoreSave'
+  readonly name: string = 'StatefulAggregateExec'
+  readonly operatorName: string = 'stateStoreSave'
   readonly children: readonly ExecNode[]
   readonly operatorId: number
-  readonly stateInfo: StatefulExec['stateInfo']
+  stateInfo: StatefulExec['stateInfo']
   readonly generatedCode: string
-  private readonly spec: AggregateSpec
-  private readonly opts: StatefulAggregateOptions
-  private readonly stage: readonly StageOp[]
-  private readonly update: Update
-  private readonly finish: (st: GroupState) => Row
-  private readonly initial: () => GroupState
-  private readonly project: (row: Row) => Row
-  private readonly merge: (a: GroupState, b: GroupState) => void
-  private readonly save: (st: GroupState) => Saved
-  private readonly restore: (key: StateKey, saved: Saved) => GroupState
-  private readonly keyTypes: readonly DataType[]
+  protected readonly spec: AggregateSpec
+  protected readonly opts: StatefulAggregateOptions
+  protected readonly stage: readonly StageOp[]
+  protected readonly update: Update
+  protected readonly finish: (st: GroupState) => Row
+  protected readonly initial: () => GroupState
+  protected readonly project: (row: Row) => Row
+  protected readonly merge: (a: GroupState, b: GroupState) => void
+  protected readonly save: (st: GroupState) => Saved
+  protected readonly restore: (key: StateKey, saved: Saved) => GroupState
+  protected readonly keyTypes: readonly DataType[]
   /** The eviction watermark of the last full scan for evictable groups (none since start: -Infinity). */
-  private lastEvictionScanMs = Number.NEGATIVE_INFINITY
+  protected lastEvictionScanMs = Number.NEGATIVE_INFINITY
 
   constructor(
     child: ExecNode,
@@ -127,8 +127,7 @@ export class StatefulAggregateExec implements StatefulExec {
     const out: RowBatch = []
     const changed = this.mergeIntoState(s, groups)
     if (s.outputMode === 'complete') {
-      for (const store of s.stores(this.operatorId))
-        for (const e of store.iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
+      this.outputAll(s, out)
       return out
     }
     if (s.outputMode === 'update') for (const st of changed) out.push(this.output(st))
@@ -136,12 +135,18 @@ export class StatefulAggregateExec implements StatefulExec {
     return out
   }
 
-  private output(st: GroupState): Row {
+  /** Complete mode: every group in state. */
+  protected outputAll(s: StreamBatchContext, out: RowBatch): void {
+    for (const store of s.stores(this.operatorId))
+      for (const e of store.iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
+  }
+
+  protected output(st: GroupState): Row {
     return this.project(this.finish(st))
   }
 
   /** Merges this batch's groups into their partitions' state; returns the merged groups. */
-  private mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
+  protected mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
     const stores = s.stores(this.operatorId)
     const { eventTimeKey, eventTimeIsWindow, numPartitions } = this.opts
     const dropLate = s.outputMode !== 'complete' && eventTimeKey >= 0
@@ -171,7 +176,7 @@ export class StatefulAggregateExec implements StatefulExec {
   }
 
   /** Removes (and in append mode emits) the groups the eviction watermark has passed. */
-  private evict(s: StreamBatchContext, out: RowBatch | null): void {
+  protected evict(s: StreamBatchContext, out: RowBatch | null): void {
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     const wm = s.watermarkForEvictionMs
     // Groups put in this batch are past the late-events watermark, which is the previous batch's

@@ -1,0 +1,155 @@
+/**
+ * Streaming aggregation by session window (Spark's SessionWindowStateStoreRestoreExec +
+ * MergingSessionsExec + SessionWindowStateStoreSaveExec). Below it every row carries its own
+ * session [time, time + gap); the batch is aggregated per (keys, row session) as usual. Then, per
+ * group key (the grouping keys other than the session):
+ *
+ * 1. the batch's sessions are merged where they overlap or touch (start <= the previous end);
+ * 2. merged sessions whose end is behind the late-events watermark are dropped (and counted);
+ * 3. the rest are merged the same way with the key's sessions in state, so rows bridging two
+ *    stored sessions join them into one, across batches and restarts.
+ *
+ * State: key = the other grouping keys; value = the key's sessions sorted by start, each
+ * `[saved slots with the session struct at its key position]`. Append mode emits and removes a
+ * session once the eviction watermark reaches its end; complete mode emits every session. Update
+ * mode is refused at start(), as in Spark.
+ */
+import type { StateKey } from '../../state/spi.ts'
+import type { ExecNode, RowBatch } from '../exec-node.ts'
+import type { StageOp } from '../stage-codegen.ts'
+import { isBehind, partitionOf, type StreamBatchContext } from '../stateful.ts'
+import type { AggregateSpec, GroupState } from './hash-aggregate-exec.ts'
+import {
+  type Saved,
+  StatefulAggregateExec,
+  type StatefulAggregateOptions,
+} from './stateful-aggregate-exec.ts'
+
+interface Session {
+  readonly start: number
+  readonly end: number
+}
+
+/** One stored session: the session struct, then the aggregate slots. */
+type StoredSession = readonly [Session, Saved]
+
+export class StatefulSessionAggregateExec extends StatefulAggregateExec {
+  override readonly name = 'StatefulSessionAggregateExec'
+  override readonly operatorName = 'sessionWindowStateStoreSaveExec'
+  /** Position of the session key among the grouping keys. */
+  private readonly sessionKey: number
+
+  constructor(
+    child: ExecNode,
+    stage: { ops: readonly StageOp[]; inputWidth: number },
+    spec: AggregateSpec,
+    opts: StatefulAggregateOptions & { readonly sessionKey: number },
+  ) {
+    const otherFields = opts.keySchema.fields.filter((_, i) => i !== opts.sessionKey)
+    super(child, stage, spec, { ...opts, keySchema: { ...opts.keySchema, fields: otherFields } })
+    this.sessionKey = opts.sessionKey
+    this.stateInfo = { ...this.stateInfo, operatorKind: 'session-window-aggregate' }
+  }
+
+  override shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
+    return newWatermarkMs > currentWatermarkMs
+  }
+
+  /** The full grouping key of a session of `other`: the session struct put back at its position. */
+  private fullKey(other: StateKey, session: Session): unknown[] {
+    const key = other.slice()
+    key.splice(this.sessionKey, 0, session)
+    return key
+  }
+
+  private sessionOf(st: GroupState): Session {
+    return st[`k${this.sessionKey}`] as Session
+  }
+
+  /** Merges sessions sorted by start where they overlap or touch; folds merged groups together. */
+  private sweep(sorted: GroupState[]): GroupState[] {
+    const out: GroupState[] = []
+    for (const st of sorted) {
+      const cur = out[out.length - 1]
+      const a = cur === undefined ? undefined : this.sessionOf(cur)
+      const b = this.sessionOf(st)
+      if (cur === undefined || a === undefined || b.start > a.end) {
+        out.push(st)
+        continue
+      }
+      this.merge(cur, st)
+      cur[`k${this.sessionKey}`] = { start: a.start, end: Math.max(a.end, b.end) }
+    }
+    return out
+  }
+
+  protected override mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
+    const n = this.spec.groupBy.length
+    const byKey = new Map<string, { other: unknown[]; sessions: GroupState[] }>()
+    for (const st of groups.values()) {
+      const other: unknown[] = []
+      for (let i = 0; i < n; i++) if (i !== this.sessionKey) other.push(st[`k${i}`])
+      const id = JSON.stringify(other)
+      let g = byKey.get(id)
+      if (g === undefined) byKey.set(id, (g = { other, sessions: [] }))
+      g.sessions.push(st)
+    }
+    const stores = s.stores(this.operatorId)
+    const changed: GroupState[] = []
+    for (const { other, sessions } of byKey.values()) {
+      const batch = this.sweep(sessions.sort(byStart(this.sessionKey))).filter((st) => {
+        const late = isBehind(this.sessionOf(st).end, s.watermarkForLateEventsMs)
+        if (late) s.metrics(this.operatorId).numRowsDroppedByWatermark++
+        return !late
+      })
+      if (batch.length === 0) continue
+      const store = stores[partitionOf(other, this.keyTypes, this.opts.numPartitions)]
+      const stored = (store.get(other) as readonly StoredSession[] | undefined) ?? []
+      const all = [
+        ...stored.map(([session, saved]) => this.restore(this.fullKey(other, session), saved)),
+        ...batch,
+      ]
+      const merged = this.sweep(all.sort(byStart(this.sessionKey)))
+      store.put(
+        other,
+        merged.map((st) => [this.sessionOf(st), this.save(st)]),
+      )
+      changed.push(...merged)
+    }
+    return changed
+  }
+
+  protected override outputAll(s: StreamBatchContext, out: RowBatch): void {
+    for (const store of s.stores(this.operatorId)) {
+      for (const e of store.iterator()) {
+        for (const [session, saved] of e.value as readonly StoredSession[])
+          out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
+      }
+    }
+  }
+
+  protected override evict(s: StreamBatchContext, out: RowBatch | null): void {
+    const wm = s.watermarkForEvictionMs
+    if (wm <= this.lastEvictionScanMs) return
+    for (const store of s.stores(this.operatorId)) {
+      for (const e of store.iterator()) {
+        const sessions = e.value as readonly StoredSession[]
+        const kept = sessions.filter(([session]) => !isBehind(session.end, wm))
+        if (kept.length === sessions.length) continue
+        if (out !== null) {
+          for (const [session, saved] of sessions)
+            if (isBehind(session.end, wm))
+              out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
+        }
+        if (kept.length === 0) store.remove(e.key)
+        else store.put(e.key, kept)
+      }
+    }
+    this.lastEvictionScanMs = wm
+  }
+}
+
+const byStart =
+  (k: number) =>
+  (a: GroupState, b: GroupState): number =>
+    (a[`k${k}`] as Session).start - (b[`k${k}`] as Session).start
