@@ -13,7 +13,7 @@ import type { LogicalPlan } from '../plan/logical-plan.ts'
 import { type StructType, simpleString, t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
-import { newAttribute } from './analyzed-plan.ts'
+import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
 import { bindExpr } from './bind-expr.ts'
 import { analyzeJoin } from './join-analysis.ts'
 import { analyzeProject } from './project-analysis.ts'
@@ -185,8 +185,9 @@ export class Analyzer {
         output: side.output.map((a, i) => newAttribute(a.name, types[i], a.nullable)),
       }
     }
+    // The first input's event-time mark carries over, as in Spark (Union keeps its first child's metadata).
     const output = left.output.map((a, i) =>
-      newAttribute(a.name, types[i], a.nullable || right.output[i].nullable),
+      newAttributeLike(a.name, types[i], a.nullable || right.output[i].nullable, a),
     )
     return { kind: 'union', left: castSide(left), right: castSide(right), output }
   }

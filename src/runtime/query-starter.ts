@@ -179,7 +179,7 @@ function statefulRuntime(
   walk(physical)
   marks.sort((a, b) => a.watermarkIndex - b.watermarkIndex)
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
-  return { state, watermarks: new WatermarkTracker(marks, policy) }
+  return { state, watermarks: new WatermarkTracker(marks, policy, deps.clock.now()) }
 }
 
 type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>

@@ -3,13 +3,13 @@
  * each batch, every withWatermark operator that saw rows moves its own watermark to the batch's
  * largest event time minus its delay (never back); the global watermark is the minimum of the
  * operators' watermarks (or the maximum, `sluice.streaming.multipleWatermarkPolicy = max`) and never
- * moves back either. Operators that have not seen a row since the query started are left out, as
- * in Spark. The global watermark is logged with the next batch's offsets and applied from that
- * batch on.
+ * moves back either. An operator that has not seen a row since the query started counts as 0, as in
+ * Spark (so under 'min' it holds the watermark at its old value). The global watermark is logged
+ * with the next batch's offsets and applied from that batch on.
  *
  * Beyond Spark: an operator declared with `idleTimeout` that has seen no row for that long
- * (processing time) is also left out, so a quiet input stops holding the watermark back. When every
- * operator is left out, the watermark stays where it is.
+ * (processing time, counted from the query's start until its first row) is left out, so a quiet
+ * input stops holding the watermark back. When every operator is left out, the watermark stays.
  */
 import type { EventTimeStats } from '../exec/stateful.ts'
 
@@ -22,7 +22,7 @@ export interface WatermarkOperator {
 
 interface OperatorState {
   watermarkMs: number | undefined
-  lastRowAtMs: number | undefined
+  lastRowAtMs: number
 }
 
 export class WatermarkTracker {
@@ -31,11 +31,12 @@ export class WatermarkTracker {
   private readonly state: OperatorState[]
   private global: number
 
-  constructor(operators: readonly WatermarkOperator[], policy: WatermarkPolicy, initialMs = 0) {
+  /** `startedAtMs`: processing time the query started (idleness counts from it until a first row). */
+  constructor(operators: readonly WatermarkOperator[], policy: WatermarkPolicy, startedAtMs: number) {
     this.operators = operators
     this.policy = policy
-    this.state = operators.map(() => ({ watermarkMs: undefined, lastRowAtMs: undefined }))
-    this.global = initialMs
+    this.state = operators.map(() => ({ watermarkMs: undefined, lastRowAtMs: startedAtMs }))
+    this.global = 0
   }
 
   /** Whether the query declares any watermark. */
@@ -68,10 +69,9 @@ export class WatermarkTracker {
   candidateMs(nowMs: number): number {
     const live: number[] = []
     this.state.forEach((st, i) => {
-      if (st.watermarkMs === undefined) return
       const idle = this.operators[i].idleTimeoutMs
-      if (idle !== undefined && st.lastRowAtMs !== undefined && nowMs - st.lastRowAtMs >= idle) return
-      live.push(st.watermarkMs)
+      if (idle !== undefined && nowMs - st.lastRowAtMs >= idle) return
+      live.push(st.watermarkMs ?? 0)
     })
     if (live.length === 0) return this.global
     const chosen = this.policy === 'min' ? Math.min(...live) : Math.max(...live)

@@ -248,10 +248,11 @@ function compileRestore(spec: AggregateSpec): (key: StateKey, saved: Saved) => G
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
-  const keys = spec.groupBy.map((_, i) => `k${i}: key[${i}]`)
+  // Parameter names no aggregate helper uses (distinct aggregates declare a `key` helper).
+  const keys = spec.groupBy.map((_, i) => `k${i}: $stateKey[${i}]`)
   const slots = spec.aggs
     .flatMap((a) => a.impl.init)
-    .map((init, i) => `s${i}: ${slotCodec(init).restore(`saved[${i}]`)}`)
+    .map((init, i) => `s${i}: ${slotCodec(init).restore(`$saved[${i}]`)}`)
   b.emit(`return { ${[...keys, ...slots].join(', ')} }`)
-  return b.build(['key', 'saved'])
+  return b.build(['$stateKey', '$saved'])
 }
