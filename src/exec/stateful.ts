@@ -48,7 +48,12 @@ export interface StatefulExec extends ExecNode {
   /** Spark's short name, shown in progress: `stateStoreSave`, `dedupe`, `dedupeWithinWatermark`. */
   readonly operatorName: string
   /** What `state/<operatorId>/_metadata` records (its operator kind and store schemas). */
-  readonly stateInfo: { readonly operatorKind: string; readonly stores: readonly StateStoreSchema[] }
+  readonly stateInfo: {
+    readonly operatorKind: string
+    readonly stores: readonly StateStoreSchema[]
+    /** What else the state's meaning depends on (aggregate functions, window spec), compared on restart. */
+    readonly details?: Readonly<Record<string, string>>
+  }
   /** Whether a batch without new data should run because the watermark moved to `newWatermarkMs`. */
   shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean
 }

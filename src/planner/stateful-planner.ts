@@ -7,6 +7,7 @@ import type { ExecNode } from '../exec/exec-node.ts'
 import { StatefulAggregateExec } from '../exec/ops/stateful-aggregate-exec.ts'
 import { StatefulSessionAggregateExec } from '../exec/ops/stateful-session-aggregate-exec.ts'
 import { StreamingDedupExec } from '../exec/ops/streaming-dedup-exec.ts'
+import { sqlOf } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { field, type StructType, structOf } from '../schema/data-type.ts'
 import { collectStage, type PlannerHooks, planPhysical, type StreamingPlanning } from './physical-planner.ts'
@@ -36,18 +37,49 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Stre
   const sessionKey = sessionKeyOf(p)
   const eventAttr =
     eventTimeKey < 0 ? undefined : p.child.output[(p.groupBy[eventTimeKey] as { ordinal: number }).ordinal]
+  const windowSpec =
+    eventAttr !== undefined && isWindowType(eventAttr) ? windowSpecOf(p.child, eventAttr) : undefined
   const opts = {
     operatorId,
     numPartitions: s.numPartitions,
     keySchema: keySchemaOf(p.groupBy),
     eventTimeKey,
     eventTimeIsWindow: eventAttr !== undefined && isWindowType(eventAttr),
+    ...(windowSpec === undefined ? {} : { windowSpec }),
   }
   const child = planPhysical(stage.below, hooks)
   const stageSpec = { ops, inputWidth: stage.below.output.length }
   return sessionKey >= 0
     ? new StatefulSessionAggregateExec(child, stageSpec, spec, { ...opts, sessionKey })
     : new StatefulAggregateExec(child, stageSpec, spec, opts)
+}
+
+/**
+ * How a window column is computed, as SQL (`window(ts, 600000, ...)`): followed down through
+ * projections to the expression, generator or session node that makes it; undefined when it
+ * comes from further away (a source column).
+ */
+function windowSpecOf(p: AnalyzedPlan, attr: Attribute): string | undefined {
+  let node = p
+  let id = attr.id
+  for (;;) {
+    const i = node.output.findIndex((a) => a.id === id)
+    if (i < 0) return undefined
+    if (node.kind === 'project') {
+      const e = node.exprs[i]
+      if (e.kind !== 'ref') return sqlOf(e)
+      id = node.child.output[e.ordinal].id
+      node = node.child
+    } else if (node.kind === 'filter' || node.kind === 'watermark') {
+      node = node.child
+    } else if (node.kind === 'generate' && i >= node.child.output.length) {
+      return sqlOf(node.input)
+    } else if (node.kind === 'sessionize' && i === node.output.length - 1) {
+      return `session_window(${sqlOf(node.time)}, ${sqlOf(node.gap)})`
+    } else if (node.kind === 'generate' || node.kind === 'sessionize') {
+      node = node.child
+    } else return undefined
+  }
 }
 
 /** The grouping key that is a session_window column (computed by a sessionize node below), or -1. */

@@ -46,12 +46,12 @@ export class QueryState {
   async init(): Promise<void> {
     const { fs, checkpoint, numPartitions } = this.opts
     for (const op of this.operators) {
-      const detail = (op as { aggregatesDetail?: string }).aggregatesDetail
+      const { operatorKind, stores, details } = op.stateInfo
       await openStateSchemaMetadata(fs, stateMetadataPath(checkpoint, op.operatorId), {
-        operatorKind: op.stateInfo.operatorKind,
+        operatorKind,
         numPartitions,
-        stores: op.stateInfo.stores,
-        ...(detail === undefined ? {} : { details: { 'aggregate functions': detail } }),
+        stores,
+        ...(details === undefined ? {} : { details }),
       })
       const providers: StateStoreProvider[] = []
       for (let p = 0; p < numPartitions; p++) {

@@ -168,7 +168,7 @@ export function checkCompatible(
   })
   for (const [k, was] of Object.entries(stored.details ?? {})) {
     const now = current.details?.[k]
-    if (now !== undefined && now !== was) fail(`the ${k} were [${was}] and are now [${now}]`)
+    if (now !== undefined && now !== was) fail(`the ${k} changed from [${was}] to [${now}]`)
   }
 }
 

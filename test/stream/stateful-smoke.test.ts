@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { col, count, session_window, sum, t, window } from '../../src/index.ts'
 import {
@@ -99,5 +103,41 @@ describe('session windows on a stream', () => {
       addData(input, { ts: 30000, k: 'b' }),
       checkLastBatch({ start: 1000, end: 18000, k: 'a', n: 3 }),
     )
+  })
+})
+
+describe('a changed window on the same checkpoint', () => {
+  it('fails at start with STATE_SCHEMA_INCOMPATIBLE naming the windows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-window-change-'))
+    try {
+      const { sluice } = streamSession()
+      const input = sluice.memoryStream(t.struct({ ts: t.timestamp() }))
+      const windowed = (size: string) =>
+        input
+          .toDF()
+          .withWatermark('ts', '1 second')
+          .groupBy(window(col('ts'), size))
+          .count()
+      await testStream(
+        windowed('10 seconds'),
+        { outputMode: 'append', checkpointLocation: dir },
+        addData(input, { ts: 1 }),
+        checkLastBatch(),
+      )
+      await assert.rejects(
+        windowed('5 seconds')
+          .writeStream.format('noop')
+          .outputMode('append')
+          .option('checkpointLocation', dir)
+          .start(),
+        (e: Error & { code?: string }) =>
+          e.code === 'STATE_SCHEMA_INCOMPATIBLE' &&
+          /the window changed from \[window\(ts, 10 seconds\)\] to \[window\(ts, 5 seconds\)\]/.test(
+            e.message,
+          ),
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -50,6 +50,8 @@ export interface StatefulAggregateOptions {
   readonly eventTimeKey: number
   /** Whether that key is a window struct (its `end` is compared with the watermark). */
   readonly eventTimeIsWindow: boolean
+  /** How the window key is computed (`window(ts, 10 minutes)`), recorded in the state metadata. */
+  readonly windowSpec?: string
 }
 
 export type Saved = readonly unknown[]
@@ -100,17 +102,16 @@ export class StatefulAggregateExec implements StatefulExec {
     this.stateInfo = {
       operatorKind: 'aggregate',
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],
+      details: {
+        'aggregate functions': describeAggregates(spec.aggs),
+        ...(opts.windowSpec === undefined ? {} : { window: opts.windowSpec }),
+      },
     }
   }
 
   describe(): string {
     const stage = this.stage.length > 0 ? ` <- ${describeStage(this.stage)}` : ''
     return `operator=${this.operatorId}, keys=[${this.spec.groupBy.map(sqlOf).join(', ')}], functions=[${this.spec.aggs.map((a) => a.sql).join(', ')}], partitions=${this.opts.numPartitions}${stage}`
-  }
-
-  /** Aggregate functions and argument types: what the state's meaning depends on beyond its schema. */
-  get aggregatesDetail(): string {
-    return describeAggregates(this.spec.aggs)
   }
 
   shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
