@@ -11,7 +11,7 @@ import type { AggregateFunctionDef } from '../functions/function-def.ts'
 import { childrenOf, type Expr } from '../plan/expr.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
 import type { AnalyzedPlan, Attribute, BoundAggCall } from './analyzed-plan.ts'
-import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
+import { newAttribute, passedThrough } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { bindExpr } from './bind-expr.ts'
 import { outputName } from './project-analysis.ts'
@@ -102,10 +102,7 @@ function outputAttribute(
   const name = outputName(item)
   if (result.kind === 'ref' && result.ordinal < keys.length) {
     const key = keys[result.ordinal]
-    if (key.kind === 'ref')
-      return input[key.ordinal].name === name
-        ? input[key.ordinal]
-        : newAttributeLike(name, result.type, result.nullable, input[key.ordinal])
+    if (key.kind === 'ref') return passedThrough(input[key.ordinal], name, result.type, result.nullable)
   }
   return newAttribute(name, result.type, result.nullable)
 }

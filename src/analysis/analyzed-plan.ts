@@ -37,6 +37,16 @@ export function newAttribute(
   return Object.freeze({ name, type, nullable, id: nextAttrId++, qualifier })
 }
 
+/**
+ * The attribute of column `from` passed through under `name`: `from` itself (same id, so df.col()
+ * still finds it) when the name is unchanged, else a new one that keeps its event-time marker.
+ *
+ * @example passedThrough(ts, 'eventTime', t.timestamp(), true) // a new attribute, still watermarked
+ */
+export function passedThrough(from: Attribute, name: string, type: DataType, nullable: boolean): Attribute {
+  return from.name === name ? from : newAttributeLike(name, type, nullable, from)
+}
+
 /** A new attribute carrying `from`'s event-time marker, if any (Spark's Alias keeps metadata). */
 export function newAttributeLike(
   name: string,

@@ -9,7 +9,7 @@ import { autoName } from '../plan/sql/expr-sql.ts'
 import { t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
-import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
+import { newAttribute, passedThrough } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { resolveColumn } from './scope.ts'
 import { rewriteTimeWindows } from './window-analysis.ts'
@@ -91,10 +91,7 @@ function bindItem(analyzer: Analyzer, e: Expr, input: readonly Attribute[]): Bou
 function attributeFor(e: Expr, b: BoundExpr, input: readonly Attribute[]): Attribute {
   const name = outputName(e)
   if (b.kind === 'ref' && e.kind === 'column') return input[b.ordinal]
-  if (b.kind === 'ref' && e.kind === 'alias')
-    return input[b.ordinal].name === name
-      ? input[b.ordinal]
-      : newAttributeLike(name, b.type, b.nullable, input[b.ordinal])
+  if (b.kind === 'ref' && e.kind === 'alias') return passedThrough(input[b.ordinal], name, b.type, b.nullable)
   return newAttribute(name, b.type, b.nullable)
 }
 

@@ -4,6 +4,7 @@
  * column marked by an earlier withWatermark loses its mark, as Spark's EventTimeWatermark does.
  */
 import { SluiceError } from '../errors.ts'
+import { isWindowStruct } from '../functions/window-functions.ts'
 import type { WatermarkNode } from '../plan/logical-plan.ts'
 import { simpleString } from '../schema/data-type.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
@@ -20,11 +21,7 @@ export function analyzeWatermark(analyzer: Analyzer, p: WatermarkNode): Analyzed
     )
   }
   const type = bound.type
-  const isWindow =
-    type.kind === 'struct' &&
-    type.fields.length === 2 &&
-    type.fields.every((f) => f.type.kind === 'timestamp')
-  if (type.kind !== 'timestamp' && !isWindow) {
+  if (type.kind !== 'timestamp' && !isWindowStruct(type)) {
     throw new SluiceError(
       'DATATYPE_MISMATCH',
       `Event time must be defined on a window or a timestamp, but \`${p.column}\` is of type ${simpleString(type)}. Cast it with to_timestamp() first.`,

@@ -7,7 +7,7 @@
  * Spark (two would multiply the rows).
  */
 import { SluiceError } from '../errors.ts'
-import { type CallExpr, callExpr, childrenOf, type Expr } from '../plan/expr.ts'
+import { type CallExpr, childrenOf, type Expr, mapChildren } from '../plan/expr.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
@@ -121,28 +121,4 @@ function replacer(analyzer: Analyzer, attr: Attribute, input: readonly Attribute
     return mapChildren(e, visit)
   }
   return visit
-}
-
-/** `e` with each direct child replaced by `f(child)`. */
-function mapChildren(e: Expr, f: (e: Expr) => Expr): Expr {
-  switch (e.kind) {
-    case 'column':
-    case 'star':
-    case 'literal':
-      return e
-    case 'alias':
-    case 'cast':
-    case 'sortOrder':
-      return Object.freeze({ ...e, child: f(e.child) })
-    case 'call':
-      return callExpr(e.name, e.args.map(f), e.distinct)
-    case 'udf':
-      return Object.freeze({ ...e, args: Object.freeze(e.args.map(f)) })
-    case 'case':
-      return Object.freeze({
-        ...e,
-        branches: Object.freeze(e.branches.map((b) => Object.freeze({ when: f(b.when), then: f(b.then) }))),
-        otherwise: e.otherwise === null ? null : f(e.otherwise),
-      })
-  }
 }

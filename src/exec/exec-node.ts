@@ -33,6 +33,17 @@ export function isCodegenExec(n: ExecNode): n is CodegenExec {
   return typeof (n as Partial<CodegenExec>).generatedCode === 'string'
 }
 
+/** The nodes of a physical plan that satisfy `test`, depth first. @example findNodes(root, isStatefulExec) */
+export function findNodes<T extends ExecNode>(root: ExecNode, test: (n: ExecNode) => n is T): T[] {
+  const out: T[] = []
+  const walk = (n: ExecNode): void => {
+    if (test(n)) out.push(n)
+    for (const c of n.children) walk(c)
+  }
+  walk(root)
+  return out
+}
+
 /** Spark-style indented tree of a physical plan; with `codegen`, each stage's generated source. */
 export function explainExec(root: ExecNode, codegen = false): string {
   const lines: string[] = []

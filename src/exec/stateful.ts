@@ -8,11 +8,12 @@
  * (`watermarkForEvictionMs`); both are 0 until a first watermark is computed, as in Spark.
  */
 
+import { SluiceError } from '../errors.ts'
 import { sparkHash } from '../functions/hash/index.ts'
 import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
-import type { ExecNode } from './exec-node.ts'
+import { type ExecNode, findNodes } from './exec-node.ts'
 
 /** Counters an operator fills during a batch (reported as its `stateOperators[]` entry). */
 export interface OperatorBatchMetrics {
@@ -64,18 +65,16 @@ export function isStatefulExec(n: ExecNode): n is StatefulExec {
 
 /** Every stateful operator of a physical plan, in operator-id order. */
 export function statefulOperators(root: ExecNode): StatefulExec[] {
-  const out: StatefulExec[] = []
-  const walk = (n: ExecNode): void => {
-    if (isStatefulExec(n)) out.push(n)
-    for (const c of n.children) walk(c)
-  }
-  walk(root)
-  return out.sort((a, b) => a.operatorId - b.operatorId)
+  return findNodes(root, isStatefulExec).sort((a, b) => a.operatorId - b.operatorId)
 }
 
 export function requireStream(ctx: { readonly stream?: StreamBatchContext }, op: string): StreamBatchContext {
-  if (ctx.stream === undefined)
-    throw new Error(`${op} runs only inside a streaming micro-batch (internal planning error)`)
+  if (ctx.stream === undefined) {
+    throw new SluiceError(
+      'INTERNAL',
+      `${op} runs only inside a streaming micro-batch, but was planned into a batch query. This is a bug in Sluice; please report it.`,
+    )
+  }
   return ctx.stream
 }
 

@@ -1,3 +1,5 @@
+import type { DataType } from '../schema/data-type.ts'
+
 /**
  * Equality and ordering of Sluice values as Spark defines them: NaN equals NaN and sorts above
  * every other double; -0.0 equals 0.0; arrays, structs and binary compare element by element.
@@ -64,6 +66,19 @@ function compareSeq(a: readonly unknown[], b: readonly unknown[]): number {
     if (c !== 0) return c
   }
   return a.length - b.length
+}
+
+/**
+ * Whether a value of this type can be its own JS Map key and still group as Spark groups (a Map
+ * compares with SameValueZero: 0 and -0 together, NaN with NaN). Structs, arrays, maps and
+ * binaries are objects, compared by identity, so they need `compositeKey`.
+ *
+ * @example
+ * isSelfKeyed(t.long()) // true
+ * isSelfKeyed(t.struct({ a: t.long() })) // false
+ */
+export function isSelfKeyed(type: DataType): boolean {
+  return type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map' && type.kind !== 'binary'
 }
 
 /**

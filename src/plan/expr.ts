@@ -148,3 +148,33 @@ export function childrenOf(e: Expr): readonly Expr[] {
       return [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.otherwise ? [e.otherwise] : [])]
   }
 }
+
+/**
+ * `e` with each direct child replaced by `f(child)` (a rewrite's step; `childrenOf` reads the same
+ * children).
+ *
+ * @example
+ * mapChildren(callExpr('upper', [columnExpr(['a'])]), (c) => columnExpr(['b'])) // upper(b)
+ */
+export function mapChildren(e: Expr, f: (e: Expr) => Expr): Expr {
+  switch (e.kind) {
+    case 'column':
+    case 'star':
+    case 'literal':
+      return e
+    case 'alias':
+    case 'cast':
+    case 'sortOrder':
+      return Object.freeze({ ...e, child: f(e.child) })
+    case 'call':
+      return callExpr(e.name, e.args.map(f), e.distinct)
+    case 'udf':
+      return Object.freeze({ ...e, args: Object.freeze(e.args.map(f)) })
+    case 'case':
+      return Object.freeze({
+        ...e,
+        branches: Object.freeze(e.branches.map((b) => Object.freeze({ when: f(b.when), then: f(b.then) }))),
+        otherwise: e.otherwise === null ? null : f(e.otherwise),
+      })
+  }
+}

@@ -22,6 +22,7 @@ import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
+import { isWindowStruct } from '../functions/window-functions.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 import { planStatefulAggregate, planStreamingDedup } from './stateful-planner.ts'
@@ -56,6 +57,8 @@ export function collectStage(p: AnalyzedPlan): { ops: StageOp[]; below: Analyzed
 
 export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
   const plan = (x: AnalyzedPlan): ExecNode => planPhysical(x, hooks)
+  // Inside a streaming query, the operators over a stream (not over static data) are incremental.
+  const incremental = hooks.streaming !== undefined && isStreamingAnalyzed(p) ? hooks.streaming : undefined
   switch (p.kind) {
     case 'filter':
     case 'project': {
@@ -63,8 +66,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       return new PipelineExec(plan(below), refineStage(ops).ops, below.output.length)
     }
     case 'aggregate': {
-      if (hooks.streaming !== undefined && isStreamingAnalyzed(p))
-        return planStatefulAggregate(p, hooks, hooks.streaming)
+      if (incremental !== undefined) return planStatefulAggregate(p, hooks, incremental)
       const stage = collectStage(p.child)
       const { ops, nonNull } = refineStage(stage.ops)
       const refine = (e: BoundExpr) => refineNullability(e, nonNull)
@@ -87,15 +89,14 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'limit':
       return new LimitExec(plan(p.child), p.n)
     case 'deduplicate':
-      if (hooks.streaming !== undefined && isStreamingAnalyzed(p))
-        return planStreamingDedup(p, hooks, hooks.streaming)
+      if (incremental !== undefined) return planStreamingDedup(p, hooks, incremental)
       return new DeduplicateExec(plan(p.child), p.keys)
     case 'watermark':
-      if (hooks.streaming === undefined || !isStreamingAnalyzed(p)) return plan(p.child)
+      if (incremental === undefined) return plan(p.child)
       return new EventTimeWatermarkExec(plan(p.child), {
-        watermarkIndex: hooks.streaming.nextWatermarkIndex++,
+        watermarkIndex: incremental.nextWatermarkIndex++,
         eventTime: p.eventTime,
-        isWindow: p.output[p.eventTime].type.kind === 'struct',
+        isWindow: isWindowStruct(p.output[p.eventTime].type),
         column: p.output[p.eventTime].name,
         delayMs: p.delayMs,
         idleTimeoutMs: p.idleTimeoutMs,
@@ -107,7 +108,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         keys: p.keys,
         time: p.time,
         gap: p.gap,
-        merge: hooks.streaming === undefined || !isStreamingAnalyzed(p),
+        merge: incremental === undefined,
       })
     case 'generate':
       return new GenerateExec(plan(p.child), {

@@ -9,6 +9,7 @@ import { StatefulSessionAggregateExec } from '../exec/ops/stateful-session-aggre
 import { StreamingDedupExec } from '../exec/ops/streaming-dedup-exec.ts'
 import { sqlOf } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
+import { isWindowStruct } from '../functions/window-functions.ts'
 import { field, type StructType, structOf } from '../schema/data-type.ts'
 import { collectStage, type PlannerHooks, planPhysical, type StreamingPlanning } from './physical-planner.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
@@ -16,7 +17,7 @@ import { refineNullability, refineStage } from './refine-nullability.ts'
 type Aggregate = Extract<AnalyzedPlan, { kind: 'aggregate' }>
 type Deduplicate = Extract<AnalyzedPlan, { kind: 'deduplicate' }>
 
-const isWindowType = (a: Attribute): boolean => a.type.kind === 'struct'
+const isWindowType = (a: Attribute): boolean => isWindowStruct(a.type)
 
 function keySchemaOf(keys: readonly BoundExpr[]): StructType {
   return structOf(keys.map((k, i) => field(k.kind === 'ref' ? k.name : `key${i}`, k.type, k.nullable)))

@@ -7,7 +7,7 @@ import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import type { Sink, SinkContext, SourceProvider, SourceRows } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import type { ExecNode } from '../exec/exec-node.ts'
+import { type ExecNode, findNodes } from '../exec/exec-node.ts'
 import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
 import { statefulOperators } from '../exec/stateful.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
@@ -171,13 +171,9 @@ function statefulRuntime(
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
         })
-  const marks: EventTimeWatermarkExec[] = []
-  const walk = (n: ExecNode): void => {
-    if (n instanceof EventTimeWatermarkExec) marks.push(n)
-    for (const c of n.children) walk(c)
-  }
-  walk(physical)
-  marks.sort((a, b) => a.watermarkIndex - b.watermarkIndex)
+  const marks = findNodes(physical, (n) => n instanceof EventTimeWatermarkExec).sort(
+    (a, b) => a.watermarkIndex - b.watermarkIndex,
+  )
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
   return { state, watermarks: new WatermarkTracker(marks, policy, deps.clock.now()) }
 }

@@ -141,3 +141,24 @@ describe('a changed window on the same checkpoint', () => {
     }
   })
 })
+
+describe('session windows keyed by a double', () => {
+  it('keeps NaN and NULL keys in separate sessions (Spark groups NaN with NaN only)', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ ts: t.timestamp(), d: t.double() }))
+    const df = input
+      .toDF()
+      .groupBy(session_window(col('ts'), '5 seconds'), col('d'))
+      .agg(count('*').alias('n'))
+      .select(col('d'), col('n'))
+    await testStream(
+      df,
+      { outputMode: 'complete' },
+      addData(input, { ts: 1000, d: Number.NaN }, { ts: 2000, d: null }),
+      stopStream(),
+      addData(input, { ts: 3000, d: Number.NaN }),
+      startStream(),
+      checkAnswer({ d: Number.NaN, n: 2 }, { d: null, n: 1 }),
+    )
+  })
+})

@@ -6,7 +6,7 @@
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
-import { compositeKey } from '../../functions/values.ts'
+import { compositeKey, isSelfKeyed } from '../../functions/values.ts'
 import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
@@ -20,8 +20,6 @@ export interface AggregateSpec {
   /** Output expressions over [keys..., aggregate values...]. */
   readonly results: readonly BoundExpr[]
 }
-
-const OBJECT_KINDS = new Set(['struct', 'array', 'map', 'binary'])
 
 export type GroupState = Record<string, unknown>
 export type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
@@ -106,9 +104,8 @@ export function compileUpdate(
       const v = genExpr(foldConstants(k), b, access)
       return k.type.kind === 'double' ? `(${v} === 0 ? 0 : ${v})` : v
     })
-    // A single primitive key is its own Map key; structs, arrays, maps and binaries are objects
-    // (compared by identity), so they go through the composite key like several keys do.
-    const single = spec.groupBy.length === 1 && !OBJECT_KINDS.has(spec.groupBy[0].type.kind)
+    // A single atomic key is its own Map key; an object key goes through the composite key.
+    const single = spec.groupBy.length === 1 && isSelfKeyed(spec.groupBy[0].type)
     const keyCode =
       keys.length === 0 ? '0' : single ? keys[0] : `${b.constant(compositeKey)}([${keys.join(', ')}])`
     b.emit(`let st = groups.get(${keyCode})`)

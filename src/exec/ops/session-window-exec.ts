@@ -6,7 +6,7 @@
  * is passed on with its group's merged session appended, for the aggregation above to group by.
  */
 import type { BoundExpr } from '../../functions/bound-expr.ts'
-import { compositeKey } from '../../functions/values.ts'
+import { compositeKey, isSelfKeyed } from '../../functions/values.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { compileExpr, compileProjection } from '../expr/compile-expr.ts'
 import { sqlOf } from '../stage-codegen.ts'
@@ -112,9 +112,7 @@ export function mergeSessions(list: PendingRow[], out: RowBatch): void {
 /** The group of a row: its key value itself when there is one atomic key, else a composite string. */
 function keyFunction(keys: readonly BoundExpr[]): (row: Row) => unknown {
   if (keys.length === 0) return () => 0
-  const atomic = (k: BoundExpr) => !['struct', 'array', 'map', 'binary'].includes(k.type.kind)
-  // A Map compares numbers with SameValueZero: 0 and -0 are one group, NaN is one group (Spark's grouping).
-  if (keys.length === 1 && atomic(keys[0])) return compileExpr(keys[0])
+  if (keys.length === 1 && isSelfKeyed(keys[0].type)) return compileExpr(keys[0])
   const project = compileProjection(keys)
   return (row) => compositeKey(project(row))
 }

@@ -14,6 +14,8 @@
  * session once the eviction watermark reaches its end; complete mode emits every session. Update
  * mode is refused at start(), as in Spark.
  */
+import { compositeKey } from '../../functions/values.ts'
+import { structOf } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
 import type { ExecNode, RowBatch } from '../exec-node.ts'
 import type { StageOp } from '../stage-codegen.ts'
@@ -46,7 +48,7 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     opts: StatefulAggregateOptions & { readonly sessionKey: number },
   ) {
     const otherFields = opts.keySchema.fields.filter((_, i) => i !== opts.sessionKey)
-    super(child, stage, spec, { ...opts, keySchema: { ...opts.keySchema, fields: otherFields } })
+    super(child, stage, spec, { ...opts, keySchema: structOf(otherFields) })
     this.sessionKey = opts.sessionKey
     this.stateInfo = { ...this.stateInfo, operatorKind: 'session-window-aggregate' }
   }
@@ -89,7 +91,7 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     for (const st of groups.values()) {
       const other: unknown[] = []
       for (let i = 0; i < n; i++) if (i !== this.sessionKey) other.push(st[`k${i}`])
-      const id = JSON.stringify(other)
+      const id = compositeKey(other)
       let g = byKey.get(id)
       if (g === undefined) byKey.set(id, (g = { other, sessions: [] }))
       g.sessions.push(st)
