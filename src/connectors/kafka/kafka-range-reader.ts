@@ -11,6 +11,7 @@ import { SluiceError } from '../../errors.ts'
 import type { KafkaConnectionOptions } from './kafka-client.ts'
 import { type DataLossCounter, reportDataLoss } from './kafka-errors.ts'
 import { type TpKey, tpName, tpOf } from './kafka-json.ts'
+import { rawFetch } from './kafka-raw-fetch.ts'
 import { type KafkaRetryPolicy, withKafkaRetry } from './kafka-retry.ts'
 import { AbortedTransactions, recordRow } from './kafka-rows.ts'
 import type { KafkaFetchSettings } from './kafka-source-settings.ts'
@@ -182,7 +183,7 @@ export class KafkaRangeReader {
     let response: FetchResponse
     let partial = false
     try {
-      response = await this.consumer.fetch({
+      response = await rawFetch(this.consumer, {
         node: leader,
         topics: topics.filter((t) => t.partitions.length > 0),
         maxWaitTime: f.maxWaitMs,
