@@ -155,6 +155,29 @@ describe('from_avro with a schema registry', () => {
     ])
   })
 
+  it('fetches a writer schema once per id: later reads need no registry answer for it', async () => {
+    const topic = uniqueTopic('cached')
+    const reg = { 'schema.registry.url': url, topic }
+    // A schema of its own: the registry shares one id between subjects with the same schema.
+    const own = record(topic.replace(/-/g, '_'), JSON.parse(V1).fields)
+    const rows = users()
+      .select(to_avro(struct('id', 'name'), own, reg).alias('value'))
+      .collect() as Row[]
+    const id = headerId(rows[0].value)
+    const values = sluice.createDataFrame(rows, t.struct({ value: t.binary() }))
+    const read = () =>
+      values
+        .select(from_avro('value', own, reg).alias('u'))
+        .select('u.name')
+        .collect()
+    assert.deepEqual(read(), [{ name: 'ann' }, { name: 'bob' }])
+    // Deleted for good, the registry no longer knows the id; the cached schema still reads the values.
+    await registryRequest(url, 'DELETE', `/subjects/${topic}-value`)
+    await registryRequest(url, 'DELETE', `/subjects/${topic}-value?permanent=true`)
+    await assert.rejects(registryRequest(url, 'GET', `/schemas/ids/${id}`), /404/)
+    assert.deepEqual(read(), [{ name: 'ann' }, { name: 'bob' }])
+  })
+
   it('refuses a writer schema the reader cannot read, a missing subject and a bad header', async () => {
     const topic = uniqueTopic('refuse')
     const reg = { 'schema.registry.url': url, topic }
