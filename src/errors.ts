@@ -35,6 +35,11 @@ export type ErrorCode =
   | 'STATE_SCHEMA_INCOMPATIBLE'
   | 'PATH_NOT_FOUND'
   | 'PATH_ALREADY_EXISTS'
+  | 'TOPIC_ALREADY_EXISTS'
+  | 'TOPIC_NOT_FOUND'
+  | 'SCHEMA_NOT_FOUND'
+  | 'SCHEMA_INCOMPATIBLE'
+  | 'SCHEMA_REGISTRY_ERROR'
   | 'INTERNAL'
 
 export class SluiceError extends Error {

@@ -344,17 +344,23 @@ const optionsLit = (options: Record<string, string>) =>
  * `mode` FAILFAST (default) or PERMISSIVE (malformed -> null / a struct of nulls), `avroSchema` (a
  * reader schema to evolve to), and for Kafka values from Confluent serializers
  * `wireFormat: 'confluent'` (skip magic byte + 4-byte schema id) with optional `schemaId` to check.
+ * With `schema.registry.url` (Confluent's REST API) each value's schema id names its writer schema,
+ * resolved into the reader schema (`jsonFormatSchema`, or null to take `subject`'s `version`,
+ * default latest): see README "Schema registry".
+ * @example from_avro('value', null, { 'schema.registry.url': 'http://localhost:8081', subject: 'orders-value' })
  * @example from_avro('value', '{"type":"record","name":"r","fields":[{"name":"id","type":"long"}]}', { mode: 'PERMISSIVE' })
  */
 export const from_avro = (
   x: ColumnLike,
-  jsonFormatSchema: string,
+  jsonFormatSchema: string | null,
   options: Record<string, string> = {},
-): Column => call('from_avro', c(x), strLit(jsonFormatSchema), optionsLit(options))
+): Column => call('from_avro', c(x), literalExpr(jsonFormatSchema, t.string()), optionsLit(options))
 /**
  * Encodes a value as Avro binary, with `jsonFormatSchema` or the schema Spark derives (record
  * `topLevelRecord`, nullable -> union with null). Options: `wireFormat: 'confluent'` with `schemaId`
- * prefixes the Confluent header.
+ * prefixes the Confluent header. With `schema.registry.url` the schema is registered under its
+ * subject (`topic` with `subject.name.strategy`, or `subject`) and its id written in each header.
+ * @example to_avro(struct('id', 'name'), undefined, { 'schema.registry.url': 'http://localhost:8081', topic: 'users' })
  * @example to_avro(struct('id', 'name')).alias('value')
  */
 export const to_avro = (

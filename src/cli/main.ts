@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `sluice` command. `sluice nexmark generate` writes Nexmark events to files or Kafka;
+ * `sluice kafka topics create|list|describe|delete` administers Kafka topics;
  * `sluice bench ...` runs the benchmark suite of a source checkout (`npm run bench` there).
  *
  * @example sluice nexmark generate --events 1000000 --view bid --format parquet --out /data/bids
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { Sluice } from '../session.ts'
+import { addKafkaTopicsCommand } from './kafka-topics-command.ts'
 import { generateNexmark } from './nexmark-generate.ts'
 
 const whole = (name: string) => (raw: string) => {
@@ -71,6 +73,7 @@ export function program(print: (line: string) => void = (l) => process.stdout.wr
         `wrote ${rows} ${o.view ?? 'event'} rows (${o.format}${o.out === undefined ? '' : ` to ${o.out}`})`,
       )
     })
+  addKafkaTopicsCommand(cli, print)
   cli
     .command('bench')
     .description('run the benchmark suite of a Sluice source checkout (npm run bench)')

@@ -8,6 +8,11 @@
  * - `transactionalIdPrefix` (exactly-once only, default `sluice`): the sink's `transactional.id` is
  *   `<prefix>-<query id>-0`, stable across restarts of the query (brokers with ACLs grant
  *   transactional ids by prefix).
+ * - `createTopics` (default false): create each output topic that does not exist before the first
+ *   write to it, with `topic.creation.partitions` and `topic.creation.replication.factor` (default:
+ *   the broker's `num.partitions` and `default.replication.factor`) and any topic config as
+ *   `topic.creation.<config>` (e.g. `topic.creation.cleanup.policy` = `compact`), as Kafka Connect's
+ *   `topic.creation.default.*` settings. A topic that exists is used as it is.
  *
  * Producer keys after `kafka.` (the connection keys are kafka-client.ts's): `acks` (all, -1, 1, 0),
  * `enable.idempotence` (default true), `compression.type` (none, gzip, snappy, lz4, zstd),
@@ -29,6 +34,7 @@ import {
   kafkaParamsOf,
   positiveMs,
 } from './kafka-client.ts'
+import type { KafkaTopicSpec } from './kafka-topic-admin.ts'
 
 export type KafkaDeliveryGuarantee = 'at-least-once' | 'exactly-once'
 
@@ -43,9 +49,16 @@ export interface KafkaSinkConfig {
   readonly producer: ProducerOptions<Buffer, Buffer, Buffer, Buffer>
   /** Most bytes of records in one send request. */
   readonly maxRequestSize: number
+  /** With `createTopics`: how missing output topics are created; undefined: never. */
+  readonly createTopics: TopicCreation | undefined
 }
 
-const OWN_OPTIONS = ['topic', 'deliveryGuarantee', 'transactionalIdPrefix']
+/** Partitions, replication and configs of the topics the sink creates (`createTopics`). */
+export type TopicCreation = Omit<KafkaTopicSpec, 'name'>
+
+const CREATION_PREFIX = 'topic.creation.'
+
+const OWN_OPTIONS = ['topic', 'deliveryGuarantee', 'transactionalIdPrefix', 'createTopics']
 const PRODUCER_KEYS = [
   'acks',
   'enable.idempotence',
@@ -85,7 +98,7 @@ export function parseKafkaSinkOptions(options: Readonly<Record<string, string>>)
       "partitionBy is not supported by the Kafka sink: add an int column named 'partition' to choose each record's Kafka partition, or a 'key' column to partition by key.",
     )
   }
-  const own = pick(options, (k) => !k.toLowerCase().startsWith('kafka.'))
+  const own = pick(options, (k) => !/^(kafka|topic\.creation)\./i.test(k))
   const o = readOptions('Kafka sink', own, [...OWN_OPTIONS, ...WRITER_OPTIONS])
   const params = kafkaParamsOf(options)
   for (const [key, why] of Object.entries(REFUSED)) {
@@ -116,7 +129,44 @@ export function parseKafkaSinkOptions(options: Readonly<Record<string, string>>)
     connection,
     producer: { ...connection, ...producerSettings(params, guarantee) },
     maxRequestSize: maxRequestSize(params),
+    createTopics: topicCreation(
+      o.boolean('createTopics', false),
+      pick(options, (k) => k.toLowerCase().startsWith(CREATION_PREFIX)),
+    ),
   }
+}
+
+/** The `topic.creation.*` options: partitions, replication factor, and topic configs. */
+function topicCreation(
+  create: boolean,
+  options: Readonly<Record<string, string>>,
+): TopicCreation | undefined {
+  const keys = Object.keys(options)
+  if (!create) {
+    if (keys.length === 0) return undefined
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `Kafka sink option '${keys[0]}' applies only with option('createTopics', 'true'), which creates missing output topics.`,
+    )
+  }
+  const configs: Record<string, string> = {}
+  const creation: { partitions?: number; replicationFactor?: number } = {}
+  for (const [key, value] of Object.entries(options)) {
+    const name = key.slice(CREATION_PREFIX.length)
+    if (name.toLowerCase() === 'partitions') creation.partitions = atLeastOne(key, value)
+    else if (name.toLowerCase() === 'replication.factor') creation.replicationFactor = atLeastOne(key, value)
+    else configs[name] = value
+  }
+  return Object.freeze({ ...creation, configs: Object.freeze(configs) })
+}
+
+function atLeastOne(key: string, raw: string): number {
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN
+  if (Number.isSafeInteger(n) && n >= 1 && n <= 2147483647) return n
+  throw new SluiceError(
+    'INVALID_OPTION',
+    `Invalid value '${raw}' for option '${key}' of the Kafka sink: expected a whole number >= 1.`,
+  )
 }
 
 function maxRequestSize(params: Readonly<Record<string, string>>): number {

@@ -29,6 +29,7 @@ import {
 } from './kafka-sink-marker.ts'
 import type { KafkaSinkConfig } from './kafka-sink-options.ts'
 import { assignPartitions, chunkRecords, type SinkRecord } from './kafka-sink-records.ts'
+import { KafkaTopicCreator } from './kafka-topic-admin.ts'
 
 /** Writes one batch's records; `'skipped'` when an exactly-once writer finds the batch committed. */
 export interface BatchWriter {
@@ -65,6 +66,17 @@ async function partitionCount(producer: Producer, topic: string): Promise<number
   return count
 }
 
+/** The sink's topic creator (option createTopics), or undefined. */
+function topicCreatorOf(config: KafkaSinkConfig): KafkaTopicCreator | undefined {
+  return config.createTopics && new KafkaTopicCreator(config.connection, config.createTopics)
+}
+
+function topicsOf(records: readonly SinkRecord[]): Set<string> {
+  const topics = new Set<string>()
+  for (const r of records) topics.add(r.topic)
+  return topics
+}
+
 function writeFailed(batchId: number, e: unknown, what: string): SluiceError {
   if (e instanceof SluiceError) return e
   return new SluiceError(
@@ -77,14 +89,17 @@ function writeFailed(batchId: number, e: unknown, what: string): SluiceError {
 /** The at-least-once writer: an idempotent (unless turned off) producer, acks=all by default. */
 export class AtLeastOnceWriter implements BatchWriter {
   private readonly config: KafkaSinkConfig
+  private readonly topicCreator: KafkaTopicCreator | undefined
   private producer: Producer | undefined
 
   constructor(config: KafkaSinkConfig) {
     this.config = config
+    this.topicCreator = topicCreatorOf(config)
   }
 
   async write(batchId: number, records: SinkRecord[]): Promise<'written'> {
     if (records.length === 0) return 'written'
+    await this.topicCreator?.ensure(topicsOf(records))
     const producer = (this.producer ??= new Producer({ ...this.config.producer }))
     try {
       await sendAll(producer, this.config, records, (messages) => producer.send({ messages }))
@@ -111,6 +126,7 @@ export class TransactionalWriter implements BatchWriter {
   private readonly config: KafkaSinkConfig
   private readonly transactionalId: string
   private readonly markerTopic: string
+  private readonly topicCreator: KafkaTopicCreator | undefined
   private producer: Producer | undefined
   /** The last batch id committed to Kafka; undefined until read after the producer's initialisation. */
   private lastCommitted: number | undefined
@@ -120,6 +136,7 @@ export class TransactionalWriter implements BatchWriter {
     this.config = config
     this.transactionalId = transactionalIdOf(config.transactionalIdPrefix, queryId)
     this.markerTopic = markerTopicOf(queryId)
+    this.topicCreator = topicCreatorOf(config)
   }
 
   async write(batchId: number, records: SinkRecord[]): Promise<'written' | 'skipped'> {
@@ -145,6 +162,7 @@ export class TransactionalWriter implements BatchWriter {
 
   private async tryWrite(batchId: number, records: SinkRecord[]): Promise<'written' | 'skipped'> {
     if (!this.markerTopicReady) await this.createMarkerTopic()
+    await this.topicCreator?.ensure(topicsOf(records))
     const producer = (this.producer ??= new Producer({
       ...this.config.producer,
       transactionalId: this.transactionalId,

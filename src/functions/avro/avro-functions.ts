@@ -3,12 +3,17 @@
  * Sluice's options argument on to_avro). Schemas and options must be constants; the Avro types are
  * compiled once here, at bind time, and the returned functions run per row.
  */
-import { typeMismatch } from '../../errors.ts'
+import { SluiceError, typeMismatch } from '../../errors.ts'
 import { t } from '../../schema/data-type.ts'
 import type { BoundExpr } from '../bound-expr.ts'
 import { implicitCast, scalar } from '../define.ts'
 import type { FunctionDef } from '../function-def.ts'
 import { fromAvroOptions, toAvroOptions } from './avro-options.ts'
+import {
+  compileFromAvroWithRegistry,
+  compileToAvroWithRegistry,
+  splitRegistryOptions,
+} from './avro-registry.ts'
 import { compileFromAvro } from './from-avro.ts'
 import { compileToAvro } from './to-avro.ts'
 
@@ -54,15 +59,30 @@ function optionsArg(fn: string, arg: BoundExpr | undefined): Record<string, stri
 export const AVRO_FUNCTIONS: readonly FunctionDef[] = [
   scalar('from_avro', [2, 3], (args) => {
     const data = implicitCast('from_avro', 0, args[0], t.binary())
-    const schema = schemaArg('from_avro', 1, args[1], false) as string
-    const { type, decode } = compileFromAvro(schema, fromAvroOptions(optionsArg('from_avro', args[2])))
+    const { registry, rest } = splitRegistryOptions('from_avro', optionsArg('from_avro', args[2]))
+    // With a registry the schema argument is optional: the subject can give the reader schema.
+    const schema = schemaArg('from_avro', 1, args[1], registry !== undefined)
+    const options = fromAvroOptions(rest)
+    const { type, decode } =
+      registry === undefined
+        ? compileFromAvro(schema as string, options)
+        : compileFromAvroWithRegistry(schema, registry, options)
     return { type, args: [data], nullable: true, impl: { kind: 'fn', fn: decode } }
   }),
   scalar('to_avro', [1, 3], (args) => {
     const [data] = args
     const schema = schemaArg('to_avro', 1, args[1], true)
-    const options = toAvroOptions(optionsArg('to_avro', args[2]))
-    const { encode } = compileToAvro(data.type, data.nullable, schema, options)
+    const { registry, rest } = splitRegistryOptions('to_avro', optionsArg('to_avro', args[2]))
+    const options = toAvroOptions(rest)
+    if (registry !== undefined && options.wireFormat !== undefined)
+      throw new SluiceError(
+        'INVALID_OPTION',
+        'to_avro: with schema.registry.url the Confluent header and its schema id come from the registry; remove options wireFormat and schemaId.',
+      )
+    const { encode } =
+      registry === undefined
+        ? compileToAvro(data.type, data.nullable, schema, options)
+        : compileToAvroWithRegistry(data.type, data.nullable, schema, registry)
     return { type: t.binary(), args: [data], nullable: data.nullable, impl: { kind: 'fn', fn: encode } }
   }),
 ]
