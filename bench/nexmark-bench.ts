@@ -51,6 +51,18 @@ export interface NexmarkQueryResult {
   /** Spark's median time for the query, and Sluice's time / Spark's (with `--peers spark`). */
   readonly sparkMs?: number
   readonly sluiceVsSpark?: number
+  /**
+   * With `--kafka-isolation both`: each timed run is followed by the same run reading with
+   * `kafka.isolation.level=read_committed` (the runs above read read_uncommitted). Wall and CPU
+   * times per run, and the median of the per-run ratios committed / uncommitted.
+   */
+  readonly readCommitted?: {
+    readonly uncommittedCpuRunsMs: readonly number[]
+    readonly committedRunsMs: readonly number[]
+    readonly committedCpuRunsMs: readonly number[]
+    readonly wallRatio: number
+    readonly cpuRatio: number
+  }
 }
 
 export interface NexmarkBenchResult {
@@ -80,6 +92,8 @@ const SESSION_CONFIG = {
 
 interface SluiceRun {
   readonly ms: number
+  /** CPU time of this process (user + system) over the same span as `ms`. */
+  readonly cpuMs: number
   readonly progress: readonly StreamingQueryProgress[]
   readonly peakRssBytes: number
 }
@@ -96,6 +110,8 @@ export type NexmarkInput =
       readonly bootstrap: string
       readonly topic: string
       readonly warmupTopic: string
+      /** Also time every run with read_committed, interleaved (`--kafka-isolation both`). */
+      readonly compareReadCommitted?: boolean
     }
 
 /**
@@ -109,6 +125,7 @@ function bidStream(
   topic: string,
   events: number,
   eventsPerBatch: number,
+  isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
 ) {
   if (input.kind === 'generator') {
     const reader = sluice.readStream
@@ -123,6 +140,7 @@ function bidStream(
     .option('subscribe', topic)
     .option('startingOffsets', 'earliest')
     .option('maxOffsetsPerTrigger', eventsPerBatch)
+    .option('kafka.isolation.level', isolation)
     .load()
     .select(from_json(col('value').cast('string'), EVENT_SCHEMA).alias('e'))
   return view === 'all' ? all.select('e.*') : all.where(col('e.event_type').eq(BID)).select('e.bid.*')
@@ -140,6 +158,7 @@ async function runSluice(
     input: NexmarkInput
     warmup?: boolean
     expected?: () => Iterable<QueryRow>
+    isolation?: 'read_committed' | 'read_uncommitted'
   },
 ): Promise<SluiceRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-nexmark-'))
@@ -154,8 +173,17 @@ async function runSluice(
       },
     })
     const topic = opts.input.kind === 'kafka' ? (opts.warmup ? opts.input.warmupTopic : opts.input.topic) : ''
-    const bids = bidStream(sluice, opts.input, query.view ?? 'bid', topic, events, opts.eventsPerBatch)
+    const bids = bidStream(
+      sluice,
+      opts.input,
+      query.view ?? 'bid',
+      topic,
+      events,
+      opts.eventsPerBatch,
+      opts.isolation,
+    )
     const out = path.join(dir, 'out')
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const df = query.run(bids, sluice)
     const writer =
@@ -172,10 +200,12 @@ async function runSluice(
       .start()
     await q.awaitTermination()
     const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const cpuMs = (cpu.user + cpu.system) / 1000
     if (q.exception !== null) throw q.exception
     if (query.sink !== undefined && opts.expected !== undefined)
       await query.sink.check(sluice, out, opts.expected())
-    return { ms, progress, peakRssBytes: peak }
+    return { ms, cpuMs, progress, peakRssBytes: peak }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -245,7 +275,20 @@ async function measureQuery(
   // A tenth-size warm-up of both sides, so neither pays the other's JIT compilation.
   const warm = Math.max(1, Math.floor(events / 10))
   handLoopByBatch(query, warm, eventsPerBatch)
+  const compare = opts.input.kind === 'kafka' && opts.input.compareReadCommitted === true
   await runSluice(query, warm, { eventsPerBatch, input: opts.input, warmup: true })
+  if (compare)
+    await runSluice(query, warm, {
+      eventsPerBatch,
+      input: opts.input,
+      warmup: true,
+      isolation: 'read_committed',
+    })
+  const committed = {
+    uncommittedCpuRunsMs: [] as number[],
+    committedRunsMs: [] as number[],
+    committedCpuRunsMs: [] as number[],
+  }
   const referenceRunsMs: number[] = []
   const sluiceRunsMs: number[] = []
   const triggerRunsMs: number[] = []
@@ -269,6 +312,22 @@ async function measureQuery(
       throw new Error(
         `nexmark ${query.name}: Sluice wrote ${outputRows} rows over ${events} events but the hand loop emitted ${referenceRows}.`,
       )
+    }
+    if (compare) {
+      await settle()
+      const rc = await runSluice(query, events, {
+        eventsPerBatch,
+        input: opts.input,
+        isolation: 'read_committed',
+      })
+      const rcRows = rc.progress.reduce((sum, p) => sum + p.sink.numOutputRows, 0)
+      if (rcRows !== referenceRows)
+        throw new Error(
+          `nexmark ${query.name}: read_committed wrote ${rcRows} rows, the hand loop ${referenceRows}.`,
+        )
+      committed.uncommittedCpuRunsMs.push(run.cpuMs)
+      committed.committedRunsMs.push(rc.ms)
+      committed.committedCpuRunsMs.push(rc.cpuMs)
     }
     referenceRunsMs.push(ref.ms)
     sluiceRunsMs.push(run.ms)
@@ -300,6 +359,20 @@ async function measureQuery(
     stateBytes: state.bytes,
     outputRows,
     referenceRows,
+    ...(compare ? { readCommitted: readCommittedResult(sluiceRunsMs, committed) } : {}),
+  }
+}
+
+/** The per-run ratios read_committed / read_uncommitted, by wall and by CPU time (medians). */
+function readCommittedResult(
+  uncommittedRunsMs: readonly number[],
+  c: { uncommittedCpuRunsMs: number[]; committedRunsMs: number[]; committedCpuRunsMs: number[] },
+): NonNullable<NexmarkQueryResult['readCommitted']> {
+  const ratios = (a: readonly number[], b: readonly number[]) => median(a.map((x, i) => x / b[i]))
+  return {
+    ...c,
+    wallRatio: ratios(c.committedRunsMs, uncommittedRunsMs),
+    cpuRatio: ratios(c.committedCpuRunsMs, c.uncommittedCpuRunsMs),
   }
 }
 

@@ -5,7 +5,10 @@
  * event, Flink's JSON wire form `{event_type, person, auction, bid}`) are produced once, untimed,
  * with `generateNexmark(..., { format: 'kafka' })` into a one-partition topic, so that
  * `maxOffsetsPerTrigger` = the batch size cuts the same micro-batches as the generator source (the
- * windowed queries' output depends on the cuts). A second topic holds the warm-up's events.
+ * windowed queries' output depends on the cuts). A second topic holds the warm-up's events. With
+ * `--kafka-isolation both` both topics are written by the exactly-once sink, one transaction per
+ * batch (commit markers take offsets, as downstream of any exactly-once writer), so read_committed
+ * and read_uncommitted can be compared on the same records.
  */
 import { performance } from 'node:perf_hooks'
 import { generateNexmark } from '../src/cli/nexmark-generate.ts'
@@ -25,7 +28,12 @@ export interface NexmarkKafkaTopics {
   close(): Promise<void>
 }
 
-async function produce(bootstrap: string, topic: string, events: number): Promise<number> {
+async function produce(
+  bootstrap: string,
+  topic: string,
+  events: number,
+  transactional: boolean,
+): Promise<number> {
   await createTopic(bootstrap, topic, 1)
   const sluice = Sluice.local({
     'sluice.sql.session.timeZone': 'UTC',
@@ -36,7 +44,11 @@ async function produce(bootstrap: string, topic: string, events: number): Promis
     events,
     view: undefined,
     format: 'kafka',
-    options: { 'kafka.bootstrap.servers': bootstrap, topic },
+    options: {
+      'kafka.bootstrap.servers': bootstrap,
+      topic,
+      ...(transactional ? { deliveryGuarantee: 'exactly-once' } : {}),
+    },
   })
 }
 
@@ -45,7 +57,10 @@ async function produce(bootstrap: string, topic: string, events: number): Promis
  * as a string when no broker can start.
  * @example const topics = await nexmarkKafkaTopics(200_000); ...; await topics.close()
  */
-export async function nexmarkKafkaTopics(events: number): Promise<NexmarkKafkaTopics | string> {
+export async function nexmarkKafkaTopics(
+  events: number,
+  transactional = false,
+): Promise<NexmarkKafkaTopics | string> {
   const broker: Broker | string = await startBroker(NEXMARK_KAFKA_PORT, 'sluice-kafka-nexmark')
   if (typeof broker === 'string') return broker
   const stamp = `${process.pid}-${Date.now().toString(36)}`
@@ -60,10 +75,16 @@ export async function nexmarkKafkaTopics(events: number): Promise<NexmarkKafkaTo
       `nexmark: producing ${events.toLocaleString('en-US')} events to ${broker.bootstrap}...\n`,
     )
     const t0 = performance.now()
-    const n = await produce(broker.bootstrap, topic, events)
-    await produce(broker.bootstrap, warmupTopic, Math.max(1, Math.floor(events / 10)))
+    const n = await produce(broker.bootstrap, topic, events, transactional)
+    await produce(broker.bootstrap, warmupTopic, Math.max(1, Math.floor(events / 10)), transactional)
     if (n !== events) throw new Error(`nexmark: produced ${n} events to ${topic}, expected ${events}.`)
-    const input = { kind: 'kafka', bootstrap: broker.bootstrap, topic, warmupTopic } as const
+    const input = {
+      kind: 'kafka',
+      bootstrap: broker.bootstrap,
+      topic,
+      warmupTopic,
+      compareReadCommitted: transactional,
+    } as const
     return { input, produceMs: performance.now() - t0, close }
   } catch (e) {
     await close()

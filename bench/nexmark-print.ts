@@ -98,5 +98,19 @@ export function printNexmark(r: NexmarkBenchResult): void {
   console.log(
     `  not run: ${Object.keys(r.missing).join(', ')} (reasons in the results JSON and bench/README.md)`,
   )
+  printReadCommitted(r)
   printSpark(r)
+}
+
+/** With `--kafka-isolation both`: read_committed's time over read_uncommitted's, run by run. */
+function printReadCommitted(r: NexmarkBenchResult): void {
+  const compared = r.queries.filter((q) => q.readCommitted !== undefined)
+  if (compared.length === 0) return
+  console.log(
+    '\n  read_committed / read_uncommitted on the same transactional topic (median of per-run ratios):',
+  )
+  for (const q of compared) {
+    const c = q.readCommitted as NonNullable<typeof q.readCommitted>
+    console.log(`    ${q.name}: wall ${c.wallRatio.toFixed(3)}x, cpu ${c.cpuRatio.toFixed(3)}x`)
+  }
 }

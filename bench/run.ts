@@ -60,6 +60,11 @@ interface Options extends Settings {
   readonly nexmarkSource: 'generator' | 'kafka'
   /** Child mode: `bootstrap,topic,warmupTopic` of the Kafka input. */
   readonly nexmarkKafka: string | null
+  /**
+   * `--kafka-isolation both` (with `--nexmark-source kafka`): the topic is written by the exactly-once
+   * sink (a transaction per batch) and every timed run is repeated with read_committed, interleaved.
+   */
+  readonly kafkaIsolation: 'read_uncommitted' | 'both'
 }
 
 const PEERS = ['spark']
@@ -78,6 +83,7 @@ function parseOptions(argv: readonly string[]): Options {
       'kafka-records': { type: 'string', default: '1000000' },
       'nexmark-source': { type: 'string', default: 'generator' },
       'nexmark-kafka': { type: 'string' },
+      'kafka-isolation': { type: 'string', default: 'read_uncommitted' },
       child: { type: 'string' },
     },
   })
@@ -99,7 +105,13 @@ function parseOptions(argv: readonly string[]): Options {
     kafkaRecords: int('kafka-records', values['kafka-records'], 1),
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
+    kafkaIsolation: parseIsolation(values['kafka-isolation']),
   }
+}
+
+function parseIsolation(text: string): 'read_uncommitted' | 'both' {
+  if (text === 'read_uncommitted' || text === 'both') return text
+  throw new Error(`--kafka-isolation must be 'read_uncommitted' or 'both', got '${text}'.`)
 }
 
 function parseSource(text: string): 'generator' | 'kafka' {
@@ -195,13 +207,16 @@ async function runChild(id: string, settings: Settings): Promise<void> {
 
 /** Child mode for `nexmark`: measures the Nexmark queries and prints one result line. */
 async function runNexmarkChild(events: number, queries: string | null, kafka: string | null): Promise<void> {
-  const [bootstrap, topic, warmupTopic] = kafka?.split(',') ?? []
+  const [bootstrap, topic, warmupTopic, isolation] = kafka?.split(',') ?? []
   const r = await runNexmarkBench({
     events,
     eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
     runs: NEXMARK_RUNS,
     queries,
-    input: kafka === null ? { kind: 'generator' } : { kind: 'kafka', bootstrap, topic, warmupTopic },
+    input:
+      kafka === null
+        ? { kind: 'generator' }
+        : { kind: 'kafka', bootstrap, topic, warmupTopic, compareReadCommitted: isolation === 'both' },
   })
   process.stdout.write(`${MARKER}${JSON.stringify(r)}\n`)
 }
@@ -212,7 +227,7 @@ async function runNexmarkChild(events: number, queries: string | null, kafka: st
  */
 async function runNexmark(opts: Options): Promise<NexmarkBenchResult> {
   if (opts.nexmarkSource === 'generator') return runNexmarkOn(opts, null)
-  const topics = await nexmarkKafkaTopics(opts.nexmarkEvents)
+  const topics = await nexmarkKafkaTopics(opts.nexmarkEvents, opts.kafkaIsolation === 'both')
   if (typeof topics === 'string') throw new Error(`--nexmark-source kafka: ${topics}`)
   try {
     return { ...(await runNexmarkOn(opts, topics.input)), kafkaProduceMs: topics.produceMs }
@@ -227,7 +242,12 @@ async function runNexmarkOn(
 ): Promise<NexmarkBenchResult> {
   const queries = selectQueries(opts.nexmarkQueries).map((q) => q.name)
   const kafkaArgs =
-    kafka === null ? [] : ['--nexmark-kafka', `${kafka.bootstrap},${kafka.topic},${kafka.warmupTopic}`]
+    kafka === null
+      ? []
+      : [
+          '--nexmark-kafka',
+          `${kafka.bootstrap},${kafka.topic},${kafka.warmupTopic},${kafka.compareReadCommitted === true ? 'both' : 'uncommitted'}`,
+        ]
   const nexmark = runChildProcess(NEXMARK, [
     '--nexmark-events',
     String(opts.nexmarkEvents),
