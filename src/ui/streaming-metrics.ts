@@ -14,7 +14,7 @@
  * | sluice_streaming_state_rows                   | gauge     | stateOperators[i].numRowsTotal                 |
  * | sluice_streaming_state_memory_bytes           | gauge     | stateOperators[i].memoryUsedBytes              |
  * | sluice_streaming_late_rows_total              | counter   | stateOperators[i].numRowsDroppedByWatermark    |
- * | sluice_streaming_watermark_lag_seconds        | gauge     | timestamp - eventTime.watermark                |
+ * | sluice_streaming_watermark_lag_seconds        | gauge     | timestamp - eventTime.watermark (once > 0)     |
  * | sluice_streaming_kafka_offsets_behind_latest  | gauge     | sources[i].metrics.maxOffsetsBehindLatest      |
  * | sluice_streaming_dead_letters_total           | counter   | sources[i].metrics.numDeadLetterRows           |
  * | sluice_streaming_query_active                 | gauge     | 1 from start to termination, then 0            |

@@ -29,7 +29,7 @@
       .join('')
     return `<h2>Streaming queries (${runs.length})</h2>
     <table id="queries"><thead><tr><th>Name</th><th>Status</th><th>ID</th><th>Run ID</th><th>Started</th>
-    <th>Batches</th><th>Avg input /s</th><th>Avg process /s</th><th>Last error</th></tr></thead>
+    <th>Batches</th><th>Input rows/s</th><th>Processed rows/s</th><th>Last error</th></tr></thead>
     <tbody>${rows || '<tr><td colspan="9">No streaming query has started in this session yet.</td></tr>'}</tbody></table>`
   }
 
@@ -51,11 +51,11 @@
     }
     const perOp = (field) =>
       [...ops].map(([label, i]) => [label, (p) => p.stateOperators[i]?.[field] ?? null])
-    const gap = (p) => (p.eventTime?.watermark ? (ms(p.timestamp) - ms(p.eventTime.watermark)) / 1000 : null)
+    // As Spark's UI: no point while the watermark is still at its initial 0 (no event time seen yet).
+    const hasWatermark = (p) => p.eventTime?.watermark !== undefined && ms(p.eventTime.watermark) > 0
+    const gap = (p) => (hasWatermark(p) ? (ms(p.timestamp) - ms(p.eventTime.watermark)) / 1000 : null)
     const eventGap = (p) =>
-      p.eventTime?.watermark && p.eventTime.max
-        ? (ms(p.eventTime.max) - ms(p.eventTime.watermark)) / 1000
-        : null
+      hasWatermark(p) && p.eventTime.max ? (ms(p.eventTime.max) - ms(p.eventTime.watermark)) / 1000 : null
     return [
       ['input-rate', 'Input rate', 'rows/s', [['input rows/s', (p) => finite(p.inputRowsPerSecond)]]],
       [
