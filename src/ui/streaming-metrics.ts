@@ -16,7 +16,7 @@
  * | sluice_streaming_late_rows_total              | counter   | stateOperators[i].numRowsDroppedByWatermark    |
  * | sluice_streaming_watermark_lag_seconds        | gauge     | timestamp - eventTime.watermark (once > 0)     |
  * | sluice_streaming_kafka_offsets_behind_latest  | gauge     | sources[i].metrics.maxOffsetsBehindLatest      |
- * | sluice_streaming_dead_letters_total           | counter   | sources[i].metrics.numDeadLetterRows           |
+ * | sluice_streaming_dead_letters_total           | counter   | deadLetters[output] (Sluice's, beyond Spark)   |
  * | sluice_streaming_query_active                 | gauge     | 1 from start to termination, then 0            |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -27,6 +27,7 @@ import type { StreamingQueryListener, StreamingQueryManager } from '../runtime/q
 const QUERY = ['query_name', 'query_id'] as const
 const OPERATOR = [...QUERY, 'operator'] as const
 const SOURCE = [...QUERY, 'source'] as const
+const OUTPUT = [...QUERY, 'output'] as const
 
 /** Batch duration buckets, seconds: from a few milliseconds to a few minutes. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
@@ -72,8 +73,8 @@ function makeMetrics(registers: Registry[]) {
     ),
     deadLetters: c(
       'sluice_streaming_dead_letters_total',
-      'Records a source could not read, sent to its dead-letter output.',
-      SOURCE,
+      'Rows sent to a dead-letter output (records a source could not read, rows deadLetter() routed).',
+      OUTPUT,
     ),
     active: g('sluice_streaming_query_active', '1 while the query runs, 0 once it has terminated.', QUERY),
   }
@@ -103,12 +104,11 @@ function record(m: Metrics, p: StreamingQueryProgress): void {
   })
   const watermark = p.eventTime.watermark
   if (watermark !== undefined) m.watermarkLag.set(q, (Date.parse(p.timestamp) - Date.parse(watermark)) / 1000)
+  for (const [output, rows] of Object.entries(p.deadLetters)) m.deadLetters.inc({ ...q, output }, rows)
   for (const s of p.sources) {
     const labels = { ...q, source: s.description }
     const behind = s.metrics.maxOffsetsBehindLatest
     if (behind !== undefined) m.kafkaLag.set(labels, Number(behind))
-    const dead = s.metrics.numDeadLetterRows
-    if (dead !== undefined) m.deadLetters.inc(labels, Number(dead))
   }
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { col, count, ManualClock, Sluice, type StreamingQueryProgress, t, window } from '../../src/index.ts'
+import { withTempDir } from '../harness/temp-dir.ts'
 
 interface Sample {
   readonly labels?: Record<string, string>
@@ -138,6 +139,31 @@ describe('Prometheus metrics', () => {
     } finally {
       await sluice.ui?.close()
     }
+  })
+
+  it('counts the rows sent to each dead-letter output', async () => {
+    const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, clock: new ManualClock(0) })
+    const input = sluice.memoryStream(t.struct({ n: t.long() }))
+    await withTempDir(async (dir) => {
+      const q = await input
+        .toDF()
+        .deadLetter('negative', col('n').lt(0))
+        .writeStream.format('noop')
+        .option('checkpointLocation', dir)
+        .start()
+      input.addData({ n: 1 }, { n: -1 }, { n: -2 })
+      await q.processAllAvailable()
+      input.addData({ n: -3 }, { n: 4 })
+      await q.processAllAvailable()
+      await q.stop()
+      const counted = q.recentProgress.map((p) => p.deadLetters.negative ?? 0)
+      assert.deepEqual(counted, [2, 1], 'progress reports each batch’s dead letters')
+      assert.match(q.recentProgress[0].json, /"deadLetters":\{"negative":2\}/)
+      const text = await sluice.metrics.registry.metrics()
+      const m = new Map((parsePrometheusTextFormat(text) as Family[]).map((f) => [f.name, f]))
+      const labels = { query_id: q.id, output: 'negative' }
+      assert.equal(value(sample(m, 'sluice_streaming_dead_letters_total', labels)), 3)
+    })
   })
 
   it('mounts the same handler in the user’s own HTTP server', async () => {
