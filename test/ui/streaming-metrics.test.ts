@@ -4,6 +4,7 @@
  * text-format parser, and every series is checked against the progress it came from.
  */
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
@@ -164,6 +165,20 @@ describe('Prometheus metrics', () => {
       const labels = { query_id: q.id, output: 'negative' }
       assert.equal(value(sample(m, 'sluice_streaming_dead_letters_total', labels)), 3)
     })
+  })
+
+  it('has every series the Grafana dashboard, the alert rules and the README name', async () => {
+    const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+    const exported = new Set(sluice.metrics.registry.getMetricsAsArray().map((m) => m.name))
+    const root = new URL('../../', import.meta.url)
+    for (const doc of ['docs/grafana-dashboard.json', 'docs/prometheus-alerts.yml', 'README.md']) {
+      const text = await readFile(new URL(doc, root), 'utf8')
+      const named = new Set(
+        [...text.matchAll(/sluice_streaming_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, '')),
+      )
+      assert.ok(named.size >= 5, `${doc} names the metrics`)
+      for (const name of named) assert.ok(exported.has(name), `${doc} names ${name}, which is not exported`)
+    }
   })
 
   it('mounts the same handler in the user’s own HTTP server', async () => {
