@@ -28,6 +28,9 @@ async function startQueries(sluice: Sluice, clock: ManualClock) {
     events.addData(...rows)
     await windowed.processAllAvailable()
   }
+  // Far behind the watermark by now: dropped as late.
+  events.addData({ ts: start, k: 'late' })
+  await windowed.processAllAvailable()
   const numbers = sluice.memoryStream(t.struct({ n: t.long() }))
   const check = udf((n: number) => {
     if (n < 0) throw new Error(`negative amount ${n}`)
@@ -97,6 +100,12 @@ describe('web UI', () => {
           stateRows[1],
           progress.map((p) => p.stateOperators[0].numRowsTotal),
         )
+        const late = await series('late-rows')
+        assert.deepEqual(
+          late[1],
+          progress.map((p) => p.stateOperators[0].numRowsDroppedByWatermark),
+        )
+        assert.equal(late[1].at(-1), 1, 'the late row shows in the last batch')
         const gap = await series('watermark')
         assert.deepEqual(
           gap[1],

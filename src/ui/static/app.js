@@ -68,7 +68,9 @@
       ['batch-duration', 'Batch duration', 'ms', [['batch duration', (p) => p.batchDuration]]],
       ['phases', 'Operation duration', 'ms', phases.map((f) => [f, (p) => p.durationMs?.[f] ?? null])],
       ['state-rows', 'Aggregated state rows', 'rows', perOp('numRowsTotal')],
+      ['state-updated', 'Aggregated state rows updated', 'rows', perOp('numRowsUpdated')],
       ['state-memory', 'State memory', 'bytes', perOp('memoryUsedBytes')],
+      ['late-rows', 'Rows dropped by watermark', 'rows', perOp('numRowsDroppedByWatermark')],
       [
         'watermark',
         'Global watermark gap',
