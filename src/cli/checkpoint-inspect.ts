@@ -172,7 +172,7 @@ export function formatSummary(s: CheckpointSummary): string[] {
     `offsets log  ${range(s.offsetBatches)}`,
     `commits log  ${range(s.commitBatches)}`,
     `last commit  ${s.lastCommittedBatch ?? '-'}${s.pendingBatch === null ? '' : `  (batch ${s.pendingBatch} planned, not committed: rerun at the next start)`}`,
-    `watermark    ${s.watermark ?? '-'}`,
+    `watermark    ${s.watermark === null || s.watermark === iso(0) ? 'none (no event-time watermark yet)' : s.watermark}`,
     'offsets (latest batch):',
     ...Object.entries(s.latestOffsets).map(([id, o]) => `  ${id}: ${o ?? 'null'}`),
     `state operators: ${s.stateOperators.length === 0 ? 'none' : ''}`,
