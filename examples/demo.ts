@@ -7,7 +7,8 @@
 //   npm run demo -- --for 10s    stop by itself after 10 seconds
 import { col, concat, expr, lit, Sluice, when } from 'sluice'
 
-const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+// The web UI (Spark's Structured Streaming tab) on http://127.0.0.1:4040/ while the demo runs.
+const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC', 'sluice.ui.enabled': true })
 const checkpoint = 'demo-checkpoint'
 
 const rates = sluice.readStream.format('rate').option('rowsPerSecond', 5).load()
@@ -29,6 +30,10 @@ const query = await rates
   .start()
 
 console.log(`Query ${query.id} started (run ${query.runId}); checkpoint in ./${checkpoint}. Ctrl-C to stop.`)
+await sluice.ui?.ready().then(
+  (url) => console.log(`Sluice UI at ${url}`),
+  (e: Error) => console.log(`No UI: ${e.message}`),
+)
 sluice.streams.addListener({
   onQueryTerminated: () => console.log('Stopped after committing the batch in flight. Run again to resume.'),
 })

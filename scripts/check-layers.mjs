@@ -21,9 +21,11 @@ const LAYERS = [
   ['connectors'],
   ['runtime'],
   ['api'],
+  // The UI, metrics and logs follow the runtime's listener bus; the session starts them.
+  ['ui'],
   ['cluster'],
   ['session.ts'],
-  ['cli', 'ui', 'testing', 'index.ts'],
+  ['cli', 'testing', 'index.ts'],
 ]
 // Extra rules beyond rank order. They forbid running code across the boundary; `import type`
 // (erased at build time) may still name the types, e.g. api names the runtime's progress types.

@@ -41,3 +41,7 @@ export {
 export { treeString } from './schema/print-schema.ts'
 export { schemaFromJson, schemaToJson, typeFromJson, typeToJson } from './schema/schema-json.ts'
 export { Sluice, type SluiceConfig } from './session.ts'
+export type { ObservabilityConfig } from './ui/observability.ts'
+export { QueryHistory, type QueryRun, type QueryRunStatus } from './ui/query-history.ts'
+export { StreamingMetrics } from './ui/streaming-metrics.ts'
+export type { UiServer } from './ui/ui-server.ts'

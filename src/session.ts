@@ -31,6 +31,9 @@ import { StreamScanExec } from './runtime/stream-scan-exec.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
+import { attachObservability, type Observability, type ObservabilityConfig } from './ui/observability.ts'
+import type { StreamingMetrics } from './ui/streaming-metrics.ts'
+import type { UiServer } from './ui/ui-server.ts'
 import { validateTimeZone } from './util/time/index.ts'
 
 /** The stateful-streaming settings, checked. */
@@ -57,8 +60,8 @@ function statefulConf(config: SluiceConfig) {
   } as const
 }
 
-/** Session settings, by Spark's key names where Spark has one. */
-export interface SluiceConfig {
+/** Session settings, by Spark's key names where Spark has one (`sluice.ui.*`, `sluice.log.level`: see ObservabilityConfig). */
+export interface SluiceConfig extends ObservabilityConfig {
   /** Time zone for parsing/formatting timestamps and for date functions (default: the process's zone, as Spark uses the JVM's). */
   readonly 'sluice.sql.session.timeZone'?: string
   /** Where show(), printSchema() and explain() print (default: console.log). */
@@ -99,6 +102,11 @@ const KNOWN_KEYS = new Set([
   'sluice.sql.streaming.multipleWatermarkPolicy',
   'sluice.sql.streaming.noDataMicroBatches.enabled',
   'sluice.sql.streaming.stateStore.maintenanceInterval',
+  'sluice.ui.enabled',
+  'sluice.ui.port',
+  'sluice.ui.host',
+  'sluice.log.level',
+  'logDestination',
 ])
 
 export class Sluice implements QueryEngine {
@@ -109,6 +117,7 @@ export class Sluice implements QueryEngine {
   private readonly out: (text: string) => void
   private readonly streaming: SessionStreams
   private readonly shufflePartitions: number
+  private readonly observability: Observability
 
   private constructor(config: SluiceConfig) {
     for (const key of Object.keys(config)) {
@@ -145,6 +154,17 @@ export class Sluice implements QueryEngine {
         ...stateful,
       },
     )
+    this.observability = attachObservability(this.streaming.manager, config)
+  }
+
+  /** The web UI server, when `sluice.ui.enabled` is true. @example console.log(await sluice.ui?.ready()) */
+  get ui(): UiServer | null {
+    return this.observability.ui
+  }
+
+  /** Prometheus metrics of this session's queries. @example server.on('request', sluice.metrics.handler) */
+  get metrics(): StreamingMetrics {
+    return this.observability.metrics
   }
 
   /** The running streaming queries and the listener bus. @example sluice.streams.active */

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `sluice` command. `sluice nexmark generate` writes Nexmark events to files or Kafka;
- * `sluice kafka topics create|list|describe|delete` administers Kafka topics;
- * `sluice bench ...` runs the benchmark suite of a source checkout (`npm run bench` there).
+ * The `sluice` command. `sluice run app.ts` runs a user's queries with the web UI on;
+ * `sluice checkpoint inspect|offsets <dir>` shows what a checkpoint holds; `sluice nexmark generate`
+ * writes Nexmark events to files or Kafka; `sluice kafka topics create|list|describe|delete`
+ * administers Kafka topics; `sluice bench ...` runs the benchmark suite of a source checkout
+ * (`npm run bench` there).
  *
  * @example sluice nexmark generate --events 1000000 --view bid --format parquet --out /data/bids
  */
@@ -11,9 +13,12 @@ import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { nodeFileSystem } from '../io/fs.ts'
 import { Sluice } from '../session.ts'
+import { checkpointOffsets, formatSummary, inspectCheckpoint } from './checkpoint-inspect.ts'
 import { addKafkaTopicsCommand } from './kafka-topics-command.ts'
 import { generateNexmark } from './nexmark-generate.ts'
+import { runApp } from './run-app.ts'
 
 const whole = (name: string) => (raw: string) => {
   const n = Number(raw)
@@ -40,6 +45,7 @@ export function program(print: (line: string) => void = (l) => process.stdout.wr
     .description('Stream processing for TypeScript on Node.js')
     .version('0.1.0')
     .exitOverride()
+  addRunAndCheckpoint(cli, print)
   const nexmark = cli.command('nexmark').description('the Nexmark benchmark generator (BENCH.md)')
   nexmark
     .command('generate')
@@ -91,6 +97,67 @@ export function program(print: (line: string) => void = (l) => process.stdout.wr
       )
     })
   return cli
+}
+
+const port = (raw: string) => {
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('--ui-port must be a whole number from 0 to 65535.')
+  return n
+}
+
+/** `sluice run` and `sluice checkpoint inspect|offsets`. */
+function addRunAndCheckpoint(cli: Command, print: (line: string) => void): void {
+  cli
+    .command('run')
+    .description('run a module whose default export starts queries (gets the session), with the web UI on')
+    .argument('<app>', 'the module, e.g. app.ts: export default async (sluice) => { ... }')
+    .option('--no-ui', 'do not start the web UI')
+    .option('--ui-host <host>', 'address the UI listens on', '127.0.0.1')
+    .option('--ui-port <port>', 'UI port (0: any free port)', port, 4040)
+    .option(
+      '--log-level <level>',
+      'JSON logs to stdout: fatal, error, warn, info, debug, trace or silent',
+      'info',
+    )
+    .action(async (app: string, o) => {
+      process.exitCode = await runApp(app, {
+        ui: o.ui,
+        host: o.uiHost,
+        port: o.uiPort,
+        logLevel: o.logLevel,
+        print,
+      })
+    })
+  const checkpoint = cli.command('checkpoint').description("what a query's checkpoint holds (read only)")
+  checkpoint
+    .command('inspect')
+    .description('batches, offsets per source, watermark, state operators, late and dead-letter outputs')
+    .argument('<dir>', 'the checkpoint folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o) => {
+      const summary = await inspectCheckpoint(nodeFileSystem, dir)
+      if (o.json) print(JSON.stringify(summary, null, 2))
+      else for (const line of formatSummary(summary)) print(line)
+    })
+  checkpoint
+    .command('offsets')
+    .description('every batch in the offsets log: committed or not, its watermark, its end offset per source')
+    .argument('<dir>', 'the checkpoint folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o) => {
+      const batches = await checkpointOffsets(nodeFileSystem, dir)
+      if (o.json) print(JSON.stringify(batches, null, 2))
+      else
+        for (const b of batches)
+          print(
+            `${b.batchId}\t${b.committed ? 'committed' : 'planned'}\t${b.batchTimestamp}\twatermark ${b.batchWatermark}\t${Object.entries(
+              b.offsets,
+            )
+              .map(([id, off]) => `${id}=${off}`)
+              .join(' ')}`,
+          )
+    })
 }
 
 // Run when executed (also through npm's bin symlink), not when imported.

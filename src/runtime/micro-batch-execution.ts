@@ -317,6 +317,7 @@ export class MicroBatchExecution {
       eventTime: this.eventTimeProgress(batchWatermarkMs, stream.eventTimes),
       stateOperators:
         spec.state === null ? [] : spec.state.progress(stores, commitTimes, (op) => stream.metricsOf(op)),
+      deadLetters: countDeadLetters(sideOutputs),
     })
     this.committed = { ...end }
     this.freshSources.clear()
@@ -415,6 +416,7 @@ export class MicroBatchExecution {
     triggerStartMs: number
     eventTime: Record<string, string>
     stateOperators: readonly StateOperatorProgress[]
+    deadLetters: Record<string, number>
   }): void {
     const { spec } = this
     const sources = spec.inputs.map((input, i) => ({
@@ -435,10 +437,19 @@ export class MicroBatchExecution {
         sink: { description: spec.sink.description, numOutputRows: b.outputRows },
         eventTime: b.eventTime,
         stateOperators: b.stateOperators,
+        deadLetters: b.deadLetters,
       }),
     )
     this.previousTriggerStartMs = b.triggerStartMs
   }
+}
+
+/** Rows per dead-letter output name in a batch's side outputs (for progress). */
+function countDeadLetters(outputs: readonly SideOutputRows[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const o of outputs)
+    if (o.ref.kind === 'dead-letter') counts[o.ref.name] = (counts[o.ref.name] ?? 0) + o.rows.length
+  return counts
 }
 
 /** Adds `row` to the rows kept under `name`. */

@@ -62,6 +62,8 @@ export interface StreamingQueryProgress {
   readonly stateOperators: readonly StateOperatorProgress[]
   readonly sources: readonly SourceProgress[]
   readonly sink: SinkProgress
+  /** Beyond Spark: rows this batch sent to each dead-letter output, by name (left out of the JSON when none). */
+  readonly deadLetters: Readonly<Record<string, number>>
   /** Compact JSON, as Spark's `progress.json` (non-enumerable). */
   readonly json: string
   /** Indented JSON, as Spark's `progress.prettyJson` (non-enumerable). */
@@ -100,6 +102,7 @@ export function buildProgress(b: {
   readonly sink: SinkProgress
   readonly eventTime?: Readonly<Record<string, string>>
   readonly stateOperators?: readonly StateOperatorProgress[]
+  readonly deadLetters?: Readonly<Record<string, number>>
 }): StreamingQueryProgress {
   const exec = b.durations.triggerExecution ?? 0
   const rates = (rows: number) => computeRates(rows, b.triggerStartMs, b.previousTriggerStartMs, exec)
@@ -128,6 +131,7 @@ export function buildProgress(b: {
     stateOperators: Object.freeze([...(b.stateOperators ?? [])]),
     sources: Object.freeze(sources),
     sink: Object.freeze({ ...b.sink }),
+    deadLetters: Object.freeze({ ...b.deadLetters }),
   } as unknown as StreamingQueryProgress
   Object.defineProperties(progress, {
     json: { get: () => progressToJson(progress), enumerable: false },
@@ -143,7 +147,9 @@ export function progressToJson(p: StreamingQueryProgress, pretty = false): strin
     // Spark leaves empty maps out (safeMapToJValue); arrays such as stateOperators stay.
     const emptyMap =
       value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0
-    return (key === 'eventTime' || key === 'durationMs' || key === 'metrics') && emptyMap ? undefined : value
+    const omitEmpty =
+      key === 'eventTime' || key === 'durationMs' || key === 'metrics' || key === 'deadLetters'
+    return omitEmpty && emptyMap ? undefined : value
   }
   return JSON.stringify(p, replacer, pretty ? 2 : undefined)
 }
