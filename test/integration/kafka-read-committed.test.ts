@@ -93,12 +93,16 @@ async function javaRecords(topic: string, isolation: 'read_committed' | 'read_un
 
 const COMMITTED = { 'kafka.isolation.level': 'read_committed' }
 
-/** Every Sluice batch read of `topic` equals the Java consumer's, for both isolation levels. */
-async function checkBatchReads(topic: string, expectAborted: boolean): Promise<string[]> {
+/**
+ * Every Sluice batch read of `topic` equals the Java consumer's, for both isolation levels; with
+ * `expectAborted`, the topic holds aborted records (or holds none).
+ */
+async function checkBatchReads(topic: string, expectAborted?: boolean): Promise<string[]> {
   await waitForTransactions(bootstrap, topic)
   const committed = await javaRecords(topic, 'read_committed')
   const all = await javaRecords(topic, 'read_uncommitted')
-  assert.equal(all.length > committed.length, expectAborted, 'the topic holds aborted records')
+  if (expectAborted !== undefined)
+    assert.equal(all.length > committed.length, expectAborted, 'the topic holds aborted records')
   assert.deepEqual(await sluiceBatch(topic, COMMITTED), committed, 'read_committed, default fetch size')
   assert.deepEqual(
     await sluiceBatch(topic, { ...COMMITTED, 'kafka.max.partition.fetch.bytes': '600' }),
@@ -228,6 +232,47 @@ describe('Kafka source: read_committed against Kafka’s Java consumer', () => {
       await p.close()
     }
     await checkBatchReads(topic, true)
+  })
+
+  it('a compacted topic: gaps left by the cleaner among committed, aborted and control records', async () => {
+    const topic = uniqueTopic('rc-compacted')
+    await createTopic(bootstrap, topic, 1, {
+      'cleanup.policy': 'compact',
+      'segment.ms': '100',
+      'min.cleanable.dirty.ratio': '0.01',
+      'min.compaction.lag.ms': '0',
+      'delete.retention.ms': '0',
+    })
+    const p = txProducer(uniqueTopic('tx-compacted'))
+    const keyed = (tx: Transaction, round: number) =>
+      tx.send({
+        messages: Array.from({ length: 5 }, (_, k) => ({
+          topic,
+          partition: 0,
+          key: Buffer.from(`k${k}`),
+          value: Buffer.from(`r${round}-k${k}-${++counter}`),
+        })),
+        acks: ProduceAcks.ALL,
+      })
+    try {
+      for (let round = 0; round < 6; round++) {
+        const tx = await p.beginTransaction()
+        await keyed(tx, round)
+        await (round % 3 === 1 ? tx.abort() : tx.commit())
+      }
+    } finally {
+      await p.close()
+    }
+    await waitForTransactions(bootstrap, topic)
+    // The cleaner works on closed segments only: keep writing until it has removed records.
+    const written = (await javaRecords(topic, 'read_uncommitted')).length
+    for (let i = 0; (await javaRecords(topic, 'read_uncommitted')).length >= written; i++) {
+      assert.ok(i < 60, 'the log cleaner compacted the topic')
+      await produce(bootstrap, topic, [{ key: `tick${i % 2}`, value: `tick-${i}` }])
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    // Whether the cleaner has removed the aborted records yet depends on its timing.
+    await checkBatchReads(topic)
   })
 
   it('the streaming source reads the committed records across a restart, with aborts before and after it', async () => {
