@@ -1,9 +1,9 @@
 /**
  * `C/offsets/<batchId>`: the write-ahead record of one batch (Spark's OffsetSeq, an OffsetLogEntry here).
  *
- * Format, version 1:
+ * Format, version 2 (the lines below, then the `crc32:` checksum line):
  * ```
- * v1
+ * v2
  * {"batchId":3,"batchTimestampMs":1700000000000,"batchWatermarkMs":0,"conf":{"sluice.sql.shuffle.partitions":"8"}}
  * {"sourceId":"bids","offset":"{\"bids\":{\"0\":42}}"}
  * {"sourceId":"rate-1","offset":null}
@@ -18,7 +18,7 @@
  * Invariant: offsets/N is written, atomically and never overwritten, before batch N reads any data;
  * batch N is done once commits/N exists. A rerun of N reads exactly the range this file names.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { invalidArgument } from '../errors.ts'
 import { checkSourceId } from './layout.ts'
@@ -127,7 +127,7 @@ function decode(lines: readonly string[], context: DecodeContext): OffsetLogEntr
  * new FileMetadataLog(fs, offsetsDir('/ckpt'), offsetLogCodec)
  */
 export const offsetLogCodec: FileCodec<OffsetLogEntry> = Object.freeze({
-  version: 1,
+  version: 2,
   encode(e: OffsetLogEntry): readonly string[] {
     const meta = {
       batchId: e.batchId,

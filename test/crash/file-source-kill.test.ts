@@ -58,7 +58,8 @@ async function loggedPaths(checkpoint: string): Promise<string[]> {
   const paths: string[] = []
   for (const name of (await readdir(dir)).filter((n) => /^\d+$/.test(n))) {
     const [version, ...lines] = (await readFile(join(dir, name), 'utf8')).split('\n').filter((l) => l !== '')
-    assert.equal(version, 'v1')
+    assert.equal(version, 'v2')
+    assert.match(lines.pop() ?? '', /^crc32:[0-9a-f]{8}$/)
     for (const line of lines) paths.push(JSON.parse(line).path)
   }
   return paths

@@ -5,11 +5,11 @@
  * restart knows every file already read.
  *
  * ```
- * C/sources/0/3   v1 + one JSON line per file: {"path":"/in/a.json","timestamp":1718000000000,"size":120,"batchId":3}
+ * C/sources/0/3   v2 + one JSON line per file: {"path":"/in/a.json","timestamp":1718000000000,"size":120,"batchId":3} + crc32 checksum
  * ```
  *
  * `path` is absolute; `timestamp` the file's modification time (epoch ms), `batchId` the entry's
- * offset. Readers refuse a newer version (v2+).
+ * offset. Versions: v1 (Sluice 0.1), still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT. Readers refuse a newer version.
  */
 import { FileMetadataLog } from '../../checkpoint/file-metadata-log.ts'
 import {
@@ -33,7 +33,7 @@ export interface SourceFileEntry {
 }
 
 export const fileSourceLogCodec: FileCodec<readonly SourceFileEntry[]> = Object.freeze({
-  version: 1,
+  version: 2,
   encode: (files: readonly SourceFileEntry[]) =>
     files.map((f) =>
       JSON.stringify({ path: f.path, timestamp: f.timestamp, size: f.size, batchId: f.batchId }),
