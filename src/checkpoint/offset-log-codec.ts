@@ -10,7 +10,8 @@
  * ```
  * - line 2, the batch metadata: Spark's OffsetSeqMetadata (`batchTimestampMs`, `batchWatermarkMs`,
  *   `conf` = the confs that must not change across restarts) plus `batchId`, which must equal the file
- *   name so a copied or renamed file is caught.
+ *   name so a copied or renamed file is caught, and (from v2, optional) `queryId`, the id in
+ *   `C/metadata` when the batch was planned, so a `metadata` file of another query is caught.
  * - lines 3..: one line per source, sorted by source id: the source's serialized end offset for this
  *   batch, or null when it has none yet (Spark writes `-`). Spark keys offsets by the source's position
  *   in the plan; Sluice keys them by a stable source id, so reordering sources cannot mix them up.
@@ -29,6 +30,7 @@ import {
   parseJsonLine,
   requireInteger,
   requireObject,
+  requireString,
   requireStringRecord,
   sortedRecord,
 } from './versioned-file.ts'
@@ -46,6 +48,8 @@ export interface OffsetLogEntry {
   readonly conf: Readonly<Record<string, string>>
   /** Each source's end offset for this batch. */
   readonly offsets: SourceOffsets
+  /** The query id (`C/metadata`) that planned the batch; absent in v1 files. */
+  readonly queryId?: string
 }
 
 function freezeEntry(e: OffsetLogEntry): OffsetLogEntry {
@@ -55,6 +59,7 @@ function freezeEntry(e: OffsetLogEntry): OffsetLogEntry {
     batchWatermarkMs: e.batchWatermarkMs,
     conf: Object.freeze(sortedRecord(e.conf)),
     offsets: Object.freeze(sortedRecord(e.offsets)),
+    ...(e.queryId === undefined ? {} : { queryId: e.queryId }),
   })
 }
 
@@ -111,7 +116,10 @@ function decode(lines: readonly string[], context: DecodeContext): OffsetLogEntr
     if (offsets.has(id)) throw new FormatProblem(`source '${id}' appears twice`)
     offsets.set(id, offset)
   }
+  const queryId =
+    meta.queryId === undefined ? undefined : requireString(meta, 'queryId', 'the batch metadata')
   return freezeEntry({
+    ...(queryId === undefined ? {} : { queryId }),
     batchId,
     batchTimestampMs: requireInteger(meta, 'batchTimestampMs', 'the batch metadata'),
     batchWatermarkMs: requireInteger(meta, 'batchWatermarkMs', 'the batch metadata'),
@@ -134,6 +142,7 @@ export const offsetLogCodec: FileCodec<OffsetLogEntry> = Object.freeze({
       batchTimestampMs: e.batchTimestampMs,
       batchWatermarkMs: e.batchWatermarkMs,
       conf: sortedRecord(e.conf),
+      ...(e.queryId === undefined ? {} : { queryId: e.queryId }),
     }
     const sources = Object.keys(e.offsets)
       .sort()

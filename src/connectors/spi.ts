@@ -126,6 +126,21 @@ export function isQueryBoundSink(s: Sink): s is QueryBoundSink {
   return typeof (s as Partial<QueryBoundSink>).bindQuery === 'function'
 }
 
+/**
+ * Optional: a sink that keeps its own record of committed batches (the file sink's
+ * `_sluice_metadata`) and can tell, at start, whether it holds every batch the checkpoint says is
+ * committed. The runtime calls it once after recovery, before any batch; it throws CHECKPOINT_CORRUPT
+ * naming both records when the sink's is behind.
+ */
+export interface CommitCheckedSink extends Sink {
+  checkCommitted(lastCommittedBatchId: number, checkpointLocation: string): Promise<void>
+}
+
+/** @example if (isCommitCheckedSink(sink)) await sink.checkCommitted(4, '/ckpt') */
+export function isCommitCheckedSink(s: Sink): s is CommitCheckedSink {
+  return typeof (s as Partial<CommitCheckedSink>).checkCommitted === 'function'
+}
+
 /** What a connector gets when the runtime creates a source or a sink. */
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>

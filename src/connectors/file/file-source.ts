@@ -139,8 +139,9 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     return { logOffset: -1 }
   }
 
-  async latestOffset(_start: Offset, limit: ReadLimit): Promise<Offset> {
+  async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     await this.restore()
+    this.checkLogCovers(logOffsetOf(start))
     return { logOffset: await this.fetchMaxOffset(limit) }
   }
 
@@ -152,6 +153,8 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   async getBatch(start: Offset, end: Offset): Promise<SourceRows> {
     const from = logOffsetOf(start)
     const to = logOffsetOf(end)
+    await this.restore()
+    this.checkLogCovers(to)
     const entries = (await this.log.getRange(from + 1, to)).flatMap((r) => r.entry)
     const files = await this.withPartitionValues(entries)
     const decoded = await this.decoder.decodeAll(files)
@@ -190,10 +193,23 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
 
   async stop(): Promise<void> {}
 
-  /** Rebuilds the seen files and the current offset from the log, once. */
+  /**
+   * Throws when the checkpoint's offsets name log entry `offset` but the log ends before it (its
+   * entries were deleted): reading on would skip those files now and read them twice later.
+   */
+  private checkLogCovers(offset: number): void {
+    if (offset <= this.currentOffset) return
+    throw new SluiceError(
+      'CHECKPOINT_CORRUPT',
+      `The checkpoint's offsets name file source log entry ${offset} (${this.log.pathOf(offset)}) but the log ends at ${this.currentOffset < 0 ? 'no entry' : `entry ${this.currentOffset}`}: its entries were deleted or the checkpoint was partly restored. Sluice changed nothing. Restore the checkpoint from a backup, or delete it to start the query over.`,
+    )
+  }
+
+  /** Rebuilds the seen files and the current offset from the log (every entry from 0), once. */
   private async restore(): Promise<void> {
     if (this.restored) return
-    for (const { batchId, entry } of await this.log.getRange()) {
+    const ids = await this.log.listBatchIds()
+    for (const { batchId, entry } of ids.length === 0 ? [] : await this.log.getRange(0)) {
       for (const f of entry) this.seen.add(f.path, f.timestamp)
       this.currentOffset = batchId
     }
