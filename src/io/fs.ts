@@ -8,11 +8,14 @@
  *   when the target exists (like the `wx` flag) and, unlike `wx`, the target appears with its whole
  *   content at once (`createAtomic(path, overwriteIfPossible = false)`).
  *
- * Temp files are named `.tmp-<name>-<uuid>` and `list` never returns them.
+ * Temp files are named `.tmp-<name>-<uuid>` and `list` never returns them; a failed write removes
+ * its temp file. Every failure is a STORAGE_ERROR naming the operation and the path (a full or
+ * read-only disk, a missing parent folder, a permission denied), never a raw Node error.
  */
 import { randomUUID } from 'node:crypto'
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { guardStorage } from './storage-error.ts'
 
 /** Names starting with this are unfinished writes; `list` hides them. */
 export const TEMP_PREFIX = '.tmp-'
@@ -92,14 +95,8 @@ async function createWithWx(path: string, data: FileData): Promise<boolean> {
   return true
 }
 
-/**
- * The local disk through `node:fs/promises`.
- *
- * @example
- * await nodeFileSystem.writeAtomic('/tmp/ckpt/metadata', 'v1\n{}\n')
- * await nodeFileSystem.createExclusive('/tmp/ckpt/lock', 'v1\n...') // false if the lock exists
- */
-export const nodeFileSystem: FileSystem = Object.freeze({
+/** The local disk, raw Node errors and all; wrapped by nodeFileSystem. */
+const rawFileSystem: FileSystem = Object.freeze({
   async readFile(path: string): Promise<Uint8Array | undefined> {
     try {
       return new Uint8Array(await readFile(path))
@@ -152,7 +149,7 @@ export const nodeFileSystem: FileSystem = Object.freeze({
       await rename(from, to)
     } catch (e) {
       // ENOENT also means a missing target directory; only a missing source is an answer.
-      if (errorCode(e) === 'ENOENT' && !(await nodeFileSystem.exists(from))) return false
+      if (errorCode(e) === 'ENOENT' && !(await rawFileSystem.exists(from))) return false
       throw e
     }
     await syncDir(dirname(to))
@@ -184,4 +181,26 @@ export const nodeFileSystem: FileSystem = Object.freeze({
     await syncDir(dirname(path))
     return true
   },
+})
+
+/**
+ * The local disk through `node:fs/promises`; failures are STORAGE_ERRORs naming operation and path.
+ *
+ * @example
+ * await nodeFileSystem.writeAtomic('/tmp/ckpt/metadata', 'v1\n{}\n')
+ * await nodeFileSystem.createExclusive('/tmp/ckpt/lock', 'v1\n...') // false if the lock exists
+ */
+export const nodeFileSystem: FileSystem = Object.freeze({
+  readFile: (path: string) => guardStorage('read', path, () => rawFileSystem.readFile(path)),
+  list: (dir: string) => guardStorage('list the folder', dir, () => rawFileSystem.list(dir)),
+  exists: (path: string) => guardStorage('look for', path, () => rawFileSystem.exists(path)),
+  mkdirp: (dir: string) => guardStorage('create the folder', dir, () => rawFileSystem.mkdirp(dir)),
+  delete: (path: string, options?: { recursive?: boolean }) =>
+    guardStorage('delete', path, () => rawFileSystem.delete(path, options)),
+  rename: (from: string, to: string) =>
+    guardStorage(`rename ${from} to`, to, () => rawFileSystem.rename(from, to)),
+  writeAtomic: (path: string, data: FileData) =>
+    guardStorage('write', path, () => rawFileSystem.writeAtomic(path, data)),
+  createExclusive: (path: string, data: FileData) =>
+    guardStorage('create', path, () => rawFileSystem.createExclusive(path, data)),
 })
