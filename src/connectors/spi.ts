@@ -7,6 +7,7 @@
  * receives each batch with its id and makes a repeated id a no-op (idempotent) or replaces the
  * first write (transactional), or says it gives at-least-once only.
  */
+import type { FileSystem } from '../io/fs.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
 
@@ -144,6 +145,8 @@ export function isCommitCheckedSink(s: Sink): s is CommitCheckedSink {
 /** What a connector gets when the runtime creates a source or a sink. */
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>
+  /** The session's file system (`sluice.files.permissions`); the local disk, owner-only, when absent. */
+  readonly fs?: FileSystem
   /** The query's private folder for this source (`C/sources/<id>`), when checkpointed. */
   readonly checkpointDir?: string
   /** Epoch milliseconds from the session's injected clock. */

@@ -11,7 +11,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SinkMetadataLog } from '../../src/connectors/file/sink-metadata-log.ts'
-import { col, count, Sluice, t } from '../../src/index.ts'
+import { col, count, Sluice, type SluiceConfig, t } from '../../src/index.ts'
 import { nodeFileSystem } from '../../src/io/fs.ts'
 
 export const INPUT = t.struct({ k: t.string(), n: t.long() })
@@ -45,13 +45,13 @@ export async function addInput(p: Pipeline, n: number, lines: readonly string[])
   await rename(temp, join(p.input, `f-${String(n).padStart(3, '0')}.json`))
 }
 
-function session(): Sluice {
-  return Sluice.local({ 'sluice.streaming.stopOnSignal': false, 'sluice.sql.shuffle.partitions': 2 })
-}
-
 /** Runs the query once (availableNow) to the end; rejects with the query's error. */
-export async function runOnce(p: Pipeline): Promise<void> {
-  const sluice = session()
+export async function runOnce(p: Pipeline, conf: SluiceConfig = {}): Promise<void> {
+  const sluice = Sluice.local({
+    'sluice.streaming.stopOnSignal': false,
+    'sluice.sql.shuffle.partitions': 2,
+    ...conf,
+  })
   const source = sluice.readStream.format('json').schema(INPUT).option('deadLetter', 'bad').load(p.input)
   const writer =
     p.kind === 'stateless'
@@ -86,13 +86,18 @@ export async function sinkRows(p: Pipeline): Promise<string[]> {
 }
 
 /** Adds file i (rows `a`/`b` with n = i) and runs, for i in [from, to). */
-export async function runBatches(p: Pipeline, from: number, to: number): Promise<void> {
+export async function runBatches(
+  p: Pipeline,
+  from: number,
+  to: number,
+  conf: SluiceConfig = {},
+): Promise<void> {
   for (let i = from; i < to; i++) {
     await addInput(p, i, [
       `{"k":"a","n":${i}}`,
       `{"k":"b","n":${i}}`,
       i % 2 === 0 ? '{"k":' : '{"k":"a","n":0}',
     ])
-    await runOnce(p)
+    await runOnce(p, conf)
   }
 }

@@ -15,7 +15,7 @@
 import { join } from 'node:path'
 import { commitsDir } from '../../checkpoint/layout.ts'
 import { SluiceError } from '../../errors.ts'
-import { nodeFileSystem } from '../../io/fs.ts'
+import { type FileSystem, nodeFileSystem } from '../../io/fs.ts'
 import { optionOf, readOptions, WRITER_OPTIONS } from '../connector-options.ts'
 import type {
   CommitCheckedSink,
@@ -62,6 +62,7 @@ export class FileSink implements CommitCheckedSink {
   readonly guarantee: DeliveryGuarantee = 'exactly-once'
   private readonly path: string
   private readonly log: SinkMetadataLog
+  private readonly fs: FileSystem
   private readonly writer: PartitionedFileWriter
 
   constructor(format: string, ctx: SinkContext) {
@@ -82,7 +83,8 @@ export class FileSink implements CommitCheckedSink {
     }
     this.path = path
     this.description = `FileSink[${path}]`
-    this.log = new SinkMetadataLog(nodeFileSystem, path)
+    this.fs = ctx.fs ?? nodeFileSystem
+    this.log = new SinkMetadataLog(this.fs, path)
     this.writer = new PartitionedFileWriter({
       format,
       schema: ctx.schema,
@@ -98,7 +100,7 @@ export class FileSink implements CommitCheckedSink {
     if (await this.log.has(batch.batchId)) return
     const id = String(batch.batchId).padStart(8, '0')
     const written = await this.writer.write(
-      nodeFileSystem,
+      this.fs,
       this.path,
       batch.rows,
       (i) => `part-${id}-${String(i).padStart(5, '0')}`,
