@@ -110,11 +110,14 @@ export class FileSink implements CommitCheckedSink {
   }
 
   /**
-   * Refuses to run when the checkpoint committed a batch this folder's log lacks: its files would
-   * stay hidden from readers (they read through the log) and the next batch would leave a gap.
+   * Refuses to run when this folder's log is damaged (CHECKPOINT_CORRUPT naming the entry) or lacks
+   * a batch the checkpoint committed: its files would stay hidden from readers (they read through
+   * the log) and the next batch would leave a gap.
    */
   async checkCommitted(lastCommittedBatchId: number, checkpointLocation: string): Promise<void> {
     if (lastCommittedBatchId < 0) return
+    // Reads (and so verifies) the entries readers read: the latest compaction and those after it.
+    await this.log.allFiles()
     const latest = await this.log.latestBatchId()
     if (latest >= lastCommittedBatchId) return
     const entry = join(this.path, SINK_METADATA_DIR, String(lastCommittedBatchId))
