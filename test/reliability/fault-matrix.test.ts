@@ -68,6 +68,11 @@ describe('checkpoint damage matrix', () => {
   it('gives the documented outcome for every file kind and damage', () =>
     withTempDir(async (dir) => {
       const base = await basePipelines(dir)
+      // The reference: an undamaged copy restarts with the exact output.
+      for (const kind of [FILE_KINDS[0], FILE_KINDS[6]]) {
+        const outcome = await runCase(base[kind.pipeline], join(dir, kind.pipeline), kind, 'none')
+        assert.deepEqual([outcome.result, outcome.exactOutput], ['ran', true], outcome.detail)
+      }
       let n = 0
       for (const kind of FILE_KINDS) {
         for (const how of DAMAGES) {
@@ -85,14 +90,5 @@ describe('checkpoint damage matrix', () => {
         }
       }
       assert.equal(n, Object.keys(EXPECTED).length * DAMAGES.length)
-    }))
-
-  it('an undamaged copy restarts with the exact output (the reference of the cases above)', () =>
-    withTempDir(async (dir) => {
-      const base = await basePipelines(dir)
-      for (const kind of [FILE_KINDS[0], FILE_KINDS[6]]) {
-        const outcome = await runCase(base[kind.pipeline], join(dir, kind.pipeline), kind, 'none')
-        assert.deepEqual([outcome.result, outcome.exactOutput], ['ran', true], outcome.detail)
-      }
     }))
 })
