@@ -75,3 +75,20 @@ describe('file source log compaction', () => {
       )
     }))
 })
+
+describe('FileSourceLog ranges', () => {
+  it('reads any range of entries, before, inside and after a compaction', () =>
+    withTempDir(async (dir) => {
+      const log = new FileSourceLog(nodeFileSystem, dir, 3)
+      const entry = (id: number) => [{ path: `/in/f-${id}`, timestamp: id, size: 1, batchId: id }]
+      for (let id = 0; id < 8; id++) assert.equal(await log.add(id, entry(id)), true)
+      assert.equal(await log.add(7, entry(7)), false)
+      assert.deepEqual((await readdir(dir)).sort(), ['5.compact', '6', '7'])
+      const ids = async (from: number, to?: number) => (await log.getRange(from, to)).map((r) => r.batchId)
+      assert.deepEqual(await ids(0), [0, 1, 2, 3, 4, 5, 6, 7])
+      assert.deepEqual(await ids(1, 3), [1, 2, 3])
+      assert.deepEqual(await ids(4, 6), [4, 5, 6])
+      assert.deepEqual(await ids(7), [7])
+      assert.equal(await log.latestId(), 7)
+    }))
+})

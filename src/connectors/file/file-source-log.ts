@@ -147,8 +147,14 @@ export class FileSourceLog {
       if (f.compact || f.id <= covered || f.id < start || f.id > last) continue
       for (const e of await this.read(f)) push(byId, e)
     }
-    const missing: number[] = []
-    for (let id = start; id <= last; id++) if (!byId.has(id)) missing.push(id)
+    let missing = missingIds(byId, start, last)
+    // A range below a later compaction (its plain entries deleted) is inside that compact file.
+    const later = files.find((f) => f.compact && f.id > last)
+    if (missing.length > 0 && later !== undefined) {
+      byId.clear()
+      for (const e of await this.read(later)) if (e.batchId >= start && e.batchId <= last) push(byId, e)
+      missing = missingIds(byId, start, last)
+    }
     if (missing.length > 0) {
       throw checkpointInconsistent(
         this.dir,
@@ -192,4 +198,10 @@ function push(byId: Map<number, SourceFileEntry[]>, e: SourceFileEntry): void {
   const list = byId.get(e.batchId)
   if (list === undefined) byId.set(e.batchId, [e])
   else list.push(e)
+}
+
+function missingIds(byId: ReadonlyMap<number, unknown>, start: number, last: number): number[] {
+  const missing: number[] = []
+  for (let id = start; id <= last; id++) if (!byId.has(id)) missing.push(id)
+  return missing
 }
