@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'SCHEMA_NOT_FOUND'
   | 'SCHEMA_INCOMPATIBLE'
   | 'SCHEMA_REGISTRY_ERROR'
+  | 'STORAGE_ERROR'
   | 'INTERNAL'
 
 export class SluiceError extends Error {

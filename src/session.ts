@@ -19,7 +19,7 @@ import { explainExec } from './exec/exec-node.ts'
 import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
 import { type Clock, systemClock } from './io/clock.ts'
-import { nodeFileSystem } from './io/fs.ts'
+import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
 import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
@@ -88,6 +88,11 @@ export interface SluiceConfig extends ObservabilityConfig {
   readonly 'sluice.sql.streaming.noDataMicroBatches.enabled'?: boolean
   /** How often state stores snapshot and delete old versions, between batches (default '60 seconds'). */
   readonly 'sluice.sql.streaming.stateStore.maintenanceInterval'?: string
+  /**
+   * Modes of the checkpoint, state and file-sink files Sluice creates: 'owner' (default: 0600 files,
+   * 0700 folders) or 'default' (0666/0777 less the process umask, for output other users read).
+   */
+  readonly 'sluice.files.permissions'?: FilePermissions
 }
 
 const KNOWN_KEYS = new Set([
@@ -107,7 +112,18 @@ const KNOWN_KEYS = new Set([
   'sluice.ui.host',
   'sluice.log.level',
   'logDestination',
+  'sluice.files.permissions',
 ])
+
+function fileSystemOf(config: SluiceConfig): FileSystem {
+  const permissions = config['sluice.files.permissions'] ?? 'owner'
+  if (permissions !== 'owner' && permissions !== 'default') {
+    throw invalidArgument(
+      `'sluice.files.permissions' must be 'owner' or 'default', but is '${String(permissions)}'.`,
+    )
+  }
+  return permissions === 'owner' ? nodeFileSystem : localFileSystem(permissions)
+}
 
 export class Sluice implements QueryEngine {
   readonly conf: Readonly<Record<string, unknown>>
@@ -118,6 +134,7 @@ export class Sluice implements QueryEngine {
   private readonly streaming: SessionStreams
   private readonly shufflePartitions: number
   private readonly observability: Observability
+  private readonly fs: FileSystem
 
   private constructor(config: SluiceConfig) {
     for (const key of Object.keys(config)) {
@@ -134,6 +151,7 @@ export class Sluice implements QueryEngine {
     this.ctx = Object.freeze({ timeZone, runtime: this.runtime })
     this.out = config.output ?? writeStdout
     const stateful = statefulConf(config)
+    this.fs = fileSystemOf(config)
     this.shufflePartitions = stateful.shufflePartitions
     this.streaming = new SessionStreams(
       {
@@ -151,6 +169,7 @@ export class Sluice implements QueryEngine {
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
+        fileSystem: this.fs,
         ...stateful,
       },
     )
@@ -217,7 +236,7 @@ export class Sluice implements QueryEngine {
       timeZone: this.ctx.timeZone,
       renderCells: (s) => this.renderCell(s),
     })
-    await write(nodeFileSystem, this.execute(plan))
+    await write(this.fs, this.execute(plan))
   }
 
   /**

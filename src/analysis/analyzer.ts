@@ -9,6 +9,7 @@ import { boundRef } from '../functions/bound-expr.ts'
 import { castTo, commonType, withBindContext } from '../functions/coercion.ts'
 import type { BindContext } from '../functions/function-def.ts'
 import { columnExpr, type Expr } from '../plan/expr.ts'
+import { expressionTooDeep, isStackOverflow, MAX_EXPRESSION_DEPTH } from '../plan/expr-depth.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
 import { type StructType, simpleString, t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
@@ -34,7 +35,17 @@ export class Analyzer {
   analyze(plan: LogicalPlan): AnalyzedPlan {
     const known = this.cache.get(plan)
     if (known !== undefined) return known
-    const analyzed = withBindContext(this.ctx, () => this.analyzeNode(plan))
+    const analyzed = withBindContext(this.ctx, () => {
+      try {
+        return this.analyzeNode(plan)
+      } catch (e) {
+        // NOTE: bindExpr refuses trees deeper than MAX_EXPRESSION_DEPTH; a check that recurses before
+        // binding (aggregate detection) may still overflow first on such a tree.
+        if (isStackOverflow(e))
+          throw expressionTooDeep(`the ${plan.kind} plan`, `more than ${MAX_EXPRESSION_DEPTH} levels`)
+        throw e
+      }
+    })
     this.byPlanId.set(plan.id, analyzed.output)
     this.cache.set(plan, analyzed)
     return analyzed

@@ -12,6 +12,7 @@ import { lookupFunction } from '../functions/catalog.ts'
 import { castTo, coerceAll } from '../functions/coercion.ts'
 import type { BindContext } from '../functions/function-def.ts'
 import { callExpr, caseExpr, type Expr, literalExpr } from '../plan/expr.ts'
+import { checkExprDepth } from '../plan/expr-depth.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
 import { type StructField, t } from '../schema/data-type.ts'
 import { resolveColumn, type Scope } from './scope.ts'
@@ -28,6 +29,7 @@ export interface BindOptions {
 }
 
 export function bindExpr(e: Expr, scope: Scope, opts: BindOptions): BoundExpr {
+  checkExprDepth(e, opts.clause)
   switch (e.kind) {
     case 'column':
       return bindColumn(e.parts, scope, e.planId)

@@ -82,6 +82,14 @@ export class Checkpoint {
   ): Promise<QueryMetadata> {
     const file = metadataPath(this.path)
     let bytes = await this.fs.readFile(file)
+    const latest = await this.offsets.listBatchIds()
+    if (bytes === undefined && latest.length > 0) {
+      throw checkpointInconsistent(
+        this.path,
+        `metadata is missing beside offsets/${latest.at(-1)} (without it the query would get a new id, ` +
+          'and a Kafka sink a new transactional id)',
+      )
+    }
     if (bytes === undefined) {
       const newId = this.options.newQueryId ?? (() => crypto.randomUUID())
       const conf = { ...initialConf, ...fixedConf }
@@ -94,8 +102,21 @@ export class Checkpoint {
         throw checkpointInconsistent(this.path, 'metadata vanished while it was created')
     }
     const stored = decodeVersionedFile(file, bytes, queryMetadataCodec)
+    await this.checkMetadataOwnsOffsets(stored.id, latest.at(-1))
     checkFixedConf(this.path, stored.conf, fixedConf)
     return stored
+  }
+
+  /** Throws when offsets/`batchId` was planned under another query id than `metadata`'s. */
+  private async checkMetadataOwnsOffsets(queryId: string, batchId: number | undefined): Promise<void> {
+    if (batchId === undefined) return
+    const logged = (await this.offsets.get(batchId))?.queryId
+    if (logged === undefined || logged === queryId) return
+    throw checkpointInconsistent(
+      this.path,
+      `metadata holds query id ${queryId} but offsets/${batchId} was written by query ${logged}: the ` +
+        'metadata file belongs to another query',
+    )
   }
 
   /** Takes the checkpoint's lock for run `runId`, or throws CHECKPOINT_LOCKED. */

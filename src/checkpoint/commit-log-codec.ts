@@ -1,9 +1,9 @@
 /**
  * `C/commits/<batchId>`: the mark that batch N finished (Spark's CommitLog / CommitMetadata).
  *
- * Format, version 1:
+ * Format, version 2 (the lines below, then the `crc32:` checksum line):
  * ```
- * v1
+ * v2
  * {"nextBatchWatermarkMs":5000}
  * ```
  * `nextBatchWatermarkMs` is the event-time watermark computed while running batch N, which batch N+1
@@ -14,7 +14,7 @@
  * Invariant: commits/N is written, atomically and never overwritten, only after batch N's output and
  * state are committed, and only when offsets/N exists. A batch is done exactly when this file exists.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { invalidArgument } from '../errors.ts'
 import {
@@ -52,7 +52,7 @@ export function commitLogEntry(fields: CommitLogEntry): CommitLogEntry {
  * new FileMetadataLog(fs, commitsDir('/ckpt'), commitLogCodec)
  */
 export const commitLogCodec: FileCodec<CommitLogEntry> = Object.freeze({
-  version: 1,
+  version: 2,
   encode(e: CommitLogEntry): readonly string[] {
     return [JSON.stringify({ nextBatchWatermarkMs: e.nextBatchWatermarkMs })]
   },

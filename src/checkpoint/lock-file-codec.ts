@@ -2,9 +2,9 @@
  * `C/lock`: which process runs the query on this checkpoint, and when it last said it was alive.
  * (Spark has no such file; it relies on a second writer failing to add an existing batch file.)
  *
- * Format, version 1:
+ * Format, version 2 (the lines below, then the `crc32:` checksum line):
  * ```
- * v1
+ * v2
  * {"owner":{"pid":4242,"host":"build-7","runId":"0d5b..."},"heartbeatMs":1700000000000}
  * ```
  * The same format is used for `C/lock.takeover-<token>` (the claim of a process taking over a stale
@@ -13,7 +13,7 @@
  * Invariant: created exclusively, refreshed only by its owner (atomic replace), deleted only by its
  * owner or, once its heartbeat is older than the lease timeout, by the one process that took it over.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { invalidArgument } from '../errors.ts'
 import {
@@ -62,7 +62,7 @@ export function lockOwner(fields: LockOwner): LockOwner {
  * encodeVersionedFile(lockFileCodec, { owner, heartbeatMs: clock.now() })
  */
 export const lockFileCodec: FileCodec<LockFileContent> = Object.freeze({
-  version: 1,
+  version: 2,
   encode(c: LockFileContent): readonly string[] {
     const { pid, host, runId } = c.owner
     return [JSON.stringify({ owner: { pid, host, runId }, heartbeatMs: c.heartbeatMs })]

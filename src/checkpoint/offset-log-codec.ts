@@ -1,16 +1,17 @@
 /**
  * `C/offsets/<batchId>`: the write-ahead record of one batch (Spark's OffsetSeq, an OffsetLogEntry here).
  *
- * Format, version 1:
+ * Format, version 2 (the lines below, then the `crc32:` checksum line):
  * ```
- * v1
+ * v2
  * {"batchId":3,"batchTimestampMs":1700000000000,"batchWatermarkMs":0,"conf":{"sluice.sql.shuffle.partitions":"8"}}
  * {"sourceId":"bids","offset":"{\"bids\":{\"0\":42}}"}
  * {"sourceId":"rate-1","offset":null}
  * ```
  * - line 2, the batch metadata: Spark's OffsetSeqMetadata (`batchTimestampMs`, `batchWatermarkMs`,
  *   `conf` = the confs that must not change across restarts) plus `batchId`, which must equal the file
- *   name so a copied or renamed file is caught.
+ *   name so a copied or renamed file is caught, and (from v2, optional) `queryId`, the id in
+ *   `C/metadata` when the batch was planned, so a `metadata` file of another query is caught.
  * - lines 3..: one line per source, sorted by source id: the source's serialized end offset for this
  *   batch, or null when it has none yet (Spark writes `-`). Spark keys offsets by the source's position
  *   in the plan; Sluice keys them by a stable source id, so reordering sources cannot mix them up.
@@ -18,7 +19,7 @@
  * Invariant: offsets/N is written, atomically and never overwritten, before batch N reads any data;
  * batch N is done once commits/N exists. A rerun of N reads exactly the range this file names.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { invalidArgument } from '../errors.ts'
 import { checkSourceId } from './layout.ts'
@@ -29,6 +30,7 @@ import {
   parseJsonLine,
   requireInteger,
   requireObject,
+  requireString,
   requireStringRecord,
   sortedRecord,
 } from './versioned-file.ts'
@@ -46,6 +48,8 @@ export interface OffsetLogEntry {
   readonly conf: Readonly<Record<string, string>>
   /** Each source's end offset for this batch. */
   readonly offsets: SourceOffsets
+  /** The query id (`C/metadata`) that planned the batch; absent in v1 files. */
+  readonly queryId?: string
 }
 
 function freezeEntry(e: OffsetLogEntry): OffsetLogEntry {
@@ -55,6 +59,7 @@ function freezeEntry(e: OffsetLogEntry): OffsetLogEntry {
     batchWatermarkMs: e.batchWatermarkMs,
     conf: Object.freeze(sortedRecord(e.conf)),
     offsets: Object.freeze(sortedRecord(e.offsets)),
+    ...(e.queryId === undefined ? {} : { queryId: e.queryId }),
   })
 }
 
@@ -111,7 +116,10 @@ function decode(lines: readonly string[], context: DecodeContext): OffsetLogEntr
     if (offsets.has(id)) throw new FormatProblem(`source '${id}' appears twice`)
     offsets.set(id, offset)
   }
+  const queryId =
+    meta.queryId === undefined ? undefined : requireString(meta, 'queryId', 'the batch metadata')
   return freezeEntry({
+    ...(queryId === undefined ? {} : { queryId }),
     batchId,
     batchTimestampMs: requireInteger(meta, 'batchTimestampMs', 'the batch metadata'),
     batchWatermarkMs: requireInteger(meta, 'batchWatermarkMs', 'the batch metadata'),
@@ -127,13 +135,14 @@ function decode(lines: readonly string[], context: DecodeContext): OffsetLogEntr
  * new FileMetadataLog(fs, offsetsDir('/ckpt'), offsetLogCodec)
  */
 export const offsetLogCodec: FileCodec<OffsetLogEntry> = Object.freeze({
-  version: 1,
+  version: 2,
   encode(e: OffsetLogEntry): readonly string[] {
     const meta = {
       batchId: e.batchId,
       batchTimestampMs: e.batchTimestampMs,
       batchWatermarkMs: e.batchWatermarkMs,
       conf: sortedRecord(e.conf),
+      ...(e.queryId === undefined ? {} : { queryId: e.queryId }),
     }
     const sources = Object.keys(e.offsets)
       .sort()

@@ -1,9 +1,9 @@
 /**
  * `C/metadata`: who the query is (Spark's StreamMetadata), written once, at the query's first start.
  *
- * Format, version 1:
+ * Format, version 2 (the lines below, then the `crc32:` checksum line):
  * ```
- * v1
+ * v2
  * {"id":"6f1c1a52-3f0e-4d5e-9a51-2f0c8b8d1e77","createdAtMs":1700000000000,"conf":{"sluice.sql.shuffle.partitions":"8"}}
  * ```
  * `id` is the query id, stable across restarts (a new run gets a new run id, not a new query id);
@@ -14,7 +14,7 @@
  * Invariant: created exclusively (the first writer wins; a racing second start reads the winner's)
  * and never rewritten.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { invalidArgument } from '../errors.ts'
 import {
@@ -66,7 +66,7 @@ export function queryMetadata(fields: QueryMetadata): QueryMetadata {
  * encodeVersionedFile(queryMetadataCodec, meta)
  */
 export const queryMetadataCodec: FileCodec<QueryMetadata> = Object.freeze({
-  version: 1,
+  version: 2,
   encode(m: QueryMetadata): readonly string[] {
     return [JSON.stringify({ id: m.id, createdAtMs: m.createdAtMs, conf: sortedRecord(m.conf) })]
   },

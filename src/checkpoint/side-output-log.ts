@@ -17,7 +17,7 @@
  * with the offsets and commits logs (minBatchesToRetain). The schema in `_metadata` is fixed at the
  * first start; a query that would write other columns under the same name is refused.
  *
- * Versions: v1 (Sluice 0.1), the first.
+ * Versions: v1 (Sluice 0.1), the first, still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT.
  */
 import { Packr, Unpackr } from 'msgpackr'
 import { SluiceError } from '../errors.ts'
@@ -68,7 +68,7 @@ const RENAME = {
 export type SideOutputEntry = readonly (readonly unknown[])[]
 
 const entryCodec: FileCodec<SideOutputEntry> = {
-  version: 1,
+  version: 2,
   encode: (rows) => [
     JSON.stringify({ rows: rows.length }),
     // A fresh Packr per entry: a sequential Packr's later output refers to earlier records.
@@ -99,7 +99,7 @@ interface SideOutputMetadata {
 }
 
 const metadataCodec: FileCodec<SideOutputMetadata> = {
-  version: 1,
+  version: 2,
   encode: (m) => [JSON.stringify({ name: m.name, schema: JSON.parse(schemaToJson(m.schema)) })],
   decode(lines) {
     expectLineCount(lines, 1, 'the metadata')

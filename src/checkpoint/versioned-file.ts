@@ -7,11 +7,26 @@
  * {"nextBatchWatermarkMs":0}
  * ```
  *
+ * From v2 on (every codec's v2 is its v1 plus this), the last line is a checksum of every byte
+ * before it, the CRC-32 of the version line and the codec's lines with their newlines:
+ *
+ * ```
+ * v2
+ * {"nextBatchWatermarkMs":0}
+ * crc32:5c1e6f2a
+ * ```
+ *
  * Readers refuse a version newer than their codec (CHECKPOINT_VERSION_UNSUPPORTED) and anything that
  * does not fit the format (CHECKPOINT_CORRUPT): an empty file, a malformed version line (`v`, `v0`,
  * `v1x`, `x1`; Spark's MetadataVersionUtil rejects the same), bytes that are not UTF-8, a last line
- * without its newline (a truncated file), or lines the codec rejects.
+ * without its newline (a truncated file), a v2+ file whose checksum line is missing or does not match
+ * its content (one changed digit in an offset), or lines the codec rejects.
+ *
+ * Version history (shared by every codec that goes through this envelope):
+ * - v1 (Sluice 0.1): version line and the codec's lines; still read, never written.
+ * - v2: v1 plus the `crc32:` checksum line.
  */
+import { crc32 } from 'node:zlib'
 import { internalError } from '../errors.ts'
 import { checkpointCorrupt, checkpointVersionUnsupported } from './checkpoint-errors.ts'
 
@@ -36,6 +51,10 @@ export interface FileCodec<T> {
 }
 
 const VERSION_LINE = /^v([0-9]+)$/
+const CHECKSUM_LINE = /^crc32:([0-9a-f]{8})$/
+/** The first envelope version whose files end with a checksum line. */
+export const CHECKSUM_SINCE_VERSION = 2
+const utf8Encoder = new TextEncoder()
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -51,7 +70,35 @@ export function encodeVersionedFile<T>(codec: FileCodec<T>, value: T): string {
     if (line.includes('\n'))
       throw internalError('A checkpoint file codec produced a line with a newline in it.')
   }
-  return `v${codec.version}\n${lines.map((l) => `${l}\n`).join('')}`
+  const text = `v${codec.version}\n${lines.map((l) => `${l}\n`).join('')}`
+  return codec.version < CHECKSUM_SINCE_VERSION ? text : `${text}${checksumLine(utf8Encoder.encode(text))}\n`
+}
+
+/** The checksum line of `bytes`. @example checksumLine(new TextEncoder().encode('v2\n')) // 'crc32:...' */
+export function checksumLine(bytes: Uint8Array): string {
+  return `crc32:${crc32(bytes).toString(16).padStart(8, '0')}`
+}
+
+/**
+ * The text before a v2+ file's checksum line, after checking the checksum; FormatProblem when the
+ * line is missing or does not match.
+ */
+function verifyChecksum(bytes: Uint8Array, text: string): string {
+  const lastStart = text.lastIndexOf('\n', text.length - 2) + 1
+  const m = CHECKSUM_LINE.exec(text.slice(lastStart, -1))
+  if (lastStart === 0 || m === null) {
+    throw new FormatProblem(
+      "its last line should be a checksum like 'crc32:5c1e6f2a' (the file is truncated or altered)",
+    )
+  }
+  // The checksum line is ASCII: its characters are its bytes.
+  const actual = checksumLine(bytes.subarray(0, bytes.length - m[0].length - 1))
+  if (actual !== m[0]) {
+    throw new FormatProblem(
+      `its content does not match its checksum (${m[0]} recorded, ${actual} computed): the file was altered or damaged`,
+    )
+  }
+  return text.slice(0, lastStart)
 }
 
 /**
@@ -68,12 +115,13 @@ export function decodeVersionedFile<T>(
   options: DecodeOptions = {},
 ): T {
   try {
-    const text = decodeText(bytes)
-    const firstBreak = text.indexOf('\n')
+    const whole = decodeText(bytes)
+    const firstBreak = whole.indexOf('\n')
     // The version comes first: a newer format may change everything after its version line.
-    const version = parseVersion(firstBreak < 0 ? text : text.slice(0, firstBreak))
+    const version = parseVersion(firstBreak < 0 ? whole : whole.slice(0, firstBreak))
     if (version > codec.version) throw checkpointVersionUnsupported(file, version, codec.version)
-    if (!text.endsWith('\n')) throw new FormatProblem('the file is truncated (its last line has no newline)')
+    if (!whole.endsWith('\n')) throw new FormatProblem('the file is truncated (its last line has no newline)')
+    const text = version < CHECKSUM_SINCE_VERSION ? whole : verifyChecksum(bytes, whole)
     const lines = text.slice(firstBreak + 1, -1).split('\n')
     const { batchId } = options
     return codec.decode(firstBreak === text.length - 1 ? [] : lines, {

@@ -7,6 +7,7 @@
  * receives each batch with its id and makes a repeated id a no-op (idempotent) or replaces the
  * first write (transactional), or says it gives at-least-once only.
  */
+import type { FileSystem } from '../io/fs.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
 
@@ -126,9 +127,26 @@ export function isQueryBoundSink(s: Sink): s is QueryBoundSink {
   return typeof (s as Partial<QueryBoundSink>).bindQuery === 'function'
 }
 
+/**
+ * Optional: a sink that keeps its own record of committed batches (the file sink's
+ * `_sluice_metadata`) and can tell, at start, whether it holds every batch the checkpoint says is
+ * committed. The runtime calls it once after recovery, before any batch; it throws CHECKPOINT_CORRUPT
+ * naming both records when the sink's is behind.
+ */
+export interface CommitCheckedSink extends Sink {
+  checkCommitted(lastCommittedBatchId: number, checkpointLocation: string): Promise<void>
+}
+
+/** @example if (isCommitCheckedSink(sink)) await sink.checkCommitted(4, '/ckpt') */
+export function isCommitCheckedSink(s: Sink): s is CommitCheckedSink {
+  return typeof (s as Partial<CommitCheckedSink>).checkCommitted === 'function'
+}
+
 /** What a connector gets when the runtime creates a source or a sink. */
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>
+  /** The session's file system (`sluice.files.permissions`); the local disk, owner-only, when absent. */
+  readonly fs?: FileSystem
   /** The query's private folder for this source (`C/sources/<id>`), when checkpointed. */
   readonly checkpointDir?: string
   /** Epoch milliseconds from the session's injected clock. */

@@ -129,6 +129,20 @@ export function likeToRegExp(pattern: string, escapeChar = '\\'): RegExp {
 }
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
+/** A pattern compiler for `fn` that reports a bad pattern as Spark's INVALID_PARAMETER_VALUE.PATTERN. */
+function regexpOf(fn: string): (p: string) => RegExp {
+  return (p) => {
+    try {
+      return new RegExp(p, 'u')
+    } catch (e) {
+      throw new SluiceError(
+        'INVALID_PATTERN',
+        `[INVALID_PARAMETER_VALUE.PATTERN] The value of parameter(s) \`regexp\` in \`${fn}\` is invalid: '${p}' (${(e as Error).message}). Fix the regular expression.`,
+      )
+    }
+  }
+}
+
 function patternMatch(name: string, toRe: (p: string, esc?: string) => RegExp): ScalarFunctionDef {
   return scalar(name, [2, 3], (args) => {
     const [s, p] = [implicitCast(name, 0, args[0], t.string()), implicitCast(name, 1, args[1], t.string())]
@@ -209,7 +223,7 @@ export const PREDICATES: readonly ScalarFunctionDef[] = [
   })),
   scalar('in', [1, Number.POSITIVE_INFINITY], inList),
   patternMatch('like', likeToRegExp),
-  patternMatch('rlike', (p) => new RegExp(p, 'u')),
-  patternMatch('regexp', (p) => new RegExp(p, 'u')),
-  patternMatch('regexp_like', (p) => new RegExp(p, 'u')),
+  patternMatch('rlike', regexpOf('rlike')),
+  patternMatch('regexp', regexpOf('regexp')),
+  patternMatch('regexp_like', regexpOf('regexp_like')),
 ]

@@ -160,12 +160,24 @@ function lengthFn(name: string): ScalarFunctionDef {
   })
 }
 
+/** The longest string V8 holds (2^29 - 24 UTF-16 units). */
+const MAX_STRING_LENGTH = 536_870_888
+
+/** Spark has no error class here (it throws a bare ArithmeticException or runs out of memory). */
+function tooLong(fn: string, length: number): SluiceError {
+  return new SluiceError(
+    'INVALID_ARGUMENT',
+    `\`${fn}\` would build a string of ${length} characters, more than the ${MAX_STRING_LENGTH} a string can hold. Use a smaller count or length.`,
+  )
+}
+
 const pad =
   (left: boolean) =>
   (s: string, len: number, p = ' '): string => {
     const n = codePoints(s)
     if (len <= n) return substring(s, 1, Math.max(len, 0))
     if (p === '') return s
+    if (len > MAX_STRING_LENGTH) throw tooLong(left ? 'lpad' : 'rpad', len)
     const fill = p.repeat(Math.ceil((len - n) / p.length)).slice(0, len - n)
     return left ? fill + s : s + fill
   }
@@ -205,7 +217,11 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   }),
   simple('lpad', [S, I, S], S, pad(true), { optional: 1 }),
   simple('rpad', [S, I, S], S, pad(false), { optional: 1 }),
-  simple('repeat', [S, I], S, (s: string, n: number) => (n > 0 ? s.repeat(n) : '')),
+  simple('repeat', [S, I], S, (s: string, n: number) => {
+    if (n <= 0) return ''
+    if (s.length * n > MAX_STRING_LENGTH) throw tooLong('repeat', s.length * n)
+    return s.repeat(n)
+  }),
   simple('reverse', [S], S, (s: string) => [...s].reverse().join('')),
   simple('initcap', [S], S, (s: string) =>
     s.toLowerCase().replace(/(^|\s)(\S)/g, (_, a, b) => a + b.toUpperCase()),

@@ -8,11 +8,17 @@
  *   when the target exists (like the `wx` flag) and, unlike `wx`, the target appears with its whole
  *   content at once (`createAtomic(path, overwriteIfPossible = false)`).
  *
- * Temp files are named `.tmp-<name>-<uuid>` and `list` never returns them.
+ * Files are created owner-only (0600) and folders 0700 by default, as they may hold credentials
+ * and business data; `localFileSystem('default')` leaves modes to the umask (Node's 0666/0777).
+ *
+ * Temp files are named `.tmp-<name>-<uuid>` and `list` never returns them; a failed write removes
+ * its temp file. Every failure is a STORAGE_ERROR naming the operation and the path (a full or
+ * read-only disk, a missing parent folder, a permission denied), never a raw Node error.
  */
 import { randomUUID } from 'node:crypto'
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { guardStorage } from './storage-error.ts'
 
 /** Names starting with this are unfinished writes; `list` hides them. */
 export const TEMP_PREFIX = '.tmp-'
@@ -56,9 +62,22 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-async function writeTemp(path: string, data: FileData): Promise<string> {
+/** Who may read what Sluice writes: 'owner' (0600 files, 0700 folders) or 'default' (the umask's). */
+export type FilePermissions = 'owner' | 'default'
+
+interface Modes {
+  readonly file: number
+  readonly dir: number
+}
+
+const MODES: Readonly<Record<FilePermissions, Modes>> = Object.freeze({
+  owner: Object.freeze({ file: 0o600, dir: 0o700 }),
+  default: Object.freeze({ file: 0o666, dir: 0o777 }),
+})
+
+async function writeTemp(path: string, data: FileData, modes: Modes): Promise<string> {
   const temp = join(dirname(path), `${TEMP_PREFIX}${basename(path)}-${randomUUID()}`)
-  const handle = await open(temp, 'wx')
+  const handle = await open(temp, 'wx', modes.file)
   try {
     await handle.writeFile(data)
     await handle.sync()
@@ -75,10 +94,10 @@ async function writeTemp(path: string, data: FileData): Promise<string> {
 // but a crash mid-write can leave a partial file there.
 const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'])
 
-async function createWithWx(path: string, data: FileData): Promise<boolean> {
+async function createWithWx(path: string, data: FileData, modes: Modes): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>>
   try {
-    handle = await open(path, 'wx')
+    handle = await open(path, 'wx', modes.file)
   } catch (e) {
     if (errorCode(e) === 'EEXIST') return false
     throw e
@@ -92,14 +111,18 @@ async function createWithWx(path: string, data: FileData): Promise<boolean> {
   return true
 }
 
-/**
- * The local disk through `node:fs/promises`.
- *
- * @example
- * await nodeFileSystem.writeAtomic('/tmp/ckpt/metadata', 'v1\n{}\n')
- * await nodeFileSystem.createExclusive('/tmp/ckpt/lock', 'v1\n...') // false if the lock exists
- */
-export const nodeFileSystem: FileSystem = Object.freeze({
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return false
+    throw e
+  }
+}
+
+/** The local disk, raw Node errors and all; wrapped by localFileSystem. */
+const rawFileSystem = (modes: Modes): FileSystem => ({
   async readFile(path: string): Promise<Uint8Array | undefined> {
     try {
       return new Uint8Array(await readFile(path))
@@ -118,18 +141,10 @@ export const nodeFileSystem: FileSystem = Object.freeze({
     }
   },
 
-  async exists(path: string): Promise<boolean> {
-    try {
-      await stat(path)
-      return true
-    } catch (e) {
-      if (errorCode(e) === 'ENOENT') return false
-      throw e
-    }
-  },
+  exists: pathExists,
 
   async mkdirp(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: modes.dir })
   },
 
   async delete(path: string, options?: { recursive?: boolean }): Promise<boolean> {
@@ -152,7 +167,7 @@ export const nodeFileSystem: FileSystem = Object.freeze({
       await rename(from, to)
     } catch (e) {
       // ENOENT also means a missing target directory; only a missing source is an answer.
-      if (errorCode(e) === 'ENOENT' && !(await nodeFileSystem.exists(from))) return false
+      if (errorCode(e) === 'ENOENT' && !(await pathExists(from))) return false
       throw e
     }
     await syncDir(dirname(to))
@@ -160,7 +175,7 @@ export const nodeFileSystem: FileSystem = Object.freeze({
   },
 
   async writeAtomic(path: string, data: FileData): Promise<void> {
-    const temp = await writeTemp(path, data)
+    const temp = await writeTemp(path, data, modes)
     try {
       await rename(temp, path)
     } catch (e) {
@@ -171,12 +186,12 @@ export const nodeFileSystem: FileSystem = Object.freeze({
   },
 
   async createExclusive(path: string, data: FileData): Promise<boolean> {
-    const temp = await writeTemp(path, data)
+    const temp = await writeTemp(path, data, modes)
     try {
       await link(temp, path)
     } catch (e) {
       if (errorCode(e) === 'EEXIST') return false
-      if (NO_LINK.has(errorCode(e) ?? '')) return createWithWx(path, data)
+      if (NO_LINK.has(errorCode(e) ?? '')) return createWithWx(path, data, modes)
       throw e
     } finally {
       await rm(temp, { force: true })
@@ -185,3 +200,36 @@ export const nodeFileSystem: FileSystem = Object.freeze({
     return true
   },
 })
+
+/**
+ * The local disk through `node:fs/promises`, creating files and folders with `permissions`;
+ * failures are STORAGE_ERRORs naming operation and path.
+ *
+ * @example
+ * const fs = localFileSystem('default') // files readable by the group and others, as the umask allows
+ */
+export function localFileSystem(permissions: FilePermissions): FileSystem {
+  const raw = rawFileSystem(MODES[permissions])
+  return Object.freeze({
+    readFile: (path: string) => guardStorage('read', path, () => raw.readFile(path)),
+    list: (dir: string) => guardStorage('list the folder', dir, () => raw.list(dir)),
+    exists: (path: string) => guardStorage('look for', path, () => raw.exists(path)),
+    mkdirp: (dir: string) => guardStorage('create the folder', dir, () => raw.mkdirp(dir)),
+    delete: (path: string, options?: { recursive?: boolean }) =>
+      guardStorage('delete', path, () => raw.delete(path, options)),
+    rename: (from: string, to: string) => guardStorage(`rename ${from} to`, to, () => raw.rename(from, to)),
+    writeAtomic: (path: string, data: FileData) =>
+      guardStorage('write', path, () => raw.writeAtomic(path, data)),
+    createExclusive: (path: string, data: FileData) =>
+      guardStorage('create', path, () => raw.createExclusive(path, data)),
+  })
+}
+
+/**
+ * The local disk with owner-only files (0600) and folders (0700).
+ *
+ * @example
+ * await nodeFileSystem.writeAtomic('/tmp/ckpt/metadata', 'v1\n{}\n')
+ * await nodeFileSystem.createExclusive('/tmp/ckpt/lock', 'v1\n...') // false if the lock exists
+ */
+export const nodeFileSystem: FileSystem = localFileSystem('owner')

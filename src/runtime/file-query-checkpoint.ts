@@ -120,7 +120,7 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     )
     const written = await this.ckpt.offsets.add(
       entry.batchId,
-      offsetLogEntry({ ...entry, conf: this.opts.fixedConf, offsets }),
+      offsetLogEntry({ ...entry, conf: this.opts.fixedConf, offsets, queryId: this.queryId }),
     )
     if (!written) {
       throw new SluiceError(

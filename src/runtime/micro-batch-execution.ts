@@ -13,6 +13,7 @@ import type { OutputMode, ReadLimit } from '../connectors/spi.ts'
 import {
   deadLetterRow,
   isAvailableNowSource,
+  isCommitCheckedSink,
   isDeadLetterSource,
   isNotifyingSource,
   type Offset,
@@ -163,6 +164,10 @@ export class MicroBatchExecution {
     this.committed = { ...(state.committedOffsets ?? {}) }
     this.batchWatermarkMs = state.previousWatermarkMs
     spec.watermarks.restore(state.watermarkMs)
+    // Hook (reliability): a sink's own commit record must hold every batch the checkpoint committed.
+    const lastCommitted = (state.rerun?.batchId ?? state.nextBatchId) - 1
+    if (isCommitCheckedSink(spec.sink))
+      await spec.sink.checkCommitted(lastCommitted, spec.checkpoint.location)
     await spec.state?.init()
     for (const input of spec.inputs) {
       if (!(input.sourceId in this.committed)) {

@@ -2,7 +2,9 @@
  * Progress of a streaming query, one report per batch, with Spark's field names
  * (StreamingQueryProgress): a user or a dashboard that reads Spark's progress JSON reads ours.
  */
+
 import type { Offset } from '../connectors/spi.ts'
+import { redactText } from '../util/redact.ts'
 
 export interface SourceProgress {
   readonly description: string
@@ -110,7 +112,7 @@ export function buildProgress(b: {
   // Sluice plans a batch up to the latest offset it saw, so latestOffset is the batch's end.
   const sources = b.sources.map((s) =>
     Object.freeze({
-      description: s.description,
+      description: redactText(s.description),
       startOffset: s.startOffset,
       endOffset: s.endOffset,
       latestOffset: s.endOffset,
@@ -130,7 +132,7 @@ export function buildProgress(b: {
     eventTime: Object.freeze({ ...b.eventTime }),
     stateOperators: Object.freeze([...(b.stateOperators ?? [])]),
     sources: Object.freeze(sources),
-    sink: Object.freeze({ ...b.sink }),
+    sink: Object.freeze({ ...b.sink, description: redactText(b.sink.description) }),
     deadLetters: Object.freeze({ ...b.deadLetters }),
   } as unknown as StreamingQueryProgress
   Object.defineProperties(progress, {

@@ -15,7 +15,7 @@ import type { Sink, SinkContext, TableRegistry } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import { type Clock, systemClock } from '../io/clock.ts'
-import { nodeFileSystem } from '../io/fs.ts'
+import { type FileSystem, nodeFileSystem } from '../io/fs.ts'
 import { systemScheduler } from '../io/scheduler.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
@@ -38,6 +38,8 @@ export interface StreamingConf {
   readonly watermarkPolicy: 'min' | 'max'
   readonly noDataMicroBatches: boolean
   readonly maintenanceIntervalMs: number
+  /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
+  readonly fileSystem: FileSystem
 }
 
 export interface SessionHooks {
@@ -110,7 +112,7 @@ export class SessionStreams {
       newId: randomUUID,
       pollingDelayMs: this.conf.pollingDelayMs,
       state: {
-        fs: nodeFileSystem,
+        fs: this.conf.fileSystem,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
         noDataMicroBatches: this.conf.noDataMicroBatches,
@@ -121,6 +123,7 @@ export class SessionStreams {
         tables: registry,
         print: hooks.print,
         renderCells: hooks.renderCells,
+        fs: this.conf.fileSystem,
       },
       createSink: (s, ctx) => this.createSink(s, ctx),
       openCheckpoint: (s, ctx) => this.openCheckpoint(s, ctx),
@@ -180,7 +183,7 @@ export class SessionStreams {
     if (!temporary && ctx.sinkFormat === 'memory' && spec.outputMode !== 'complete')
       await this.refuseMemoryRecovery(location)
     return openQueryCheckpoint(location, {
-      fs: nodeFileSystem,
+      fs: this.conf.fileSystem,
       // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.
       clock: systemClock,
       scheduler: systemScheduler,

@@ -5,6 +5,7 @@
  */
 import { SluiceError } from '../errors.ts'
 import { systemClock } from '../io/clock.ts'
+import { redactError } from '../util/redact.ts'
 import type { MicroBatchExecution } from './micro-batch-execution.ts'
 import type { StreamingQueryProgress } from './progress.ts'
 
@@ -193,7 +194,9 @@ export class StreamingQuery {
 }
 
 /** Spark's STREAM_FAILED: the query's error, with the original (and its code) as `cause`. */
-function queryFailed(q: StreamingQuery, cause: Error): Error {
+function queryFailed(q: StreamingQuery, error: Error): Error {
+  // Hook (reliability): no credential from an option or a user's sink error reaches the message.
+  const cause = redactError(error)
   return new SluiceError(
     'STREAMING_QUERY_FAILED',
     `Query ${q.name ?? ''}[id = ${q.id}, runId = ${q.runId}] terminated with exception: ${cause.message}`,

@@ -3,30 +3,44 @@
  * layout): `<v>.delta` holds the puts and removes that turned version v-1 into v; `<v>.snapshot`
  * holds all of version v.
  *
- * Format: a version line, then one msgpack value (msgpackr, records on and defined inline, so each
- * file is self-contained; msgpack maps decode as `Map`, records as plain objects):
+ * Format: a version line, a checksum line (the CRC-32 of the body, 8 hex digits), then the body, one
+ * msgpack value (msgpackr, records on and defined inline, so each file is self-contained; msgpack
+ * maps decode as `Map`, records as plain objects):
  *
  * ```
- * v1\n
+ * v2\n
+ * crc32:1f2e3d4c\n
  * delta:    [[key, value], [key], ...]   a 2-element entry is a put, a 1-element entry a remove
  * snapshot: [[key, value], ...]
  * ```
  *
- * e.g. the delta of a batch that counted 'a' twice and dropped 'b': `v1\n` + msgpack of
- * `[[['a'], {count: 2}], [['b']]]`.
+ * e.g. the delta of a batch that counted 'a' twice and dropped 'b': `v2\ncrc32:<crc of body>\n` +
+ * msgpack of `[[['a'], {count: 2}], [['b']]]`.
  *
- * Invariant: a file appears whole (atomic write) or not at all; the msgpack value is one array with
- * its length up front, so a truncated file or trailing bytes fail to decode (CHECKPOINT_CORRUPT).
- * Readers refuse a newer version line (CHECKPOINT_VERSION_UNSUPPORTED).
+ * Invariant: a file appears whole (atomic write) or not at all; a changed, missing or added byte in
+ * the body fails the checksum, and the msgpack value is one array with its length up front, so a
+ * truncated file or trailing bytes fail to decode (CHECKPOINT_CORRUPT). Readers refuse a newer
+ * version line (CHECKPOINT_VERSION_UNSUPPORTED).
  *
- * Version history: v1 — this format.
+ * Version history: v1 (Sluice 0.1) — version line and body, still read; v2 (Sluice 0.2) — adds the
+ * checksum line.
  */
+import { crc32 } from 'node:zlib'
 import { Packr, Unpackr } from 'msgpackr'
 import { SluiceError } from '../errors.ts'
 import type { StateKey } from './spi.ts'
 
-/** The format version this code writes and the newest it reads. */
+/**
+ * The version of the state metadata file (state-schema-metadata.ts, its own format: no checksum yet).
+ * Deltas and snapshots have STATE_DATA_VERSION.
+ */
 export const STATE_FILE_VERSION = 1
+/** The delta and snapshot format version this code writes and the newest it reads. */
+export const STATE_DATA_VERSION = 2
+/** The first delta/snapshot version with a checksum line. */
+const CHECKSUM_SINCE = 2
+const CHECKSUM_LINE = /^crc32:([0-9a-f]{8})$/
+const CHECKSUM_LINE_BYTES = 'crc32:00000000\n'.length
 
 /** A put (`value` set) or a remove (`value` undefined) in a delta. */
 export interface StateUpdate {
@@ -34,7 +48,7 @@ export interface StateUpdate {
   readonly value?: unknown
 }
 
-const HEADER = new TextEncoder().encode(`v${STATE_FILE_VERSION}\n`)
+const HEADER = new TextEncoder().encode(`v${STATE_DATA_VERSION}\n`)
 const VERSION_LINE = /^v([0-9]+)$/
 const MAX_VERSION_LINE = 24
 // moreTypes: sets (collect_set's state) round-trip as Sets.
@@ -63,31 +77,65 @@ function encodeFile(body: unknown): Uint8Array {
   const bytes = new Packr({ useRecords: true, sequential: true, mapsAsObjects: false, moreTypes: true }).pack(
     body,
   )
-  const out = new Uint8Array(HEADER.length + bytes.length)
+  const check = new TextEncoder().encode(`crc32:${crc32(bytes).toString(16).padStart(8, '0')}\n`)
+  const out = new Uint8Array(HEADER.length + check.length + bytes.length)
   out.set(HEADER, 0)
-  out.set(bytes, HEADER.length)
+  out.set(check, HEADER.length)
+  out.set(bytes, HEADER.length + check.length)
   return out
 }
 
-function decodeFile(file: string, bytes: Uint8Array): unknown[] {
+function readVersion(file: string, bytes: Uint8Array): { version: number; end: number } {
+  if (bytes.length === 0) throw stateFileCorrupt(file, 'the file is empty')
   const end = bytes.subarray(0, MAX_VERSION_LINE).indexOf(10)
   const line = new TextDecoder().decode(bytes.subarray(0, end < 0 ? MAX_VERSION_LINE : end))
   const m = VERSION_LINE.exec(line)
   const version = m === null ? 0 : Number(m[1])
-  if (end < 0 || !(version > 0 && Number.isSafeInteger(version))) {
-    throw stateFileCorrupt(file, `the first line should be a version line like 'v1' but is '${line}'`)
+  if (!(version > 0 && Number.isSafeInteger(version))) {
+    throw stateFileCorrupt(file, `the first line should be a version line like 'v2' but is '${line}'`)
   }
-  if (version > STATE_FILE_VERSION) {
+  if (end < 0) throw stateFileCorrupt(file, `it is truncated: it ends in its version line '${line}'`)
+  if (version > STATE_DATA_VERSION) {
     throw new SluiceError(
       'CHECKPOINT_VERSION_UNSUPPORTED',
       `State file ${file} has format version v${version}, but this version of Sluice reads at most ` +
-        `v${STATE_FILE_VERSION}. It was written by a newer Sluice: upgrade Sluice to run this query. ` +
+        `v${STATE_DATA_VERSION}. It was written by a newer Sluice: upgrade Sluice to run this query. ` +
         'The file was left untouched.',
     )
   }
+  return { version, end }
+}
+
+/** The body after the version line, checked against the checksum line from v2 on. */
+function verifiedBody(file: string, bytes: Uint8Array, version: number, end: number): Uint8Array {
+  const rest = bytes.subarray(end + 1)
+  if (version < CHECKSUM_SINCE) return rest
+  const line = new TextDecoder().decode(rest.subarray(0, CHECKSUM_LINE_BYTES - 1))
+  const m = CHECKSUM_LINE.exec(line)
+  if (m === null || rest[CHECKSUM_LINE_BYTES - 1] !== 10) {
+    throw stateFileCorrupt(
+      file,
+      "its second line should be a checksum like 'crc32:1f2e3d4c' (the file is truncated or altered)",
+    )
+  }
+  const body = rest.subarray(CHECKSUM_LINE_BYTES)
+  const actual = crc32(body).toString(16).padStart(8, '0')
+  if (actual !== m[1]) {
+    throw stateFileCorrupt(
+      file,
+      `its content does not match its checksum (crc32:${m[1]} recorded, crc32:${actual} computed): the file was truncated, altered or damaged`,
+    )
+  }
+  return body
+}
+
+function decodeFile(file: string, bytes: Uint8Array): unknown[] {
+  const { version, end } = readVersion(file, bytes)
+  const raw = verifiedBody(file, bytes, version, end)
+  if (raw.length === 0) throw stateFileCorrupt(file, 'it is truncated: it has no body after its header')
   let body: unknown
   try {
-    body = unpackr.unpack(bytes.subarray(end + 1))
+    body = unpackr.unpack(raw)
   } catch (e) {
     throw stateFileCorrupt(file, `its msgpack body does not decode (${(e as Error).message})`)
   }
@@ -110,7 +158,7 @@ function checkEntry(file: string, entry: unknown, i: number, removes: boolean): 
  * The bytes of a delta file.
  *
  * @example
- * encodeDelta([{ key: ['a'], value: 1 }, { key: ['b'] }]) // v1 + msgpack [[['a'], 1], [['b']]]
+ * encodeDelta([{ key: ['a'], value: 1 }, { key: ['b'] }]) // [[['a'], 1], [['b']]]
  */
 export function encodeDelta(updates: Iterable<StateUpdate>): Uint8Array {
   const body: unknown[] = []
@@ -139,7 +187,7 @@ export function decodeDelta(file: string, bytes: Uint8Array): StateUpdate[] {
  * The bytes of a snapshot file.
  *
  * @example
- * encodeSnapshot([{ key: ['a'], value: 1 }]) // v1 + msgpack [[['a'], 1]]
+ * encodeSnapshot([{ key: ['a'], value: 1 }]) // v2 + checksum + msgpack [[['a'], 1]]
  */
 export function encodeSnapshot(entries: Iterable<{ key: StateKey; value: unknown }>): Uint8Array {
   const body: unknown[] = []

@@ -8,9 +8,11 @@
  * the source's log.
  */
 import assert from 'node:assert/strict'
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { FileSourceLog } from '../../src/connectors/file/file-source-log.ts'
+import { nodeFileSystem } from '../../src/io/fs.ts'
 import { type HarnessChild, startChild } from '../harness/child-process.ts'
 import { removeLockOfDeadChild, untilMessage } from '../harness/crash-children.ts'
 import { readSinkOutput } from '../harness/crash-exactly-once-sink.ts'
@@ -52,16 +54,10 @@ async function addFile(input: string, n: number): Promise<void> {
   await rename(temp, join(input, `f-${n}.json`))
 }
 
-/** Every path the source's log lists, with repeats. */
+/** Every path the source's log lists (its compact file and the entries after it), with repeats. */
 async function loggedPaths(checkpoint: string): Promise<string[]> {
-  const dir = join(checkpoint, 'sources', 'json-0')
-  const paths: string[] = []
-  for (const name of (await readdir(dir)).filter((n) => /^\d+$/.test(n))) {
-    const [version, ...lines] = (await readFile(join(dir, name), 'utf8')).split('\n').filter((l) => l !== '')
-    assert.equal(version, 'v1')
-    for (const line of lines) paths.push(JSON.parse(line).path)
-  }
-  return paths
+  const log = new FileSourceLog(nodeFileSystem, join(checkpoint, 'sources', 'json-0'))
+  return (await log.getRange(0)).flatMap((r) => r.entry.map((f) => f.path))
 }
 
 describe('file source: SIGKILL while files keep arriving', () => {

@@ -42,7 +42,7 @@ export async function readLogFiles(checkpoint: string): Promise<LogFiles> {
 /** The rate-micro-batch end offset `offsets/<batchId>` records. */
 async function loggedEnd(checkpoint: string, batchId: number): Promise<unknown> {
   const lines = (await readFile(join(checkpoint, 'offsets', String(batchId)), 'utf8')).split('\n')
-  assert.equal(lines[0], 'v1')
+  assert.equal(lines[0], 'v2')
   assert.equal(JSON.parse(lines[1]).batchId, batchId)
   const source = JSON.parse(lines[2])
   assert.equal(source.sourceId, 'rate-micro-batch-0')

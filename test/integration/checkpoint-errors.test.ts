@@ -103,11 +103,11 @@ describe('checkpoint errors at start()', () => {
       (c) => [join(c, 'commits', '2'), 'truncated', RESTORE],
     ))
 
-  it('start() rejects with CHECKPOINT_VERSION_UNSUPPORTED when offsets/N was written as v2', () =>
+  it('start() rejects with CHECKPOINT_VERSION_UNSUPPORTED when offsets/N was written as v3', () =>
     assertDamagedCheckpointFails(
-      (c) => writeFile(join(c, 'offsets', '2'), 'v2\n{"batchId":2,"aFieldFromTheFuture":true}\n'),
+      (c) => writeFile(join(c, 'offsets', '2'), 'v3\n{"batchId":2,"aFieldFromTheFuture":true}\n'),
       'CHECKPOINT_VERSION_UNSUPPORTED',
-      (c) => [join(c, 'offsets', '2'), 'v2', 'at most v1', 'upgrade Sluice'],
+      (c) => [join(c, 'offsets', '2'), 'v3', 'at most v2', 'upgrade Sluice'],
     ))
 
   it('start() rejects with CHECKPOINT_CORRUPT naming metadata when it holds garbage', () =>

@@ -11,13 +11,23 @@
  * Options: `path` (required), `maxRecordsPerFile` (0, the default: no limit), the format's own
  * options, and `partitionBy(...)` from the writer. Append output mode only, as Spark.
  */
+
+import { join } from 'node:path'
+import { commitsDir } from '../../checkpoint/layout.ts'
 import { SluiceError } from '../../errors.ts'
-import { nodeFileSystem } from '../../io/fs.ts'
+import { type FileSystem, nodeFileSystem } from '../../io/fs.ts'
 import { optionOf, readOptions, WRITER_OPTIONS } from '../connector-options.ts'
-import type { DeliveryGuarantee, Sink, SinkBatch, SinkContext, SinkProvider } from '../spi.ts'
+import type {
+  CommitCheckedSink,
+  DeliveryGuarantee,
+  Sink,
+  SinkBatch,
+  SinkContext,
+  SinkProvider,
+} from '../spi.ts'
 import { PartitionedFileWriter } from './file-writer.ts'
 import { fileFormat } from './formats/index.ts'
-import { type SinkFileEntry, SinkMetadataLog } from './sink-metadata-log.ts'
+import { SINK_METADATA_DIR, type SinkFileEntry, SinkMetadataLog } from './sink-metadata-log.ts'
 
 /** The option under which writers pass `partitionBy` columns (Spark's `__partition_columns`), as JSON. */
 export const PARTITION_COLUMNS_OPTION = '__partition_columns'
@@ -47,11 +57,12 @@ function splitOptions(options: Readonly<Record<string, string>>): {
   return { own, format }
 }
 
-export class FileSink implements Sink {
+export class FileSink implements CommitCheckedSink {
   readonly description: string
   readonly guarantee: DeliveryGuarantee = 'exactly-once'
   private readonly path: string
   private readonly log: SinkMetadataLog
+  private readonly fs: FileSystem
   private readonly writer: PartitionedFileWriter
 
   constructor(format: string, ctx: SinkContext) {
@@ -72,7 +83,8 @@ export class FileSink implements Sink {
     }
     this.path = path
     this.description = `FileSink[${path}]`
-    this.log = new SinkMetadataLog(nodeFileSystem, path)
+    this.fs = ctx.fs ?? nodeFileSystem
+    this.log = new SinkMetadataLog(this.fs, path)
     this.writer = new PartitionedFileWriter({
       format,
       schema: ctx.schema,
@@ -88,13 +100,32 @@ export class FileSink implements Sink {
     if (await this.log.has(batch.batchId)) return
     const id = String(batch.batchId).padStart(8, '0')
     const written = await this.writer.write(
-      nodeFileSystem,
+      this.fs,
       this.path,
       batch.rows,
       (i) => `part-${id}-${String(i).padStart(5, '0')}`,
     )
     const entries: SinkFileEntry[] = written.map((f) => ({ ...f, batchId: batch.batchId }))
     await this.log.add(batch.batchId, entries)
+  }
+
+  /**
+   * Refuses to run when this folder's log is damaged (CHECKPOINT_CORRUPT naming the entry) or lacks
+   * a batch the checkpoint committed: its files would stay hidden from readers (they read through
+   * the log) and the next batch would leave a gap.
+   */
+  async checkCommitted(lastCommittedBatchId: number, checkpointLocation: string): Promise<void> {
+    if (lastCommittedBatchId < 0) return
+    // Reads (and so verifies) the entries readers read: the latest compaction and those after it.
+    await this.log.allFiles()
+    const latest = await this.log.latestBatchId()
+    if (latest >= lastCommittedBatchId) return
+    const entry = join(this.path, SINK_METADATA_DIR, String(lastCommittedBatchId))
+    const commit = join(commitsDir(checkpointLocation), String(lastCommittedBatchId))
+    throw new SluiceError(
+      'CHECKPOINT_CORRUPT',
+      `The checkpoint committed batch ${lastCommittedBatchId} (${commit}) but the file sink log has no entry for it (${entry}; its latest entry is ${latest < 0 ? 'none' : `batch ${latest}`}): the sink folder's log was damaged or the output path changed. Restore the sink folder's ${SINK_METADATA_DIR} from a backup, or write to a new output path with a new checkpoint location.`,
+    )
   }
 
   async stop(): Promise<void> {}

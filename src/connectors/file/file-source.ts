@@ -10,7 +10,6 @@
  * committed.
  */
 import { dirname, resolve } from 'node:path'
-import type { FileMetadataLog } from '../../checkpoint/file-metadata-log.ts'
 import { SluiceError } from '../../errors.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import type {
@@ -25,7 +24,7 @@ import type {
 import { basePathsSteps, type ListedFile, listFiles } from './file-listing.ts'
 import type { FileReadOptions } from './file-read-options.ts'
 import { FileDecoder, type FileRelation, type FileToDecode, readInputs } from './file-relation.ts'
-import { fileSourceLog, type SourceFileEntry } from './file-source-log.ts'
+import { FileSourceLog, type SourceFileEntry } from './file-source-log.ts'
 import type { FileSourceOptions } from './file-source-options.ts'
 import type { FormatReader, MalformedRecord } from './formats/format.ts'
 import { isGlobPath } from './glob.ts'
@@ -112,7 +111,7 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   readonly description: string
   readonly deadLetter: string | undefined
   private readonly spec: FileSourceSpec
-  private readonly log: FileMetadataLog<readonly SourceFileEntry[]>
+  private readonly log: FileSourceLog
   private readonly seen: SeenFiles
   private readonly decoder: FileDecoder
   private readonly cleaner: SourceCleaner | null
@@ -129,7 +128,7 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     const { options } = spec
     this.description = `FileStreamSource[file:${resolve(options.path)}]`
     this.deadLetter = options.deadLetter
-    this.log = fileSourceLog(spec.fs, spec.checkpointDir)
+    this.log = new FileSourceLog(spec.fs, spec.checkpointDir)
     this.seen = new SeenFiles(options.maxFileAgeMs, options.fileNameOnly)
     this.decoder = new FileDecoder(spec.reader, spec.relation, spec.read.ignoreCorruptFiles)
     this.cleaner = sourceCleaner(options.cleanSource, options.sourceArchiveDir, options.path)
@@ -139,8 +138,9 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     return { logOffset: -1 }
   }
 
-  async latestOffset(_start: Offset, limit: ReadLimit): Promise<Offset> {
+  async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     await this.restore()
+    this.checkLogCovers(logOffsetOf(start))
     return { logOffset: await this.fetchMaxOffset(limit) }
   }
 
@@ -152,6 +152,8 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   async getBatch(start: Offset, end: Offset): Promise<SourceRows> {
     const from = logOffsetOf(start)
     const to = logOffsetOf(end)
+    await this.restore()
+    this.checkLogCovers(to)
     const entries = (await this.log.getRange(from + 1, to)).flatMap((r) => r.entry)
     const files = await this.withPartitionValues(entries)
     const decoded = await this.decoder.decodeAll(files)
@@ -180,20 +182,30 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     const to = logOffsetOf(end)
     // After a (re)start, files of batches committed just before a crash may not be cleaned yet.
     const from = this.cleanedThrough === null ? 0 : this.cleanedThrough + 1
-    const ids = await this.log.listBatchIds()
-    for (const id of ids) {
-      if (id < from || id > to) continue
-      for (const entry of (await this.log.get(id)) ?? []) await this.cleaner.clean(entry)
+    for (const { entry } of await this.log.getRange(from, to)) {
+      for (const file of entry) await this.cleaner.clean(file)
     }
     this.cleanedThrough = to
   }
 
   async stop(): Promise<void> {}
 
-  /** Rebuilds the seen files and the current offset from the log, once. */
+  /**
+   * Throws when the checkpoint's offsets name log entry `offset` but the log ends before it (its
+   * entries were deleted): reading on would skip those files now and read them twice later.
+   */
+  private checkLogCovers(offset: number): void {
+    if (offset <= this.currentOffset) return
+    throw new SluiceError(
+      'CHECKPOINT_CORRUPT',
+      `The checkpoint's offsets name file source log entry ${offset} (${this.log.pathOf(offset)}) but the log ends at ${this.currentOffset < 0 ? 'no entry' : `entry ${this.currentOffset}`}: its entries were deleted or the checkpoint was partly restored. Sluice changed nothing. Restore the checkpoint from a backup, or delete it to start the query over.`,
+    )
+  }
+
+  /** Rebuilds the seen files and the current offset from the log (every entry from 0), once. */
   private async restore(): Promise<void> {
     if (this.restored) return
-    for (const { batchId, entry } of await this.log.getRange()) {
+    for (const { batchId, entry } of await this.log.getRange(0)) {
       for (const f of entry) this.seen.add(f.path, f.timestamp)
       this.currentOffset = batchId
     }

@@ -7,11 +7,11 @@
  * and the entries after it; entries older than the latest compaction are then deleted.
  *
  * ```
- * _sluice_metadata/0           v1 + one JSON line per file: {"path":"part-00000-b0.json","size":120,"batchId":0}
- * _sluice_metadata/9.compact   v1 + every file of batches 0..9
+ * _sluice_metadata/0           v2 + one JSON line per file: {"path":"part-00000-b0.json","size":120,"batchId":0} + crc32 checksum
+ * _sluice_metadata/9.compact   v2 + every file of batches 0..9 + crc32 checksum
  * ```
  *
- * Paths are relative to the sink's folder, with `/` separators. Readers refuse a newer version.
+ * Paths are relative to the sink's folder, with `/` separators. Versions: v1 (Sluice 0.1), still read; v2 (Sluice 0.2): v1 plus a `crc32:` checksum line (versioned-file.ts); a changed byte is CHECKPOINT_CORRUPT. Readers refuse a newer version.
  */
 import { join } from 'node:path'
 import {
@@ -39,7 +39,7 @@ export interface SinkFileEntry {
 }
 
 const codec: FileCodec<readonly SinkFileEntry[]> = {
-  version: 1,
+  version: 2,
   encode: (files) => files.map((f) => JSON.stringify({ path: f.path, size: f.size, batchId: f.batchId })),
   decode(lines) {
     return lines.map((_, i) => {

@@ -35,9 +35,12 @@ import { KafkaRangeReader, type OffsetRange } from './kafka-range-reader.ts'
 import { delayBatch, offsetsBehindLatest, rateLimit, type TriggerDelayState } from './kafka-rate-limit.ts'
 import type { KafkaSourceOptions } from './kafka-source-options.ts'
 
-/** `C/sources/<id>/0`: `v1` then the initial offset JSON, as Spark writes it. */
+/**
+ * `C/sources/<id>/0`: `v2`, the initial offset JSON as Spark writes it, a `crc32:` checksum line.
+ * Versions: v1 (Spark's layout, no checksum), still read; v2 adds the checksum (versioned-file.ts).
+ */
 const initialOffsetCodec: FileCodec<PartitionOffsets> = Object.freeze({
-  version: 1,
+  version: 2,
   encode: (offsets: PartitionOffsets) => [JSON.stringify(offsetsToJson(offsets))],
   decode(lines: readonly string[]) {
     if (lines.length !== 1) throw new FormatProblem('expected one line of offset JSON')

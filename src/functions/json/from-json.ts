@@ -22,6 +22,7 @@ import {
 } from './json-conversion-state.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 import { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
+import { MAX_NESTING_DEPTH, nestingTooDeep } from './json-tokenizer.ts'
 import { NO_JSON_VALUE, parseJsonExact } from './json-tree.ts'
 import {
   compileJsonValueConverter,
@@ -112,6 +113,11 @@ export function compileFromJson(type: DataType, options: FromJsonOptions): (text
  * and returns FAILED.
  */
 function parseRecord(text: string, syntax: JsonSyntax, state: JsonConversionState): unknown {
+  if (nestingTooDeep(text)) {
+    resetJsonConversionState(state, true)
+    state.reason = `it is not valid JSON: the nesting depth exceeds the maximum allowed (${MAX_NESTING_DEPTH})`
+    return FAILED
+  }
   try {
     const value = JSON.parse(text)
     resetJsonConversionState(state, false)

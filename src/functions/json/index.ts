@@ -14,6 +14,7 @@ export {
 export { type CompiledJsonPath, compileJsonPath } from './json-path.ts'
 export { isoUtcJsonTimeCodec, type JsonTimeCodec } from './json-time-codec.ts'
 export { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
+export { MAX_NESTING_DEPTH, nestingTooDeep } from './json-tokenizer.ts'
 export { JsonNumber, NO_JSON_VALUE, parseJsonExact, SPARK_JSON_SYNTAX } from './json-tree.ts'
 export {
   compileJsonValueConverter,

@@ -46,6 +46,32 @@ const SIMPLE_ESCAPES = new Map<number, string>([
  * const tk = new JsonTokenizer().reset('{"a":2.0}', syntax)
  * tk.next() // START_OBJECT; tk.next() // FIELD_NAME (tk.str === 'a'); tk.next() // FLOAT (tk.numText === '2.0')
  */
+/** The deepest nesting of arrays and objects read (Jackson's default maxNestingDepth). */
+export const MAX_NESTING_DEPTH = 1000
+
+/**
+ * Whether `text` nests arrays and objects deeper than MAX_NESTING_DEPTH (brackets inside strings
+ * do not count). Only text longer than the limit can, so shorter text costs nothing.
+ *
+ * @example nestingTooDeep('['.repeat(2000)) // true
+ */
+export function nestingTooDeep(text: string): boolean {
+  if (text.length <= MAX_NESTING_DEPTH) return false
+  let depth = 0
+  let quote = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (quote !== 0) {
+      if (c === 92) i++
+      else if (c === quote) quote = 0
+    } else if (c === 34 || c === 39) quote = c
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_NESTING_DEPTH) return true
+    } else if (c === 93 || c === 125) depth--
+  }
+  return false
+}
+
 export class JsonTokenizer {
   text = ''
   pos = 0
@@ -143,6 +169,13 @@ export class JsonTokenizer {
   }
 
   private push(kind: number): void {
+    // Jackson's StreamReadConstraints (Spark 3.5+): deeper input is malformed, not a stack overflow
+    // in the converters that walk it.
+    if (this.depth >= MAX_NESTING_DEPTH) {
+      throw new JsonSyntaxError(
+        `the nesting depth exceeds the maximum allowed (${MAX_NESTING_DEPTH}) at position ${this.pos - 1}`,
+      )
+    }
     const d = ++this.depth
     this.kinds[d] = kind
     this.counts[d] = 0

@@ -6,7 +6,9 @@
  */
 import { t } from '../../schema/data-type.ts'
 import { aliasExpr, callExpr, castExpr, columnExpr, type Expr, literalExpr, starExpr } from '../expr.ts'
+import { checkExprDepth, isStackOverflow, MAX_EXPRESSION_DEPTH } from '../expr-depth.ts'
 import { RESERVED } from './keywords.ts'
+import { parseError } from './lexer.ts'
 import { parsePrimary } from './primary.ts'
 import { TokenStream } from './token-stream.ts'
 import { parseDataTypeFrom } from './type-parser.ts'
@@ -210,8 +212,20 @@ export class ExprParser extends TokenStream {
  * parseExpression('upper(name) AS n') // aliasExpr(callExpr('upper', [columnExpr(['name'])]), 'n')
  */
 export function parseExpression(text: string): Expr {
-  const p = new ExprParser(text)
-  const e = p.parseNamedExpression()
-  p.expectEnd()
+  let e: Expr
+  try {
+    const p = new ExprParser(text)
+    e = p.parseNamedExpression()
+    p.expectEnd()
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error
+    throw parseError(
+      `The expression is nested too deeply to parse (at most ${MAX_EXPRESSION_DEPTH} levels)`,
+      text,
+      0,
+      Math.min(text.length, 20),
+    )
+  }
+  checkExprDepth(e, 'the SQL expression')
   return e
 }

@@ -89,6 +89,19 @@ function likeSql(a: string[], e: CallExpr): string | undefined {
  * exprToSql(castExpr(columnExpr(['a']), t.long())) // 'CAST(a AS BIGINT)'
  */
 export function exprToSql(e: Expr): string {
+  // Memoized per (frozen) node: analysis names every sub-expression, and a 1,000-term sum would
+  // otherwise rebuild each sub-tree's text at every level (cubic in the depth).
+  let sql = SQL_OF.get(e)
+  if (sql === undefined) {
+    sql = computeSql(e)
+    SQL_OF.set(e, sql)
+  }
+  return sql
+}
+
+const SQL_OF = new WeakMap<Expr, string>()
+
+function computeSql(e: Expr): string {
   switch (e.kind) {
     case 'column':
       return e.parts.join('.')

@@ -36,7 +36,7 @@ describe('openCheckpoint', () => {
       assert.deepEqual(first, { id: 'q-1', createdAtMs: NOW, conf })
       assert.equal(
         await readFile(join(dir, 'metadata'), 'utf8'),
-        'v1\n{"id":"q-1","createdAtMs":1700000000000,"conf":{"sluice.sql.shuffle.partitions":"8"}}\n',
+        'v2\n{"id":"q-1","createdAtMs":1700000000000,"conf":{"sluice.sql.shuffle.partitions":"8"}}\ncrc32:47ae47b0\n',
       )
       const again = await (await open(dir, ['other'])).readOrCreateMetadata({
         ...conf,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { crc32 } from 'node:zlib'
 import { commitLogCodec, commitLogEntry } from '../../../src/checkpoint/commit-log-codec.ts'
 import { offsetLogCodec, offsetLogEntry } from '../../../src/checkpoint/offset-log-codec.ts'
 import { queryMetadata, queryMetadataCodec } from '../../../src/checkpoint/query-metadata-codec.ts'
@@ -7,6 +8,8 @@ import { decodeVersionedFile, encodeVersionedFile } from '../../../src/checkpoin
 import { isSluiceError } from '../../../src/errors.ts'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
+/** A v2 file: `text` and the CRC-32 of its bytes as the last line. */
+const withChecksum = (text: string) => `${text}crc32:${crc32(bytes(text)).toString(16).padStart(8, '0')}\n`
 
 describe('checkpoint file formats', () => {
   it('writes offsets/N as documented: metadata line, then one line per source sorted by id', () => {
@@ -20,10 +23,12 @@ describe('checkpoint file formats', () => {
     const text = encodeVersionedFile(offsetLogCodec, entry)
     assert.equal(
       text,
-      'v1\n' +
-        '{"batchId":3,"batchTimestampMs":1700000000000,"batchWatermarkMs":0,"conf":{"sluice.sql.shuffle.partitions":"8"}}\n' +
-        '{"sourceId":"bids","offset":"{\\"bids\\":{\\"0\\":42}}"}\n' +
-        '{"sourceId":"rate-1","offset":null}\n',
+      withChecksum(
+        'v2\n' +
+          '{"batchId":3,"batchTimestampMs":1700000000000,"batchWatermarkMs":0,"conf":{"sluice.sql.shuffle.partitions":"8"}}\n' +
+          '{"sourceId":"bids","offset":"{\\"bids\\":{\\"0\\":42}}"}\n' +
+          '{"sourceId":"rate-1","offset":null}\n',
+      ),
     )
     assert.deepEqual(decodeVersionedFile('offsets/3', bytes(text), offsetLogCodec, { batchId: 3 }), entry)
   })
@@ -31,12 +36,12 @@ describe('checkpoint file formats', () => {
   it('writes commits/N and metadata as documented', () => {
     assert.equal(
       encodeVersionedFile(commitLogCodec, commitLogEntry({ nextBatchWatermarkMs: 5000 })),
-      'v1\n{"nextBatchWatermarkMs":5000}\n',
+      withChecksum('v2\n{"nextBatchWatermarkMs":5000}\n'),
     )
     const meta = queryMetadata({ id: 'abc', createdAtMs: 7, conf: { b: '2', a: '1' } })
     assert.equal(
       encodeVersionedFile(queryMetadataCodec, meta),
-      'v1\n{"id":"abc","createdAtMs":7,"conf":{"a":"1","b":"2"}}\n',
+      withChecksum('v2\n{"id":"abc","createdAtMs":7,"conf":{"a":"1","b":"2"}}\n'),
     )
   })
 
@@ -49,7 +54,7 @@ describe('checkpoint file formats', () => {
       offsets: { s: 'line1\nline2\u2028\u{1F600}' },
     })
     const text = encodeVersionedFile(offsetLogCodec, entry)
-    assert.equal(text.split('\n').length, 4)
+    assert.equal(text.split('\n').length, 5)
     assert.deepEqual(decodeVersionedFile('f', bytes(text), offsetLogCodec), entry)
   })
 
@@ -72,6 +77,60 @@ describe('checkpoint file formats', () => {
     assert.throws(
       () => queryMetadata({ id: '', createdAtMs: 0, conf: {} }),
       (e) => isSluiceError(e, 'INVALID_ARGUMENT'),
+    )
+  })
+})
+
+describe('checkpoint file checksums', () => {
+  const entry = offsetLogEntry({
+    batchId: 2,
+    batchTimestampMs: 1_700_000_000_000,
+    batchWatermarkMs: 5000,
+    conf: {},
+    offsets: { files: '{"logOffset":2}' },
+  })
+
+  it('refuses offsets/N with one changed digit, naming the file', () => {
+    const text = encodeVersionedFile(offsetLogCodec, entry)
+    for (const [from, to] of [
+      ['"logOffset\\":2', '"logOffset\\":1'],
+      ['"batchWatermarkMs":5000', '"batchWatermarkMs":6000'],
+    ]) {
+      assert.ok(text.includes(from), from)
+      assert.throws(
+        () => decodeVersionedFile('/ckpt/offsets/2', bytes(text.replace(from, to)), offsetLogCodec),
+        (e) =>
+          isSluiceError(e, 'CHECKPOINT_CORRUPT') &&
+          e.message.includes('/ckpt/offsets/2') &&
+          e.message.includes('does not match its checksum'),
+      )
+    }
+  })
+
+  it('refuses a v2 file whose checksum line is missing or altered', () => {
+    const text = encodeVersionedFile(commitLogCodec, commitLogEntry({ nextBatchWatermarkMs: 0 }))
+    const noChecksum = text.replace(/crc32:[0-9a-f]{8}\n$/, '')
+    assert.throws(
+      () => decodeVersionedFile('/c/commits/0', bytes(noChecksum), commitLogCodec),
+      (e) => isSluiceError(e, 'CHECKPOINT_CORRUPT') && /checksum like/.test(e.message),
+    )
+    const altered = text.replace(/crc32:(.)/, (_, c: string) => `crc32:${c === '0' ? '1' : '0'}`)
+    assert.throws(
+      () => decodeVersionedFile('/c/commits/0', bytes(altered), commitLogCodec),
+      (e) => isSluiceError(e, 'CHECKPOINT_CORRUPT') && /does not match/.test(e.message),
+    )
+  })
+
+  it('still reads v1 files, written before checksums', () => {
+    const v1 =
+      'v1\n{"batchId":2,"batchTimestampMs":1700000000000,"batchWatermarkMs":5000,"conf":{}}\n' +
+      '{"sourceId":"files","offset":"{\\"logOffset\\":2}"}\n'
+    assert.deepEqual(decodeVersionedFile('/c/offsets/2', bytes(v1), offsetLogCodec, { batchId: 2 }), entry)
+    assert.deepEqual(
+      decodeVersionedFile('/c/commits/0', bytes('v1\n{"nextBatchWatermarkMs":7}\n'), commitLogCodec),
+      {
+        nextBatchWatermarkMs: 7,
+      },
     )
   })
 })

@@ -148,9 +148,9 @@ describe('reading offsets/N', () => {
     const { file, error, latestError } = await readBack(
       offsetLogCodec,
       4,
-      'v2\nwhatever a newer Sluice writes',
+      'v3\nwhatever a newer Sluice writes',
     )
-    assertError(error, 'CHECKPOINT_VERSION_UNSUPPORTED', file, 'v2', 'at most v1', 'upgrade Sluice')
+    assertError(error, 'CHECKPOINT_VERSION_UNSUPPORTED', file, 'v3', 'at most v2', 'upgrade Sluice')
     assertError(latestError, 'CHECKPOINT_VERSION_UNSUPPORTED', file)
   })
 })
@@ -178,9 +178,9 @@ describe('reading commits/N', () => {
       '3 lines where 2 are expected',
     )
     assertError(
-      (await readBack(commitLogCodec, 2, 'v2\n{"nextBatchWatermarkMs":0}\n')).error,
+      (await readBack(commitLogCodec, 2, 'v3\n{"nextBatchWatermarkMs":0}\n')).error,
       'CHECKPOINT_VERSION_UNSUPPORTED',
-      'v2',
+      'v3',
     )
   })
 

@@ -60,9 +60,16 @@ describe('SideOutputLog', () => {
     await writeFile(file, text.replace('{"rows":1}', '{"rows":2}'))
     await assert.rejects(
       log.get(0),
+      (e) => isSluiceError(e, 'CHECKPOINT_CORRUPT') && e.message.includes(file) && /checksum/.test(e.message),
+    )
+    // A v1 entry (no checksum) still gets the codec's own checks.
+    const v1 = text.replace(/^v2/, 'v1').replace(/crc32:[0-9a-f]{8}\n$/, '')
+    await writeFile(file, v1.replace('{"rows":1}', '{"rows":2}'))
+    await assert.rejects(
+      log.get(0),
       (e) => isSluiceError(e, 'CHECKPOINT_CORRUPT') && /2 rows/.test(e.message),
     )
-    await writeFile(file, text.replace(/^v1/, 'v9'))
+    await writeFile(file, text.replace(/^v2/, 'v9'))
     await assert.rejects(log.get(0), (e) => isSluiceError(e, 'CHECKPOINT_VERSION_UNSUPPORTED'))
   })
 

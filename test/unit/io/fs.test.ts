@@ -27,7 +27,10 @@ describe('nodeFileSystem', () => {
 
   it('writeAtomic fails without leaving anything when the directory is missing', () =>
     withTempDir(async (dir) => {
-      await assert.rejects(fs.writeAtomic(join(dir, 'nope', 'f'), 'x'), { code: 'ENOENT' })
+      await assert.rejects(fs.writeAtomic(join(dir, 'nope', 'f'), 'x'), {
+        code: 'STORAGE_ERROR',
+        message: /Cannot write .*nope\/f: a folder on the path does not exist \(ENOENT\)/,
+      })
       assert.deepEqual(await readdir(dir), [])
     }))
 
@@ -87,6 +90,9 @@ describe('nodeFileSystem', () => {
       assert.equal(await readFile(join(dir, 'b'), 'utf8'), 'A')
       assert.equal(await fs.rename(join(dir, 'a'), join(dir, 'c')), false)
       await writeFile(join(dir, 'a'), 'A')
-      await assert.rejects(fs.rename(join(dir, 'a'), join(dir, 'no', 'c')), { code: 'ENOENT' })
+      await assert.rejects(fs.rename(join(dir, 'a'), join(dir, 'no', 'c')), {
+        code: 'STORAGE_ERROR',
+        message: /Cannot rename .*a to .*no\/c: a folder on the path does not exist/,
+      })
     }))
 })

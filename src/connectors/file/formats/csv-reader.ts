@@ -97,7 +97,10 @@ export function compileCsvReader(schema: StructType, s: CsvReadSettings): Format
     const row = template.slice()
     let error: string | null = null
     let column: number | undefined
-    if (tokens.length !== width) {
+    // NOTE: the file held invalid UTF-8 (decoded as U+FFFD); a record showing U+FFFD is taken to
+    // hold those bytes (a file with both invalid bytes and a literal U+FFFD reports that record too).
+    if (sink.invalidUtf8 && raw.includes('\uFFFD')) error = 'the record is not valid UTF-8'
+    else if (tokens.length !== width) {
       error = `the record has ${tokens.length} value${tokens.length === 1 ? '' : 's'} but the schema has ${width} column${width === 1 ? '' : 's'}`
     }
     const n = Math.min(tokens.length, width)
@@ -134,7 +137,8 @@ export function compileCsvReader(schema: StructType, s: CsvReadSettings): Format
   return {
     decode(bytes, file) {
       const sink = new DecodeSink('CSV', s.mode, corrupt)
-      const { text } = decodeText(decompressByName(bytes, file), s.encoding, true)
+      const { text, valid } = decodeText(decompressByName(bytes, file), s.encoding, true)
+      sink.invalidUtf8 = !valid
       forEachCsvRecord(
         text,
         file,

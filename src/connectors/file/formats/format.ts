@@ -141,6 +141,8 @@ export function malformedRecordError(format: string, r: MalformedRecord): Sluice
 export class DecodeSink {
   readonly rows: unknown[][] = []
   readonly malformed: MalformedRecord[] = []
+  /** Set by a text reader when the file held invalid UTF-8 (replaced by U+FFFD). */
+  invalidUtf8 = false
   private readonly format: string
   private readonly mode: ParseMode
   private readonly corrupt: number

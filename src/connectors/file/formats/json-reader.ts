@@ -13,7 +13,9 @@ import {
   JsonSyntaxError,
   type JsonValueConverter,
   jsonConversionErrorPath,
+  MAX_NESTING_DEPTH,
   NO_JSON_VALUE,
+  nestingTooDeep,
   newJsonConversionState,
   parseJsonExact,
   resetJsonConversionState,
@@ -36,6 +38,11 @@ export function parseJsonRecord(
   s: JsonReadSettings,
   exact: boolean,
 ): Parsed | typeof NO_JSON_VALUE {
+  if (nestingTooDeep(text))
+    return {
+      ok: false,
+      error: `it is not valid JSON: the nesting depth exceeds the maximum allowed (${MAX_NESTING_DEPTH})`,
+    }
   if (!exact) {
     try {
       return { ok: true, value: JSON.parse(text), exact: false }

@@ -44,7 +44,7 @@ describe('SinkMetadataLog', () => {
         log.allFiles(),
         (e) => isSluiceError(e, 'CHECKPOINT_CORRUPT') && /outside the sink folder/.test(e.message),
       )
-      await writeFile(join(dir, '_sluice_metadata', '0'), 'v2\n')
+      await writeFile(join(dir, '_sluice_metadata', '0'), 'v3\n')
       await assert.rejects(log.allFiles(), (e) => isSluiceError(e, 'CHECKPOINT_VERSION_UNSUPPORTED'))
     }))
 })
