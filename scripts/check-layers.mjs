@@ -22,6 +22,8 @@ const LAYERS = [
   ['runtime'],
   ['api'],
   ['cluster'],
+  // Remote execution translates the API's plans for Spark Connect; only the session wires it in.
+  ['remote'],
   ['session.ts'],
   ['cli', 'ui', 'testing', 'index.ts'],
 ]
