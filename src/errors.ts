@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'STATE_SCHEMA_INCOMPATIBLE'
   | 'PATH_NOT_FOUND'
   | 'PATH_ALREADY_EXISTS'
+  | 'SPARK_ERROR'
   | 'INTERNAL'
 
 export class SluiceError extends Error {

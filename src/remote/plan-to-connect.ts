@@ -1,0 +1,175 @@
+/**
+ * Sluice's logical plan -> a Spark Connect `Relation` tree. Each node becomes the structured message
+ * Spark's own clients send (Project, Filter, Aggregate, Join, SetOperation, ...), and every relation
+ * carries its Sluice node id as Spark's `plan_id`, so `df.col('x')` resolves against the same
+ * DataFrame on Spark as embedded. What cannot run on Spark is refused by name, with what to use.
+ */
+import { create, type MessageInitShape } from '@bufbuild/protobuf'
+import { SluiceError } from '../errors.ts'
+import type { Expr } from '../plan/expr.ts'
+import type { JoinType, LogicalPlan } from '../plan/logical-plan.ts'
+import { encodeArrowStream } from './arrow-rows.ts'
+import { sortOrderInit, toConnectExpr } from './expr-to-connect.ts'
+import type { Expression } from './gen/spark/connect/expressions_pb.js'
+import {
+  Aggregate_GroupType,
+  Join_JoinType,
+  type Relation,
+  RelationSchema,
+  SetOperation_SetOpType,
+} from './gen/spark/connect/relations_pb.js'
+
+type RelationInit = MessageInitShape<typeof RelationSchema>
+type RelType = RelationInit['relType']
+
+/** A file read that runs on the cluster: what `sluice.read` of a remote session recorded. */
+export interface RemoteReadSpec {
+  readonly format: string
+  readonly paths: readonly string[]
+  readonly options: Readonly<Record<string, string>>
+  /** The user's schema as DDL, when one was given (no inference then). */
+  readonly schemaDDL: string | undefined
+}
+
+/** Looks up the read behind a leaf (remote reads are leaves whose rows live on the cluster). */
+export type ReadLookup = (leaf: LogicalPlan) => RemoteReadSpec | undefined
+
+const JOIN: Readonly<Record<JoinType, Join_JoinType>> = Object.freeze({
+  inner: Join_JoinType.INNER,
+  left: Join_JoinType.LEFT_OUTER,
+  right: Join_JoinType.RIGHT_OUTER,
+  full: Join_JoinType.FULL_OUTER,
+  left_semi: Join_JoinType.LEFT_SEMI,
+  left_anti: Join_JoinType.LEFT_ANTI,
+  cross: Join_JoinType.CROSS,
+})
+
+function refuse(what: string, instead: string): never {
+  throw new SluiceError(
+    'UNSUPPORTED_OPERATION',
+    `${what} cannot run on Spark through Sluice.remote: ${instead}`,
+  )
+}
+
+/** @example toConnectRelation(df.plan, reads) // Relation { project: { input: { read: ... } } } */
+export function toConnectRelation(plan: LogicalPlan, reads: ReadLookup): Relation {
+  const rel = (p: LogicalPlan): Relation =>
+    create(RelationSchema, { common: { planId: BigInt(p.id) }, relType: relType(p) })
+  const ex = (e: Expr): Expression => toConnectExpr(e)
+  const relType = (p: LogicalPlan): RelType => {
+    switch (p.kind) {
+      case 'localRelation': {
+        const read = reads(p)
+        if (read !== undefined)
+          return {
+            case: 'read',
+            value: {
+              readType: {
+                case: 'dataSource',
+                value: {
+                  format: read.format,
+                  paths: [...read.paths],
+                  options: { ...read.options },
+                  schema: read.schemaDDL,
+                },
+              },
+            },
+          }
+        return { case: 'localRelation', value: { data: encodeArrowStream(p.schema, p.rows) } }
+      }
+      case 'project':
+        return { case: 'project', value: { input: rel(p.child), expressions: p.exprs.map(ex) } }
+      case 'filter':
+        return { case: 'filter', value: { input: rel(p.child), condition: ex(p.condition) } }
+      case 'aggregate': {
+        // Sluice lists the grouping columns first in `aggs`; Spark's Aggregate adds them itself.
+        const prefix = p.aggs.slice(0, p.groupBy.length).every((e, i) => e === p.groupBy[i])
+        const aggs = prefix ? p.aggs.slice(p.groupBy.length) : p.aggs
+        if (!prefix && p.groupBy.length > 0)
+          refuse('An aggregate that does not output its grouping columns first', 'use groupBy(...).agg(...).')
+        return {
+          case: 'aggregate',
+          value: {
+            input: rel(p.child),
+            groupType: Aggregate_GroupType.GROUPBY,
+            groupingExpressions: p.groupBy.map(ex),
+            aggregateExpressions: aggs.map(ex),
+          },
+        }
+      }
+      case 'sort':
+        return {
+          case: 'sort',
+          value: { input: rel(p.child), order: p.orders.map(sortOrderInit), isGlobal: true },
+        }
+      case 'limit':
+        return { case: 'limit', value: { input: rel(p.child), limit: p.n } }
+      case 'deduplicate':
+        return {
+          case: 'deduplicate',
+          value: {
+            input: rel(p.child),
+            columnNames: p.columns === null ? [] : [...p.columns],
+            allColumnsAsKeys: p.columns === null,
+            withinWatermark: p.withinWatermark ?? false,
+          },
+        }
+      case 'union':
+        return {
+          case: 'setOp',
+          value: {
+            leftInput: rel(p.left),
+            rightInput: rel(p.right),
+            setOpType: SetOperation_SetOpType.UNION,
+            isAll: true,
+            byName: p.byName,
+            allowMissingColumns: p.allowMissingColumns,
+          },
+        }
+      case 'join':
+        return {
+          case: 'join',
+          value: {
+            left: rel(p.left),
+            right: rel(p.right),
+            joinType: JOIN[p.joinType],
+            joinCondition: p.condition === null ? undefined : ex(p.condition),
+            usingColumns: p.using === null ? [] : [...p.using],
+          },
+        }
+      case 'alias':
+        return { case: 'subqueryAlias', value: { input: rel(p.child), alias: p.alias } }
+      case 'watermark':
+        if (p.idleTimeoutMs !== undefined)
+          refuse(
+            `withWatermark(${p.column}, ..., { idleTimeout })`,
+            'Spark has no idle timeout; drop the option (an idle input then holds the watermark, as in Spark).',
+          )
+        if (p.lateRows !== undefined)
+          refuse(
+            `withWatermark(${p.column}, ..., { lateRows: '${p.lateRows}' })`,
+            'Spark only counts late rows (numRowsDroppedByWatermark); drop the option or run on Sluice.local().',
+          )
+        return {
+          case: 'withWatermark',
+          value: { input: rel(p.child), eventTime: p.column, delayThreshold: `${p.delayMs} milliseconds` },
+        }
+      case 'mapRows':
+        return refuse(
+          `${p.flat ? 'flatMap' : 'map'} with a JavaScript function`,
+          'Spark cannot run JavaScript; express the transformation with select/withColumn and built-in functions, or run on Sluice.local().',
+        )
+      case 'deadLetter':
+        return refuse(
+          `deadLetter('${p.name}', ...)`,
+          'dead-letter outputs are a Sluice feature; filter the bad rows into a second query instead, or run on Sluice.local().',
+        )
+      case 'streamingRelation':
+        return refuse(
+          `readStream source '${p.source.name}'`,
+          'streaming on Spark is not supported by Sluice.remote yet; run streams on Sluice.local().',
+        )
+    }
+  }
+  return rel(plan)
+}
