@@ -133,6 +133,26 @@ export class RemoteDataFrame<R extends object = Row> {
   crossJoin(other: RemoteDataFrame<any>): RemoteDataFrame {
     return this.wrap(this.local.crossJoin(other.local))
   }
+  /**
+   * Spark's event-time watermark (a no-op for batch queries, as in Spark). Sluice's beyond-Spark
+   * options (`idleTimeout`, `lateRows`) are refused when the query runs.
+   * @example df.withWatermark('ts', '10 minutes')
+   */
+  withWatermark(
+    eventTime: string,
+    delay: string,
+    opts: { idleTimeout?: string; lateRows?: string } = {},
+  ): RemoteDataFrame<R> {
+    return this.wrap(this.local.withWatermark(eventTime, delay, opts))
+  }
+  /** Refused: dead-letter outputs are a Sluice feature. @example df.filter(col('j').isNotNull()) // keep the good rows */
+  deadLetter(name: string, ..._rest: unknown[]): never {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      `deadLetter('${name}', ...) cannot run on Spark through Sluice.remote (dead-letter outputs are a Sluice feature): ` +
+        'filter the bad rows into a second query instead, or run on Sluice.local().',
+    )
+  }
   /** Refused: Spark cannot run JavaScript. @example df.select(upper(col('name'))) // instead of df.map(...) */
   map<S extends StructType>(_fn: (row: R) => InferRow<S>, _schema: S): never {
     throw jsFunction('map')
