@@ -58,6 +58,9 @@ function fromArrow(v: unknown, type: DataType, at: string): unknown {
     }
     case 'double':
       return typeof v === 'number' ? v : Number(v)
+    case 'timestamp':
+      // apache-arrow gives microseconds as fractional milliseconds; Sluice holds whole ones (floor, as Spark's millis).
+      return Math.floor(v as number)
     case 'date':
       return Math.floor((v as number) / DAY_MS)
     case 'interval':

@@ -100,6 +100,15 @@ describe('Sluice.remote: the same rows as embedded', () => {
     assert.deepEqual(remote, rows)
   })
 
+  it('truncates Spark microseconds to the millisecond, as embedded', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const [embedded, remote] = await bothWays(url, (s) =>
+      s.range(1).select(lit('2023-11-14 22:13:20.123456').cast('timestamp').alias('ts')),
+    )
+    assert.deepEqual(remote, [{ ts: 1_700_000_000_123 }])
+    assert.deepEqual(remote, embedded)
+  })
+
   it('runs select, filter, withColumn, functions and orderBy identically', async (tc) => {
     if (skip) return tc.skip(skip)
     const [embedded, remote] = await bothWays(url, (s) =>
