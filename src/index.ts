@@ -14,6 +14,8 @@ export { type Clock, ManualClock } from './io/clock.ts'
 export { RemoteDataFrame, RemoteGroupedData } from './remote/remote-data-frame.ts'
 export { RemoteDataFrameReader } from './remote/remote-reader.ts'
 export { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
+export { RemoteDataStreamWriter, type RemoteOutputMode } from './remote/remote-stream-writer.ts'
+export { RemoteStreamingQuery } from './remote/remote-streaming-query.ts'
 export { SparkConnectError } from './remote/spark-errors.ts'
 export {
   progressToJson,

@@ -22,14 +22,21 @@ import {
 type RelationInit = MessageInitShape<typeof RelationSchema>
 type RelType = RelationInit['relType']
 
-/** A file read that runs on the cluster: what `sluice.read` of a remote session recorded. */
-export interface RemoteReadSpec {
-  readonly format: string
-  readonly paths: readonly string[]
-  readonly options: Readonly<Record<string, string>>
-  /** The user's schema as DDL, when one was given (no inference then). */
-  readonly schemaDDL: string | undefined
-}
+/**
+ * A read that runs on the cluster: what `sluice.read`/`readStream` of a remote session recorded
+ * (a data source), or `sluice.table(name)` (a table or view, e.g. a memory sink's).
+ */
+export type RemoteReadSpec =
+  | {
+      readonly kind: 'source'
+      readonly format: string
+      readonly paths: readonly string[]
+      readonly options: Readonly<Record<string, string>>
+      /** The user's schema as DDL, when one was given (no inference then). */
+      readonly schemaDDL: string | undefined
+      readonly streaming: boolean
+    }
+  | { readonly kind: 'table'; readonly name: string }
 
 /** Looks up the read behind a leaf (remote reads are leaves whose rows live on the cluster). */
 export type ReadLookup = (leaf: LogicalPlan) => RemoteReadSpec | undefined
@@ -60,21 +67,7 @@ export function toConnectRelation(plan: LogicalPlan, reads: ReadLookup): Relatio
     switch (p.kind) {
       case 'localRelation': {
         const read = reads(p)
-        if (read !== undefined)
-          return {
-            case: 'read',
-            value: {
-              readType: {
-                case: 'dataSource',
-                value: {
-                  format: read.format,
-                  paths: [...read.paths],
-                  options: { ...read.options },
-                  schema: read.schemaDDL,
-                },
-              },
-            },
-          }
+        if (read !== undefined) return { case: 'read', value: readInit(read) }
         return { case: 'localRelation', value: { data: encodeArrowStream(p.schema, p.rows) } }
       }
       case 'project':
@@ -172,4 +165,21 @@ export function toConnectRelation(plan: LogicalPlan, reads: ReadLookup): Relatio
     }
   }
   return rel(plan)
+}
+
+function readInit(read: RemoteReadSpec) {
+  if (read.kind === 'table')
+    return { readType: { case: 'namedTable' as const, value: { unparsedIdentifier: read.name } } }
+  return {
+    isStreaming: read.streaming,
+    readType: {
+      case: 'dataSource' as const,
+      value: {
+        format: read.format,
+        paths: [...read.paths],
+        options: { ...read.options },
+        schema: read.schemaDDL,
+      },
+    },
+  }
 }

@@ -16,6 +16,8 @@ import { type InferRow, type StructType, t } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
 import { formatTable, type ShowOptions } from '../util/table-format.ts'
+import { RemoteDataStreamWriter, type RemoteStreamStart } from './remote-stream-writer.ts'
+import type { RemoteStreamingQuery } from './remote-streaming-query.ts'
 
 /** What a RemoteDataFrame needs from its session. */
 export interface RemoteRunner {
@@ -25,6 +27,9 @@ export interface RemoteRunner {
   explain(plan: LogicalPlan, mode: 'simple' | 'extended' | 'codegen' | 'formatted'): Promise<string>
   renderCell(schema: StructType): (row: readonly unknown[]) => (string | null)[]
   print(text: string): void
+  /** Whether the plan reads a stream (a remote readStream). */
+  isStreaming(plan: LogicalPlan): boolean
+  startStream(spec: RemoteStreamStart): Promise<RemoteStreamingQuery>
 }
 
 export class RemoteDataFrame<R extends object = Row> {
@@ -48,6 +53,26 @@ export class RemoteDataFrame<R extends object = Row> {
   /** Column names, from the plan as Sluice resolves it. @example df.columns */
   get columns(): string[] {
     return this.local.columns
+  }
+  /** True when the DataFrame reads a stream (run it with writeStream). @example df.isStreaming */
+  get isStreaming(): boolean {
+    return this.runner.isStreaming(this.plan)
+  }
+  /**
+   * Starts a streaming query on Spark into one of Spark's sinks.
+   * @example await df.writeStream.format('memory').queryName('t').outputMode('complete').start()
+   */
+  get writeStream(): RemoteDataStreamWriter {
+    return new RemoteDataStreamWriter(this.runner, {
+      plan: this.plan,
+      format: undefined,
+      options: {},
+      outputMode: 'append',
+      queryName: undefined,
+      trigger: undefined,
+      partitionBy: [],
+      path: undefined,
+    })
   }
   /** A column bound to this DataFrame. @example a.join(b, a.col('id').eq(b.col('id'))) */
   col(name: string): Column {

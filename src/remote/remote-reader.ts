@@ -1,11 +1,13 @@
 /**
- * `sluice.read` of a remote session: the same builder as embedded (format, schema, options, paths),
- * but the files are read by Spark on the cluster, from paths the cluster can see. `load()` asks Spark
+ * `sluice.read` and `sluice.readStream` of a remote session: the same builder as embedded (format,
+ * schema, options, paths), but the data is read by Spark on the cluster, from paths it can see
+ * (streams: any Spark source, e.g. files with a schema, `rate`, `kafka`). `load()` asks Spark
  * for the schema (inferred there, or the one given), so the DataFrame's columns are known while
  * building, as embedded.
  */
 import type { ReaderOptionValue } from '../api/data-frame-reader.ts'
 import type { Row } from '../api/row-types.ts'
+import { invalidArgument } from '../errors.ts'
 import { type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
 import type { InferRow, StructType } from '../schema/data-type.ts'
@@ -15,6 +17,8 @@ import type { RemoteReadSpec } from './plan-to-connect.ts'
 import type { RemoteDataFrame } from './remote-data-frame.ts'
 
 interface ReaderState {
+  /** `readStream` (true) or `read`. */
+  readonly streaming: boolean
   readonly format: string
   readonly options: Readonly<Record<string, string>>
   readonly schema: StructType | undefined
@@ -42,7 +46,7 @@ export class RemoteDataFrameReader<R extends object = Row> {
   /** Made by the remote session (`sluice.read`). */
   constructor(host: RemoteReadHost, state?: ReaderState) {
     this.host = host
-    this.state = state ?? { format: 'parquet', options: {}, schema: undefined }
+    this.state = state ?? { streaming: false, format: 'parquet', options: {}, schema: undefined }
   }
 
   private with<T extends object = R>(changes: Partial<ReaderState>): RemoteDataFrameReader<T> {
@@ -70,7 +74,13 @@ export class RemoteDataFrameReader<R extends object = Row> {
   }
   /** Reads the paths (as the cluster sees them). @example const df = await sluice.read.format('json').load('/data/events') */
   async load(...paths: string[]): Promise<RemoteDataFrame<R>> {
+    if (this.state.streaming && paths.length > 1)
+      throw invalidArgument(
+        `readStream.load() takes one path (a folder), not ${paths.length}: put the files in one folder.`,
+      )
     const spec: RemoteReadSpec = Object.freeze({
+      kind: 'source',
+      streaming: this.state.streaming,
       format: this.state.format,
       paths: Object.freeze([...paths]),
       options: Object.freeze({ ...this.state.options }),

@@ -8,18 +8,23 @@ import { DataFrame } from '../api/dataframe.ts'
 import type { Row } from '../api/row-types.ts'
 import { invalidArgument, SluiceError } from '../errors.ts'
 import { writeStdout } from '../io/output.ts'
-import { type LogicalPlan, node } from '../plan/logical-plan.ts'
+import { type LogicalPlan, node, planChildren } from '../plan/logical-plan.ts'
+import type { TriggerOptions } from '../runtime/trigger.ts'
 import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
 import { decodeArrowBatches } from './arrow-rows.ts'
 import { arrowBatchesOf, SparkConnectClient } from './connect-client.ts'
+import { sluiceSchemaOfProto } from './connect-types.ts'
 import { parseConnectionString } from './connection-string.ts'
 import { AnalyzePlanRequest_Explain_ExplainMode as Mode } from './gen/spark/connect/base_pb.js'
+import type { StreamingQueryCommandResult } from './gen/spark/connect/commands_pb.js'
 import { type RemoteReadSpec, toConnectRelation } from './plan-to-connect.ts'
 import { RemoteDataFrame, type RemoteRunner } from './remote-data-frame.ts'
 import { RemoteEngine } from './remote-engine.ts'
 import { emptyLeaf, RemoteDataFrameReader, type RemoteReadHost } from './remote-reader.ts'
+import type { RemoteStreamStart } from './remote-stream-writer.ts'
+import { RemoteStreamingQuery } from './remote-streaming-query.ts'
 
 /** Settings of a remote session. */
 export interface RemoteConfig {
@@ -78,12 +83,22 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
     return new RemoteDataFrameReader(this)
   }
 
-  /** Refused for now: streaming on Spark is future work. @example sluice.readStream // throws; use Sluice.local() */
-  get readStream(): never {
-    throw new SluiceError(
-      'UNSUPPORTED_OPERATION',
-      'readStream is not supported by Sluice.remote yet: run streaming queries on Sluice.local().',
-    )
+  /**
+   * The builder of a streaming DataFrame read by Spark (files with a schema, `rate`, `kafka`, ...).
+   * @example const s = await spark.readStream.format('rate').option('rowsPerSecond', 10).load()
+   */
+  get readStream(): RemoteDataFrameReader {
+    return new RemoteDataFrameReader(this, {
+      streaming: true,
+      format: 'parquet',
+      options: {},
+      schema: undefined,
+    })
+  }
+
+  /** A table or view of the Spark session, e.g. a memory sink's query name. @example await spark.table('counts') */
+  async table(name: string): Promise<RemoteDataFrame> {
+    return this.frame((await this.describe({ kind: 'table', name })).leaf)
   }
 
   /** Refused: a memory stream lives in this process. @example Sluice.local().memoryStream(schema) */
@@ -131,10 +146,63 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
   async describe(spec: RemoteReadSpec): Promise<{ leaf: LogicalPlan; schema: StructType }> {
     const probe = emptyLeaf()
     this.reads.set(probe, spec)
-    const { schema } = await this.run(node('limit', { n: 0, child: probe }))
+    const root = toConnectRelation(probe, (l) => this.reads.get(l))
+    await this.connected()
+    const r = await this.client.analyze({
+      case: 'schema',
+      value: { plan: { opType: { case: 'root', value: root } } },
+    } as any)
+    if (r.result.case !== 'schema' || r.result.value.schema === undefined)
+      throw new SluiceError('INTERNAL', `Spark returned no schema for ${describeSpec(spec)}.`)
+    const schema = sluiceSchemaOfProto(r.result.value.schema)
     const leaf = emptyLeaf(schema)
     this.reads.set(leaf, spec)
     return { leaf, schema }
+  }
+
+  isStreaming(plan: LogicalPlan): boolean {
+    const read = this.reads.get(plan)
+    if (read !== undefined) return read.kind === 'source' && read.streaming
+    return planChildren(plan).some((c) => this.isStreaming(c))
+  }
+
+  async startStream(spec: RemoteStreamStart): Promise<RemoteStreamingQuery> {
+    const input = toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf))
+    await this.connected()
+    const responses = await this.client.execute({
+      opType: {
+        case: 'command',
+        value: { commandType: { case: 'writeStreamOperationStart', value: startInit(spec, input) } },
+      },
+    } as any)
+    const started = responses.find((r) => r.responseType.case === 'writeStreamOperationStartResult')
+    if (
+      started?.responseType.case !== 'writeStreamOperationStartResult' ||
+      !started.responseType.value.queryId
+    )
+      throw new SluiceError('INTERNAL', 'Spark answered writeStream.start() without a query id.')
+    const { queryId, name } = started.responseType.value
+    return new RemoteStreamingQuery({ id: queryId.id, runId: queryId.runId, name: name || null }, this)
+  }
+
+  async streamingCommand(
+    queryId: { id: string; runId: string },
+    command: { case: string; value: unknown },
+  ): Promise<StreamingQueryCommandResult> {
+    await this.connected()
+    const responses = await this.client.execute({
+      opType: {
+        case: 'command',
+        value: { commandType: { case: 'streamingQueryCommand', value: { queryId, command } } },
+      },
+    } as any)
+    const r = responses.find((x) => x.responseType.case === 'streamingQueryCommandResult')
+    if (r?.responseType.case !== 'streamingQueryCommandResult')
+      throw new SluiceError(
+        'INTERNAL',
+        `Spark answered the streaming query command '${command.case}' with no result.`,
+      )
+    return r.responseType.value
   }
 
   async run(plan: LogicalPlan): Promise<{ schema: StructType; rows: unknown[][] }> {
@@ -160,5 +228,37 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
 
   print(text: string): void {
     this.out(text)
+  }
+}
+
+function describeSpec(spec: RemoteReadSpec): string {
+  return spec.kind === 'table' ? `table ${spec.name}` : `${spec.format} ${spec.paths.join(', ')}`
+}
+
+function triggerInit(trigger: TriggerOptions | undefined) {
+  if (trigger === undefined) return undefined
+  if ('processingTime' in trigger)
+    return {
+      case: 'processingTimeInterval',
+      value:
+        typeof trigger.processingTime === 'number'
+          ? `${trigger.processingTime} milliseconds`
+          : trigger.processingTime,
+    }
+  if ('once' in trigger) return { case: 'once', value: true }
+  if ('availableNow' in trigger) return { case: 'availableNow', value: true }
+  return { case: 'continuousCheckpointInterval', value: trigger.continuous }
+}
+
+function startInit(spec: RemoteStreamStart, input: unknown) {
+  return {
+    input,
+    format: spec.format ?? '',
+    options: { ...spec.options },
+    partitioningColumnNames: [...spec.partitionBy],
+    trigger: triggerInit(spec.trigger),
+    outputMode: spec.outputMode,
+    queryName: spec.queryName ?? '',
+    sinkDestination: spec.path === undefined ? undefined : { case: 'path', value: spec.path },
   }
 }

@@ -320,6 +320,5 @@ describe('Sluice.remote refuses what cannot run on Spark, by name', () => {
       refused(/idle timeout/),
     )
     assert.throws(() => spark.memoryStream(), refused(/memoryStream/))
-    assert.throws(() => spark.readStream, refused(/readStream/))
   })
 })
