@@ -20,7 +20,7 @@ type ExpressionInit = MessageInitShape<typeof ExpressionSchema>
 type LiteralInit = NonNullable<Extract<ExpressionInit['exprType'], { case: 'literal' }>['value']>
 
 /** Sluice's canonical call names whose Spark name differs. */
-const SPARK_NAME: Readonly<Record<string, string>> = Object.freeze({ '=': '==', '<>': '!=' })
+const SPARK_NAME: Readonly<Record<string, string>> = Object.freeze({ '=': '==' })
 
 /** Quotes a name part in backticks when Spark would split or misread it. */
 export function quotePart(part: string): string {
@@ -102,6 +102,12 @@ function callInit(name: string, args: readonly Expr[], distinct: boolean): Expre
           case: 'unresolvedExtractValue',
           value: { child: exprInit(args[0]), extraction: exprInit(args[1]) },
         },
+      }
+    case '!=':
+    case '<>':
+      // Spark registers no `!=` function; its own clients send not(a == b).
+      return {
+        exprType: { case: 'unresolvedFunction', value: { functionName: 'not', arguments: [fn('==', args)] } },
       }
     case 'between':
       return {
