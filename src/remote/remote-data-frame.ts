@@ -16,6 +16,7 @@ import { type InferRow, type StructType, t } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
 import { formatTable, type ShowOptions } from '../util/table-format.ts'
+import { RemoteDataFrameWriter, type RemoteWrite } from './remote-data-frame-writer.ts'
 import { RemoteDataStreamWriter, type RemoteStreamStart } from './remote-stream-writer.ts'
 import type { RemoteStreamingQuery } from './remote-streaming-query.ts'
 
@@ -30,6 +31,7 @@ export interface RemoteRunner {
   /** Whether the plan reads a stream (a remote readStream). */
   isStreaming(plan: LogicalPlan): boolean
   startStream(spec: RemoteStreamStart): Promise<RemoteStreamingQuery>
+  write(spec: RemoteWrite): Promise<void>
 }
 
 export class RemoteDataFrame<R extends object = Row> {
@@ -57,6 +59,10 @@ export class RemoteDataFrame<R extends object = Row> {
   /** True when the DataFrame reads a stream (run it with writeStream). @example df.isStreaming */
   get isStreaming(): boolean {
     return this.runner.isStreaming(this.plan)
+  }
+  /** The builder of a batch write, run by Spark. @example await df.write.mode('overwrite').parquet('/out') */
+  get write(): RemoteDataFrameWriter {
+    return new RemoteDataFrameWriter(this.runner, this.plan)
   }
   /**
    * Starts a streaming query on Spark into one of Spark's sinks.

@@ -21,6 +21,7 @@ import { AnalyzePlanRequest_Explain_ExplainMode as Mode } from './gen/spark/conn
 import type { StreamingQueryCommandResult } from './gen/spark/connect/commands_pb.js'
 import { type RemoteReadSpec, toConnectRelation } from './plan-to-connect.ts'
 import { RemoteDataFrame, type RemoteRunner } from './remote-data-frame.ts'
+import type { RemoteWrite } from './remote-data-frame-writer.ts'
 import { RemoteEngine } from './remote-engine.ts'
 import { emptyLeaf, RemoteDataFrameReader, type RemoteReadHost } from './remote-reader.ts'
 import type { RemoteStreamStart } from './remote-stream-writer.ts'
@@ -183,6 +184,22 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
       throw new SluiceError('INTERNAL', 'Spark answered writeStream.start() without a query id.')
     const { queryId, name } = started.responseType.value
     return new RemoteStreamingQuery({ id: queryId.id, runId: queryId.runId, name: name || null }, this)
+  }
+
+  async write(spec: RemoteWrite): Promise<void> {
+    const input = toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf))
+    await this.connected()
+    const writeOperation = {
+      input,
+      source: spec.format,
+      mode: spec.mode,
+      options: { ...spec.options },
+      partitioningColumns: [...spec.partitionBy],
+      saveType: spec.path === undefined ? undefined : { case: 'path', value: spec.path },
+    }
+    await this.client.execute({
+      opType: { case: 'command', value: { commandType: { case: 'writeOperation', value: writeOperation } } },
+    } as any)
   }
 
   async streamingCommand(

@@ -210,6 +210,28 @@ describe('Sluice.remote: the same rows as embedded', () => {
   })
 })
 
+describe('Sluice.remote writes', () => {
+  it('writes partitioned Parquet on Spark that Sluice embedded reads back row for row', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const spark = remoteSession(url)
+    try {
+      await withTempDir(async (dir) => {
+        const out = join(dir, 'sales')
+        const df = spark.createDataFrame(sales, Sales).select('id', 'region', 'amount')
+        await df.write.mode('overwrite').partitionBy('region').parquet(out)
+        await df.filter(col('id').eq(5)).write.mode('append').partitionBy('region').parquet(out)
+        await assert.rejects(df.write.parquet(out), (e: unknown) => isSluiceError(e, 'PATH_ALREADY_EXISTS'))
+        const local = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+        const back = (await local.read.parquet(out)).select('id', 'region', 'amount').collect()
+        const expected = [...sales, sales[4]].map(({ id, region, amount }) => ({ id, region, amount }))
+        assert.deepEqual(sorted(back), sorted(expected))
+      })
+    } finally {
+      spark.close()
+    }
+  })
+})
+
 describe('Sluice.remote actions', () => {
   it('counts, takes, shows and reports the schema as t.* types', async (tc) => {
     if (skip) return tc.skip(skip)
