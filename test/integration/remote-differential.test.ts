@@ -9,22 +9,34 @@ import { before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
   abs,
+  avg,
   type Column,
   coalesce,
   col,
   concat,
+  count,
+  count_distinct,
+  date_format,
+  dayofweek,
   greatest,
+  hour,
   least,
   length,
   lit,
   lower,
+  max,
+  min,
   round,
+  sum,
   t,
+  to_date,
   try_divide,
+  unix_timestamp,
   upper,
   when,
+  year,
 } from '../../src/index.ts'
-import { bothWays, sparkConnect } from '../harness/spark-connect.ts'
+import { bothWays, sorted, sparkConnect } from '../harness/spark-connect.ts'
 
 let url = ''
 let skip: string | undefined
@@ -135,5 +147,59 @@ describe('Sluice expressions agree with Spark', () => {
       0,
       `${diffs.length} of ${exprs.length} expressions differ:\n${diffs.slice(0, 5).join('\n')}`,
     )
+  })
+})
+
+const Events = t.struct({ k: t.string(), v: t.long(), x: t.double(), ts: t.timestamp(), txt: t.string() })
+const events = Array.from({ length: 60 }, (_, i) => ({
+  k: i % 7 === 0 ? null : `k${i % 4}`,
+  v: i % 5 === 0 ? null : (i * 37) % 23,
+  x: i % 6 === 0 ? null : ((i * 13) % 17) / 4,
+  ts: 1_700_000_000_000 + i * 3_600_000 * 7 + (i % 3) * 1234,
+  txt: [' 12', '3.5', 'abc', null, '-7', '1e3'][i % 6],
+}))
+
+describe('Sluice aggregations, casts and date functions agree with Spark', () => {
+  it('gives the same groups for count, sum, avg, min, max, count_distinct, first over nulls', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const [embedded, remote] = await bothWays(url, (s) =>
+      s
+        .createDataFrame(events, Events)
+        .groupBy('k')
+        .agg(
+          count('*').alias('n'),
+          count('v').alias('nv'),
+          sum('v').alias('sv'),
+          avg('x').alias('ax'),
+          min('x').alias('mn'),
+          max('ts').alias('mx'),
+          count_distinct(col('v')).alias('dv'),
+          sum(when(col('x').gt(2), 1).otherwise(0)).alias('big'),
+        ),
+    )
+    assert.equal(remote.length, 5)
+    assert.deepEqual(sorted(remote), sorted(embedded))
+  })
+
+  it('casts strings with try_cast and formats timestamps and dates in the session time zone', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const [embedded, remote] = await bothWays(url, (s) =>
+      s
+        .createDataFrame(events, Events)
+        .select(
+          col('txt').try_cast('double').alias('d'),
+          col('txt').try_cast('int').alias('i'),
+          date_format(col('ts'), 'yyyy-MM-dd HH:mm:ss.SSS').alias('f'),
+          to_date(col('ts')).alias('day'),
+          hour(col('ts')).alias('h'),
+          year(col('ts')).alias('y'),
+          dayofweek(col('ts')).alias('dow'),
+          unix_timestamp(col('ts')).alias('u'),
+          col('ts').cast('string').alias('s'),
+          col('x').cast('string').alias('xs'),
+        ),
+    )
+    assert.equal(remote.length, 60)
+    assert.deepEqual(remote, embedded)
   })
 })
