@@ -17,6 +17,7 @@ export { RemoteDataFrameReader } from './remote/remote-reader.ts'
 export { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
 export { RemoteDataStreamWriter, type RemoteOutputMode } from './remote/remote-stream-writer.ts'
 export { RemoteStreamingQuery } from './remote/remote-streaming-query.ts'
+export { RemoteStreamingQueryManager } from './remote/remote-streams.ts'
 export { SparkConnectError } from './remote/spark-errors.ts'
 export {
   progressToJson,

@@ -9,7 +9,6 @@ import type { Row } from '../api/row-types.ts'
 import { invalidArgument, SluiceError } from '../errors.ts'
 import { writeStdout } from '../io/output.ts'
 import { type LogicalPlan, node, planChildren } from '../plan/logical-plan.ts'
-import type { TriggerOptions } from '../runtime/trigger.ts'
 import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
@@ -25,7 +24,8 @@ import type { RemoteWrite } from './remote-data-frame-writer.ts'
 import { RemoteEngine } from './remote-engine.ts'
 import { emptyLeaf, RemoteDataFrameReader, type RemoteReadHost } from './remote-reader.ts'
 import type { RemoteStreamStart } from './remote-stream-writer.ts'
-import { RemoteStreamingQuery } from './remote-streaming-query.ts'
+import type { RemoteStreamingQuery } from './remote-streaming-query.ts'
+import { queryCommand, RemoteStreamingQueryManager, type RunCommand, startQuery } from './remote-streams.ts'
 
 /** Settings of a remote session. */
 export interface RemoteConfig {
@@ -95,6 +95,11 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
       options: {},
       schema: undefined,
     })
+  }
+
+  /** The streaming queries Spark runs for this session. @example await spark.streams.active() */
+  get streams(): RemoteStreamingQueryManager {
+    return new RemoteStreamingQueryManager(this.command, this)
   }
 
   /** A table or view of the Spark session, e.g. a memory sink's query name. @example await spark.table('counts') */
@@ -168,27 +173,16 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
   }
 
   async startStream(spec: RemoteStreamStart): Promise<RemoteStreamingQuery> {
-    const input = toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf))
-    await this.connected()
-    const responses = await this.client.execute({
-      opType: {
-        case: 'command',
-        value: { commandType: { case: 'writeStreamOperationStart', value: startInit(spec, input) } },
-      },
-    } as any)
-    const started = responses.find((r) => r.responseType.case === 'writeStreamOperationStartResult')
-    if (
-      started?.responseType.case !== 'writeStreamOperationStartResult' ||
-      !started.responseType.value.queryId
+    return startQuery(
+      this.command,
+      spec,
+      toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf)),
+      this,
     )
-      throw new SluiceError('INTERNAL', 'Spark answered writeStream.start() without a query id.')
-    const { queryId, name } = started.responseType.value
-    return new RemoteStreamingQuery({ id: queryId.id, runId: queryId.runId, name: name || null }, this)
   }
 
   async write(spec: RemoteWrite): Promise<void> {
     const input = toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf))
-    await this.connected()
     const writeOperation = {
       input,
       source: spec.format,
@@ -197,29 +191,22 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
       partitioningColumns: [...spec.partitionBy],
       saveType: spec.path === undefined ? undefined : { case: 'path', value: spec.path },
     }
-    await this.client.execute({
-      opType: { case: 'command', value: { commandType: { case: 'writeOperation', value: writeOperation } } },
-    } as any)
+    await this.command('writeOperation', writeOperation)
   }
 
-  async streamingCommand(
+  streamingCommand(
     queryId: { id: string; runId: string },
     command: { case: string; value: unknown },
   ): Promise<StreamingQueryCommandResult> {
+    return queryCommand(this.command, queryId, command)
+  }
+
+  /** Runs one Spark Connect command: the case of the `Command` oneof and its value. */
+  private readonly command: RunCommand = async (kind, value) => {
     await this.connected()
-    const responses = await this.client.execute({
-      opType: {
-        case: 'command',
-        value: { commandType: { case: 'streamingQueryCommand', value: { queryId, command } } },
-      },
+    return this.client.execute({
+      opType: { case: 'command', value: { commandType: { case: kind, value } } },
     } as any)
-    const r = responses.find((x) => x.responseType.case === 'streamingQueryCommandResult')
-    if (r?.responseType.case !== 'streamingQueryCommandResult')
-      throw new SluiceError(
-        'INTERNAL',
-        `Spark answered the streaming query command '${command.case}' with no result.`,
-      )
-    return r.responseType.value
   }
 
   async run(plan: LogicalPlan): Promise<{ schema: StructType; rows: unknown[][] }> {
@@ -250,32 +237,4 @@ export class RemoteSluice implements RemoteRunner, RemoteReadHost {
 
 function describeSpec(spec: RemoteReadSpec): string {
   return spec.kind === 'table' ? `table ${spec.name}` : `${spec.format} ${spec.paths.join(', ')}`
-}
-
-function triggerInit(trigger: TriggerOptions | undefined) {
-  if (trigger === undefined) return undefined
-  if ('processingTime' in trigger)
-    return {
-      case: 'processingTimeInterval',
-      value:
-        typeof trigger.processingTime === 'number'
-          ? `${trigger.processingTime} milliseconds`
-          : trigger.processingTime,
-    }
-  if ('once' in trigger) return { case: 'once', value: true }
-  if ('availableNow' in trigger) return { case: 'availableNow', value: true }
-  return { case: 'continuousCheckpointInterval', value: trigger.continuous }
-}
-
-function startInit(spec: RemoteStreamStart, input: unknown) {
-  return {
-    input,
-    format: spec.format ?? '',
-    options: { ...spec.options },
-    partitioningColumnNames: [...spec.partitionBy],
-    trigger: triggerInit(spec.trigger),
-    outputMode: spec.outputMode,
-    queryName: spec.queryName ?? '',
-    sinkDestination: spec.path === undefined ? undefined : { case: 'path', value: spec.path },
-  }
 }

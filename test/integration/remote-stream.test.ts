@@ -69,10 +69,16 @@ describe('Sluice.remote streaming', () => {
         assert.equal(last?.numInputRows, 1)
         assert.equal((await q.recentProgress()).at(-1)?.batchId, last?.batchId)
         assert.equal((await q.status()).isActive, true)
+        assert.ok((await spark.streams.active()).some((a) => a.id === q.id && a.name === name))
+        assert.equal((await spark.streams.get(q.id))?.runId, q.runId)
       } finally {
         await q.stop()
       }
       assert.equal(await q.isActive(), false)
+      assert.ok(!(await spark.streams.active()).some((a) => a.id === q.id))
+      assert.equal(await spark.streams.get(q.id), null)
+      assert.equal(await spark.streams.awaitAnyTermination(1), true)
+      await spark.streams.resetTerminated()
       assert.equal(await q.exception(), null)
     })
     spark.close()
