@@ -8,6 +8,7 @@
  * Java 17); a server that can run but fails to start fails the tests. Set SLUICE_SPARK_CONNECT_URL
  * to test against an already running server instead.
  */
+import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -85,4 +86,22 @@ export function sorted(rows: readonly object[]): object[] {
   const key = (r: object) =>
     JSON.stringify(r, (_k, v) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v))
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
+/**
+ * Asserts two row lists equal, doubles within a relative 1e-12: Spark adds partial sums per
+ * partition, so a double sum or average can differ from Sluice's in the last bits.
+ */
+export function assertRowsClose(actual: readonly object[], expected: readonly object[]): void {
+  const close = (a: unknown, b: unknown): boolean => {
+    if (typeof a === 'number' && typeof b === 'number')
+      return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const ka = Object.keys(a)
+      return ka.length === Object.keys(b).length && ka.every((k) => close((a as any)[k], (b as any)[k]))
+    }
+    return Object.is(a, b)
+  }
+  if (actual.length !== expected.length || !actual.every((r, i) => close(r, expected[i])))
+    assert.deepEqual(actual, expected) // fails, with the diff
 }

@@ -13,6 +13,8 @@ import {
   col,
   concat_ws,
   count,
+  desc,
+  expr,
   isSluiceError,
   lit,
   max,
@@ -25,7 +27,7 @@ import {
   upper,
   when,
 } from '../../src/index.ts'
-import { bothWays, remoteSession, sorted, sparkConnect } from '../harness/spark-connect.ts'
+import { assertRowsClose, bothWays, remoteSession, sorted, sparkConnect } from '../harness/spark-connect.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 
 let url = ''
@@ -143,7 +145,7 @@ describe('Sluice.remote: the same rows as embedded', () => {
           max('day').alias('last'),
         ),
     )
-    assert.deepEqual(sorted(remote), sorted(embedded))
+    assertRowsClose(sorted(remote), sorted(embedded))
     assert.equal(remote.length, 3)
   })
 
@@ -207,6 +209,33 @@ describe('Sluice.remote: the same rows as embedded', () => {
         { user: 'bob', n: 2 },
       ])
     })
+  })
+})
+
+describe("the README's batch program", () => {
+  it('gives the same rows embedded and on Spark', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const Bid = t.struct({ auction: t.notNull(t.long()), price: t.long(), channel: t.string() })
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      auction: i % 6,
+      price: 500 + ((i * 397) % 1500),
+      channel: i % 4 === 0 ? null : `ch${i % 3}`,
+    }))
+    const [embedded, remote] = await bothWays(url, (s) =>
+      s
+        .createDataFrame(rows, Bid)
+        .filter(col('price').gt(1000))
+        .select(
+          col('auction'),
+          col('price').multiply(0.908).alias('euros'),
+          expr("coalesce(channel, 'direct') AS ch"),
+        )
+        .groupBy('auction')
+        .agg(count('*').alias('bids'), max('euros').alias('top'), avg('euros'))
+        .orderBy(desc('bids'), 'auction'),
+    )
+    assert.ok(remote.length > 0)
+    assertRowsClose(remote, embedded)
   })
 })
 

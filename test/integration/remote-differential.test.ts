@@ -67,7 +67,7 @@ import {
   when,
   year,
 } from '../../src/index.ts'
-import { bothWays, sorted, sparkConnect } from '../harness/spark-connect.ts'
+import { assertRowsClose, bothWays, sorted, sparkConnect } from '../harness/spark-connect.ts'
 
 let url = ''
 let skip: string | undefined
@@ -209,7 +209,7 @@ describe('Sluice aggregations, casts and date functions agree with Spark', () =>
         ),
     )
     assert.equal(remote.length, 5)
-    assert.deepEqual(sorted(remote), sorted(embedded))
+    assertRowsClose(sorted(remote), sorted(embedded))
   })
 
   it('casts strings with try_cast and formats timestamps and dates in the session time zone', async (tc) => {
