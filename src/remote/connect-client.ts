@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from '@bufbuild/protobuf'
 import * as grpc from '@grpc/grpc-js'
+import { systemClock } from '../io/clock.ts'
 import type { ConnectionSpec } from './connection-string.ts'
 import {
   type AnalyzePlanRequest,
@@ -18,13 +19,19 @@ import {
   type ExecutePlanResponse,
   ExecutePlanResponseSchema,
   type Plan,
+  ReattachExecuteRequestSchema,
+  ReleaseExecuteRequestSchema,
+  ReleaseExecuteResponseSchema,
 } from './gen/spark/connect/base_pb.js'
+import { executeReattachable, type ResponseStream } from './reattachable-execution.ts'
 import { sparkError } from './spark-errors.ts'
 
 const SERVICE = '/spark.connect.SparkConnectService'
 const CLIENT_TYPE = 'sluice'
 // Spark sends results in Arrow batches of up to 4 MiB by default; leave room above that.
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+// How long a dropped stream waits for the channel to reconnect before the query fails.
+const RECONNECT_WAIT_MS = 30_000
 
 const codec = <D extends DescMessage>(schema: D) => ({
   serialize: (m: MessageShape<D>) => Buffer.from(toBinary(schema, m)),
@@ -62,26 +69,66 @@ export class SparkConnectClient {
     }
   }
 
-  /** Runs a plan and returns every response (Arrow batches, command results) in order. */
-  execute(plan: Plan): Promise<ExecutePlanResponse[]> {
-    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId: randomUUID() })
-    const { serialize } = codec(ExecutePlanRequestSchema)
-    const { deserialize } = codec(ExecutePlanResponseSchema)
-    return new Promise((resolve, reject) => {
-      const out: ExecutePlanResponse[] = []
-      const call = this.client.makeServerStreamRequest(
-        `${SERVICE}/ExecutePlan`,
-        serialize,
-        deserialize,
+  /**
+   * Runs a plan and returns every response (Arrow batches, command results) in order, reattaching
+   * when the stream drops (reattachable-execution.ts).
+   */
+  async execute(plan: Plan): Promise<ExecutePlanResponse[]> {
+    const operationId = randomUUID()
+    const request = create(ExecutePlanRequestSchema, {
+      ...this.base(),
+      plan,
+      operationId,
+      requestOptions: [{ requestOption: { case: 'reattachOptions', value: { reattachable: true } } }],
+    })
+    const stream = <D extends DescMessage>(method: string, schema: D, req: MessageShape<D>) =>
+      this.client.makeServerStreamRequest(
+        `${SERVICE}/${method}`,
+        codec(schema).serialize,
+        codec(ExecutePlanResponseSchema).deserialize,
         req,
         this.metadata(),
-      )
-      call.on('data', (r: ExecutePlanResponse) => {
-        this.serverSessionId = r.serverSideSessionId || this.serverSessionId
-        out.push(r)
+      ) as ResponseStream
+    try {
+      const responses = await executeReattachable({
+        start: () => stream('ExecutePlan', ExecutePlanRequestSchema, request),
+        reattach: (lastResponseId) =>
+          stream(
+            'ReattachExecute',
+            ReattachExecuteRequestSchema,
+            create(ReattachExecuteRequestSchema, { ...this.base(), operationId, lastResponseId }),
+          ),
+        waitReady: () => this.waitReady(),
+        release: () => this.release(operationId),
       })
-      call.on('error', (e: grpc.ServiceError) => reject(sparkError(e, this.spec.redacted)))
-      call.on('end', () => resolve(out))
+      for (const r of responses) this.serverSessionId = r.serverSideSessionId || this.serverSessionId
+      return responses
+    } catch (e) {
+      throw sparkError(e as grpc.ServiceError, this.spec.redacted)
+    }
+  }
+
+  private waitReady(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.client.waitForReady(systemClock.now() + RECONNECT_WAIT_MS, (e) => (e ? reject(e) : resolve())),
+    )
+  }
+
+  private release(operationId: string): Promise<void> {
+    const req = create(ReleaseExecuteRequestSchema, {
+      ...this.base(),
+      operationId,
+      release: { case: 'releaseAll', value: {} },
+    })
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        `${SERVICE}/ReleaseExecute`,
+        codec(ReleaseExecuteRequestSchema).serialize,
+        codec(ReleaseExecuteResponseSchema).deserialize,
+        req,
+        this.metadata(),
+        (e) => (e ? reject(e) : resolve()),
+      )
     })
   }
 
