@@ -6,6 +6,8 @@
 import { DataFrame } from '../api/dataframe.ts'
 import type { Row } from '../api/row-types.ts'
 import { SluiceError } from '../errors.ts'
+import type { Clock } from '../io/clock.ts'
+import type { Scheduler } from '../io/scheduler.ts'
 import { type LogicalPlan, planChildren } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { decodeArrowBatches } from './arrow-rows.ts'
@@ -17,16 +19,32 @@ import { type RemoteReadSpec, toConnectRelation } from './plan-to-connect.ts'
 import { RemoteDataFrame, type RemoteRunner } from './remote-data-frame.ts'
 import type { RemoteWrite } from './remote-data-frame-writer.ts'
 import type { RemoteEngine } from './remote-engine.ts'
+import { RemoteProgressPoller } from './remote-progress-poller.ts'
 import { emptyLeaf, type RemoteReadHost } from './remote-reader.ts'
 import type { RemoteStreamStart } from './remote-stream-writer.ts'
 import type { RemoteStreamingQuery, StreamingCommandRunner } from './remote-streaming-query.ts'
-import { queryCommand, RemoteStreamingQueryManager, type RunCommand, startQuery } from './remote-streams.ts'
+import {
+  type ListenerRegistry,
+  queryCommand,
+  RemoteStreamingQueryManager,
+  type RunCommand,
+  startQuery,
+} from './remote-streams.ts'
 
 const MODES = {
   simple: Mode.SIMPLE,
   extended: Mode.EXTENDED,
   codegen: Mode.CODEGEN,
   formatted: Mode.FORMATTED,
+}
+
+export interface ConnectionOptions {
+  readonly timeZone: string
+  readonly out: (text: string) => void
+  /** Timers and time for the listener's polling. */
+  readonly scheduler: Scheduler
+  readonly clock: Clock
+  readonly pollIntervalMs: number
 }
 
 export class RemoteConnection implements RemoteRunner, RemoteReadHost, StreamingCommandRunner {
@@ -36,16 +54,22 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
   private readonly out: (text: string) => void
   private readonly timeZone: string
   private ready: Promise<void> | undefined
+  private readonly poller: RemoteProgressPoller
+  private readonly listeners: ListenerRegistry
 
-  constructor(
-    client: SparkConnectClient,
-    engine: RemoteEngine,
-    opts: { timeZone: string; out: (text: string) => void },
-  ) {
+  constructor(client: SparkConnectClient, engine: RemoteEngine, opts: ConnectionOptions) {
     this.client = client
     this.engine = engine
     this.timeZone = opts.timeZone
     this.out = opts.out
+    this.poller = new RemoteProgressPoller(
+      () => this.streams().active(),
+      () => opts.clock.now(),
+    )
+    this.listeners = {
+      add: (l) => this.poller.add(l, opts.scheduler, opts.pollIntervalMs),
+      remove: (l) => this.poller.remove(l),
+    }
   }
 
   /** Sets Spark's session time zone on first use (and again after a failed attempt). */
@@ -58,6 +82,7 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
   }
 
   close(): void {
+    for (const l of [...this.poller.listenerSet()]) this.poller.remove(l)
     this.client.close()
   }
 
@@ -119,7 +144,7 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
 
   /** The session's streaming query manager on Spark. */
   streams(): RemoteStreamingQueryManager {
-    return new RemoteStreamingQueryManager(this.command, this)
+    return new RemoteStreamingQueryManager(this.command, this, this.listeners)
   }
 
   /** Runs one Spark Connect command: the case of the `Command` oneof and its value. */

@@ -5,8 +5,11 @@
  * into the same typed rows (arrow-rows.ts). One gRPC channel per session; `close()` ends it.
  */
 import { invalidArgument, SluiceError } from '../errors.ts'
+import { type Clock, systemClock } from '../io/clock.ts'
 import { writeStdout } from '../io/output.ts'
+import { type Scheduler, systemScheduler } from '../io/scheduler.ts'
 import { node } from '../plan/logical-plan.ts'
+import { parseInterval } from '../plan/sql/interval.ts'
 import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
@@ -24,7 +27,21 @@ export interface RemoteConfig {
   readonly 'sluice.sql.session.timeZone'?: string
   /** Where show(), printSchema() and explain() print (default: console.log). */
   readonly output?: (text: string) => void
+  /** How often `streams.addListener` listeners poll Spark for query events (default '1 second'). */
+  readonly 'sluice.remote.listenerPollInterval'?: string
+  /** Timers for that polling (default: real ones); tests inject a ManualScheduler. */
+  readonly scheduler?: Scheduler
+  /** Time for listener event timestamps (default: the system clock). */
+  readonly clock?: Clock
 }
+
+const KNOWN_KEYS = [
+  'sluice.sql.session.timeZone',
+  'output',
+  'sluice.remote.listenerPollInterval',
+  'scheduler',
+  'clock',
+]
 
 export class RemoteSluice {
   /** The connection string with its token redacted. */
@@ -38,16 +55,22 @@ export class RemoteSluice {
    */
   constructor(url: string, config: RemoteConfig = {}) {
     for (const key of Object.keys(config))
-      if (key !== 'sluice.sql.session.timeZone' && key !== 'output')
+      if (!KNOWN_KEYS.includes(key))
         throw invalidArgument(
-          `Unknown remote configuration key '${key}'. Known keys: sluice.sql.session.timeZone, output.`,
+          `Unknown remote configuration key '${key}'. Known keys: ${KNOWN_KEYS.join(', ')}.`,
         )
     const timeZone = config['sluice.sql.session.timeZone'] ?? Intl.DateTimeFormat().resolvedOptions().timeZone
     validateTimeZone(timeZone)
     const out = config.output ?? writeStdout
     const client = new SparkConnectClient(parseConnectionString(url))
     this.url = client.spec.redacted
-    this.conn = new RemoteConnection(client, new RemoteEngine(timeZone, out), { timeZone, out })
+    this.conn = new RemoteConnection(client, new RemoteEngine(timeZone, out), {
+      timeZone,
+      out,
+      scheduler: config.scheduler ?? systemScheduler,
+      clock: config.clock ?? systemClock,
+      pollIntervalMs: parseInterval(config['sluice.remote.listenerPollInterval'] ?? '1 second'),
+    })
   }
 
   /** The builder of a batch DataFrame over files the cluster reads. @example const df = await spark.read.json('/data/events') */

@@ -4,6 +4,7 @@
  * as `sluice.streams` of a remote session: active, get, awaitAnyTermination, resetTerminated.
  */
 import { SluiceError } from '../errors.ts'
+import type { StreamingQueryListener } from '../runtime/query-manager.ts'
 import type { TriggerOptions } from '../runtime/trigger.ts'
 import type { ExecutePlanResponse } from './gen/spark/connect/base_pb.js'
 import type { StreamingQueryCommandResult } from './gen/spark/connect/commands_pb.js'
@@ -73,13 +74,34 @@ export async function queryCommand(
 }
 
 /** `sluice.streams` of a remote session: the queries Spark runs for this session. */
+/** Where a manager's listeners go (the session's progress poller). */
+export interface ListenerRegistry {
+  add(listener: StreamingQueryListener): void
+  remove(listener: StreamingQueryListener): void
+}
+
 export class RemoteStreamingQueryManager {
   private readonly run: RunCommand
   private readonly runner: StreamingCommandRunner
+  private readonly listeners: ListenerRegistry
 
-  constructor(run: RunCommand, runner: StreamingCommandRunner) {
+  constructor(run: RunCommand, runner: StreamingCommandRunner, listeners: ListenerRegistry) {
     this.run = run
     this.runner = runner
+    this.listeners = listeners
+  }
+
+  /**
+   * Calls `listener` with Spark's query events, found by polling (remote-progress-poller.ts) every
+   * `sluice.remote.listenerPollInterval` (default 1 second).
+   * @example spark.streams.addListener({ onQueryProgress: ({ progress }) => log(progress.numInputRows) })
+   */
+  addListener(listener: StreamingQueryListener): void {
+    this.listeners.add(listener)
+  }
+  /** Stops calling `listener`. @example spark.streams.removeListener(listener) */
+  removeListener(listener: StreamingQueryListener): void {
+    this.listeners.remove(listener)
   }
 
   private async command(c: string, value: unknown) {

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
-import { isSluiceError, sum } from '../../src/index.ts'
+import { isSluiceError, Sluice, type StreamingQueryListener, sum } from '../../src/index.ts'
+import { ManualClock } from '../../src/io/clock.ts'
+import { ManualScheduler } from '../../src/io/scheduler.ts'
 import { remoteSession, sorted, sparkConnect } from '../harness/spark-connect.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 
@@ -116,6 +118,58 @@ describe('Sluice.remote streaming', () => {
         { user: 'bob', n: 2 },
       ])
     })
+    spark.close()
+  })
+
+  it('feeds a listener by polling: started, one progress event per batch, terminated', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const clock = new ManualClock(0)
+    const scheduler = new ManualScheduler(clock)
+    const spark = Sluice.remote(url, {
+      'sluice.sql.session.timeZone': 'UTC',
+      'sluice.remote.listenerPollInterval': '1 second',
+      scheduler,
+      clock,
+    })
+    const events: string[] = []
+    const listener: StreamingQueryListener = {
+      onQueryStarted: (e) => events.push(`started ${e.name}`),
+      onQueryProgress: ({ progress }) =>
+        events.push(`batch ${progress.batchId}: ${progress.numInputRows} rows`),
+      onQueryTerminated: (e) => events.push(`terminated ${e.exception}`),
+    }
+    spark.streams.addListener(listener)
+    await withTempDir(async (dir) => {
+      const input = join(dir, 'in')
+      await mkdir(input)
+      await writeFile(
+        join(input, '1.json'),
+        jsonLines([
+          { user: 'ann', n: 1 },
+          { user: 'bob', n: 2 },
+        ]),
+      )
+      const name = uniqueName('polled')
+      const q = await (await spark.readStream.schema('user STRING, n BIGINT').json(input)).writeStream
+        .format('noop')
+        .queryName(name)
+        .option('checkpointLocation', join(dir, 'ckpt'))
+        .start()
+      try {
+        await q.processAllAvailable()
+        await scheduler.advance(1000)
+        await scheduler.advance(1000) // a second poll reports nothing new
+        await writeFile(join(input, '2.json'), jsonLines([{ user: 'cy', n: 3 }]))
+        await q.processAllAvailable()
+        await scheduler.advance(1000)
+      } finally {
+        await q.stop()
+      }
+      await scheduler.advance(1000)
+      assert.deepEqual(events, [`started ${name}`, 'batch 0: 2 rows', 'batch 1: 1 rows', 'terminated null'])
+    })
+    spark.streams.removeListener(listener)
+    assert.equal(scheduler.pending, 0)
     spark.close()
   })
 
