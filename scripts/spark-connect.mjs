@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs a local Apache Spark Connect server from the PySpark package (pip install pyspark), for tests and users.
 //   node scripts/spark-connect.mjs start|stop|status|ensure [--port 15002] [--dir <stateDir>]
-//        [--timeout <seconds>] [--master local[2]]
+//        [--timeout <seconds>] [--master local[2]] [--no-kafka]
+// The server has Spark's Kafka connector (resolved by spark-submit from Maven Central on the first start)
+// unless --no-kafka.
 // `ensure` checks that PySpark (the pinned version) and Java 17+ are here and prints SPARK_HOME; it never
 // installs anything (`pip install pyspark==4.3.0` does, see .ci/run). Plain ESM with no dependencies, in the
 // style of scripts/kafka-broker.mjs: `start` and `stop` hold a lock file in the state dir, so concurrent
@@ -24,6 +26,13 @@ import { parseArgs } from 'node:util'
 
 // The Spark release whose protocol src/remote/gen was generated from (scripts/generate-connect.mjs).
 export const SPARK_VERSION = '4.3.0'
+// The Kafka connector (ivy, from Maven Central, cached after the first start), as bench/nexmark-spark.ts
+// takes it: Spark 4.3.0's own spark-sql-kafka is not published there, nor is 4.2.0's token provider, so
+// 4.2.0's connector is taken with the token provider excluded and 4.0.0's jar added; runs on Spark 4.3.0.
+const KAFKA_PACKAGE = 'org.apache.spark:spark-sql-kafka-0-10_2.13:4.2.0'
+const KAFKA_EXCLUDES = 'org.apache.spark:spark-token-provider-kafka-0-10_2.13'
+const KAFKA_JARS =
+  'https://repo1.maven.org/maven2/org/apache/spark/spark-token-provider-kafka-0-10_2.13/4.0.0/spark-token-provider-kafka-0-10_2.13-4.0.0.jar'
 const HOST = '127.0.0.1'
 const MAIN_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer'
 const LOCK_WAIT_MS = 10 * 60_000
@@ -45,6 +54,7 @@ function parseOptions(argv) {
       dir: { type: 'string' },
       timeout: { type: 'string', default: '180' },
       master: { type: 'string', default: 'local[2]' },
+      'no-kafka': { type: 'boolean', default: false },
     },
   })
   const port = Number(values.port)
@@ -56,6 +66,7 @@ function parseOptions(argv) {
     port,
     dir,
     master: values.master,
+    kafka: !values['no-kafka'],
     timeoutMs: Number(values.timeout) * 1000,
   }
 }
@@ -214,14 +225,38 @@ function submitArgs(o) {
     ...conf('spark.driver.extraJavaOptions', `-Dsluice.state.dir=${o.dir} -XX:+UseSerialGC`),
     ...conf('spark.local.dir', join(o.dir, 'tmp')),
     ...conf('spark.sql.warehouse.dir', join(o.dir, 'warehouse')),
+    ...(o.kafka
+      ? [
+          ...['--packages', KAFKA_PACKAGE, '--exclude-packages', KAFKA_EXCLUDES, '--jars', KAFKA_JARS],
+          ...conf('spark.jars.ivy', join(cacheRoot(), 'spark-connect', 'ivy')),
+        ]
+      : []),
   ]
+}
+
+const optionsFile = (dir) => join(dir, 'options.json')
+
+// The running server's options must be the requested ones (a server without Kafka cannot serve Kafka tests).
+function checkRunningOptions(o, pid) {
+  let kafka = false
+  try {
+    kafka = JSON.parse(readFileSync(optionsFile(o.dir), 'utf8')).kafka === true
+  } catch {}
+  if (kafka !== o.kafka)
+    throw new ConnectError(
+      `the Spark Connect server of ${o.dir} (pid ${pid}) runs ${kafka ? 'with' : 'without'} the Kafka connector; ` +
+        'stop it (npm run spark:stop) and start it again with the options you need',
+    )
 }
 
 async function start(o) {
   mkdirSync(o.dir, { recursive: true })
   return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, async () => {
     const running = serverPid(o.dir)
-    if (running !== undefined) return waitReady(o, running)
+    if (running !== undefined) {
+      checkRunningOptions(o, running)
+      return waitReady(o, running)
+    }
     if (await answersTcp(o.port))
       throw new ConnectError(
         `port ${o.port} on ${HOST} is in use by another process; choose --port or stop it`,
@@ -236,6 +271,7 @@ async function start(o) {
     })
     closeSync(out)
     writeFileSync(pidFile(o.dir), `${child.pid}\n`)
+    writeFileSync(optionsFile(o.dir), `${JSON.stringify({ kafka: o.kafka })}\n`)
     child.unref()
     return waitReady(o, child.pid)
   })
