@@ -7,26 +7,39 @@
  * Types Sluice does not have arrive as the nearest one it has: byte/short as int, float as double,
  * decimal as double (so a decimal beyond 2^53 loses digits: cast it to string in the query to keep them).
  */
-import * as A from 'apache-arrow'
+import type * as A from 'apache-arrow'
 import { SluiceError } from '../errors.ts'
 import { type DataType, field, type StructType, structOf, t } from '../schema/data-type.ts'
 
 const DAY_MS = 86_400_000
 
-/** The Sluice type of an Arrow type. @example sluiceTypeOf(new A.Int64()) // { kind: 'long' } */
+let loaded: typeof A | undefined
+
+/** Loads apache-arrow on first use (so that importing Sluice does not); await it before the rest. */
+export async function loadArrow(): Promise<void> {
+  loaded ??= await import('apache-arrow')
+}
+
+function arrow(): typeof A {
+  if (loaded === undefined) throw new SluiceError('INTERNAL', 'apache-arrow was used before loadArrow().')
+  return loaded
+}
+
+/** The Sluice type of an Arrow type. @example sluiceTypeOf(new Int64()) // apache-arrow Int64 // { kind: 'long' } */
 export function sluiceTypeOf(type: A.DataType): DataType {
-  if (A.DataType.isInt(type)) return type.bitWidth === 64 ? t.long() : t.int()
-  if (A.DataType.isFloat(type) || A.DataType.isDecimal(type)) return t.double()
-  if (A.DataType.isUtf8(type) || A.DataType.isLargeUtf8(type)) return t.string()
-  if (A.DataType.isBool(type)) return t.boolean()
-  if (A.DataType.isBinary(type) || A.DataType.isLargeBinary(type)) return t.binary()
-  if (A.DataType.isTimestamp(type)) return t.timestamp()
-  if (A.DataType.isDate(type)) return t.date()
-  if (A.DataType.isNull(type)) return { kind: 'null' }
-  if (A.DataType.isDuration(type) || A.DataType.isInterval(type)) return { kind: 'interval' }
-  if (A.DataType.isList(type)) return t.array(sluiceTypeOf(type.children[0].type), type.children[0].nullable)
-  if (A.DataType.isStruct(type)) return structOf(type.children.map(fieldOf))
-  if (A.DataType.isMap(type)) {
+  if (arrow().DataType.isInt(type)) return type.bitWidth === 64 ? t.long() : t.int()
+  if (arrow().DataType.isFloat(type) || arrow().DataType.isDecimal(type)) return t.double()
+  if (arrow().DataType.isUtf8(type) || arrow().DataType.isLargeUtf8(type)) return t.string()
+  if (arrow().DataType.isBool(type)) return t.boolean()
+  if (arrow().DataType.isBinary(type) || arrow().DataType.isLargeBinary(type)) return t.binary()
+  if (arrow().DataType.isTimestamp(type)) return t.timestamp()
+  if (arrow().DataType.isDate(type)) return t.date()
+  if (arrow().DataType.isNull(type)) return { kind: 'null' }
+  if (arrow().DataType.isDuration(type) || arrow().DataType.isInterval(type)) return { kind: 'interval' }
+  if (arrow().DataType.isList(type))
+    return t.array(sluiceTypeOf(type.children[0].type), type.children[0].nullable)
+  if (arrow().DataType.isStruct(type)) return structOf(type.children.map(fieldOf))
+  if (arrow().DataType.isMap(type)) {
     const [key, value] = type.children[0].type.children
     return t.map(sluiceTypeOf(key.type), sluiceTypeOf(value.type), value.nullable)
   }
@@ -92,7 +105,7 @@ export function decodeArrowBatches(batches: readonly Uint8Array[]): {
   let schema: StructType | undefined
   const rows: unknown[][] = []
   for (const bytes of batches) {
-    const table = A.tableFromIPC(bytes)
+    const table = arrow().tableFromIPC(bytes)
     schema ??= sluiceSchemaOf(table.schema)
     const cols = schema.fields.map((_, i) => table.getChildAt(i)!)
     for (let r = 0; r < table.numRows; r++)
@@ -105,36 +118,40 @@ export function decodeArrowBatches(batches: readonly Uint8Array[]): {
 export function arrowTypeOf(type: DataType): A.DataType {
   switch (type.kind) {
     case 'string':
-      return new A.Utf8()
+      return new (arrow().Utf8)()
     case 'boolean':
-      return new A.Bool()
+      return new (arrow().Bool)()
     case 'int':
-      return new A.Int32()
+      return new (arrow().Int32)()
     case 'long':
-      return new A.Int64()
+      return new (arrow().Int64)()
     case 'double':
-      return new A.Float64()
+      return new (arrow().Float64)()
     case 'timestamp':
-      return new A.TimestampMicrosecond('UTC')
+      return new (arrow().TimestampMicrosecond)('UTC')
     case 'date':
-      return new A.DateDay()
+      return new (arrow().DateDay)()
     case 'binary':
-      return new A.Binary()
+      return new (arrow().Binary)()
     case 'null':
-      return new A.Null()
+      return new (arrow().Null)()
     case 'interval':
-      return new A.Duration(A.TimeUnit.MICROSECOND)
+      return new (arrow().Duration)(arrow().TimeUnit.MICROSECOND)
     case 'array':
-      return new A.List(new A.Field('element', arrowTypeOf(type.element), type.containsNull))
+      return new (arrow().List)(new (arrow().Field)('element', arrowTypeOf(type.element), type.containsNull))
     case 'map': {
       const entry = [
-        new A.Field('key', arrowTypeOf(type.key), false),
-        new A.Field('value', arrowTypeOf(type.value), type.valueContainsNull),
+        new (arrow().Field)('key', arrowTypeOf(type.key), false),
+        new (arrow().Field)('value', arrowTypeOf(type.value), type.valueContainsNull),
       ]
-      return new A.Map_(new A.Field('entries', new A.Struct(entry as A.Field<any>[]), false) as A.Field<any>)
+      return new (arrow().Map_)(
+        new (arrow().Field)('entries', new (arrow().Struct)(entry as A.Field<any>[]), false) as A.Field<any>,
+      )
     }
     case 'struct':
-      return new A.Struct(type.fields.map((f) => new A.Field(f.name, arrowTypeOf(f.type), f.nullable)))
+      return new (arrow().Struct)(
+        type.fields.map((f) => new (arrow().Field)(f.name, arrowTypeOf(f.type), f.nullable)),
+      )
   }
 }
 
@@ -167,10 +184,10 @@ function toArrow(v: unknown, type: DataType): unknown {
 export function encodeArrowStream(schema: StructType, rows: readonly (readonly unknown[])[]): Uint8Array {
   const columns: Record<string, A.Vector> = {}
   schema.fields.forEach((f, i) => {
-    columns[f.name] = A.vectorFromArray(
+    columns[f.name] = arrow().vectorFromArray(
       rows.map((r) => toArrow(r[i], f.type)),
       arrowTypeOf(f.type),
     )
   })
-  return A.tableToIPC(new A.Table(columns), 'stream')
+  return arrow().tableToIPC(new (arrow().Table)(columns), 'stream')
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from '@bufbuild/protobuf'
-import * as grpc from '@grpc/grpc-js'
+import type * as grpc from '@grpc/grpc-js'
 import { systemClock } from '../io/clock.ts'
 import type { ConnectionSpec } from './connection-string.ts'
 import {
@@ -27,6 +27,11 @@ import { executeReattachable, type ResponseStream } from './reattachable-executi
 import { sparkError } from './spark-errors.ts'
 
 const SERVICE = '/spark.connect.SparkConnectService'
+
+interface Channel {
+  readonly client: grpc.Client
+  readonly metadata: () => grpc.Metadata
+}
 const CLIENT_TYPE = 'sluice'
 // Spark sends results in Arrow batches of up to 4 MiB by default; leave room above that.
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024
@@ -41,23 +46,31 @@ const codec = <D extends DescMessage>(schema: D) => ({
 export class SparkConnectClient {
   readonly spec: ConnectionSpec
   readonly sessionId: string
-  private readonly client: grpc.Client
+  private channel: Promise<Channel> | undefined
   private serverSessionId: string | undefined
 
   constructor(spec: ConnectionSpec) {
     this.spec = spec
     this.sessionId = spec.sessionId ?? randomUUID()
-    const creds = spec.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure()
-    this.client = new grpc.Client(`${spec.host}:${spec.port}`, creds, {
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    })
   }
 
-  private metadata(): grpc.Metadata {
-    const md = new grpc.Metadata()
-    if (this.spec.token !== undefined) md.set('authorization', `Bearer ${this.spec.token}`)
-    return md
+  /** The gRPC channel, opened on first use (so that importing Sluice does not load gRPC). */
+  private open(): Promise<Channel> {
+    this.channel ??= import('@grpc/grpc-js').then((g) => {
+      const { spec } = this
+      const creds = spec.useSsl ? g.credentials.createSsl() : g.credentials.createInsecure()
+      const client = new g.Client(`${spec.host}:${spec.port}`, creds, {
+        'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+        'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      })
+      const metadata = () => {
+        const md = new g.Metadata()
+        if (spec.token !== undefined) md.set('authorization', `Bearer ${spec.token}`)
+        return md
+      }
+      return { client, metadata }
+    })
+    return this.channel
   }
 
   private base() {
@@ -67,6 +80,25 @@ export class SparkConnectClient {
       clientType: CLIENT_TYPE,
       clientObservedServerSideSessionId: this.serverSessionId,
     }
+  }
+
+  /** One unary call; rejects with the raw gRPC error. */
+  private async unary<I extends DescMessage, O extends DescMessage>(
+    method: string,
+    schemas: readonly [I, O],
+    req: MessageShape<I>,
+  ): Promise<MessageShape<O>> {
+    const { client, metadata } = await this.open()
+    return new Promise((resolve, reject) =>
+      client.makeUnaryRequest(
+        `${SERVICE}/${method}`,
+        codec(schemas[0]).serialize,
+        codec(schemas[1]).deserialize,
+        req,
+        metadata(),
+        (e, r) => (e ? reject(e) : resolve(r!)),
+      ),
+    )
   }
 
   /**
@@ -81,25 +113,37 @@ export class SparkConnectClient {
       operationId,
       requestOptions: [{ requestOption: { case: 'reattachOptions', value: { reattachable: true } } }],
     })
+    const { client, metadata } = await this.open()
     const stream = <D extends DescMessage>(method: string, schema: D, req: MessageShape<D>) =>
-      this.client.makeServerStreamRequest(
+      client.makeServerStreamRequest(
         `${SERVICE}/${method}`,
         codec(schema).serialize,
         codec(ExecutePlanResponseSchema).deserialize,
         req,
-        this.metadata(),
+        metadata(),
       ) as ResponseStream
+    const reattach = (lastResponseId: string | undefined) =>
+      create(ReattachExecuteRequestSchema, { ...this.base(), operationId, lastResponseId })
+    const release = create(ReleaseExecuteRequestSchema, {
+      ...this.base(),
+      operationId,
+      release: { case: 'releaseAll', value: {} },
+    })
     try {
       const responses = await executeReattachable({
         start: () => stream('ExecutePlan', ExecutePlanRequestSchema, request),
-        reattach: (lastResponseId) =>
-          stream(
-            'ReattachExecute',
-            ReattachExecuteRequestSchema,
-            create(ReattachExecuteRequestSchema, { ...this.base(), operationId, lastResponseId }),
+        reattach: (lastId) => stream('ReattachExecute', ReattachExecuteRequestSchema, reattach(lastId)),
+        waitReady: () =>
+          new Promise((resolve, reject) =>
+            client.waitForReady(systemClock.now() + RECONNECT_WAIT_MS, (e) => (e ? reject(e) : resolve())),
           ),
-        waitReady: () => this.waitReady(),
-        release: () => this.release(operationId),
+        release: async () => {
+          await this.unary(
+            'ReleaseExecute',
+            [ReleaseExecuteRequestSchema, ReleaseExecuteResponseSchema],
+            release,
+          )
+        },
       })
       for (const r of responses) this.serverSessionId = r.serverSideSessionId || this.serverSessionId
       return responses
@@ -108,74 +152,33 @@ export class SparkConnectClient {
     }
   }
 
-  private waitReady(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client.waitForReady(systemClock.now() + RECONNECT_WAIT_MS, (e) => (e ? reject(e) : resolve())),
-    )
-  }
-
-  private release(operationId: string): Promise<void> {
-    const req = create(ReleaseExecuteRequestSchema, {
-      ...this.base(),
-      operationId,
-      release: { case: 'releaseAll', value: {} },
-    })
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        `${SERVICE}/ReleaseExecute`,
-        codec(ReleaseExecuteRequestSchema).serialize,
-        codec(ReleaseExecuteResponseSchema).deserialize,
-        req,
-        this.metadata(),
-        (e) => (e ? reject(e) : resolve()),
-      )
-    })
-  }
-
   /** One AnalyzePlan call; `analyze` is the request's oneof (schema, explain, ...). */
-  analyze(analyze: AnalyzePlanRequest['analyze']): Promise<AnalyzePlanResponse> {
+  async analyze(analyze: AnalyzePlanRequest['analyze']): Promise<AnalyzePlanResponse> {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze })
-    const { serialize } = codec(AnalyzePlanRequestSchema)
-    const { deserialize } = codec(AnalyzePlanResponseSchema)
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        `${SERVICE}/AnalyzePlan`,
-        serialize,
-        deserialize,
-        req,
-        this.metadata(),
-        (e, r) => {
-          if (e) reject(sparkError(e, this.spec.redacted))
-          else resolve(r!)
-        },
-      )
-    })
+    try {
+      return await this.unary('AnalyzePlan', [AnalyzePlanRequestSchema, AnalyzePlanResponseSchema], req)
+    } catch (e) {
+      throw sparkError(e as grpc.ServiceError, this.spec.redacted)
+    }
   }
 
   /** Sets Spark session configuration (e.g. the session time zone). */
-  setConf(pairs: Readonly<Record<string, string>>): Promise<void> {
+  async setConf(pairs: Readonly<Record<string, string>>): Promise<void> {
+    const set = { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) }
     const req = create(ConfigRequestSchema, {
       ...this.base(),
-      operation: {
-        opType: {
-          case: 'set',
-          value: { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) },
-        },
-      },
+      operation: { opType: { case: 'set', value: set } },
     })
-    const { serialize } = codec(ConfigRequestSchema)
-    const { deserialize } = codec(ConfigResponseSchema)
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(`${SERVICE}/Config`, serialize, deserialize, req, this.metadata(), (e) => {
-        if (e) reject(sparkError(e, this.spec.redacted))
-        else resolve()
-      })
-    })
+    try {
+      await this.unary('Config', [ConfigRequestSchema, ConfigResponseSchema], req)
+    } catch (e) {
+      throw sparkError(e as grpc.ServiceError, this.spec.redacted)
+    }
   }
 
   /** Closes the channel (the server's session expires on its own). */
   close(): void {
-    this.client.close()
+    void this.channel?.then(({ client }) => client.close())
   }
 }
 

@@ -10,11 +10,12 @@ import type { Clock } from '../io/clock.ts'
 import type { Scheduler } from '../io/scheduler.ts'
 import { type LogicalPlan, planChildren } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
-import { decodeArrowBatches } from './arrow-rows.ts'
+import { decodeArrowBatches, loadArrow } from './arrow-rows.ts'
 import { arrowBatchesOf, type SparkConnectClient } from './connect-client.ts'
 import { sluiceSchemaOfProto } from './connect-types.ts'
 import { AnalyzePlanRequest_Explain_ExplainMode as Mode } from './gen/spark/connect/base_pb.js'
 import type { StreamingQueryCommandResult } from './gen/spark/connect/commands_pb.js'
+import type { Relation } from './gen/spark/connect/relations_pb.js'
 import { type RemoteReadSpec, toConnectRelation } from './plan-to-connect.ts'
 import { RemoteDataFrame, type RemoteRunner } from './remote-data-frame.ts'
 import type { RemoteWrite } from './remote-data-frame-writer.ts'
@@ -81,6 +82,12 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
     return this.ready
   }
 
+  /** The Spark Connect relation of a plan (refusing what cannot run on Spark), Arrow loaded for it. */
+  private async relation(plan: LogicalPlan): Promise<Relation> {
+    await loadArrow()
+    return toConnectRelation(plan, (leaf) => this.reads.get(leaf))
+  }
+
   close(): void {
     for (const l of [...this.poller.listenerSet()]) this.poller.remove(l)
     this.client.close()
@@ -93,7 +100,7 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
   async describe(spec: RemoteReadSpec): Promise<{ leaf: LogicalPlan; schema: StructType }> {
     const probe = emptyLeaf()
     this.reads.set(probe, spec)
-    const root = toConnectRelation(probe, (l) => this.reads.get(l))
+    const root = await this.relation(probe)
     await this.connected()
     const r = await this.client.analyze({
       case: 'schema',
@@ -114,16 +121,11 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
   }
 
   async startStream(spec: RemoteStreamStart): Promise<RemoteStreamingQuery> {
-    return startQuery(
-      this.command,
-      spec,
-      toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf)),
-      this,
-    )
+    return startQuery(this.command, spec, await this.relation(spec.plan), this)
   }
 
   async write(spec: RemoteWrite): Promise<void> {
-    const input = toConnectRelation(spec.plan, (leaf) => this.reads.get(leaf))
+    const input = await this.relation(spec.plan)
     const writeOperation = {
       input,
       source: spec.format,
@@ -156,14 +158,14 @@ export class RemoteConnection implements RemoteRunner, RemoteReadHost, Streaming
   }
 
   async run(plan: LogicalPlan): Promise<{ schema: StructType; rows: unknown[][] }> {
-    const root = toConnectRelation(plan, (leaf) => this.reads.get(leaf))
+    const root = await this.relation(plan)
     await this.connected()
     const responses = await this.client.execute({ opType: { case: 'root', value: root } } as any)
     return decodeArrowBatches(arrowBatchesOf(responses))
   }
 
   async explain(plan: LogicalPlan, mode: keyof typeof MODES): Promise<string> {
-    const root = toConnectRelation(plan, (leaf) => this.reads.get(leaf))
+    const root = await this.relation(plan)
     await this.connected()
     const r = await this.client.analyze({
       case: 'explain',
