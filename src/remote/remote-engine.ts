@@ -48,19 +48,19 @@ export class RemoteEngine implements QueryEngine {
   streamSource(): never {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
-      'readStream is not supported by Sluice.remote yet: run streaming queries on Sluice.local().',
+      "A remote session's streams come from its own readStream (Spark's sources): use spark.readStream.",
     )
   }
   startStream(): never {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
-      'writeStream is not supported by Sluice.remote yet: run streaming queries on Sluice.local().',
+      "Start remote streaming queries with the RemoteDataFrame's writeStream (Spark's sinks), not df.local.writeStream.",
     )
   }
   writeFiles(): never {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
-      'df.write is not supported by Sluice.remote yet: collect() the rows, or write on Sluice.local().',
+      "Write remote DataFrames with the RemoteDataFrame's write (Spark writes), not df.local.write.",
     )
   }
 }
