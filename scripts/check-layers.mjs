@@ -24,6 +24,8 @@ const LAYERS = [
   // The UI, metrics and logs follow the runtime's listener bus; the session starts them.
   ['ui'],
   ['cluster'],
+  // Remote execution translates the API's plans for Spark Connect; only the session wires it in.
+  ['remote'],
   ['session.ts'],
   ['cli', 'testing', 'index.ts'],
 ]

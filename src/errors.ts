@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'SCHEMA_INCOMPATIBLE'
   | 'SCHEMA_REGISTRY_ERROR'
   | 'STORAGE_ERROR'
+  | 'SPARK_ERROR'
   | 'INTERNAL'
 
 export class SluiceError extends Error {

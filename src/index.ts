@@ -11,6 +11,14 @@ export { MemoryStreamInput } from './api/memory-stream.ts'
 export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
+export { RemoteDataFrame, RemoteGroupedData } from './remote/remote-data-frame.ts'
+export { RemoteDataFrameWriter } from './remote/remote-data-frame-writer.ts'
+export { RemoteDataFrameReader } from './remote/remote-reader.ts'
+export { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
+export { RemoteDataStreamWriter, type RemoteOutputMode } from './remote/remote-stream-writer.ts'
+export { RemoteStreamingQuery } from './remote/remote-streaming-query.ts'
+export { RemoteStreamingQueryManager } from './remote/remote-streams.ts'
+export { SparkConnectError } from './remote/spark-errors.ts'
 export {
   progressToJson,
   type SinkProgress,

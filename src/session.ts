@@ -24,6 +24,7 @@ import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
 import { planPhysical } from './planner/physical-planner.ts'
+import { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
@@ -245,6 +246,15 @@ export class Sluice implements QueryEngine {
    */
   static local(config: SluiceConfig = {}): Sluice {
     return new Sluice(config)
+  }
+
+  /**
+   * A session whose queries run on Apache Spark through Spark Connect (docs/remote.md): the same
+   * DataFrame API, with asynchronous actions. The URL is Spark Connect's: `sc://host:port/;token=...`.
+   * @example const spark = Sluice.remote('sc://localhost:15002'); await spark.range(3).count()
+   */
+  static remote(url: string, config: RemoteConfig = {}): RemoteSluice {
+    return new RemoteSluice(url, config)
   }
 
   /**

@@ -30,8 +30,9 @@ type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
 const BAD = Symbol('bad cast')
 
-// Spark's UTF8String.toLong accepts a fractional part and truncates it: CAST('1.9' AS INT) = 1.
-const INT_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
+// Spark 4's ANSI casts (UTF8String.toLongExact) take digits only: CAST('1.9' AS INT) is an error and
+// TRY_CAST gives NULL (checked against Spark 4.3 by test/integration/remote-differential.test.ts).
+const INT_RE = /^[+-]?\d+$/
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/
 const TRUE = new Set(['t', 'true', 'y', 'yes', '1'])
 const FALSE = new Set(['f', 'false', 'n', 'no', '0'])
