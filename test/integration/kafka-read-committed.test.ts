@@ -4,9 +4,10 @@
  * same topic: aborted and committed transactions interleaved on one partition, several producers
  * with transactions open at once, a transactional id whose successor fences it (aborting its open
  * transaction) and then commits, aborts spanning several fetch answers, control records, and
- * non-transactional records between them. Each topic is read by Sluice's batch reader (with large
- * and with tiny fetches) and by its streaming source across a restart, and with read_uncommitted as
- * well, where every record, aborted ones included, must come through.
+ * non-transactional records between them, compaction gaps. Each topic is read by Sluice's batch
+ * reader (with large and with tiny fetches), by its streaming source in small batches and again
+ * after a restart, and with read_uncommitted as well, where every record, aborted ones included,
+ * must come through.
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -110,7 +111,41 @@ async function checkBatchReads(topic: string, expectAborted?: boolean): Promise<
     'read_committed, an answer of a batch or two per fetch',
   )
   assert.deepEqual(await sluiceBatch(topic), all, 'read_uncommitted')
+  await checkStreamRead(topic, committed)
   return committed
+}
+
+/**
+ * The streaming source reads the same committed records in small batches (4 offsets each, so
+ * batch ends fall inside transactions), and a restart on the same checkpoint reads none again.
+ */
+async function checkStreamRead(topic: string, committed: readonly string[]): Promise<void> {
+  const stream = kafkaStream(
+    streamSession(),
+    bootstrap,
+    { subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: '4', ...COMMITTED },
+    ['partition', '`offset`', 'CAST(value AS STRING) AS v'],
+  )
+  const rows = committed.map((r) => {
+    const [at, v] = [r.slice(0, r.indexOf('=')), r.slice(r.indexOf('=') + 1)]
+    const [partition, offset] = at.split(':').map(Number)
+    return { partition, offset, v }
+  })
+  await testStream(
+    stream,
+    {},
+    startStream({ trigger: { availableNow: true } }),
+    execute(async (q) => {
+      await q?.awaitTermination()
+    }),
+    checkNewAnswer(...rows),
+    stopStream(),
+    startStream({ trigger: { availableNow: true } }),
+    execute(async (q) => {
+      await q?.awaitTermination()
+    }),
+    checkNewAnswer(),
+  )
 }
 
 describe('Kafka source: read_committed against Kafka’s Java consumer', () => {
