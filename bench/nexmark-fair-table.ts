@@ -78,7 +78,7 @@ const loads = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(
 export function fairPreamble(c: Extract<FairComparison, { available: true }>): string[] {
   return [
     `Input (both engines): ${c.input}; ${c.events.toLocaleString('en-US')} events; sink: ${c.sink}.`,
-    `Order: ${c.order}; ${c.runs} timed runs per query and side, medians.`,
+    `Order: ${c.order}; ${c.runs} timed run${c.runs === 1 ? '' : 's'} per query and side, medians.`,
     `Sluice: ${c.sluiceCores} core (one Node thread); CPU = ${c.sluiceCpuClock}.`,
     `Spark ${c.sparkVersion} (PySpark, one long-lived process per configuration, start-up not timed); CPU = ${c.sparkCpuClock}.`,
     ...c.configs.map(
