@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { FairComparison } from './nexmark-fair.ts'
 import { FAIR_HEAD, fairPreamble, fairRows } from './nexmark-fair-table.ts'
 import type { ResultsFile } from './results.ts'
 
@@ -14,6 +15,18 @@ export const BEGIN = '<!-- nexmark-vs-spark:begin -->'
 export const END = '<!-- nexmark-vs-spark:end -->'
 
 const mdRow = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`
+
+/** A warning when the 1-minute load average ever exceeded the machine's cores during the comparison. */
+function loadWarning(c: Extract<FairComparison, { available: true }>, cores: number): string[] {
+  const peak = Math.max(...c.configs.flatMap((k) => [k.loadBefore[0], k.loadAfter[0]]), c.loadBefore[0])
+  if (!(peak > cores)) return []
+  return [
+    '',
+    `The machine was shared and loaded during this run (1-minute load average up to ${peak.toFixed(1)} on ${cores} cores):`,
+    'each process got a fraction of a core, so the wall times mostly measure scheduling; the CPU',
+    'times and CPU ratios are the comparable figures, and even they are disturbed (shared caches).',
+  ]
+}
 
 /**
  * The Markdown block for `results` (read from `file`, a path relative to the repository).
@@ -30,11 +43,13 @@ export function renderFairMarkdown(results: ResultsFile, file: string): string {
   const command = results.settings.command ?? '(not recorded)'
   const dirty = results.dirty === true ? ' plus uncommitted changes' : ''
   return [
-    `Nexmark against Apache Spark, fair by construction (commit ${results.commit}${dirty}, ${results.date}, \`${file}\`,`,
-    `\`${command}\`; ${results.machine.cores} cores, ${results.machine.cpuModel}; this block is written by`,
-    '`npm run bench:readme` from that file):',
+    `Nexmark against Apache Spark, fair by construction: commit ${results.commit}${dirty}, ${results.date},`,
+    `\`${file}\` (${results.machine.cores} cores, ${results.machine.cpuModel}), measured by`,
+    `\`${command}\`;`,
+    'this block is written from that file by `npm run bench:readme`.',
     '',
     ...fairPreamble(c).map((line) => `- ${line}`),
+    ...loadWarning(c, results.machine.cores),
     '',
     mdRow(FAIR_HEAD),
     mdRow(FAIR_HEAD.map(() => '---')),

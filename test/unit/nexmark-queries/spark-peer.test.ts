@@ -131,9 +131,9 @@ describe("the README's Nexmark-vs-Spark block", () => {
     },
   } as unknown as ResultsFile
 
-  it('is rendered from the results file: command, configuration, load, ratios', () => {
+  it('is rendered from the results file: command, configuration, load (and a warning when loaded), ratios', () => {
     const md = renderFairMarkdown(results, 'bench/results/x.json')
-    assert.match(md, /commit abc1234, 2026-12-07, `bench\/results\/x.json`/)
+    assert.match(md, /commit abc1234, 2026-12-07,\n`bench\/results\/x.json` \(2 cores, Test CPU\)/)
     assert.match(md, /`npm run bench -- --only nexmark --peers spark`/)
     assert.match(
       md,
@@ -143,6 +143,9 @@ describe("the README's Nexmark-vs-Spark block", () => {
       md,
       /\| q0 \| local\[1\] \| 100 \| 400 \| 0.25x \| 80 \| 320 \| 0.25x \| 13K \| 3K \| 5 \(equal\) \|/,
     )
+    assert.match(md, /loaded during this run \(1-minute load average up to 2\.\d on 2 cores\)/)
+    const idle = { ...results, machine: { cores: 8, cpuModel: 'Test CPU' } } as unknown as ResultsFile
+    assert.doesNotMatch(renderFairMarkdown(idle, 'f.json'), /loaded during this run/)
   })
 
   it('replaces only the text between the markers, and refuses a README without them', () => {
