@@ -1,6 +1,8 @@
 /**
- * The Nexmark part of the results chart: per query, events/s of Sluice, its hand loop and (when it
- * ran) Spark, on a log scale (the three differ by orders of magnitude), labelled with the ratios.
+ * The Nexmark part of the results chart: per query, events/s of Sluice over the generator (or the
+ * Kafka input) and of its hand loop, on a log scale, labelled with the ratio. Spark is not drawn
+ * here: it reads other input than these bars; the fair comparison (same input) is a table
+ * (nexmark-print.ts, README via bench/readme-nexmark.ts).
  */
 import { si } from './chart.ts'
 import type { NexmarkBenchResult, NexmarkQueryResult } from './nexmark-bench.ts'
@@ -10,7 +12,7 @@ const BAR_MAX = 440
 const BAR_H = 12
 const BAR_GAP = 2
 const QUERY_GAP = 10
-const COLORS = { sluice: '#1a73e8', hand: '#9aa0a6', spark: '#e8711a' } as const
+const COLORS = { sluice: '#1a73e8', hand: '#9aa0a6' } as const
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -34,17 +36,15 @@ function axis(top: number, lo: number, hi: number, x: (v: number) => number): st
   return out
 }
 
-function queryBars(q: NexmarkQueryResult, y: number, x: (v: number) => number, sparkEps?: number): string[] {
+function queryBars(q: NexmarkQueryResult, y: number, x: (v: number) => number): string[] {
   const bars: [keyof typeof COLORS, number, string][] = [
     [
       'sluice',
       q.sluiceEventsPerSecond,
-      `Sluice ${si(q.sluiceEventsPerSecond)} ev/s · ${q.timeRatio.toFixed(2)}x hand loop's time` +
-        (q.sluiceVsSpark === undefined ? '' : ` · ${q.sluiceVsSpark.toFixed(2)}x Spark's`),
+      `Sluice ${si(q.sluiceEventsPerSecond)} ev/s · ${q.timeRatio.toFixed(2)}x hand loop's time`,
     ],
     ['hand', q.referenceEventsPerSecond, `hand loop ${si(q.referenceEventsPerSecond)} ev/s`],
   ]
-  if (sparkEps !== undefined) bars.push(['spark', sparkEps, `Spark ${si(sparkEps)} ev/s`])
   const out = [
     `<text x="${LABEL_W - 8}" y="${y + BAR_H + 2}" font-size="13" text-anchor="end">${esc(`${q.name} ${q.title}`)}</text>`,
   ]
@@ -64,30 +64,19 @@ function queryBars(q: NexmarkQueryResult, y: number, x: (v: number) => number, s
  * @example const g = nexmarkGroup(results.nexmark, 16)
  */
 export function nexmarkGroup(r: NexmarkBenchResult, top: number): { svg: string; height: number } {
-  const spark = r.spark?.available === true ? r.spark : undefined
-  const sparkEps = new Map(spark?.queries.map((q) => [q.name, q.eventsPerSecond]) ?? [])
-  const values = r.queries.flatMap((q) => [
-    q.sluiceEventsPerSecond,
-    q.referenceEventsPerSecond,
-    sparkEps.get(q.name) ?? q.sluiceEventsPerSecond,
-  ])
+  const values = r.queries.flatMap((q) => [q.sluiceEventsPerSecond, q.referenceEventsPerSecond])
   const lo = 10 ** Math.floor(Math.log10(Math.min(...values)))
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)))
   const x = scale(lo, hi)
-  const peer =
-    spark === undefined
-      ? ''
-      : ` · orange: Spark ${spark.version} ${spark.master} (the same bids, from Parquet)`
   const parts = [
     `<text x="16" y="${top + 18}" font-size="16" font-weight="600">${esc(`Nexmark, ${si(r.events)} events, one core — events/s (log scale, longer is better)`)}</text>`,
-    `<text x="16" y="${top + 38}" font-size="12" fill="#444">${esc(`blue: Sluice (nexmark source → noop) · grey: hand-written JS loop, same batches${peer}`)}</text>`,
+    `<text x="16" y="${top + 38}" font-size="12" fill="#444">${esc(`blue: Sluice (nexmark source → noop) · grey: hand-written JS loop, same batches`)}</text>`,
     ...axis(top + 46, lo, hi, x),
   ]
   let y = top + 74
   for (const q of r.queries) {
-    const s = sparkEps.get(q.name)
-    parts.push(...queryBars(q, y, x, s))
-    y += (s === undefined ? 2 : 3) * (BAR_H + BAR_GAP) + QUERY_GAP
+    parts.push(...queryBars(q, y, x))
+    y += 2 * (BAR_H + BAR_GAP) + QUERY_GAP
   }
   return { svg: parts.join('\n'), height: y - top + 8 }
 }

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { BID, type GeneratorConfig, nexmarkEvents, parallelConfigs } from '../src/connectors/nexmark/index.ts'
-import { EVENT_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
+import { BID_SCHEMA, EVENT_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
 import { col, from_json, Sluice, type StreamingQueryProgress } from '../src/index.ts'
 import { median, percentile, settle } from './measure.ts'
+import type { FairComparison } from './nexmark-fair.ts'
 import type { BenchQuery } from './nexmark-hand-loop.ts'
 import type { QueryRow } from './nexmark-queries.ts'
-import type { SparkPeerResult } from './nexmark-spark.ts'
 import { MISSING_QUERIES, NEXMARK_BENCH_QUERIES } from './nexmark-suite.ts'
 
 export interface NexmarkQueryResult {
@@ -48,9 +48,6 @@ export interface NexmarkQueryResult {
   /** Rows the sink received (summed `sink.numOutputRows`); checked equal to referenceRows. */
   readonly outputRows: number
   readonly referenceRows: number
-  /** Spark's median time for the query, and Sluice's time / Spark's (with `--peers spark`). */
-  readonly sparkMs?: number
-  readonly sluiceVsSpark?: number
   /**
    * With `--kafka-isolation both`: each timed run is followed by the same run reading with
    * `kafka.isolation.level=read_committed` (the runs above read read_uncommitted). Wall and CPU
@@ -80,8 +77,11 @@ export interface NexmarkBenchResult {
   readonly queries: readonly NexmarkQueryResult[]
   /** Flink's queries the suite does not run, and why. */
   readonly missing: Readonly<Record<string, string>>
-  /** The Spark peer's run (with `--peers spark`); `available: false` says why it did not run. */
-  readonly spark?: SparkPeerResult
+  /**
+   * With `--peers spark`: Sluice and Spark on the same input, interleaved (bench/nexmark-fair.ts);
+   * `available: false` says why it did not run. The figures above are the generator reference.
+   */
+  readonly versusSpark?: FairComparison
 }
 
 const SESSION_CONFIG = {
@@ -90,9 +90,9 @@ const SESSION_CONFIG = {
   output: () => undefined,
 } as const
 
-interface SluiceRun {
+/** One Sluice run: wall and CPU time (process.cpuUsage of this process: every thread, GC included). */
+export interface SluiceRun {
   readonly ms: number
-  /** CPU time of this process (user + system) over the same span as `ms`. */
   readonly cpuMs: number
   readonly progress: readonly StreamingQueryProgress[]
   readonly peakRssBytes: number
@@ -101,7 +101,9 @@ interface SluiceRun {
 /**
  * Where the Sluice side reads the events: the `nexmark` source generating them (the default), or a
  * one-partition Kafka topic holding them as JSON (Flink's wire form; `sluice nexmark generate
- * --format kafka`), read with `maxOffsetsPerTrigger` = the batch size so the batches are the same.
+ * --format kafka`), read with `maxOffsetsPerTrigger` = the batch size so the batches are the same;
+ * or a folder of Parquet files of the bids, one per batch, read with `maxFilesPerTrigger` 1 (the
+ * fair comparison with Spark, bench/nexmark-fair.ts).
  */
 export type NexmarkInput =
   | { readonly kind: 'generator' }
@@ -113,6 +115,7 @@ export type NexmarkInput =
       /** Also time every run with read_committed, interleaved (`--kafka-isolation both`). */
       readonly compareReadCommitted?: boolean
     }
+  | { readonly kind: 'parquet'; readonly dir: string }
 
 /**
  * `view` (the `bid` view, or every event) over `input`'s events: `events` of them, in batches of
@@ -134,6 +137,14 @@ function bidStream(
       .option('eventsPerBatch', eventsPerBatch)
     return (view === 'bid' ? reader.option('view', 'bid') : reader).load()
   }
+  if (input.kind === 'parquet') {
+    if (view === 'all') throw new Error('The Parquet input holds bids only; this query reads every event.')
+    return sluice.readStream
+      .format('parquet')
+      .schema(BID_SCHEMA)
+      .option('maxFilesPerTrigger', 1)
+      .load(input.dir)
+  }
   const all = sluice.readStream
     .format('kafka')
     .option('kafka.bootstrap.servers', input.bootstrap)
@@ -149,8 +160,9 @@ function bidStream(
 /**
  * Runs `query` to the end of `events` events; every progress event is kept and samples RSS. A
  * file-sink query's files are checked against `expected()` (untimed) when it is given.
+ * @example const { ms, cpuMs } = await runSluice(query, 1e6, { eventsPerBatch: 1e5, input: { kind: 'generator' } })
  */
-async function runSluice(
+export async function runSluice(
   query: BenchQuery,
   events: number,
   opts: {
@@ -201,11 +213,10 @@ async function runSluice(
     await q.awaitTermination()
     const ms = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
-    const cpuMs = (cpu.user + cpu.system) / 1000
     if (q.exception !== null) throw q.exception
     if (query.sink !== undefined && opts.expected !== undefined)
       await query.sink.check(sluice, out, opts.expected())
-    return { ms, cpuMs, progress, peakRssBytes: peak }
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, progress, peakRssBytes: peak }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -1,6 +1,6 @@
-/** The Nexmark results as console tables. */
+/** The Nexmark results as console tables: the generator reference, then the comparison with Spark. */
 import type { NexmarkBenchResult, NexmarkQueryResult } from './nexmark-bench.ts'
-import type { SparkQueryResult } from './nexmark-spark.ts'
+import { FAIR_HEAD, fairPreamble, fairRows } from './nexmark-fair-table.ts'
 
 const kEps = (n: number) => `${(n / 1000).toFixed(0)}K`
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0)} MiB`
@@ -30,40 +30,16 @@ function sluiceRow(q: NexmarkQueryResult): string[] {
   ]
 }
 
-function sparkRow(q: NexmarkQueryResult, s: SparkQueryResult | undefined): string[] {
-  if (s === undefined || s.ms === undefined)
-    return [q.name, s?.error ?? 'not run', '', '', '', '', '', '', '']
-  return [
-    q.name,
-    kEps(s.eventsPerSecond ?? 0),
-    s.ms.toFixed(0),
-    `${q.sluiceVsSpark?.toFixed(2)}x`,
-    String(s.batchLatencyMs?.p50 ?? ''),
-    String(s.batchLatencyMs?.p99 ?? ''),
-    (s.stateRows ?? 0).toLocaleString('en-US'),
-    mib(s.stateBytes ?? 0),
-    `${(s.outputRows ?? 0).toLocaleString('en-US')}${s.rowsMatch === false ? ' (!= hand loop)' : ''}`,
-  ]
-}
-
-function printSpark(r: NexmarkBenchResult): void {
-  const spark = r.spark
-  if (spark === undefined) return
-  if (!spark.available) {
-    console.log(`\nSpark peer not run: ${spark.reason}`)
+function printVersusSpark(r: NexmarkBenchResult): void {
+  const c = r.versusSpark
+  if (c === undefined) return
+  if (!c.available) {
+    console.log(`\nSpark comparison not run: ${c.reason}`)
     return
   }
-  console.log(
-    `\nApache Spark ${spark.version} (PySpark, ${spark.master}, ${spark.shufflePartitions} shuffle partitions; ${spark.input}; startup ${spark.startupMs.toFixed(0)} ms not timed; JVM peak RSS ${spark.jvmPeakRssBytes === null ? '?' : mib(spark.jvmPeakRssBytes)})`,
-  )
-  console.log(
-    `  vs Spark = Sluice's time / Spark's (below 1: Sluice is faster); ${r.source?.startsWith('kafka') ? 'both read the same Kafka topic' : 'Spark reads Parquet, Sluice generates'}`,
-  )
-  const byName = new Map(spark.queries.map((q) => [q.name, q]))
-  table(
-    ['query', 'events/s', 'ms', 'vs Spark', 'p50 ms', 'p99 ms', 'state rows', 'state', 'rows'],
-    r.queries.map((q) => sparkRow(q, byName.get(q.name))),
-  )
+  console.log('\nSluice vs Apache Spark on the same input (bench/nexmark-fair.ts)')
+  for (const line of fairPreamble(c)) console.log(`  ${line}`)
+  table(FAIR_HEAD, fairRows(c))
 }
 
 /**
@@ -75,7 +51,7 @@ export function printNexmark(r: NexmarkBenchResult): void {
     `\nNexmark (${r.source?.startsWith('kafka') ? r.source : 'nexmark source'}, view bid (q8: every event) -> query -> noop (q10: partitioned Parquet files); availableNow; ${r.events.toLocaleString('en-US')} events in batches of ${r.eventsPerBatch.toLocaleString('en-US')}; median of ${r.runs} runs; 1 core)`,
   )
   console.log(
-    `  bare generator loop: ${r.generatorMs.toFixed(0)} ms (${kEps(r.generatorEventsPerSecond)} events/s); Sluice and hand-loop times include it`,
+    `  bare generator loop: ${r.generatorMs.toFixed(0)} ms (${kEps(r.generatorEventsPerSecond)} events/s); Sluice and hand-loop times include it. Sluice's physical-limit reference, not the side compared with Spark`,
   )
   table(
     [
@@ -99,7 +75,7 @@ export function printNexmark(r: NexmarkBenchResult): void {
     `  not run: ${Object.keys(r.missing).join(', ')} (reasons in the results JSON and bench/README.md)`,
   )
   printReadCommitted(r)
-  printSpark(r)
+  printVersusSpark(r)
 }
 
 /** With `--kafka-isolation both`: read_committed's time over read_uncommitted's, run by run. */

@@ -1,63 +1,23 @@
 /**
- * The Apache Spark peer of the Nexmark benchmark (`npm run bench -- --peers spark`): writes the
- * generated bids as Parquet files (Sluice's own `df.write`), one file per micro-batch of events,
- * runs bench/peers/spark/nexmark_spark.py over them with PySpark (`local[N]`), and puts Spark's
- * times beside Sluice's. When Python, PySpark or Java is missing it says so instead of failing.
+ * The Apache Spark peer's pieces (`npm run bench -- --peers spark`; the comparison itself is
+ * bench/nexmark-fair.ts): whether PySpark can run here, the Parquet files both engines read (the
+ * generated bids, one file per micro-batch of events, written with Sluice's own `df.write`), and
+ * the arguments of the long-lived PySpark process (bench/peers/spark/nexmark_spark.py). When
+ * Python, PySpark or Java is missing the comparison says so instead of failing.
  */
 import { spawnSync } from 'node:child_process'
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
 import { BID_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
 import { Sluice } from '../src/index.ts'
-import { type NexmarkBenchResult, type NexmarkInput, sourceConfig } from './nexmark-bench.ts'
+import { sourceConfig } from './nexmark-bench.ts'
+import type { SparkConfig } from './nexmark-fair-stats.ts'
 import { bidsOf } from './nexmark-queries.ts'
 
-export interface SparkQueryResult {
-  readonly name: string
-  /** Median wall time from `start()` to `awaitTermination()` returning, over the timed runs. */
-  readonly ms?: number
-  readonly runsMs?: readonly number[]
-  readonly eventsPerSecond?: number
-  /** Median over the runs of the summed `durationMs.triggerExecution` of their batches. */
-  readonly triggerMs?: number
-  readonly batches?: number
-  /** Nearest-rank percentiles of `durationMs.triggerExecution` over the batches of all runs. */
-  readonly batchLatencyMs?: { readonly p50: number; readonly p99: number }
-  /** Summed `sink.numOutputRows` of the last run. */
-  readonly outputRows?: number
-  /** Whether outputRows equals the hand loop's row count (the same batches). */
-  readonly rowsMatch?: boolean
-  readonly stateRows?: number
-  readonly stateBytes?: number
-  /** Why this query did not run on Spark. */
-  readonly error?: string
-}
-
-export type SparkPeerResult =
-  | { readonly available: false; readonly reason: string }
-  | {
-      readonly available: true
-      readonly version: string
-      readonly master: string
-      readonly cores: number
-      readonly shufflePartitions: number
-      /** What Spark reads: Parquet files, one per micro-batch of events (the bids among them). */
-      readonly input: string
-      /** Time to write the files (not part of any measurement). */
-      readonly writeMs: number
-      /** SparkSession start (not part of any query's time). */
-      readonly startupMs: number
-      /** The driver JVM's peak RSS over the whole peer run (local mode: all of Spark). */
-      readonly jvmPeakRssBytes: number | null
-      readonly queries: readonly SparkQueryResult[]
-    }
-
-const MARKER = '@@spark-result '
-const SCRIPT = path.join(import.meta.dirname, 'peers', 'spark', 'nexmark_spark.py')
-const PYTHON = process.env.SLUICE_BENCH_PYTHON ?? 'python3'
+/** The PySpark peer script and the Python that runs it ($SLUICE_BENCH_PYTHON or python3). */
+export const SPARK_SCRIPT = path.join(import.meta.dirname, 'peers', 'spark', 'nexmark_spark.py')
+export const PYTHON = process.env.SLUICE_BENCH_PYTHON ?? 'python3'
 
 /**
  * Whether PySpark can run here: python3 with pyspark, and a Java runtime.
@@ -80,14 +40,16 @@ export function sparkAvailability(
 
 /**
  * Writes the bids of events [k, k + eventsPerBatch) of the source's stream to
- * `dir/batch-NNNNN.parquet` for each batch k, with increasing modification times (Spark's file
- * source takes files oldest first). Returns the file paths.
+ * `dir/input/batch-NNNNN.parquet` for each batch k, with increasing modification times (both file
+ * sources take files oldest first). Returns the file paths.
+ * @example const files = await writeBidFiles(dir, 1_000_000, 100_000) // 10 files
  */
-async function writeBidFiles(dir: string, events: number, eventsPerBatch: number): Promise<string[]> {
+export async function writeBidFiles(dir: string, events: number, eventsPerBatch: number): Promise<string[]> {
   const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC', output: () => undefined })
   const config = sourceConfig(events)
   const files: string[] = []
   const mtime0 = Math.floor(Date.now() / 1000) - 86_400
+  mkdirSync(path.join(dir, 'input'), { recursive: true })
   for (let k = 0, i = 0; k < events; k += eventsPerBatch, i++) {
     const bids = [...bidsOf(nexmarkEvents(config, k, Math.min(events, k + eventsPerBatch)))]
     const stage = path.join(dir, `stage-${i}`)
@@ -104,24 +66,6 @@ async function writeBidFiles(dir: string, events: number, eventsPerBatch: number
   return files
 }
 
-/** Runs the PySpark script; its stderr lines of its own (`spark: ...`) are passed on. */
-function runScript(python: string, args: readonly string[]): SparkPeerResult | { error: string } {
-  const child = spawnSync(python, [SCRIPT, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 256 * 2 ** 20,
-  })
-  const stderr = child.stderr ?? ''
-  for (const line of stderr.split('\n')) if (line.startsWith('spark: ')) process.stderr.write(`${line}\n`)
-  const line = child.stdout?.split('\n').find((l) => l.startsWith(MARKER))
-  if (child.status !== 0 || line === undefined) {
-    return {
-      error: `the PySpark run failed (exit ${child.status}); its last output:\n${stderr.slice(-4000)}`,
-    }
-  }
-  return JSON.parse(line.slice(MARKER.length)) as SparkPeerResult
-}
-
 /**
  * The Spark connector for Kafka (ivy, from Maven Central): PySpark 4.3.0's own version is not
  * published there, nor is 4.2.0's spark-token-provider-kafka, so 4.2.0's connector is taken with the
@@ -132,84 +76,16 @@ const SPARK_KAFKA_EXCLUDES = 'org.apache.spark:spark-token-provider-kafka-0-10_2
 const SPARK_KAFKA_JARS =
   'https://repo1.maven.org/maven2/org/apache/spark/spark-token-provider-kafka-0-10_2.13/4.0.0/spark-token-provider-kafka-0-10_2.13-4.0.0.jar'
 
-function runFromKafka(
-  python: string,
-  opts: { events: number; eventsPerBatch: number; runs: number; cores: number; queries: readonly string[] },
-  kafka: Extract<NexmarkInput, { kind: 'kafka' }>,
-): SparkPeerResult {
-  const result = runScript(python, [
-    ...['--input', kafka.topic, '--warmup', kafka.warmupTopic, '--kafka-bootstrap', kafka.bootstrap],
-    ...['--kafka-package', SPARK_KAFKA_PACKAGE, '--kafka-excludes', SPARK_KAFKA_EXCLUDES],
-    ...['--kafka-jars', SPARK_KAFKA_JARS, '--per-batch', String(opts.eventsPerBatch)],
-    ...['--events', String(opts.events), '--runs', String(opts.runs), '--cores', String(opts.cores)],
-    ...['--shuffle-partitions', '8', '--queries', opts.queries.join(',')],
-  ])
-  if ('error' in result) return { available: false, reason: result.error }
-  if (!result.available) return result
-  const input = `Kafka topic ${kafka.topic} (JSON events, 1 partition, maxOffsetsPerTrigger ${opts.eventsPerBatch}) via ${SPARK_KAFKA_PACKAGE}`
-  return { ...result, input, writeMs: 0 }
-}
-
 /**
- * Runs the Spark peer over the same events as the Sluice run (`local[cores]`, the same number of
- * state partitions as Sluice's default), timing each query as the Sluice side does.
- * @example const spark = await runSparkPeer({ events: 1e6, eventsPerBatch: 1e5, runs: 3, cores: 1, queries: ['q0'] })
+ * The PySpark peer's arguments for `config` (`local[cores]`, shuffle partitions), reading a Kafka
+ * topic through `bootstrap` when given (Spark's Kafka connector, see SPARK_KAFKA_PACKAGE).
+ * @example sparkPeerArgs({ cores: 2, shufflePartitions: 2, roles: [] }, 100_000)
  */
-export async function runSparkPeer(opts: {
-  events: number
-  eventsPerBatch: number
-  runs: number
-  cores: number
-  queries: readonly string[]
-  /** The Python to run PySpark with (default: $SLUICE_BENCH_PYTHON or python3). */
-  python?: string
-  /** Read the events from this Kafka topic (JSON, one partition) instead of Parquet files. */
-  kafka?: Extract<NexmarkInput, { kind: 'kafka' }>
-}): Promise<SparkPeerResult> {
-  const python = opts.python ?? PYTHON
-  const availability = sparkAvailability(python)
-  if (!availability.ok) return { available: false, reason: availability.reason }
-  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-spark-peer-'))
-  try {
-    if (opts.kafka !== undefined) return runFromKafka(python, opts, opts.kafka)
-    mkdirSync(path.join(dir, 'input'))
-    mkdirSync(path.join(dir, 'warmup'))
-    process.stderr.write(`spark: writing ${opts.events.toLocaleString('en-US')} events' bids as Parquet...\n`)
-    const t0 = performance.now()
-    const files = await writeBidFiles(dir, opts.events, opts.eventsPerBatch)
-    const writeMs = performance.now() - t0
-    // Warm-up input: the first batch's file (a tenth of the events at the default sizes).
-    linkSync(files[0], path.join(dir, 'warmup', path.basename(files[0])))
-    const result = runScript(python, [
-      ...['--input', path.join(dir, 'input'), '--warmup', path.join(dir, 'warmup')],
-      ...['--events', String(opts.events), '--runs', String(opts.runs), '--cores', String(opts.cores)],
-      ...['--shuffle-partitions', '8', '--queries', opts.queries.join(',')],
-    ])
-    if ('error' in result) return { available: false, reason: result.error }
-    if (!result.available) return result
-    return { ...result, input: `Parquet, one file per ${opts.eventsPerBatch} events`, writeMs }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/**
- * The Sluice results with Spark's time and the Sluice/Spark time ratio on each query, and each
- * Spark query's row count checked against the hand loop's.
- * @example attachSpark(nexmark, await runSparkPeer(...)).queries[0].sluiceVsSpark
- */
-export function attachSpark(nexmark: NexmarkBenchResult, spark: SparkPeerResult): NexmarkBenchResult {
-  if (!spark.available) return { ...nexmark, spark }
-  const byName = new Map(spark.queries.map((q) => [q.name, q]))
-  const sparkQueries = spark.queries.map((sq) => {
-    const ours = nexmark.queries.find((q) => q.name === sq.name)
-    return sq.outputRows === undefined || ours === undefined
-      ? sq
-      : { ...sq, rowsMatch: sq.outputRows === ours.referenceRows }
-  })
-  const queries = nexmark.queries.map((q) => {
-    const sq = byName.get(q.name)
-    return sq?.ms === undefined ? q : { ...q, sparkMs: sq.ms, sluiceVsSpark: q.sluiceMs / sq.ms }
-  })
-  return { ...nexmark, queries, spark: { ...spark, queries: sparkQueries } }
+export function sparkPeerArgs(config: SparkConfig, eventsPerBatch: number, bootstrap?: string): string[] {
+  const args = [SPARK_SCRIPT, '--cores', String(config.cores)]
+  args.push('--shuffle-partitions', String(config.shufflePartitions), '--per-batch', String(eventsPerBatch))
+  if (bootstrap === undefined) return args
+  args.push('--kafka-bootstrap', bootstrap, '--kafka-package', SPARK_KAFKA_PACKAGE)
+  args.push('--kafka-excludes', SPARK_KAFKA_EXCLUDES, '--kafka-jars', SPARK_KAFKA_JARS)
+  return args
 }

@@ -55,6 +55,8 @@ export interface ResultsFile {
     readonly nodeFlags: readonly string[]
     /** The peers run beside Sluice (`--peers`), e.g. ['spark']. */
     readonly peers?: readonly string[]
+    /** The command line that produced the file (`npm run bench -- ...`). */
+    readonly command?: string
   }
   readonly benchmarks: readonly BenchmarkResult[]
   /** The streaming loop's per-batch cost and stateless throughput (absent with `--only`). */

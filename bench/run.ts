@@ -8,9 +8,10 @@
  * the Nexmark queries follow (in their own process too); `--only` skips the streaming loop, and
  * runs the Nexmark queries only when it names `nexmark`, the stateful windowed count only when it
  * names `stateful`, the file format codecs only when it names `file-formats`, the Kafka pipeline
- * (bench/kafka.ts; skipped when no broker can be started) only when it names `kafka`. `--peers spark` runs
- * the same Nexmark queries on Apache Spark afterwards (bench/nexmark-spark.ts) and reports
- * Sluice/Spark time ratios.
+ * (bench/kafka.ts; skipped when no broker can be started) only when it names `kafka`. `--peers spark`
+ * then runs the fair comparison with Apache Spark (bench/nexmark-fair.ts: the same Parquet files or
+ * Kafka topic on both sides, runs interleaved, wall and CPU time); `--nexmark-runs` sets the timed
+ * runs per query (default 3).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -27,9 +28,9 @@ import {
   runNexmarkBench,
   selectQueries,
 } from './nexmark-bench.ts'
+import { runFairComparison } from './nexmark-fair.ts'
 import { nexmarkKafkaTopics } from './nexmark-kafka.ts'
 import { printNexmark } from './nexmark-print.ts'
-import { attachSpark, runSparkPeer } from './nexmark-spark.ts'
 import {
   type BenchmarkResult,
   benchmarkResult,
@@ -54,6 +55,7 @@ interface Options extends Settings {
   readonly child: string | null
   readonly nexmarkEvents: number
   readonly nexmarkQueries: string | null
+  readonly nexmarkRuns: number
   readonly peers: readonly string[]
   readonly kafkaRecords: number
   /** `generator` (the nexmark source) or `kafka` (a topic of the same events, bench/nexmark-kafka.ts). */
@@ -79,6 +81,7 @@ function parseOptions(argv: readonly string[]): Options {
       only: { type: 'string' },
       'nexmark-events': { type: 'string', default: '1000000' },
       'nexmark-queries': { type: 'string' },
+      'nexmark-runs': { type: 'string', default: String(NEXMARK_RUNS) },
       peers: { type: 'string' },
       'kafka-records': { type: 'string', default: '1000000' },
       'nexmark-source': { type: 'string', default: 'generator' },
@@ -101,6 +104,7 @@ function parseOptions(argv: readonly string[]): Options {
     child: values.child ?? null,
     nexmarkEvents: int('nexmark-events', values['nexmark-events'], 1),
     nexmarkQueries: values['nexmark-queries'] ?? null,
+    nexmarkRuns: int('nexmark-runs', values['nexmark-runs'], 1),
     peers: parsePeers(values.peers),
     kafkaRecords: int('kafka-records', values['kafka-records'], 1),
     nexmarkSource: parseSource(values['nexmark-source']),
@@ -206,13 +210,14 @@ async function runChild(id: string, settings: Settings): Promise<void> {
 }
 
 /** Child mode for `nexmark`: measures the Nexmark queries and prints one result line. */
-async function runNexmarkChild(events: number, queries: string | null, kafka: string | null): Promise<void> {
+async function runNexmarkChild(opts: Options): Promise<void> {
+  const kafka = opts.nexmarkKafka
   const [bootstrap, topic, warmupTopic, isolation] = kafka?.split(',') ?? []
   const r = await runNexmarkBench({
-    events,
+    events: opts.nexmarkEvents,
     eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
-    runs: NEXMARK_RUNS,
-    queries,
+    runs: opts.nexmarkRuns,
+    queries: opts.nexmarkQueries,
     input:
       kafka === null
         ? { kind: 'generator' }
@@ -222,8 +227,8 @@ async function runNexmarkChild(events: number, queries: string | null, kafka: st
 }
 
 /**
- * The Nexmark queries in their own process, then (with `--peers spark`) the same queries on Spark,
- * after Sluice's process has exited so the two never share the machine.
+ * The Nexmark queries in their own process (the generator reference beside the hand loop, or the
+ * Kafka input), then (with `--peers spark`) the fair comparison with Spark.
  */
 async function runNexmark(opts: Options): Promise<NexmarkBenchResult> {
   if (opts.nexmarkSource === 'generator') return runNexmarkOn(opts, null)
@@ -253,20 +258,20 @@ async function runNexmarkOn(
     String(opts.nexmarkEvents),
     '--nexmark-queries',
     queries.join(','),
+    '--nexmark-runs',
+    String(opts.nexmarkRuns),
     ...kafkaArgs,
   ]) as NexmarkBenchResult
   if (!opts.peers.includes('spark')) return nexmark
-  const spark = await runSparkPeer({
+  const versusSpark = await runFairComparison({
     events: opts.nexmarkEvents,
     eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
-    runs: NEXMARK_RUNS,
-    // Sluice runs each query on one core (one Node thread), so Spark gets local[1].
-    cores: 1,
+    runs: opts.nexmarkRuns,
     queries,
-    kafka: kafka ?? undefined,
+    ...(kafka === null ? {} : { kafka }),
   })
-  if (!spark.available) process.stderr.write(`Spark peer skipped: ${spark.reason}\n`)
-  return attachSpark(nexmark, spark)
+  if (!versusSpark.available) process.stderr.write(`Spark peer skipped: ${versusSpark.reason}\n`)
+  return { ...nexmark, versusSpark }
 }
 
 /** Runs one variant in a fresh process and returns its measurement; a failed child fails the run. */
@@ -317,7 +322,7 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2))
   const settings: Settings = { rows: opts.rows, runs: opts.runs, seed: opts.seed }
   if (opts.child === NEXMARK) {
-    await runNexmarkChild(opts.nexmarkEvents, opts.nexmarkQueries, opts.nexmarkKafka)
+    await runNexmarkChild(opts)
     return
   }
   if (opts.child !== null) {
@@ -352,6 +357,7 @@ async function main(): Promise<void> {
       isolation: 'one Node process per variant',
       nodeFlags: CHILD_FLAGS,
       peers: opts.peers,
+      command: ['npm run bench --', ...process.argv.slice(2)].join(' '),
     },
     benchmarks,
     ...(opts.only === null

@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
 """The Nexmark queries of bench/nexmark-suite.ts in PySpark Structured Streaming: Sluice's peer.
 
-Run by bench/nexmark-spark.ts (`npm run bench -- --peers spark`), which writes the generated bids
-as Parquet files, one file per micro-batch of events, and reads one JSON line back from stdout:
+One long-lived process driven run by run (bench/nexmark-fair.ts, `npm run bench -- --peers spark`),
+so the JVM's start is never timed:
 
-    python3 nexmark_spark.py --input DIR --warmup DIR --events N --runs R --cores C \
-        --shuffle-partitions P --queries q0,q1,...
+    python3 nexmark_spark.py --cores N --shuffle-partitions P [--kafka-bootstrap HOST:PORT ...]
 
-Per query: a warm-up run over the warm-up folder, then R timed runs over the input folder, each a
-fresh streaming query: `readStream.schema(bid).option('maxFilesPerTrigger', 1).parquet(DIR)` (so a
-batch is one file, the same events as one of Sluice's batches) -> the query -> the `noop` sink,
-`trigger(availableNow=True)`, a fresh checkpoint. Timed: the wall clock from `start()` to
-`awaitTermination()` returning (planning, file listing, every batch, state and checkpoint commits,
-the final no-data batch). Not timed: the SparkSession's start (reported as startupMs), the
-warm-up, and building the DataFrame.
+It starts the SparkSession (`local[N]`), prints one line `@@spark {"ok": true, "ready": true, ...}`
+and then answers each JSON command read on stdin with one `@@spark {...}` line on stdout:
+
+    {"op": "run", "query": "q0", "source": DIR-or-TOPIC}  -> {"ok": true, "ms": ..., "cpuMs": ...}
+    {"op": "stop"}                                         -> {"ok": true, "jvmPeakRssBytes": ...}
+
+A run is a fresh streaming query: `readStream.schema(bid).option('maxFilesPerTrigger', 1)
+.parquet(DIR)` (a batch is one file: the same bids as one of Sluice's batches) or the Kafka topic
+with `maxOffsetsPerTrigger` = --per-batch -> the query -> the `noop` sink (q10: partitioned Parquet
+files), `trigger(availableNow=True)`, a fresh checkpoint. Timed: the wall clock from building the
+DataFrame (as on Sluice's side) to `awaitTermination()` returning, and the CPU time the JVM used
+meanwhile (every thread of the process: executors, GC, JIT): utime + stime of the java process
+from /proc/<jvm pid>/stat, in clock ticks (10 ms; `cpuClock` in the ready line). The Python
+driver's own CPU time (it waits in awaitTermination) is reported apart as `pythonCpuMs`. Before
+each run: System.gc() and a 0.3 s pause, untimed.
 
 Where the PySpark queries differ from Sluice's, and why:
 - count(DISTINCT x) (q15, q16): Spark rejects distinct aggregates on streams ("Distinct
@@ -24,15 +31,13 @@ Where the PySpark queries differ from Sluice's, and why:
 """
 import argparse
 import json
-import math
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 
-MARKER = '@@spark-result '
+MARKER = '@@spark '
 
 
 def log(msg):
@@ -157,14 +162,6 @@ def bid_schema():
     ])
 
 
-def percentile(sorted_values, p):
-    """Nearest rank, as bench/measure.ts."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(p * len(sorted_values)))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
 def event_schema(bid):
     """Flink's JSON wire form of every event (the person and auction rows are not read)."""
     from pyspark.sql.types import IntegerType, StringType, StructField, StructType
@@ -184,28 +181,47 @@ def bid_stream(spark, schema, source, args):
     return events.where(F.col('e.event_type') == 2).select('e.bid.*')
 
 
-def run_once(spark, schema, spec, source, args):
-    """One streaming query over source; returns (wall ms, progress list)."""
+class CpuClock:
+    """CPU time of the driver JVM (local mode: all of Spark), in ms: utime + stime of the java
+    process from /proc/<pid>/stat, every thread. (The JVM's own OperatingSystemMXBean cannot be
+    read through py4j: its class is not exported, and the MBean server's getAttribute fails too.)"""
+
+    def __init__(self, spark):
+        self.pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+        self.tick = os.sysconf('SC_CLK_TCK')
+        self.kind = f'utime + stime of the java process from /proc/<pid>/stat (every thread; {self.tick} Hz ticks)'
+
+    def ms(self):
+        with open(f'/proc/{self.pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / self.tick
+
+
+def run_once(spark, schema, spec, source, args, clock):
+    """One streaming query over source: wall and CPU ms, the progress list, and the file rows (q10)."""
     query, mode = spec[0], spec[1]
     checkpoint = tempfile.mkdtemp(prefix='spark-nexmark-')
     try:
+        settle(spark)
+        # As on Sluice's side, building the query is timed too (its plan is analyzed at start()).
+        cpu0, py0, t0 = clock.ms(), time.process_time(), time.perf_counter()
         df = query(bid_stream(spark, schema, source, args))
-        t0 = time.perf_counter()
         if len(spec) > 2:  # a file sink (q10): Parquet partitioned by spec[2]
             writer = df.writeStream.format('parquet').partitionBy(*spec[2]).option('path', os.path.join(checkpoint, 'out'))
         else:
             writer = df.writeStream.format('noop')
-        q = (writer.outputMode(mode).trigger(availableNow=True)
-             .option('checkpointLocation', os.path.join(checkpoint, 'ckpt')).start())
+        writer = writer.outputMode(mode).trigger(availableNow=True).option('checkpointLocation', os.path.join(checkpoint, 'ckpt'))
+        q = writer.start()
         q.awaitTermination()
         ms = (time.perf_counter() - t0) * 1000
+        cpu_ms, py_ms = clock.ms() - cpu0, (time.process_time() - py0) * 1000
         if q.exception() is not None:
             raise RuntimeError(str(q.exception()))
-        if len(spec) > 2:
-            # Spark's file sink reports no numOutputRows: count what the files hold (untimed).
-            return ms, list(q.recentProgress), spark.read.parquet(os.path.join(checkpoint, 'out')).count()
         # PySpark's progress objects are dicts (StreamingQueryProgress subclasses dict).
-        return ms, list(q.recentProgress), None
+        progress = list(q.recentProgress)
+        # Spark's file sink reports no numOutputRows: count what the files hold (untimed).
+        file_rows = spark.read.parquet(os.path.join(checkpoint, 'out')).count() if len(spec) > 2 else None
+        return ms, cpu_ms, py_ms, progress, file_rows
     finally:
         shutil.rmtree(checkpoint, ignore_errors=True)
 
@@ -215,98 +231,93 @@ def settle(spark):
     time.sleep(0.3)
 
 
-def measure(spark, schema, name, spec, args):
-    run_once(spark, schema, spec, args.warmup, args)
-    runs_ms, trigger_ms, latencies, rows, state_rows, state_bytes = [], [], [], None, 0, 0
-    for i in range(args.runs):
-        settle(spark)
-        ms, progress, file_rows = run_once(spark, schema, spec, args.input, args)
-        runs_ms.append(ms)
-        batch_ms = [p['durationMs'].get('triggerExecution', 0) for p in progress]
-        latencies += batch_ms
-        trigger_ms.append(sum(batch_ms))
-        rows = file_rows if file_rows is not None else sum(max(0, p['sink'].get('numOutputRows', 0)) for p in progress)
-        ops = progress[-1].get('stateOperators', []) if progress else []
-        state_rows = sum(o.get('numRowsTotal', 0) for o in ops)
-        state_bytes = sum(o.get('memoryUsedBytes', 0) for o in ops)
-        log(f'{name} run {i + 1}/{args.runs}: {ms:.0f} ms, {len(progress)} batches, {rows} rows')
-    latencies.sort()
-    ms = statistics.median(runs_ms)
+def run_command(spark, schema, queries, clock, args, cmd):
+    name = cmd['query']
+    if name not in queries:
+        return {'ok': False, 'error': 'no PySpark version of this query'}
+    ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, schema, queries[name], cmd['source'], args, clock)
+    batch_ms = [p['durationMs'].get('triggerExecution', 0) for p in progress]
+    rows = file_rows if file_rows is not None else sum(max(0, p['sink'].get('numOutputRows', 0)) for p in progress)
+    ops = progress[-1].get('stateOperators', []) if progress else []
+    log(f'{name}: {ms:.0f} ms, cpu {cpu_ms:.0f} ms, {len(progress)} batches, {rows} rows')
     return {
-        'name': name, 'ms': ms, 'runsMs': runs_ms, 'eventsPerSecond': args.events / (ms / 1000),
-        'triggerMs': statistics.median(trigger_ms),
-        'batches': len(latencies), 'batchLatencyMs': {'p50': percentile(latencies, 0.5), 'p99': percentile(latencies, 0.99)},
-        'outputRows': rows, 'stateRows': state_rows, 'stateBytes': state_bytes,
+        'ok': True, 'ms': ms, 'cpuMs': cpu_ms, 'pythonCpuMs': py_ms, 'batchMs': batch_ms, 'outputRows': rows,
+        'stateRows': sum(o.get('numRowsTotal', 0) for o in ops),
+        'stateBytes': sum(o.get('memoryUsedBytes', 0) for o in ops),
     }
 
 
-def jvm_peak_rss(spark):
+def jvm_peak_rss(pid):
     """VmHWM of the driver JVM (local mode: the whole of Spark), in bytes."""
     try:
-        pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
         with open(f'/proc/{pid}/status') as f:
             for line in f:
                 if line.startswith('VmHWM:'):
                     return int(line.split()[1]) * 1024
-    except Exception:  # noqa: BLE001 - not on Linux: no figure
+    except OSError:  # not on Linux: no figure
         return None
     return None
 
 
+def reply(obj):
+    print(MARKER + json.dumps(obj), flush=True)
+
+
+def start_session(args):
+    from pyspark.sql import SparkSession
+    builder = (SparkSession.builder.master(f'local[{args.cores}]').appName('sluice-nexmark-peer')
+               .config('spark.driver.memory', args.driver_memory)
+               .config('spark.sql.shuffle.partitions', args.shuffle_partitions)
+               .config('spark.sql.session.timeZone', 'UTC')
+               .config('spark.sql.streaming.numRecentProgressUpdates', 100000)
+               .config('spark.ui.enabled', 'false').config('spark.ui.showConsoleProgress', 'false'))
+    if args.kafka_package:
+        builder = builder.config('spark.jars.packages', args.kafka_package)
+    if args.kafka_excludes:
+        builder = builder.config('spark.jars.excludes', args.kafka_excludes)
+    if args.kafka_jars:
+        builder = builder.config('spark.jars', args.kafka_jars)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel('ERROR')
+    return spark
+
+
 def main():
     ap = argparse.ArgumentParser()
-    for name in ('--input', '--warmup', '--queries'):
-        ap.add_argument(name, required=True)
-    for name in ('--events', '--runs', '--cores', '--shuffle-partitions'):
+    for name in ('--cores', '--shuffle-partitions'):
         ap.add_argument(name, type=int, required=True)
     ap.add_argument('--driver-memory', default='4g')
-    # Kafka input: --input/--warmup are then topics.
+    # Kafka input: a run's source is then a topic.
     for name in ('--kafka-bootstrap', '--kafka-package', '--kafka-excludes', '--kafka-jars'):
         ap.add_argument(name)
     ap.add_argument('--per-batch', type=int, default=100000)
     args = ap.parse_args()
     try:
         import pyspark
-        from pyspark.sql import SparkSession
     except ImportError as e:
-        print(MARKER + json.dumps({'available': False, 'reason': f'pyspark is not installed ({e})'}), flush=True)
+        reply({'ok': False, 'error': f'pyspark is not installed ({e})'})
         return
     t0 = time.perf_counter()
-    spark = (SparkSession.builder.master(f'local[{args.cores}]').appName('sluice-nexmark-peer')
-             .config('spark.driver.memory', args.driver_memory)
-             .config('spark.sql.shuffle.partitions', args.shuffle_partitions)
-             .config('spark.sql.session.timeZone', 'UTC')
-             .config('spark.sql.streaming.numRecentProgressUpdates', 100000)
-             .config('spark.ui.enabled', 'false').config('spark.ui.showConsoleProgress', 'false'))
-    if args.kafka_package:
-        spark = spark.config('spark.jars.packages', args.kafka_package)
-    if args.kafka_excludes:
-        spark = spark.config('spark.jars.excludes', args.kafka_excludes)
-    if args.kafka_jars:
-        spark = spark.config('spark.jars', args.kafka_jars)
-    spark = spark.getOrCreate()
-    spark.sparkContext.setLogLevel('ERROR')
+    spark = start_session(args)
     startup_ms = (time.perf_counter() - t0) * 1000
+    clock = CpuClock(spark)
     log(f'Spark {pyspark.__version__} local[{args.cores}] started in {startup_ms:.0f} ms')
     schema = bid_schema()
     queries = build_queries(spark)
-    results = []
-    for name in args.queries.split(','):
-        if name not in queries:
-            results.append({'name': name, 'error': 'no PySpark version of this query'})
-            continue
+    reply({'ok': True, 'ready': True, 'version': pyspark.__version__, 'master': f'local[{args.cores}]',
+           'startupMs': startup_ms, 'jvmPid': clock.pid, 'cpuClock': clock.kind})
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        if cmd['op'] == 'stop':
+            break
         try:
-            results.append(measure(spark, schema, name, queries[name], args))
-        except Exception as e:  # noqa: BLE001 - one query's failure is reported, the others still run
-            log(f'{name} failed: {e}')
-            results.append({'name': name, 'error': str(e).splitlines()[0][:500]})
-    out = {
-        'available': True, 'version': pyspark.__version__, 'master': f'local[{args.cores}]',
-        'cores': args.cores, 'shufflePartitions': args.shuffle_partitions, 'startupMs': startup_ms,
-        'jvmPeakRssBytes': jvm_peak_rss(spark), 'queries': results,
-    }
+            reply(run_command(spark, schema, queries, clock, args, cmd))
+        except Exception as e:  # noqa: BLE001 - one run's failure is reported, the process goes on
+            log(f'{cmd.get("query")} failed: {e}')
+            reply({'ok': False, 'error': str(e).splitlines()[0][:500]})
+    peak = jvm_peak_rss(clock.pid)
     spark.stop()
-    print(MARKER + json.dumps(out), flush=True)
+    reply({'ok': True, 'jvmPeakRssBytes': peak})
 
 
 if __name__ == '__main__':
