@@ -9,6 +9,7 @@ import './cast.ts'
 import { COLLECTION_FUNCTIONS } from './collections.ts'
 import { EXTRA_FUNCTIONS } from './extra.ts'
 import type { FunctionDef } from './function-def.ts'
+import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { PREDICATES } from './predicates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
@@ -24,6 +25,7 @@ for (const def of [
   ...AGGREGATE_FUNCTIONS,
   ...EXTRA_FUNCTIONS,
   ...WINDOW_FUNCTIONS,
+  ...HIGHER_ORDER_FUNCTIONS,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)

@@ -115,6 +115,8 @@ export function exprToSql(e: Expr): string {
       return `${e.mode === 'try' ? 'TRY_CAST' : 'CAST'}(${exprToSql(e.child)} AS ${typeSql(e.to)})`
     case 'udf':
       return `${e.name}(${e.args.map(exprToSql).join(', ')})`
+    case 'lambda':
+      return `lambdafunction(${exprToSql(e.body)}, ${e.params.join(', ')})`
     case 'sortOrder':
       return `${exprToSql(e.child)} ${e.ascending ? 'ASC' : 'DESC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`
   }

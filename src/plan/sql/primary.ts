@@ -3,7 +3,16 @@
  * keyword forms with their own syntax (CASE, CAST, TRY_CAST, EXTRACT, SUBSTRING ... FROM ... FOR).
  */
 import { t } from '../../schema/data-type.ts'
-import { callExpr, caseExpr, castExpr, columnExpr, type Expr, literalExpr, starExpr } from '../expr.ts'
+import {
+  callExpr,
+  caseExpr,
+  castExpr,
+  columnExpr,
+  type Expr,
+  lambdaExpr,
+  literalExpr,
+  starExpr,
+} from '../expr.ts'
 import type { ExprParser } from './expr-parser.ts'
 import { RESERVED } from './keywords.ts'
 import type { Token } from './lexer.ts'
@@ -152,9 +161,31 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
   return callExpr(name, countStar ? [literalExpr(1, t.int())] : args, distinct)
 }
 
+const isName = (tok: Token): boolean => tok.kind === 'ident' || tok.kind === 'quotedIdent'
+
+/** `x ->` or `(x, y) ->` ahead: the parameter names and how many tokens they take with the arrow. */
+function lambdaParamsAhead(p: ExprParser): { names: string[]; tokens: number } | undefined {
+  if (isName(p.peek()) && p.isOp('->', 1)) return { names: [p.peek().value], tokens: 2 }
+  if (!p.isOp('(')) return undefined
+  const names: string[] = []
+  let i = 1
+  while (isName(p.peek(i))) {
+    names.push(p.peek(i).value)
+    if (p.isOp(')', i + 1)) return p.isOp('->', i + 2) ? { names, tokens: i + 3 } : undefined
+    if (!p.isOp(',', i + 1)) return undefined
+    i += 2
+  }
+  return undefined
+}
+
 function parseArgument(p: ExprParser): Expr {
+  const params = lambdaParamsAhead(p)
+  if (params !== undefined) {
+    for (let i = 0; i < params.tokens; i++) p.next()
+    return lambdaExpr(params.names, p.parseExpression())
+  }
   const e = p.parseExpression()
-  if (p.isOp('->')) throw p.errorAt('Lambda functions (x -> ...) are not supported yet')
+  if (p.isOp('->')) throw p.errorAt('a lambda takes `x -> ...` or `(x, y) -> ...` parameters')
   if (p.isOp('=>')) throw p.errorAt('Named function arguments (name => value) are not supported yet')
   return e
 }
