@@ -17,7 +17,9 @@ import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
 import { PREDICATES } from './predicates.ts'
+import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { VALUE_AGGREGATES } from './value-aggregates.ts'
 import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
 const CATALOG = new Map<string, FunctionDef>()
@@ -36,6 +38,8 @@ for (const def of [
   ...MAP_FUNCTIONS,
   ...DATETIME_EXTRAS,
   ...MISC_FUNCTIONS,
+  ...STATISTICAL_AGGREGATES,
+  ...VALUE_AGGREGATES,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)
