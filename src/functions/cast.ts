@@ -30,8 +30,9 @@ type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
 const BAD = Symbol('bad cast')
 
-// Spark's UTF8String.toLong accepts a fractional part and truncates it: CAST('1.9' AS INT) = 1.
-const INT_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
+// ANSI Spark (UTF8StringUtils.toIntExact/toLongExact) takes only an optionally signed run of digits:
+// CAST('2.5' AS INT) is CAST_INVALID_INPUT (the legacy, non-ANSI cast truncated it to 2).
+const INT_RE = /^[+-]?\d+$/
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/
 const TRUE = new Set(['t', 'true', 'y', 'yes', '1'])
 const FALSE = new Set(['f', 'false', 'n', 'no', '0'])
