@@ -76,7 +76,14 @@ const sequence = scalar('sequence', [2, 3], (args) => {
     return {
       type: t.array(type, false),
       args: [...cast, ...step],
-      impl: { kind: 'fn', fn: numberSequence, withSite: true },
+      impl:
+        s === undefined
+          ? {
+              kind: 'fn',
+              fn: (x: number, y: number, site: string) => numberSequence(x, y, undefined, site),
+              withSite: true,
+            }
+          : { kind: 'fn', fn: numberSequence, withSite: true },
     }
   }
   if (type.kind === 'date' || type.kind === 'timestamp') {

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { SluiceError } from '../errors.ts'
-import { simpleString, t } from '../schema/data-type.ts'
-import { coerceAll } from './coercion.ts'
+import { type DataType, simpleString, t } from '../schema/data-type.ts'
+import { castTo, coerceAll } from './coercion.ts'
 import { implicitCast, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { substring } from './strings.ts'
@@ -91,7 +91,25 @@ const typeofFn = scalar('typeof', [1, 1], ([a]) => ({
   impl: { kind: 'template', code: () => JSON.stringify(simpleString(a.type)), nullSafe: true },
 }))
 
+/** Spark's type-name functions: `double('NaN')` is `CAST('NaN' AS DOUBLE)`. */
+function castFunction(name: string, to: DataType): ScalarFunctionDef {
+  return scalar(name, [1, 1], ([a]) => ({
+    type: to,
+    args: [castTo(a, to)],
+    nullable: a.nullable,
+    impl: { kind: 'template', code: ([x]) => x },
+  }))
+}
+
 export const MISC_FUNCTIONS: readonly ScalarFunctionDef[] = [
+  castFunction('int', I),
+  castFunction('bigint', L),
+  castFunction('double', D),
+  castFunction('string', S),
+  castFunction('boolean', B),
+  castFunction('date', t.date()),
+  castFunction('timestamp', t.timestamp()),
+  castFunction('binary', t.binary()),
   simple(
     'replace',
     [S, S, S],
@@ -136,7 +154,22 @@ export const MISC_FUNCTIONS: readonly ScalarFunctionDef[] = [
     type: S,
     nullable: true,
     args: args.map((a, i) => implicitCast('elt', i, a, i === 0 ? I : S)),
-    impl: { kind: 'fn', fn: (n: number, ...xs: unknown[]) => (xs[n - 1] as string | undefined) ?? null },
+    impl: {
+      kind: 'fn',
+      withSite: true,
+      nullSafe: true,
+      fn: (n: number | null, ...rest: unknown[]) => {
+        const site = rest.pop() as string
+        if (n === null) return null
+        if (n < 1 || n > rest.length) {
+          throw new SluiceError(
+            'INVALID_ARGUMENT',
+            `[INVALID_ARRAY_INDEX] The index ${n} is out of bounds: \`${site}\` has ${rest.length} values. Use try_element_at on an array to get NULL instead.`,
+          )
+        }
+        return rest[n - 1]
+      },
+    },
   })),
   scalar('hex', [1, 1], ([a]) => ({
     type: S,

@@ -1,7 +1,7 @@
 /**
  * More of Spark's aggregates: conditions (`count_if`, `bool_and`, `bool_or`), arg-extremes
  * (`max_by`, `min_by`), kept-value statistics (`percentile`, `median`, `percentile_approx`, `mode`)
- * and small folds (`product`, `bit_and`, ...). Kept values live in an array slot and counts in a
+ * and bitwise folds (`bit_and`, ...). Kept values live in an array slot and counts in a
  * Map slot, which streaming state stores as they are.
  *
  * `percentile_approx` is computed exactly (the value Spark's sketch returns while the input is
@@ -49,11 +49,12 @@ function boolFold(name: string, and: boolean): AggregateFunctionDef {
   }))
 }
 
-// max_by(x, ord): x of the first row with the largest non-null ord (x may be NULL), as Spark.
+// max_by(x, ord): x of the row with the largest non-null ord (x may be NULL); on a tie the later
+// row wins, as Spark keeps the old value only when its ord is strictly better.
 function argExtreme(name: string, greater: boolean): AggregateFunctionDef {
   return aggregateDef(name, [2, 2], ([x, ord]) => {
     if (ord.type.kind === 'map') throw argTypeError(name, 1, ord, 'an orderable type (not map)')
-    const sign = greater ? '>' : '<'
+    const sign = greater ? '>=' : '<='
     const impl: AggregateImpl = {
       init: ['null', 'null', 'false'],
       update: ([v, o, seen], [xv, ov]) =>
@@ -207,18 +208,6 @@ function bitFold(name: string, op: string): AggregateFunctionDef {
   })
 }
 
-const product = aggregateDef('product', [1, 1], ([a]) => ({
-  type: t.double(),
-  nullable: true,
-  args: [doubleArg('product', a)],
-  impl: {
-    init: ['1', 'false'],
-    update: ([s, seen], [v]) => `${s} *= ${v}; ${seen} = true`,
-    merge: ([s, seen], [s2, seen2]) => `if (${seen2}) { ${s} *= ${s2}; ${seen} = true }`,
-    finish: ([s, seen]) => `${seen} ? ${s} : null`,
-  },
-}))
-
 export const VALUE_AGGREGATES: readonly AggregateFunctionDef[] = [
   countIf,
   boolFold('bool_and', true),
@@ -236,5 +225,4 @@ export const VALUE_AGGREGATES: readonly AggregateFunctionDef[] = [
   bitFold('bit_and', '&'),
   bitFold('bit_or', '|'),
   bitFold('bit_xor', '^'),
-  product,
 ]

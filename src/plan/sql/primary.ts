@@ -50,8 +50,11 @@ export function parsePrimary(p: ExprParser, negative = false): Expr {
       if (p.acceptOp('*')) return starExpr([])
       if (p.acceptOp('(')) {
         const e = p.parseExpression()
+        // `(a, b)` is a struct, as in Spark: struct(a, b).
+        const items = [e]
+        while (p.acceptOp(',')) items.push(p.parseExpression())
         p.expectOp(')')
-        return e
+        return items.length === 1 ? e : callExpr('struct', items)
       }
       throw p.syntaxError('expected an expression')
     default:
@@ -80,6 +83,10 @@ function parseWord(p: ExprParser, tok: Token): Expr {
   if (word === 'CASE') return parseCase(p)
   if (word === 'INTERVAL' && startsIntervalLiteral(p)) return intervalLiteral(p, p.next())
   const isCall = next.kind === 'op' && next.value === '('
+  if (!isCall && p.lambdaParams.includes(word)) {
+    p.next()
+    return columnExpr([tok.value])
+  }
   if (RESERVED.has(word) && !RESERVED_NAMES.has(word) && !(isCall && RESERVED_FUNCTIONS.has(word)))
     throw p.syntaxError()
   if (next.kind === 'string') {
@@ -182,7 +189,13 @@ function parseArgument(p: ExprParser): Expr {
   const params = lambdaParamsAhead(p)
   if (params !== undefined) {
     for (let i = 0; i < params.tokens; i++) p.next()
-    return lambdaExpr(params.names, p.parseExpression())
+    const upper = params.names.map((n) => n.toUpperCase())
+    p.lambdaParams.push(...upper)
+    try {
+      return lambdaExpr(params.names, p.parseExpression())
+    } finally {
+      p.lambdaParams.splice(p.lambdaParams.length - upper.length)
+    }
   }
   const e = p.parseExpression()
   if (p.isOp('->')) throw p.errorAt('a lambda takes `x -> ...` or `(x, y) -> ...` parameters')
