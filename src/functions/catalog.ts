@@ -17,6 +17,7 @@ import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
 import { PREDICATES } from './predicates.ts'
+import { SCALAR_EXTRAS } from './scalar-extras.ts'
 import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
 import { VALUE_AGGREGATES } from './value-aggregates.ts'
@@ -38,6 +39,7 @@ for (const def of [
   ...MAP_FUNCTIONS,
   ...DATETIME_EXTRAS,
   ...MISC_FUNCTIONS,
+  ...SCALAR_EXTRAS,
   ...STATISTICAL_AGGREGATES,
   ...VALUE_AGGREGATES,
 ]) {

@@ -57,6 +57,7 @@ const OPERATORS = group('Operators and predicates', {
   not: ['NOT a', 'Logical negation.'],
   in: ['a IN (v, ...)', 'Membership in a list.'],
   like: ['like(s, pattern[, escape])', 'SQL LIKE with `%` and `_`.'],
+  ilike: ['ilike(s, pattern[, escape])', 'Case-insensitive LIKE.'],
   rlike: ['rlike(s, regex)', 'Whether the regular expression matches part of `s`.'],
   regexp: ['regexp(s, regex)', 'Same as rlike.'],
   regexp_like: ['regexp_like(s, regex)', 'Same as rlike.'],
@@ -72,6 +73,7 @@ const CONDITIONAL = group('Conditional and null', {
   ifnull: ['ifnull(a, b)', 'Same as nvl.'],
   nullif: ['nullif(a, b)', 'NULL when a = b, else a.'],
   nanvl: ['nanvl(a, b)', 'b when a is NaN, else a.'],
+  nvl2: ['nvl2(a, b, c)', 'b when a is not NULL, else c.'],
   greatest: ['greatest(a, b, ...)', 'The largest non-NULL argument.'],
   least: ['least(a, b, ...)', 'The smallest non-NULL argument.'],
 })
@@ -134,6 +136,15 @@ const MATH = group('Math', {
   try_multiply: ['try_multiply(a, b)', 'Multiplication giving NULL on overflow.'],
   try_divide: ['try_divide(a, b)', 'Division giving NULL for a zero divisor.'],
   try_mod: ['try_mod(a, b)', 'Remainder giving NULL for a zero divisor.'],
+  shiftleft: ['shiftleft(n, bits)', 'Bitwise left shift (32- or 64-bit, as the type).'],
+  shiftright: ['shiftright(n, bits)', 'Arithmetic right shift.'],
+  shiftrightunsigned: ['shiftrightunsigned(n, bits)', 'Logical right shift.'],
+  bit_count: ['bit_count(n)', 'Number of set bits (two’s complement).'],
+  bin: ['bin(n)', 'Binary text of a bigint (two’s complement for negatives).'],
+  width_bucket: [
+    'width_bucket(v, min, max, n)',
+    'The bucket of v among n equal-width buckets over [min, max).',
+  ],
 })
 
 const STRINGS = group('Strings', {
@@ -176,6 +187,16 @@ const STRINGS = group('Strings', {
     'Replaces every regex match (`$1` refers to groups).',
   ],
   regexp_extract: ['regexp_extract(s, regex, idx)', 'Group `idx` of the first match, "" when none.'],
+  regexp_extract_all: ['regexp_extract_all(s, regex[, idx])', 'Group `idx` (default 1) of every match.'],
+  regexp_count: ['regexp_count(s, regex)', 'Number of matches.'],
+  regexp_substr: ['regexp_substr(s, regex)', 'The first match, NULL when none.'],
+  regexp_instr: [
+    'regexp_instr(s, regex[, idx])',
+    '1-based position of the first match (or its group), 0 when none.',
+  ],
+  overlay: ['overlay(s, replacement, pos[, len])', 'Replaces `len` characters from a 1-based pos.'],
+  soundex: ['soundex(s)', 'Soundex code.'],
+  unhex: ['unhex(s)', 'Binary data from hex text (NULL when not hex).'],
   instr: ['instr(s, sub)', '1-based position of sub in s, 0 when absent.'],
   locate: ['locate(sub, s[, pos])', '1-based position of sub in s from pos, 0 when absent.'],
   position: ['position(sub, s[, pos])', 'Same as locate.'],
@@ -265,6 +286,10 @@ const ARRAYS = group('Arrays', {
     '1-based element (negative from the end) or map value.',
   ],
   get: ['get(array, i)', '0-based element, NULL when out of range.'],
+  try_element_at: [
+    'try_element_at(array, i) | try_element_at(map, key)',
+    'As element_at, NULL when out of range.',
+  ],
   subscript: ['array[i] / map[key]', '0-based element (ANSI: out of range is an error) or map value.'],
   array_contains: [
     'array_contains(array, v)',
@@ -407,6 +432,19 @@ const AGGREGATES = group('Aggregates', {
   bit_and: ['bit_and(n)', 'Bitwise AND of the values.'],
   bit_or: ['bit_or(n)', 'Bitwise OR of the values.'],
   bit_xor: ['bit_xor(n)', 'Bitwise XOR of the values.'],
+  try_sum: ['try_sum(x)', 'Sum, NULL on overflow.'],
+  try_avg: ['try_avg(x)', 'Mean, NULL on overflow.'],
+  listagg: ['listagg(x[, delim])', 'Non-NULL values joined as text in input order.'],
+  string_agg: ['string_agg(x[, delim])', 'Same as listagg.'],
+  regr_count: ['regr_count(y, x)', 'Rows where both y and x are non-NULL.'],
+  regr_avgx: ['regr_avgx(y, x)', 'Mean of x over those rows.'],
+  regr_avgy: ['regr_avgy(y, x)', 'Mean of y over those rows.'],
+  regr_sxx: ['regr_sxx(y, x)', 'Sum of squared deviations of x.'],
+  regr_syy: ['regr_syy(y, x)', 'Sum of squared deviations of y.'],
+  regr_sxy: ['regr_sxy(y, x)', 'Sum of products of deviations.'],
+  regr_slope: ['regr_slope(y, x)', 'Slope of the least-squares line.'],
+  regr_intercept: ['regr_intercept(y, x)', 'Intercept of the least-squares line.'],
+  regr_r2: ['regr_r2(y, x)', 'Coefficient of determination.'],
 })
 
 export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freeze({
@@ -473,8 +511,12 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions:
-      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `url_encode`, `url_decode`, `parse_url`, `encode`, `decode`, `to_binary`, `soundex`, `sentences`, `overlay`, `format_string`, `printf`, `regexp_count`, `regexp_extract_all`, `regexp_substr`, `regexp_instr`, `mask`, `luhn_check`, `bin`, `conv`, `unhex`, `shiftleft`, `shiftright`, `bit_count`, `width_bucket`, `try_element_at`, `try_sum`, `try_avg`, `regr_*`, `string_agg`, `listagg`, `nvl2`, `ilike`, `extract`/`date_part`, `timestampadd`, `timestampdiff`, `xxhash64`',
+      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `url_encode`, `url_decode`, `parse_url`, `encode`, `decode`, `to_binary`, `sentences`, `format_string`, `printf`, `mask`, `luhn_check`, `conv`, `extract`/`date_part`, `timestampadd`, `timestampdiff`',
     reason: 'Not written yet (no semantic obstacle); use `udf()` meanwhile.',
+  },
+  {
+    functions: '`xxhash64`',
+    reason: "Its 64-bit results are outside Sluice's exact bigint range (±2^53).",
   },
   {
     functions: '`product`',

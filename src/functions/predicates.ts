@@ -209,6 +209,8 @@ export const PREDICATES: readonly ScalarFunctionDef[] = [
   })),
   scalar('in', [1, Number.POSITIVE_INFINITY], inList),
   patternMatch('like', likeToRegExp),
+  // ilike: Spark lower-cases both sides (so 'ß' does not match 'SS'), then matches as like.
+  patternMatch('ilike', (p, esc) => new RegExp(likeToRegExp(p.toLowerCase(), esc).source, 'iu')),
   patternMatch('rlike', (p) => new RegExp(p, 'u')),
   patternMatch('regexp', (p) => new RegExp(p, 'u')),
   patternMatch('regexp_like', (p) => new RegExp(p, 'u')),

@@ -96,6 +96,43 @@ function pair(name: string, finish: (s: readonly string[]) => string): Aggregate
   })
 }
 
+/** Spark's regr_* (y, x): over rows where both are non-NULL, from the pair moments of (x, y). */
+function regr(
+  name: string,
+  type: 'long' | 'double',
+  finish: (s: readonly string[]) => string,
+): AggregateFunctionDef {
+  return aggregateDef(name, [2, 2], ([y, x], ctx) => {
+    noDistinct(name, ctx)
+    return {
+      type: type === 'long' ? t.long() : t.double(),
+      nullable: type !== 'long',
+      args: [doubleArg(name, x), doubleArg(name, y)],
+      impl: { ...PAIR, finish },
+    }
+  })
+}
+
+const slope = ([n, , , ck, xm]: readonly string[]) =>
+  `(${n} === 0 || ${xm} === 0 ? null : (${ck} / ${n}) / (${xm} / ${n}))`
+
+const REGRESSION: readonly AggregateFunctionDef[] = [
+  regr('regr_count', 'long', ([n]) => n),
+  regr('regr_avgx', 'double', ([n, xa]) => `${n} === 0 ? null : ${xa}`),
+  regr('regr_avgy', 'double', ([n, , ya]) => `${n} === 0 ? null : ${ya}`),
+  regr('regr_sxx', 'double', ([n, , , , xm]) => `${n} === 0 ? null : ${xm}`),
+  regr('regr_syy', 'double', ([n, , , , , ym]) => `${n} === 0 ? null : ${ym}`),
+  regr('regr_sxy', 'double', ([n, , , ck]) => `${n} === 0 ? null : ${ck}`),
+  regr('regr_slope', 'double', slope),
+  regr('regr_intercept', 'double', (s) => `${slope(s)} === null ? null : ${s[2]} - ${slope(s)} * ${s[1]}`),
+  regr(
+    'regr_r2',
+    'double',
+    ([n, , , ck, xm, ym]) =>
+      `${n} === 0 || ${xm} === 0 ? null : ${ym} === 0 ? 1 : (${ck} / Math.sqrt(${xm} * ${ym})) ** 2`,
+  ),
+]
+
 export const STATISTICAL_AGGREGATES: readonly AggregateFunctionDef[] = [
   moment('stddev', sqrtOf(varSamp)),
   moment('std', sqrtOf(varSamp)),
@@ -116,4 +153,5 @@ export const STATISTICAL_AGGREGATES: readonly AggregateFunctionDef[] = [
   pair('covar_pop', ([n, , , ck]) => `${n} === 0 ? null : ${ck} / ${n}`),
   pair('covar_samp', ([n, , , ck]) => `${n} <= 1 ? null : ${ck} / (${n} - 1)`),
   pair('corr', ([n, , , ck, xm, ym]) => `${n} <= 1 ? null : ${ck} / Math.sqrt(${xm} * ${ym})`),
+  ...REGRESSION,
 ]

@@ -208,6 +208,43 @@ function bitFold(name: string, op: string): AggregateFunctionDef {
   })
 }
 
+// try_sum/try_avg: NULL instead of an overflow error (bigint sums beyond 2^53, Sluice's exact range).
+function trySum(name: 'try_sum' | 'try_avg'): AggregateFunctionDef {
+  return aggregateDef(name, [1, 1], ([a]) => {
+    const integral = isIntegral(a.type)
+    const x = integral ? a : doubleArg(name, a)
+    const check = integral
+      ? (s: string, bad: string) => `; if (!Number.isSafeInteger(${s})) ${bad} = true`
+      : () => ''
+    const result = name === 'try_sum' ? (s: string) => s : (s: string, n: string) => `${s} / ${n}`
+    return {
+      type: name === 'try_sum' && integral ? t.long() : t.double(),
+      nullable: true,
+      args: [x],
+      impl: {
+        init: ['0', '0', 'false'],
+        update: ([s, n, bad], [v]) => `${s} += ${v}; ${n}++${check(s, bad)}`,
+        merge: ([s, n, bad], [s2, n2, bad2]) =>
+          `${s} += ${s2}; ${n} += ${n2}; ${bad} = ${bad} || ${bad2}${check(s, bad)}`,
+        finish: ([s, n, bad]) => `${bad} || ${n} === 0 ? null : ${result(s, n)}`,
+      },
+    }
+  })
+}
+
+// listagg/string_agg(x[, delimiter]): non-NULL values joined in input order.
+function listagg(name: string): AggregateFunctionDef {
+  return aggregateDef(name, [1, 2], (args) => {
+    const delim = args.length > 1 ? String(requireFoldable(name, 1, args[1]) ?? '') : ''
+    return {
+      type: t.string(),
+      nullable: true,
+      args: [castTo(args[0], t.string())],
+      impl: { ...KEEP, finish: ([s]) => `${s}.length === 0 ? null : ${s}.join(${JSON.stringify(delim)})` },
+    }
+  })
+}
+
 export const VALUE_AGGREGATES: readonly AggregateFunctionDef[] = [
   countIf,
   boolFold('bool_and', true),
@@ -225,4 +262,8 @@ export const VALUE_AGGREGATES: readonly AggregateFunctionDef[] = [
   bitFold('bit_and', '&'),
   bitFold('bit_or', '|'),
   bitFold('bit_xor', '^'),
+  trySum('try_sum'),
+  trySum('try_avg'),
+  listagg('listagg'),
+  listagg('string_agg'),
 ]
