@@ -10,6 +10,7 @@ import { ARRAY_FUNCTIONS } from './array-functions.ts'
 import './cast.ts'
 import { COLLECTION_FUNCTIONS } from './collections.ts'
 import { DATETIME_EXTRAS } from './datetime-extras.ts'
+import { ENCODING_FUNCTIONS } from './encoding-functions.ts'
 import { EXTRA_FUNCTIONS } from './extra.ts'
 import type { FunctionDef } from './function-def.ts'
 import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
@@ -40,6 +41,7 @@ for (const def of [
   ...DATETIME_EXTRAS,
   ...MISC_FUNCTIONS,
   ...SCALAR_EXTRAS,
+  ...ENCODING_FUNCTIONS,
   ...STATISTICAL_AGGREGATES,
   ...VALUE_AGGREGATES,
 ]) {

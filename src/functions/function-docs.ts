@@ -196,6 +196,16 @@ const STRINGS = group('Strings', {
   ],
   overlay: ['overlay(s, replacement, pos[, len])', 'Replaces `len` characters from a 1-based pos.'],
   soundex: ['soundex(s)', 'Soundex code.'],
+  encode: ['encode(s, charset)', 'Bytes of s in UTF-8, US-ASCII, ISO-8859-1 or UTF-16(BE/LE).'],
+  decode: ['decode(bin, charset)', 'Text from bytes in a charset.'],
+  url_encode: ['url_encode(s)', "Form URL encoding, as Java's URLEncoder (space as `+`)."],
+  url_decode: ['url_decode(s)', 'Decodes form URL encoding (invalid input is an error).'],
+  try_url_decode: ['try_url_decode(s)', 'Decodes form URL encoding, NULL when invalid.'],
+  luhn_check: ['luhn_check(s)', 'Whether a string of digits passes the Luhn check.'],
+  mask: [
+    'mask(s[, upper[, lower[, digit[, other]]]])',
+    'Masks letters (X/x) and digits (n); NULL keeps a class.',
+  ],
   unhex: ['unhex(s)', 'Binary data from hex text (NULL when not hex).'],
   instr: ['instr(s, sub)', '1-based position of sub in s, 0 when absent.'],
   locate: ['locate(sub, s[, pos])', '1-based position of sub in s from pos, 0 when absent.'],
@@ -251,6 +261,11 @@ const DATETIME = group('Date and time', {
   second: ['second(ts)', 'Second.'],
   dayname: ['dayname(date)', 'Three-letter day name, e.g. `Wed`.'],
   monthname: ['monthname(date)', 'Three-letter month name, e.g. `Feb`.'],
+  extract: [
+    'EXTRACT(field FROM ts)',
+    'A field (YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOY, HOUR, MINUTE, SECOND).',
+  ],
+  date_part: ["date_part('field', ts)", 'Same as extract.'],
   date_add: ['date_add(date, n)', 'The date n days later.'],
   date_sub: ['date_sub(date, n)', 'The date n days earlier.'],
   datediff: ['datediff(end, start)', 'Days from start to end.'],
@@ -511,7 +526,7 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions:
-      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `url_encode`, `url_decode`, `parse_url`, `encode`, `decode`, `to_binary`, `sentences`, `format_string`, `printf`, `mask`, `luhn_check`, `conv`, `extract`/`date_part`, `timestampadd`, `timestampdiff`',
+      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `parse_url`, `to_binary`, `sentences`, `format_string`, `printf`, `conv`, `timestampadd`, `timestampdiff`, `decode(expr, search, result, ...)`',
     reason: 'Not written yet (no semantic obstacle); use `udf()` meanwhile.',
   },
   {
