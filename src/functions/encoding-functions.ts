@@ -203,6 +203,39 @@ function extract(name: 'extract' | 'date_part'): ScalarFunctionDef {
   })
 }
 
+// RFC 3986's reference regex, as java.net.URI splits a URL.
+const URL_RE = /^(([^:/?#]+):)?(\/\/([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?$/
+
+/** Spark's parse_url: a part of a URL (HOST, PATH, QUERY, REF, PROTOCOL, FILE, AUTHORITY, USERINFO). */
+function parseUrl(url: string, part: string, ...rest: unknown[]): string | null {
+  const site = rest.pop() as string
+  const key = rest[0] as string | undefined
+  const m = URL_RE.exec(url)
+  if (m === null || /\s/.test(url)) {
+    throw new SluiceError(
+      'INVALID_ARGUMENT',
+      `[INVALID_URL] \`${site}\`: '${url}' is not a valid URL. Use try_parse_url to get NULL instead.`,
+    )
+  }
+  const [, , protocol, , authority, path, , query, , ref] = m
+  const userEnd = authority?.lastIndexOf('@') ?? -1
+  const hostPort = authority === undefined ? undefined : authority.slice(userEnd + 1)
+  const parts: Record<string, string | undefined> = {
+    PROTOCOL: protocol,
+    AUTHORITY: authority,
+    USERINFO: authority !== undefined && userEnd >= 0 ? authority.slice(0, userEnd) : undefined,
+    HOST: hostPort?.replace(/:\d*$/, '') || undefined,
+    PATH: path,
+    QUERY: query,
+    REF: ref,
+    FILE: query === undefined ? path : `${path}?${query}`,
+  }
+  const value = parts[part]
+  if (key === undefined || part !== 'QUERY' || value === undefined) return value ?? null
+  const kv = new RegExp(`(&|^)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=([^&]*)`).exec(value)
+  return kv === null ? null : kv[2]
+}
+
 export const ENCODING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   simple('encode', [S, S], BIN, encode),
   simple('decode', [BIN, S], S, decode),
@@ -223,6 +256,12 @@ export const ENCODING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   ),
   simple('luhn_check', [S], t.boolean(), luhnCheck),
   mask,
+  scalar('parse_url', [2, 3], (args) => ({
+    type: S,
+    nullable: true,
+    args: args.map((a, i) => implicitCast('parse_url', i, a, S)),
+    impl: { kind: 'fn', fn: parseUrl, withSite: true },
+  })),
   extract('extract'),
   extract('date_part'),
 ]
