@@ -19,7 +19,7 @@ import {
   toLocalMs,
   validateTimeZone,
 } from '../util/time/index.ts'
-import { implicitCast, scalar, simple } from './define.ts'
+import { implicitCast, requireFoldable, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 
 const TS = t.timestamp()
@@ -185,6 +185,73 @@ function nextDay(days: number, dow: string, site: string): number {
   return days + (((target - today + 6) % 7) + 1)
 }
 
+const UNIT_MS: Record<string, number> = {
+  MICROSECOND: 0.001,
+  MILLISECOND: 1,
+  SECOND: 1000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+}
+const CALENDAR_UNITS = new Set(['DAY', 'DAYOFYEAR', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'])
+
+function checkUnit(fn: string, unit: string): string {
+  const u = unit.toUpperCase()
+  if (UNIT_MS[u] === undefined && !CALENDAR_UNITS.has(u)) {
+    throw new SluiceError(
+      'INVALID_ARGUMENT',
+      `[INVALID_PARAMETER_VALUE.DATETIME_UNIT] \`${fn}\`: unknown unit '${unit}'.`,
+    )
+  }
+  return u
+}
+
+/** Spark's timestampadd: time units move the instant; calendar units the wall clock in `zone`. */
+export function timestampAdd(unit: string, n: number, ms: number, zone: string): number {
+  const step = UNIT_MS[unit]
+  if (step !== undefined) return ms + Math.floor(n * step)
+  const local = toLocalMs(ms, zone)
+  const days = Math.floor(local / MS_PER_DAY)
+  const time = local - days * MS_PER_DAY
+  const months = unit === 'MONTH' ? n : unit === 'QUARTER' ? n * 3 : unit === 'YEAR' ? n * 12 : 0
+  const shifted = months !== 0 ? addMonths(days, months) : days + (unit === 'WEEK' ? n * 7 : n)
+  return localToUtc(shifted * MS_PER_DAY + time, zone)
+}
+
+/** Spark's timestampdiff: whole units from start to end (java.time's `until` on local date-times). */
+export function timestampDiff(unit: string, start: number, end: number, zone: string): number {
+  const step = UNIT_MS[unit]
+  if (step !== undefined) return Math.trunc((end - start) / step)
+  const a = toLocalMs(start, zone)
+  const b = toLocalMs(end, zone)
+  const da = Math.floor(a / MS_PER_DAY)
+  let db = Math.floor(b / MS_PER_DAY)
+  const ta = a - da * MS_PER_DAY
+  const tb = b - db * MS_PER_DAY
+  if (db > da && tb < ta) db--
+  else if (db < da && tb > ta) db++
+  if (unit === 'DAY' || unit === 'DAYOFYEAR') return db - da
+  if (unit === 'WEEK') return Math.trunc((db - da) / 7)
+  const ca = civilFromDays(da)
+  const cb = civilFromDays(db)
+  const months =
+    Math.trunc((cb.year * 12 + cb.month) * 32 + cb.day - ((ca.year * 12 + ca.month) * 32 + ca.day)) / 32
+  const whole = Math.trunc(months)
+  return unit === 'MONTH' ? whole : Math.trunc(whole / (unit === 'QUARTER' ? 3 : 12))
+}
+
+function unitFunction(name: string, fn: typeof timestampAdd): ScalarFunctionDef {
+  return scalar(name, [3, 3], ([unit, a, b], ctx) => {
+    const u = checkUnit(name, String(requireFoldable(name, 0, unit)))
+    const zone = ctx.timeZone
+    const first = name === 'timestampadd' ? implicitCast(name, 1, a, L) : implicitCast(name, 1, a, TS)
+    return {
+      type: name === 'timestampadd' ? TS : L,
+      args: [first, implicitCast(name, 2, b, TS)],
+      impl: { kind: 'fn', fn: (x: number, y: number) => fn(u, x, y, zone) },
+    }
+  })
+}
+
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 export const DATETIME_EXTRAS: readonly ScalarFunctionDef[] = [
@@ -227,5 +294,7 @@ export const DATETIME_EXTRAS: readonly ScalarFunctionDef[] = [
     const name = DAY_NAMES[(((days + 3) % 7) + 7) % 7]
     return name[0] + name.slice(1, 3).toLowerCase()
   }),
+  unitFunction('timestampadd', timestampAdd),
+  unitFunction('timestampdiff', timestampDiff),
   simple('monthname', [D], S, (days: number) => MONTH_NAMES[civilFromDays(days).month - 1]),
 ]

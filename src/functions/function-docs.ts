@@ -276,6 +276,11 @@ const DATETIME = group('Date and time', {
   datediff: ['datediff(end, start)', 'Days from start to end.'],
   add_months: ['add_months(date, n)', 'The date n months later (day clamped to the month).'],
   months_between: ['months_between(a, b[, roundOff])', 'Months between two timestamps, fractional as Spark.'],
+  timestampadd: [
+    'timestampadd(unit, n, ts)',
+    'Adds n units (MICROSECOND ... YEAR); calendar units keep the wall-clock time.',
+  ],
+  timestampdiff: ['timestampdiff(unit, start, end)', 'Whole units from start to end.'],
   last_day: ['last_day(date)', 'The last day of the month.'],
   next_day: ['next_day(date, dayOfWeek)', 'The first later date on that day of week.'],
   date_trunc: [
@@ -531,7 +536,7 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions:
-      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `to_binary`, `sentences`, `format_string`, `printf`, `conv`, `timestampadd`, `timestampdiff`, `decode(expr, search, result, ...)`',
+      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `to_binary`, `sentences`, `format_string`, `printf`, `conv`, `decode(expr, search, result, ...)`',
     reason: 'Not written yet (no semantic obstacle); use `udf()` meanwhile.',
   },
   {

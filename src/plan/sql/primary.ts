@@ -149,8 +149,8 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
   if (!distinct) p.acceptKeyword('ALL')
   const args: Expr[] = []
   if (!p.isOp(')')) {
-    args.push(parseArgument(p))
     const lower = name.toLowerCase()
+    args.push(parseArgument(p))
     if ((lower === 'substring' || lower === 'substr') && p.acceptKeyword('FROM')) {
       args.push(p.parseExpression())
       if (p.acceptKeyword('FOR')) args.push(p.parseExpression())
@@ -165,8 +165,33 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
     args.length === 1 &&
     args[0].kind === 'star' &&
     args[0].target.length === 0
-  return callExpr(name, countStar ? [literalExpr(1, t.int())] : args, distinct)
+  return callExpr(name, countStar ? [literalExpr(1, t.int())] : unitFirst(name, args), distinct)
 }
+
+// `timestampadd(HOUR, 1, ts)`: the unit is a bare word (Spark's grammar), kept as a string literal.
+const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff'])
+
+/** The three-argument forms' first argument as the unit it names: `timestampadd(HOUR, 1, ts)`. */
+function unitFirst(name: string, args: Expr[]): Expr[] {
+  const first = args[0]
+  if (!UNIT_FIRST.has(name.toLowerCase()) || args.length !== 3 || first.kind !== 'column') return args
+  const unit = first.parts.length === 1 ? first.parts[0].toUpperCase() : ''
+  return TIME_UNITS.has(unit) ? [literalExpr(unit, t.string()), args[1], args[2]] : args
+}
+
+const TIME_UNITS = new Set([
+  'MICROSECOND',
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'DAYOFYEAR',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+])
 
 const isName = (tok: Token): boolean => tok.kind === 'ident' || tok.kind === 'quotedIdent'
 

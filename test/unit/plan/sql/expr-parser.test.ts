@@ -247,3 +247,21 @@ describe('lambdas', () => {
     assert.deepEqual(parseExpression('f((a), b)'), call('f', col('a'), col('b')))
   })
 })
+
+describe("Spark's other call syntax", () => {
+  it('reads (a, b) as a struct and a reserved word as a lambda parameter', () => {
+    assert.deepEqual(parseExpression('(a, b)'), call('struct', col('a'), col('b')))
+    assert.deepEqual(
+      parseExpression('zip_with(xs, ys, (left, right) -> left)'),
+      call('zip_with', col('xs'), col('ys'), lambdaExpr(['left', 'right'], col('left'))),
+    )
+  })
+
+  it('reads the unit of timestampadd/timestampdiff as a string, but not a column in other calls', () => {
+    assert.deepEqual(
+      parseExpression('timestampadd(HOUR, 1, ts)'),
+      call('timestampadd', str('HOUR'), int(1), col('ts')),
+    )
+    assert.deepEqual(parseExpression('date_add(day, 1)'), call('date_add', col('day'), int(1)))
+  })
+})
