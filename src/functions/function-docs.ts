@@ -141,6 +141,7 @@ const MATH = group('Math', {
   shiftright: ['shiftright(n, bits)', 'Arithmetic right shift.'],
   shiftrightunsigned: ['shiftrightunsigned(n, bits)', 'Logical right shift.'],
   bit_count: ['bit_count(n)', 'Number of set bits (two’s complement).'],
+  conv: ['conv(s, fromBase, toBase)', 'Converts a number between bases 2 to 36 (negative toBase: signed).'],
   bin: ['bin(n)', 'Binary text of a bigint (two’s complement for negatives).'],
   width_bucket: [
     'width_bucket(v, min, max, n)',
@@ -536,7 +537,7 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions:
-      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `to_binary`, `sentences`, `format_string`, `printf`, `conv`, `decode(expr, search, result, ...)`',
+      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `to_binary`, `sentences`, `format_string`, `printf`, `decode(expr, search, result, ...)`',
     reason: 'Not written yet (no semantic obstacle); use `udf()` meanwhile.',
   },
   {

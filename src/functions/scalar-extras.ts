@@ -163,6 +163,34 @@ function overlay(s: string, r: string, pos: number, len = -1): string {
   return [...cs.slice(0, Math.max(0, pos - 1)), r, ...cs.slice(Math.max(0, pos - 1 + n))].join('')
 }
 
+const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+const U64 = (1n << 64n) - 1n
+
+/**
+ * Spark's conv (NumberConverter): reads digits of `from` up to the first invalid one as an unsigned
+ * 64-bit number (a leading '-' negates it modulo 2^64), writes it in |to|; a negative `to` writes a
+ * signed number. ANSI: more than 64 bits is ARITHMETIC_OVERFLOW.
+ */
+function conv(text: string, from: number, to: number, site: string): string | null {
+  if (from < 2 || from > 36 || Math.abs(to) < 2 || Math.abs(to) > 36) return null
+  const s = text.trim().toUpperCase()
+  if (s === '') return null
+  const negative = s.startsWith('-')
+  let v = 0n
+  for (const ch of negative ? s.slice(1) : s) {
+    const d = DIGITS.indexOf(ch)
+    if (d < 0 || d >= from) break
+    v = v * BigInt(from) + BigInt(d)
+    if (v > U64) {
+      throw new SluiceError('ARITHMETIC_OVERFLOW', `\`${site}\`: '${text}' does not fit in 64 bits.`)
+    }
+  }
+  if (negative) v = (U64 + 1n - v) & U64
+  const signed = to < 0 && v > U64 >> 1n
+  const out = (signed ? U64 + 1n - v : v).toString(Math.abs(to)).toUpperCase()
+  return signed ? `-${out}` : out
+}
+
 const SOUNDEX = '01230120022455012623010202'
 function soundex(s: string): string {
   const first = s.charAt(0).toUpperCase()
@@ -220,4 +248,5 @@ export const SCALAR_EXTRAS: readonly ScalarFunctionDef[] = [
   simple('width_bucket', [D, D, D, L], L, widthBucket, { nullable: true }),
   simple('overlay', [S, S, I, I], S, overlay, { optional: 1 }),
   simple('soundex', [S], S, soundex),
+  simple('conv', [S, I, I], S, conv, { withSite: true, nullable: true }),
 ]
