@@ -1,5 +1,6 @@
 /** Sluice's public surface. Explicit named exports only; no logic here. */
 
+export * from './api/collection-functions.ts'
 export { Column, type ColumnOrValue } from './api/column.ts'
 export { DataFrameReader } from './api/data-frame-reader.ts'
 export { DataStreamReader } from './api/data-stream-reader.ts'
@@ -7,6 +8,7 @@ export { DataStreamWriter, type ForeachWriter, type OutputMode } from './api/dat
 export { DataFrame } from './api/dataframe.ts'
 export * from './api/functions.ts'
 export { GroupedData } from './api/grouped-data.ts'
+export * from './api/library-functions.ts'
 export { MemoryStreamInput } from './api/memory-stream.ts'
 export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'

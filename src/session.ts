@@ -20,6 +20,7 @@ import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
 import { type Clock, systemClock } from './io/clock.ts'
 import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
+import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
@@ -166,7 +167,13 @@ export class Sluice implements QueryEngine {
         timeZone,
       },
       {
-        checkpointRoot: config['sluice.sql.streaming.checkpointLocation'],
+        checkpointRoot:
+          config['sluice.sql.streaming.checkpointLocation'] === undefined
+            ? undefined
+            : localPath(
+                config['sluice.sql.streaming.checkpointLocation'],
+                "conf 'sluice.sql.streaming.checkpointLocation'",
+              ),
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,

@@ -5,12 +5,12 @@
  * allowed where they appear.
  */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import type { BoundCall, BoundExpr } from '../functions/bound-expr.ts'
-import { boundLiteral, boundRef } from '../functions/bound-expr.ts'
+import type { BoundCall, BoundExpr, BoundLambdaVar } from '../functions/bound-expr.ts'
+import { boundLambda, boundLambdaVar, boundLiteral, boundRef } from '../functions/bound-expr.ts'
 import { bindCast } from '../functions/cast.ts'
 import { lookupFunction } from '../functions/catalog.ts'
 import { castTo, coerceAll } from '../functions/coercion.ts'
-import type { BindContext } from '../functions/function-def.ts'
+import type { BindContext, ScalarFunctionDef } from '../functions/function-def.ts'
 import { callExpr, caseExpr, type Expr, literalExpr } from '../plan/expr.ts'
 import { checkExprDepth } from '../plan/expr-depth.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
@@ -26,13 +26,20 @@ export interface BindOptions {
   readonly onAggregate?: (e: Extract<Expr, { kind: 'call' }>) => BoundExpr
   /** What the expression is part of, for "aggregate not allowed in ..." messages. */
   readonly clause: string
+  /** Lambda parameters in scope (inside a lambda body), by lower-case name. */
+  readonly lambdaVars?: ReadonlyMap<string, BoundLambdaVar>
 }
 
 export function bindExpr(e: Expr, scope: Scope, opts: BindOptions): BoundExpr {
   checkExprDepth(e, opts.clause)
   switch (e.kind) {
     case 'column':
-      return bindColumn(e.parts, scope, e.planId)
+      return bindColumn(e.parts, scope, e.planId, opts.lambdaVars)
+    case 'lambda':
+      throw new SluiceError(
+        'INVALID_ARGUMENT',
+        `A lambda (\`${exprToSql(e)}\`) can only be an argument of a higher-order function such as transform or filter.`,
+      )
     case 'literal':
       return boundLiteral(e.value, e.type)
     case 'alias':
@@ -59,10 +66,27 @@ export function bindExpr(e: Expr, scope: Scope, opts: BindOptions): BoundExpr {
   }
 }
 
-function bindColumn(parts: readonly string[], scope: Scope, planId?: number): BoundExpr {
+function bindColumn(
+  parts: readonly string[],
+  scope: Scope,
+  planId: number | undefined,
+  lambdaVars: ReadonlyMap<string, BoundLambdaVar> | undefined,
+): BoundExpr {
+  // Lambda parameters shadow columns of the same name, as in Spark.
+  const lambdaVar = planId === undefined ? lambdaVars?.get(parts[0].toLowerCase()) : undefined
+  if (lambdaVar !== undefined) return fieldsOf(lambdaVar, parts, parts.slice(1), scope)
   const r = resolveColumn(scope, parts, planId)
-  let e: BoundExpr = boundRef(r.ordinal, r.attr.name, r.attr.type, r.attr.nullable)
-  for (const name of r.fields) {
+  return fieldsOf(boundRef(r.ordinal, r.attr.name, r.attr.type, r.attr.nullable), parts, r.fields, scope)
+}
+
+function fieldsOf(
+  start: BoundExpr,
+  parts: readonly string[],
+  fields: readonly string[],
+  scope: Scope,
+): BoundExpr {
+  let e = start
+  for (const name of fields) {
     if (e.type.kind !== 'struct') {
       throw new SluiceError(
         'COLUMN_NOT_FOUND',
@@ -153,7 +177,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
     }
     return opts.onAggregate(e)
   }
-  const args = e.args.map((a) => bindExpr(a, scope, opts))
+  const args = bindArgs(e, def, scope, opts)
   const r = def.bind(args, opts.ctx)
   const finalArgs = r.args ?? args
   const call: BoundCall = {
@@ -170,6 +194,31 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
     deterministic: r.deterministic ?? true,
   }
   return Object.freeze(call)
+}
+
+/** The call's arguments bound; lambdas last, once the other arguments give their parameter types. */
+function bindArgs(
+  e: Extract<Expr, { kind: 'call' }>,
+  def: ScalarFunctionDef,
+  scope: Scope,
+  opts: BindOptions,
+): BoundExpr[] {
+  const bound = e.args.map((a) => (a.kind === 'lambda' ? null : bindExpr(a, scope, opts)))
+  e.args.forEach((a, i) => {
+    if (a.kind !== 'lambda') return
+    if (def.lambdaParams === undefined) {
+      throw new SluiceError(
+        'INVALID_ARGUMENT',
+        `\`${e.name}\` does not take a lambda, but argument ${i + 1} of \`${exprToSql(e)}\` is one.`,
+      )
+    }
+    const types = def.lambdaParams(bound, i, a.params.length)
+    const params = a.params.map((p, j) => boundLambdaVar(p, types[j].type, types[j].nullable))
+    const lambdaVars = new Map(opts.lambdaVars)
+    for (const p of params) lambdaVars.set(p.name.toLowerCase(), p)
+    bound[i] = boundLambda(params, bindExpr(a.body, scope, { ...opts, lambdaVars }))
+  })
+  return bound as BoundExpr[]
 }
 
 /** A struct field's name when struct() has no alias for it: the column's name, else `col<n>` (Spark's). */

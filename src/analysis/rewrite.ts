@@ -18,6 +18,10 @@ export function boundKey(e: BoundExpr): string {
       return `udf:${e.name}(${e.args.map(boundKey).join(',')})`
     case 'case':
       return `case(${boundChildren(e).map(boundKey).join(',')})`
+    case 'lambdaVar':
+      return `λ${e.name}`
+    case 'lambda':
+      return `λ(${e.params.map((p) => p.name).join(',')})(${boundKey(e.body)})`
   }
 }
 
@@ -29,7 +33,10 @@ export function transformBound(e: BoundExpr, f: (e: BoundExpr) => BoundExpr | un
   switch (e.kind) {
     case 'ref':
     case 'literal':
+    case 'lambdaVar':
       return e
+    case 'lambda':
+      return Object.freeze({ ...e, body: sub(e.body) })
     case 'field':
       return Object.freeze({ ...e, child: sub(e.child) })
     case 'call':

@@ -6,6 +6,7 @@
  */
 import { readFilesBatch } from '../connectors/file/batch-file-read.ts'
 import { readKafkaBatch } from '../connectors/kafka/kafka-batch-read.ts'
+import { localPath, localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
 import type { InferRow, StructType } from '../schema/data-type.ts'
@@ -72,8 +73,8 @@ export class DataFrameReader<R extends object = Row> {
         ? await readKafkaBatch(this.state.options, this.state.schema, paths)
         : await readFilesBatch({
             format: this.state.format,
-            paths,
-            options: this.state.options,
+            paths: paths.map((p) => localPath(p, 'load() path')),
+            options: localPathOptions(this.state.options),
             userSchema: this.state.schema,
             timeZone: this.timeZone,
           })

@@ -4,6 +4,7 @@
  * for what each save mode does.
  */
 import { invalidArgument } from '../errors.ts'
+import { localPath } from '../io/local-path.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
 import type { FileWriteRequest, QueryEngine } from './engine.ts'
 
@@ -54,7 +55,8 @@ export class DataFrameWriter {
   }
   /** Runs the query and writes its rows under `path` (files) or to Kafka. @example await df.write.format('json').save('/out') */
   save(path?: string): Promise<void> {
-    const target = path ?? this.spec.options.path ?? ''
+    const given = path ?? this.spec.options.path
+    const target = given === undefined ? '' : localPath(given, 'save() path')
     // Kafka writes to topics, not a path.
     if (target === '' && this.spec.format.toLowerCase() !== 'kafka')
       return Promise.reject(

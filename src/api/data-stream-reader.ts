@@ -3,6 +3,7 @@
  * `options({...})` takes an object of them.
  */
 import { invalidArgument } from '../errors.ts'
+import { localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
 import type { StructType } from '../schema/data-type.ts'
@@ -60,7 +61,7 @@ export class DataStreamReader {
   load(path?: string): DataFrame {
     if (this.fmt === undefined)
       throw invalidArgument("readStream needs a format first, e.g. sluice.readStream.format('rate').load().")
-    const options = path === undefined ? this.opts : { ...this.opts, path }
+    const options = localPathOptions(path === undefined ? this.opts : { ...this.opts, path })
     const { source, schema } = this.engine.streamSource(this.fmt, options, this.userSchema)
     return new DataFrame(node('streamingRelation', { source, options, schema }), this.engine)
   }

@@ -6,6 +6,7 @@
 import { PARTITION_COLUMNS_OPTION } from '../connectors/file/file-sink.ts'
 import type { SinkBatch } from '../connectors/spi.ts'
 import { invalidArgument } from '../errors.ts'
+import { localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
 import type { ForeachWriter, QueryStartSpec } from '../runtime/query-spec.ts'
 import type { StreamingQuery } from '../runtime/streaming-query.ts'
@@ -88,7 +89,7 @@ export class DataStreamWriter<R extends object = Record<string, unknown>> {
    * @example const query = await df.writeStream.format('console').start()
    */
   start(path?: string): Promise<StreamingQuery> {
-    const options = path === undefined ? this.spec.options : { ...this.spec.options, path }
+    const options = localPathOptions(path === undefined ? this.spec.options : { ...this.spec.options, path })
     const fn = this.spec.foreachBatch
     const engine = this.engine
     const foreachBatch =

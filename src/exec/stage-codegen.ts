@@ -61,5 +61,9 @@ export function sqlOf(e: BoundExpr): string {
       return `${e.name}(${e.args.map(sqlOf).join(', ')})`
     case 'case':
       return 'CASE WHEN ...'
+    case 'lambdaVar':
+      return e.name
+    case 'lambda':
+      return `(${e.params.map((p) => p.name).join(', ')}) -> ${sqlOf(e.body)}`
   }
 }

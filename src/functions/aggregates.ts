@@ -186,6 +186,8 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   firstLast('first_value', true),
   firstLast('last', false),
   firstLast('last_value', false),
+  firstLast('any_value', true),
   collectList,
+  agg('array_agg', [1, 1], (args, ctx) => collectList.bind(args, ctx)),
   collectSet,
 ]

@@ -77,19 +77,59 @@ export interface BoundUdf {
   readonly type: DataType
   readonly nullable: boolean
 }
-export type BoundExpr = BoundRef | BoundLiteral | BoundCall | BoundCase | BoundField | BoundUdf
+/** A lambda parameter inside a lambda body; `name` is unique among the lambdas enclosing it. */
+export interface BoundLambdaVar {
+  readonly kind: 'lambdaVar'
+  readonly name: string
+  readonly type: DataType
+  readonly nullable: boolean
+}
+/**
+ * A lambda argument of a higher-order function. The compiler emits it as a JS closure taking the
+ * parameters positionally; `type` is the body's type. The closure itself is never null.
+ */
+export interface BoundLambda {
+  readonly kind: 'lambda'
+  readonly params: readonly BoundLambdaVar[]
+  readonly body: BoundExpr
+  readonly type: DataType
+  readonly nullable: false
+}
+export type BoundExpr =
+  | BoundRef
+  | BoundLiteral
+  | BoundCall
+  | BoundCase
+  | BoundField
+  | BoundUdf
+  | BoundLambda
+  | BoundLambdaVar
 
 export const boundRef = (ordinal: number, name: string, type: DataType, nullable: boolean): BoundRef =>
   Object.freeze({ kind: 'ref', ordinal, name, type, nullable })
 export const boundLiteral = (value: unknown, type: DataType): BoundLiteral =>
   Object.freeze({ kind: 'literal', value, type, nullable: value === null })
 
+export const boundLambdaVar = (name: string, type: DataType, nullable: boolean): BoundLambdaVar =>
+  Object.freeze({ kind: 'lambdaVar', name, type, nullable })
+export const boundLambda = (params: readonly BoundLambdaVar[], body: BoundExpr): BoundLambda =>
+  Object.freeze({
+    kind: 'lambda',
+    params: Object.freeze([...params]),
+    body,
+    type: body.type,
+    nullable: false,
+  })
+
 /** Children of a bound node, in evaluation order. */
 export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
   switch (e.kind) {
     case 'ref':
     case 'literal':
+    case 'lambdaVar':
       return []
+    case 'lambda':
+      return [e.body]
     case 'call':
     case 'udf':
       return e.args

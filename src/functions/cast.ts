@@ -30,8 +30,8 @@ type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
 const BAD = Symbol('bad cast')
 
-// Spark 4's ANSI casts (UTF8String.toLongExact) take digits only: CAST('1.9' AS INT) is an error and
-// TRY_CAST gives NULL (checked against Spark 4.3 by test/integration/remote-differential.test.ts).
+// ANSI Spark (UTF8StringUtils.toIntExact/toLongExact) takes only an optionally signed run of digits:
+// CAST('2.5' AS INT) is CAST_INVALID_INPUT (the legacy, non-ANSI cast truncated it to 2).
 const INT_RE = /^[+-]?\d+$/
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/
 const TRUE = new Set(['t', 'true', 'y', 'yes', '1'])

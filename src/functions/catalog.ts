@@ -5,13 +5,23 @@
 import { SluiceError, suggest } from '../errors.ts'
 import { AGGREGATE_FUNCTIONS } from './aggregates.ts'
 import { ARITHMETIC } from './arithmetic.ts'
+import { ARRAY_BUILDERS } from './array-builders.ts'
+import { ARRAY_FUNCTIONS } from './array-functions.ts'
 import './cast.ts'
 import { COLLECTION_FUNCTIONS } from './collections.ts'
+import { DATETIME_EXTRAS } from './datetime-extras.ts'
+import { ENCODING_FUNCTIONS } from './encoding-functions.ts'
 import { EXTRA_FUNCTIONS } from './extra.ts'
 import type { FunctionDef } from './function-def.ts'
+import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
+import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
+import { MISC_FUNCTIONS } from './misc-functions.ts'
 import { PREDICATES } from './predicates.ts'
+import { SCALAR_EXTRAS } from './scalar-extras.ts'
+import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { VALUE_AGGREGATES } from './value-aggregates.ts'
 import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
 const CATALOG = new Map<string, FunctionDef>()
@@ -24,6 +34,16 @@ for (const def of [
   ...AGGREGATE_FUNCTIONS,
   ...EXTRA_FUNCTIONS,
   ...WINDOW_FUNCTIONS,
+  ...HIGHER_ORDER_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
+  ...ARRAY_BUILDERS,
+  ...MAP_FUNCTIONS,
+  ...DATETIME_EXTRAS,
+  ...MISC_FUNCTIONS,
+  ...SCALAR_EXTRAS,
+  ...ENCODING_FUNCTIONS,
+  ...STATISTICAL_AGGREGATES,
+  ...VALUE_AGGREGATES,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)

@@ -83,7 +83,7 @@ function struct(name: 'struct' | 'named_struct'): ScalarFunctionDef {
       }
     } else {
       args.forEach((a, i) => {
-        names.push(a.kind === 'ref' || a.kind === 'field' ? a.name : `col${i + 1}`)
+        names.push(a.kind === 'ref' || a.kind === 'field' || a.kind === 'lambdaVar' ? a.name : `col${i + 1}`)
         values.push(a)
       })
     }

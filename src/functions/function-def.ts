@@ -37,6 +37,22 @@ export interface ScalarFunctionDef {
   readonly minArgs: number
   readonly maxArgs: number
   bind(args: readonly BoundExpr[], ctx: BindContext): BoundScalar
+  /**
+   * Higher-order functions only: the types of the `count` parameters of the lambda at argument
+   * `index`, given the other arguments already bound (lambda arguments are null here). Throws when
+   * the lambda may not take `count` parameters.
+   */
+  readonly lambdaParams?: (
+    args: readonly (BoundExpr | null)[],
+    index: number,
+    count: number,
+  ) => readonly LambdaParam[]
+}
+
+/** The type of one lambda parameter. */
+export interface LambdaParam {
+  readonly type: DataType
+  readonly nullable: boolean
 }
 
 /**

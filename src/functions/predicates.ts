@@ -223,6 +223,8 @@ export const PREDICATES: readonly ScalarFunctionDef[] = [
   })),
   scalar('in', [1, Number.POSITIVE_INFINITY], inList),
   patternMatch('like', likeToRegExp),
+  // ilike: Spark lower-cases both sides (so 'ß' does not match 'SS'), then matches as like.
+  patternMatch('ilike', (p, esc) => new RegExp(likeToRegExp(p.toLowerCase(), esc).source, 'iu')),
   patternMatch('rlike', regexpOf('rlike')),
   patternMatch('regexp', regexpOf('regexp')),
   patternMatch('regexp_like', regexpOf('regexp_like')),

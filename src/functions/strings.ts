@@ -222,7 +222,15 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
     if (s.length * n > MAX_STRING_LENGTH) throw tooLong('repeat', s.length * n)
     return s.repeat(n)
   }),
-  simple('reverse', [S], S, (s: string) => [...s].reverse().join('')),
+  scalar('reverse', [1, 1], ([a]) =>
+    a.type.kind === 'array'
+      ? { type: a.type, impl: { kind: 'fn', fn: (xs: unknown[]) => [...xs].reverse() } }
+      : {
+          type: S,
+          args: [implicitCast('reverse', 0, a, S)],
+          impl: { kind: 'fn', fn: (s: string) => [...s].reverse().join('') },
+        },
+  ),
   simple('initcap', [S], S, (s: string) =>
     s.toLowerCase().replace(/(^|\s)(\S)/g, (_, a, b) => a + b.toUpperCase()),
   ),

@@ -66,7 +66,19 @@ export interface SortOrderExpr {
   readonly nullsFirst: boolean
 }
 
+/**
+ * `(x, y) -> body`: an argument of a higher-order function (`transform`, `filter`, `aggregate`, ...).
+ * In the body a one-part column reference named like a parameter is that parameter (it shadows a
+ * column of the same name, as in Spark).
+ */
+export interface LambdaExpr {
+  readonly kind: 'lambda'
+  readonly params: readonly string[]
+  readonly body: Expr
+}
+
 export type Expr =
+  | LambdaExpr
   | ColumnExpr
   | StarExpr
   | LiteralExpr
@@ -130,6 +142,9 @@ export const udfExpr = (
 export const sortOrderExpr = (child: Expr, ascending: boolean, nullsFirst = ascending): SortOrderExpr =>
   f({ kind: 'sortOrder', child, ascending, nullsFirst })
 
+export const lambdaExpr = (params: readonly string[], body: Expr): LambdaExpr =>
+  f({ kind: 'lambda', params: f([...params]), body })
+
 /** The direct children of a node. */
 export function childrenOf(e: Expr): readonly Expr[] {
   switch (e.kind) {
@@ -141,6 +156,8 @@ export function childrenOf(e: Expr): readonly Expr[] {
     case 'cast':
     case 'sortOrder':
       return [e.child]
+    case 'lambda':
+      return [e.body]
     case 'call':
     case 'udf':
       return e.args
@@ -166,6 +183,8 @@ export function mapChildren(e: Expr, f: (e: Expr) => Expr): Expr {
     case 'cast':
     case 'sortOrder':
       return Object.freeze({ ...e, child: f(e.child) })
+    case 'lambda':
+      return lambdaExpr(e.params, f(e.body))
     case 'call':
       return callExpr(e.name, e.args.map(f), e.distinct)
     case 'udf':

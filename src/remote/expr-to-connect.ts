@@ -41,9 +41,34 @@ function fn(name: string, args: readonly Expr[], distinct = false): ExpressionIn
   }
 }
 
+/**
+ * The parameters of the lambdas being translated, innermost last. In Sluice's plan a lambda body
+ * names its parameters as one-part columns (a parameter shadows a column, as in Spark); Spark
+ * Connect wants them as UnresolvedNamedLambdaVariable, or its analyzer looks for a column.
+ */
+const lambdaScopes: (readonly string[])[] = []
+
+const isLambdaParam = (name: string) => lambdaScopes.some((params) => params.includes(name))
+
+function lambdaInit(params: readonly string[], body: Expr): ExpressionInit {
+  lambdaScopes.push(params)
+  try {
+    return {
+      exprType: {
+        case: 'lambdaFunction',
+        value: { function: exprInit(body), arguments: params.map((p) => ({ nameParts: [p] })) },
+      },
+    }
+  } finally {
+    lambdaScopes.pop()
+  }
+}
+
 function exprInit(e: Expr): ExpressionInit {
   switch (e.kind) {
     case 'column':
+      if (e.parts.length === 1 && isLambdaParam(e.parts[0]))
+        return { exprType: { case: 'unresolvedNamedLambdaVariable', value: { nameParts: [e.parts[0]] } } }
       return {
         exprType: {
           case: 'unresolvedAttribute',
@@ -76,6 +101,8 @@ function exprInit(e: Expr): ExpressionInit {
       }
     case 'sortOrder':
       return { exprType: { case: 'sortOrder', value: sortOrderInit(e) } }
+    case 'lambda':
+      return lambdaInit(e.params, e.body)
     case 'case':
       return fn('when', [
         ...e.branches.flatMap((b) => [b.when, b.then]),

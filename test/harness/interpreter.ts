@@ -52,6 +52,9 @@ export function interpret(e: BoundExpr, row: readonly unknown[]): unknown {
     }
     case 'call':
       return interpretCall(e, row)
+    case 'lambda':
+    case 'lambdaVar':
+      throw new Error('harness: lambdas are not interpreted; compile the expression instead')
   }
 }
 
@@ -263,6 +266,10 @@ export function showExpr(e: BoundExpr, types = true): string {
     }
     case 'udf':
       return `${e.name}(${e.args.map(show).join(', ')})`
+    case 'lambdaVar':
+      return e.name
+    case 'lambda':
+      return `(${e.params.map((p) => p.name).join(', ')}) -> ${show(e.body)}`
     case 'call': {
       if (e.name === 'cast') return `${e.sql.split('(')[0]}(${show(e.args[0])} AS ${simpleString(e.type)})`
       const args = e.args.map(show)

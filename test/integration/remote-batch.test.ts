@@ -22,6 +22,7 @@ import {
   Sluice,
   sum,
   t,
+  transform,
   upper,
   when,
 } from '../../src/index.ts'
@@ -127,6 +128,34 @@ describe('Sluice.remote: the same rows as embedded', () => {
         .orderBy(col('total').desc(), col('id')),
     )
     assert.equal(remote.length, 4)
+    assert.deepEqual(remote, embedded)
+  })
+
+  it('sends higher-order functions with lambdas, from SQL text and from the TypeScript API', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const [embedded, remote] = await bothWays(url, (s) =>
+      s
+        .range(4)
+        .selectExpr('id', 'sequence(0, id) AS xs')
+        .selectExpr(
+          'id',
+          'transform(xs, x -> x * 10) AS tens',
+          'filter(xs, (x, i) -> x % 2 = 0 AND i >= 0) AS evens',
+          'aggregate(xs, 0L, (acc, x) -> acc + x) AS total',
+        )
+        .withColumn(
+          'shifted',
+          transform(col('tens'), (x) => x.plus(col('id'))),
+        )
+        .orderBy('id'),
+    )
+    assert.deepEqual(remote[3], {
+      id: 3,
+      tens: [0, 10, 20, 30],
+      evens: [0, 2],
+      total: 6,
+      shifted: [3, 13, 23, 33],
+    })
     assert.deepEqual(remote, embedded)
   })
 

@@ -7,7 +7,7 @@
  * so `b <> 0 AND a / b > 1` never divides by zero.
  */
 import { SluiceError } from '../../errors.ts'
-import type { BoundCall, BoundCase, BoundExpr, BoundUdf } from '../../functions/bound-expr.ts'
+import type { BoundCall, BoundCase, BoundExpr, BoundLambda, BoundUdf } from '../../functions/bound-expr.ts'
 import { type CodeBuilder, jsLiteral } from './code-builder.ts'
 
 /** How generated code reads column `ordinal` of the current input row. */
@@ -31,6 +31,10 @@ export function genExpr(e: BoundExpr, b: CodeBuilder, row: RowAccess): string {
       return genCase(e, b, row)
     case 'udf':
       return genUdf(e, b, row)
+    case 'lambdaVar':
+      return lambdaVarName(e.name)
+    case 'lambda':
+      return genLambda(e, b, row)
     case 'call':
       switch (e.name) {
         case 'and':
@@ -139,6 +143,23 @@ function genCase(e: BoundCase, b: CodeBuilder, row: RowAccess): string {
   }
   branch(0)
   return v
+}
+
+/**
+ * A lambda becomes a closure over the current row. NOTE: parameters are JS parameters named after
+ * the SQL names, so an inner lambda's `x` shadows an outer `x` exactly as Spark's scoping does.
+ */
+function genLambda(e: BoundLambda, b: CodeBuilder, row: RowAccess): string {
+  const f = b.fresh('fn')
+  b.block(`const ${f} = (${e.params.map((p) => lambdaVarName(p.name)).join(', ')}) =>`, () => {
+    b.emit(`return ${genExpr(e.body, b, row)}`)
+  })
+  return f
+}
+
+/** A JS identifier for a lambda parameter, injective over SQL names and apart from `v<n>`/`k<n>`. */
+function lambdaVarName(name: string): string {
+  return `L_${[...name].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : `$${ch.codePointAt(0)}$`)).join('')}`
 }
 
 function genUdf(e: BoundUdf, b: CodeBuilder, row: RowAccess): string {

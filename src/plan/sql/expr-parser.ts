@@ -56,6 +56,9 @@ const not = (e: Expr): Expr => callExpr('not', [e])
  * p.expectOp(',')
  */
 export class ExprParser extends TokenStream {
+  /** Parameters of the lambdas being parsed (upper-case): names even when reserved (`left`). */
+  readonly lambdaParams: string[] = []
+
   /** `expr [AS] alias`: an alias without AS must not be a reserved word. */
   parseNamedExpression(): Expr {
     const e = this.parseExpression()

@@ -3,7 +3,7 @@
  * `count(1)`, `CAST(a AS BIGINT)`, `name LIKE x%`, with literals bare (`x`, not `'x'`).
  */
 import { type DataType, simpleString } from '../../schema/data-type.ts'
-import type { CallExpr, Expr } from '../expr.ts'
+import { type CallExpr, type Expr, mapChildren } from '../expr.ts'
 import { formatIntervalSql } from './interval.ts'
 
 // Two-argument operators Spark prints as `(left op right)`.
@@ -37,6 +37,9 @@ const SPECIAL: Record<string, (a: string[], e: CallExpr) => string | undefined> 
   negative: (a) => (a.length === 1 ? `(- ${a[0]})` : undefined),
   positive: (a) => (a.length === 1 ? `(+ ${a[0]})` : undefined),
   '~': (a) => (a.length === 1 ? `~${a[0]}` : undefined),
+  // Spark gives aggregate() without a finish lambda an identity one, and names it.
+  aggregate: (a) =>
+    a.length === 3 ? `aggregate(${a.join(', ')}, ${lambdaSql('namedlambdavariable()', 1)})` : undefined,
   isnull: (a) => (a.length === 1 ? `(${a[0]} IS NULL)` : undefined),
   isnotnull: (a) => (a.length === 1 ? `(${a[0]} IS NOT NULL)` : undefined),
   in: (a) => (a.length >= 1 ? `(${a[0]} IN (${a.slice(1).join(', ')}))` : undefined),
@@ -79,6 +82,27 @@ function likeSql(a: string[], e: CallExpr): string | undefined {
   const esc = stringArg(e, 2)
   if (a.length !== 3 || esc === undefined) return undefined
   return esc === '\\' ? `${a[0]} LIKE ${a[1]}` : `${a[0]} LIKE ${a[1]} ESCAPE '${esc}'`
+}
+
+const LAMBDA_VAR = Object.freeze({
+  kind: 'call',
+  name: 'namedlambdavariable',
+  args: [],
+  distinct: false,
+}) as Expr
+
+/** Spark names a lambda `lambdafunction(body, namedlambdavariable(), ...)`, hiding its parameter names. */
+function lambdaSql(body: string, params: number): string {
+  return `lambdafunction(${[body, ...Array.from({ length: params }, () => 'namedlambdavariable()')].join(', ')})`
+}
+
+function hideLambdaVars(e: Expr, params: readonly string[]): Expr {
+  const names = new Set(params.map((p) => p.toLowerCase()))
+  const hide = (x: Expr): Expr =>
+    x.kind === 'column' && x.parts.length === 1 && names.has(x.parts[0].toLowerCase())
+      ? LAMBDA_VAR
+      : mapChildren(x, hide)
+  return hide(e)
 }
 
 /**
@@ -128,6 +152,8 @@ function computeSql(e: Expr): string {
       return `${e.mode === 'try' ? 'TRY_CAST' : 'CAST'}(${exprToSql(e.child)} AS ${typeSql(e.to)})`
     case 'udf':
       return `${e.name}(${e.args.map(exprToSql).join(', ')})`
+    case 'lambda':
+      return lambdaSql(exprToSql(hideLambdaVars(e.body, e.params)), e.params.length)
     case 'sortOrder':
       return `${exprToSql(e.child)} ${e.ascending ? 'ASC' : 'DESC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`
   }

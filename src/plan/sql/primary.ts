@@ -3,7 +3,16 @@
  * keyword forms with their own syntax (CASE, CAST, TRY_CAST, EXTRACT, SUBSTRING ... FROM ... FOR).
  */
 import { t } from '../../schema/data-type.ts'
-import { callExpr, caseExpr, castExpr, columnExpr, type Expr, literalExpr, starExpr } from '../expr.ts'
+import {
+  callExpr,
+  caseExpr,
+  castExpr,
+  columnExpr,
+  type Expr,
+  lambdaExpr,
+  literalExpr,
+  starExpr,
+} from '../expr.ts'
 import type { ExprParser } from './expr-parser.ts'
 import { RESERVED } from './keywords.ts'
 import type { Token } from './lexer.ts'
@@ -41,8 +50,11 @@ export function parsePrimary(p: ExprParser, negative = false): Expr {
       if (p.acceptOp('*')) return starExpr([])
       if (p.acceptOp('(')) {
         const e = p.parseExpression()
+        // `(a, b)` is a struct, as in Spark: struct(a, b).
+        const items = [e]
+        while (p.acceptOp(',')) items.push(p.parseExpression())
         p.expectOp(')')
-        return e
+        return items.length === 1 ? e : callExpr('struct', items)
       }
       throw p.syntaxError('expected an expression')
     default:
@@ -71,6 +83,10 @@ function parseWord(p: ExprParser, tok: Token): Expr {
   if (word === 'CASE') return parseCase(p)
   if (word === 'INTERVAL' && startsIntervalLiteral(p)) return intervalLiteral(p, p.next())
   const isCall = next.kind === 'op' && next.value === '('
+  if (!isCall && p.lambdaParams.includes(word)) {
+    p.next()
+    return columnExpr([tok.value])
+  }
   if (RESERVED.has(word) && !RESERVED_NAMES.has(word) && !(isCall && RESERVED_FUNCTIONS.has(word)))
     throw p.syntaxError()
   if (next.kind === 'string') {
@@ -133,8 +149,8 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
   if (!distinct) p.acceptKeyword('ALL')
   const args: Expr[] = []
   if (!p.isOp(')')) {
-    args.push(parseArgument(p))
     const lower = name.toLowerCase()
+    args.push(parseArgument(p))
     if ((lower === 'substring' || lower === 'substr') && p.acceptKeyword('FROM')) {
       args.push(p.parseExpression())
       if (p.acceptKeyword('FOR')) args.push(p.parseExpression())
@@ -149,12 +165,65 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
     args.length === 1 &&
     args[0].kind === 'star' &&
     args[0].target.length === 0
-  return callExpr(name, countStar ? [literalExpr(1, t.int())] : args, distinct)
+  return callExpr(name, countStar ? [literalExpr(1, t.int())] : unitFirst(name, args), distinct)
+}
+
+// `timestampadd(HOUR, 1, ts)`: the unit is a bare word (Spark's grammar), kept as a string literal.
+const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff'])
+
+/** The three-argument forms' first argument as the unit it names: `timestampadd(HOUR, 1, ts)`. */
+function unitFirst(name: string, args: Expr[]): Expr[] {
+  const first = args[0]
+  if (!UNIT_FIRST.has(name.toLowerCase()) || args.length !== 3 || first.kind !== 'column') return args
+  const unit = first.parts.length === 1 ? first.parts[0].toUpperCase() : ''
+  return TIME_UNITS.has(unit) ? [literalExpr(unit, t.string()), args[1], args[2]] : args
+}
+
+const TIME_UNITS = new Set([
+  'MICROSECOND',
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'DAYOFYEAR',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+])
+
+const isName = (tok: Token): boolean => tok.kind === 'ident' || tok.kind === 'quotedIdent'
+
+/** `x ->` or `(x, y) ->` ahead: the parameter names and how many tokens they take with the arrow. */
+function lambdaParamsAhead(p: ExprParser): { names: string[]; tokens: number } | undefined {
+  if (isName(p.peek()) && p.isOp('->', 1)) return { names: [p.peek().value], tokens: 2 }
+  if (!p.isOp('(')) return undefined
+  const names: string[] = []
+  let i = 1
+  while (isName(p.peek(i))) {
+    names.push(p.peek(i).value)
+    if (p.isOp(')', i + 1)) return p.isOp('->', i + 2) ? { names, tokens: i + 3 } : undefined
+    if (!p.isOp(',', i + 1)) return undefined
+    i += 2
+  }
+  return undefined
 }
 
 function parseArgument(p: ExprParser): Expr {
+  const params = lambdaParamsAhead(p)
+  if (params !== undefined) {
+    for (let i = 0; i < params.tokens; i++) p.next()
+    const upper = params.names.map((n) => n.toUpperCase())
+    p.lambdaParams.push(...upper)
+    try {
+      return lambdaExpr(params.names, p.parseExpression())
+    } finally {
+      p.lambdaParams.splice(p.lambdaParams.length - upper.length)
+    }
+  }
   const e = p.parseExpression()
-  if (p.isOp('->')) throw p.errorAt('Lambda functions (x -> ...) are not supported yet')
+  if (p.isOp('->')) throw p.errorAt('a lambda takes `x -> ...` or `(x, y) -> ...` parameters')
   if (p.isOp('=>')) throw p.errorAt('Named function arguments (name => value) are not supported yet')
   return e
 }

@@ -11,6 +11,7 @@ import {
   castExpr,
   columnExpr,
   type Expr,
+  lambdaExpr,
   literalExpr,
   starExpr,
 } from '../../../../src/plan/expr.ts'
@@ -221,5 +222,46 @@ describe('non-reserved words as column names (as Spark)', () => {
   it('reads offset as a column, e.g. the Kafka source column', () => {
     assert.deepEqual(parseExpression('offset'), col('offset'))
     assert.deepEqual(parseExpression('offset + 1'), call('+', col('offset'), int(1)))
+  })
+})
+
+describe('lambdas', () => {
+  it('parses one-parameter and parenthesised lambdas as function arguments', () => {
+    assert.deepEqual(
+      parseExpression('transform(xs, x -> x + 1)'),
+      call('transform', col('xs'), lambdaExpr(['x'], call('+', col('x'), int(1)))),
+    )
+    assert.deepEqual(
+      parseExpression('aggregate(xs, 0, (acc, x) -> acc + x, a -> a)'),
+      call(
+        'aggregate',
+        col('xs'),
+        int(0),
+        lambdaExpr(['acc', 'x'], call('+', col('acc'), col('x'))),
+        lambdaExpr(['a'], col('a')),
+      ),
+    )
+  })
+
+  it('keeps a parenthesised expression that is not followed by an arrow', () => {
+    assert.deepEqual(parseExpression('f((a), b)'), call('f', col('a'), col('b')))
+  })
+})
+
+describe("Spark's other call syntax", () => {
+  it('reads (a, b) as a struct and a reserved word as a lambda parameter', () => {
+    assert.deepEqual(parseExpression('(a, b)'), call('struct', col('a'), col('b')))
+    assert.deepEqual(
+      parseExpression('zip_with(xs, ys, (left, right) -> left)'),
+      call('zip_with', col('xs'), col('ys'), lambdaExpr(['left', 'right'], col('left'))),
+    )
+  })
+
+  it('reads the unit of timestampadd/timestampdiff as a string, but not a column in other calls', () => {
+    assert.deepEqual(
+      parseExpression('timestampadd(HOUR, 1, ts)'),
+      call('timestampadd', str('HOUR'), int(1), col('ts')),
+    )
+    assert.deepEqual(parseExpression('date_add(day, 1)'), call('date_add', col('day'), int(1)))
   })
 })

@@ -128,3 +128,21 @@ describe('helpers', () => {
     assert.equal(typeSql(t.interval()), 'INTERVAL DAY TO SECOND')
   })
 })
+
+describe('lambda column names (as PySpark 4.3 names them)', () => {
+  it('hides lambda parameters as namedlambdavariable() and gives aggregate() its identity finish', () => {
+    const name = (sql: string) => exprToSql(parseExpression(sql))
+    assert.equal(
+      name('transform(xs, x -> x + 1)'),
+      'transform(xs, lambdafunction((namedlambdavariable() + 1), namedlambdavariable()))',
+    )
+    assert.equal(
+      name('exists(xs, x -> x > y)'),
+      'exists(xs, lambdafunction((namedlambdavariable() > y), namedlambdavariable()))',
+    )
+    assert.equal(
+      name('aggregate(xs, 0, (acc, x) -> acc + x)'),
+      'aggregate(xs, 0, lambdafunction((namedlambdavariable() + namedlambdavariable()), namedlambdavariable(), namedlambdavariable()), lambdafunction(namedlambdavariable(), namedlambdavariable()))',
+    )
+  })
+})

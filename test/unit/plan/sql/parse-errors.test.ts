@@ -56,8 +56,8 @@ describe('syntax errors', () => {
 
   it('names the constructs not supported yet', () => {
     assert.match(
-      messageOf('transform(arr, x -> x + 1)'),
-      /Lambda functions \(x -> \.\.\.\) are not supported yet \(position 17\)/,
+      messageOf('transform(arr, x + 1 -> x)'),
+      /a lambda takes `x -> \.\.\.` or `\(x, y\) -> \.\.\.` parameters \(position 21\)/,
     )
     assert.match(
       messageOf('sum(a) OVER (PARTITION BY b)'),
