@@ -23,11 +23,11 @@ import { nodeFileSystem } from './io/fs.ts'
 import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
+import { planIncremental } from './planner/incremental-plan.ts'
 import { planPhysical } from './planner/physical-planner.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
-import { StreamScanExec } from './runtime/stream-scan-exec.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
@@ -129,7 +129,7 @@ export class Sluice implements QueryEngine {
     this.streaming = new SessionStreams(
       {
         analyze: (plan) => this.analyze(plan),
-        planPhysical: (plan, scan, streaming) => planPhysical(plan, { streamingScan: scan, streaming }),
+        planIncremental: (plan, conf) => planIncremental(plan, conf),
         explain: (plan) => this.explain(plan, 'extended'),
         clock: this.clock,
         runtime: this.runtime,
@@ -252,7 +252,7 @@ export class Sluice implements QueryEngine {
     const analyzed = this.analyze(plan)
     // A stream's plan is shown with a scan standing for each micro-batch's rows.
     const physical = explainExec(
-      this.plan(analyzed, (id) => new StreamScanExec(id)),
+      planIncremental(analyzed, { numPartitions: this.shufflePartitions, outputMode: 'append' }).root,
       mode === 'codegen',
     )
     if (mode === 'simple') return `== Physical Plan ==\n${physical}\n`
@@ -267,9 +267,7 @@ export class Sluice implements QueryEngine {
     return new Analyzer(this.ctx).analyze(plan)
   }
 
-  private plan(analyzed: AnalyzedPlan, streamingScan?: (relationId: number) => ExecNode) {
-    if (streamingScan === undefined) return planPhysical(analyzed, {})
-    const streaming = { numPartitions: this.shufflePartitions, nextOperatorId: 0, nextWatermarkIndex: 0 }
-    return planPhysical(analyzed, { streamingScan, streaming })
+  private plan(analyzed: AnalyzedPlan): ExecNode {
+    return planPhysical(analyzed, {})
   }
 }

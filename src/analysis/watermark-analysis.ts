@@ -73,17 +73,26 @@ export function lateRowsOutputs(plan: AnalyzedPlan): { name: string; schema: Str
           `The late-rows output '${name}' adds a column \`${clash.name}\`, which the stream already has; rename that column before withWatermark.`,
         )
       }
-      const extra = [
-        field('late_reason', t.string(), false),
-        field('late_watermark', t.timestamp(), false),
-        field('late_batch_id', t.long(), false),
-      ]
-      out.push({ name, schema: structOf([...schemaOfAttributes(p.output).fields, ...extra]) })
+      out.push({ name, schema: lateRowsSchemaOf(p.output) })
     }
     for (const c of analyzedChildren(p)) walk(c)
   }
   walk(plan)
   return out
+}
+
+/**
+ * The schema of a late-rows output of a stream whose columns are `output`.
+ *
+ * @example lateRowsSchemaOf(watermark.output) // struct<user, ts, late_reason, late_watermark, late_batch_id>
+ */
+export function lateRowsSchemaOf(output: readonly Attribute[]): StructType {
+  const extra = [
+    field('late_reason', t.string(), false),
+    field('late_watermark', t.timestamp(), false),
+    field('late_batch_id', t.long(), false),
+  ]
+  return structOf([...schemaOfAttributes(output).fields, ...extra])
 }
 
 function analyzedChildren(p: AnalyzedPlan): AnalyzedPlan[] {

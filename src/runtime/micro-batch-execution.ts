@@ -251,7 +251,7 @@ export class MicroBatchExecution {
   private shouldRunNoDataBatch(newWatermarkMs: number): boolean {
     const { spec } = this
     if (!spec.noDataMicroBatches || spec.state === null || !spec.watermarks.defined) return false
-    return spec.state.operators.some((op) => op.shouldRunAnotherBatch(newWatermarkMs, this.batchWatermarkMs))
+    return newWatermarkMs > this.batchWatermarkMs && spec.state.operators.some((op) => op.watermarkDriven)
   }
 
   /** Runs a batch whose offsets are logged: read, execute, sink, commit. */
@@ -283,7 +283,7 @@ export class MicroBatchExecution {
     durations.queryPlanning = 0
     const t1 = spec.clock.now()
     const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId)
-    const stream = this.streamContext(batchId, batchWatermarkMs, stores)
+    const stream = this.streamContext(batchId, batchWatermarkMs, stores, input)
     let out: ReturnType<PlanRunner>
     try {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
@@ -343,7 +343,12 @@ export class MicroBatchExecution {
   }
 
   /** What the plan's stateful and watermark operators see and report during one batch. */
-  private streamContext(batchId: number, batchWatermarkMs: number, stores: OpenStores) {
+  private streamContext(
+    batchId: number,
+    batchWatermarkMs: number,
+    stores: OpenStores,
+    input: ReadonlyMap<number, SourceRows>,
+  ) {
     const eventTimes: EventTimeStats[] = []
     const metrics = new Map<number, OperatorBatchMetrics>()
     const metricsOf = (op: number): OperatorBatchMetrics => {
@@ -361,7 +366,7 @@ export class MicroBatchExecution {
     const lateWatermarkMs = this.batchWatermarkMs
     const context: StreamBatchContext = {
       batchId,
-      outputMode: this.spec.outputMode,
+      input: (relationId) => input.get(relationId) ?? [],
       watermarkForLateEventsMs: this.batchWatermarkMs,
       watermarkForEvictionMs: batchWatermarkMs,
       stores: (op) => stores.get(op) ?? [],

@@ -11,26 +11,22 @@ import {
   DEAD_LETTER_SCHEMA,
   isDeadLetterSource,
   isQueryBoundSink,
+  requireSourceProvider,
   type Sink,
   type SinkContext,
-  type SourceProvider,
   type SourceRows,
 } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import { type ExecNode, findNodes } from '../exec/exec-node.ts'
-import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
-import { statefulOperators } from '../exec/stateful.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { LogicalPlan } from '../plan/logical-plan.ts'
-import type { StreamingPlanning } from '../planner/physical-planner.ts'
+import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
-import { StreamScanExec } from './stream-scan-exec.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
 import { WatermarkTracker } from './watermark-tracker.ts'
@@ -41,11 +37,10 @@ export const WATERMARK_POLICY = 'sluice.sql.streaming.multipleWatermarkPolicy'
 
 export interface StarterDeps {
   readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: (
+  readonly planIncremental: (
     plan: AnalyzedPlan,
-    scan: (relationId: number) => ExecNode,
-    streaming: StreamingPlanning,
-  ) => ExecNode
+    conf: { readonly numPartitions: number; readonly outputMode: IncrementalOutputMode },
+  ) => IncrementalPlan
   readonly explain: (plan: LogicalPlan) => string
   readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
   readonly sinkContext: Omit<SinkContext, 'options' | 'queryName' | 'schema'>
@@ -69,7 +64,8 @@ export interface StarterDeps {
 export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
   const analyzed = deps.analyze(spec.plan)
   checkStreamingPlan(analyzed, spec.outputMode)
-  const lateOutputs = lateRowsOutputs(analyzed)
+  // Throws when two watermarks name one late-rows output, or a stream has a late_* column.
+  lateRowsOutputs(analyzed)
   const trigger = spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger)
   const runId = deps.newId()
   const schema = schemaOfAttributes(analyzed.output)
@@ -97,21 +93,16 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     }
     if (isQueryBoundSink(sink))
       sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    const scans: StreamScanExec[] = []
     for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
     const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
-    const physical = deps.planPhysical(
-      analyzed,
-      (relationId) => {
-        const scan = new StreamScanExec(relationId)
-        scans.push(scan)
-        return scan
-      },
-      { numPartitions, nextOperatorId: 0, nextWatermarkIndex: 0 },
-    )
-    const { state, watermarks } = statefulRuntime(physical, checkpoint, numPartitions, deps)
+    const plan = deps.planIncremental(analyzed, { numPartitions, outputMode: spec.outputMode })
+    const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
     await checkpoint.openSideOutputs([
-      ...lateOutputs.map(({ name, schema }) => ({ ref: { kind: 'late' as const, name }, schema })),
+      ...plan.watermarkInputs.flatMap(({ lateRows, lateRowsSchema }) =>
+        lateRows === undefined || lateRowsSchema === undefined
+          ? []
+          : [{ ref: { kind: 'late' as const, name: lateRows }, schema: lateRowsSchema }],
+      ),
       ...deadLetterOutputs(inputs, analyzed),
     ])
     const query = new StreamingQuery({
@@ -145,11 +136,10 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       state,
       watermarks,
       noDataMicroBatches: deps.state.noDataMicroBatches,
-      runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
-        for (const scan of scans) scan.setRows(rows.get(scan.relationId) ?? [])
+      runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
         // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
         deps.runtime.currentTimestamp = batchTimestampMs
-        const out = physical.execute({ runtime: deps.runtime, stream })
+        const out = plan.root.execute({ runtime: deps.runtime, stream })
         return { rows: out, schema }
       },
     })
@@ -169,14 +159,14 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
   }
 }
 
-/** The query's state stores and watermark tracker, from its physical plan and checkpoint confs. */
+/** The query's state stores and watermark tracker, from its incremental plan and checkpoint confs. */
 function statefulRuntime(
-  physical: ExecNode,
+  plan: IncrementalPlan,
   checkpoint: QueryCheckpoint,
   numPartitions: number,
   deps: StarterDeps,
 ): { state: QueryState | null; watermarks: WatermarkTracker } {
-  const operators = statefulOperators(physical)
+  const operators = plan.statefulOperators
   const state =
     operators.length === 0
       ? null
@@ -188,11 +178,8 @@ function statefulRuntime(
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
         })
-  const marks = findNodes(physical, (n) => n instanceof EventTimeWatermarkExec).sort(
-    (a, b) => a.watermarkIndex - b.watermarkIndex,
-  )
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
-  return { state, watermarks: new WatermarkTracker(marks, policy, deps.clock.now()) }
+  return { state, watermarks: new WatermarkTracker(plan.watermarkInputs, policy, deps.clock.now()) }
 }
 
 /** The dead-letter outputs the query's sources and deadLetter() operators name (each once). */
@@ -244,7 +231,7 @@ function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
 }
 
 function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
-  const provider = r.source as unknown as SourceProvider
+  const provider = requireSourceProvider(r.source)
   const source = provider.createSource(
     {
       options: r.options,

@@ -9,9 +9,9 @@
  * next batch waits for it before opening stores, so a provider never serves two callers at once.
  */
 import { stateMetadataPath, statePartitionDir } from '../checkpoint/layout.ts'
-import type { StatefulExec } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
+import type { StatefulOperatorDecl } from '../planner/incremental-plan.ts'
 import { MemoryStateStoreProvider } from '../state/memory-state-store-provider.ts'
 import type { StateStore, StateStoreProvider } from '../state/spi.ts'
 import { openStateSchemaMetadata } from '../state/state-schema-metadata.ts'
@@ -30,13 +30,13 @@ export interface QueryStateOptions {
 export type OpenStores = ReadonlyMap<number, readonly StateStore[]>
 
 export class QueryState {
-  readonly operators: readonly StatefulExec[]
+  readonly operators: readonly StatefulOperatorDecl[]
   private readonly opts: QueryStateOptions
   private readonly providers = new Map<number, StateStoreProvider[]>()
   private maintenance: Promise<void> = Promise.resolve()
   private lastMaintenanceMs: number
 
-  constructor(operators: readonly StatefulExec[], opts: QueryStateOptions) {
+  constructor(operators: readonly StatefulOperatorDecl[], opts: QueryStateOptions) {
     this.operators = operators
     this.opts = opts
     this.lastMaintenanceMs = opts.clock.now()
@@ -46,11 +46,15 @@ export class QueryState {
   async init(): Promise<void> {
     const { fs, checkpoint, numPartitions } = this.opts
     for (const op of this.operators) {
-      const { operatorKind, stores, details } = op.stateInfo
+      const { kind, stores, details } = op
       await openStateSchemaMetadata(fs, stateMetadataPath(checkpoint, op.operatorId), {
-        operatorKind,
+        operatorKind: kind,
         numPartitions,
-        stores,
+        stores: stores.map(({ storeName, keySchema, valueSchema }) => ({
+          storeName,
+          keySchema,
+          valueSchema,
+        })),
         ...(details === undefined ? {} : { details }),
       })
       const providers: StateStoreProvider[] = []

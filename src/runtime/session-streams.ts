@@ -42,7 +42,7 @@ export interface StreamingConf {
 
 export interface SessionHooks {
   readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: StarterDeps['planPhysical']
+  readonly planIncremental: StarterDeps['planIncremental']
   readonly explain: (plan: LogicalPlan) => string
   readonly clock: Clock
   readonly runtime: RuntimeContext
@@ -102,7 +102,7 @@ export class SessionStreams {
     }
     return startQuery(spec, {
       analyze: hooks.analyze,
-      planPhysical: hooks.planPhysical,
+      planIncremental: hooks.planIncremental,
       explain: hooks.explain,
       clock: hooks.clock,
       runtime: hooks.runtime,

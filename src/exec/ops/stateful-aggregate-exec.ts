@@ -26,7 +26,6 @@ import {
   eventTimeOf,
   isBehind,
   type LateRowsInput,
-  lateRowsInputsBelow,
   partitionOf,
   requireStream,
   routeLateRows,
@@ -55,6 +54,10 @@ export interface StatefulAggregateOptions {
   readonly eventTimeIsWindow: boolean
   /** How the window key is computed (`window(ts, 10 minutes)`), recorded in the state metadata. */
   readonly windowSpec?: string
+  /** The query's output mode, fixed for its life. */
+  readonly outputMode: 'append' | 'update' | 'complete'
+  /** The late-rows inputs this operator owns (from the planner). */
+  readonly lateInputs: readonly LateRowsInput[]
 }
 
 export type Saved = readonly unknown[]
@@ -65,6 +68,7 @@ export class StatefulAggregateExec implements StatefulExec {
   readonly children: readonly ExecNode[]
   readonly operatorId: number
   stateInfo: StatefulExec['stateInfo']
+  readonly watermarkDriven: boolean
   readonly generatedCode: string
   protected readonly spec: AggregateSpec
   protected readonly opts: StatefulAggregateOptions
@@ -109,7 +113,8 @@ export class StatefulAggregateExec implements StatefulExec {
     this.save = compileSave(spec)
     this.restore = compileRestore(spec)
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
-    this.lateInputs = lateRowsInputsBelow(child)
+    this.lateInputs = opts.lateInputs
+    this.watermarkDriven = opts.eventTimeKey >= 0
     this.stateInfo = {
       operatorKind: 'aggregate',
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],
@@ -125,10 +130,6 @@ export class StatefulAggregateExec implements StatefulExec {
     return `operator=${this.operatorId}, keys=[${this.spec.groupBy.map(sqlOf).join(', ')}], functions=[${this.spec.aggs.map((a) => a.sql).join(', ')}], partitions=${this.opts.numPartitions}${stage}`
   }
 
-  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return this.opts.eventTimeKey >= 0 && newWatermarkMs > currentWatermarkMs
-  }
-
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
@@ -139,13 +140,13 @@ export class StatefulAggregateExec implements StatefulExec {
     if (global && groups.size === 0) groups.set(0, this.initial())
     const out: RowBatch = []
     const changed = this.mergeIntoState(s, groups)
-    if (this.lateInputs.length > 0 && s.outputMode !== 'complete') this.routeLate(ctx, s)
-    if (s.outputMode === 'complete') {
+    if (this.lateInputs.length > 0 && this.opts.outputMode !== 'complete') this.routeLate(ctx, s)
+    if (this.opts.outputMode === 'complete') {
       this.outputAll(s, out)
       return out
     }
-    if (s.outputMode === 'update') for (const st of changed) out.push(this.output(st))
-    this.evict(s, s.outputMode === 'append' ? out : null)
+    if (this.opts.outputMode === 'update') for (const st of changed) out.push(this.output(st))
+    this.evict(s, this.opts.outputMode === 'append' ? out : null)
     return out
   }
 
@@ -188,7 +189,7 @@ export class StatefulAggregateExec implements StatefulExec {
   protected mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
     const stores = s.stores(this.operatorId)
     const { eventTimeKey, eventTimeIsWindow, numPartitions } = this.opts
-    const dropLate = s.outputMode !== 'complete' && eventTimeKey >= 0
+    const dropLate = this.opts.outputMode !== 'complete' && eventTimeKey >= 0
     const n = this.spec.groupBy.length
     const changed: GroupState[] = []
     for (const st of groups.values()) {

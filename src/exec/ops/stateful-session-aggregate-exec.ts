@@ -55,9 +55,7 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     this.stateInfo = { ...this.stateInfo, operatorKind: 'session-window-aggregate' }
   }
 
-  override shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return newWatermarkMs > currentWatermarkMs
-  }
+  override readonly watermarkDriven = true
 
   /** The full grouping key of a session of `other`: the session struct put back at its position. */
   private fullKey(other: StateKey, session: Session): unknown[] {

@@ -15,7 +15,6 @@ import {
   eventTimeOf,
   isBehind,
   type LateRowsInput,
-  lateRowsInputsBelow,
   partitionOf,
   requireStream,
   routeLateRows,
@@ -35,6 +34,8 @@ export interface StreamingDedupOptions {
   /** The watermark delay of the event-time column (within-watermark expiry). */
   readonly delayMs: number
   readonly withinWatermark: boolean
+  /** The late-rows inputs this operator owns (from the planner). */
+  readonly lateInputs: readonly LateRowsInput[]
 }
 
 export class StreamingDedupExec implements StatefulExec {
@@ -43,6 +44,7 @@ export class StreamingDedupExec implements StatefulExec {
   readonly children: readonly ExecNode[]
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
+  readonly watermarkDriven: boolean
   private readonly opts: StreamingDedupOptions
   private readonly keyTypes: readonly DataType[]
   /** Position of the event-time column among the keys, or -1. */
@@ -53,7 +55,8 @@ export class StreamingDedupExec implements StatefulExec {
 
   constructor(child: ExecNode, opts: StreamingDedupOptions) {
     this.children = [child]
-    this.lateInputs = lateRowsInputsBelow(child)
+    this.lateInputs = opts.lateInputs
+    this.watermarkDriven = opts.eventTime >= 0
     this.opts = opts
     this.operatorId = opts.operatorId
     this.operatorName = opts.withinWatermark ? 'dedupeWithinWatermark' : 'dedupe'
@@ -68,10 +71,6 @@ export class StreamingDedupExec implements StatefulExec {
 
   describe(): string {
     return `operator=${this.operatorId}, keys=[${this.opts.keySchema.fields.map((f) => f.name).join(', ')}], partitions=${this.opts.numPartitions}`
-  }
-
-  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return this.opts.eventTime >= 0 && newWatermarkMs > currentWatermarkMs
   }
 
   execute(ctx: ExecContext): RowBatch {
