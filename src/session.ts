@@ -31,6 +31,11 @@ import { SessionStreams } from './runtime/session-streams.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
+import {
+  DEFAULT_STATE_STORE_PROVIDER,
+  STATE_STORE_PROVIDER_CLASS,
+  stateStoreProviderFactory,
+} from './state/provider-registry.ts'
 import { validateTimeZone } from './util/time/index.ts'
 
 /** The stateful-streaming settings, checked. */
@@ -47,6 +52,8 @@ function statefulConf(config: SluiceConfig) {
       `'sluice.sql.streaming.multipleWatermarkPolicy' must be 'min' or 'max', but is '${policy}'.`,
     )
   }
+  const providerClass = config[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER
+  stateStoreProviderFactory(providerClass)
   return {
     shufflePartitions: partitions,
     watermarkPolicy: policy,
@@ -54,6 +61,7 @@ function statefulConf(config: SluiceConfig) {
     maintenanceIntervalMs: parseInterval(
       config['sluice.sql.streaming.stateStore.maintenanceInterval'] ?? '60 seconds',
     ),
+    stateStoreProviderClass: providerClass,
   } as const
 }
 
@@ -85,6 +93,11 @@ export interface SluiceConfig {
   readonly 'sluice.sql.streaming.noDataMicroBatches.enabled'?: boolean
   /** How often state stores snapshot and delete old versions, between batches (default '60 seconds'). */
   readonly 'sluice.sql.streaming.stateStore.maintenanceInterval'?: string
+  /**
+   * The state store provider (Spark's conf of the same name): `memory` (the default; Spark's
+   * `org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider` is the same).
+   */
+  readonly 'sluice.sql.streaming.stateStore.providerClass'?: string
 }
 
 const KNOWN_KEYS = new Set([
@@ -99,6 +112,7 @@ const KNOWN_KEYS = new Set([
   'sluice.sql.streaming.multipleWatermarkPolicy',
   'sluice.sql.streaming.noDataMicroBatches.enabled',
   'sluice.sql.streaming.stateStore.maintenanceInterval',
+  STATE_STORE_PROVIDER_CLASS,
 ])
 
 export class Sluice implements QueryEngine {

@@ -31,21 +31,75 @@ export interface EventTimeStats {
   count: number
 }
 
+/** What one micro-batch gives every operator of the plan. */
 export interface StreamBatchContext {
   readonly batchId: number
+  /** The batch's timestamp (logged with its offsets). */
+  readonly batchTimestampMs: number
   /** The rows stream `relationId` contributes to this batch. */
   input(relationId: number): RowBatch
   /** Late input is what this watermark has passed (the previous batch's watermark). */
   readonly watermarkForLateEventsMs: number
   /** State this watermark has passed is evicted (the batch's own watermark). */
   readonly watermarkForEvictionMs: number
-  /** The open stores of operator `operatorId`, one per state partition. */
-  stores(operatorId: number): readonly StateStore[]
+  /**
+   * The state partitions this process runs, ascending (all of them when it is the only owner);
+   * rows an exchange routes to other partitions are left to their owners.
+   */
+  readonly partitions: readonly number[]
+  /** The frozen context of partition `partition` of operator `operatorId` in this batch. */
+  partition(operatorId: number, partition: number): PartitionContext
   metrics(operatorId: number): OperatorBatchMetrics
   eventTimeStats(watermarkIndex: number): EventTimeStats
   readonly lateRows: LateRowsBatch
   /** Dead letters of this batch (beyond Spark), by output name: rows of DEAD_LETTER_SCHEMA. */
   readonly deadLetters: { add(name: string, row: unknown[]): void }
+}
+
+/**
+ * What the part of a stateful operator above its exchange sees for one state partition in one
+ * batch: the batch's id, timestamp and watermarks, and that partition's stores only.
+ */
+export interface PartitionContext {
+  readonly batchId: number
+  readonly batchTimestampMs: number
+  readonly partition: number
+  readonly watermarkForLateEventsMs: number
+  readonly watermarkForEvictionMs: number
+  /** The partition's store `name` (the operator declared it; default `'default'`). */
+  store(name?: string): StateStore
+  /** The operator's counters for this batch (shared by its partitions). */
+  readonly metrics: OperatorBatchMetrics
+}
+
+/** What an exchange routed to one state partition: the items, each with its state key. */
+export interface Exchanged<T> {
+  readonly keys: StateKey[]
+  readonly items: T[]
+}
+
+/**
+ * The explicit exchange in front of a stateful operator: `item` goes to the state partition of
+ * `key` (Spark's HashPartitioning); only the partitions this process runs are kept.
+ *
+ * @example const route = exchange(types, 8, ctx.partitions); route(['a'], row); route.parts[p]
+ */
+export function exchange<T>(
+  types: readonly DataType[],
+  numPartitions: number,
+  partitions: readonly number[],
+): { route(key: StateKey, item: T): void; readonly parts: readonly (Exchanged<T> | undefined)[] } {
+  const parts: (Exchanged<T> | undefined)[] = new Array(numPartitions)
+  for (const p of partitions) parts[p] = { keys: [], items: [] }
+  return {
+    parts,
+    route(key, item) {
+      const part = parts[partitionOf(key, types, numPartitions)]
+      if (part === undefined) return
+      part.keys.push(key)
+      part.items.push(item)
+    },
+  }
 }
 
 /**

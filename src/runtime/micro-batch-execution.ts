@@ -22,10 +22,10 @@ import {
   type Source,
   type SourceRows,
 } from '../connectors/spi.ts'
-import type { Row } from '../exec/exec-node.ts'
-import type { EventTimeStats, OperatorBatchMetrics, StreamBatchContext } from '../exec/stateful.ts'
+import type { EventTimeStats, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
+import { batchContext } from './batch-context.ts'
 import {
   buildProgress,
   type DurationMs,
@@ -80,6 +80,8 @@ export interface ExecutionSpec {
   /** The stateful operators' stores (null when the query has none). */
   readonly state: QueryState | null
   readonly watermarks: WatermarkTracker
+  /** The state partitions this process runs (default: all of them, as the query's only owner). */
+  readonly partitions?: readonly number[]
   /** Run a batch without new data when the watermark moved far enough for an operator to emit or evict. */
   readonly noDataMicroBatches: boolean
 }
@@ -282,8 +284,17 @@ export class MicroBatchExecution {
     // addBatch, as in Spark, where the sink pulls the batch through the plan.
     durations.queryPlanning = 0
     const t1 = spec.clock.now()
-    const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId)
-    const stream = this.streamContext(batchId, batchWatermarkMs, stores, input)
+    const partitions = spec.partitions ?? spec.state?.allPartitions ?? []
+    const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId, partitions)
+    const stream = batchContext({
+      batchId,
+      batchTimestampMs,
+      watermarkForLateEventsMs: this.batchWatermarkMs,
+      watermarkForEvictionMs: batchWatermarkMs,
+      stores,
+      partitions,
+      input,
+    })
     let out: ReturnType<PlanRunner>
     try {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
@@ -342,55 +353,6 @@ export class MicroBatchExecution {
       })
   }
 
-  /** What the plan's stateful and watermark operators see and report during one batch. */
-  private streamContext(
-    batchId: number,
-    batchWatermarkMs: number,
-    stores: OpenStores,
-    input: ReadonlyMap<number, SourceRows>,
-  ) {
-    const eventTimes: EventTimeStats[] = []
-    const metrics = new Map<number, OperatorBatchMetrics>()
-    const metricsOf = (op: number): OperatorBatchMetrics => {
-      let m = metrics.get(op)
-      if (m === undefined) {
-        m = { numRowsDroppedByWatermark: 0, custom: {} }
-        metrics.set(op, m)
-      }
-      return m
-    }
-    const candidates = new Map<number, Row[]>()
-    // Late rows by output name: the row, then late_reason, late_watermark, late_batch_id.
-    const late = new Map<string, unknown[][]>()
-    const deadLetters = new Map<string, unknown[][]>()
-    const lateWatermarkMs = this.batchWatermarkMs
-    const context: StreamBatchContext = {
-      batchId,
-      input: (relationId) => input.get(relationId) ?? [],
-      watermarkForLateEventsMs: this.batchWatermarkMs,
-      watermarkForEvictionMs: batchWatermarkMs,
-      stores: (op) => stores.get(op) ?? [],
-      metrics: metricsOf,
-      eventTimeStats: (i) => {
-        while (eventTimes.length <= i)
-          eventTimes.push({ max: Number.NEGATIVE_INFINITY, min: Number.POSITIVE_INFINITY, sum: 0, count: 0 })
-        return eventTimes[i]
-      },
-      lateRows: {
-        candidates: (i) => {
-          let c = candidates.get(i)
-          if (c === undefined) candidates.set(i, (c = []))
-          return c
-        },
-        add: (name, row, reason) => append(late, name, [...row, reason, lateWatermarkMs, batchId]),
-      },
-      deadLetters: {
-        add: (name, row) => append(deadLetters, name, row),
-      },
-    }
-    return { context, eventTimes, metricsOf, late, deadLetters }
-  }
-
   /** Spark's `eventTime` progress: the batch's watermark, and min/avg/max of the event times seen. */
   private eventTimeProgress(
     batchWatermarkMs: number,
@@ -444,11 +406,4 @@ export class MicroBatchExecution {
     )
     this.previousTriggerStartMs = b.triggerStartMs
   }
-}
-
-/** Adds `row` to the rows kept under `name`. */
-function append(byName: Map<string, unknown[][]>, name: string, row: unknown[]): void {
-  const rows = byName.get(name)
-  if (rows === undefined) byName.set(name, [row])
-  else rows.push(row)
 }

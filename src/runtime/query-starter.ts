@@ -57,6 +57,7 @@ export interface StarterDeps {
     readonly fs: FileSystem
     readonly minBatchesToRetain: number
     readonly maintenanceIntervalMs: number
+    readonly providerClass: string
     readonly noDataMicroBatches: boolean
   }
 }
@@ -177,6 +178,7 @@ function statefulRuntime(
           numPartitions,
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
+          providerClass: deps.state.providerClass,
         })
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
   return { state, watermarks: new WatermarkTracker(plan.watermarkInputs, policy, deps.clock.now()) }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { optionOf } from '../connectors/connector-options.ts'
 import { ForeachBatchSink } from '../connectors/foreach/foreach-batch-sink.ts'
 import { ForeachSink } from '../connectors/foreach/foreach-sink.ts'
 import { sinkProvider, sourceProvider } from '../connectors/registry.ts'
@@ -38,6 +39,8 @@ export interface StreamingConf {
   readonly watermarkPolicy: 'min' | 'max'
   readonly noDataMicroBatches: boolean
   readonly maintenanceIntervalMs: number
+  /** `sluice.sql.streaming.stateStore.providerClass`. */
+  readonly stateStoreProviderClass: string
 }
 
 export interface SessionHooks {
@@ -113,6 +116,7 @@ export class SessionStreams {
         fs: nodeFileSystem,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
+        providerClass: this.conf.stateStoreProviderClass,
         noDataMicroBatches: this.conf.noDataMicroBatches,
       },
       sinkContext: {
@@ -164,7 +168,8 @@ export class SessionStreams {
     spec: QueryStartSpec,
     ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
   ): Promise<QueryCheckpoint> {
-    let location = spec.options.checkpointLocation
+    // Options are case-insensitive, as Spark's (`checkpointlocation` names the same option).
+    let location = optionOf(spec.options, 'checkpointLocation')
     if (location === undefined && this.conf.checkpointRoot !== undefined)
       location = join(this.conf.checkpointRoot, spec.queryName ?? randomUUID())
     const temporary = location === undefined

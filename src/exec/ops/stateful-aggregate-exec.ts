@@ -23,10 +23,12 @@ import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { describeStage, type StageOp, sqlOf } from '../stage-codegen.ts'
 import {
+  type Exchanged,
   eventTimeOf,
+  exchange,
   isBehind,
   type LateRowsInput,
-  partitionOf,
+  type PartitionContext,
   requireStream,
   routeLateRows,
   type StatefulExec,
@@ -83,13 +85,6 @@ export class StatefulAggregateExec implements StatefulExec {
   protected readonly keyTypes: readonly DataType[]
   /** The watermark operators below whose late rows this operator owns (beyond Spark). */
   protected readonly lateInputs: readonly LateRowsInput[]
-  /** The eviction watermark of the last full scan for evictable groups (none since start: -Infinity). */
-  protected lastEvictionScanMs = Number.NEGATIVE_INFINITY
-  /**
-   * A lower bound of the event times of the groups in state, kept by the last scan and each put
-   * (-Infinity until the first scan); no group is evictable while the watermark is below it.
-   */
-  private minEventTimeInState = Number.NEGATIVE_INFINITY
 
   constructor(
     child: ExecNode,
@@ -135,19 +130,37 @@ export class StatefulAggregateExec implements StatefulExec {
     const s = requireStream(ctx, this.name)
     const groups = new Map<unknown, GroupState>()
     this.update(this.children[0].execute(ctx), groups)
-    const global = this.spec.groupBy.length === 0
     // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
-    if (global && groups.size === 0) groups.set(0, this.initial())
+    if (this.spec.groupBy.length === 0 && groups.size === 0) groups.set(0, this.initial())
+    const parts = this.exchange(s, groups)
+    const mode = this.opts.outputMode
     const out: RowBatch = []
-    const changed = this.mergeIntoState(s, groups)
-    if (this.lateInputs.length > 0 && this.opts.outputMode !== 'complete') this.routeLate(ctx, s)
-    if (this.opts.outputMode === 'complete') {
-      this.outputAll(s, out)
-      return out
+    const dropped: DroppedSessions = new Map()
+    for (const p of s.partitions) {
+      const pc = s.partition(this.operatorId, p)
+      const part = parts[p]
+      const changed = part === undefined ? [] : this.mergeIntoState(pc, part, dropped)
+      if (mode === 'complete') {
+        this.outputAll(pc, out)
+        continue
+      }
+      if (mode === 'update') for (const st of changed) out.push(this.output(st))
+      this.evict(pc, mode === 'append' ? out : null)
     }
-    if (this.opts.outputMode === 'update') for (const st of changed) out.push(this.output(st))
-    this.evict(s, this.opts.outputMode === 'append' ? out : null)
+    if (this.lateInputs.length > 0 && mode !== 'complete') this.routeLate(ctx, s, dropped)
     return out
+  }
+
+  /** The exchange: each group of the batch's partial aggregation to its key's state partition. */
+  protected exchange(s: StreamBatchContext, groups: Map<unknown, GroupState>): ExchangedParts {
+    const route = exchange<unknown>(this.keyTypes, this.opts.numPartitions, s.partitions)
+    const n = this.spec.groupBy.length
+    for (const st of groups.values()) {
+      const key: unknown[] = new Array(n)
+      for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
+      route.route(key, st)
+    }
+    return route.parts
   }
 
   /**
@@ -155,7 +168,7 @@ export class StatefulAggregateExec implements StatefulExec {
    * is late when every group it falls in (each window, for sliding windows) is behind the
    * late-events watermark.
    */
-  protected routeLate(ctx: ExecContext, s: StreamBatchContext): void {
+  protected routeLate(ctx: ExecContext, s: StreamBatchContext, _dropped: DroppedSessions): void {
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     if (eventTimeKey < 0) return
     const wm = s.watermarkForLateEventsMs
@@ -175,34 +188,36 @@ export class StatefulAggregateExec implements StatefulExec {
     return [...groups.values()]
   }
 
-  /** Complete mode: every group in state. */
-  protected outputAll(s: StreamBatchContext, out: RowBatch): void {
-    for (const store of s.stores(this.operatorId))
-      for (const e of store.iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
+  /** Complete mode: every group in the partition's state. */
+  protected outputAll(pc: PartitionContext, out: RowBatch): void {
+    for (const e of pc.store().iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
   }
 
   protected output(st: GroupState): Row {
     return this.project(this.finish(st))
   }
 
-  /** Merges this batch's groups into their partitions' state; returns the merged groups. */
-  protected mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
-    const stores = s.stores(this.operatorId)
-    const { eventTimeKey, eventTimeIsWindow, numPartitions } = this.opts
+  /** Merges the groups routed to one partition into its state; returns the merged groups. */
+  protected mergeIntoState(
+    pc: PartitionContext,
+    part: Exchanged<unknown>,
+    _dropped: DroppedSessions,
+  ): GroupState[] {
+    const store = pc.store()
+    const { eventTimeKey, eventTimeIsWindow } = this.opts
     const dropLate = this.opts.outputMode !== 'complete' && eventTimeKey >= 0
-    const n = this.spec.groupBy.length
     const changed: GroupState[] = []
-    for (const st of groups.values()) {
-      const key: unknown[] = new Array(n)
-      for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
+    const { keys, items } = part
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]
+      const st = items[i] as GroupState
       if (
         dropLate &&
-        isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), s.watermarkForLateEventsMs)
+        isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), pc.watermarkForLateEventsMs)
       ) {
-        s.metrics(this.operatorId).numRowsDroppedByWatermark++
+        pc.metrics.numRowsDroppedByWatermark++
         continue
       }
-      const store = stores[partitionOf(key, this.keyTypes, numPartitions)]
       const saved = store.get(key) as Saved | undefined
       let merged = st
       if (saved !== undefined) {
@@ -211,39 +226,31 @@ export class StatefulAggregateExec implements StatefulExec {
       }
       store.put(key, this.save(merged))
       changed.push(merged)
-      if (eventTimeKey >= 0) {
-        const et = eventTimeOf(key[eventTimeKey], eventTimeIsWindow)
-        if (et !== null && et < this.minEventTimeInState) this.minEventTimeInState = et
-      }
     }
     return changed
   }
 
-  /** Removes (and in append mode emits) the groups the eviction watermark has passed. */
-  protected evict(s: StreamBatchContext, out: RowBatch | null): void {
-    const { eventTimeKey, eventTimeIsWindow } = this.opts
-    const wm = s.watermarkForEvictionMs
-    // Groups put in this batch are past the late-events watermark, which is the previous batch's
-    // eviction watermark: when that has not moved since the last scan, nothing can be evictable.
-    if (eventTimeKey < 0 || wm <= this.lastEvictionScanMs) return
-    this.lastEvictionScanMs = wm
-    // Nothing in state is behind the watermark yet (e.g. no window has ended): skip the scan.
-    if (wm < this.minEventTimeInState) return
-    let min = Number.POSITIVE_INFINITY
-    for (const store of s.stores(this.operatorId)) {
-      for (const e of store.iterator()) {
-        const et = eventTimeOf(e.key[eventTimeKey], eventTimeIsWindow)
-        if (!isBehind(et, wm)) {
-          if (et !== null && et < min) min = et
-          continue
-        }
-        store.remove(e.key)
-        if (out !== null) out.push(this.output(this.restore(e.key, e.value as Saved)))
-      }
+  /**
+   * Removes (and in append mode emits) the groups the eviction watermark has passed, by a range
+   * scan of the store's event-time order. Only when the watermark moved since the last batch: the
+   * last batch evicted up to the late-events watermark, and groups put now are past it.
+   */
+  protected evict(pc: PartitionContext, out: RowBatch | null): void {
+    const wm = pc.watermarkForEvictionMs
+    if (this.opts.eventTimeKey < 0 || wm <= pc.watermarkForLateEventsMs) return
+    const store = pc.store()
+    for (const e of store.rangeScan(Number.NEGATIVE_INFINITY, wm)) {
+      store.remove(e.key)
+      if (out !== null) out.push(this.output(this.restore(e.key, e.value as Saved)))
     }
-    this.minEventTimeInState = min
   }
 }
+
+/** What the exchange routed to each partition this process runs (undefined for the others). */
+export type ExchangedParts = readonly (Exchanged<unknown> | undefined)[]
+
+/** Session windows dropped as late in this batch, by other-key id (for the late-rows output). */
+export type DroppedSessions = Map<string, { readonly start: number; readonly end: number }[]>
 
 /** The value schema recorded in the state metadata: one field per aggregate, its result type. */
 function valueSchemaOf(spec: AggregateSpec): StructType {
