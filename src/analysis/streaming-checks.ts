@@ -110,7 +110,7 @@ function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {
   const right = isStreamingAnalyzed(p.right)
   if (left && right) {
     throw unsupported(
-      'Stream-stream joins need the state store, which this version of Sluice does not have yet.',
+      'Stream-stream joins are not supported yet (the join operator that keeps both sides in state is not built); join a stream with static data, or aggregate each stream on its own.',
     )
   }
   const ok =
