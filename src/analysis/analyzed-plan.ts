@@ -3,9 +3,11 @@
  * attributes (name, type, nullability, a unique id and the qualifier it can be referred to by) and
  * holds bound expressions whose column references are ordinals into its input row.
  */
+
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
 import type { JoinType } from '../plan/logical-plan.ts'
+import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
 export interface Attribute {
@@ -168,3 +170,26 @@ export type AnalyzedPlan =
     })
 
 export type AnalyzedKind = AnalyzedPlan['kind']
+
+/**
+ * The walker of analyzed plans: one table of every node kind's shape.
+ *
+ * @example analyzedPlans.children(join) // [join.left, join.right]
+ */
+export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>({
+  localRelation: 'leaf',
+  streamingRelation: 'leaf',
+  project: 'unary',
+  filter: 'unary',
+  deadLetter: 'unary',
+  aggregate: 'unary',
+  generate: 'unary',
+  sort: 'unary',
+  limit: 'unary',
+  deduplicate: 'unary',
+  watermark: 'unary',
+  sessionize: 'unary',
+  union: 'binary',
+  join: 'binary',
+  mapRows: 'unary',
+})

@@ -7,7 +7,7 @@ import { SluiceError } from '../errors.ts'
 import { isWindowStruct } from '../functions/window-functions.ts'
 import type { WatermarkNode } from '../plan/logical-plan.ts'
 import { field, type StructType, simpleString, structOf, t } from '../schema/data-type.ts'
-import { type AnalyzedPlan, type Attribute, schemaOfAttributes } from './analyzed-plan.ts'
+import { type AnalyzedPlan, type Attribute, analyzedPlans, schemaOfAttributes } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 
 /** Analyzes a watermark node; the event time must be a timestamp or a window struct. */
@@ -75,9 +75,8 @@ export function lateRowsOutputs(plan: AnalyzedPlan): { name: string; schema: Str
       }
       out.push({ name, schema: lateRowsSchemaOf(p.output) })
     }
-    for (const c of analyzedChildren(p)) walk(c)
   }
-  walk(plan)
+  analyzedPlans.walk(plan, walk)
   return out
 }
 
@@ -93,10 +92,4 @@ export function lateRowsSchemaOf(output: readonly Attribute[]): StructType {
     field('late_batch_id', t.long(), false),
   ]
   return structOf([...schemaOfAttributes(output).fields, ...extra])
-}
-
-function analyzedChildren(p: AnalyzedPlan): AnalyzedPlan[] {
-  if (p.kind === 'streamingRelation' || p.kind === 'localRelation') return []
-  if (p.kind === 'union' || p.kind === 'join') return [p.left, p.right]
-  return [p.child]
 }

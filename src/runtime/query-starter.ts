@@ -3,7 +3,7 @@
  * creates the sink and one source per streaming input (with stable source ids), opens the
  * checkpoint (which takes its lock), compiles the plan once, and launches the loop.
  */
-import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, analyzedPlans, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import { lateRowsOutputs } from '../analysis/watermark-analysis.ts'
 import { optionOf } from '../connectors/connector-options.ts'
@@ -20,7 +20,7 @@ import { SluiceError } from '../errors.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
-import type { LogicalPlan } from '../plan/logical-plan.ts'
+import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
 import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
@@ -189,14 +189,9 @@ function deadLetterOutputs(inputs: readonly StreamInput[], plan: AnalyzedPlan) {
   const names = new Set<string>()
   for (const { source } of inputs)
     if (isDeadLetterSource(source) && source.deadLetter !== undefined) names.add(source.deadLetter)
-  const walk = (p: AnalyzedPlan): void => {
+  analyzedPlans.walk(plan, (p) => {
     if (p.kind === 'deadLetter') names.add(p.name)
-    if (p.kind === 'union' || p.kind === 'join') {
-      walk(p.left)
-      walk(p.right)
-    } else if (p.kind !== 'streamingRelation' && p.kind !== 'localRelation') walk(p.child)
-  }
-  walk(plan)
+  })
   return [...names].map((name) => ({
     ref: { kind: 'dead-letter' as const, name },
     schema: DEAD_LETTER_SCHEMA,
@@ -208,18 +203,9 @@ type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
 /** Streaming inputs in plan order (left to right), each once even if the DataFrame is reused. */
 function streamingRelations(plan: LogicalPlan): Relation[] {
   const out: Relation[] = []
-  const walk = (p: LogicalPlan): void => {
-    if (p.kind === 'streamingRelation') {
-      if (!out.includes(p)) out.push(p)
-      return
-    }
-    if (p.kind === 'localRelation') return
-    if (p.kind === 'union' || p.kind === 'join') {
-      walk(p.left)
-      walk(p.right)
-    } else walk(p.child)
-  }
-  walk(plan)
+  logicalPlans.walk(plan, (p) => {
+    if (p.kind === 'streamingRelation' && !out.includes(p)) out.push(p)
+  })
   return out
 }
 
