@@ -142,11 +142,10 @@ export class Sluice implements QueryEngine {
     this.shufflePartitions = stateful.shufflePartitions
     this.streaming = new SessionStreams(
       {
-        analyze: (plan) => this.analyze(plan),
+        analyze: (plan, runtime) => new Analyzer({ ...this.ctx, runtime }).analyze(plan),
         planIncremental: (plan, conf) => planIncremental(plan, conf),
         explain: (plan) => this.explain(plan, 'extended'),
         clock: this.clock,
-        runtime: this.runtime,
         print: (text) => this.print(text),
         renderCells: (schema) => this.renderCell(schema),
         timeZone,

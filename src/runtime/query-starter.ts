@@ -36,7 +36,8 @@ export const SHUFFLE_PARTITIONS = 'sluice.sql.shuffle.partitions'
 export const WATERMARK_POLICY = 'sluice.sql.streaming.multipleWatermarkPolicy'
 
 export interface StarterDeps {
-  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
+  /** Analyzes the query's plan; its current_timestamp() reads `runtime` (the query's own). */
+  readonly analyze: (plan: LogicalPlan, runtime: RuntimeContext) => AnalyzedPlan
   readonly planIncremental: (
     plan: AnalyzedPlan,
     conf: { readonly numPartitions: number; readonly outputMode: IncrementalOutputMode },
@@ -49,7 +50,6 @@ export interface StarterDeps {
     ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
   ) => Promise<QueryCheckpoint>
   readonly clock: Clock
-  readonly runtime: RuntimeContext
   readonly manager: StreamingQueryManager
   readonly newId: () => string
   readonly pollingDelayMs: number
@@ -63,7 +63,10 @@ export interface StarterDeps {
 }
 
 export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
-  const analyzed = deps.analyze(spec.plan)
+  // The query's own runtime context: current_timestamp() is its batch's timestamp, whatever other
+  // queries of the session run.
+  const runtime: RuntimeContext = { currentTimestamp: deps.clock.now() }
+  const analyzed = deps.analyze(spec.plan, runtime)
   checkStreamingPlan(analyzed, spec.outputMode)
   // Throws when two watermarks name one late-rows output, or a stream has a late_* column.
   lateRowsOutputs(analyzed)
@@ -139,8 +142,8 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       noDataMicroBatches: deps.state.noDataMicroBatches,
       runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
         // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
-        deps.runtime.currentTimestamp = batchTimestampMs
-        const out = plan.root.execute({ runtime: deps.runtime, stream })
+        runtime.currentTimestamp = batchTimestampMs
+        const out = plan.root.execute({ runtime, stream })
         return { rows: out, schema }
       },
     })

@@ -7,14 +7,12 @@
 import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
 import { optionOf } from '../connectors/connector-options.ts'
 import { ForeachBatchSink } from '../connectors/foreach/foreach-batch-sink.ts'
 import { ForeachSink } from '../connectors/foreach/foreach-sink.ts'
 import { sinkProvider, sourceProvider } from '../connectors/registry.ts'
 import type { Sink, SinkContext, TableRegistry } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import type { RuntimeContext } from '../functions/function-def.ts'
 import { type Clock, systemClock } from '../io/clock.ts'
 import { nodeFileSystem } from '../io/fs.ts'
 import { systemScheduler } from '../io/scheduler.ts'
@@ -44,11 +42,10 @@ export interface StreamingConf {
 }
 
 export interface SessionHooks {
-  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
+  readonly analyze: StarterDeps['analyze']
   readonly planIncremental: StarterDeps['planIncremental']
   readonly explain: (plan: LogicalPlan) => string
   readonly clock: Clock
-  readonly runtime: RuntimeContext
   readonly print: (text: string) => void
   readonly renderCells: (schema: StructType) => (row: readonly unknown[]) => (string | null)[]
   readonly timeZone: string
@@ -108,7 +105,6 @@ export class SessionStreams {
       planIncremental: hooks.planIncremental,
       explain: hooks.explain,
       clock: hooks.clock,
-      runtime: hooks.runtime,
       manager: this.manager,
       newId: randomUUID,
       pollingDelayMs: this.conf.pollingDelayMs,
