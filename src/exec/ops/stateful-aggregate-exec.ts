@@ -15,6 +15,7 @@
  * sketches) copied on restore so a stored value is never changed after `put`.
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
+import type { SlotCodec } from '../../functions/function-def.ts'
 import type { HyperLogLogPlusPlus } from '../../functions/hash/index.ts'
 import { type DataType, field, type StructType, simpleString, structOf } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
@@ -278,14 +279,25 @@ function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => vo
   return b.build(['a', 'b'])
 }
 
-/** How a slot is stored and restored, from its initial value's template. */
-function slotCodec(init: string): { save: (v: string) => string; restore: (v: string) => string } {
-  if (init === 'new Set()') return { save: (v) => v, restore: (v) => `new Set(${v})` }
-  if (init === 'new Map()') return { save: (v) => v, restore: (v) => `new Map(${v})` }
-  if (init === '[]') return { save: (v) => v, restore: (v) => `${v}.slice()` }
-  if (init === 'newHll()')
-    return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
-  return { save: (v) => v, restore: (v) => v }
+/** How a slot is stored and restored, as its aggregate declares. */
+function slotCodec(codec: SlotCodec): { save: (v: string) => string; restore: (v: string) => string } {
+  switch (codec) {
+    case 'set':
+      return { save: (v) => v, restore: (v) => `new Set(${v})` }
+    case 'map':
+      return { save: (v) => v, restore: (v) => `new Map(${v})` }
+    case 'list':
+      return { save: (v) => v, restore: (v) => `${v}.slice()` }
+    case 'hll':
+      return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
+    case 'value':
+      return { save: (v) => v, restore: (v) => v }
+  }
+}
+
+/** Each slot's codec, in slot order (an aggregate that declares none keeps plain values). */
+function slotCodecsOf(spec: AggregateSpec): SlotCodec[] {
+  return spec.aggs.flatMap((a) => a.impl.init.map((_, i) => a.impl.slotCodecs?.[i] ?? 'value'))
 }
 
 const HLL_HELPERS = {
@@ -297,7 +309,7 @@ function compileSave(spec: AggregateSpec): (st: GroupState) => Saved {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
-  const slots = spec.aggs.flatMap((a) => a.impl.init).map((init, i) => slotCodec(init).save(`st.s${i}`))
+  const slots = slotCodecsOf(spec).map((codec, i) => slotCodec(codec).save(`st.s${i}`))
   b.emit(`return [${slots.join(', ')}]`)
   return b.build(['st'])
 }
@@ -309,9 +321,7 @@ function compileRestore(spec: AggregateSpec): (key: StateKey, saved: Saved) => G
   for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
   // Parameter names no aggregate helper uses (distinct aggregates declare a `key` helper).
   const keys = spec.groupBy.map((_, i) => `k${i}: $stateKey[${i}]`)
-  const slots = spec.aggs
-    .flatMap((a) => a.impl.init)
-    .map((init, i) => `s${i}: ${slotCodec(init).restore(`$saved[${i}]`)}`)
+  const slots = slotCodecsOf(spec).map((codec, i) => `s${i}: ${slotCodec(codec).restore(`$saved[${i}]`)}`)
   b.emit(`return { ${[...keys, ...slots].join(', ')} }`)
   return b.build(['$stateKey', '$saved'])
 }
