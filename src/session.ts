@@ -24,18 +24,23 @@ import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
+import { planIncremental } from './planner/incremental-plan.ts'
 import { planPhysical } from './planner/physical-planner.ts'
 import { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
-import { StreamScanExec } from './runtime/stream-scan-exec.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
 import { attachObservability, type Observability, type ObservabilityConfig } from './ui/observability.ts'
 import type { StreamingMetrics } from './ui/streaming-metrics.ts'
 import type { UiServer } from './ui/ui-server.ts'
+import {
+  DEFAULT_STATE_STORE_PROVIDER,
+  STATE_STORE_PROVIDER_CLASS,
+  stateStoreProviderFactory,
+} from './state/provider-registry.ts'
 import { validateTimeZone } from './util/time/index.ts'
 
 /** The stateful-streaming settings, checked. */
@@ -52,6 +57,8 @@ function statefulConf(config: SluiceConfig) {
       `'sluice.sql.streaming.multipleWatermarkPolicy' must be 'min' or 'max', but is '${policy}'.`,
     )
   }
+  const providerClass = config[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER
+  stateStoreProviderFactory(providerClass)
   return {
     shufflePartitions: partitions,
     watermarkPolicy: policy,
@@ -59,6 +66,7 @@ function statefulConf(config: SluiceConfig) {
     maintenanceIntervalMs: parseInterval(
       config['sluice.sql.streaming.stateStore.maintenanceInterval'] ?? '60 seconds',
     ),
+    stateStoreProviderClass: providerClass,
   } as const
 }
 
@@ -95,6 +103,11 @@ export interface SluiceConfig extends ObservabilityConfig {
    * 0700 folders) or 'default' (0666/0777 less the process umask, for output other users read).
    */
   readonly 'sluice.files.permissions'?: FilePermissions
+  /**
+   * The state store provider (Spark's conf of the same name): `memory` (the default; Spark's
+   * `org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider` is the same).
+   */
+  readonly 'sluice.sql.streaming.stateStore.providerClass'?: string
 }
 
 const KNOWN_KEYS = new Set([
@@ -115,6 +128,7 @@ const KNOWN_KEYS = new Set([
   'sluice.log.level',
   'logDestination',
   'sluice.files.permissions',
+  STATE_STORE_PROVIDER_CLASS,
 ])
 
 function fileSystemOf(config: SluiceConfig): FileSystem {
@@ -157,11 +171,10 @@ export class Sluice implements QueryEngine {
     this.shufflePartitions = stateful.shufflePartitions
     this.streaming = new SessionStreams(
       {
-        analyze: (plan) => this.analyze(plan),
-        planPhysical: (plan, scan, streaming) => planPhysical(plan, { streamingScan: scan, streaming }),
+        analyze: (plan, runtime) => new Analyzer({ ...this.ctx, runtime }).analyze(plan),
+        planIncremental: (plan, conf) => planIncremental(plan, conf),
         explain: (plan) => this.explain(plan, 'extended'),
         clock: this.clock,
-        runtime: this.runtime,
         print: (text) => this.print(text),
         renderCells: (schema) => this.renderCell(schema),
         timeZone,
@@ -308,7 +321,7 @@ export class Sluice implements QueryEngine {
     const analyzed = this.analyze(plan)
     // A stream's plan is shown with a scan standing for each micro-batch's rows.
     const physical = explainExec(
-      this.plan(analyzed, (id) => new StreamScanExec(id)),
+      planIncremental(analyzed, { numPartitions: this.shufflePartitions, outputMode: 'append' }).root,
       mode === 'codegen',
     )
     if (mode === 'simple') return `== Physical Plan ==\n${physical}\n`
@@ -323,9 +336,7 @@ export class Sluice implements QueryEngine {
     return new Analyzer(this.ctx).analyze(plan)
   }
 
-  private plan(analyzed: AnalyzedPlan, streamingScan?: (relationId: number) => ExecNode) {
-    if (streamingScan === undefined) return planPhysical(analyzed, {})
-    const streaming = { numPartitions: this.shufflePartitions, nextOperatorId: 0, nextWatermarkIndex: 0 }
-    return planPhysical(analyzed, { streamingScan, streaming })
+  private plan(analyzed: AnalyzedPlan): ExecNode {
+    return planPhysical(analyzed, {})
   }
 }

@@ -3,9 +3,11 @@
  * attributes (name, type, nullability, a unique id and the qualifier it can be referred to by) and
  * holds bound expressions whose column references are ordinals into its input row.
  */
+
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
 import type { JoinType } from '../plan/logical-plan.ts'
+import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
 export interface Attribute {
@@ -16,10 +18,11 @@ export interface Attribute {
   readonly qualifier: string | null
   /**
    * Set on an event-time column declared by `withWatermark` (Spark's `spark.watermarkDelayMs`
-   * metadata), and on a window column computed from one: stateful operators keyed by it evict and
-   * drop late rows by the watermark.
+   * metadata), and on a window column computed from one: the `watermarkId` of the watermark node
+   * that declared it (its delay is that node's). Stateful operators keyed by it evict and drop late
+   * rows by the watermark.
    */
-  readonly watermarkDelayMs?: number
+  readonly eventTimeWatermark?: number
 }
 
 /** The schema of a node's output (what `df.schema` shows). */
@@ -55,9 +58,9 @@ export function newAttributeLike(
   from: Attribute,
 ): Attribute {
   const a = newAttribute(name, type, nullable)
-  return from.watermarkDelayMs === undefined
+  return from.eventTimeWatermark === undefined
     ? a
-    : Object.freeze({ ...a, watermarkDelayMs: from.watermarkDelayMs })
+    : Object.freeze({ ...a, eventTimeWatermark: from.eventTimeWatermark })
 }
 
 export interface BoundAggCall {
@@ -124,6 +127,8 @@ export type AnalyzedPlan =
     })
   | (Base & {
       readonly kind: 'watermark'
+      /** The logical withWatermark node's id: what the event-time attributes it marks refer to. */
+      readonly watermarkId: number
       /** Ordinal of the event-time column in the child's (and this node's) output. */
       readonly eventTime: number
       readonly delayMs: number
@@ -168,3 +173,26 @@ export type AnalyzedPlan =
     })
 
 export type AnalyzedKind = AnalyzedPlan['kind']
+
+/**
+ * The walker of analyzed plans: one table of every node kind's shape.
+ *
+ * @example analyzedPlans.children(join) // [join.left, join.right]
+ */
+export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>({
+  localRelation: 'leaf',
+  streamingRelation: 'leaf',
+  project: 'unary',
+  filter: 'unary',
+  deadLetter: 'unary',
+  aggregate: 'unary',
+  generate: 'unary',
+  sort: 'unary',
+  limit: 'unary',
+  deduplicate: 'unary',
+  watermark: 'unary',
+  sessionize: 'unary',
+  union: 'binary',
+  join: 'binary',
+  mapRows: 'unary',
+})

@@ -5,16 +5,13 @@
  * rejected with a message that says so.
  */
 import { SluiceError } from '../errors.ts'
-import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
 
 export type StreamingOutputMode = 'append' | 'update' | 'complete'
 
 export function isStreamingAnalyzed(p: AnalyzedPlan): boolean {
   if (p.kind === 'streamingRelation') return true
-  if (p.kind === 'localRelation') return false
-  if (p.kind === 'union' || p.kind === 'join')
-    return isStreamingAnalyzed(p.left) || isStreamingAnalyzed(p.right)
-  return isStreamingAnalyzed(p.child)
+  return analyzedPlans.children(p).some(isStreamingAnalyzed)
 }
 
 const unsupported = (message: string): SluiceError => new SluiceError('UNSUPPORTED_OPERATION', message)
@@ -53,7 +50,7 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
   if (!isStreamingAnalyzed(p)) return
   switch (p.kind) {
     case 'deduplicate':
-      if (p.withinWatermark && !p.child.output.some((a) => a.watermarkDelayMs !== undefined)) {
+      if (p.withinWatermark && !p.child.output.some((a) => a.eventTimeWatermark !== undefined)) {
         throw unsupported(
           'dropDuplicatesWithinWatermark is not supported on streaming DataFrames without a watermark: call withWatermark(eventTimeColumn, delay) before it.',
         )
@@ -81,28 +78,23 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
       checkJoin(p)
       break
   }
-  if (p.kind === 'union' || p.kind === 'join') {
-    visit(p.left, mode)
-    visit(p.right, mode)
-  } else if (p.kind !== 'localRelation' && p.kind !== 'streamingRelation') {
-    visit(p.child, mode)
-  }
+  for (const c of analyzedPlans.children(p)) visit(c, mode)
 }
 
 /** The streaming aggregations of a plan (aggregates over a stream, not over static data). */
-function streamingAggregates(p: AnalyzedPlan): AnalyzedPlan[] {
-  if (!isStreamingAnalyzed(p)) return []
-  const here = p.kind === 'aggregate' ? [p] : []
-  if (p.kind === 'union' || p.kind === 'join')
-    return [...here, ...streamingAggregates(p.left), ...streamingAggregates(p.right)]
-  if (p.kind === 'localRelation' || p.kind === 'streamingRelation') return here
-  return [...here, ...streamingAggregates(p.child)]
+function streamingAggregates(plan: AnalyzedPlan): AnalyzedPlan[] {
+  const out: AnalyzedPlan[] = []
+  analyzedPlans.walk(plan, (p) => {
+    if (!isStreamingAnalyzed(p)) return false
+    if (p.kind === 'aggregate') out.push(p)
+  })
+  return out
 }
 
 /** Whether an aggregation groups by a watermarked event-time column (or a window of one). */
 function hasEventTimeKey(a: AnalyzedPlan): boolean {
   if (a.kind !== 'aggregate') return false
-  return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].watermarkDelayMs !== undefined)
+  return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].eventTimeWatermark !== undefined)
 }
 
 function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {
@@ -110,7 +102,7 @@ function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {
   const right = isStreamingAnalyzed(p.right)
   if (left && right) {
     throw unsupported(
-      'Stream-stream joins need the state store, which this version of Sluice does not have yet.',
+      'Stream-stream joins are not supported yet (the join operator that keeps both sides in state is not built); join a stream with static data, or aggregate each stream on its own.',
     )
   }
   const ok =

@@ -1,13 +1,14 @@
 /**
  * `withWatermark(column, delay)`: the named column becomes the stream's event-time column. Its
- * attribute keeps its id (so `df.col('ts')` still finds it) and gains `watermarkDelayMs`; any other
+ * attribute keeps its id (so `df.col('ts')` still finds it) and gains `eventTimeWatermark` (this
+ * node's id; the delay stays on the node); any other
  * column marked by an earlier withWatermark loses its mark, as Spark's EventTimeWatermark does.
  */
 import { SluiceError } from '../errors.ts'
 import { isWindowStruct } from '../functions/window-functions.ts'
 import type { WatermarkNode } from '../plan/logical-plan.ts'
 import { field, type StructType, simpleString, structOf, t } from '../schema/data-type.ts'
-import { type AnalyzedPlan, type Attribute, schemaOfAttributes } from './analyzed-plan.ts'
+import { type AnalyzedPlan, type Attribute, analyzedPlans, schemaOfAttributes } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 
 /** Analyzes a watermark node; the event time must be a timestamp or a window struct. */
@@ -28,13 +29,14 @@ export function analyzeWatermark(analyzer: Analyzer, p: WatermarkNode): Analyzed
     )
   }
   const output = child.output.map((a, i): Attribute => {
-    if (i === bound.ordinal) return Object.freeze({ ...a, watermarkDelayMs: p.delayMs })
-    if (a.watermarkDelayMs === undefined) return a
-    const { watermarkDelayMs: _, ...rest } = a
+    if (i === bound.ordinal) return Object.freeze({ ...a, eventTimeWatermark: p.id })
+    if (a.eventTimeWatermark === undefined) return a
+    const { eventTimeWatermark: _, ...rest } = a
     return Object.freeze(rest)
   })
   return {
     kind: 'watermark',
+    watermarkId: p.id,
     eventTime: bound.ordinal,
     delayMs: p.delayMs,
     idleTimeoutMs: p.idleTimeoutMs,
@@ -73,21 +75,23 @@ export function lateRowsOutputs(plan: AnalyzedPlan): { name: string; schema: Str
           `The late-rows output '${name}' adds a column \`${clash.name}\`, which the stream already has; rename that column before withWatermark.`,
         )
       }
-      const extra = [
-        field('late_reason', t.string(), false),
-        field('late_watermark', t.timestamp(), false),
-        field('late_batch_id', t.long(), false),
-      ]
-      out.push({ name, schema: structOf([...schemaOfAttributes(p.output).fields, ...extra]) })
+      out.push({ name, schema: lateRowsSchemaOf(p.output) })
     }
-    for (const c of analyzedChildren(p)) walk(c)
   }
-  walk(plan)
+  analyzedPlans.walk(plan, walk)
   return out
 }
 
-function analyzedChildren(p: AnalyzedPlan): AnalyzedPlan[] {
-  if (p.kind === 'streamingRelation' || p.kind === 'localRelation') return []
-  if (p.kind === 'union' || p.kind === 'join') return [p.left, p.right]
-  return [p.child]
+/**
+ * The schema of a late-rows output of a stream whose columns are `output`.
+ *
+ * @example lateRowsSchemaOf(watermark.output) // struct<user, ts, late_reason, late_watermark, late_batch_id>
+ */
+export function lateRowsSchemaOf(output: readonly Attribute[]): StructType {
+  const extra = [
+    field('late_reason', t.string(), false),
+    field('late_watermark', t.timestamp(), false),
+    field('late_batch_id', t.long(), false),
+  ]
+  return structOf([...schemaOfAttributes(output).fields, ...extra])
 }

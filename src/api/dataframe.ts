@@ -206,7 +206,7 @@ export class DataFrame<R extends object = Row> {
    * holding the query's watermark back. `lateRows` (beyond Spark): the rows of this stream that a
    * stateful operator drops for being behind the watermark are kept, with the reason and the
    * watermark, in the query's checkpoint under this name, and can be read as a stream with
-   * `readStream.format('late-rows')` (see docs/streaming.md). A no-op on batch DataFrames.
+   * `readStream.format('late-rows')` (see the README's Stateful streaming section). A no-op on batch DataFrames.
    *
    * @example events.withWatermark('ts', '10 minutes')
    * @example events.withWatermark('ts', '10 minutes', { idleTimeout: '1 minute' })

@@ -7,6 +7,7 @@
  * receives each batch with its id and makes a repeated id a no-op (idempotent) or replaces the
  * first write (transactional), or says it gives at-least-once only.
  */
+import { SluiceError } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
@@ -181,6 +182,21 @@ export interface SourceProvider {
   /** Throws a clear INVALID_OPTION error for an unknown or malformed option. */
   validate(options: Readonly<Record<string, string>>): void
   createSource(ctx: ConnectorContext, schema: StructType): Source
+}
+
+/**
+ * The source provider a streaming relation names (its `StreamSourceHandle`, which the plan layer
+ * only knows by name); INTERNAL when the handle is not one.
+ *
+ * @example requireSourceProvider(relation.source).createSource(ctx, relation.schema)
+ */
+export function requireSourceProvider(handle: { readonly name: string }): SourceProvider {
+  const p = handle as Partial<SourceProvider>
+  if (typeof p.createSource === 'function' && typeof p.schema === 'function') return p as SourceProvider
+  throw new SluiceError(
+    'INTERNAL',
+    `The streaming source '${handle.name}' has no source provider to create it. This is a bug in Sluice; please report it.`,
+  )
 }
 
 export interface SinkProvider {

@@ -1,7 +1,8 @@
 /**
  * What stateful operators share (shared/DESIGN.md §5, §6): the per-batch streaming context the
- * runtime hands them, the contract by which the runtime finds them in a plan (to open and commit
- * their stores), key partitioning, and the watermark predicates.
+ * runtime hands them, what a stateful operator tells the planner about its state (the planner
+ * declares it in the incremental plan; the runtime never inspects operators), key partitioning,
+ * and the watermark predicates.
  *
  * Watermarks follow Spark 3.5's propagation: an operator drops input rows behind the watermark of
  * the previous batch (`watermarkForLateEventsMs`) and evicts state behind this batch's
@@ -13,7 +14,7 @@ import { sparkHash } from '../functions/hash/index.ts'
 import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
-import { type ExecContext, type ExecNode, findNodes, type Row, type RowBatch } from './exec-node.ts'
+import type { ExecContext, ExecNode, Row, RowBatch } from './exec-node.ts'
 
 /** Counters an operator fills during a batch (reported as its `stateOperators[]` entry). */
 export interface OperatorBatchMetrics {
@@ -30,20 +31,75 @@ export interface EventTimeStats {
   count: number
 }
 
+/** What one micro-batch gives every operator of the plan. */
 export interface StreamBatchContext {
   readonly batchId: number
-  readonly outputMode: 'append' | 'update' | 'complete'
+  /** The batch's timestamp (logged with its offsets). */
+  readonly batchTimestampMs: number
+  /** The rows stream `relationId` contributes to this batch. */
+  input(relationId: number): RowBatch
   /** Late input is what this watermark has passed (the previous batch's watermark). */
   readonly watermarkForLateEventsMs: number
   /** State this watermark has passed is evicted (the batch's own watermark). */
   readonly watermarkForEvictionMs: number
-  /** The open stores of operator `operatorId`, one per state partition. */
-  stores(operatorId: number): readonly StateStore[]
+  /**
+   * The state partitions this process runs, ascending (all of them when it is the only owner);
+   * rows an exchange routes to other partitions are left to their owners.
+   */
+  readonly partitions: readonly number[]
+  /** The frozen context of partition `partition` of operator `operatorId` in this batch. */
+  partition(operatorId: number, partition: number): PartitionContext
   metrics(operatorId: number): OperatorBatchMetrics
   eventTimeStats(watermarkIndex: number): EventTimeStats
   readonly lateRows: LateRowsBatch
   /** Dead letters of this batch (beyond Spark), by output name: rows of DEAD_LETTER_SCHEMA. */
   readonly deadLetters: { add(name: string, row: unknown[]): void }
+}
+
+/**
+ * What the part of a stateful operator above its exchange sees for one state partition in one
+ * batch: the batch's id, timestamp and watermarks, and that partition's stores only.
+ */
+export interface PartitionContext {
+  readonly batchId: number
+  readonly batchTimestampMs: number
+  readonly partition: number
+  readonly watermarkForLateEventsMs: number
+  readonly watermarkForEvictionMs: number
+  /** The partition's store `name` (the operator declared it; default `'default'`). */
+  store(name?: string): StateStore
+  /** The operator's counters for this batch (shared by its partitions). */
+  readonly metrics: OperatorBatchMetrics
+}
+
+/** What an exchange routed to one state partition: the items, each with its state key. */
+export interface Exchanged<T> {
+  readonly keys: StateKey[]
+  readonly items: T[]
+}
+
+/**
+ * The explicit exchange in front of a stateful operator: `item` goes to the state partition of
+ * `key` (Spark's HashPartitioning); only the partitions this process runs are kept.
+ *
+ * @example const route = exchange(types, 8, ctx.partitions); route(['a'], row); route.parts[p]
+ */
+export function exchange<T>(
+  types: readonly DataType[],
+  numPartitions: number,
+  partitions: readonly number[],
+): { route(key: StateKey, item: T): void; readonly parts: readonly (Exchanged<T> | undefined)[] } {
+  const parts: (Exchanged<T> | undefined)[] = new Array(numPartitions)
+  for (const p of partitions) parts[p] = { keys: [], items: [] }
+  return {
+    parts,
+    route(key, item) {
+      const part = parts[partitionOf(key, types, numPartitions)]
+      if (part === undefined) return
+      part.keys.push(key)
+      part.items.push(item)
+    },
+  }
 }
 
 /**
@@ -61,29 +117,13 @@ export interface LateRowsBatch {
 /** Why a row went to the late-rows output (the `late_reason` column). */
 export type LateReason = 'window_closed' | 'session_closed' | 'behind_watermark'
 
-/** A watermark operator that keeps late candidates for a late-rows output. */
-export interface LateRowsInput extends ExecNode {
-  readonly watermarkIndex: number
-  readonly lateRows: string | undefined
-}
-
-const isLateRowsInput = (n: ExecNode): n is LateRowsInput =>
-  typeof (n as Partial<LateRowsInput>).lateRows === 'string'
-
 /**
- * The watermark operators with a late-rows output whose rows reach `child` without passing
- * another stateful operator (that one owns their late rows).
- *
- * @example lateRowsInputsBelow(aggregate.children[0]) // [EventTimeWatermarkExec(ts, lateRows=late)]
+ * A watermark input with a late-rows output whose rows reach a stateful operator without passing
+ * another one (the planner hands each stateful operator the ones it owns).
  */
-export function lateRowsInputsBelow(child: ExecNode): LateRowsInput[] {
-  const out: LateRowsInput[] = []
-  const walk = (n: ExecNode): void => {
-    if (isLateRowsInput(n)) out.push(n)
-    else if (!isStatefulExec(n)) for (const c of n.children) walk(c)
-  }
-  walk(child)
-  return out
+export interface LateRowsInput {
+  readonly watermarkIndex: number
+  readonly lateRows: string
 }
 
 /**
@@ -103,7 +143,7 @@ export function routeLateRows(
   for (const input of inputs) {
     const name = input.lateRows
     const candidates = s.lateRows.candidates(input.watermarkIndex)
-    if (name === undefined || candidates.length === 0) continue
+    if (candidates.length === 0) continue
     for (const row of candidates) {
       const rows = child.execute({ ...ctx, replay: { watermarkIndex: input.watermarkIndex, row } })
       if (rows.length > 0 && isLate(rows)) s.lateRows.add(name, row, reason)
@@ -111,7 +151,10 @@ export function routeLateRows(
   }
 }
 
-/** A stateful physical operator; the runtime opens its stores before a batch and commits them after. */
+/**
+ * A stateful physical operator, as its planner sees it: the planner declares its id, name and
+ * stores in the incremental plan, from which the runtime opens its stores and commits them.
+ */
 export interface StatefulExec extends ExecNode {
   readonly operatorId: number
   /** Spark's short name, shown in progress: `stateStoreSave`, `dedupe`, `dedupeWithinWatermark`. */
@@ -123,17 +166,8 @@ export interface StatefulExec extends ExecNode {
     /** What else the state's meaning depends on (aggregate functions, window spec), compared on restart. */
     readonly details?: Readonly<Record<string, string>>
   }
-  /** Whether a batch without new data should run because the watermark moved to `newWatermarkMs`. */
-  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean
-}
-
-export function isStatefulExec(n: ExecNode): n is StatefulExec {
-  return typeof (n as Partial<StatefulExec>).operatorId === 'number'
-}
-
-/** Every stateful operator of a physical plan, in operator-id order. */
-export function statefulOperators(root: ExecNode): StatefulExec[] {
-  return findNodes(root, isStatefulExec).sort((a, b) => a.operatorId - b.operatorId)
+  /** Whether a moving watermark alone makes it emit or evict (a batch without new data then runs). */
+  readonly watermarkDriven: boolean
 }
 
 export function requireStream(ctx: { readonly stream?: StreamBatchContext }, op: string): StreamBatchContext {

@@ -31,6 +31,7 @@ const keyExpr = (args: readonly string[]): string =>
 function distinctImpl(finish: (s: string) => string, helpers: Record<string, unknown> = {}): AggregateImpl {
   return {
     init: ['new Set()'],
+    slotCodecs: ['set'],
     update: ([s], args) => `${s}.add(${keyExpr(args)})`,
     merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
     finish: ([s]) => finish(s),
@@ -148,6 +149,7 @@ const collectList = agg('collect_list', [1, 1], ([a]) => ({
   nullable: false,
   impl: {
     init: ['[]'],
+    slotCodecs: ['list'],
     update: ([s], [v]) => `${s}.push(${v})`,
     merge: ([s], [s2]) => `for (const x of ${s2}) ${s}.push(x)`,
     finish: ([s]) => s,
@@ -161,12 +163,14 @@ const collectSet = agg('collect_set', [1, 1], ([a]) => {
   const impl: AggregateImpl = primitive
     ? {
         init: ['new Set()'],
+        slotCodecs: ['set'],
         update: ([s], [v]) => `${s}.add(${v})`,
         merge: ([s], [s2]) => `for (const x of ${s2}) ${s}.add(x)`,
         finish: ([s]) => `[...${s}]`,
       }
     : {
         init: ['new Map()'],
+        slotCodecs: ['map'],
         update: ([s], [v]) => `${s}.set(key([${v}]), ${v})`,
         merge: ([s], [s2]) => `for (const [k, x] of ${s2}) ${s}.set(k, x)`,
         finish: ([s]) => `[...${s}.values()]`,

@@ -59,9 +59,18 @@ export interface LambdaParam {
  * Code templates of an aggregate, spliced into generated aggregation loops. State is a fixed number
  * of slots per group; `update` gets the slot expressions (assignable) and the argument values.
  */
+/**
+ * How a slot is kept in a streaming aggregate's state between batches: `value` (an immutable
+ * value, stored as it is), `set`, `map` or `list` (stored as they are and copied on restore, so a
+ * stored value is never changed after `put`), `hll` (a HyperLogLog++ sketch, stored as registers).
+ */
+export type SlotCodec = 'value' | 'set' | 'map' | 'list' | 'hll'
+
 export interface AggregateImpl {
   /** Initial JS expression of each slot. */
   readonly init: readonly string[]
+  /** How each slot is kept in state (default: `value` for every slot). */
+  readonly slotCodecs?: readonly SlotCodec[]
   /** Statements updating slots with one input row's argument values (non-null unless acceptsNull). */
   readonly update: (slots: readonly string[], args: readonly string[]) => string
   /** Statements merging slots `b` into slots `a` (for partial aggregation). */

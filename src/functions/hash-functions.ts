@@ -35,6 +35,7 @@ const approxCountDistinct: AggregateFunctionDef = Object.freeze({
       args: [args[0]],
       impl: {
         init: ['newHll()'],
+        slotCodecs: ['hll'] as const,
         update: ([s]: readonly string[], [v]: readonly string[]) => `${s}.add(${v}, hllType)`,
         merge: ([a]: readonly string[], [b]: readonly string[]) => `${a}.merge(${b})`,
         finish: ([s]: readonly string[]) => `${s}.estimate()`,

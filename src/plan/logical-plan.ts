@@ -3,8 +3,10 @@
  * with unresolved expressions; analysis (analysis/analyzer.ts) resolves names and types. Every node
  * has a unique `id` so `df.col('x')` can point at the DataFrame it came from even after joins.
  */
+
 import type { StructType } from '../schema/data-type.ts'
 import type { Expr, SortOrderExpr } from './expr.ts'
+import { type PlanWalker, planWalker } from './plan-walker.ts'
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross'
 
@@ -167,3 +169,25 @@ export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
 export function isStreamingPlan(p: LogicalPlan): boolean {
   return p.kind === 'streamingRelation' || planChildren(p).some(isStreamingPlan)
 }
+
+/**
+ * The walker of logical plans: one table of every node kind's shape.
+ *
+ * @example logicalPlans.walk(plan, (p) => void (p.kind === 'streamingRelation' && found.push(p)))
+ */
+export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
+  localRelation: 'leaf',
+  streamingRelation: 'leaf',
+  project: 'unary',
+  filter: 'unary',
+  aggregate: 'unary',
+  sort: 'unary',
+  limit: 'unary',
+  deduplicate: 'unary',
+  union: 'binary',
+  join: 'binary',
+  alias: 'unary',
+  mapRows: 'unary',
+  watermark: 'unary',
+  deadLetter: 'unary',
+})

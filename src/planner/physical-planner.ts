@@ -16,31 +16,22 @@ import {
   UnionExec,
 } from '../exec/ops/basic-ops.ts'
 import { DeadLetterExec } from '../exec/ops/dead-letter-exec.ts'
-import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
 import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
-import { isWindowStruct } from '../functions/window-functions.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
+import type { IncrementalPlanning } from './incremental-plan.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
-import { planStatefulAggregate, planStreamingDedup } from './stateful-planner.ts'
+import { planStatefulAggregate, planStreamingDedup, planWatermark } from './stateful-planner.ts'
 
 export interface PlannerHooks {
   /** The scan of a stream's rows for the current micro-batch; absent outside a streaming query. */
   streamingScan?(relationId: number, sourceName: string): ExecNode
-  /** Set when planning a streaming query: how its stateful operators are numbered and partitioned. */
-  readonly streaming?: StreamingPlanning
-}
-
-/** Planning state of one streaming query; operator ids count top-down from 0, as Spark's. */
-export interface StreamingPlanning {
-  /** `sluice.sql.shuffle.partitions` as fixed in the checkpoint. */
-  readonly numPartitions: number
-  nextOperatorId: number
-  nextWatermarkIndex: number
+  /** Set by planIncremental: where a streaming query's operators declare their streaming facts. */
+  readonly incremental?: IncrementalPlanning
 }
 
 /** Collects the filter/project chain on top of `p`; returns it (bottom-up) and the node below. */
@@ -59,7 +50,8 @@ export function collectStage(p: AnalyzedPlan): { ops: StageOp[]; below: Analyzed
 export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
   const plan = (x: AnalyzedPlan): ExecNode => planPhysical(x, hooks)
   // Inside a streaming query, the operators over a stream (not over static data) are incremental.
-  const incremental = hooks.streaming !== undefined && isStreamingAnalyzed(p) ? hooks.streaming : undefined
+  const incremental =
+    hooks.incremental !== undefined && isStreamingAnalyzed(p) ? hooks.incremental : undefined
   switch (p.kind) {
     case 'filter':
     case 'project': {
@@ -93,16 +85,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       if (incremental !== undefined) return planStreamingDedup(p, hooks, incremental)
       return new DeduplicateExec(plan(p.child), p.keys)
     case 'watermark':
-      if (incremental === undefined) return plan(p.child)
-      return new EventTimeWatermarkExec(plan(p.child), {
-        watermarkIndex: incremental.nextWatermarkIndex++,
-        eventTime: p.eventTime,
-        isWindow: isWindowStruct(p.output[p.eventTime].type),
-        column: p.output[p.eventTime].name,
-        delayMs: p.delayMs,
-        idleTimeoutMs: p.idleTimeoutMs,
-        lateRows: p.lateRows,
-      })
+      return incremental === undefined ? plan(p.child) : planWatermark(p, hooks, incremental)
     case 'union':
       return new UnionExec(plan(p.left), plan(p.right))
     case 'deadLetter':

@@ -23,10 +23,10 @@ import {
   type Source,
   type SourceRows,
 } from '../connectors/spi.ts'
-import type { Row } from '../exec/exec-node.ts'
-import type { EventTimeStats, OperatorBatchMetrics, StreamBatchContext } from '../exec/stateful.ts'
+import type { EventTimeStats, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
+import { batchContext } from './batch-context.ts'
 import {
   buildProgress,
   type DurationMs,
@@ -81,6 +81,8 @@ export interface ExecutionSpec {
   /** The stateful operators' stores (null when the query has none). */
   readonly state: QueryState | null
   readonly watermarks: WatermarkTracker
+  /** The state partitions this process runs (default: all of them, as the query's only owner). */
+  readonly partitions?: readonly number[]
   /** Run a batch without new data when the watermark moved far enough for an operator to emit or evict. */
   readonly noDataMicroBatches: boolean
 }
@@ -256,7 +258,7 @@ export class MicroBatchExecution {
   private shouldRunNoDataBatch(newWatermarkMs: number): boolean {
     const { spec } = this
     if (!spec.noDataMicroBatches || spec.state === null || !spec.watermarks.defined) return false
-    return spec.state.operators.some((op) => op.shouldRunAnotherBatch(newWatermarkMs, this.batchWatermarkMs))
+    return newWatermarkMs > this.batchWatermarkMs && spec.state.operators.some((op) => op.watermarkDriven)
   }
 
   /** Runs a batch whose offsets are logged: read, execute, sink, commit. */
@@ -287,8 +289,17 @@ export class MicroBatchExecution {
     // addBatch, as in Spark, where the sink pulls the batch through the plan.
     durations.queryPlanning = 0
     const t1 = spec.clock.now()
-    const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId)
-    const stream = this.streamContext(batchId, batchWatermarkMs, stores)
+    const partitions = spec.partitions ?? spec.state?.allPartitions ?? []
+    const stores: OpenStores = spec.state === null ? new Map() : await spec.state.open(batchId, partitions)
+    const stream = batchContext({
+      batchId,
+      batchTimestampMs,
+      watermarkForLateEventsMs: this.batchWatermarkMs,
+      watermarkForEvictionMs: batchWatermarkMs,
+      stores,
+      partitions,
+      input,
+    })
     let out: ReturnType<PlanRunner>
     try {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
@@ -346,50 +357,6 @@ export class MicroBatchExecution {
         ref: { kind: 'dead-letter', name: source.deadLetter },
         rows: records.map((r) => deadLetterRow(r, batchId)),
       })
-  }
-
-  /** What the plan's stateful and watermark operators see and report during one batch. */
-  private streamContext(batchId: number, batchWatermarkMs: number, stores: OpenStores) {
-    const eventTimes: EventTimeStats[] = []
-    const metrics = new Map<number, OperatorBatchMetrics>()
-    const metricsOf = (op: number): OperatorBatchMetrics => {
-      let m = metrics.get(op)
-      if (m === undefined) {
-        m = { numRowsDroppedByWatermark: 0, custom: {} }
-        metrics.set(op, m)
-      }
-      return m
-    }
-    const candidates = new Map<number, Row[]>()
-    // Late rows by output name: the row, then late_reason, late_watermark, late_batch_id.
-    const late = new Map<string, unknown[][]>()
-    const deadLetters = new Map<string, unknown[][]>()
-    const lateWatermarkMs = this.batchWatermarkMs
-    const context: StreamBatchContext = {
-      batchId,
-      outputMode: this.spec.outputMode,
-      watermarkForLateEventsMs: this.batchWatermarkMs,
-      watermarkForEvictionMs: batchWatermarkMs,
-      stores: (op) => stores.get(op) ?? [],
-      metrics: metricsOf,
-      eventTimeStats: (i) => {
-        while (eventTimes.length <= i)
-          eventTimes.push({ max: Number.NEGATIVE_INFINITY, min: Number.POSITIVE_INFINITY, sum: 0, count: 0 })
-        return eventTimes[i]
-      },
-      lateRows: {
-        candidates: (i) => {
-          let c = candidates.get(i)
-          if (c === undefined) candidates.set(i, (c = []))
-          return c
-        },
-        add: (name, row, reason) => append(late, name, [...row, reason, lateWatermarkMs, batchId]),
-      },
-      deadLetters: {
-        add: (name, row) => append(deadLetters, name, row),
-      },
-    }
-    return { context, eventTimes, metricsOf, late, deadLetters }
   }
 
   /** Spark's `eventTime` progress: the batch's watermark, and min/avg/max of the event times seen. */
@@ -455,11 +422,4 @@ function countDeadLetters(outputs: readonly SideOutputRows[]): Record<string, nu
   for (const o of outputs)
     if (o.ref.kind === 'dead-letter') counts[o.ref.name] = (counts[o.ref.name] ?? 0) + o.rows.length
   return counts
-}
-
-/** Adds `row` to the rows kept under `name`. */
-function append(byName: Map<string, unknown[][]>, name: string, row: unknown[]): void {
-  const rows = byName.get(name)
-  if (rows === undefined) byName.set(name, [row])
-  else rows.push(row)
 }

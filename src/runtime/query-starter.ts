@@ -3,7 +3,7 @@
  * creates the sink and one source per streaming input (with stable source ids), opens the
  * checkpoint (which takes its lock), compiles the plan once, and launches the loop.
  */
-import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, analyzedPlans, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import { lateRowsOutputs } from '../analysis/watermark-analysis.ts'
 import { optionOf } from '../connectors/connector-options.ts'
@@ -11,26 +11,22 @@ import {
   DEAD_LETTER_SCHEMA,
   isDeadLetterSource,
   isQueryBoundSink,
+  requireSourceProvider,
   type Sink,
   type SinkContext,
-  type SourceProvider,
   type SourceRows,
 } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import { type ExecNode, findNodes } from '../exec/exec-node.ts'
-import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
-import { statefulOperators } from '../exec/stateful.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
-import type { LogicalPlan } from '../plan/logical-plan.ts'
-import type { StreamingPlanning } from '../planner/physical-planner.ts'
+import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
+import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
-import { StreamScanExec } from './stream-scan-exec.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
 import { WatermarkTracker } from './watermark-tracker.ts'
@@ -40,12 +36,12 @@ export const SHUFFLE_PARTITIONS = 'sluice.sql.shuffle.partitions'
 export const WATERMARK_POLICY = 'sluice.sql.streaming.multipleWatermarkPolicy'
 
 export interface StarterDeps {
-  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: (
+  /** Analyzes the query's plan; its current_timestamp() reads `runtime` (the query's own). */
+  readonly analyze: (plan: LogicalPlan, runtime: RuntimeContext) => AnalyzedPlan
+  readonly planIncremental: (
     plan: AnalyzedPlan,
-    scan: (relationId: number) => ExecNode,
-    streaming: StreamingPlanning,
-  ) => ExecNode
+    conf: { readonly numPartitions: number; readonly outputMode: IncrementalOutputMode },
+  ) => IncrementalPlan
   readonly explain: (plan: LogicalPlan) => string
   readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
   readonly sinkContext: Omit<SinkContext, 'options' | 'queryName' | 'schema'>
@@ -54,7 +50,6 @@ export interface StarterDeps {
     ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
   ) => Promise<QueryCheckpoint>
   readonly clock: Clock
-  readonly runtime: RuntimeContext
   readonly manager: StreamingQueryManager
   readonly newId: () => string
   readonly pollingDelayMs: number
@@ -62,14 +57,19 @@ export interface StarterDeps {
     readonly fs: FileSystem
     readonly minBatchesToRetain: number
     readonly maintenanceIntervalMs: number
+    readonly providerClass: string
     readonly noDataMicroBatches: boolean
   }
 }
 
 export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
-  const analyzed = deps.analyze(spec.plan)
+  // The query's own runtime context: current_timestamp() is its batch's timestamp, whatever other
+  // queries of the session run.
+  const runtime: RuntimeContext = { currentTimestamp: deps.clock.now() }
+  const analyzed = deps.analyze(spec.plan, runtime)
   checkStreamingPlan(analyzed, spec.outputMode)
-  const lateOutputs = lateRowsOutputs(analyzed)
+  // Throws when two watermarks name one late-rows output, or a stream has a late_* column.
+  lateRowsOutputs(analyzed)
   const trigger = spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger)
   const runId = deps.newId()
   const schema = schemaOfAttributes(analyzed.output)
@@ -97,21 +97,16 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     }
     if (isQueryBoundSink(sink))
       sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    const scans: StreamScanExec[] = []
     for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
     const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
-    const physical = deps.planPhysical(
-      analyzed,
-      (relationId) => {
-        const scan = new StreamScanExec(relationId)
-        scans.push(scan)
-        return scan
-      },
-      { numPartitions, nextOperatorId: 0, nextWatermarkIndex: 0 },
-    )
-    const { state, watermarks } = statefulRuntime(physical, checkpoint, numPartitions, deps)
+    const plan = deps.planIncremental(analyzed, { numPartitions, outputMode: spec.outputMode })
+    const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
     await checkpoint.openSideOutputs([
-      ...lateOutputs.map(({ name, schema }) => ({ ref: { kind: 'late' as const, name }, schema })),
+      ...plan.watermarkInputs.flatMap(({ lateRows, lateRowsSchema }) =>
+        lateRows === undefined || lateRowsSchema === undefined
+          ? []
+          : [{ ref: { kind: 'late' as const, name: lateRows }, schema: lateRowsSchema }],
+      ),
       ...deadLetterOutputs(inputs, analyzed),
     ])
     const query = new StreamingQuery({
@@ -145,11 +140,10 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       state,
       watermarks,
       noDataMicroBatches: deps.state.noDataMicroBatches,
-      runPlan: (rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
-        for (const scan of scans) scan.setRows(rows.get(scan.relationId) ?? [])
+      runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
         // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
-        deps.runtime.currentTimestamp = batchTimestampMs
-        const out = physical.execute({ runtime: deps.runtime, stream })
+        runtime.currentTimestamp = batchTimestampMs
+        const out = plan.root.execute({ runtime, stream })
         return { rows: out, schema }
       },
     })
@@ -169,14 +163,14 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
   }
 }
 
-/** The query's state stores and watermark tracker, from its physical plan and checkpoint confs. */
+/** The query's state stores and watermark tracker, from its incremental plan and checkpoint confs. */
 function statefulRuntime(
-  physical: ExecNode,
+  plan: IncrementalPlan,
   checkpoint: QueryCheckpoint,
   numPartitions: number,
   deps: StarterDeps,
 ): { state: QueryState | null; watermarks: WatermarkTracker } {
-  const operators = statefulOperators(physical)
+  const operators = plan.statefulOperators
   const state =
     operators.length === 0
       ? null
@@ -187,12 +181,10 @@ function statefulRuntime(
           numPartitions,
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
+          providerClass: deps.state.providerClass,
         })
-  const marks = findNodes(physical, (n) => n instanceof EventTimeWatermarkExec).sort(
-    (a, b) => a.watermarkIndex - b.watermarkIndex,
-  )
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
-  return { state, watermarks: new WatermarkTracker(marks, policy, deps.clock.now()) }
+  return { state, watermarks: new WatermarkTracker(plan.watermarkInputs, policy, deps.clock.now()) }
 }
 
 /** The dead-letter outputs the query's sources and deadLetter() operators name (each once). */
@@ -200,14 +192,9 @@ function deadLetterOutputs(inputs: readonly StreamInput[], plan: AnalyzedPlan) {
   const names = new Set<string>()
   for (const { source } of inputs)
     if (isDeadLetterSource(source) && source.deadLetter !== undefined) names.add(source.deadLetter)
-  const walk = (p: AnalyzedPlan): void => {
+  analyzedPlans.walk(plan, (p) => {
     if (p.kind === 'deadLetter') names.add(p.name)
-    if (p.kind === 'union' || p.kind === 'join') {
-      walk(p.left)
-      walk(p.right)
-    } else if (p.kind !== 'streamingRelation' && p.kind !== 'localRelation') walk(p.child)
-  }
-  walk(plan)
+  })
   return [...names].map((name) => ({
     ref: { kind: 'dead-letter' as const, name },
     schema: DEAD_LETTER_SCHEMA,
@@ -219,18 +206,9 @@ type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
 /** Streaming inputs in plan order (left to right), each once even if the DataFrame is reused. */
 function streamingRelations(plan: LogicalPlan): Relation[] {
   const out: Relation[] = []
-  const walk = (p: LogicalPlan): void => {
-    if (p.kind === 'streamingRelation') {
-      if (!out.includes(p)) out.push(p)
-      return
-    }
-    if (p.kind === 'localRelation') return
-    if (p.kind === 'union' || p.kind === 'join') {
-      walk(p.left)
-      walk(p.right)
-    } else walk(p.child)
-  }
-  walk(plan)
+  logicalPlans.walk(plan, (p) => {
+    if (p.kind === 'streamingRelation' && !out.includes(p)) out.push(p)
+  })
   return out
 }
 
@@ -244,7 +222,7 @@ function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
 }
 
 function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
-  const provider = r.source as unknown as SourceProvider
+  const provider = requireSourceProvider(r.source)
   const source = provider.createSource(
     {
       options: r.options,

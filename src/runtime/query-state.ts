@@ -1,19 +1,23 @@
 /**
- * The state of a running query's stateful operators (shared/DESIGN.md §5): at start, each
- * operator's `state/<op>/_metadata` is written or checked against the query; per batch, every
- * (operator, partition) store is opened at the batch's version before the (synchronous) plan runs
- * and committed after the sink has the output, before `commits/N`. Operators never touch files.
+ * The state of a running query's stateful operators (shared/DESIGN.md §5), from the stateful
+ * operators its incremental plan declares: at start, each operator's `state/<op>/_metadata` is
+ * written or checked against the query; per batch, every named store of every (operator,
+ * partition) the process owns is opened at the batch's version before the (synchronous) plan runs
+ * and committed after the sink has the output, before `commits/N`. Providers come from the
+ * registry (`sluice.sql.streaming.stateStore.providerClass`) and are made when first opened, so a
+ * process that owns some partitions never touches the others. Operators never touch files.
  *
  * Maintenance (snapshots, deleting old versions) runs between batches at most once per
  * `maintenanceIntervalMs` (Spark's `stateStore.maintenanceInterval`, 60 s), in the background; the
  * next batch waits for it before opening stores, so a provider never serves two callers at once.
  */
 import { stateMetadataPath, statePartitionDir } from '../checkpoint/layout.ts'
-import type { StatefulExec } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
-import { MemoryStateStoreProvider } from '../state/memory-state-store-provider.ts'
-import type { StateStore, StateStoreProvider } from '../state/spi.ts'
+import type { StatefulOperatorDecl, StoreDecl } from '../planner/incremental-plan.ts'
+import { stateStoreDir } from '../state/memory-state-store-provider.ts'
+import { DEFAULT_STATE_STORE_PROVIDER, stateStoreProviderFactory } from '../state/provider-registry.ts'
+import type { StateStore, StateStoreProvider, StateStoreProviderFactory } from '../state/spi.ts'
 import { openStateSchemaMetadata } from '../state/state-schema-metadata.ts'
 import type { StateOperatorProgress } from './progress.ts'
 
@@ -24,70 +28,99 @@ export interface QueryStateOptions {
   readonly numPartitions: number
   readonly minBatchesToRetain: number
   readonly maintenanceIntervalMs: number
+  /** `sluice.sql.streaming.stateStore.providerClass` (default `memory`). */
+  readonly providerClass?: string
 }
 
-/** The stores of one batch, by operator id, one per partition. */
-export type OpenStores = ReadonlyMap<number, readonly StateStore[]>
+/** The stores one owner opened for a batch: by operator id, then store name, then partition. */
+export type OpenStores = ReadonlyMap<number, ReadonlyMap<string, ReadonlyMap<number, StateStore>>>
 
 export class QueryState {
-  readonly operators: readonly StatefulExec[]
+  readonly operators: readonly StatefulOperatorDecl[]
   private readonly opts: QueryStateOptions
-  private readonly providers = new Map<number, StateStoreProvider[]>()
+  private readonly factory: StateStoreProviderFactory
+  /** Providers made so far, by `<operatorId>/<storeName>/<partition>` (made when first opened). */
+  private readonly providers = new Map<string, StateStoreProvider>()
   private maintenance: Promise<void> = Promise.resolve()
   private lastMaintenanceMs: number
 
-  constructor(operators: readonly StatefulExec[], opts: QueryStateOptions) {
+  constructor(operators: readonly StatefulOperatorDecl[], opts: QueryStateOptions) {
     this.operators = operators
     this.opts = opts
+    this.factory = stateStoreProviderFactory(opts.providerClass ?? DEFAULT_STATE_STORE_PROVIDER)
     this.lastMaintenanceMs = opts.clock.now()
+  }
+
+  /** Every state partition of the query (what a single owner opens). */
+  get allPartitions(): readonly number[] {
+    return Array.from({ length: this.opts.numPartitions }, (_, p) => p)
   }
 
   /** Writes or checks every operator's metadata (STATE_SCHEMA_INCOMPATIBLE says what changed). */
   async init(): Promise<void> {
     const { fs, checkpoint, numPartitions } = this.opts
     for (const op of this.operators) {
-      const { operatorKind, stores, details } = op.stateInfo
+      const { kind, stores, details } = op
       await openStateSchemaMetadata(fs, stateMetadataPath(checkpoint, op.operatorId), {
-        operatorKind,
+        operatorKind: kind,
         numPartitions,
-        stores,
+        stores: stores.map(({ storeName, keySchema, valueSchema }) => ({
+          storeName,
+          keySchema,
+          valueSchema,
+        })),
         ...(details === undefined ? {} : { details }),
       })
-      const providers: StateStoreProvider[] = []
-      for (let p = 0; p < numPartitions; p++) {
-        providers.push(
-          new MemoryStateStoreProvider({
-            id: { operatorId: op.operatorId, partition: p, storeName: 'default' },
-            dir: statePartitionDir(checkpoint, op.operatorId, p),
-            fs,
-            minBatchesToRetain: this.opts.minBatchesToRetain,
-          }),
-        )
-      }
-      this.providers.set(op.operatorId, providers)
     }
   }
 
-  /** Opens every store at `version` (batch N reads version N and commits N + 1, as Spark). */
-  async open(version: number): Promise<OpenStores> {
+  /**
+   * Opens every store of `partitions` (by default all) at `version` (batch N reads version N and
+   * commits N + 1, as Spark); a process that owns some partitions opens only those.
+   */
+  async open(version: number, partitions: readonly number[] = this.allPartitions): Promise<OpenStores> {
     await this.maintenance
-    const out = new Map<number, StateStore[]>()
-    for (const [op, providers] of this.providers)
-      out.set(op, await Promise.all(providers.map((p) => p.getStore(version))))
+    const out = new Map<number, Map<string, Map<number, StateStore>>>()
+    for (const op of this.operators) {
+      const byName = new Map<string, Map<number, StateStore>>()
+      for (const store of op.stores) {
+        const opened = await Promise.all(partitions.map((p) => this.provider(op, store, p).getStore(version)))
+        byName.set(store.storeName, new Map(partitions.map((p, i) => [p, opened[i]])))
+      }
+      out.set(op.operatorId, byName)
+    }
     return out
   }
 
+  private provider(op: StatefulOperatorDecl, store: StoreDecl, partition: number): StateStoreProvider {
+    const key = `${op.operatorId}/${store.storeName}/${partition}`
+    let provider = this.providers.get(key)
+    if (provider === undefined) {
+      const { checkpoint, fs, minBatchesToRetain } = this.opts
+      const { ordering } = store
+      provider = this.factory({
+        id: { operatorId: op.operatorId, partition, storeName: store.storeName },
+        dir: stateStoreDir(statePartitionDir(checkpoint, op.operatorId, partition), store.storeName),
+        fs,
+        minBatchesToRetain,
+        ...(ordering.kind === 'none' ? {} : { ordering }),
+      })
+      this.providers.set(key, provider)
+    }
+    return provider
+  }
+
   abort(stores: OpenStores): void {
-    for (const list of stores.values()) for (const s of list) s.abort()
+    for (const s of allStores(stores)) s.abort()
   }
 
   /** Commits every store; returns each operator's commit time (the slowest of its partitions). */
   async commit(stores: OpenStores): Promise<Map<number, number>> {
     const times = new Map<number, number>()
     await Promise.all(
-      [...stores].map(async ([op, list]) => {
+      [...stores].map(async ([op, byName]) => {
         const t0 = this.opts.clock.now()
-        await Promise.all(list.map((s) => s.commit()))
+        await Promise.all([...byName.values()].flatMap((m) => [...m.values()].map((s) => s.commit())))
         times.set(op, this.opts.clock.now() - t0)
       }),
     )
@@ -99,7 +132,7 @@ export class QueryState {
     const now = this.opts.clock.now()
     if (now - this.lastMaintenanceMs < this.opts.maintenanceIntervalMs) return
     this.lastMaintenanceMs = now
-    const all = [...this.providers.values()].flat()
+    const all = [...this.providers.values()]
     // A failed maintenance leaves files for the next run to tidy; it must not fail the query.
     this.maintenance = Promise.all(all.map((p) => p.doMaintenance().catch(() => undefined))).then(
       () => undefined,
@@ -108,7 +141,7 @@ export class QueryState {
 
   async close(): Promise<void> {
     await this.maintenance
-    for (const list of this.providers.values()) for (const p of list) p.close()
+    for (const p of this.providers.values()) p.close()
   }
 
   /** Progress entries, one per operator, from its stores after commit and its batch counters. */
@@ -118,7 +151,7 @@ export class QueryState {
     counters: (op: number) => { numRowsDroppedByWatermark: number; custom: Record<string, number> },
   ): StateOperatorProgress[] {
     return this.operators.map((op) => {
-      const list = stores.get(op.operatorId) ?? []
+      const list = [...allStores(stores, op.operatorId)]
       let numRowsTotal = 0
       let numRowsUpdated = 0
       let numRowsRemoved = 0
@@ -144,5 +177,13 @@ export class QueryState {
         customMetrics: Object.freeze({ ...c.custom }),
       })
     })
+  }
+}
+
+/** The open stores of `operatorId` (or of every operator). */
+function* allStores(stores: OpenStores, operatorId?: number): IterableIterator<StateStore> {
+  for (const [op, byName] of stores) {
+    if (operatorId !== undefined && op !== operatorId) continue
+    for (const m of byName.values()) yield* m.values()
   }
 }

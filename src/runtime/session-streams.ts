@@ -7,13 +7,12 @@
 import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { optionOf } from '../connectors/connector-options.ts'
 import { ForeachBatchSink } from '../connectors/foreach/foreach-batch-sink.ts'
 import { ForeachSink } from '../connectors/foreach/foreach-sink.ts'
 import { sinkProvider, sourceProvider } from '../connectors/registry.ts'
 import type { Sink, SinkContext, TableRegistry } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import type { RuntimeContext } from '../functions/function-def.ts'
 import { type Clock, systemClock } from '../io/clock.ts'
 import { type FileSystem, nodeFileSystem } from '../io/fs.ts'
 import { systemScheduler } from '../io/scheduler.ts'
@@ -40,14 +39,15 @@ export interface StreamingConf {
   readonly maintenanceIntervalMs: number
   /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
   readonly fileSystem: FileSystem
+  /** `sluice.sql.streaming.stateStore.providerClass`. */
+  readonly stateStoreProviderClass: string
 }
 
 export interface SessionHooks {
-  readonly analyze: (plan: LogicalPlan) => AnalyzedPlan
-  readonly planPhysical: StarterDeps['planPhysical']
+  readonly analyze: StarterDeps['analyze']
+  readonly planIncremental: StarterDeps['planIncremental']
   readonly explain: (plan: LogicalPlan) => string
   readonly clock: Clock
-  readonly runtime: RuntimeContext
   readonly print: (text: string) => void
   readonly renderCells: (schema: StructType) => (row: readonly unknown[]) => (string | null)[]
   readonly timeZone: string
@@ -104,10 +104,9 @@ export class SessionStreams {
     }
     return startQuery(spec, {
       analyze: hooks.analyze,
-      planPhysical: hooks.planPhysical,
+      planIncremental: hooks.planIncremental,
       explain: hooks.explain,
       clock: hooks.clock,
-      runtime: hooks.runtime,
       manager: this.manager,
       newId: randomUUID,
       pollingDelayMs: this.conf.pollingDelayMs,
@@ -115,6 +114,7 @@ export class SessionStreams {
         fs: this.conf.fileSystem,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
+        providerClass: this.conf.stateStoreProviderClass,
         noDataMicroBatches: this.conf.noDataMicroBatches,
       },
       sinkContext: {
@@ -167,7 +167,8 @@ export class SessionStreams {
     spec: QueryStartSpec,
     ctx: { runId: string; sinkFormat: string; sourceIds: readonly string[] },
   ): Promise<QueryCheckpoint> {
-    let location = spec.options.checkpointLocation
+    // Options are case-insensitive, as Spark's (`checkpointlocation` names the same option).
+    let location = optionOf(spec.options, 'checkpointLocation')
     if (location === undefined && this.conf.checkpointRoot !== undefined)
       location = join(this.conf.checkpointRoot, spec.queryName ?? randomUUID())
     const temporary = location === undefined

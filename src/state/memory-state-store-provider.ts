@@ -17,6 +17,7 @@
 import { join } from 'node:path'
 import { invalidArgument } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
+import type { KeyOrdering } from './event-time-index.ts'
 import { MemoryStateStore, type StateStoreHost } from './memory-state-store.ts'
 import type { StateStore, StateStoreId, StateStoreProvider } from './spi.ts'
 import { decodeDelta, decodeSnapshot, encodeDelta, encodeSnapshot, stateDeltaMissing } from './state-codec.ts'
@@ -42,6 +43,8 @@ export interface MemoryStateStoreProviderOptions {
    * length reads only its keys (Spark's `numColsPrefixKey`); 0 (the default) indexes nothing.
    */
   readonly numColsPrefixKey?: number
+  /** The key component the store is ordered by, for `rangeScan` (none by default). */
+  readonly ordering?: KeyOrdering
 }
 
 interface LoadedMap {
@@ -101,6 +104,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
   readonly #minDeltasForSnapshot: number
   readonly #minBatchesToRetain: number
   readonly #numColsPrefixKey: number
+  readonly #ordering: KeyOrdering | undefined
   #loaded: LoadedMap | undefined
   #open: MemoryStateStore | undefined
   /** Versions that have a snapshot file, from this provider's first listing on; undefined before it. */
@@ -120,6 +124,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
       'minBatchesToRetain',
     )
     this.#numColsPrefixKey = options.numColsPrefixKey ?? 0
+    this.#ordering = options.ordering
     if (!Number.isSafeInteger(this.#numColsPrefixKey) || this.#numColsPrefixKey < 0) {
       throw invalidArgument(
         `The state store option numColsPrefixKey is ${this.#numColsPrefixKey}; it must be 0 or more.`,
@@ -138,7 +143,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
       commitUpdates: (v, updates) => this.#commitUpdates(loaded, v, updates),
       describe: () => this.#describe(),
     }
-    this.#open = new MemoryStateStore(host, version, loaded.map, this.#numColsPrefixKey)
+    this.#open = new MemoryStateStore(host, version, loaded.map, this.#numColsPrefixKey, this.#ordering)
     return this.#open
   }
 
@@ -220,7 +225,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     } else if (snapshot !== undefined) {
       loaded = await this.#readSnapshot(snapshot.version)
     } else {
-      loaded = { version, map: new StateMap(this.#numColsPrefixKey) }
+      loaded = { version, map: new StateMap(this.#numColsPrefixKey, true, this.#ordering) }
     }
     for (let v = from + 1; v <= version; v++) await this.#applyDelta(loaded, v, version)
     return { version, map: loaded.map }
@@ -231,7 +236,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     const bytes = await this.#fs.readFile(file)
     // The listing just named it, so a vanished snapshot means something else is deleting files.
     if (bytes === undefined) throw stateDeltaMissing(file, version)
-    const map = new StateMap(this.#numColsPrefixKey)
+    const map = new StateMap(this.#numColsPrefixKey, true, this.#ordering)
     for (const e of decodeSnapshot(file, bytes)) map.set(encodeStateKey(e.key), e)
     return { version, map }
   }

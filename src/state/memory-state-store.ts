@@ -6,6 +6,7 @@
  * was, without copying the map per batch (Spark copies it: `newMap.putAll(loadMap(version))`).
  */
 import { SluiceError } from '../errors.ts'
+import { type KeyOrdering, orderedTimeOf } from './event-time-index.ts'
 import type { StateEntry, StateKey, StateStore, StateStoreMetrics } from './spi.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 import { StateMap } from './state-map.ts'
@@ -28,6 +29,7 @@ export class MemoryStateStore implements StateStore {
   readonly version: number
   readonly #base: StateMap
   readonly #numColsPrefixKey: number
+  readonly #ordering: KeyOrdering | undefined
   #updates: StateMap
   readonly #host: StateStoreHost
   #phase: Phase = 'open'
@@ -43,11 +45,18 @@ export class MemoryStateStore implements StateStore {
   #lastGot: string | undefined
   #lastGotFound = false
 
-  constructor(host: StateStoreHost, version: number, base: StateMap, numColsPrefixKey = 0) {
+  constructor(
+    host: StateStoreHost,
+    version: number,
+    base: StateMap,
+    numColsPrefixKey = 0,
+    ordering?: KeyOrdering,
+  ) {
     this.#host = host
     this.version = version
     this.#base = base
     this.#numColsPrefixKey = numColsPrefixKey
+    this.#ordering = ordering
     this.#updates = new StateMap(numColsPrefixKey, false)
     this.#numKeys = base.size
   }
@@ -125,6 +134,27 @@ export class MemoryStateStore implements StateStore {
     const p = encodeStateKey(prefix)
     for (const [k, e] of this.#base.scan(prefix, p)) if (!this.#updates.has(k)) yield e
     for (const [, e] of this.#updates.scan(prefix, p)) if (e.value !== undefined) yield e
+  }
+
+  rangeScan(from: number, to: number): IterableIterator<StateEntry> {
+    const ordering = this.#ordering
+    if (ordering === undefined) {
+      throw new SluiceError(
+        'INTERNAL',
+        `Cannot range-scan ${this.#host.describe()}: the store was opened without an ordering. This is a bug in Sluice; please report it.`,
+      )
+    }
+    // The committed map's index gives its keys in order; this batch's overlay is small and scanned.
+    const out: { t: number; e: StateEntry }[] = []
+    for (const [k, e] of this.#base.rangeScan(from, to))
+      if (!this.#updates.has(k)) out.push({ t: orderedTimeOf(e.key, ordering) as number, e })
+    for (const e of this.#updates.values()) {
+      if (e.value === undefined) continue
+      const t = orderedTimeOf(e.key, ordering)
+      if (t !== null && t >= from && t <= to) out.push({ t, e })
+    }
+    out.sort((a, b) => a.t - b.t)
+    return out.map((x) => x.e).values()
   }
 
   async commit(): Promise<number> {

@@ -8,6 +8,8 @@
  * An operator is never called concurrently (Node's single thread), so a provider has at most one
  * open store: opening another discards the first one's uncommitted changes, like an abort.
  */
+import type { FileSystem } from '../io/fs.ts'
+import type { KeyOrdering } from './event-time-index.ts'
 
 /**
  * A state key: the values of the key columns, in order (`['user-1', 1700000000000]`). A key prefix
@@ -60,6 +62,15 @@ export interface StateStore {
   iterator(): IterableIterator<StateEntry>
   /** The entries whose key starts with `prefix`. @example store.prefixScan(['user-1']) */
   prefixScan(prefix: StateKey): IterableIterator<StateEntry>
+  /**
+   * The entries whose ordered key component (an event time: a timestamp, or a window's end) is in
+   * [from, to], by ascending time, without a full scan; only a store opened with an ordering (the
+   * operator declares it, e.g. to evict by watermark or to fire timers). Entries may be removed
+   * while iterating.
+   *
+   * @example for (const { key } of store.rangeScan(Number.NEGATIVE_INFINITY, watermarkMs)) store.remove(key)
+   */
+  rangeScan(from: number, to: number): IterableIterator<StateEntry>
   /** Persists the changes as version `version + 1` and returns it. @example await store.commit() // 1 */
   commit(): Promise<number>
   /** Drops the changes; nothing on disk or in the committed version changes. @example store.abort() */
@@ -88,3 +99,18 @@ export interface StateStoreProvider {
   /** Releases the in-memory map. @example provider.close() */
   close(): void
 }
+
+/** What the runtime gives a provider factory for one (operator, partition, store). */
+export interface StateStoreProviderOptions {
+  readonly id: StateStoreId
+  /** The store's directory (`stateStoreDir(statePartitionDir(C, op, partition), storeName)`). */
+  readonly dir: string
+  readonly fs: FileSystem
+  /** Versions (besides the latest) that must stay loadable after maintenance. */
+  readonly minBatchesToRetain: number
+  /** The key component the store is ordered by, when the operator declares one (for `rangeScan`). */
+  readonly ordering?: KeyOrdering
+}
+
+/** Makes a provider; registered by name in provider-registry.ts. */
+export type StateStoreProviderFactory = (options: StateStoreProviderOptions) => StateStoreProvider

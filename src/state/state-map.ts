@@ -4,6 +4,7 @@
  * of each key's first `numColsPrefixKey` components to the keys that start with them — so a prefix
  * scan of that length reads only its own keys (Spark's PrefixScannableHDFSBackedStateStoreMap).
  */
+import { EventTimeIndex, type KeyOrdering } from './event-time-index.ts'
 import type { StateEntry, StateKey } from './spi.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 
@@ -13,6 +14,8 @@ export class StateMap {
   readonly #index: Map<string, Set<string>> | undefined
   readonly #numColsPrefixKey: number
   readonly #trackBytes: boolean
+  /** The order index of an ordered store's committed map (an overlay has none: it is scanned). */
+  readonly #ordered: EventTimeIndex | undefined
   /** Estimated heap bytes of the entries (see `estimateEntryBytes`); 0 when not tracked. */
   bytes = 0
 
@@ -22,10 +25,24 @@ export class StateMap {
    *
    * @example new StateMap(1) // indexes keys by their first component
    */
-  constructor(numColsPrefixKey = 0, trackBytes = true) {
+  constructor(numColsPrefixKey = 0, trackBytes = true, ordering?: KeyOrdering) {
     this.#numColsPrefixKey = numColsPrefixKey
     this.#trackBytes = trackBytes
     this.#index = numColsPrefixKey > 0 ? new Map() : undefined
+    this.#ordered = ordering === undefined ? undefined : new EventTimeIndex(ordering)
+  }
+
+  /**
+   * The entries whose ordered key time is in [from, to], by ascending time (an ordered map only).
+   *
+   * @example [...m.rangeScan(0, 600000)]
+   */
+  *rangeScan(from: number, to: number): IterableIterator<[string, StateEntry]> {
+    if (this.#ordered === undefined) return
+    for (const k of this.#ordered.range(from, to)) {
+      const e = this.#entries.get(k)
+      if (e !== undefined) yield [k, e]
+    }
   }
 
   /** The estimated heap bytes: kept up to date, or counted now when not tracked. */
@@ -53,6 +70,7 @@ export class StateMap {
     const old = this.#entries.get(k)
     if (old === undefined) {
       if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
+      this.#ordered?.add(entry.key, k)
     } else if (this.#trackBytes) this.bytes -= estimateEntryBytes(old)
     this.#entries.set(k, entry)
     if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
@@ -64,6 +82,7 @@ export class StateMap {
     if (old === undefined) return
     this.#entries.delete(k)
     if (this.#trackBytes) this.bytes -= estimateEntryBytes(old)
+    this.#ordered?.delete(old.key, k)
     if (this.#index === undefined) return
     const set = this.#indexSet(old.key)
     set.delete(k)

@@ -6,7 +6,7 @@
  */
 import type { MemoryStreamInput } from '../api/memory-stream.ts'
 import { MemoryStream } from '../connectors/memory/memory-stream.ts'
-import type { LogicalPlan, StreamingRelationNode } from '../plan/logical-plan.ts'
+import { type LogicalPlan, logicalPlans, type StreamingRelationNode } from '../plan/logical-plan.ts'
 
 /**
  * The MemoryStream behind a `sluice.memoryStream(...)` input.
@@ -25,17 +25,9 @@ export function memoryStreamOf(input: MemoryStreamInput<any>): MemoryStream {
  */
 export function streamingRelationsOf(plan: LogicalPlan): StreamingRelationNode[] {
   const out: StreamingRelationNode[] = []
-  const walk = (p: LogicalPlan): void => {
-    if (p.kind === 'streamingRelation') {
-      if (!out.includes(p)) out.push(p)
-    } else if (p.kind === 'union' || p.kind === 'join') {
-      walk(p.left)
-      walk(p.right)
-    } else if (p.kind !== 'localRelation') {
-      walk(p.child)
-    }
-  }
-  walk(plan)
+  logicalPlans.walk(plan, (p) => {
+    if (p.kind === 'streamingRelation' && !out.includes(p)) out.push(p)
+  })
   return out
 }
 
@@ -72,21 +64,11 @@ export function withFreshStreams(plan: LogicalPlan): {
     return out
   }
   const rewriteNode = (p: LogicalPlan): LogicalPlan => {
-    switch (p.kind) {
-      case 'localRelation':
-        return p
-      case 'streamingRelation': {
-        if (!(p.source instanceof MemoryStream)) return p
-        let copy = streams.get(p.source)
-        if (copy === undefined) streams.set(p.source, (copy = copyOf(p.source)))
-        return Object.freeze({ ...p, source: copy })
-      }
-      case 'union':
-      case 'join':
-        return Object.freeze({ ...p, left: rewrite(p.left), right: rewrite(p.right) })
-      default:
-        return Object.freeze({ ...p, child: rewrite(p.child) })
-    }
+    if (p.kind !== 'streamingRelation') return logicalPlans.mapChildren(p, rewrite)
+    if (!(p.source instanceof MemoryStream)) return p
+    let copy = streams.get(p.source)
+    if (copy === undefined) streams.set(p.source, (copy = copyOf(p.source)))
+    return Object.freeze({ ...p, source: copy })
   }
   return { plan: rewrite(plan), streams }
 }

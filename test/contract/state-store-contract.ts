@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import type { KeyOrdering } from '../../src/state/event-time-index.ts'
 import type { StateKey, StateStore, StateStoreProvider } from '../../src/state/spi.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 
@@ -18,6 +19,8 @@ export interface StateStoreProviderOptions {
   readonly minBatchesToRetain?: number
   readonly minDeltasForSnapshot?: number
   readonly numColsPrefixKey?: number
+  /** The key component the store is ordered by (for `rangeScan`). */
+  readonly ordering?: KeyOrdering
 }
 
 /** Makes a new provider instance over `dir` (a new instance stands for a restart). */
@@ -252,6 +255,34 @@ export function stateStoreContract(name: string, make: MakeStateStoreProvider): 
         await assert.rejects(make(dir, options).getStore(1), { code: 'CHECKPOINT_CORRUPT' })
       }))
 
+    it('range-scans an ordered store by event time in ascending order, over committed and open changes', () =>
+      withTempDir(async (dir) => {
+        const ordering = { keyOrdinal: 0, isWindow: true }
+        const w = (end: number) => ({ start: end - 10, end })
+        const s0 = await make(dir, { ordering }).getStore(0)
+        for (const end of [30, 10, 20, 40]) s0.put([w(end), 'a'], end)
+        s0.put([null, 'n'], 0)
+        await s0.commit()
+        // A fresh provider rebuilds the order from disk; the open version's changes are in it too.
+        const s1 = await make(dir, { ordering }).getStore(1)
+        s1.put([w(15), 'b'], 15)
+        s1.remove([w(20), 'a'])
+        assert.deepEqual(
+          [...s1.rangeScan(Number.NEGATIVE_INFINITY, 30)].map((e) => e.value),
+          [10, 15, 30],
+        )
+        assert.deepEqual(
+          [...s1.rangeScan(20, 40)].map((e) => e.value),
+          [30, 40],
+        )
+        // Entries may be removed while iterating (eviction).
+        for (const e of s1.rangeScan(Number.NEGATIVE_INFINITY, 30)) s1.remove(e.key)
+        assert.deepEqual(contents(s1.iterator()), [
+          [[null, 'n'], 0],
+          [[w(40), 'a'], 40],
+        ])
+      }))
+
     it('matches a plain Map at every version through random puts, removes, commits, aborts and reloads', () =>
       withTempDir(async (root) => {
         let run = 0
@@ -287,8 +318,21 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 )
 
+/** Range scans the model check compares (the key's second component is the ordered time). */
+const RANGES: readonly (readonly [number, number])[] = [
+  [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+  [Number.NEGATIVE_INFINITY, 0],
+  [-1, 0.5],
+  [1, 1],
+  [2, 5],
+]
+
 async function checkAgainstModel(make: MakeStateStoreProvider, dir: string, ops: readonly Op[]) {
-  const options = { minDeltasForSnapshot: 2, numColsPrefixKey: 1 }
+  const options = {
+    minDeltasForSnapshot: 2,
+    numColsPrefixKey: 1,
+    ordering: { keyOrdinal: 1, isWindow: false },
+  }
   let provider = make(dir, options)
   // Committed versions, by version; a commit from v drops versions above v + 1 (a rerun's new branch).
   const versions = new Map<number, Map<string, unknown>>([[0, new Map()]])
@@ -304,6 +348,20 @@ async function checkAgainstModel(make: MakeStateStoreProvider, dir: string, ops:
         contents(store.prefixScan([first])),
         modelContents(new Map(want)),
         `${where} prefix ${first}`,
+      )
+    }
+    for (const [from, to] of RANGES) {
+      const want = [...model].filter(([k]) => {
+        const t = JSON.parse(k)[1]
+        return t !== null && t >= from && t <= to
+      })
+      const got = [...store.rangeScan(from, to)]
+      assert.deepEqual(contents(got), modelContents(new Map(want)), `${where} range [${from}, ${to}]`)
+      const times = got.map((e) => e.key[1] as number)
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+        `${where} range order`,
       )
     }
   }

@@ -5,7 +5,7 @@
  * StreamingQuerySuite / OffsetSeqLog recovery and "cannot change the number of sources").
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -109,6 +109,25 @@ describe('restart from a checkpoint', () => {
       checkNewAnswer({ n: 4 }),
       assertProgress((p) => p.batchId === 2 && p.sources[0].startOffset === 1),
     )
+  })
+
+  it('reads the checkpointLocation option whatever its case, as Spark does', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(N)
+    await withDir(async (dir) => {
+      const start = () => input.toDF().writeStream.format('console').option('checkpointlocation', dir).start()
+      const first = await start()
+      input.addData({ n: 1 })
+      await drain(first)
+      await first.stop()
+      // The second run resumes from the folder the first wrote (not a temporary checkpoint).
+      const second = await start()
+      input.addData({ n: 2 })
+      await drain(second)
+      await second.stop()
+      assert.equal(second.lastProgress?.batchId, 1)
+      assert.deepEqual((await readdir(join(dir, 'commits'))).sort(), ['0', '1'])
+    })
   })
 
   it('hands the rerun batch to the sink again with its batch id and the same rows', async () => {

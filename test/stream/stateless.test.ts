@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { col, explode, lit, split, t, udf, upper } from '../../src/index.ts'
+import { col, current_timestamp, explode, lit, split, t, udf, upper } from '../../src/index.ts'
 import {
   addData,
   checkAnswer,
@@ -16,7 +16,7 @@ import {
   testStream,
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
-import { streamSession } from './session.ts'
+import { drain, streamSession } from './session.ts'
 
 const Words = t.struct({ id: t.long(), text: t.string() })
 
@@ -37,6 +37,37 @@ describe('stateless streaming queries', () => {
       checkLastBatch({ id: 3, loud: 'C' }),
       checkAnswer({ id: 2, loud: 'B' }, { id: 3, loud: 'C' }),
     )
+  })
+
+  it('gives current_timestamp() each batch its own timestamp, whatever else the session runs', async () => {
+    const { sluice, clock } = streamSession()
+    const input = sluice.memoryStream(t.struct({ n: t.long() }))
+    const seen: unknown[] = []
+    const q = await input
+      .toDF()
+      .select(col('n'), current_timestamp().alias('at'))
+      .writeStream.foreachBatch((df) => void seen.push(...df.collect()))
+      .start()
+    clock.advance(5000)
+    input.addData({ n: 1 })
+    await drain(q)
+    // A batch query between two micro-batches has its own current_timestamp().
+    clock.advance(1000)
+    assert.deepEqual(
+      sluice
+        .createDataFrame([{ n: 0 }], t.struct({ n: t.long() }))
+        .select(current_timestamp().alias('at'))
+        .collect(),
+      [{ at: 6000 }],
+    )
+    clock.advance(1000)
+    input.addData({ n: 2 })
+    await drain(q)
+    await q.stop()
+    assert.deepEqual(seen, [
+      { n: 1, at: 5000 },
+      { n: 2, at: 7000 },
+    ])
   })
 
   it('adds columns with withColumn, literals and nulls included', async () => {

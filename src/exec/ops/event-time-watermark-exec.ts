@@ -15,12 +15,13 @@ import { eventTimeOf, requireStream } from '../stateful.ts'
 export class EventTimeWatermarkExec implements ExecNode {
   readonly name = 'EventTimeWatermarkExec'
   readonly children: readonly ExecNode[]
-  /** This operator's position among the plan's watermark operators (the runtime's index). */
-  readonly watermarkIndex: number
-  readonly delayMs: number
-  readonly idleTimeoutMs: number | undefined
+  /** This operator's position among the plan's watermark inputs (the runtime's index). */
+  private readonly watermarkIndex: number
+  private readonly delayMs: number
   /** The late-rows output this stream's dropped rows go to (beyond Spark), if any. */
-  readonly lateRows: string | undefined
+  private readonly lateRows: string | undefined
+  /** Whether rows behind the late-events watermark are kept as late candidates (never in complete mode). */
+  private readonly keepLateCandidates: boolean
   private readonly eventTime: number
   private readonly isWindow: boolean
   private readonly column: string
@@ -33,8 +34,9 @@ export class EventTimeWatermarkExec implements ExecNode {
       isWindow: boolean
       column: string
       delayMs: number
-      idleTimeoutMs: number | undefined
       lateRows?: string | undefined
+      /** The query's output mode (complete mode drops nothing, so nothing can be late). */
+      outputMode: 'append' | 'update' | 'complete'
     },
   ) {
     this.children = [child]
@@ -43,8 +45,8 @@ export class EventTimeWatermarkExec implements ExecNode {
     this.isWindow = opts.isWindow
     this.column = opts.column
     this.delayMs = opts.delayMs
-    this.idleTimeoutMs = opts.idleTimeoutMs
     this.lateRows = opts.lateRows
+    this.keepLateCandidates = opts.lateRows !== undefined && opts.outputMode !== 'complete'
   }
 
   describe(): string {
@@ -60,11 +62,7 @@ export class EventTimeWatermarkExec implements ExecNode {
     const s = requireStream(ctx, this.name)
     const stats = s.eventTimeStats(this.watermarkIndex)
     const col = this.eventTime
-    // Complete mode drops nothing, so nothing can be late.
-    const candidates =
-      this.lateRows !== undefined && s.outputMode !== 'complete'
-        ? s.lateRows.candidates(this.watermarkIndex)
-        : null
+    const candidates = this.keepLateCandidates ? s.lateRows.candidates(this.watermarkIndex) : null
     const lateWm = s.watermarkForLateEventsMs
     for (let i = 0; i < rows.length; i++) {
       const t = eventTimeOf(rows[i][col], this.isWindow)

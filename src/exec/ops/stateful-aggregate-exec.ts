@@ -15,6 +15,7 @@
  * sketches) copied on restore so a stored value is never changed after `put`.
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
+import type { SlotCodec } from '../../functions/function-def.ts'
 import type { HyperLogLogPlusPlus } from '../../functions/hash/index.ts'
 import { type DataType, field, type StructType, simpleString, structOf } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
@@ -23,11 +24,12 @@ import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { describeStage, type StageOp, sqlOf } from '../stage-codegen.ts'
 import {
+  type Exchanged,
   eventTimeOf,
+  exchange,
   isBehind,
   type LateRowsInput,
-  lateRowsInputsBelow,
-  partitionOf,
+  type PartitionContext,
   requireStream,
   routeLateRows,
   type StatefulExec,
@@ -55,6 +57,10 @@ export interface StatefulAggregateOptions {
   readonly eventTimeIsWindow: boolean
   /** How the window key is computed (`window(ts, 10 minutes)`), recorded in the state metadata. */
   readonly windowSpec?: string
+  /** The query's output mode, fixed for its life. */
+  readonly outputMode: 'append' | 'update' | 'complete'
+  /** The late-rows inputs this operator owns (from the planner). */
+  readonly lateInputs: readonly LateRowsInput[]
 }
 
 export type Saved = readonly unknown[]
@@ -65,6 +71,7 @@ export class StatefulAggregateExec implements StatefulExec {
   readonly children: readonly ExecNode[]
   readonly operatorId: number
   stateInfo: StatefulExec['stateInfo']
+  readonly watermarkDriven: boolean
   readonly generatedCode: string
   protected readonly spec: AggregateSpec
   protected readonly opts: StatefulAggregateOptions
@@ -79,13 +86,6 @@ export class StatefulAggregateExec implements StatefulExec {
   protected readonly keyTypes: readonly DataType[]
   /** The watermark operators below whose late rows this operator owns (beyond Spark). */
   protected readonly lateInputs: readonly LateRowsInput[]
-  /** The eviction watermark of the last full scan for evictable groups (none since start: -Infinity). */
-  protected lastEvictionScanMs = Number.NEGATIVE_INFINITY
-  /**
-   * A lower bound of the event times of the groups in state, kept by the last scan and each put
-   * (-Infinity until the first scan); no group is evictable while the watermark is below it.
-   */
-  private minEventTimeInState = Number.NEGATIVE_INFINITY
 
   constructor(
     child: ExecNode,
@@ -109,7 +109,8 @@ export class StatefulAggregateExec implements StatefulExec {
     this.save = compileSave(spec)
     this.restore = compileRestore(spec)
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
-    this.lateInputs = lateRowsInputsBelow(child)
+    this.lateInputs = opts.lateInputs
+    this.watermarkDriven = opts.eventTimeKey >= 0
     this.stateInfo = {
       operatorKind: 'aggregate',
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],
@@ -125,28 +126,42 @@ export class StatefulAggregateExec implements StatefulExec {
     return `operator=${this.operatorId}, keys=[${this.spec.groupBy.map(sqlOf).join(', ')}], functions=[${this.spec.aggs.map((a) => a.sql).join(', ')}], partitions=${this.opts.numPartitions}${stage}`
   }
 
-  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return this.opts.eventTimeKey >= 0 && newWatermarkMs > currentWatermarkMs
-  }
-
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
     const groups = new Map<unknown, GroupState>()
     this.update(this.children[0].execute(ctx), groups)
-    const global = this.spec.groupBy.length === 0
     // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
-    if (global && groups.size === 0) groups.set(0, this.initial())
+    if (this.spec.groupBy.length === 0 && groups.size === 0) groups.set(0, this.initial())
+    const parts = this.exchange(s, groups)
+    const mode = this.opts.outputMode
     const out: RowBatch = []
-    const changed = this.mergeIntoState(s, groups)
-    if (this.lateInputs.length > 0 && s.outputMode !== 'complete') this.routeLate(ctx, s)
-    if (s.outputMode === 'complete') {
-      this.outputAll(s, out)
-      return out
+    const dropped: DroppedSessions = new Map()
+    for (const p of s.partitions) {
+      const pc = s.partition(this.operatorId, p)
+      const part = parts[p]
+      const changed = part === undefined ? [] : this.mergeIntoState(pc, part, dropped)
+      if (mode === 'complete') {
+        this.outputAll(pc, out)
+        continue
+      }
+      if (mode === 'update') for (const st of changed) out.push(this.output(st))
+      this.evict(pc, mode === 'append' ? out : null)
     }
-    if (s.outputMode === 'update') for (const st of changed) out.push(this.output(st))
-    this.evict(s, s.outputMode === 'append' ? out : null)
+    if (this.lateInputs.length > 0 && mode !== 'complete') this.routeLate(ctx, s, dropped)
     return out
+  }
+
+  /** The exchange: each group of the batch's partial aggregation to its key's state partition. */
+  protected exchange(s: StreamBatchContext, groups: Map<unknown, GroupState>): ExchangedParts {
+    const route = exchange<unknown>(this.keyTypes, this.opts.numPartitions, s.partitions)
+    const n = this.spec.groupBy.length
+    for (const st of groups.values()) {
+      const key: unknown[] = new Array(n)
+      for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
+      route.route(key, st)
+    }
+    return route.parts
   }
 
   /**
@@ -154,7 +169,7 @@ export class StatefulAggregateExec implements StatefulExec {
    * is late when every group it falls in (each window, for sliding windows) is behind the
    * late-events watermark.
    */
-  protected routeLate(ctx: ExecContext, s: StreamBatchContext): void {
+  protected routeLate(ctx: ExecContext, s: StreamBatchContext, _dropped: DroppedSessions): void {
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     if (eventTimeKey < 0) return
     const wm = s.watermarkForLateEventsMs
@@ -174,34 +189,36 @@ export class StatefulAggregateExec implements StatefulExec {
     return [...groups.values()]
   }
 
-  /** Complete mode: every group in state. */
-  protected outputAll(s: StreamBatchContext, out: RowBatch): void {
-    for (const store of s.stores(this.operatorId))
-      for (const e of store.iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
+  /** Complete mode: every group in the partition's state. */
+  protected outputAll(pc: PartitionContext, out: RowBatch): void {
+    for (const e of pc.store().iterator()) out.push(this.output(this.restore(e.key, e.value as Saved)))
   }
 
   protected output(st: GroupState): Row {
     return this.project(this.finish(st))
   }
 
-  /** Merges this batch's groups into their partitions' state; returns the merged groups. */
-  protected mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
-    const stores = s.stores(this.operatorId)
-    const { eventTimeKey, eventTimeIsWindow, numPartitions } = this.opts
-    const dropLate = s.outputMode !== 'complete' && eventTimeKey >= 0
-    const n = this.spec.groupBy.length
+  /** Merges the groups routed to one partition into its state; returns the merged groups. */
+  protected mergeIntoState(
+    pc: PartitionContext,
+    part: Exchanged<unknown>,
+    _dropped: DroppedSessions,
+  ): GroupState[] {
+    const store = pc.store()
+    const { eventTimeKey, eventTimeIsWindow } = this.opts
+    const dropLate = this.opts.outputMode !== 'complete' && eventTimeKey >= 0
     const changed: GroupState[] = []
-    for (const st of groups.values()) {
-      const key: unknown[] = new Array(n)
-      for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
+    const { keys, items } = part
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]
+      const st = items[i] as GroupState
       if (
         dropLate &&
-        isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), s.watermarkForLateEventsMs)
+        isBehind(eventTimeOf(key[eventTimeKey], eventTimeIsWindow), pc.watermarkForLateEventsMs)
       ) {
-        s.metrics(this.operatorId).numRowsDroppedByWatermark++
+        pc.metrics.numRowsDroppedByWatermark++
         continue
       }
-      const store = stores[partitionOf(key, this.keyTypes, numPartitions)]
       const saved = store.get(key) as Saved | undefined
       let merged = st
       if (saved !== undefined) {
@@ -210,39 +227,31 @@ export class StatefulAggregateExec implements StatefulExec {
       }
       store.put(key, this.save(merged))
       changed.push(merged)
-      if (eventTimeKey >= 0) {
-        const et = eventTimeOf(key[eventTimeKey], eventTimeIsWindow)
-        if (et !== null && et < this.minEventTimeInState) this.minEventTimeInState = et
-      }
     }
     return changed
   }
 
-  /** Removes (and in append mode emits) the groups the eviction watermark has passed. */
-  protected evict(s: StreamBatchContext, out: RowBatch | null): void {
-    const { eventTimeKey, eventTimeIsWindow } = this.opts
-    const wm = s.watermarkForEvictionMs
-    // Groups put in this batch are past the late-events watermark, which is the previous batch's
-    // eviction watermark: when that has not moved since the last scan, nothing can be evictable.
-    if (eventTimeKey < 0 || wm <= this.lastEvictionScanMs) return
-    this.lastEvictionScanMs = wm
-    // Nothing in state is behind the watermark yet (e.g. no window has ended): skip the scan.
-    if (wm < this.minEventTimeInState) return
-    let min = Number.POSITIVE_INFINITY
-    for (const store of s.stores(this.operatorId)) {
-      for (const e of store.iterator()) {
-        const et = eventTimeOf(e.key[eventTimeKey], eventTimeIsWindow)
-        if (!isBehind(et, wm)) {
-          if (et !== null && et < min) min = et
-          continue
-        }
-        store.remove(e.key)
-        if (out !== null) out.push(this.output(this.restore(e.key, e.value as Saved)))
-      }
+  /**
+   * Removes (and in append mode emits) the groups the eviction watermark has passed, by a range
+   * scan of the store's event-time order. Only when the watermark moved since the last batch: the
+   * last batch evicted up to the late-events watermark, and groups put now are past it.
+   */
+  protected evict(pc: PartitionContext, out: RowBatch | null): void {
+    const wm = pc.watermarkForEvictionMs
+    if (this.opts.eventTimeKey < 0 || wm <= pc.watermarkForLateEventsMs) return
+    const store = pc.store()
+    for (const e of store.rangeScan(Number.NEGATIVE_INFINITY, wm)) {
+      store.remove(e.key)
+      if (out !== null) out.push(this.output(this.restore(e.key, e.value as Saved)))
     }
-    this.minEventTimeInState = min
   }
 }
+
+/** What the exchange routed to each partition this process runs (undefined for the others). */
+export type ExchangedParts = readonly (Exchanged<unknown> | undefined)[]
+
+/** Session windows dropped as late in this batch, by other-key id (for the late-rows output). */
+export type DroppedSessions = Map<string, { readonly start: number; readonly end: number }[]>
 
 /** The value schema recorded in the state metadata: one field per aggregate, its result type. */
 function valueSchemaOf(spec: AggregateSpec): StructType {
@@ -270,14 +279,25 @@ function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => vo
   return b.build(['a', 'b'])
 }
 
-/** How a slot is stored and restored, from its initial value's template. */
-function slotCodec(init: string): { save: (v: string) => string; restore: (v: string) => string } {
-  if (init === 'new Set()') return { save: (v) => v, restore: (v) => `new Set(${v})` }
-  if (init === 'new Map()') return { save: (v) => v, restore: (v) => `new Map(${v})` }
-  if (init === '[]') return { save: (v) => v, restore: (v) => `${v}.slice()` }
-  if (init === 'newHll()')
-    return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
-  return { save: (v) => v, restore: (v) => v }
+/** How a slot is stored and restored, as its aggregate declares. */
+function slotCodec(codec: SlotCodec): { save: (v: string) => string; restore: (v: string) => string } {
+  switch (codec) {
+    case 'set':
+      return { save: (v) => v, restore: (v) => `new Set(${v})` }
+    case 'map':
+      return { save: (v) => v, restore: (v) => `new Map(${v})` }
+    case 'list':
+      return { save: (v) => v, restore: (v) => `${v}.slice()` }
+    case 'hll':
+      return { save: (v) => `saveHll(${v})`, restore: (v) => `restoreHll(newHll(), ${v})` }
+    case 'value':
+      return { save: (v) => v, restore: (v) => v }
+  }
+}
+
+/** Each slot's codec, in slot order (an aggregate that declares none keeps plain values). */
+function slotCodecsOf(spec: AggregateSpec): SlotCodec[] {
+  return spec.aggs.flatMap((a) => a.impl.init.map((_, i) => a.impl.slotCodecs?.[i] ?? 'value'))
 }
 
 const HLL_HELPERS = {
@@ -289,7 +309,7 @@ function compileSave(spec: AggregateSpec): (st: GroupState) => Saved {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
-  const slots = spec.aggs.flatMap((a) => a.impl.init).map((init, i) => slotCodec(init).save(`st.s${i}`))
+  const slots = slotCodecsOf(spec).map((codec, i) => slotCodec(codec).save(`st.s${i}`))
   b.emit(`return [${slots.join(', ')}]`)
   return b.build(['st'])
 }
@@ -301,9 +321,7 @@ function compileRestore(spec: AggregateSpec): (key: StateKey, saved: Saved) => G
   for (const [name, value] of Object.entries(HLL_HELPERS)) b.emit(`const ${name} = ${b.constant(value)}`)
   // Parameter names no aggregate helper uses (distinct aggregates declare a `key` helper).
   const keys = spec.groupBy.map((_, i) => `k${i}: $stateKey[${i}]`)
-  const slots = spec.aggs
-    .flatMap((a) => a.impl.init)
-    .map((init, i) => `s${i}: ${slotCodec(init).restore(`$saved[${i}]`)}`)
+  const slots = slotCodecsOf(spec).map((codec, i) => `s${i}: ${slotCodec(codec).restore(`$saved[${i}]`)}`)
   b.emit(`return { ${[...keys, ...slots].join(', ')} }`)
   return b.build(['$stateKey', '$saved'])
 }

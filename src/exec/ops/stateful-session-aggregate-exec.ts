@@ -19,9 +19,18 @@ import { structOf } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import type { StageOp } from '../stage-codegen.ts'
-import { isBehind, partitionOf, routeLateRows, type StreamBatchContext } from '../stateful.ts'
+import {
+  type Exchanged,
+  exchange,
+  isBehind,
+  type PartitionContext,
+  routeLateRows,
+  type StreamBatchContext,
+} from '../stateful.ts'
 import type { AggregateSpec, GroupState } from './hash-aggregate-exec.ts'
 import {
+  type DroppedSessions,
+  type ExchangedParts,
   type Saved,
   StatefulAggregateExec,
   type StatefulAggregateOptions,
@@ -40,8 +49,6 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
   override readonly operatorName = 'sessionWindowStateStoreSaveExec'
   /** Position of the session key among the grouping keys. */
   private readonly sessionKey: number
-  /** This batch's merged sessions dropped as late, by other-key id (for the late-rows output). */
-  private dropped = new Map<string, Session[]>()
 
   constructor(
     child: ExecNode,
@@ -55,9 +62,7 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     this.stateInfo = { ...this.stateInfo, operatorKind: 'session-window-aggregate' }
   }
 
-  override shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return newWatermarkMs > currentWatermarkMs
-  }
+  override readonly watermarkDriven = true
 
   /** The full grouping key of a session of `other`: the session struct put back at its position. */
   private fullKey(other: StateKey, session: Session): unknown[] {
@@ -87,7 +92,8 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     return out
   }
 
-  protected override mergeIntoState(s: StreamBatchContext, groups: Map<unknown, GroupState>): GroupState[] {
+  /** The exchange: the batch's sessions grouped by their other keys, to those keys' partitions. */
+  protected override exchange(s: StreamBatchContext, groups: Map<unknown, GroupState>): ExchangedParts {
     const byKey = new Map<string, { other: unknown[]; sessions: GroupState[] }>()
     for (const st of groups.values()) {
       const other = this.otherKeyOf(st)
@@ -96,24 +102,35 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
       if (g === undefined) byKey.set(id, (g = { other, sessions: [] }))
       g.sessions.push(st)
     }
-    const stores = s.stores(this.operatorId)
+    const route = exchange<unknown>(this.keyTypes, this.opts.numPartitions, s.partitions)
+    for (const { other, sessions } of byKey.values()) route.route(other, sessions)
+    return route.parts
+  }
+
+  protected override mergeIntoState(
+    pc: PartitionContext,
+    part: Exchanged<unknown>,
+    dropped: DroppedSessions,
+  ): GroupState[] {
+    const store = pc.store()
     const changed: GroupState[] = []
-    this.dropped = new Map()
-    for (const [id, { other, sessions }] of byKey) {
+    for (let i = 0; i < part.keys.length; i++) {
+      const other = part.keys[i]
+      const sessions = part.items[i] as GroupState[]
       const batch = this.sweep(sessions.sort(byStart(this.sessionKey))).filter((st) => {
-        const late = isBehind(this.sessionOf(st).end, s.watermarkForLateEventsMs)
+        const late = isBehind(this.sessionOf(st).end, pc.watermarkForLateEventsMs)
         if (late) {
-          s.metrics(this.operatorId).numRowsDroppedByWatermark++
+          pc.metrics.numRowsDroppedByWatermark++
           if (this.lateInputs.length > 0) {
-            const list = this.dropped.get(id)
-            if (list === undefined) this.dropped.set(id, [this.sessionOf(st)])
+            const id = compositeKey(other)
+            const list = dropped.get(id)
+            if (list === undefined) dropped.set(id, [this.sessionOf(st)])
             else list.push(this.sessionOf(st))
           }
         }
         return !late
       })
       if (batch.length === 0) continue
-      const store = stores[partitionOf(other, this.keyTypes, this.opts.numPartitions)]
       const stored = (store.get(other) as readonly StoredSession[] | undefined) ?? []
       const all = [
         ...stored.map(([session, saved]) => this.restore(this.fullKey(other, session), saved)),
@@ -130,14 +147,14 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
   }
 
   /** A candidate is late when the merged session its own session joined in this batch was dropped. */
-  protected override routeLate(ctx: ExecContext): void {
-    if (this.dropped.size === 0) return
+  protected override routeLate(ctx: ExecContext, _s: StreamBatchContext, dropped: DroppedSessions): void {
+    if (dropped.size === 0) return
     routeLateRows(ctx, this.children[0], this.lateInputs, 'session_closed', (rows) => {
       const groups = this.groupsOf(rows)
       for (const st of groups) {
         const own = this.sessionOf(st)
-        const dropped = this.dropped.get(compositeKey(this.otherKeyOf(st))) ?? []
-        if (!dropped.some((d) => d.start <= own.start && own.end <= d.end)) return false
+        const list = dropped.get(compositeKey(this.otherKeyOf(st))) ?? []
+        if (!list.some((d) => d.start <= own.start && own.end <= d.end)) return false
       }
       return groups.length > 0
     })
@@ -149,33 +166,30 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     return other
   }
 
-  protected override outputAll(s: StreamBatchContext, out: RowBatch): void {
-    for (const store of s.stores(this.operatorId)) {
-      for (const e of store.iterator()) {
-        for (const [session, saved] of e.value as readonly StoredSession[])
-          out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
-      }
+  protected override outputAll(pc: PartitionContext, out: RowBatch): void {
+    for (const e of pc.store().iterator()) {
+      for (const [session, saved] of e.value as readonly StoredSession[])
+        out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
     }
   }
 
-  protected override evict(s: StreamBatchContext, out: RowBatch | null): void {
-    const wm = s.watermarkForEvictionMs
-    if (wm <= this.lastEvictionScanMs) return
-    for (const store of s.stores(this.operatorId)) {
-      for (const e of store.iterator()) {
-        const sessions = e.value as readonly StoredSession[]
-        const kept = sessions.filter(([session]) => !isBehind(session.end, wm))
-        if (kept.length === sessions.length) continue
-        if (out !== null) {
-          for (const [session, saved] of sessions)
-            if (isBehind(session.end, wm))
-              out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
-        }
-        if (kept.length === 0) store.remove(e.key)
-        else store.put(e.key, kept)
+  /** Emits (append) and removes the sessions the eviction watermark has passed, when it moved. */
+  protected override evict(pc: PartitionContext, out: RowBatch | null): void {
+    const wm = pc.watermarkForEvictionMs
+    if (wm <= pc.watermarkForLateEventsMs) return
+    const store = pc.store()
+    for (const e of store.iterator()) {
+      const sessions = e.value as readonly StoredSession[]
+      const kept = sessions.filter(([session]) => !isBehind(session.end, wm))
+      if (kept.length === sessions.length) continue
+      if (out !== null) {
+        for (const [session, saved] of sessions)
+          if (isBehind(session.end, wm))
+            out.push(this.output(this.restore(this.fullKey(e.key, session), saved)))
       }
+      if (kept.length === 0) store.remove(e.key)
+      else store.put(e.key, kept)
     }
-    this.lastEvictionScanMs = wm
   }
 }
 

@@ -10,17 +10,17 @@
  *   first event time plus the watermark delay (the value stored), then removed.
  */
 import { type DataType, field, type StructType, structOf, t } from '../../schema/data-type.ts'
-import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
+import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import {
+  type Exchanged,
   eventTimeOf,
+  exchange,
   isBehind,
   type LateRowsInput,
-  lateRowsInputsBelow,
-  partitionOf,
+  type PartitionContext,
   requireStream,
   routeLateRows,
   type StatefulExec,
-  type StreamBatchContext,
 } from '../stateful.ts'
 
 export interface StreamingDedupOptions {
@@ -35,6 +35,8 @@ export interface StreamingDedupOptions {
   /** The watermark delay of the event-time column (within-watermark expiry). */
   readonly delayMs: number
   readonly withinWatermark: boolean
+  /** The late-rows inputs this operator owns (from the planner). */
+  readonly lateInputs: readonly LateRowsInput[]
 }
 
 export class StreamingDedupExec implements StatefulExec {
@@ -43,17 +45,18 @@ export class StreamingDedupExec implements StatefulExec {
   readonly children: readonly ExecNode[]
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
+  readonly watermarkDriven: boolean
   private readonly opts: StreamingDedupOptions
   private readonly keyTypes: readonly DataType[]
   /** Position of the event-time column among the keys, or -1. */
   private readonly eventTimeKey: number
-  private lastEvictionScanMs = Number.NEGATIVE_INFINITY
   /** The watermark operators below whose late rows this operator owns (beyond Spark). */
   private readonly lateInputs: readonly LateRowsInput[]
 
   constructor(child: ExecNode, opts: StreamingDedupOptions) {
     this.children = [child]
-    this.lateInputs = lateRowsInputsBelow(child)
+    this.lateInputs = opts.lateInputs
+    this.watermarkDriven = opts.eventTime >= 0
     this.opts = opts
     this.operatorId = opts.operatorId
     this.operatorName = opts.withinWatermark ? 'dedupeWithinWatermark' : 'dedupe'
@@ -70,33 +73,32 @@ export class StreamingDedupExec implements StatefulExec {
     return `operator=${this.operatorId}, keys=[${this.opts.keySchema.fields.map((f) => f.name).join(', ')}], partitions=${this.opts.numPartitions}`
   }
 
-  shouldRunAnotherBatch(newWatermarkMs: number, currentWatermarkMs: number): boolean {
-    return this.opts.eventTime >= 0 && newWatermarkMs > currentWatermarkMs
-  }
-
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
     const rows = this.children[0].execute(ctx)
-    const stores = s.stores(this.operatorId)
     const metrics = s.metrics(this.operatorId)
-    const { keys, eventTime, eventTimeIsWindow, numPartitions, withinWatermark, delayMs } = this.opts
-    const out: RowBatch = []
-    let duplicates = 0
+    const { keys, eventTime, eventTimeIsWindow, numPartitions } = this.opts
+    // The exchange: rows past the late-events watermark to their key's state partition.
+    const route = exchange<Row>(this.keyTypes, numPartitions, s.partitions)
     for (const row of rows) {
       const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
       if (eventTime >= 0 && isBehind(et, s.watermarkForLateEventsMs)) {
         metrics.numRowsDroppedByWatermark++
         continue
       }
-      const key = keys.map((k) => row[k])
-      const store = stores[partitionOf(key, this.keyTypes, numPartitions)]
-      if (store.get(key) !== undefined) {
-        duplicates++
-        continue
-      }
-      store.put(key, withinWatermark ? [et === null ? null : et + delayMs] : [])
-      out.push(row)
+      route.route(
+        keys.map((k) => row[k]),
+        row,
+      )
+    }
+    const out: RowBatch = []
+    let duplicates = 0
+    for (const p of s.partitions) {
+      const pc = s.partition(this.operatorId, p)
+      const part = route.parts[p]
+      if (part !== undefined) duplicates += this.dedupPartition(pc, part, out)
+      this.evict(pc)
     }
     metrics.custom.numDroppedDuplicateRows = (metrics.custom.numDroppedDuplicateRows ?? 0) + duplicates
     if (this.lateInputs.length > 0 && eventTime >= 0) {
@@ -105,22 +107,44 @@ export class StreamingDedupExec implements StatefulExec {
         late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
       )
     }
-    this.evict(s)
     return out
   }
 
-  private evict(s: StreamBatchContext): void {
-    const wm = s.watermarkForEvictionMs
-    if (this.opts.eventTime < 0 || wm <= this.lastEvictionScanMs) return
-    if (!this.opts.withinWatermark && this.eventTimeKey < 0) return
-    for (const store of s.stores(this.operatorId)) {
-      for (const e of store.iterator()) {
-        const expired = this.opts.withinWatermark
-          ? (e.value as [number | null])[0] !== null && wm >= (e.value as [number])[0]
-          : isBehind(eventTimeOf(e.key[this.eventTimeKey], this.opts.eventTimeIsWindow), wm)
-        if (expired) store.remove(e.key)
+  /** Emits the rows of one partition whose key is new (remembering it); returns the duplicates. */
+  private dedupPartition(pc: PartitionContext, part: Exchanged<Row>, out: RowBatch): number {
+    const store = pc.store()
+    const { eventTime, eventTimeIsWindow, withinWatermark, delayMs } = this.opts
+    let duplicates = 0
+    for (let i = 0; i < part.keys.length; i++) {
+      const key = part.keys[i]
+      const row = part.items[i]
+      if (store.get(key) !== undefined) {
+        duplicates++
+        continue
       }
+      const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
+      store.put(key, withinWatermark ? [et === null ? null : et + delayMs] : [])
+      out.push(row)
     }
-    this.lastEvictionScanMs = wm
+    return duplicates
+  }
+
+  /**
+   * Removes the keys the eviction watermark has passed, when it moved since the last batch (which
+   * evicted up to the late-events watermark): by the store's event-time order when the event time
+   * is a key, by a scan of the expiry values within the watermark.
+   */
+  private evict(pc: PartitionContext): void {
+    const wm = pc.watermarkForEvictionMs
+    if (this.opts.eventTime < 0 || wm <= pc.watermarkForLateEventsMs) return
+    const store = pc.store()
+    if (this.opts.withinWatermark) {
+      for (const e of store.iterator()) {
+        const expiresAt = (e.value as [number | null])[0]
+        if (expiresAt !== null && wm >= expiresAt) store.remove(e.key)
+      }
+    } else if (this.eventTimeKey >= 0) {
+      for (const e of store.rangeScan(Number.NEGATIVE_INFINITY, wm)) store.remove(e.key)
+    }
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * The context one micro-batch hands its plan (exec/stateful.ts `StreamBatchContext`), and what the
+ * plan leaves in it for the loop: event-time stats per watermark input, operator counters, late
+ * rows and dead letters. Each (operator, partition) gets a frozen `PartitionContext` with only
+ * that partition's stores; a process that owns some partitions runs only those.
+ */
+import type { SourceRows } from '../connectors/spi.ts'
+import { SluiceError } from '../errors.ts'
+import type { Row } from '../exec/exec-node.ts'
+import type {
+  EventTimeStats,
+  OperatorBatchMetrics,
+  PartitionContext,
+  StreamBatchContext,
+} from '../exec/stateful.ts'
+import type { OpenStores } from './query-state.ts'
+
+export interface BatchContextSpec {
+  readonly batchId: number
+  readonly batchTimestampMs: number
+  /** The previous batch's watermark: rows behind it are late. */
+  readonly watermarkForLateEventsMs: number
+  /** This batch's watermark: state behind it is evicted. */
+  readonly watermarkForEvictionMs: number
+  readonly stores: OpenStores
+  /** The partitions this process runs (their stores are in `stores`), ascending. */
+  readonly partitions: readonly number[]
+  /** Each stream's rows of this batch, by relation id. */
+  readonly input: ReadonlyMap<number, SourceRows>
+}
+
+/** A batch's context, with what the plan records into it during the batch. */
+export interface BatchContext {
+  readonly context: StreamBatchContext
+  readonly eventTimes: EventTimeStats[]
+  metricsOf(operatorId: number): OperatorBatchMetrics
+  /** Late rows by output name: the row, then late_reason, late_watermark, late_batch_id. */
+  readonly late: ReadonlyMap<string, unknown[][]>
+  readonly deadLetters: ReadonlyMap<string, unknown[][]>
+}
+
+/**
+ * The context of one batch.
+ *
+ * @example const b = batchContext({ batchId: 0, batchTimestampMs: 0, watermarkForLateEventsMs: 0, watermarkForEvictionMs: 0, stores, partitions: [0, 1], input })
+ */
+export function batchContext(spec: BatchContextSpec): BatchContext {
+  const { batchId, batchTimestampMs, watermarkForLateEventsMs, watermarkForEvictionMs } = spec
+  const eventTimes: EventTimeStats[] = []
+  const metrics = new Map<number, OperatorBatchMetrics>()
+  const metricsOf = (op: number): OperatorBatchMetrics => {
+    let m = metrics.get(op)
+    if (m === undefined) {
+      m = { numRowsDroppedByWatermark: 0, custom: {} }
+      metrics.set(op, m)
+    }
+    return m
+  }
+  const partitionContexts = new Map<string, PartitionContext>()
+  const candidates = new Map<number, Row[]>()
+  const late = new Map<string, unknown[][]>()
+  const deadLetters = new Map<string, unknown[][]>()
+  const context: StreamBatchContext = {
+    batchId,
+    batchTimestampMs,
+    input: (relationId) => spec.input.get(relationId) ?? [],
+    watermarkForLateEventsMs,
+    watermarkForEvictionMs,
+    partitions: spec.partitions,
+    partition: (operatorId, partition) => {
+      const id = `${operatorId}/${partition}`
+      let pc = partitionContexts.get(id)
+      if (pc === undefined) {
+        pc = partitionContext(spec, operatorId, partition, metricsOf(operatorId))
+        partitionContexts.set(id, pc)
+      }
+      return pc
+    },
+    metrics: metricsOf,
+    eventTimeStats: (i) => {
+      while (eventTimes.length <= i)
+        eventTimes.push({ max: Number.NEGATIVE_INFINITY, min: Number.POSITIVE_INFINITY, sum: 0, count: 0 })
+      return eventTimes[i]
+    },
+    lateRows: {
+      candidates: (i) => {
+        let c = candidates.get(i)
+        if (c === undefined) candidates.set(i, (c = []))
+        return c
+      },
+      add: (name, row, reason) => append(late, name, [...row, reason, watermarkForLateEventsMs, batchId]),
+    },
+    deadLetters: { add: (name, row) => append(deadLetters, name, row) },
+  }
+  return { context, eventTimes, metricsOf, late, deadLetters }
+}
+
+function partitionContext(
+  spec: BatchContextSpec,
+  operatorId: number,
+  partition: number,
+  metrics: OperatorBatchMetrics,
+): PartitionContext {
+  const byName = spec.stores.get(operatorId)
+  return Object.freeze({
+    batchId: spec.batchId,
+    batchTimestampMs: spec.batchTimestampMs,
+    partition,
+    watermarkForLateEventsMs: spec.watermarkForLateEventsMs,
+    watermarkForEvictionMs: spec.watermarkForEvictionMs,
+    metrics,
+    store: (name = 'default') => {
+      const store = byName?.get(name)?.get(partition)
+      if (store === undefined) {
+        throw new SluiceError(
+          'INTERNAL',
+          `Operator ${operatorId} asked for store '${name}' of state partition ${partition}, which batch ${spec.batchId} did not open. This is a bug in Sluice; please report it.`,
+        )
+      }
+      return store
+    },
+  })
+}
+
+/** Adds `row` to the rows kept under `name`. */
+function append(byName: Map<string, unknown[][]>, name: string, row: unknown[]): void {
+  const rows = byName.get(name)
+  if (rows === undefined) byName.set(name, [row])
+  else rows.push(row)
+}
