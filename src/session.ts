@@ -33,14 +33,14 @@ import { SessionStreams } from './runtime/session-streams.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
-import { attachObservability, type Observability, type ObservabilityConfig } from './ui/observability.ts'
-import type { StreamingMetrics } from './ui/streaming-metrics.ts'
-import type { UiServer } from './ui/ui-server.ts'
 import {
   DEFAULT_STATE_STORE_PROVIDER,
   STATE_STORE_PROVIDER_CLASS,
   stateStoreProviderFactory,
 } from './state/provider-registry.ts'
+import { attachObservability, type Observability, type ObservabilityConfig } from './ui/observability.ts'
+import type { StreamingMetrics } from './ui/streaming-metrics.ts'
+import type { UiServer } from './ui/ui-server.ts'
 import { validateTimeZone } from './util/time/index.ts'
 
 /** The stateful-streaming settings, checked. */
