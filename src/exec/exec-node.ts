@@ -28,6 +28,8 @@ export interface ExecNode {
   /** One-line description of the operator's arguments, for explain(). */
   describe(): string
   execute(ctx: ExecContext): RowBatch
+  /** A stateful operator's id (it names `state/<operatorId>`); absent on stateless operators. */
+  readonly operatorId?: number
 }
 
 /** An operator that runs generated code (optional capability, shown by explain('codegen')). */

@@ -91,7 +91,13 @@ export interface ExchangeDecl {
 
 /** The operator graph, as data: one node per executable operator, edges child -> parent. */
 export interface OperatorGraph {
-  readonly nodes: readonly { readonly id: number; readonly name: string; readonly description: string }[]
+  readonly nodes: readonly {
+    readonly id: number
+    readonly name: string
+    readonly description: string
+    /** Set on a stateful operator: its id, as in `progress.stateOperators` and `state/<operatorId>`. */
+    readonly operatorId?: number
+  }[]
   readonly edges: readonly { readonly from: number; readonly to: number }[]
 }
 
@@ -181,7 +187,12 @@ export function operatorGraph(root: ExecNode): OperatorGraph {
   const edges: OperatorGraph['edges'][number][] = []
   const walk = (n: ExecNode): number => {
     const id = nodes.length
-    nodes.push({ id, name: n.name, description: n.describe() })
+    nodes.push({
+      id,
+      name: n.name,
+      description: n.describe(),
+      ...(n.operatorId === undefined ? {} : { operatorId: n.operatorId }),
+    })
     for (const c of n.children) edges.push({ from: walk(c), to: id })
     return id
   }

@@ -114,6 +114,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       runId,
       name: spec.queryName ?? null,
       explain: () => deps.explain(spec.plan),
+      operatorGraph: plan.graph,
       wakeOnRequest: trigger.kind === 'default',
       cleanup: async () => {
         await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop()), state?.close()])

@@ -3,8 +3,10 @@
  * its progress reports and the waits a caller can do on it (`awaitTermination`,
  * `processAllAvailable`). The loop itself is MicroBatchExecution.
  */
+
 import { SluiceError } from '../errors.ts'
 import { systemClock } from '../io/clock.ts'
+import type { OperatorGraph } from '../planner/incremental-plan.ts'
 import { redactError } from '../util/redact.ts'
 import type { MicroBatchExecution } from './micro-batch-execution.ts'
 import type { StreamingQueryProgress } from './progress.ts'
@@ -22,6 +24,8 @@ export interface QueryLifecycleHooks {
   onTerminated(q: StreamingQuery, error: Error | null): void
 }
 
+const EMPTY_GRAPH: OperatorGraph = Object.freeze({ nodes: Object.freeze([]), edges: Object.freeze([]) })
+
 /** How many progress reports recentProgress keeps (Spark's numRecentProgressUpdates). */
 const RECENT_PROGRESS = 100
 
@@ -31,6 +35,13 @@ export class StreamingQuery {
   /** Unique to this run. */
   readonly runId: string
   readonly name: string | null
+  /**
+   * The query's operators as data, from its incremental plan (one node per executable operator,
+   * edges child -> parent), for a UI or tooling.
+   *
+   * @example query.operatorGraph.nodes.map((n) => n.name) // ['StateStoreSaveExec', ...]
+   */
+  readonly operatorGraph: OperatorGraph
   private execution: MicroBatchExecution | null = null
   private running: Promise<void> | null = null
   private readonly progress: StreamingQueryProgress[] = []
@@ -52,6 +63,7 @@ export class StreamingQuery {
     runId: string
     name: string | null
     explain: () => string
+    operatorGraph?: OperatorGraph
     wakeOnRequest: boolean
     cleanup: () => Promise<void>
   }) {
@@ -59,6 +71,7 @@ export class StreamingQuery {
     this.runId = opts.runId
     this.name = opts.name
     this.explainText = opts.explain
+    this.operatorGraph = opts.operatorGraph ?? EMPTY_GRAPH
     this.wakeOnRequest = opts.wakeOnRequest
     this.cleanup = opts.cleanup
   }

@@ -2,6 +2,7 @@
  * What the web UI shows about a session's queries: every run since the history was made (active,
  * stopped or failed), its recent progress, its plan and its error, kept from the listener bus.
  */
+import type { OperatorGraph } from '../planner/incremental-plan.ts'
 import type { StreamingQueryProgress } from '../runtime/progress.ts'
 import type { StreamingQueryListener, StreamingQueryManager } from '../runtime/query-manager.ts'
 
@@ -19,6 +20,8 @@ export interface QueryRun {
   readonly batches: number
   readonly lastError: string | null
   readonly explain: string
+  /** The run's operators (its incremental plan's graph); empty until the query has started. */
+  readonly graph: OperatorGraph
   /** The run's latest progress reports, oldest first (at most `keep`). */
   readonly progress: readonly StreamingQueryProgress[]
 }
@@ -32,6 +35,7 @@ interface MutableRun {
   batches: number
   lastError: string | null
   explain: string
+  graph: OperatorGraph
   progress: StreamingQueryProgress[]
 }
 
@@ -62,6 +66,7 @@ export class QueryHistory {
           batches: 0,
           lastError: null,
           explain: query === undefined ? '' : safeExplain(() => query.explain()),
+          graph: query?.operatorGraph ?? { nodes: [], edges: [] },
           progress: [],
         })
       },

@@ -170,6 +170,11 @@ describe('the incremental plan', () => {
         [0, 1],
       )
       assert.equal(plan.graph.nodes.length, plan.graph.edges.length + 1)
+      // The graph names the stateful operators by their ids (the UI links them to progress).
+      assert.deepEqual(
+        plan.graph.nodes.flatMap((n) => (n.operatorId === undefined ? [] : [n.operatorId])),
+        [0, 1],
+      )
       // The state directories the running query wrote are the ones the plan declares.
       assert.deepEqual((await readdir(join(dir, 'state'))).sort(), ['0', '1'])
     }))

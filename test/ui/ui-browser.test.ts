@@ -130,6 +130,11 @@ describe('web UI', () => {
           return n
         })
         assert.ok(inked > 100, `the input-rows chart drew ${inked} pixels`)
+        // The operator graph from the incremental plan, with the stateful operator's state rows.
+        const operators = (await page.textContent('#operators')) ?? ''
+        for (const n of windowed.operatorGraph.nodes) assert.ok(operators.includes(n.name), `shows ${n.name}`)
+        const lastState = windowed.lastProgress?.stateOperators[0]
+        assert.ok(operators.includes(`operator 0: ${lastState?.numRowsTotal} state rows`), operators)
         const explain = await page.textContent('#explain')
         assert.match(explain ?? '', /== Physical Plan ==/)
         const last = JSON.parse((await page.textContent('#last-progress')) ?? '{}')

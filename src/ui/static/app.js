@@ -124,8 +124,30 @@
     <dl id="summary"></dl>
     <div id="failure"></div>
     <h2>Statistics</h2><div class="charts" id="charts"></div>
+    <h2>Operators</h2><div id="operators"></div>
     <h2>Plan</h2><pre id="explain"></pre>
     <h2>Last progress</h2><pre id="last-progress"></pre>`
+  }
+
+  // The operator graph as a tree from the sink side (node 0) down to the sources; a stateful
+  // operator shows its state from the last progress (stateOperators are in operator-id order).
+  function operatorTree(graph, last) {
+    if (!graph || graph.nodes.length === 0) return '<div class="empty">No operators reported.</div>'
+    const children = new Map()
+    for (const e of graph.edges) children.set(e.to, [...(children.get(e.to) ?? []), e.from])
+    const stateOf = (n) => {
+      const op = n.operatorId === undefined ? undefined : last?.stateOperators?.[n.operatorId]
+      if (!op) return ''
+      return ` <span class="state">operator ${n.operatorId}: ${op.numRowsTotal} state rows, ${op.numRowsUpdated} updated, ${op.numRowsDroppedByWatermark ?? 0} late</span>`
+    }
+    const item = (id) => {
+      const n = graph.nodes[id]
+      const kids = (children.get(id) ?? []).map(item).join('')
+      return `<li><span class="op" title="${esc(n.description)}">${esc(n.name)}</span>${stateOf(n)}${
+        kids ? `<ul>${kids}</ul>` : ''
+      }</li>`
+    }
+    return `<ul class="operators">${item(0)}</ul>`
   }
 
   function renderDetail(run) {
@@ -167,6 +189,7 @@
       if (plot.querySelector('.empty')) plot.innerHTML = ''
       drawChart(plot, spec, run.progress)
     }
+    document.getElementById('operators').innerHTML = operatorTree(run.graph, last)
     document.getElementById('explain').textContent = run.explain
     document.getElementById('last-progress').textContent = last
       ? JSON.stringify(last, null, 2)
