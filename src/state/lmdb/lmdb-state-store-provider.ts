@@ -58,6 +58,7 @@ export interface LmdbStateStoreProviderOptions {
   readonly clock?: Clock
 }
 
+/** The provider's figures: each the last one (the last getStore, commit or snapshot). */
 interface Timings {
   changelogWriteMs: number
   commitApplyMs: number
@@ -116,8 +117,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     this.#open?.replace()
     this.#open = undefined
     const start = this.#now()
+    this.#t.filesReplayed = 0
     const local = await this.#load(version)
-    this.#t.loadMs += this.#now() - start
+    this.#t.loadMs = this.#now() - start
     const host = {
       commitUpdates: (v: number, updates: StateMap) => this.#commit(v, updates),
       describe: () => this.#describe(),
@@ -175,13 +177,13 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const bytes = encodeChangelog(updates.values())
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, next, 'changelog'), bytes)
     const written = this.#now()
-    this.#t.changelogWriteMs += written - start
+    this.#t.changelogWriteMs = written - start
     const local = this.#acquire()
     // NOTE: only with the changelog durable does LMDB change. A folder moved by another provider
     // of this process since this store opened is emptied: the next getStore rebuilds it.
     if (local.source().version !== version) local.reset()
     else local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
-    this.#t.commitApplyMs += this.#now() - written
+    this.#t.commitApplyMs = this.#now() - written
     this.#open = undefined
   }
 
@@ -248,7 +250,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     // Encoded synchronously from one LMDB read snapshot, so a commit cannot interleave.
     const bytes = encodeLmdbSnapshot([...local.entries()].map(([, e]) => e))
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), bytes)
-    this.#t.snapshotWriteMs += this.#now() - start
+    this.#t.snapshotWriteMs = this.#now() - start
   }
 
   async #cleanup(lastVersion: number): Promise<void> {
