@@ -38,6 +38,10 @@ export class LmdbStateStore implements StateStore {
   #numRowsRemoved = 0
   #lastKey: StateKey | undefined
   #lastEncoded = ''
+  // Whether the key `get` looked up last had an entry: the put that usually follows need not
+  // read LMDB again (as memory-state-store.ts).
+  #lastGot: string | undefined
+  #lastGotFound = false
 
   constructor(
     host: LmdbStoreHost,
@@ -81,7 +85,11 @@ export class LmdbStateStore implements StateStore {
   }
 
   get(key: StateKey): unknown {
-    return this.#lookup(this.#encode(key))?.value
+    const k = this.#encode(key)
+    const e = this.#lookup(k)
+    this.#lastGot = k
+    this.#lastGotFound = e !== undefined
+    return e?.value
   }
 
   put(key: StateKey, value: unknown): void {
@@ -93,7 +101,9 @@ export class LmdbStateStore implements StateStore {
       )
     }
     const k = this.#encode(key)
-    if (this.#lookup(k) === undefined) this.#numKeys++
+    const found = k === this.#lastGot ? this.#lastGotFound : this.#lookup(k) !== undefined
+    if (!found) this.#numKeys++
+    this.#lastGot = undefined
     this.#updates.set(k, { key, value })
     this.#numRowsUpdated++
   }
@@ -101,6 +111,7 @@ export class LmdbStateStore implements StateStore {
   remove(key: StateKey): void {
     this.#checkOpen('remove from')
     const k = this.#encode(key)
+    this.#lastGot = undefined
     if (this.#lookup(k) === undefined) return
     this.#numKeys--
     this.#numRowsRemoved++
