@@ -92,7 +92,9 @@ export class LmdbLocalStore {
 
   #open(): void {
     try {
-      this.#root = open({ path: this.path, maxDbs: 4 })
+      // NOTE: no fsync per transaction: the checkpoint is the source of truth, and a folder that an
+      // OS crash left behind the checkpoint is rolled forward (or rebuilt) from it.
+      this.#root = open({ path: this.path, maxDbs: 4, noSync: true })
     } catch (e) {
       throw new SluiceError(
         'INVALID_OPTION',
@@ -154,8 +156,9 @@ export class LmdbLocalStore {
           this.#entries.removeSync(k)
           if (t !== null) this.#byTime.removeSync([t, k])
         } else {
+          // A key already here has its time entry already (equal keys have equal times).
+          if (t !== null && !this.#entries.doesExist(k)) this.#byTime.putSync([t, k], EMPTY)
           this.#entries.putSync(k, [u.key, u.value])
-          if (t !== null) this.#byTime.putSync([t, k], EMPTY)
         }
       }
       this.#meta.putSync('source', source)
