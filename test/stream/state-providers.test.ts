@@ -69,8 +69,9 @@ async function runWithRestarts(
     for (const batch of batches) {
       input.addData(...batch)
       await drain(q)
-      customMetrics.push(q.lastProgress?.stateOperators[0]?.customMetrics ?? {})
     }
+    // Every batch of the run, no-data batches included.
+    for (const p of q.recentProgress) customMetrics.push(p.stateOperators[0]?.customMetrics ?? {})
     await q.stop()
     if (options.loseLocal) await rm(join(dir, 'local'), { recursive: true, force: true })
   }
