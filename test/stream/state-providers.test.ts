@@ -5,7 +5,7 @@
  * LMDB provider's local folders can be lost between restarts (rebuilt from the checkpoint).
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -145,5 +145,41 @@ describe('stateful queries with each state store provider', () => {
       lmdb.rows,
       [at(1, 'a'), at(2, 'b'), at(4, 'c'), at(45, 'd')].map((r) => JSON.stringify(r)).sort(),
     )
+  })
+
+  it('keeps the provider recorded in the checkpoint when a restart names another one, as Spark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-providers-'))
+    try {
+      const input = join(dir, 'in')
+      await mkdir(input)
+      const run = async (provider: string, file: string, keys: string[]) => {
+        await writeFile(join(input, file), keys.map((k) => JSON.stringify({ ts: 0, k })).join('\n'))
+        const sluice = Sluice.local({
+          ...STREAM_TEST_CONF,
+          'sluice.sql.streaming.stateStore.providerClass': provider,
+          'sluice.sql.shuffle.partitions': 1,
+          clock: new ManualClock(0),
+          output: () => undefined,
+        })
+        const out: unknown[] = []
+        const q = await sluice.readStream
+          .format('json')
+          .schema(EVENTS)
+          .load(input)
+          .dropDuplicates(['k'])
+          .writeStream.option('checkpointLocation', join(dir, 'ckpt'))
+          .foreachBatch((b) => void out.push(...b.collect().map((r) => (r as Event).k)))
+          .start()
+        await drain(q)
+        await q.stop()
+        return out
+      }
+      assert.deepEqual(await run('memory', 'a.json', ['a', 'b']), ['a', 'b'])
+      assert.deepEqual(await run('lmdb', 'b.json', ['a', 'c']), ['c'])
+      const files = await readdir(join(dir, 'ckpt', 'state', '0', '0'))
+      assert.ok(files.includes('2.delta') && !files.some((f) => f.endsWith('.changelog')))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
