@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --rows N --runs R --seed S --nexmark-events N --nexmark-queries q5,q7
- *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]]`
+ *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]
+ *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
  * state are its own), checks that all variants computed the same answer, prints a table and writes
@@ -67,6 +68,11 @@ interface Options extends Settings {
    * sink (a transaction per batch) and every timed run is repeated with read_committed, interleaved.
    */
   readonly kafkaIsolation: 'read_uncommitted' | 'both'
+  /** `--stateful-keys 1000,100000`: the key counts of the stateful benchmark. */
+  readonly statefulKeys: readonly number[]
+  readonly statefulBatches: number
+  /** `--stateful-providers memory,lmdb`: the state store providers it runs. */
+  readonly statefulProviders: readonly string[]
 }
 
 const PEERS = ['spark']
@@ -87,6 +93,9 @@ function parseOptions(argv: readonly string[]): Options {
       'nexmark-source': { type: 'string', default: 'generator' },
       'nexmark-kafka': { type: 'string' },
       'kafka-isolation': { type: 'string', default: 'read_uncommitted' },
+      'stateful-keys': { type: 'string', default: '1000,100000,1000000' },
+      'stateful-batches': { type: 'string', default: '30' },
+      'stateful-providers': { type: 'string', default: 'memory,lmdb' },
       child: { type: 'string' },
     },
   })
@@ -107,6 +116,9 @@ function parseOptions(argv: readonly string[]): Options {
     nexmarkRuns: int('nexmark-runs', values['nexmark-runs'], 1),
     peers: parsePeers(values.peers),
     kafkaRecords: int('kafka-records', values['kafka-records'], 1),
+    statefulKeys: values['stateful-keys'].split(',').map((k) => int('stateful-keys', k.trim(), 1)),
+    statefulBatches: int('stateful-batches', values['stateful-batches'], 1),
+    statefulProviders: values['stateful-providers'].split(',').map((p) => p.trim()),
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
     kafkaIsolation: parseIsolation(values['kafka-isolation']),
@@ -364,7 +376,14 @@ async function main(): Promise<void> {
       ? { streaming: await runStreamingBench({ batches: 200, rowsPerBatch: 100_000, rateBatches: 30 }) }
       : {}),
     ...(opts.only === null || opts.only.split(',').some((s) => s.trim() === STATEFUL)
-      ? { stateful: await runStatefulBench({ keys: [1e3, 1e5, 1e6], rowsPerBatch: 100_000, batches: 30 }) }
+      ? {
+          stateful: await runStatefulBench({
+            keys: opts.statefulKeys,
+            rowsPerBatch: 100_000,
+            batches: opts.statefulBatches,
+            providers: opts.statefulProviders,
+          }),
+        }
       : {}),
     ...(wantsNexmark(opts.only) ? { nexmark: await runNexmark(opts) } : {}),
     ...(opts.only === null || opts.only.split(',').some((s) => s.trim() === FILE_FORMATS)

@@ -5,6 +5,7 @@
  * '10 seconds'), value % keys).count()` to the noop sink — beside a hand-written loop doing the same
  * windowed count (a Map per window, emitted and dropped once the watermark passes its end).
  *
+ * Each key count runs with each state store provider (`memory`, `lmdb`; `--stateful-providers`).
  * The hand loop keeps its state in memory only; Sluice also writes every state change to the
  * checkpoint (a delta file per partition per batch), so the ratio includes durability.
  */
@@ -15,6 +16,8 @@ import { performance } from 'node:perf_hooks'
 import { col, Sluice, window } from '../src/index.ts'
 
 export interface StatefulBenchCase {
+  /** The state store provider (`sluice.sql.streaming.stateStore.providerClass`). */
+  readonly provider: string
   readonly keys: number
   readonly rows: number
   readonly sluiceRowsPerSecond: number
@@ -35,10 +38,13 @@ const WINDOW_MS = 10_000
 const DELAY_MS = 5_000
 const ADVANCE_MS = 1_000
 
-async function sluiceRate(keys: number, rowsPerBatch: number, batches: number) {
+async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, batches: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-'))
+  const savedLocal = process.env.SLUICE_STATE_LMDB_DIR
+  process.env.SLUICE_STATE_LMDB_DIR = path.join(dir, 'lmdb-local')
   try {
     const sluice = Sluice.local({
+      'sluice.sql.streaming.stateStore.providerClass': provider,
       'sluice.sql.session.timeZone': 'UTC',
       output: () => undefined,
       'sluice.streaming.stopOnSignal': false,
@@ -73,6 +79,8 @@ async function sluiceRate(keys: number, rowsPerBatch: number, batches: number) {
     await q.stop()
     return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
   } finally {
+    if (savedLocal === undefined) delete process.env.SLUICE_STATE_LMDB_DIR
+    else process.env.SLUICE_STATE_LMDB_DIR = savedLocal
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -116,21 +124,25 @@ export async function runStatefulBench(opts: {
   readonly keys: readonly number[]
   readonly rowsPerBatch: number
   readonly batches: number
+  /** The state store providers to run, each beside its own hand loop run (default both). */
+  readonly providers?: readonly string[]
 }): Promise<StatefulBenchResult> {
   const cases: StatefulBenchCase[] = []
-  for (const keys of opts.keys) {
-    handLoop(keys, opts.rowsPerBatch, 3) // warm-up
-    const s = await sluiceRate(keys, opts.rowsPerBatch, opts.batches)
-    const h = handLoop(keys, opts.rowsPerBatch, opts.batches)
-    cases.push({
-      keys,
-      rows: opts.rowsPerBatch * opts.batches,
-      sluiceRowsPerSecond: s.rowsPerSecond,
-      handLoopRowsPerSecond: h.rowsPerSecond,
-      ratio: h.rowsPerSecond / s.rowsPerSecond,
-      windowsEmitted: s.emitted,
-    })
-  }
+  for (const keys of opts.keys)
+    for (const provider of opts.providers ?? ['memory', 'lmdb']) {
+      handLoop(keys, opts.rowsPerBatch, 3) // warm-up
+      const s = await sluiceRate(provider, keys, opts.rowsPerBatch, opts.batches)
+      const h = handLoop(keys, opts.rowsPerBatch, opts.batches)
+      cases.push({
+        provider,
+        keys,
+        rows: opts.rowsPerBatch * opts.batches,
+        sluiceRowsPerSecond: s.rowsPerSecond,
+        handLoopRowsPerSecond: h.rowsPerSecond,
+        ratio: h.rowsPerSecond / s.rowsPerSecond,
+        windowsEmitted: s.emitted,
+      })
+    }
   return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases }
 }
 
@@ -140,7 +152,7 @@ export function printStateful(r: StatefulBenchResult): void {
   )
   for (const c of r.cases) {
     console.log(
-      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
+      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
     )
   }
 }

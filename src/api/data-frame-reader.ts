@@ -6,6 +6,7 @@
  */
 import { readFilesBatch } from '../connectors/file/batch-file-read.ts'
 import { readKafkaBatch } from '../connectors/kafka/kafka-batch-read.ts'
+import { readStateMetadataBatch, readStateStoreBatch } from '../connectors/state/state-batch-read.ts'
 import { localPath, localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
@@ -39,7 +40,13 @@ export class DataFrameReader<R extends object = Row> {
     return new DataFrameReader<T>(this.engine, this.timeZone, { ...this.state, ...changes })
   }
 
-  /** `json`, `csv`, `text` or `parquet` (the default). @example sluice.read.format('json') */
+  /**
+   * `json`, `csv`, `text`, `parquet` (the default), `kafka`, or a streaming query's state:
+   * `statestore` (options `operatorId`, `storeName`, `batchId`) and `state-metadata`, loaded from
+   * the query's checkpoint.
+   * @example sluice.read.format('json')
+   * @example await sluice.read.format('statestore').option('operatorId', 0).load('/ckpt/my-query')
+   */
   format(name: string): DataFrameReader<R> {
     return this.with({ format: name })
   }
@@ -68,17 +75,27 @@ export class DataFrameReader<R extends object = Row> {
    * @example const df = await sluice.read.format('json').load('/data/events')
    */
   async load(...paths: string[]): Promise<DataFrame<R>> {
-    const { schema, rows } =
-      this.state.format.toLowerCase() === 'kafka'
-        ? await readKafkaBatch(this.state.options, this.state.schema, paths)
-        : await readFilesBatch({
-            format: this.state.format,
-            paths: paths.map((p) => localPath(p, 'load() path')),
-            options: localPathOptions(this.state.options),
-            userSchema: this.state.schema,
-            timeZone: this.timeZone,
-          })
+    const { schema, rows } = await this.read(paths)
     return new DataFrame<R>(node('localRelation', { schema, rows }), this.engine)
+  }
+  private async read(paths: readonly string[]): Promise<{ schema: StructType; rows: unknown[][] }> {
+    const { format, options, schema } = this.state
+    switch (format.toLowerCase()) {
+      case 'kafka':
+        return readKafkaBatch(options, schema, [...paths])
+      case 'statestore':
+        return readStateStoreBatch(options, paths.map((p) => localPath(p, 'load() path')))
+      case 'state-metadata':
+        return readStateMetadataBatch(options, paths.map((p) => localPath(p, 'load() path')))
+      default:
+        return readFilesBatch({
+          format,
+          paths: paths.map((p) => localPath(p, 'load() path')),
+          options: localPathOptions(options),
+          userSchema: schema,
+          timeZone: this.timeZone,
+        })
+    }
   }
   /** JSON lines files. @example const df = await sluice.read.json('/data/events') */
   json(...paths: string[]): Promise<DataFrame<R>> {

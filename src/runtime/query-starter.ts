@@ -22,6 +22,7 @@ import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
 import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
+import { DEFAULT_STATE_STORE_PROVIDER, STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
@@ -57,7 +58,6 @@ export interface StarterDeps {
     readonly fs: FileSystem
     readonly minBatchesToRetain: number
     readonly maintenanceIntervalMs: number
-    readonly providerClass: string
     readonly noDataMicroBatches: boolean
   }
 }
@@ -182,7 +182,9 @@ function statefulRuntime(
           numPartitions,
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
-          providerClass: deps.state.providerClass,
+          // As Spark: the provider that wrote the checkpoint's state reads it back; a checkpoint from
+          // before the provider was recorded was written by the default one.
+          providerClass: checkpoint.conf[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER,
         })
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
   return { state, watermarks: new WatermarkTracker(plan.watermarkInputs, policy, deps.clock.now()) }

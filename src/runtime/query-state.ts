@@ -96,13 +96,14 @@ export class QueryState {
     const key = `${op.operatorId}/${store.storeName}/${partition}`
     let provider = this.providers.get(key)
     if (provider === undefined) {
-      const { checkpoint, fs, minBatchesToRetain } = this.opts
+      const { checkpoint, fs, minBatchesToRetain, clock } = this.opts
       const { ordering } = store
       provider = this.factory({
         id: { operatorId: op.operatorId, partition, storeName: store.storeName },
         dir: stateStoreDir(statePartitionDir(checkpoint, op.operatorId, partition), store.storeName),
         fs,
         minBatchesToRetain,
+        clock,
         ...(ordering.kind === 'none' ? {} : { ordering }),
       })
       this.providers.set(key, provider)
@@ -156,8 +157,10 @@ export class QueryState {
       let numRowsUpdated = 0
       let numRowsRemoved = 0
       let memoryUsedBytes = 0
+      const custom: Record<string, number> = {}
       for (const s of list) {
         const m = s.metrics()
+        for (const [name, n] of Object.entries(m.customMetrics ?? {})) custom[name] = (custom[name] ?? 0) + n
         numRowsTotal += m.numKeys
         numRowsUpdated += m.numRowsUpdated
         numRowsRemoved += m.numRowsRemoved
@@ -174,7 +177,7 @@ export class QueryState {
         numRowsDroppedByWatermark: c.numRowsDroppedByWatermark,
         numShufflePartitions: this.opts.numPartitions,
         numStateStoreInstances: list.length,
-        customMetrics: Object.freeze({ ...c.custom }),
+        customMetrics: Object.freeze({ ...custom, ...c.custom }),
       })
     })
   }

@@ -18,6 +18,7 @@ import { type FileSystem, nodeFileSystem } from '../io/fs.ts'
 import { systemScheduler } from '../io/scheduler.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
+import { STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
 import { openQueryCheckpoint } from './file-query-checkpoint.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
@@ -114,7 +115,6 @@ export class SessionStreams {
         fs: this.conf.fileSystem,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
-        providerClass: this.conf.stateStoreProviderClass,
         noDataMicroBatches: this.conf.noDataMicroBatches,
       },
       sinkContext: {
@@ -193,6 +193,7 @@ export class SessionStreams {
       initialConf: {
         [SHUFFLE_PARTITIONS]: String(this.conf.shufflePartitions),
         [WATERMARK_POLICY]: this.conf.watermarkPolicy,
+        [STATE_STORE_PROVIDER_CLASS]: this.conf.stateStoreProviderClass,
       },
       minBatchesToRetain: this.conf.minBatchesToRetain,
       temporary,

@@ -4,6 +4,7 @@
  * one line in PROVIDERS.
  */
 import { SluiceError } from '../errors.ts'
+import { LmdbStateStoreProvider } from './lmdb/lmdb-state-store-provider.ts'
 import { MemoryStateStoreProvider } from './memory-state-store-provider.ts'
 import type { StateStoreProviderFactory } from './spi.ts'
 
@@ -15,11 +16,15 @@ export const DEFAULT_STATE_STORE_PROVIDER = 'memory'
 
 const PROVIDERS: Readonly<Record<string, StateStoreProviderFactory>> = {
   memory: (o) => new MemoryStateStoreProvider(o),
+  lmdb: (o) => new LmdbStateStoreProvider(o),
 }
 
 /** Spark's class names for the providers Sluice has. */
 const ALIASES: Readonly<Record<string, string>> = {
   'org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider': 'memory',
+  // Spark's disk-backed provider; Sluice's disk-backed one is LMDB.
+  'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider': 'lmdb',
+  LmdbStateStoreProvider: 'lmdb',
 }
 
 /**

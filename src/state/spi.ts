@@ -8,6 +8,7 @@
  * An operator is never called concurrently (Node's single thread), so a provider has at most one
  * open store: opening another discards the first one's uncommitted changes, like an abort.
  */
+import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { KeyOrdering } from './event-time-index.ts'
 
@@ -41,6 +42,11 @@ export interface StateStoreMetrics {
   readonly numRowsUpdated: number
   /** `remove` calls since the store was opened that removed a key that was there. */
   readonly numRowsRemoved: number
+  /**
+   * The provider's own figures, summed per operator into progress's `customMetrics` (Spark's
+   * RocksDB metrics: `lmdbBytesOnDisk`, `lmdbChangelogWriteTimeMs`, ...); absent for the memory one.
+   */
+  readonly customMetrics?: Readonly<Record<string, number>>
 }
 
 /**
@@ -110,6 +116,8 @@ export interface StateStoreProviderOptions {
   readonly minBatchesToRetain: number
   /** The key component the store is ordered by, when the operator declares one (for `rangeScan`). */
   readonly ordering?: KeyOrdering
+  /** The query's clock, for the provider's timing metrics (none: timings read 0). */
+  readonly clock?: Clock
 }
 
 /** Makes a provider; registered by name in provider-registry.ts. */

@@ -24,6 +24,7 @@ import {
   testStream,
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
+import { STREAM_TEST_CONF } from './session.ts'
 
 const ID = t.struct({ id: t.string() })
 const TS = t.struct({ ts: t.timestamp() })
@@ -36,12 +37,7 @@ const ids = (...xs: string[]) => xs.map((id) => ({ id }))
 const ev = (id: string, secs: number) => ({ id, ts: secs * 1000 })
 
 function session(): Sluice {
-  return Sluice.local({
-    'sluice.sql.session.timeZone': 'UTC',
-    clock: new ManualClock(0),
-    output: () => undefined,
-    'sluice.streaming.stopOnSignal': false,
-  })
+  return Sluice.local({ ...STREAM_TEST_CONF, clock: new ManualClock(0), output: () => undefined })
 }
 
 type Harness = typeof testStream

@@ -41,6 +41,7 @@ import {
   testStream,
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
+import { STREAM_TEST_CONF } from './session.ts'
 
 const KV = t.struct({ k: t.string(), v: t.long() })
 const KVS = t.struct({ k: t.string(), v: t.long(), s: t.string() })
@@ -48,13 +49,7 @@ const kv = (k: string, v: number | null) => ({ k, v })
 
 /** A UTC session on a ManualClock with extra settings. */
 function session(config: SluiceConfig = {}): Sluice {
-  return Sluice.local({
-    'sluice.sql.session.timeZone': 'UTC',
-    clock: new ManualClock(0),
-    output: () => undefined,
-    'sluice.streaming.stopOnSignal': false,
-    ...config,
-  })
+  return Sluice.local({ ...STREAM_TEST_CONF, clock: new ManualClock(0), output: () => undefined, ...config })
 }
 
 /** Every aggregate function of the batch API but the DISTINCT ones (tested on their own), one column each. */

@@ -27,6 +27,7 @@ import {
   testStream,
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
+import { STREAM_TEST_CONF } from './session.ts'
 
 const TS = t.struct({ ts: t.timestamp() })
 /** Rows at these event times, in seconds. */
@@ -37,13 +38,7 @@ const group = (secs: number, n: number) => ({ ts: secs * 1000, n })
 
 function session(config: SluiceConfig = {}): { sluice: Sluice; clock: ManualClock } {
   const clock = new ManualClock(0)
-  const sluice = Sluice.local({
-    'sluice.sql.session.timeZone': 'UTC',
-    clock,
-    output: () => undefined,
-    'sluice.streaming.stopOnSignal': false,
-    ...config,
-  })
+  const sluice = Sluice.local({ ...STREAM_TEST_CONF, clock, output: () => undefined, ...config })
   return { sluice, clock }
 }
 

@@ -21,6 +21,7 @@ import {
   stopStream,
   testStream,
 } from '../../src/testing/index.ts'
+import { STREAM_TEST_CONF } from './session.ts'
 
 const WINDOW_MS = 10_000
 const DELAY_MS = 5_000
@@ -55,9 +56,8 @@ describe('windowed append-mode count', () => {
         fc.boolean(),
         async (batches, noData) => {
           const sluice = Sluice.local({
-            'sluice.sql.session.timeZone': 'UTC',
+            ...STREAM_TEST_CONF,
             clock: new ManualClock(0),
-            'sluice.streaming.stopOnSignal': false,
             'sluice.sql.streaming.noDataMicroBatches.enabled': noData,
           })
           const input = sluice.memoryStream(EVENT)

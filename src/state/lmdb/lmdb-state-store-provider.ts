@@ -1,0 +1,283 @@
+/**
+ * A disk-backed state store provider on LMDB, after Spark's RocksDBStateStoreProvider with
+ * changelog checkpointing: the latest committed version lives in a local LMDB folder (a cache,
+ * lmdb-local-store.ts); each commit writes `<v>.changelog` to the checkpoint (atomically) before
+ * applying the batch's changes to LMDB in one transaction; `doMaintenance()` uploads `<v>.lmdbsnap`
+ * (the whole version) once more than `minDeltasForSnapshot` changelogs would be needed to load the
+ * latest version, and deletes the files no version among the last `minBatchesToRetain` needs.
+ * Formats: lmdb-checkpoint-codec.ts.
+ *
+ * The checkpoint is the source of truth. `getStore(v)` uses the local folder when it holds v, rolls
+ * it forward through changelogs when it holds an older version at or after v's base snapshot, and
+ * otherwise rebuilds it from the latest snapshot at or below v plus changelogs. A new provider
+ * trusts a folder only after checking that the checkpoint file that made its version is still
+ * there with the same CRC-32 (a lost, stale or foreign folder is rebuilt).
+ *
+ * Heap use is the open batch's overlay plus LMDB's page cache (the OS's, memory-mapped), not the
+ * number of keys; a snapshot is still encoded in memory (one buffer) when it is written.
+ */
+import { crc32 } from 'node:zlib'
+import { invalidArgument } from '../../errors.ts'
+import type { Clock } from '../../io/clock.ts'
+import type { FileSystem } from '../../io/fs.ts'
+import type { KeyOrdering } from '../event-time-index.ts'
+import type { StateKey, StateStore, StateStoreId, StateStoreProvider } from '../spi.ts'
+import { stateDeltaMissing } from '../state-codec.ts'
+import { encodeStateKey } from '../state-key-codec.ts'
+import type { StateMap } from '../state-map.ts'
+import {
+  decodeChangelog,
+  decodeLmdbSnapshot,
+  encodeChangelog,
+  encodeLmdbSnapshot,
+} from './lmdb-checkpoint-codec.ts'
+import { type LmdbFile, listLmdbFiles, lmdbFilePath } from './lmdb-files.ts'
+import {
+  acquireLocalStore,
+  type LmdbLocalStore,
+  type LocalUpdate,
+  lmdbLocalDir,
+  releaseLocalStore,
+} from './lmdb-local-store.ts'
+import { LmdbStateStore } from './lmdb-state-store.ts'
+
+export interface LmdbStateStoreProviderOptions {
+  readonly id: StateStoreId
+  /** The store's directory in the checkpoint. */
+  readonly dir: string
+  readonly fs: FileSystem
+  /** Snapshot once more than this many changelogs would be needed to load the latest version (10). */
+  readonly minDeltasForSnapshot?: number
+  /** Versions (besides the latest) that must stay loadable after maintenance (100). */
+  readonly minBatchesToRetain?: number
+  /** Spark's `numColsPrefixKey`: the overlay indexes keys by this many components (0). */
+  readonly numColsPrefixKey?: number
+  readonly ordering?: KeyOrdering
+  /** The local LMDB folder (default: `lmdbLocalDir(dir)`, under `SLUICE_STATE_LMDB_DIR` or the temp dir). */
+  readonly localDir?: string
+  readonly clock?: Clock
+}
+
+/** The provider's figures: each the last one (the last getStore, commit or snapshot). */
+interface Timings {
+  changelogWriteMs: number
+  commitApplyMs: number
+  snapshotWriteMs: number
+  loadMs: number
+  filesReplayed: number
+}
+
+/**
+ * Serves versions of one (operator, partition, store) from a local LMDB folder and the checkpoint.
+ *
+ * @example
+ * const provider = new LmdbStateStoreProvider({ id: { operatorId: 0, partition: 0, storeName: 'default' }, dir, fs: nodeFileSystem })
+ * const store = await provider.getStore(0)
+ * store.put(['a'], 1)
+ * await store.commit() // 1, and dir/1.changelog exists
+ */
+export class LmdbStateStoreProvider implements StateStoreProvider {
+  readonly id: StateStoreId
+  readonly #dir: string
+  readonly #fs: FileSystem
+  readonly #localDir: string
+  readonly #minDeltasForSnapshot: number
+  readonly #minBatchesToRetain: number
+  readonly #numColsPrefixKey: number
+  readonly #ordering: KeyOrdering | undefined
+  readonly #clock: Clock | undefined
+  #local: LmdbLocalStore | undefined
+  #verified = false
+  #open: LmdbStateStore | undefined
+  #dirMade = false
+  readonly #t: Timings = {
+    changelogWriteMs: 0,
+    commitApplyMs: 0,
+    snapshotWriteMs: 0,
+    loadMs: 0,
+    filesReplayed: 0,
+  }
+
+  constructor(options: LmdbStateStoreProviderOptions) {
+    this.id = options.id
+    this.#dir = options.dir
+    this.#fs = options.fs
+    this.#localDir = options.localDir ?? lmdbLocalDir(options.dir)
+    this.#minDeltasForSnapshot = checkCount(options.minDeltasForSnapshot ?? 10, 'minDeltasForSnapshot')
+    this.#minBatchesToRetain = checkCount(options.minBatchesToRetain ?? 100, 'minBatchesToRetain')
+    this.#numColsPrefixKey = options.numColsPrefixKey ?? 0
+    this.#ordering = options.ordering
+    this.#clock = options.clock
+  }
+
+  async getStore(version: number): Promise<StateStore> {
+    if (!Number.isSafeInteger(version) || version < 0) {
+      throw invalidArgument(`State version ${version} of ${this.#describe()} must be a non-negative integer.`)
+    }
+    this.#open?.replace()
+    this.#open = undefined
+    const start = this.#now()
+    this.#t.filesReplayed = 0
+    const local = await this.#load(version)
+    this.#t.loadMs = this.#now() - start
+    const host = {
+      commitUpdates: (v: number, updates: StateMap) => this.#commit(v, updates),
+      describe: () => this.#describe(),
+      customMetrics: () => this.#metrics(),
+    }
+    this.#open = new LmdbStateStore(host, local, version, this.#numColsPrefixKey, this.#ordering)
+    return this.#open
+  }
+
+  async doMaintenance(): Promise<void> {
+    const files = await listLmdbFiles(this.#fs, this.#dir)
+    if (files.length === 0) return
+    const lastVersion = files[files.length - 1].version
+    await this.#snapshotIfDue(files, lastVersion)
+    await this.#cleanup(lastVersion)
+  }
+
+  close(): void {
+    this.#open?.replace()
+    this.#open = undefined
+    if (this.#local !== undefined) releaseLocalStore(this.#localDir)
+    this.#local = undefined
+  }
+
+  #now(): number {
+    return this.#clock?.now() ?? 0
+  }
+
+  #describe(): string {
+    const { operatorId, partition, storeName } = this.id
+    return `LMDB state store (operator ${operatorId}, partition ${partition}, store '${storeName}') in ${this.#dir}`
+  }
+
+  #metrics(): Record<string, number> {
+    const local = this.#local
+    return {
+      lmdbBytesOnDisk: local?.bytesOnDisk() ?? 0,
+      lmdbChangelogWriteTimeMs: this.#t.changelogWriteMs,
+      lmdbCommitApplyTimeMs: this.#t.commitApplyMs,
+      lmdbSnapshotWriteTimeMs: this.#t.snapshotWriteMs,
+      lmdbLoadTimeMs: this.#t.loadMs,
+      lmdbFilesReplayed: this.#t.filesReplayed,
+    }
+  }
+
+  async #commit(version: number, updates: StateMap): Promise<void> {
+    const next = version + 1
+    if (!this.#dirMade) {
+      await this.#fs.mkdirp(this.#dir)
+      this.#dirMade = true
+    }
+    // A snapshot of `next` left by an earlier run would shadow the new changelog.
+    await this.#fs.delete(lmdbFilePath(this.#dir, next, 'snapshot'))
+    const start = this.#now()
+    const bytes = encodeChangelog(updates.values())
+    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, next, 'changelog'), bytes)
+    const written = this.#now()
+    this.#t.changelogWriteMs = written - start
+    const local = this.#acquire()
+    // NOTE: only with the changelog durable does LMDB change. A folder moved by another provider
+    // of this process since this store opened is emptied: the next getStore rebuilds it.
+    if (local.source().version !== version) local.reset()
+    else local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
+    this.#t.commitApplyMs = this.#now() - written
+    this.#open = undefined
+  }
+
+  #acquire(): LmdbLocalStore {
+    this.#local ??= acquireLocalStore(this.#localDir)
+    return this.#local
+  }
+
+  async #load(version: number): Promise<LmdbLocalStore> {
+    const local = this.#acquire()
+    if (!this.#verified) {
+      this.#verified = true
+      if (!(await this.#trusts(local))) local.reset()
+    }
+    const have = local.source().version
+    if (have === version) return local
+    const files = await listLmdbFiles(this.#fs, this.#dir)
+    const base = files.filter((f) => f.isSnapshot && f.version <= version).pop()
+    let from = have
+    if (!(have < version && have >= (base?.version ?? 0))) {
+      local.reset()
+      from = base?.version ?? 0
+      if (base !== undefined) await this.#restoreSnapshot(local, base)
+    }
+    for (let v = from + 1; v <= version; v++) await this.#replay(local, v, version)
+    return local
+  }
+
+  /** Whether the folder's version is the checkpoint's: the file that made it has the same CRC. */
+  async #trusts(local: LmdbLocalStore): Promise<boolean> {
+    const s = local.source()
+    if (s.version === 0) return local.count() === 0
+    const bytes = await this.#fs.readFile(`${this.#dir}/${s.file}`)
+    return bytes !== undefined && crcOf(bytes) === s.crc
+  }
+
+  async #restoreSnapshot(local: LmdbLocalStore, f: LmdbFile): Promise<void> {
+    const file = lmdbFilePath(this.#dir, f.version, 'snapshot')
+    const bytes = await this.#fs.readFile(file)
+    if (bytes === undefined) throw stateDeltaMissing(file, f.version)
+    const entries = decodeLmdbSnapshot(file, bytes)
+    local.apply(keyed(entries), this.#ordering, { version: f.version, file: f.name, crc: crcOf(bytes) })
+    this.#t.filesReplayed++
+  }
+
+  async #replay(local: LmdbLocalStore, version: number, target: number): Promise<void> {
+    const file = lmdbFilePath(this.#dir, version, 'changelog')
+    const bytes = await this.#fs.readFile(file)
+    if (bytes === undefined) throw stateDeltaMissing(file, target)
+    const updates = decodeChangelog(file, bytes)
+    const source = { version, file: `${version}.changelog`, crc: crcOf(bytes) }
+    local.apply(keyed(updates), this.#ordering, source)
+    this.#t.filesReplayed++
+  }
+
+  async #snapshotIfDue(files: readonly LmdbFile[], lastVersion: number): Promise<void> {
+    const local = this.#local
+    // Like Spark, only a provider whose local folder holds the latest version snapshots it.
+    if (local === undefined || local.source().version !== lastVersion) return
+    const lastSnapshot = files.filter((f) => f.isSnapshot).pop()?.version ?? 0
+    const needed = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
+    if (lastSnapshot === lastVersion || needed <= this.#minDeltasForSnapshot) return
+    const start = this.#now()
+    // Encoded synchronously from one LMDB read snapshot, so a commit cannot interleave.
+    const bytes = encodeLmdbSnapshot([...local.entries()].map(([, e]) => e))
+    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), bytes)
+    this.#t.snapshotWriteMs = this.#now() - start
+  }
+
+  async #cleanup(lastVersion: number): Promise<void> {
+    const earliestToRetain = lastVersion - this.#minBatchesToRetain
+    if (earliestToRetain <= 0) return
+    const current = await listLmdbFiles(this.#fs, this.#dir)
+    const base = current.filter((f) => f.isSnapshot && f.version <= earliestToRetain).pop()
+    if (base === undefined) return
+    for (const f of current) {
+      if (f.version < base.version) await this.#fs.delete(`${this.#dir}/${f.name}`)
+    }
+  }
+}
+
+function keyed(
+  entries: readonly { readonly key: StateKey; readonly value?: unknown }[],
+): [string, LocalUpdate][] {
+  return entries.map((u) => [encodeStateKey(u.key), { key: u.key, value: u.value }])
+}
+
+function crcOf(bytes: Uint8Array): string {
+  return crc32(bytes).toString(16).padStart(8, '0')
+}
+
+function checkCount(n: number, what: string): number {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw invalidArgument(`The state store option ${what} is ${n}; it must be a positive integer.`)
+  }
+  return n
+}

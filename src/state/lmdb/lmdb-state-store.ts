@@ -1,0 +1,191 @@
+/**
+ * One open version of an `LmdbStateStoreProvider`'s store: the committed version in the local LMDB
+ * folder, read-only, under an in-memory overlay of this batch's changes (as memory-state-store.ts).
+ * Reads look at the overlay first, then LMDB (synchronous, memory-mapped); `commit` hands the
+ * overlay to the provider, which writes it as the changelog of v+1 in the checkpoint and only then
+ * applies it to LMDB in one transaction; `abort` drops the overlay. Heap use is the overlay (the
+ * batch's changed keys), not the number of keys.
+ */
+import { SluiceError } from '../../errors.ts'
+import { type KeyOrdering, orderedTimeOf } from '../event-time-index.ts'
+import type { StateEntry, StateKey, StateStore, StateStoreMetrics } from '../spi.ts'
+import { encodeStateKey } from '../state-key-codec.ts'
+import { StateMap } from '../state-map.ts'
+import type { LmdbLocalStore } from './lmdb-local-store.ts'
+
+/** What the store asks of its provider. */
+export interface LmdbStoreHost {
+  /** Persists `updates` (undefined value: remove) as version `version + 1`. */
+  commitUpdates(version: number, updates: StateMap): Promise<void>
+  describe(): string
+  /** The provider's own figures (Spark's RocksDB customMetrics). */
+  customMetrics(): Readonly<Record<string, number>>
+}
+
+type Phase = 'open' | 'committed' | 'aborted' | 'replaced'
+
+/** A `StateStore` over the local LMDB folder and an overlay; made by `LmdbStateStoreProvider.getStore`. */
+export class LmdbStateStore implements StateStore {
+  readonly version: number
+  readonly #local: LmdbLocalStore
+  readonly #host: LmdbStoreHost
+  readonly #numColsPrefixKey: number
+  readonly #ordering: KeyOrdering | undefined
+  #updates: StateMap
+  #phase: Phase = 'open'
+  #numKeys: number
+  #numRowsUpdated = 0
+  #numRowsRemoved = 0
+  #lastKey: StateKey | undefined
+  #lastEncoded = ''
+  // Whether the key `get` looked up last had an entry: the put that usually follows need not
+  // read LMDB again (as memory-state-store.ts).
+  #lastGot: string | undefined
+  #lastGotFound = false
+
+  constructor(
+    host: LmdbStoreHost,
+    local: LmdbLocalStore,
+    version: number,
+    numColsPrefixKey: number,
+    ordering: KeyOrdering | undefined,
+  ) {
+    this.#host = host
+    this.#local = local
+    this.version = version
+    this.#numColsPrefixKey = numColsPrefixKey
+    this.#ordering = ordering
+    this.#updates = new StateMap(numColsPrefixKey, false)
+    this.#numKeys = local.count()
+  }
+
+  #encode(key: StateKey): string {
+    if (key === this.#lastKey) return this.#lastEncoded
+    this.#lastEncoded = encodeStateKey(key)
+    this.#lastKey = key
+    return this.#lastEncoded
+  }
+
+  #lookup(k: string): StateEntry | undefined {
+    const u = this.#updates.get(k)
+    if (u !== undefined) return u.value === undefined ? undefined : u
+    return this.#local.get(k)
+  }
+
+  #checkOpen(action: string): void {
+    if (this.#phase === 'open') return
+    const why =
+      this.#phase === 'replaced'
+        ? 'a newer getStore() call on its provider replaced it'
+        : `it was already ${this.#phase}`
+    throw new SluiceError(
+      'INTERNAL',
+      `Cannot ${action} ${this.#host.describe()} at version ${this.version}: ${why}. Open the version again with getStore(). This is a bug in Sluice; please report it.`,
+    )
+  }
+
+  get(key: StateKey): unknown {
+    const k = this.#encode(key)
+    const e = this.#lookup(k)
+    this.#lastGot = k
+    this.#lastGotFound = e !== undefined
+    return e?.value
+  }
+
+  put(key: StateKey, value: unknown): void {
+    this.#checkOpen('put into')
+    if (value === undefined) {
+      throw new SluiceError(
+        'INTERNAL',
+        `A state value cannot be undefined (key ${JSON.stringify(key)}); use remove().`,
+      )
+    }
+    const k = this.#encode(key)
+    const found = k === this.#lastGot ? this.#lastGotFound : this.#lookup(k) !== undefined
+    if (!found) this.#numKeys++
+    this.#lastGot = undefined
+    this.#updates.set(k, { key, value })
+    this.#numRowsUpdated++
+  }
+
+  remove(key: StateKey): void {
+    this.#checkOpen('remove from')
+    const k = this.#encode(key)
+    this.#lastGot = undefined
+    if (this.#lookup(k) === undefined) return
+    this.#numKeys--
+    this.#numRowsRemoved++
+    this.#updates.set(k, { key, value: undefined })
+  }
+
+  *iterator(): IterableIterator<StateEntry> {
+    for (const [k, e] of this.#local.entries()) if (!this.#updates.has(k)) yield e
+    for (const e of this.#updates.values()) if (e.value !== undefined) yield e
+  }
+
+  *prefixScan(prefix: StateKey): IterableIterator<StateEntry> {
+    // The identity string of a prefix is a string prefix of its keys' (state-key-codec.ts), and
+    // LMDB orders keys by their bytes, so the committed keys of a prefix are one range.
+    const p = encodeStateKey(prefix)
+    const local = [...this.#local.entries(p)]
+    for (const [k, e] of local) if (!this.#updates.has(k)) yield e
+    for (const [, e] of this.#updates.scan(prefix, p)) if (e.value !== undefined) yield e
+  }
+
+  rangeScan(from: number, to: number): IterableIterator<StateEntry> {
+    const ordering = this.#ordering
+    if (ordering === undefined) {
+      throw new SluiceError(
+        'INTERNAL',
+        `Cannot range-scan ${this.#host.describe()}: the store was opened without an ordering. This is a bug in Sluice; please report it.`,
+      )
+    }
+    const out: { t: number; e: StateEntry }[] = []
+    for (const k of this.#local.timeRange(from, to)) {
+      if (this.#updates.has(k)) continue
+      const e = this.#local.get(k)
+      if (e !== undefined) out.push({ t: orderedTimeOf(e.key, ordering) as number, e })
+    }
+    for (const e of this.#updates.values()) {
+      if (e.value === undefined) continue
+      const t = orderedTimeOf(e.key, ordering)
+      if (t !== null && t >= from && t <= to) out.push({ t, e })
+    }
+    out.sort((a, b) => a.t - b.t)
+    return out.map((x) => x.e).values()
+  }
+
+  async commit(): Promise<number> {
+    this.#checkOpen('commit')
+    this.#phase = 'committed'
+    try {
+      await this.#host.commitUpdates(this.version, this.#updates)
+    } catch (e) {
+      this.#phase = 'aborted'
+      throw e
+    }
+    this.#updates = new StateMap(this.#numColsPrefixKey, false)
+    return this.version + 1
+  }
+
+  abort(): void {
+    if (this.#phase !== 'open') return
+    this.#phase = 'aborted'
+    this.#updates = new StateMap(this.#numColsPrefixKey, false)
+  }
+
+  /** Marks the store unusable because its provider opened another one (an implicit abort). */
+  replace(): void {
+    if (this.#phase === 'open') this.#phase = 'replaced'
+  }
+
+  metrics(): StateStoreMetrics {
+    return {
+      numKeys: this.#numKeys,
+      memoryUsedBytes: this.#updates.estimatedBytes() + 1024,
+      numRowsUpdated: this.#numRowsUpdated,
+      numRowsRemoved: this.#numRowsRemoved,
+      customMetrics: this.#host.customMetrics(),
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { nodeFileSystem } from '../../../src/io/fs.ts'
+import { lmdbLocalDir } from '../../../src/state/lmdb/lmdb-local-store.ts'
+import {
+  LmdbStateStoreProvider,
+  type LmdbStateStoreProviderOptions,
+} from '../../../src/state/lmdb/lmdb-state-store-provider.ts'
+import { stateStoreProviderFactory } from '../../../src/state/provider-registry.ts'
+import { contents, stateStoreContract } from '../../contract/state-store-contract.ts'
+import { withTempDir } from '../../harness/temp-dir.ts'
+
+const id = { operatorId: 0, partition: 0, storeName: 'default' }
+// Local LMDB folders of this file's providers: outside the checkpoint directories the contract
+// compares byte for byte, and removed at the end.
+const localRoot = await mkdtemp(join(tmpdir(), 'sluice-lmdb-test-'))
+after(() => rm(localRoot, { recursive: true, force: true }))
+
+function provider(dir: string, options: Partial<LmdbStateStoreProviderOptions> = {}) {
+  return new LmdbStateStoreProvider({
+    id,
+    dir,
+    fs: nodeFileSystem,
+    localDir: lmdbLocalDir(dir, localRoot),
+    ...options,
+  })
+}
+
+stateStoreContract('lmdb', (dir, options) => provider(dir, options))
+
+async function commitMany(p: LmdbStateStoreProvider, from: number, to: number) {
+  for (let v = from; v < to; v++) {
+    const s = await p.getStore(v)
+    s.put([`k${v}`], { n: v })
+    if (v > 2) s.remove([`k${v - 3}`])
+    await s.commit()
+    await p.doMaintenance()
+  }
+}
+
+describe('LmdbStateStoreProvider', () => {
+  it('is chosen by the registry by short name and by Spark class name', () => {
+    for (const name of ['lmdb', 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider']) {
+      const p = stateStoreProviderFactory(name)({
+        id,
+        dir: join(localRoot, 'x'),
+        fs: nodeFileSystem,
+        minBatchesToRetain: 2,
+      })
+      assert.ok(p instanceof LmdbStateStoreProvider)
+      p.close()
+    }
+  })
+
+  it('writes <v>.changelog per commit and <v>.lmdbsnap by maintenance into the checkpoint', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { minDeltasForSnapshot: 2 })
+      await commitMany(p, 0, 4)
+      const names = (await readdir(dir)).sort()
+      assert.deepEqual(names, ['1.changelog', '2.changelog', '3.changelog', '3.lmdbsnap', '4.changelog'])
+      p.close()
+    }))
+
+  it('rebuilds a lost local folder from the checkpoint (snapshot plus changelogs)', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { minDeltasForSnapshot: 2 })
+      await commitMany(p, 0, 7)
+      const want = contents((await p.getStore(7)).iterator())
+      p.close()
+      await rm(lmdbLocalDir(dir, localRoot), { recursive: true, force: true })
+      const q = provider(dir)
+      const s = await q.getStore(7)
+      assert.deepEqual(contents(s.iterator()), want)
+      assert.ok((s.metrics().customMetrics?.lmdbFilesReplayed ?? 0) >= 1)
+      await commitMany(q, 7, 9)
+      q.close()
+    }))
+
+  it('does not trust a local folder whose version the checkpoint does not have', () =>
+    withTempDir(async (dir) => {
+      const a = join(dir, 'a')
+      const p = provider(a)
+      await commitMany(p, 0, 3)
+      p.close()
+      // The checkpoint is replaced by one of another run (written through another local folder)
+      // that reached the same version; the first local folder still holds the old run's version 3.
+      await rm(a, { recursive: true })
+      const other = provider(a, { localDir: join(localRoot, 'other') })
+      for (let v = 0; v < 3; v++) {
+        const s = await other.getStore(v)
+        s.put(['other', v], v)
+        await s.commit()
+      }
+      other.close()
+      const want = [0, 1, 2].map((v) => [['other', v], v])
+      assert.deepEqual(contents((await provider(a).getStore(3)).iterator()), want)
+    }))
+
+  it('reports its figures as customMetrics', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir)
+      await commitMany(p, 0, 2)
+      const m = (await p.getStore(2)).metrics().customMetrics ?? {}
+      assert.ok((m.lmdbBytesOnDisk ?? 0) > 0)
+      assert.deepEqual(Object.keys(m).sort(), [
+        'lmdbBytesOnDisk',
+        'lmdbChangelogWriteTimeMs',
+        'lmdbCommitApplyTimeMs',
+        'lmdbFilesReplayed',
+        'lmdbLoadTimeMs',
+        'lmdbSnapshotWriteTimeMs',
+      ])
+      p.close()
+    }))
+})
