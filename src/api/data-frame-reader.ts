@@ -80,17 +80,18 @@ export class DataFrameReader<R extends object = Row> {
   }
   private async read(paths: readonly string[]): Promise<{ schema: StructType; rows: unknown[][] }> {
     const { format, options, schema } = this.state
+    const local = paths.map((p) => localPath(p, 'load() path'))
     switch (format.toLowerCase()) {
       case 'kafka':
         return readKafkaBatch(options, schema, [...paths])
       case 'statestore':
-        return readStateStoreBatch(options, paths.map((p) => localPath(p, 'load() path')))
+        return readStateStoreBatch(options, local)
       case 'state-metadata':
-        return readStateMetadataBatch(options, paths.map((p) => localPath(p, 'load() path')))
+        return readStateMetadataBatch(options, local)
       default:
         return readFilesBatch({
           format,
-          paths: paths.map((p) => localPath(p, 'load() path')),
+          paths: local,
           options: localPathOptions(options),
           userSchema: schema,
           timeZone: this.timeZone,
