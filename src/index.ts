@@ -7,10 +7,18 @@ export { DataStreamWriter, type ForeachWriter, type OutputMode } from './api/dat
 export { DataFrame } from './api/dataframe.ts'
 export * from './api/functions.ts'
 export { GroupedData } from './api/grouped-data.ts'
+export { type GroupsWithStateOptions, KeyValueGroupedData } from './api/key-value-grouped-data.ts'
 export { MemoryStreamInput } from './api/memory-stream.ts'
 export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
+export {
+  type FlatMapGroupsFn,
+  type GroupState,
+  type GroupStateOutputMode,
+  GroupStateTimeout,
+  type MapGroupsFn,
+} from './plan/group-state.ts'
 export {
   progressToJson,
   type SinkProgress,
@@ -32,6 +40,7 @@ export {
   type ArrayType,
   type DataType,
   type InferRow,
+  type InferValue,
   type MapType,
   type StructField,
   type StructType,

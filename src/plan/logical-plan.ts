@@ -4,8 +4,9 @@
  * has a unique `id` so `df.col('x')` can point at the DataFrame it came from even after joins.
  */
 
-import type { StructType } from '../schema/data-type.ts'
+import type { DataType, StructType } from '../schema/data-type.ts'
 import type { Expr, SortOrderExpr } from './expr.ts'
+import type { GroupStateOutputMode, GroupStateTimeout } from './group-state.ts'
 import { type PlanWalker, planWalker } from './plan-walker.ts'
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross'
@@ -122,6 +123,30 @@ export interface MapRowsNode extends Base {
   readonly schema: StructType
   readonly child: LogicalPlan
 }
+/**
+ * `groupByKey(keyFn).flatMapGroupsWithState(fn, ...)` (and `mapGroupsWithState`): rows go to user
+ * code per group with the group's state (Spark's FlatMapGroupsWithState).
+ */
+export interface GroupsWithStateNode extends Base {
+  readonly kind: 'groupsWithState'
+  /** The shared fields of the logical and analyzed nodes. */
+  readonly spec: GroupsWithStateSpec
+  readonly child: LogicalPlan
+}
+
+/** What a `[map|flatMap]GroupsWithState` call says. */
+export interface GroupsWithStateSpec {
+  readonly keyFn: (row: any) => unknown
+  /** The key's data type (state key and partitioning). */
+  readonly keyType: DataType
+  /** Always returns an iterable (mapGroupsWithState's function is wrapped). */
+  readonly fn: (key: any, rows: Iterable<any>, state: any) => Iterable<unknown>
+  readonly isMapGroupsWithState: boolean
+  readonly stateSchema: StructType
+  readonly outputSchema: StructType
+  readonly outputMode: GroupStateOutputMode
+  readonly timeout: GroupStateTimeout
+}
 
 export type LogicalPlan =
   | LocalRelationNode
@@ -138,6 +163,7 @@ export type LogicalPlan =
   | MapRowsNode
   | WatermarkNode
   | DeadLetterNode
+  | GroupsWithStateNode
 
 export type PlanKind = LogicalPlan['kind']
 
@@ -190,4 +216,5 @@ export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
   mapRows: 'unary',
   watermark: 'unary',
   deadLetter: 'unary',
+  groupsWithState: 'unary',
 })

@@ -156,12 +156,14 @@ export class QueryState {
       let numRowsUpdated = 0
       let numRowsRemoved = 0
       let memoryUsedBytes = 0
-      for (const s of list) {
+      const auxiliary = new Set(op.stores.filter((st) => st.auxiliary === true).map((st) => st.storeName))
+      for (const [name, s] of namedStores(stores, op.operatorId)) {
         const m = s.metrics()
+        memoryUsedBytes += m.memoryUsedBytes
+        if (auxiliary.has(name)) continue
         numRowsTotal += m.numKeys
         numRowsUpdated += m.numRowsUpdated
         numRowsRemoved += m.numRowsRemoved
-        memoryUsedBytes += m.memoryUsedBytes
       }
       const c = counters(op.operatorId)
       return Object.freeze({
@@ -178,6 +180,11 @@ export class QueryState {
       })
     })
   }
+}
+
+/** The open stores of `operatorId`, with their store names. */
+function* namedStores(stores: OpenStores, operatorId: number): IterableIterator<[string, StateStore]> {
+  for (const [name, m] of stores.get(operatorId) ?? []) for (const s of m.values()) yield [name, s]
 }
 
 /** The open stores of `operatorId` (or of every operator). */

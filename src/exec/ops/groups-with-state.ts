@@ -1,0 +1,101 @@
+/**
+ * What the batch and streaming `[map|flatMap]GroupsWithState` operators share: grouping decoded
+ * rows by the user's key, and calling the user's function for one group (its errors become
+ * UDF_FAILED naming the group).
+ */
+import { SluiceError } from '../../errors.ts'
+import type { GroupsWithStateSpec } from '../../plan/logical-plan.ts'
+import { type StructType, simpleString } from '../../schema/data-type.ts'
+import { compileRowDecoder, compileRowEncoder } from '../../schema/row-codec.ts'
+import type { RowBatch } from '../exec-node.ts'
+import type { GroupStateImpl } from './group-state-impl.ts'
+
+/** One group of a batch: its key and its rows (as the user's objects). */
+export interface Group {
+  readonly key: unknown
+  readonly rows: object[]
+}
+
+/** The identity of a key value for grouping (structs and arrays by content). */
+export function keyIdentity(key: unknown): unknown {
+  return typeof key === 'object' && key !== null ? JSON.stringify(key, jsonSafe) : key
+}
+
+function jsonSafe(_k: string, v: unknown): unknown {
+  if (v instanceof Map) return [...v]
+  if (v instanceof Uint8Array) return [...v]
+  return v
+}
+
+/** Groups `objects` by `keyOf`, in first-seen order. */
+export function groupRows(objects: readonly object[], keyOf: (row: object) => unknown): Group[] {
+  const byKey = new Map<unknown, Group>()
+  for (const o of objects) {
+    const key = keyOf(o)
+    const id = keyIdentity(key)
+    let g = byKey.get(id)
+    if (g === undefined) {
+      g = { key, rows: [] }
+      byKey.set(id, g)
+    }
+    g.rows.push(o)
+  }
+  return [...byKey.values()]
+}
+
+/** The operator's name as the user wrote it, for messages. */
+export function callName(spec: GroupsWithStateSpec): string {
+  return spec.isMapGroupsWithState ? 'mapGroupsWithState' : 'flatMapGroupsWithState'
+}
+
+/**
+ * Calls the user's function for one group; its rows go to `out`. A throw becomes UDF_FAILED naming
+ * the group's key (the batch fails, nothing is committed).
+ */
+export function callGroup(
+  spec: GroupsWithStateSpec,
+  key: unknown,
+  rows: readonly object[],
+  state: GroupStateImpl<unknown>,
+  out: unknown[],
+): void {
+  try {
+    for (const r of spec.fn(key, rows, state)) out.push(r)
+  } catch (e) {
+    if (e instanceof SluiceError) throw e
+    const message = e instanceof Error ? e.message : String(e)
+    throw new SluiceError(
+      'UDF_FAILED',
+      `The ${callName(spec)} function failed for the group with key ${JSON.stringify(keyIdentity(key))}: ${message}`,
+      { cause: e },
+    )
+  }
+}
+
+/** The key's type checked on each row: the key function must return a value of `keyType`. */
+export function keyFunction(spec: GroupsWithStateSpec): (row: object) => unknown {
+  const schema: StructType = { kind: 'struct', fields: [{ name: 'key', type: spec.keyType, nullable: true }] }
+  const encode = compileRowEncoder(schema)
+  return (row) => {
+    const key = spec.keyFn(row)
+    try {
+      return encode([{ key }])[0][0]
+    } catch (e) {
+      if (!(e instanceof SluiceError)) throw e
+      throw new SluiceError(
+        'INVALID_ROW',
+        `The groupByKey key function returned a value that is not a ${simpleString(spec.keyType)}: ${e.message.replace(/^\[[A-Z_]+\] (Row 0: )?/, '')}`,
+      )
+    }
+  }
+}
+
+/** Decodes the child's rows into the user's objects. */
+export function decoderOf(inputSchema: StructType): (row: readonly unknown[]) => object {
+  return compileRowDecoder(inputSchema)
+}
+
+/** Encodes (and validates) the function's output rows. */
+export function encoderOf(spec: GroupsWithStateSpec): (objects: readonly object[]) => RowBatch {
+  return compileRowEncoder(spec.outputSchema)
+}
