@@ -125,7 +125,7 @@ export class KeyValueGroupedData<K, R extends object> {
         'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
       )
     const initial = options.initialState
-    if (initial !== undefined && initial.#make(initial.#child).isStreaming)
+    if (initial?.#make(initial.#child).isStreaming)
       throw invalidArgument(
         'transformWithState: initialState must be a batch DataFrame (read with read, not readStream).',
       )
