@@ -8,11 +8,30 @@ export { DataStreamWriter, type ForeachWriter, type OutputMode } from './api/dat
 export { DataFrame } from './api/dataframe.ts'
 export * from './api/functions.ts'
 export { GroupedData } from './api/grouped-data.ts'
+export { type GroupsWithStateOptions, KeyValueGroupedData } from './api/key-value-grouped-data.ts'
 export * from './api/library-functions.ts'
 export { MemoryStreamInput } from './api/memory-stream.ts'
 export type { Row } from './api/row-types.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
+export {
+  type FlatMapGroupsFn,
+  type GroupState,
+  type GroupStateOutputMode,
+  GroupStateTimeout,
+  type MapGroupsFn,
+} from './plan/group-state.ts'
+export type {
+  ExpiredTimerInfo,
+  ListState,
+  MapState,
+  StatefulProcessor,
+  StatefulProcessorHandle,
+  TimeMode,
+  TimerValues,
+  TTLConfig,
+  ValueState,
+} from './plan/stateful-processor.ts'
 export { RemoteDataFrame, RemoteGroupedData } from './remote/remote-data-frame.ts'
 export { RemoteDataFrameWriter } from './remote/remote-data-frame-writer.ts'
 export { RemoteDataFrameReader } from './remote/remote-reader.ts'
@@ -42,6 +61,7 @@ export {
   type ArrayType,
   type DataType,
   type InferRow,
+  type InferValue,
   type MapType,
   type StructField,
   type StructType,

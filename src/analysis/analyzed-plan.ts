@@ -6,7 +6,7 @@
 
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
-import type { JoinType } from '../plan/logical-plan.ts'
+import type { GroupsWithStateSpec, JoinType, TransformWithStateSpec } from '../plan/logical-plan.ts'
 import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
@@ -171,6 +171,18 @@ export type AnalyzedPlan =
       readonly flat: boolean
       readonly child: AnalyzedPlan
     })
+  | (Base & {
+      /** `[map|flatMap]GroupsWithState`; output is `spec.outputSchema`. */
+      readonly kind: 'groupsWithState'
+      readonly spec: GroupsWithStateSpec
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
+      /** `transformWithState`; output is `spec.outputSchema`. */
+      readonly kind: 'transformWithState'
+      readonly spec: TransformWithStateSpec
+      readonly child: AnalyzedPlan
+    })
 
 export type AnalyzedKind = AnalyzedPlan['kind']
 
@@ -195,4 +207,6 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   union: 'binary',
   join: 'binary',
   mapRows: 'unary',
+  groupsWithState: 'unary',
+  transformWithState: 'unary',
 })

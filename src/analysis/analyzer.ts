@@ -151,6 +151,14 @@ export class Analyzer {
         return this.analyzeUnion(p)
       case 'join':
         return analyzeJoin(this, p)
+      case 'groupsWithState': {
+        const child = this.analyze(p.child)
+        return { kind: 'groupsWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
+      }
+      case 'transformWithState': {
+        const child = this.analyze(p.child)
+        return { kind: 'transformWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
+      }
       case 'mapRows': {
         const child = this.analyze(p.child)
         return {

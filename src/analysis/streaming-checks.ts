@@ -6,6 +6,7 @@
  */
 import { SluiceError } from '../errors.ts'
 import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
+import { checkGroupsWithState } from './groups-with-state-checks.ts'
 
 export type StreamingOutputMode = 'append' | 'update' | 'complete'
 
@@ -44,6 +45,7 @@ export function checkStreamingPlan(plan: AnalyzedPlan, outputMode: StreamingOutp
       'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames; use append or update.',
     )
   }
+  checkGroupsWithState(plan, outputMode)
 }
 
 function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {

@@ -8,7 +8,7 @@ import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } f
 import { isStreamingPlan, type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
 import { parseExpression } from '../plan/sql/expr-parser.ts'
 import { parseInterval } from '../plan/sql/interval.ts'
-import type { InferRow, StructType } from '../schema/data-type.ts'
+import type { DataType, InferRow, InferValue, StructType } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
 import { formatTable, type ShowOptions } from '../util/table-format.ts'
@@ -18,6 +18,7 @@ import { DataStreamWriter } from './data-stream-writer.ts'
 import type { QueryEngine } from './engine.ts'
 import { type ColumnLike, columnExprOf } from './functions.ts'
 import { GroupedData } from './grouped-data.ts'
+import { KeyValueGroupedData } from './key-value-grouped-data.ts'
 import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from './row-types.ts'
 
 const JOIN_TYPES: Record<string, JoinType> = {
@@ -292,6 +293,18 @@ export class DataFrame<R extends object = Row> {
   /** Cartesian product. @example a.crossJoin(b) */
   crossJoin(other: DataFrame): DataFrame {
     return this.join(other, undefined, 'cross')
+  }
+  /**
+   * Groups rows by the key `fn` computes (of type `keyType`), for `mapGroupsWithState` /
+   * `flatMapGroupsWithState` (Spark's groupByKey).
+   *
+   * @example df.groupByKey((r) => r.user, t.string()).mapGroupsWithState(fn, { stateSchema, outputSchema })
+   */
+  groupByKey<KT extends DataType>(
+    fn: (row: R) => InferValue<KT> | null,
+    keyType: KT,
+  ): KeyValueGroupedData<InferValue<KT> | null, R> {
+    return new KeyValueGroupedData(this.plan, fn, keyType, (p) => this.with(p))
   }
   /** Typed map over rows: `fn` returns an object of `schema`. @example df.map((r) => ({ id: r.id, n: 1 }), S) */
   map<S extends StructType>(fn: (row: R) => InferRow<S>, schema: S): DataFrame<InferRow<S>> {

@@ -4,9 +4,11 @@
  * has a unique `id` so `df.col('x')` can point at the DataFrame it came from even after joins.
  */
 
-import type { StructType } from '../schema/data-type.ts'
+import type { DataType, StructType } from '../schema/data-type.ts'
 import type { Expr, SortOrderExpr } from './expr.ts'
+import type { GroupStateOutputMode, GroupStateTimeout } from './group-state.ts'
 import { type PlanWalker, planWalker } from './plan-walker.ts'
+import type { StatefulProcessor, TimeMode } from './stateful-processor.ts'
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross'
 
@@ -122,6 +124,49 @@ export interface MapRowsNode extends Base {
   readonly schema: StructType
   readonly child: LogicalPlan
 }
+/**
+ * `groupByKey(keyFn).flatMapGroupsWithState(fn, ...)` (and `mapGroupsWithState`): rows go to user
+ * code per group with the group's state (Spark's FlatMapGroupsWithState).
+ */
+export interface GroupsWithStateNode extends Base {
+  readonly kind: 'groupsWithState'
+  /** The shared fields of the logical and analyzed nodes. */
+  readonly spec: GroupsWithStateSpec
+  readonly child: LogicalPlan
+}
+
+/** What a `[map|flatMap]GroupsWithState` call says. */
+export interface GroupsWithStateSpec {
+  readonly keyFn: (row: any) => unknown
+  /** The key's data type (state key and partitioning). */
+  readonly keyType: DataType
+  /** Always returns an iterable (mapGroupsWithState's function is wrapped). */
+  readonly fn: (key: any, rows: Iterable<any>, state: any) => Iterable<unknown>
+  readonly isMapGroupsWithState: boolean
+  readonly stateSchema: StructType
+  readonly outputSchema: StructType
+  readonly outputMode: GroupStateOutputMode
+  readonly timeout: GroupStateTimeout
+}
+/** `groupByKey(keyFn).transformWithState(processor, ...)` (Spark 4's TransformWithState). */
+export interface TransformWithStateNode extends Base {
+  readonly kind: 'transformWithState'
+  readonly spec: TransformWithStateSpec
+  readonly child: LogicalPlan
+}
+
+/** What a `transformWithState` call says. */
+export interface TransformWithStateSpec {
+  readonly keyFn: (row: any) => unknown
+  readonly keyType: DataType
+  /** Makes a fresh processor (one per state partition and batch). */
+  readonly processor: () => StatefulProcessor<any, any, any>
+  readonly outputSchema: StructType
+  readonly outputMode: GroupStateOutputMode
+  readonly timeMode: TimeMode
+  /** The initial state's rows (collected from a batch DataFrame) with their keys, if any. */
+  readonly initialState?: readonly { readonly key: unknown; readonly row: object }[]
+}
 
 export type LogicalPlan =
   | LocalRelationNode
@@ -138,6 +183,8 @@ export type LogicalPlan =
   | MapRowsNode
   | WatermarkNode
   | DeadLetterNode
+  | GroupsWithStateNode
+  | TransformWithStateNode
 
 export type PlanKind = LogicalPlan['kind']
 
@@ -190,4 +237,6 @@ export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
   mapRows: 'unary',
   watermark: 'unary',
   deadLetter: 'unary',
+  groupsWithState: 'unary',
+  transformWithState: 'unary',
 })

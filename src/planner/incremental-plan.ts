@@ -32,6 +32,11 @@ export type StoreOrdering =
 /** One named store of a stateful operator: its key/value schemas (recorded in `_metadata`). */
 export interface StoreDecl extends StateStoreSchema {
   readonly ordering: StoreOrdering
+  /**
+   * An index kept beside the operator's state (e.g. timers ordered by time): committed with it,
+   * but not counted in progress's numRowsTotal / numRowsUpdated / numRowsRemoved.
+   */
+  readonly auxiliary?: boolean
 }
 
 /** How rows reach an operator's state partitions: Spark's HashPartitioning of the state key. */
@@ -59,6 +64,11 @@ export interface StatefulOperatorDecl {
    * data runs when the watermark advances, Spark's `shouldRunAnotherBatch`).
    */
   readonly watermarkDriven: boolean
+  /**
+   * Whether the processing-time clock alone makes it emit (processing-time timeouts): a batch
+   * without new data runs on each trigger whose clock moved past the last batch's timestamp.
+   */
+  readonly processingTimeDriven?: boolean
   /** The late-rows inputs this operator owns (watermark inputs below it with a late-rows output). */
   readonly lateInputs: readonly LateInputDecl[]
 }

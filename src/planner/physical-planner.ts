@@ -15,6 +15,7 @@ import {
   SortExec,
   UnionExec,
 } from '../exec/ops/basic-ops.ts'
+import { BatchGroupsWithStateExec } from '../exec/ops/batch-groups-with-state-exec.ts'
 import { DeadLetterExec } from '../exec/ops/dead-letter-exec.ts'
 import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
@@ -23,6 +24,7 @@ import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
+import { planGroupsWithState, planTransformWithState } from './groups-with-state-planner.ts'
 import type { IncrementalPlanning } from './incremental-plan.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 import { planStatefulAggregate, planStreamingDedup, planWatermark } from './stateful-planner.ts'
@@ -118,6 +120,20 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         leftWidth: p.left.output.length,
         rightWidth: p.right.output.length,
       })
+    case 'groupsWithState':
+      if (incremental !== undefined) return planGroupsWithState(p, hooks, incremental)
+      return new BatchGroupsWithStateExec(
+        plan(p.child),
+        p.spec,
+        schemaOfAttributes(p.child.output),
+        p.child.output.some((a) => a.eventTimeWatermark !== undefined),
+      )
+    case 'transformWithState':
+      if (incremental !== undefined) return planTransformWithState(p, hooks, incremental)
+      throw new SluiceError(
+        'UNSUPPORTED_OPERATION',
+        'transformWithState on a batch DataFrame is not supported by this version of Sluice; use it on a stream (readStream), or flatMapGroupsWithState for batch data.',
+      )
     case 'mapRows':
       return new MapRowsExec(plan(p.child), {
         fn: p.fn,

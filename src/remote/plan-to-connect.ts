@@ -182,6 +182,18 @@ const HANDLERS: { readonly [K in PlanKind]: (p: Extract<LogicalPlan, { kind: K }
       'dead-letter outputs are a Sluice feature; filter the bad rows into a second query instead, or run on Sluice.local().',
     )
   },
+  groupsWithState: () => {
+    return refuse(
+      'mapGroupsWithState/flatMapGroupsWithState with a JavaScript function',
+      "Spark cannot run JavaScript state functions (Spark Connect runs only Python's applyInPandasWithState); run the stateful part on Sluice.local().",
+    )
+  },
+  transformWithState: () => {
+    return refuse(
+      'transformWithState with a JavaScript StatefulProcessor',
+      "Spark cannot run JavaScript processors (Spark Connect runs only Python's transformWithStateInPandas); run the stateful part on Sluice.local().",
+    )
+  },
   streamingRelation: (p) => {
     return refuse(
       `The embedded stream source '${p.source.name}'`,

@@ -110,6 +110,8 @@ export class MicroBatchExecution {
   private readonly freshSources = new Set<string>()
   /** The watermark the last batch ran with (state behind it was evicted); late rows are judged by it. */
   private batchWatermarkMs = 0
+  /** The timestamp of the last batch this run ran (processing-time timeouts run no-data batches past it). */
+  private lastBatchTimestampMs = Number.NEGATIVE_INFINITY
 
   constructor(spec: ExecutionSpec) {
     this.spec = spec
@@ -243,7 +245,7 @@ export class MicroBatchExecution {
     durations.latestOffset = spec.clock.now() - t0
     // An idle input may release the watermark with no new data at all.
     const batchWatermarkMs = spec.watermarks.advance(spec.clock.now())
-    if (!hasData && !this.shouldRunNoDataBatch(batchWatermarkMs)) return false
+    if (!hasData && !this.shouldRunNoDataBatch(batchWatermarkMs, spec.clock.now())) return false
     spec.events.onStatus(hasData ? 'Processing new data' : 'Running a batch without new data', hasData, true)
     const batchId = this.nextBatchId
     const batchTimestampMs = spec.clock.now()
@@ -254,11 +256,17 @@ export class MicroBatchExecution {
     return true
   }
 
-  /** Spark's `shouldRunAnotherBatch`: the watermark moved past what an operator last evicted by. */
-  private shouldRunNoDataBatch(newWatermarkMs: number): boolean {
+  /**
+   * Spark's `shouldRunAnotherBatch`: the watermark moved past what an operator last evicted by, or
+   * an operator with processing-time timeouts sees the clock moved since the last batch.
+   */
+  private shouldRunNoDataBatch(newWatermarkMs: number, nowMs: number): boolean {
     const { spec } = this
-    if (!spec.noDataMicroBatches || spec.state === null || !spec.watermarks.defined) return false
-    return newWatermarkMs > this.batchWatermarkMs && spec.state.operators.some((op) => op.watermarkDriven)
+    if (!spec.noDataMicroBatches || spec.state === null) return false
+    const ops = spec.state.operators
+    if (nowMs > this.lastBatchTimestampMs && ops.some((op) => op.processingTimeDriven === true)) return true
+    if (!spec.watermarks.defined) return false
+    return newWatermarkMs > this.batchWatermarkMs && ops.some((op) => op.watermarkDriven)
   }
 
   /** Runs a batch whose offsets are logged: read, execute, sink, commit. */
@@ -271,6 +279,7 @@ export class MicroBatchExecution {
     triggerStartMs = this.spec.clock.now(),
   ): Promise<void> {
     const { spec } = this
+    this.lastBatchTimestampMs = batchTimestampMs
     const start = this.committed
     const t0 = spec.clock.now()
     const input = new Map<number, SourceRows>()

@@ -1,0 +1,85 @@
+/**
+ * Spark's UnsupportedOperationChecker rules for `[map|flatMap]GroupsWithState` on a stream, with
+ * Spark's messages: mapGroupsWithState only in update output mode and without aggregations;
+ * flatMapGroupsWithState's declared mode must match the query's when there is no aggregation, must
+ * be append when there is one, and must come before it; event-time timeouts need a watermark.
+ */
+import { SluiceError } from '../errors.ts'
+import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
+
+type OutputMode = 'append' | 'update' | 'complete'
+
+const sparkMode = (m: OutputMode): string => m[0].toUpperCase() + m.slice(1)
+
+const refuse = (message: string): SluiceError => new SluiceError('UNSUPPORTED_OPERATION', message)
+
+function isStreaming(p: AnalyzedPlan): boolean {
+  return p.kind === 'streamingRelation' || analyzedPlans.children(p).some(isStreaming)
+}
+
+function countAggregates(plan: AnalyzedPlan): number {
+  let n = 0
+  analyzedPlans.walk(plan, (p) => {
+    if (!isStreaming(p)) return false
+    if (p.kind === 'aggregate') n++
+  })
+  return n
+}
+
+/** Throws UNSUPPORTED_OPERATION for the first `[map|flatMap]GroupsWithState` `plan` cannot run. */
+export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  const aggs = countAggregates(plan)
+  analyzedPlans.walk(plan, (p) => {
+    if (!isStreaming(p)) return false
+    if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
+    if (p.kind === 'transformWithState') checkTransformWithState(p, outputMode)
+  })
+}
+
+function checkTransformWithState(
+  p: Extract<AnalyzedPlan, { kind: 'transformWithState' }>,
+  outputMode: OutputMode,
+): void {
+  if (p.spec.outputMode !== outputMode)
+    throw refuse(
+      `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
+    )
+  if (p.spec.timeMode === 'EventTime' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
+    throw refuse(
+      'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
+    )
+}
+
+function checkOne(
+  p: Extract<AnalyzedPlan, { kind: 'groupsWithState' }>,
+  aggsInQuery: number,
+  outputMode: OutputMode,
+): void {
+  const { spec } = p
+  const mode = sparkMode(outputMode)
+  if (spec.isMapGroupsWithState) {
+    if (aggsInQuery > 0)
+      throw refuse('mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset')
+    if (outputMode !== 'update')
+      throw refuse(
+        `mapGroupsWithState is not supported with ${mode} output mode on a streaming DataFrame/Dataset`,
+      )
+  } else if (aggsInQuery === 0) {
+    if (spec.outputMode !== outputMode)
+      throw refuse(
+        `flatMapGroupsWithState in ${spec.outputMode} mode is not supported with ${mode} output mode on a streaming DataFrame/Dataset`,
+      )
+  } else if (spec.outputMode === 'update') {
+    throw refuse(
+      'flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset',
+    )
+  } else if (countAggregates(p) > 0) {
+    throw refuse(
+      'flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset',
+    )
+  }
+  if (spec.timeout === 'EventTimeTimeout' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
+    throw refuse(
+      "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.",
+    )
+}
