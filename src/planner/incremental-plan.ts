@@ -32,6 +32,8 @@ export type StoreOrdering =
 /** One named store of a stateful operator: its key/value schemas (recorded in `_metadata`). */
 export interface StoreDecl extends StateStoreSchema {
   readonly ordering: StoreOrdering
+  /** Index keys by their first this-many components, for fast prefix scans (Spark's `numColsPrefixKey`; default 0). */
+  readonly numColsPrefixKey?: number
 }
 
 /** How rows reach an operator's state partitions: Spark's HashPartitioning of the state key. */

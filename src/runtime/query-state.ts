@@ -97,13 +97,14 @@ export class QueryState {
     let provider = this.providers.get(key)
     if (provider === undefined) {
       const { checkpoint, fs, minBatchesToRetain } = this.opts
-      const { ordering } = store
+      const { ordering, numColsPrefixKey } = store
       provider = this.factory({
         id: { operatorId: op.operatorId, partition, storeName: store.storeName },
         dir: stateStoreDir(statePartitionDir(checkpoint, op.operatorId, partition), store.storeName),
         fs,
         minBatchesToRetain,
         ...(ordering.kind === 'none' ? {} : { ordering }),
+        ...(numColsPrefixKey === undefined ? {} : { numColsPrefixKey }),
       })
       this.providers.set(key, provider)
     }

@@ -110,6 +110,8 @@ export interface StateStoreProviderOptions {
   readonly minBatchesToRetain: number
   /** The key component the store is ordered by, when the operator declares one (for `rangeScan`). */
   readonly ordering?: KeyOrdering
+  /** Index keys by their first this-many components, so a prefix scan of that length reads only its keys. */
+  readonly numColsPrefixKey?: number
 }
 
 /** Makes a provider; registered by name in provider-registry.ts. */
