@@ -1,12 +1,13 @@
 /**
  * Spark's unsupported-operation checks for streaming queries (UnsupportedOperationChecker), run at
  * `start()` so a query that cannot run fails before it reads anything, with a message naming the
- * operation and what to do. Stream-stream joins and streaming limit are not built yet and are
- * rejected with a message that says so.
+ * operation and what to do (joins of two streams: stream-join-checks.ts). Streaming limit is not
+ * built yet and is rejected with a message that says so.
  */
 import { SluiceError } from '../errors.ts'
 import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
 import { checkGroupsWithState } from './groups-with-state-checks.ts'
+import { checkStreamStreamJoin } from './stream-join-checks.ts'
 
 export type StreamingOutputMode = 'append' | 'update' | 'complete'
 
@@ -77,7 +78,7 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
         `limit() on a stream (${mode} output mode) is not supported by this version of Sluice; apply it in foreachBatch instead.`,
       )
     case 'join':
-      checkJoin(p)
+      checkJoin(p, mode)
       break
   }
   for (const c of analyzedPlans.children(p)) visit(c, mode)
@@ -99,13 +100,12 @@ function hasEventTimeKey(a: AnalyzedPlan): boolean {
   return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].eventTimeWatermark !== undefined)
 }
 
-function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {
+function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>, mode: StreamingOutputMode): void {
   const left = isStreamingAnalyzed(p.left)
   const right = isStreamingAnalyzed(p.right)
   if (left && right) {
-    throw unsupported(
-      'Stream-stream joins are not supported yet (the join operator that keeps both sides in state is not built); join a stream with static data, or aggregate each stream on its own.',
-    )
+    checkStreamStreamJoin(p, mode)
+    return
   }
   const ok =
     p.joinType === 'inner' ||

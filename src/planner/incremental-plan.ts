@@ -37,6 +37,8 @@ export interface StoreDecl extends StateStoreSchema {
    * but not counted in progress's numRowsTotal / numRowsUpdated / numRowsRemoved.
    */
   readonly auxiliary?: boolean
+  /** Index keys by their first this-many components, for fast prefix scans (Spark's `numColsPrefixKey`; default 0). */
+  readonly numColsPrefixKey?: number
 }
 
 /** How rows reach an operator's state partitions: Spark's HashPartitioning of the state key. */

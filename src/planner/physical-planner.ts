@@ -28,6 +28,7 @@ import { planGroupsWithState, planTransformWithState } from './groups-with-state
 import type { IncrementalPlanning } from './incremental-plan.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 import { planStatefulAggregate, planStreamingDedup, planWatermark } from './stateful-planner.ts'
+import { planStreamingJoin } from './streaming-join-planner.ts'
 
 export interface PlannerHooks {
   /** The scan of a stream's rows for the current micro-batch; absent outside a streaming query. */
@@ -112,6 +113,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         outer: p.outer,
       })
     case 'join':
+      if (incremental !== undefined && isStreamingAnalyzed(p.left) && isStreamingAnalyzed(p.right))
+        return planStreamingJoin(p, hooks, incremental)
       return new JoinExec(plan(p.left), plan(p.right), {
         joinType: p.joinType,
         leftKeys: p.leftKeys,

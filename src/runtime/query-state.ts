@@ -114,7 +114,7 @@ export class QueryState {
     let provider = this.providers.get(key)
     if (provider === undefined) {
       const { checkpoint, fs, minBatchesToRetain, clock } = this.opts
-      const { ordering } = store
+      const { ordering, numColsPrefixKey } = store
       provider = this.factory({
         id: { operatorId: op.operatorId, partition, storeName: store.storeName },
         dir: stateStoreDir(statePartitionDir(checkpoint, op.operatorId, partition), store.storeName),
@@ -122,6 +122,7 @@ export class QueryState {
         minBatchesToRetain,
         clock,
         ...(ordering.kind === 'none' ? {} : { ordering }),
+        ...(numColsPrefixKey === undefined ? {} : { numColsPrefixKey }),
       })
       this.providers.set(key, provider)
     }

@@ -126,6 +126,8 @@ export interface StateStoreProviderOptions {
   readonly ordering?: KeyOrdering
   /** The query's clock, for the provider's timing metrics (none: timings read 0). */
   readonly clock?: Clock
+  /** Index keys by their first this-many components, so a prefix scan of that length reads only its keys. */
+  readonly numColsPrefixKey?: number
 }
 
 /** Makes a provider; registered by name in provider-registry.ts. */

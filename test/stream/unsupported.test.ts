@@ -92,9 +92,15 @@ describe('operations a streaming query refuses at start()', () => {
     )
   })
 
-  it('a stream-stream join', async () => {
+  it('a stream-stream join outside append mode (more cases: stream-join-refused.test.ts)', async () => {
     const { sluice, df, other } = setup()
-    await refusedAtStart(sluice, df.join(other, 'k'), 'UNSUPPORTED_OPERATION', /Stream-stream joins/)
+    await refusedAtStart(
+      sluice,
+      df.join(other, 'k'),
+      'UNSUPPORTED_OPERATION',
+      /Join between two streaming DataFrames\/Datasets is not supported in Update output mode/,
+      'update',
+    )
   })
 
   it('outer joins that would have to emit unmatched rows of the static side', async () => {
