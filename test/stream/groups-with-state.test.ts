@@ -110,6 +110,15 @@ describe('flatMapGroupsWithState with ProcessingTimeTimeout', () => {
       advanceClock(1000),
       checkNewAnswer({ key: 'a', count: '1' }),
       rows(1),
+      // Spark's name; the timers store is not counted as state rows.
+      assertProgress((p) => {
+        const op = p.stateOperators[0]
+        return (
+          op.operatorName === 'flatMapGroupsWithState' &&
+          op.numRowsUpdated === 1 &&
+          op.numStateStoreInstances === 16
+        )
+      }, 'progress entry'),
       addData(input, ...words('b')),
       advanceClock(1000),
       checkNewAnswer({ key: 'b', count: '1' }),

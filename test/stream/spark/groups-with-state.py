@@ -3,7 +3,8 @@
 each step of the script adds to the sink (after the step's data batch and any batch without data
 that the watermark then runs).
 
-Run: python3 test/stream/spark/groups-with-state.py  (needs pyspark, pandas, pyarrow and Java 17)
+Run: python3 test/stream/spark/groups-with-state.py  (needs pyspark, pandas, pyarrow and Java 17),
+then `npx biome format --write test/stream/spark/groups-with-state.json`.
 """
 import json, os, shutil, tempfile, time
 import pandas as pd
