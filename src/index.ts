@@ -19,6 +19,17 @@ export {
   GroupStateTimeout,
   type MapGroupsFn,
 } from './plan/group-state.ts'
+export type {
+  ExpiredTimerInfo,
+  ListState,
+  MapState,
+  StatefulProcessor,
+  StatefulProcessorHandle,
+  TimeMode,
+  TimerValues,
+  TTLConfig,
+  ValueState,
+} from './plan/stateful-processor.ts'
 export {
   progressToJson,
   type SinkProgress,

@@ -6,7 +6,7 @@
 
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
-import type { GroupsWithStateSpec, JoinType } from '../plan/logical-plan.ts'
+import type { GroupsWithStateSpec, JoinType, TransformWithStateSpec } from '../plan/logical-plan.ts'
 import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
@@ -174,6 +174,12 @@ export type AnalyzedPlan =
       readonly spec: GroupsWithStateSpec
       readonly child: AnalyzedPlan
     })
+  | (Base & {
+      /** `transformWithState`; output is `spec.outputSchema`. */
+      readonly kind: 'transformWithState'
+      readonly spec: TransformWithStateSpec
+      readonly child: AnalyzedPlan
+    })
 
 export type AnalyzedKind = AnalyzedPlan['kind']
 
@@ -199,4 +205,5 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   join: 'binary',
   mapRows: 'unary',
   groupsWithState: 'unary',
+  transformWithState: 'unary',
 })

@@ -144,6 +144,10 @@ export class Analyzer {
         const child = this.analyze(p.child)
         return { kind: 'groupsWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
       }
+      case 'transformWithState': {
+        const child = this.analyze(p.child)
+        return { kind: 'transformWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
+      }
       case 'mapRows': {
         const child = this.analyze(p.child)
         return {

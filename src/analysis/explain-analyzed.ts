@@ -20,6 +20,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
       join: `Join ${n.kind === 'join' ? n.joinType : ''}`,
       mapRows: 'MapRows',
       groupsWithState: 'FlatMapGroupsWithState',
+      transformWithState: 'TransformWithState',
       sessionize: 'UpdatingSessions',
       deadLetter: `DeadLetter ${n.kind === 'deadLetter' ? n.name : ''}`,
       watermark: `EventTimeWatermark ${n.kind === 'watermark' ? `${attrName(n.output[n.eventTime])}#${n.output[n.eventTime].id}, ${n.delayMs} ms` : ''}`,

@@ -32,7 +32,22 @@ export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode)
   analyzedPlans.walk(plan, (p) => {
     if (!isStreaming(p)) return false
     if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
+    if (p.kind === 'transformWithState') checkTransformWithState(p, outputMode)
   })
+}
+
+function checkTransformWithState(
+  p: Extract<AnalyzedPlan, { kind: 'transformWithState' }>,
+  outputMode: OutputMode,
+): void {
+  if (p.spec.outputMode !== outputMode)
+    throw refuse(
+      `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
+    )
+  if (p.spec.timeMode === 'EventTime' && !p.child.output.some((a) => a.watermarkDelayMs !== undefined))
+    throw refuse(
+      'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
+    )
 }
 
 function checkOne(

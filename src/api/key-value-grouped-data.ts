@@ -10,6 +10,7 @@ import type {
   MapGroupsFn,
 } from '../plan/group-state.ts'
 import { type GroupsWithStateSpec, type LogicalPlan, node } from '../plan/logical-plan.ts'
+import type { StatefulProcessor, TimeMode } from '../plan/stateful-processor.ts'
 import type { DataType, InferRow, StructType } from '../schema/data-type.ts'
 import type { DataFrame } from './dataframe.ts'
 
@@ -84,6 +85,52 @@ export class KeyValueGroupedData<K, R extends object> {
     options: GroupsWithStateOptions<S, O> & { readonly outputMode: GroupStateOutputMode },
   ): DataFrame<InferRow<O>> {
     return this.#plan(fn, options, options.outputMode, false)
+  }
+
+  /**
+   * Spark 4's transformWithState: `processor` makes a StatefulProcessor (a fresh one per state
+   * partition and batch) whose `init` declares named state variables (value, list, map, each with
+   * an optional TTL) and whose handlers emit rows and register timers.
+   *
+   * @example
+   * events.groupByKey((e) => e.user, t.string()).transformWithState(() => counter(), {
+   *   outputSchema: t.struct({ user: t.string(), n: t.long() }), outputMode: 'update', timeMode: 'None',
+   * })
+   */
+  transformWithState<O extends StructType>(
+    processor: () => StatefulProcessor<K, R, InferRow<O>>,
+    options: {
+      readonly outputSchema: O
+      readonly outputMode: GroupStateOutputMode
+      readonly timeMode?: TimeMode
+    },
+  ): DataFrame<InferRow<O>> {
+    const timeMode = options.timeMode ?? 'None'
+    if (!['None', 'ProcessingTime', 'EventTime'].includes(timeMode))
+      throw invalidArgument(
+        `transformWithState: unknown timeMode '${String(timeMode)}'; use None, ProcessingTime or EventTime.`,
+      )
+    if (options.outputMode !== 'append' && options.outputMode !== 'update')
+      throw invalidArgument(
+        `transformWithState: outputMode must be 'append' or 'update', got '${String(options.outputMode)}'.`,
+      )
+    if (options.outputSchema?.kind !== 'struct')
+      throw invalidArgument(
+        'transformWithState: outputSchema must be a struct schema, e.g. t.struct({ n: t.long() }).',
+      )
+    if (typeof processor !== 'function')
+      throw invalidArgument(
+        'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
+      )
+    const spec = Object.freeze({
+      keyFn: this.#keyFn,
+      keyType: this.#keyType,
+      processor,
+      outputSchema: options.outputSchema,
+      outputMode: options.outputMode,
+      timeMode,
+    })
+    return this.#make(node('transformWithState', { spec, child: this.#child }))
   }
 
   #plan(

@@ -8,6 +8,7 @@ import type { DataType, StructType } from '../schema/data-type.ts'
 import type { Expr, SortOrderExpr } from './expr.ts'
 import type { GroupStateOutputMode, GroupStateTimeout } from './group-state.ts'
 import { type PlanWalker, planWalker } from './plan-walker.ts'
+import type { StatefulProcessor, TimeMode } from './stateful-processor.ts'
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross'
 
@@ -147,6 +148,23 @@ export interface GroupsWithStateSpec {
   readonly outputMode: GroupStateOutputMode
   readonly timeout: GroupStateTimeout
 }
+/** `groupByKey(keyFn).transformWithState(processor, ...)` (Spark 4's TransformWithState). */
+export interface TransformWithStateNode extends Base {
+  readonly kind: 'transformWithState'
+  readonly spec: TransformWithStateSpec
+  readonly child: LogicalPlan
+}
+
+/** What a `transformWithState` call says. */
+export interface TransformWithStateSpec {
+  readonly keyFn: (row: any) => unknown
+  readonly keyType: DataType
+  /** Makes a fresh processor (one per state partition and batch). */
+  readonly processor: () => StatefulProcessor<any, any, any>
+  readonly outputSchema: StructType
+  readonly outputMode: GroupStateOutputMode
+  readonly timeMode: TimeMode
+}
 
 export type LogicalPlan =
   | LocalRelationNode
@@ -164,6 +182,7 @@ export type LogicalPlan =
   | WatermarkNode
   | DeadLetterNode
   | GroupsWithStateNode
+  | TransformWithStateNode
 
 export type PlanKind = LogicalPlan['kind']
 
@@ -217,4 +236,5 @@ export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
   watermark: 'unary',
   deadLetter: 'unary',
   groupsWithState: 'unary',
+  transformWithState: 'unary',
 })

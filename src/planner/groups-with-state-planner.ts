@@ -7,6 +7,13 @@
 import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { FlatMapGroupsWithStateExec, TIMERS_STORE } from '../exec/ops/flat-map-groups-with-state-exec.ts'
+import {
+  declaringHandle,
+  type StateVariableDecl,
+  TIMERS,
+  TIMERS_BY_KEY,
+} from '../exec/ops/processor-handle.ts'
+import { TransformWithStateExec } from '../exec/ops/transform-with-state-exec.ts'
 import { isWindowStruct } from '../functions/window-functions.ts'
 import type { IncrementalPlanning, StoreOrdering } from './incremental-plan.ts'
 import { type PlannerHooks, planPhysical } from './physical-planner.ts'
@@ -46,6 +53,57 @@ export function planGroupsWithState(
     partitioning: { kind: 'hash', keys: ['key'], numPartitions: s.numPartitions },
     watermarkDriven: exec.watermarkDriven,
     processingTimeDriven: p.spec.timeout === 'ProcessingTimeTimeout',
+    lateInputs,
+  })
+  return exec
+}
+
+type TransformWithState = Extract<AnalyzedPlan, { kind: 'transformWithState' }>
+
+/**
+ * A streaming `transformWithState`: the processor's `init` runs once here with a recording handle,
+ * so its state variables become the operator's stores (named after them, in `_metadata`).
+ */
+export function planTransformWithState(
+  p: TransformWithState,
+  hooks: PlannerHooks,
+  s: IncrementalPlanning,
+): ExecNode {
+  const operatorId = s.nextOperatorId()
+  const input = p.child.output
+  const eventTime = input.findIndex((a) => a.watermarkDelayMs !== undefined)
+  const variables: StateVariableDecl[] = []
+  const probe = p.spec.processor()
+  probe.init(declaringHandle(variables), p.spec.outputMode, p.spec.timeMode)
+  probe.close?.()
+  const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
+  const exec = new TransformWithStateExec(child, {
+    operatorId,
+    numPartitions: s.numPartitions,
+    spec: p.spec,
+    variables,
+    inputSchema: schemaOfAttributes(input),
+    eventTime,
+    eventTimeIsWindow: eventTime >= 0 && isWindowStruct(input[eventTime].type),
+  })
+  const timersOrdering: StoreOrdering = { kind: 'eventTime', keyOrdinal: 0, isWindow: false }
+  s.addStatefulOperator({
+    operatorId,
+    kind: exec.stateInfo.operatorKind,
+    operatorName: exec.operatorName,
+    stores: exec.stateInfo.stores.map((st) =>
+      st.storeName === TIMERS
+        ? { ...st, ordering: timersOrdering, auxiliary: true }
+        : {
+            ...st,
+            ordering: { kind: 'none' },
+            ...(st.storeName === TIMERS_BY_KEY ? { auxiliary: true } : {}),
+          },
+    ),
+    ...(exec.stateInfo.details === undefined ? {} : { details: exec.stateInfo.details }),
+    partitioning: { kind: 'hash', keys: ['key'], numPartitions: s.numPartitions },
+    watermarkDriven: exec.watermarkDriven,
+    processingTimeDriven: p.spec.timeMode === 'ProcessingTime',
     lateInputs,
   })
   return exec

@@ -24,7 +24,7 @@ import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
-import { planGroupsWithState } from './groups-with-state-planner.ts'
+import { planGroupsWithState, planTransformWithState } from './groups-with-state-planner.ts'
 import type { IncrementalPlanning } from './incremental-plan.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 import { planStatefulAggregate, planStreamingDedup, planWatermark } from './stateful-planner.ts'
@@ -127,6 +127,12 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         p.spec,
         schemaOfAttributes(p.child.output),
         p.child.output.some((a) => a.watermarkDelayMs !== undefined),
+      )
+    case 'transformWithState':
+      if (incremental !== undefined) return planTransformWithState(p, hooks, incremental)
+      throw new SluiceError(
+        'UNSUPPORTED_OPERATION',
+        'transformWithState on a batch DataFrame is not supported by this version of Sluice; use it on a stream (readStream), or flatMapGroupsWithState for batch data.',
       )
     case 'mapRows':
       return new MapRowsExec(plan(p.child), {

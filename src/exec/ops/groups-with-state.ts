@@ -5,7 +5,7 @@
  */
 import { SluiceError } from '../../errors.ts'
 import type { GroupsWithStateSpec } from '../../plan/logical-plan.ts'
-import { type StructType, simpleString } from '../../schema/data-type.ts'
+import { type DataType, type StructType, simpleString } from '../../schema/data-type.ts'
 import { compileRowDecoder, compileRowEncoder } from '../../schema/row-codec.ts'
 import type { RowBatch } from '../exec-node.ts'
 import type { GroupStateImpl } from './group-state-impl.ts'
@@ -59,14 +59,19 @@ export function callGroup(
   state: GroupStateImpl<unknown>,
   out: unknown[],
 ): void {
+  callWithKey(callName(spec), key, () => spec.fn(key, rows, state), out)
+}
+
+/** Runs user code `call` for the group `key` of operator `what`, collecting its rows into `out`. */
+export function callWithKey(what: string, key: unknown, call: () => Iterable<unknown>, out: unknown[]): void {
   try {
-    for (const r of spec.fn(key, rows, state)) out.push(r)
+    for (const r of call()) out.push(r)
   } catch (e) {
     if (e instanceof SluiceError) throw e
     const message = e instanceof Error ? e.message : String(e)
     throw new SluiceError(
       'UDF_FAILED',
-      `The ${callName(spec)} function failed for the group with key ${JSON.stringify(keyIdentity(key))}: ${message}`,
+      `The ${what} function failed for the group with key ${JSON.stringify(keyIdentity(key))}: ${message}`,
       { cause: e },
     )
   }
@@ -74,17 +79,22 @@ export function callGroup(
 
 /** The key's type checked on each row: the key function must return a value of `keyType`. */
 export function keyFunction(spec: GroupsWithStateSpec): (row: object) => unknown {
-  const schema: StructType = { kind: 'struct', fields: [{ name: 'key', type: spec.keyType, nullable: true }] }
+  return keyFunctionOf(spec.keyFn, spec.keyType)
+}
+
+/** `keyFn` with its result checked against `keyType`. */
+export function keyFunctionOf(keyFn: (row: any) => unknown, keyType: DataType): (row: object) => unknown {
+  const schema: StructType = { kind: 'struct', fields: [{ name: 'key', type: keyType, nullable: true }] }
   const encode = compileRowEncoder(schema)
   return (row) => {
-    const key = spec.keyFn(row)
+    const key = keyFn(row)
     try {
       return encode([{ key }])[0][0]
     } catch (e) {
       if (!(e instanceof SluiceError)) throw e
       throw new SluiceError(
         'INVALID_ROW',
-        `The groupByKey key function returned a value that is not a ${simpleString(spec.keyType)}: ${e.message.replace(/^\[[A-Z_]+\] (Row 0: )?/, '')}`,
+        `The groupByKey key function returned a value that is not a ${simpleString(keyType)}: ${e.message.replace(/^\[[A-Z_]+\] (Row 0: )?/, '')}`,
       )
     }
   }
@@ -97,5 +107,10 @@ export function decoderOf(inputSchema: StructType): (row: readonly unknown[]) =>
 
 /** Encodes (and validates) the function's output rows. */
 export function encoderOf(spec: GroupsWithStateSpec): (objects: readonly object[]) => RowBatch {
-  return compileRowEncoder(spec.outputSchema)
+  return outputEncoder(spec.outputSchema)
+}
+
+/** Encodes (and validates) output rows of `schema`. */
+export function outputEncoder(schema: StructType): (objects: readonly object[]) => RowBatch {
+  return compileRowEncoder(schema)
 }

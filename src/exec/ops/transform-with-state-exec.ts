@@ -1,0 +1,160 @@
+/**
+ * Streaming `transformWithState` (Spark 4's TransformWithStateExec). Per batch and state
+ * partition: a fresh processor (from the user's factory) gets `init` with a handle over the
+ * partition's stores; each group with new rows gets `handleInputRows` (first-seen order); then,
+ * with a time mode, every timer at or before the threshold (the batch's processing time, or its
+ * event-time watermark) fires `handleExpiredTimer` and is removed; then entries whose TTL passed
+ * are removed, and `close` is called. In EventTime mode rows behind the late-events watermark are
+ * dropped and counted. The state layout is in processor-handle.ts.
+ */
+import type { TransformWithStateSpec } from '../../plan/logical-plan.ts'
+import type { StatefulProcessor, TimerValues } from '../../plan/stateful-processor.ts'
+import type { StructType } from '../../schema/data-type.ts'
+import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
+import {
+  eventTimeOf,
+  exchange,
+  isBehind,
+  type OperatorBatchMetrics,
+  type PartitionContext,
+  requireStream,
+  type StatefulExec,
+} from '../stateful.ts'
+import { callWithKey, decoderOf, groupRows, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
+import {
+  LiveHandle,
+  type ProcessorCounters,
+  processorStores,
+  type StateVariableDecl,
+  TIMERS,
+  TIMERS_BY_KEY,
+} from './processor-handle.ts'
+
+export interface TransformWithStateOptions {
+  readonly operatorId: number
+  readonly numPartitions: number
+  readonly spec: TransformWithStateSpec
+  readonly variables: readonly StateVariableDecl[]
+  readonly inputSchema: StructType
+  /** Ordinal of the input's watermarked event-time column, or -1. */
+  readonly eventTime: number
+  readonly eventTimeIsWindow: boolean
+}
+
+export class TransformWithStateExec implements StatefulExec {
+  readonly name = 'TransformWithStateExec'
+  readonly operatorName = 'transformWithStateExec'
+  readonly children: readonly ExecNode[]
+  readonly operatorId: number
+  readonly stateInfo: StatefulExec['stateInfo']
+  readonly watermarkDriven: boolean
+  readonly #opts: TransformWithStateOptions
+
+  constructor(child: ExecNode, opts: TransformWithStateOptions) {
+    this.children = [child]
+    this.#opts = opts
+    this.operatorId = opts.operatorId
+    this.watermarkDriven = opts.spec.timeMode === 'EventTime'
+    this.stateInfo = {
+      operatorKind: 'transformWithState',
+      stores: processorStores(opts.spec.keyType, opts.variables),
+      details: { timeMode: opts.spec.timeMode, outputMode: opts.spec.outputMode },
+    }
+  }
+
+  describe(): string {
+    const { spec, operatorId, variables } = this.#opts
+    return `operator=${operatorId}, timeMode=${spec.timeMode}, outputMode=${spec.outputMode}, variables=[${variables.map((v) => `${v.name}: ${v.kind}`).join(', ')}]`
+  }
+
+  execute(ctx: ExecContext): RowBatch {
+    if (ctx.replay !== undefined) return []
+    const s = requireStream(ctx, this.name)
+    const { spec, eventTime, eventTimeIsWindow, numPartitions } = this.#opts
+    const metrics = s.metrics(this.operatorId)
+    const dropLate = spec.timeMode === 'EventTime' && eventTime >= 0
+    const decode = decoderOf(this.#opts.inputSchema)
+    const keyOf = keyFunctionOf(spec.keyFn, spec.keyType)
+    const route = exchange<object>([spec.keyType], numPartitions, s.partitions)
+    for (const row of this.children[0].execute(ctx)) {
+      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.watermarkForLateEventsMs)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      const obj = decode(row)
+      route.route([keyOf(obj)], obj)
+    }
+    const counters: ProcessorCounters = {
+      numRegisteredTimers: 0,
+      numDeletedTimers: 0,
+      numValuesRemovedDueToTTLExpiry: 0,
+    }
+    let expired = 0
+    const out: unknown[] = []
+    for (const p of s.partitions) {
+      const groups = route.parts[p] === undefined ? [] : groupRows(route.parts[p].items, keyOf)
+      expired += this.#runPartition(s.partition(this.operatorId, p), groups, counters, out)
+    }
+    this.#report(metrics, counters, expired)
+    return outputEncoder(spec.outputSchema)(out as object[])
+  }
+
+  #runPartition(
+    pc: PartitionContext,
+    groups: readonly { key: unknown; rows: object[] }[],
+    counters: ProcessorCounters,
+    out: unknown[],
+  ): number {
+    const { spec } = this.#opts
+    const handle = new LiveHandle(pc, this.#opts.variables, counters)
+    const processor: StatefulProcessor<unknown, object, unknown> = spec.processor()
+    const what = 'transformWithState'
+    processor.init(handle, spec.outputMode, spec.timeMode)
+    const timerValues: TimerValues = Object.freeze({
+      getCurrentProcessingTimeInMs: () => pc.batchTimestampMs,
+      getCurrentWatermarkInMs: () => pc.watermarkForEvictionMs,
+    })
+    for (const g of groups) {
+      handle.key = g.key
+      callWithKey(what, g.key, () => processor.handleInputRows(g.key, g.rows, timerValues), out)
+    }
+    let expired = 0
+    if (spec.timeMode !== 'None') {
+      const threshold = spec.timeMode === 'ProcessingTime' ? pc.batchTimestampMs : pc.watermarkForEvictionMs
+      for (const timer of [...pc.store(TIMERS).rangeScan(Number.NEGATIVE_INFINITY, threshold)].map(
+        (e) => e.key,
+      )) {
+        const [expiryMs, key] = timer
+        pc.store(TIMERS).remove(timer)
+        pc.store(TIMERS_BY_KEY).remove([key, expiryMs])
+        expired++
+        if (processor.handleExpiredTimer === undefined) continue
+        handle.key = key
+        const info = Object.freeze({ getExpiryTimeInMs: () => expiryMs as number })
+        callWithKey(what, key, () => processor.handleExpiredTimer?.(key, timerValues, info) ?? [], out)
+      }
+    }
+    handle.removeExpired()
+    processor.close?.()
+    return expired
+  }
+
+  #report(metrics: OperatorBatchMetrics, c: ProcessorCounters, expired: number): void {
+    const vars = this.#opts.variables
+    const count = (kind: string, ttl: boolean) =>
+      vars.filter((v) => v.kind === kind && (!ttl || v.ttlMs !== undefined)).length
+    const add = (name: string, n: number) => {
+      metrics.custom[name] = (metrics.custom[name] ?? 0) + n
+    }
+    metrics.custom.numValueStateVars = count('value', false)
+    metrics.custom.numListStateVars = count('list', false)
+    metrics.custom.numMapStateVars = count('map', false)
+    metrics.custom.numValueStateWithTTLVars = count('value', true)
+    metrics.custom.numListStateWithTTLVars = count('list', true)
+    metrics.custom.numMapStateWithTTLVars = count('map', true)
+    add('numRegisteredTimers', c.numRegisteredTimers)
+    add('numDeletedTimers', c.numDeletedTimers)
+    add('numExpiredTimers', expired)
+    add('numValuesRemovedDueToTTLExpiry', c.numValuesRemovedDueToTTLExpiry)
+  }
+}
