@@ -18,7 +18,7 @@ import type { StatefulOperatorDecl, StoreDecl } from '../planner/incremental-pla
 import { stateStoreDir } from '../state/memory-state-store-provider.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, stateStoreProviderFactory } from '../state/provider-registry.ts'
 import type { StateStore, StateStoreProvider, StateStoreProviderFactory } from '../state/spi.ts'
-import { openStateSchemaMetadata } from '../state/state-schema-metadata.ts'
+import { openStateSchemaMetadata, readStateSchemaMetadata } from '../state/state-schema-metadata.ts'
 import type { StateOperatorProgress } from './progress.ts'
 
 export interface QueryStateOptions {
@@ -37,6 +37,8 @@ export type OpenStores = ReadonlyMap<number, ReadonlyMap<string, ReadonlyMap<num
 
 export class QueryState {
   readonly operators: readonly StatefulOperatorDecl[]
+  /** `<operatorId>/<storeName>` of the stores an allowed evolution added at this start. */
+  private readonly added = new Set<string>()
   private readonly opts: QueryStateOptions
   private readonly factory: StateStoreProviderFactory
   /** Providers made so far, by `<operatorId>/<storeName>/<partition>` (made when first opened). */
@@ -61,16 +63,28 @@ export class QueryState {
     const { fs, checkpoint, numPartitions } = this.opts
     for (const op of this.operators) {
       const { kind, stores, details } = op
-      await openStateSchemaMetadata(fs, stateMetadataPath(checkpoint, op.operatorId), {
-        operatorKind: kind,
-        numPartitions,
-        stores: stores.map(({ storeName, keySchema, valueSchema }) => ({
-          storeName,
-          keySchema,
-          valueSchema,
-        })),
-        ...(details === undefined ? {} : { details }),
-      })
+      const path = stateMetadataPath(checkpoint, op.operatorId)
+      const before = await readStateSchemaMetadata(fs, path)
+      await openStateSchemaMetadata(
+        fs,
+        path,
+        {
+          operatorKind: kind,
+          numPartitions,
+          stores: stores.map(({ storeName, keySchema, valueSchema }) => ({
+            storeName,
+            keySchema,
+            valueSchema,
+          })),
+          ...(details === undefined ? {} : { details }),
+        },
+        { evolvable: kind === 'transformWithState' },
+      )
+      // NOTE: stores an allowed evolution added start empty at the first version this run opens
+      // (a crash between the metadata rewrite above and that first open leaves them without it).
+      for (const st of stores)
+        if (before !== undefined && !before.stores.some((b) => b.storeName === st.storeName))
+          this.added.add(`${op.operatorId}/${st.storeName}`)
     }
   }
 
@@ -84,6 +98,9 @@ export class QueryState {
     for (const op of this.operators) {
       const byName = new Map<string, Map<number, StateStore>>()
       for (const store of op.stores) {
+        const added = `${op.operatorId}/${store.storeName}`
+        if (version > 0 && this.added.delete(added))
+          await Promise.all(this.allPartitions.map((p) => this.provider(op, store, p).createEmpty?.(version)))
         const opened = await Promise.all(partitions.map((p) => this.provider(op, store, p).getStore(version)))
         byName.set(store.storeName, new Map(partitions.map((p, i) => [p, opened[i]])))
       }

@@ -155,6 +155,14 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     await this.#cleanup(lastVersion)
   }
 
+  async createEmpty(version: number): Promise<void> {
+    await this.#fs.mkdirp(this.#dir)
+    this.#dirMade = true
+    await this.#fs.writeAtomic(this.#path(version, 'snapshot'), encodeSnapshot([]))
+    this.#snapshots = undefined
+    this.#loaded = undefined
+  }
+
   close(): void {
     this.#open?.replace()
     this.#open = undefined

@@ -98,6 +98,14 @@ export interface StateStoreProvider {
   doMaintenance(): Promise<void>
   /** Releases the in-memory map. @example provider.close() */
   close(): void
+  /**
+   * Records an empty version `version` for a store added to an operator that already has state
+   * (an allowed evolution: a new transformWithState variable), so opening `version` finds it.
+   *
+   * @example
+   * await provider.createEmpty?.(5)
+   */
+  createEmpty?(version: number): Promise<void>
 }
 
 /** What the runtime gives a provider factory for one (operator, partition, store). */

@@ -9,7 +9,9 @@
  * ```
  *
  * Schemas are Spark's schema JSON (schema-json.ts). Invariant: the file never changes once written
- * (created exclusively); a restart whose operator kind, partition count, stores or key/value schemas
+ * (created exclusively), except that a transformWithState operator's restart may rewrite it
+ * (atomically) with Spark 4's allowed evolutions: new state variables (stores) after the old ones,
+ * nullable fields added at the end of a variable's schema. Otherwise a restart whose operator kind, partition count, stores or key/value schemas
  * are not compatible with it fails with STATE_SCHEMA_INCOMPATIBLE before any state is read.
  *
  * Version history: v1 — this format.
@@ -18,7 +20,7 @@ import { dirname } from 'node:path'
 import { SluiceError } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { DataType, StructType } from '../schema/data-type.ts'
-import { simpleString } from '../schema/data-type.ts'
+import { simpleString, structOf } from '../schema/data-type.ts'
 import { typeFromJson, typeToJson } from '../schema/schema-json.ts'
 import { STATE_FILE_VERSION, stateFileCorrupt } from './state-codec.ts'
 
@@ -223,16 +225,59 @@ export async function openStateSchemaMetadata(
   fs: FileSystem,
   path: string,
   current: StateSchemaMetadata,
+  options: { readonly evolvable?: boolean } = {},
 ): Promise<StateSchemaMetadata> {
   const existing = await readStateSchemaMetadata(fs, path)
   if (existing === undefined) {
     await fs.mkdirp(dirname(path))
     if (await fs.createExclusive(path, encodeStateSchemaMetadata(current))) return current
     // Another process wrote it between our read and create: check against what it wrote.
-    return openStateSchemaMetadata(fs, path, current)
+    return openStateSchemaMetadata(fs, path, current, options)
+  }
+  if (options.evolvable === true && isAllowedEvolution(existing, current)) {
+    if (encodeStateSchemaMetadata(existing) !== encodeStateSchemaMetadata(current))
+      await fs.writeAtomic(path, encodeStateSchemaMetadata(current))
+    return current
   }
   checkCompatible(existing, current, path)
   return existing
+}
+
+/**
+ * Spark 4's allowed evolutions of a transformWithState operator's state: the stores (state
+ * variables) of `stored` all still there, possibly with new ones; the details unchanged; each
+ * store's key unchanged; each value the same or with nullable fields added at the end of its
+ * `value` struct.
+ *
+ * @example isAllowedEvolution(stored, { ...stored, stores: [...stored.stores, newVariable] }) // true
+ */
+export function isAllowedEvolution(stored: StateSchemaMetadata, current: StateSchemaMetadata): boolean {
+  if (stored.operatorKind !== current.operatorKind || stored.numPartitions !== current.numPartitions)
+    return false
+  const byName = new Map(current.stores.map((s) => [s.storeName, s]))
+  return stored.stores.every((s) => {
+    const c = byName.get(s.storeName)
+    return (
+      c !== undefined &&
+      structProblem(s.keySchema, c.keySchema) === undefined &&
+      valueEvolves(s.valueSchema, c.valueSchema)
+    )
+  })
+}
+
+/** The same value, or its first field (a struct) with nullable fields appended. */
+function valueEvolves(stored: StructType, current: StructType): boolean {
+  if (structProblem(stored, current) === undefined) return true
+  if (stored.fields.length !== current.fields.length) return false
+  const [s, c] = [stored.fields[0]?.type, current.fields[0]?.type]
+  if (s?.kind !== 'struct' || c?.kind !== 'struct' || c.fields.length <= s.fields.length) return false
+  const prefix = structOf(c.fields.slice(0, s.fields.length))
+  const rest = (st: StructType) => structOf(st.fields.slice(1))
+  return (
+    structProblem(s, prefix) === undefined &&
+    c.fields.slice(s.fields.length).every((f) => f.nullable) &&
+    structProblem(rest(stored), rest(current)) === undefined
+  )
 }
 
 /**

@@ -333,4 +333,61 @@ describe('transformWithState failures', () => {
       (e: Error) => /STATE_SCHEMA_INCOMPATIBLE/.test(e.message),
     )
   })
+
+  it("a restart with Spark 4's allowed evolutions (a new variable, a new nullable field) keeps the state", async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-evolved-'))
+    const grouped = input.toDF().groupByKey((c) => c.user, t.string())
+    const OUT3 = t.struct({ user: t.string(), n: t.long(), label: t.string(), pages: t.long() })
+    const v1 = (): StatefulProcessor<string | null, Click, any> => {
+      let count: ValueState<{ n: number | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', N)
+        },
+        *handleInputRows(user, rows) {
+          const n = (count.get()?.n ?? 0) + [...rows].length
+          count.update({ n })
+          yield { user, n, label: null, pages: 0 }
+        },
+      }
+    }
+    const v2 = (): StatefulProcessor<string | null, Click, any> => {
+      let count: ValueState<{ n: number | null; label: string | null }>
+      let pages: ListState<{ page: string | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', t.struct({ n: t.long(), label: t.string() }))
+          pages = h.getListState('pages', PAGE)
+        },
+        *handleInputRows(user, rows) {
+          const old = count.get()
+          let n = old?.n ?? 0
+          for (const r of rows) {
+            n++
+            pages.appendValue({ page: r.page })
+          }
+          yield { user, n, label: old?.label === null ? 'was null' : 'other', pages: pages.get().length }
+          count.update({ n, label: 'v2' })
+        },
+      }
+    }
+    await testStream(
+      grouped.transformWithState(v1, { outputSchema: OUT3, outputMode: 'update' }),
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/')),
+      checkNewAnswer({ user: 'ann', n: 1, label: null, pages: 0 }),
+    )
+    await testStream(
+      grouped.transformWithState(v2, { outputSchema: OUT3, outputMode: 'update' }),
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/a')),
+      checkNewAnswer({ user: 'ann', n: 2, label: 'was null', pages: 1 }),
+      stopStream(),
+      startStream(),
+      addData(input, click('ann', '/b')),
+      checkNewAnswer({ user: 'ann', n: 3, label: 'other', pages: 2 }),
+    )
+  })
 })

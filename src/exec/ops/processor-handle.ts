@@ -111,6 +111,10 @@ export interface ProcessorCounters {
 
 type Entry = readonly [readonly unknown[] | null, number]
 
+function padded(row: readonly unknown[], width: number): readonly unknown[] {
+  return row.length >= width ? row : [...row, ...new Array(width - row.length).fill(null)]
+}
+
 /** The live handle of one partition in one batch; `key` is the group being called. */
 export class LiveHandle implements StatefulProcessorHandle {
   key: unknown = null
@@ -142,7 +146,8 @@ export class LiveHandle implements StatefulProcessorHandle {
       store: this.#pc.store(v.name),
       live: (e: Entry | undefined): e is Entry =>
         e !== undefined && e[0] !== null && (e[1] < 0 || e[1] > now),
-      decode: (e: Entry) => dec(e[0] as unknown[]) as any,
+      // A row written before nullable fields were added (an allowed evolution) reads them as null.
+      decode: (e: Entry) => dec(padded(e[0] as unknown[], v.schema.fields.length)) as any,
       encode: (value: unknown): Entry => {
         try {
           return [enc([value as object])[0], v.ttlMs === undefined ? -1 : now + v.ttlMs]

@@ -1,4 +1,4 @@
-"""The reference answers of test/stream/transform-with-state-spark.test.ts, from PySpark 4.x
+"""The reference answers of test/stream/transform-with-state.test.ts, from PySpark 4.x
 (transformWithStateInPandas, on the RocksDB state store it requires). Writes
 transform-with-state.json beside this file: per scenario, the rows each step adds to the sink.
 
