@@ -1,28 +1,24 @@
 /**
  * transformWithState (Spark 4's TransformWithStateSuite, in spirit): value, list and map state
  * across restarts; processing-time and event-time timers (registered, deleted, firing in batches
- * without data); TTL; progress's custom metrics; a processor that throws; a restart with a changed
- * processor.
+ * without data); TTL; progress's custom metrics. Failures and changed processors across restarts
+ * are in transform-with-state-restarts.test.ts.
  */
-import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { type ListState, type MapState, type StatefulProcessor, t, type ValueState } from '../../src/index.ts'
+import { type StatefulProcessor, t, type ValueState } from '../../src/index.ts'
 import {
   addData,
   advanceClock,
   assertProgress,
   checkNewAnswer,
-  expectFailure,
   startStream,
   stopStream,
   testStream,
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
 import { streamSession } from './session.ts'
+import { CLICK, click, N, OUT, tracker } from './tracker-processor.ts'
 
 /** Spark's answers to the scenarios marked below (spark/transform-with-state.py, PySpark 4.3.0). */
 type Rows = Record<string, unknown>[]
@@ -32,50 +28,6 @@ const spark = JSON.parse(
   tracker: Rows[]
   eventTimeTimers: Rows[]
 }
-
-const CLICK = t.struct({ user: t.string(), page: t.string(), ts: t.timestamp() })
-type Click = { user: string | null; page: string | null; ts: number | null }
-const OUT = t.struct({ user: t.string(), n: t.long(), history: t.string(), pages: t.long() })
-const N = t.struct({ n: t.long() })
-const PAGE = t.struct({ page: t.string() })
-
-/** Counts clicks (value), keeps the page history (list) and clicks per page (map). */
-function tracker(): StatefulProcessor<
-  string | null,
-  Click,
-  { user: string | null; n: number; history: string; pages: number }
-> {
-  let count: ValueState<{ n: number | null }>
-  let history: ListState<{ page: string | null }>
-  let perPage: MapState<string | null, { n: number | null }>
-  return {
-    init(handle) {
-      count = handle.getValueState('count', N)
-      history = handle.getListState('history', PAGE)
-      perPage = handle.getMapState('perPage', t.string(), N)
-    },
-    *handleInputRows(user, rows) {
-      let n = count.get()?.n ?? 0
-      for (const r of rows) {
-        n++
-        history.appendValue({ page: r.page })
-        perPage.updateValue(r.page, { n: (perPage.getValue(r.page)?.n ?? 0) + 1 })
-      }
-      count.update({ n })
-      yield {
-        user,
-        n,
-        history: history
-          .get()
-          .map((h) => h.page)
-          .join(','),
-        pages: perPage.keys().length,
-      }
-    },
-  }
-}
-
-const click = (user: string, page: string, secs = 1) => ({ user, page, ts: secs * 1000 })
 
 describe('transformWithState: value, list and map state', () => {
   for (const harness of [testStream, testStreamWithRestarts]) {
@@ -254,140 +206,6 @@ describe('transformWithState TTL', () => {
           p.stateOperators[0].numRowsTotal === 1,
         'b removed by TTL',
       ),
-    )
-  })
-})
-
-describe('transformWithState failures', () => {
-  it('a processor that throws fails the batch; the rerun sees the same state', async () => {
-    const { sluice } = streamSession()
-    const input = sluice.memoryStream(CLICK)
-    let fail = false
-    const df = input
-      .toDF()
-      .groupByKey((c) => c.user, t.string())
-      .transformWithState(
-        () => {
-          const p = tracker()
-          const inner = p.handleInputRows.bind(p)
-          p.handleInputRows = function* (user, rows, timers) {
-            yield* inner(user, rows, timers)
-            if (fail && user === 'bob') throw new Error('bad click')
-          }
-          return p
-        },
-        { outputSchema: OUT, outputMode: 'update' },
-      )
-    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-throw-'))
-    await testStream(
-      df,
-      { outputMode: 'update', checkpointLocation },
-      addData(input, click('ann', '/')),
-      checkNewAnswer({ user: 'ann', n: 1, history: '/', pages: 1 }),
-    )
-    fail = true
-    await testStream(
-      df,
-      { outputMode: 'update', checkpointLocation },
-      addData(input, click('ann', '/b'), click('bob', '/')),
-      expectFailure((e) =>
-        /transformWithState function failed for the group with key "bob": bad click/.test(e.message),
-      ),
-    )
-    fail = false
-    await testStream(
-      df,
-      { outputMode: 'update', checkpointLocation },
-      startStream(),
-      checkNewAnswer(
-        { user: 'ann', n: 2, history: '/,/b', pages: 2 },
-        { user: 'bob', n: 1, history: '/', pages: 1 },
-      ),
-    )
-  })
-
-  it('a restart whose processor declares other state variables fails clearly', async () => {
-    const { sluice } = streamSession()
-    const input = sluice.memoryStream(CLICK)
-    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-changed-'))
-    const grouped = input.toDF().groupByKey((c) => c.user, t.string())
-    await testStream(
-      grouped.transformWithState(tracker, { outputSchema: OUT, outputMode: 'update' }),
-      { outputMode: 'update', checkpointLocation },
-      addData(input, click('ann', '/')),
-      checkNewAnswer({ user: 'ann', n: 1, history: '/', pages: 1 }),
-    )
-    const changed = (): StatefulProcessor<
-      string | null,
-      Click,
-      { user: string | null; n: number; history: string; pages: number }
-    > => ({
-      init: (h) => void h.getValueState('count', t.struct({ n: t.string() })),
-      handleInputRows: () => [],
-    })
-    await assert.rejects(
-      testStream(grouped.transformWithState(changed, { outputSchema: OUT, outputMode: 'update' }), {
-        outputMode: 'update',
-        checkpointLocation,
-      }),
-      (e: Error) => /STATE_SCHEMA_INCOMPATIBLE/.test(e.message),
-    )
-  })
-
-  it("a restart with Spark 4's allowed evolutions (a new variable, a new nullable field) keeps the state", async () => {
-    const { sluice } = streamSession()
-    const input = sluice.memoryStream(CLICK)
-    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-evolved-'))
-    const grouped = input.toDF().groupByKey((c) => c.user, t.string())
-    const OUT3 = t.struct({ user: t.string(), n: t.long(), label: t.string(), pages: t.long() })
-    const v1 = (): StatefulProcessor<string | null, Click, any> => {
-      let count: ValueState<{ n: number | null }>
-      return {
-        init: (h) => {
-          count = h.getValueState('count', N)
-        },
-        *handleInputRows(user, rows) {
-          const n = (count.get()?.n ?? 0) + [...rows].length
-          count.update({ n })
-          yield { user, n, label: null, pages: 0 }
-        },
-      }
-    }
-    const v2 = (): StatefulProcessor<string | null, Click, any> => {
-      let count: ValueState<{ n: number | null; label: string | null }>
-      let pages: ListState<{ page: string | null }>
-      return {
-        init: (h) => {
-          count = h.getValueState('count', t.struct({ n: t.long(), label: t.string() }))
-          pages = h.getListState('pages', PAGE)
-        },
-        *handleInputRows(user, rows) {
-          const old = count.get()
-          let n = old?.n ?? 0
-          for (const r of rows) {
-            n++
-            pages.appendValue({ page: r.page })
-          }
-          yield { user, n, label: old?.label === null ? 'was null' : 'other', pages: pages.get().length }
-          count.update({ n, label: 'v2' })
-        },
-      }
-    }
-    await testStream(
-      grouped.transformWithState(v1, { outputSchema: OUT3, outputMode: 'update' }),
-      { outputMode: 'update', checkpointLocation },
-      addData(input, click('ann', '/')),
-      checkNewAnswer({ user: 'ann', n: 1, label: null, pages: 0 }),
-    )
-    await testStream(
-      grouped.transformWithState(v2, { outputSchema: OUT3, outputMode: 'update' }),
-      { outputMode: 'update', checkpointLocation },
-      addData(input, click('ann', '/a')),
-      checkNewAnswer({ user: 'ann', n: 2, label: 'was null', pages: 1 }),
-      stopStream(),
-      startStream(),
-      addData(input, click('ann', '/b')),
-      checkNewAnswer({ user: 'ann', n: 3, label: 'other', pages: 2 }),
     )
   })
 })

@@ -1,0 +1,155 @@
+/**
+ * transformWithState across restarts of a changed or failing query: a processor that throws (the
+ * batch fails, nothing is committed, the rerun sees the same state), a restart whose processor
+ * declares other variables (refused), and Spark 4's allowed evolutions (kept).
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { type ListState, type StatefulProcessor, t, type ValueState } from '../../src/index.ts'
+import {
+  addData,
+  checkNewAnswer,
+  expectFailure,
+  startStream,
+  stopStream,
+  testStream,
+} from '../../src/testing/index.ts'
+import { streamSession } from './session.ts'
+import { CLICK, type Click, click, N, OUT, PAGE, tracker } from './tracker-processor.ts'
+
+describe('transformWithState failures', () => {
+  it('a processor that throws fails the batch; the rerun sees the same state', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    let fail = false
+    const df = input
+      .toDF()
+      .groupByKey((c) => c.user, t.string())
+      .transformWithState(
+        () => {
+          const p = tracker()
+          const inner = p.handleInputRows.bind(p)
+          p.handleInputRows = function* (user, rows, timers) {
+            yield* inner(user, rows, timers)
+            if (fail && user === 'bob') throw new Error('bad click')
+          }
+          return p
+        },
+        { outputSchema: OUT, outputMode: 'update' },
+      )
+    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-throw-'))
+    await testStream(
+      df,
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/')),
+      checkNewAnswer({ user: 'ann', n: 1, history: '/', pages: 1 }),
+    )
+    fail = true
+    await testStream(
+      df,
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/b'), click('bob', '/')),
+      expectFailure((e) =>
+        /transformWithState function failed for the group with key "bob": bad click/.test(e.message),
+      ),
+    )
+    fail = false
+    await testStream(
+      df,
+      { outputMode: 'update', checkpointLocation },
+      startStream(),
+      checkNewAnswer(
+        { user: 'ann', n: 2, history: '/,/b', pages: 2 },
+        { user: 'bob', n: 1, history: '/', pages: 1 },
+      ),
+    )
+  })
+
+  it('a restart whose processor declares other state variables fails clearly', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-changed-'))
+    const grouped = input.toDF().groupByKey((c) => c.user, t.string())
+    await testStream(
+      grouped.transformWithState(tracker, { outputSchema: OUT, outputMode: 'update' }),
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/')),
+      checkNewAnswer({ user: 'ann', n: 1, history: '/', pages: 1 }),
+    )
+    const changed = (): StatefulProcessor<
+      string | null,
+      Click,
+      { user: string | null; n: number; history: string; pages: number }
+    > => ({
+      init: (h) => void h.getValueState('count', t.struct({ n: t.string() })),
+      handleInputRows: () => [],
+    })
+    await assert.rejects(
+      testStream(grouped.transformWithState(changed, { outputSchema: OUT, outputMode: 'update' }), {
+        outputMode: 'update',
+        checkpointLocation,
+      }),
+      (e: Error) => /STATE_SCHEMA_INCOMPATIBLE/.test(e.message),
+    )
+  })
+
+  it("a restart with Spark 4's allowed evolutions (a new variable, a new nullable field) keeps the state", async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-evolved-'))
+    const grouped = input.toDF().groupByKey((c) => c.user, t.string())
+    const OUT3 = t.struct({ user: t.string(), n: t.long(), label: t.string(), pages: t.long() })
+    const v1 = (): StatefulProcessor<string | null, Click, any> => {
+      let count: ValueState<{ n: number | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', N)
+        },
+        *handleInputRows(user, rows) {
+          const n = (count.get()?.n ?? 0) + [...rows].length
+          count.update({ n })
+          yield { user, n, label: null, pages: 0 }
+        },
+      }
+    }
+    const v2 = (): StatefulProcessor<string | null, Click, any> => {
+      let count: ValueState<{ n: number | null; label: string | null }>
+      let pages: ListState<{ page: string | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', t.struct({ n: t.long(), label: t.string() }))
+          pages = h.getListState('pages', PAGE)
+        },
+        *handleInputRows(user, rows) {
+          const old = count.get()
+          let n = old?.n ?? 0
+          for (const r of rows) {
+            n++
+            pages.appendValue({ page: r.page })
+          }
+          yield { user, n, label: old?.label === null ? 'was null' : 'other', pages: pages.get().length }
+          count.update({ n, label: 'v2' })
+        },
+      }
+    }
+    await testStream(
+      grouped.transformWithState(v1, { outputSchema: OUT3, outputMode: 'update' }),
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/')),
+      checkNewAnswer({ user: 'ann', n: 1, label: null, pages: 0 }),
+    )
+    await testStream(
+      grouped.transformWithState(v2, { outputSchema: OUT3, outputMode: 'update' }),
+      { outputMode: 'update', checkpointLocation },
+      addData(input, click('ann', '/a')),
+      checkNewAnswer({ user: 'ann', n: 2, label: 'was null', pages: 1 }),
+      stopStream(),
+      startStream(),
+      addData(input, click('ann', '/b')),
+      checkNewAnswer({ user: 'ann', n: 3, label: 'other', pages: 2 }),
+    )
+  })
+})
