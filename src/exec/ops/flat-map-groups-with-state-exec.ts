@@ -28,7 +28,7 @@ import {
   type StatefulExec,
 } from '../stateful.ts'
 import { GroupStateImpl, NO_TIMESTAMP } from './group-state-impl.ts'
-import { callGroup, callName, decoderOf, encoderOf, groupRows, keyFunction } from './groups-with-state.ts'
+import { callGroup, callName, decoderOf, encoderOf, groupByKeys, keyFunction } from './groups-with-state.ts'
 
 export interface FlatMapGroupsWithStateOptions {
   readonly operatorId: number
@@ -116,7 +116,11 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
       const pc = s.partition(this.operatorId, p)
       const part = route.parts[p]
       if (part !== undefined)
-        for (const g of groupRows(part.items, keyOf)) this.#call(pc, g.key, g.rows, false, out)
+        for (const g of groupByKeys(
+          part.items,
+          part.keys.map((k) => k[0]),
+        ))
+          this.#call(pc, g.key, g.rows, false, out)
       if (this.#hasTimers) this.#fireTimeouts(pc, out)
     }
     if (dropLate && this.#opts.lateInputs.length > 0) {

@@ -29,9 +29,15 @@ function jsonSafe(_k: string, v: unknown): unknown {
 
 /** Groups `objects` by `keyOf`, in first-seen order. */
 export function groupRows(objects: readonly object[], keyOf: (row: object) => unknown): Group[] {
+  return groupByKeys(objects, objects.map(keyOf))
+}
+
+/** Groups `objects` by their `keys` (computed already, e.g. by the exchange), in first-seen order. */
+export function groupByKeys(objects: readonly object[], keys: readonly unknown[]): Group[] {
   const byKey = new Map<unknown, Group>()
-  for (const o of objects) {
-    const key = keyOf(o)
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]
+    const key = keys[i]
     const id = keyIdentity(key)
     let g = byKey.get(id)
     if (g === undefined) {
@@ -86,8 +92,10 @@ export function keyFunction(spec: GroupsWithStateSpec): (row: object) => unknown
 export function keyFunctionOf(keyFn: (row: any) => unknown, keyType: DataType): (row: object) => unknown {
   const schema: StructType = { kind: 'struct', fields: [{ name: 'key', type: keyType, nullable: true }] }
   const encode = compileRowEncoder(schema)
+  const fast = fastKeyCheck(keyType)
   return (row) => {
     const key = keyFn(row)
+    if (fast(key)) return key
     try {
       return encode([{ key }])[0][0]
     } catch (e) {
@@ -97,6 +105,24 @@ export function keyFunctionOf(keyFn: (row: any) => unknown, keyType: DataType): 
         `The groupByKey key function returned a value that is not a ${simpleString(keyType)}: ${e.message.replace(/^\[[A-Z_]+\] (Row 0: )?/, '')}`,
       )
     }
+  }
+}
+
+/** A check that accepts the common atomic keys without the encoder (false: use the encoder). */
+function fastKeyCheck(keyType: DataType): (key: unknown) => boolean {
+  switch (keyType.kind) {
+    case 'string':
+      return (k) => typeof k === 'string'
+    case 'long':
+    case 'timestamp':
+      return (k) => typeof k === 'number' && Number.isSafeInteger(k)
+    case 'int':
+    case 'date':
+      return (k) => typeof k === 'number' && Number.isInteger(k) && Math.abs(k) <= 2 ** 31 - 1
+    case 'boolean':
+      return (k) => typeof k === 'boolean'
+    default:
+      return () => false
   }
 }
 

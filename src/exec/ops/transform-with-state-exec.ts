@@ -20,7 +20,7 @@ import {
   requireStream,
   type StatefulExec,
 } from '../stateful.ts'
-import { callWithKey, decoderOf, groupRows, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
+import { callWithKey, decoderOf, groupByKeys, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
 import {
   LiveHandle,
   type ProcessorCounters,
@@ -92,7 +92,13 @@ export class TransformWithStateExec implements StatefulExec {
     let expired = 0
     const out: unknown[] = []
     for (const p of s.partitions) {
-      const groups = route.parts[p] === undefined ? [] : groupRows(route.parts[p].items, keyOf)
+      const groups =
+        route.parts[p] === undefined
+          ? []
+          : groupByKeys(
+              route.parts[p].items,
+              route.parts[p].keys.map((k) => k[0]),
+            )
       expired += this.#runPartition(s.partition(this.operatorId, p), groups, counters, out)
     }
     this.#report(metrics, counters, expired)
