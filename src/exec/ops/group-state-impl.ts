@@ -27,6 +27,15 @@ export interface GroupStateInit {
 
 const unsupported = (message: string) => new SluiceError('UNSUPPORTED_OPERATION', message)
 
+const DECODERS = new WeakMap<StructType, (row: readonly unknown[]) => Record<string, unknown>>()
+
+/** The state schema's decoder, compiled once per schema (not per group). */
+function decoderOf(schema: StructType): (row: readonly unknown[]) => Record<string, unknown> {
+  let d = DECODERS.get(schema)
+  if (d === undefined) DECODERS.set(schema, (d = compileRowDecoder(schema)))
+  return d
+}
+
 function durationMs(d: number | string): number {
   return typeof d === 'number' ? d : parseInterval(d)
 }
@@ -69,7 +78,7 @@ export class GroupStateImpl<S> implements GroupState<S> {
 
   get getOption(): S | undefined {
     if (this.#row === null) return undefined
-    this.#value ??= compileRowDecoder(this.#init.stateSchema)(this.#row) as S
+    this.#value ??= decoderOf(this.#init.stateSchema)(this.#row) as S
     return this.#value
   }
 
