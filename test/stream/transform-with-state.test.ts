@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { type StatefulProcessor, t, type ValueState } from '../../src/index.ts'
+import { col, count, type StatefulProcessor, t, type ValueState, window } from '../../src/index.ts'
 import {
   addData,
   advanceClock,
@@ -208,4 +208,38 @@ describe('transformWithState TTL', () => {
       ),
     )
   })
+})
+
+describe('transformWithState output feeding an aggregation', () => {
+  const PASS = t.struct({ user: t.string(), ts: t.timestamp() })
+  type Pass = { user: string | null; ts: number | null }
+  const passThrough = (): StatefulProcessor<string | null, Pass, Pass> => ({
+    init: () => undefined,
+    *handleInputRows(user, rows) {
+      for (const r of rows) yield { user, ts: r.ts }
+    },
+  })
+  for (const harness of [testStream, testStreamWithRestarts]) {
+    it(`an event-time column of its output, watermarked again, drives an append-mode window count (${harness.name})`, async () => {
+      const input = streamSession().sluice.memoryStream(EVENT)
+      const df = input
+        .toDF()
+        .withWatermark('ts', '10 seconds')
+        .groupByKey((e) => e.user, t.string())
+        .transformWithState(passThrough, { outputSchema: PASS, outputMode: 'append', timeMode: 'EventTime' })
+        .withWatermark('ts', '10 seconds')
+        .groupBy(window(col('ts'), '10 seconds'))
+        .agg(count('*').as('n'))
+        .select(col('window.start').as('start'), col('n'))
+      await harness(
+        df,
+        { outputMode: 'append' },
+        addData(input, { user: 'a', ts: 1000 }, { user: 'b', ts: 2000 }),
+        checkNewAnswer(),
+        // The watermark passes 20 s: the window [0, 10 s) is final.
+        addData(input, { user: 'a', ts: 30_000 }),
+        checkNewAnswer({ start: 0, n: 2 }),
+      )
+    })
+  }
 })
