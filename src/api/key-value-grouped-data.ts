@@ -97,12 +97,14 @@ export class KeyValueGroupedData<K, R extends object> {
    *   outputSchema: t.struct({ user: t.string(), n: t.long() }), outputMode: 'update', timeMode: 'None',
    * })
    */
-  transformWithState<O extends StructType>(
-    processor: () => StatefulProcessor<K, R, InferRow<O>>,
+  transformWithState<O extends StructType, I extends object = never>(
+    processor: () => StatefulProcessor<K, R, InferRow<O>, I>,
     options: {
       readonly outputSchema: O
       readonly outputMode: GroupStateOutputMode
       readonly timeMode?: TimeMode
+      /** A batch DataFrame grouped by the same key: each row goes to `handleInitialState` in the first batch. */
+      readonly initialState?: KeyValueGroupedData<K, I>
     },
   ): DataFrame<InferRow<O>> {
     const timeMode = options.timeMode ?? 'None'
@@ -122,6 +124,11 @@ export class KeyValueGroupedData<K, R extends object> {
       throw invalidArgument(
         'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
       )
+    const initial = options.initialState
+    if (initial !== undefined && initial.#make(initial.#child).isStreaming)
+      throw invalidArgument(
+        'transformWithState: initialState must be a batch DataFrame (read with read, not readStream).',
+      )
     const spec = Object.freeze({
       keyFn: this.#keyFn,
       keyType: this.#keyType,
@@ -129,8 +136,16 @@ export class KeyValueGroupedData<K, R extends object> {
       outputSchema: options.outputSchema,
       outputMode: options.outputMode,
       timeMode,
+      ...(initial === undefined ? {} : { initialState: Object.freeze(initial.#keyedRows()) }),
     })
     return this.#make(node('transformWithState', { spec, child: this.#child }))
+  }
+
+  /** The rows of a batch DataFrame with their keys (an initial state). */
+  #keyedRows(): { key: unknown; row: object }[] {
+    return this.#make(this.#child)
+      .collect()
+      .map((row: object) => Object.freeze({ key: this.#keyFn(row), row }))
   }
 
   #plan(

@@ -164,6 +164,8 @@ export interface TransformWithStateSpec {
   readonly outputSchema: StructType
   readonly outputMode: GroupStateOutputMode
   readonly timeMode: TimeMode
+  /** The initial state's rows (collected from a batch DataFrame) with their keys, if any. */
+  readonly initialState?: readonly { readonly key: unknown; readonly row: object }[]
 }
 
 export type LogicalPlan =

@@ -88,9 +88,14 @@ export interface StatefulProcessorHandle {
  *   }
  * }
  */
-export interface StatefulProcessor<K, R, O> {
+export interface StatefulProcessor<K, R, O, I = unknown> {
   init(handle: StatefulProcessorHandle, outputMode: 'append' | 'update', timeMode: TimeMode): void
   handleInputRows(key: K, rows: Iterable<R>, timerValues: TimerValues): Iterable<O>
+  /**
+   * Called in the query's first batch, before any input, once per row of the initial state given
+   * to `transformWithState` (its group's key current): seed the state variables from it.
+   */
+  handleInitialState?(key: K, initialState: I, timerValues: TimerValues): void
   handleExpiredTimer?(key: K, timerValues: TimerValues, expiredTimerInfo: ExpiredTimerInfo): Iterable<O>
   close?(): void
 }

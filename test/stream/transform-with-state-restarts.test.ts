@@ -153,3 +153,54 @@ describe('transformWithState failures', () => {
     )
   })
 })
+
+describe('transformWithState initial state', () => {
+  it('seeds the state in the first batch only; a restart does not apply it again', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    const SEED = t.struct({ user: t.string(), n: t.long() })
+    const initialState = sluice
+      .createDataFrame(
+        [
+          { user: 'ann', n: 10 },
+          { user: 'cat', n: 5 },
+        ],
+        SEED,
+      )
+      .groupByKey((r) => r.user, t.string())
+    const COUNT_OUT = t.struct({ user: t.string(), n: t.long() })
+    const seeded = (): StatefulProcessor<
+      string | null,
+      Click,
+      { user: string | null; n: number },
+      { n: number | null }
+    > => {
+      let count: ValueState<{ n: number | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', N)
+        },
+        handleInitialState: (_user, seed) => count.update({ n: seed.n }),
+        *handleInputRows(user, rows) {
+          const n = (count.get()?.n ?? 0) + [...rows].length
+          count.update({ n })
+          yield { user, n }
+        },
+      }
+    }
+    const df = input
+      .toDF()
+      .groupByKey((c) => c.user, t.string())
+      .transformWithState(seeded, { outputSchema: COUNT_OUT, outputMode: 'update', initialState })
+    await testStream(
+      df,
+      { outputMode: 'update' },
+      addData(input, click('ann', '/'), click('bob', '/')),
+      checkNewAnswer({ user: 'ann', n: 11 }, { user: 'bob', n: 1 }),
+      stopStream(),
+      startStream(),
+      addData(input, click('cat', '/'), click('ann', '/')),
+      checkNewAnswer({ user: 'cat', n: 6 }, { user: 'ann', n: 12 }),
+    )
+  })
+})

@@ -1,7 +1,8 @@
 /**
  * Streaming `transformWithState` (Spark 4's TransformWithStateExec). Per batch and state
  * partition: a fresh processor (from the user's factory) gets `init` with a handle over the
- * partition's stores; each group with new rows gets `handleInputRows` (first-seen order); then,
+ * partition's stores; in the query's first batch, each initial-state row gets `handleInitialState`;
+ * each group with new rows gets `handleInputRows` (first-seen order); then,
  * with a time mode, every timer at or before the threshold (the batch's processing time, or its
  * event-time watermark) fires `handleExpiredTimer` and is removed; then entries whose TTL passed
  * are removed, and `close` is called. In EventTime mode rows behind the late-events watermark are
@@ -84,6 +85,15 @@ export class TransformWithStateExec implements StatefulExec {
       const obj = decode(row)
       route.route([keyOf(obj)], obj)
     }
+    // The initial state goes to its keys' partitions in the query's first batch only (as Spark).
+    const initial = exchange<object>([spec.keyType], numPartitions, s.partitions)
+    if (s.batchId === 0 && spec.initialState !== undefined) {
+      const checkKey = keyFunctionOf((k: unknown) => k, spec.keyType)
+      for (const e of spec.initialState) {
+        const key = checkKey(e.key as object)
+        initial.route([key], e.row)
+      }
+    }
     const counters: ProcessorCounters = {
       numRegisteredTimers: 0,
       numDeletedTimers: 0,
@@ -99,7 +109,9 @@ export class TransformWithStateExec implements StatefulExec {
               route.parts[p].items,
               route.parts[p].keys.map((k) => k[0]),
             )
-      expired += this.#runPartition(s.partition(this.operatorId, p), groups, counters, out)
+      const seeds = initial.parts[p]
+      const seeded = seeds === undefined ? [] : seeds.items.map((row, i) => ({ key: seeds.keys[i][0], row }))
+      expired += this.#runPartition(s.partition(this.operatorId, p), groups, seeded, counters, out)
     }
     this.#report(metrics, counters, expired)
     return outputEncoder(spec.outputSchema)(out as object[])
@@ -108,6 +120,7 @@ export class TransformWithStateExec implements StatefulExec {
   #runPartition(
     pc: PartitionContext,
     groups: readonly { key: unknown; rows: object[] }[],
+    seeds: readonly { key: unknown; row: object }[],
     counters: ProcessorCounters,
     out: unknown[],
   ): number {
@@ -120,6 +133,15 @@ export class TransformWithStateExec implements StatefulExec {
       getCurrentProcessingTimeInMs: () => pc.batchTimestampMs,
       getCurrentWatermarkInMs: () => pc.watermarkForEvictionMs,
     })
+    for (const seed of seeds) {
+      handle.key = seed.key
+      callWithKey(
+        what,
+        seed.key,
+        () => (processor.handleInitialState?.(seed.key, seed.row, timerValues), []),
+        out,
+      )
+    }
     for (const g of groups) {
       handle.key = g.key
       callWithKey(what, g.key, () => processor.handleInputRows(g.key, g.rows, timerValues), out)
