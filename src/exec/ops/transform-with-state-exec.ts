@@ -138,7 +138,10 @@ export class TransformWithStateExec implements StatefulExec {
       callWithKey(
         what,
         seed.key,
-        () => (processor.handleInitialState?.(seed.key, seed.row, timerValues), []),
+        () => {
+          processor.handleInitialState?.(seed.key, seed.row, timerValues)
+          return []
+        },
         out,
       )
     }
