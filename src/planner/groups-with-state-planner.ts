@@ -98,6 +98,8 @@ export function planTransformWithState(
             ...st,
             ordering: { kind: 'none' },
             ...(st.storeName === TIMERS_BY_KEY ? { auxiliary: true } : {}),
+            // List and map state and the timers by key are read by group: index their first key column.
+            ...(st.keySchema.fields.length > 1 ? { numColsPrefixKey: 1 } : {}),
           },
     ),
     ...(exec.stateInfo.details === undefined ? {} : { details: exec.stateInfo.details }),

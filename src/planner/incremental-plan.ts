@@ -37,6 +37,8 @@ export interface StoreDecl extends StateStoreSchema {
    * but not counted in progress's numRowsTotal / numRowsUpdated / numRowsRemoved.
    */
   readonly auxiliary?: boolean
+  /** Prefix scans of this many leading key components read only their keys (Spark's `numColsPrefixKey`). */
+  readonly numColsPrefixKey?: number
 }
 
 /** How rows reach an operator's state partitions: Spark's HashPartitioning of the state key. */

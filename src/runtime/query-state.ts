@@ -121,6 +121,7 @@ export class QueryState {
         fs,
         minBatchesToRetain,
         ...(ordering.kind === 'none' ? {} : { ordering }),
+        ...(store.numColsPrefixKey === undefined ? {} : { numColsPrefixKey: store.numColsPrefixKey }),
       })
       this.providers.set(key, provider)
     }

@@ -118,6 +118,11 @@ export interface StateStoreProviderOptions {
   readonly minBatchesToRetain: number
   /** The key component the store is ordered by, when the operator declares one (for `rangeScan`). */
   readonly ordering?: KeyOrdering
+  /**
+   * Index keys by their first this-many components, so a `prefixScan` of exactly that length reads
+   * only its keys (Spark's `numColsPrefixKey`; e.g. a list or map state per group).
+   */
+  readonly numColsPrefixKey?: number
 }
 
 /** Makes a provider; registered by name in provider-registry.ts. */
