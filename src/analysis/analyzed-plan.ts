@@ -18,10 +18,11 @@ export interface Attribute {
   readonly qualifier: string | null
   /**
    * Set on an event-time column declared by `withWatermark` (Spark's `spark.watermarkDelayMs`
-   * metadata), and on a window column computed from one: stateful operators keyed by it evict and
-   * drop late rows by the watermark.
+   * metadata), and on a window column computed from one: the `watermarkId` of the watermark node
+   * that declared it (its delay is that node's). Stateful operators keyed by it evict and drop late
+   * rows by the watermark.
    */
-  readonly watermarkDelayMs?: number
+  readonly eventTimeWatermark?: number
 }
 
 /** The schema of a node's output (what `df.schema` shows). */
@@ -57,9 +58,9 @@ export function newAttributeLike(
   from: Attribute,
 ): Attribute {
   const a = newAttribute(name, type, nullable)
-  return from.watermarkDelayMs === undefined
+  return from.eventTimeWatermark === undefined
     ? a
-    : Object.freeze({ ...a, watermarkDelayMs: from.watermarkDelayMs })
+    : Object.freeze({ ...a, eventTimeWatermark: from.eventTimeWatermark })
 }
 
 export interface BoundAggCall {
@@ -126,6 +127,8 @@ export type AnalyzedPlan =
     })
   | (Base & {
       readonly kind: 'watermark'
+      /** The logical withWatermark node's id: what the event-time attributes it marks refer to. */
+      readonly watermarkId: number
       /** Ordinal of the event-time column in the child's (and this node's) output. */
       readonly eventTime: number
       readonly delayMs: number

@@ -44,7 +44,7 @@ function checkTransformWithState(
     throw refuse(
       `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
     )
-  if (p.spec.timeMode === 'EventTime' && !p.child.output.some((a) => a.watermarkDelayMs !== undefined))
+  if (p.spec.timeMode === 'EventTime' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
     throw refuse(
       'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
     )
@@ -78,7 +78,7 @@ function checkOne(
       'flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset',
     )
   }
-  if (spec.timeout === 'EventTimeTimeout' && !p.child.output.some((a) => a.watermarkDelayMs !== undefined))
+  if (spec.timeout === 'EventTimeTimeout' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
     throw refuse(
       "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.",
     )

@@ -52,7 +52,7 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
   if (!isStreamingAnalyzed(p)) return
   switch (p.kind) {
     case 'deduplicate':
-      if (p.withinWatermark && !p.child.output.some((a) => a.watermarkDelayMs !== undefined)) {
+      if (p.withinWatermark && !p.child.output.some((a) => a.eventTimeWatermark !== undefined)) {
         throw unsupported(
           'dropDuplicatesWithinWatermark is not supported on streaming DataFrames without a watermark: call withWatermark(eventTimeColumn, delay) before it.',
         )
@@ -96,7 +96,7 @@ function streamingAggregates(plan: AnalyzedPlan): AnalyzedPlan[] {
 /** Whether an aggregation groups by a watermarked event-time column (or a window of one). */
 function hasEventTimeKey(a: AnalyzedPlan): boolean {
   if (a.kind !== 'aggregate') return false
-  return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].watermarkDelayMs !== undefined)
+  return a.groupBy.some((k) => k.kind === 'ref' && a.child.output[k.ordinal].eventTimeWatermark !== undefined)
 }
 
 function checkJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>): void {

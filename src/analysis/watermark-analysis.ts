@@ -1,6 +1,7 @@
 /**
  * `withWatermark(column, delay)`: the named column becomes the stream's event-time column. Its
- * attribute keeps its id (so `df.col('ts')` still finds it) and gains `watermarkDelayMs`; any other
+ * attribute keeps its id (so `df.col('ts')` still finds it) and gains `eventTimeWatermark` (this
+ * node's id; the delay stays on the node); any other
  * column marked by an earlier withWatermark loses its mark, as Spark's EventTimeWatermark does.
  */
 import { SluiceError } from '../errors.ts'
@@ -28,13 +29,14 @@ export function analyzeWatermark(analyzer: Analyzer, p: WatermarkNode): Analyzed
     )
   }
   const output = child.output.map((a, i): Attribute => {
-    if (i === bound.ordinal) return Object.freeze({ ...a, watermarkDelayMs: p.delayMs })
-    if (a.watermarkDelayMs === undefined) return a
-    const { watermarkDelayMs: _, ...rest } = a
+    if (i === bound.ordinal) return Object.freeze({ ...a, eventTimeWatermark: p.id })
+    if (a.eventTimeWatermark === undefined) return a
+    const { eventTimeWatermark: _, ...rest } = a
     return Object.freeze(rest)
   })
   return {
     kind: 'watermark',
+    watermarkId: p.id,
     eventTime: bound.ordinal,
     delayMs: p.delayMs,
     idleTimeoutMs: p.idleTimeoutMs,

@@ -29,7 +29,7 @@ export function planGroupsWithState(
 ): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.watermarkDelayMs !== undefined)
+  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const exec = new FlatMapGroupsWithStateExec(child, {
     operatorId,
@@ -72,7 +72,7 @@ export function planTransformWithState(
 ): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.watermarkDelayMs !== undefined)
+  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
   const variables = declaredVariables(p)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const exec = new TransformWithStateExec(child, {

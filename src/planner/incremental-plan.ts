@@ -125,8 +125,13 @@ export interface IncrementalPlanning {
   readonly outputMode: IncrementalOutputMode
   /** Declares the next stateful operator (top-down); returns its id. */
   nextOperatorId(): number
-  /** Declares a watermark input; returns its index. */
-  addWatermarkInput(input: Omit<WatermarkInputDecl, 'index'>): number
+  /** Declares the watermark input of withWatermark node `watermarkId`; returns its index. */
+  addWatermarkInput(watermarkId: number, input: Omit<WatermarkInputDecl, 'index'>): number
+  /**
+   * The delay of the watermark an event-time column refers to (its `eventTimeWatermark`), planned
+   * below; 0 without one.
+   */
+  watermarkDelayOf(watermarkId: number | undefined): number
   /** Records a planned stateful operator (with the exchange in front of it). */
   addStatefulOperator(op: StatefulOperatorDecl): void
   /**
@@ -150,11 +155,14 @@ export function incrementalPlanning(
   const watermarks: WatermarkInputDecl[] = []
   const operators: StatefulOperatorDecl[] = []
   const unclaimed: LateInputDecl[] = []
+  const delays = new Map<number, number>()
   return {
+    watermarkDelayOf: (id) => (id === undefined ? 0 : (delays.get(id) ?? 0)),
     numPartitions,
     outputMode,
     nextOperatorId: () => operatorIds++,
-    addWatermarkInput(input) {
+    addWatermarkInput(watermarkId, input) {
+      delays.set(watermarkId, input.delayMs)
       const index = watermarks.length
       watermarks.push(Object.freeze({ ...input, index }))
       if (input.lateRows !== undefined)

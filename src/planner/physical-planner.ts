@@ -130,7 +130,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         plan(p.child),
         p.spec,
         schemaOfAttributes(p.child.output),
-        p.child.output.some((a) => a.watermarkDelayMs !== undefined),
+        p.child.output.some((a) => a.eventTimeWatermark !== undefined),
       )
     case 'transformWithState':
       if (incremental !== undefined) return planTransformWithState(p, hooks, incremental)

@@ -40,7 +40,7 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Incr
   const spec = { groupBy: p.groupBy.map(refine), aggs, results: p.results }
   // Spark keys eviction on the first grouping column that carries the watermark.
   const eventTimeKey = p.groupBy.findIndex(
-    (k) => k.kind === 'ref' && p.child.output[k.ordinal].watermarkDelayMs !== undefined,
+    (k) => k.kind === 'ref' && p.child.output[k.ordinal].eventTimeWatermark !== undefined,
   )
   const sessionKey = sessionKeyOf(p)
   const eventAttr =
@@ -99,7 +99,7 @@ function declare(
 /** A streaming `withWatermark`: declared as a watermark input (its index counts top-down). */
 export function planWatermark(p: Watermark, hooks: PlannerHooks, s: IncrementalPlanning): ExecNode {
   const column = p.output[p.eventTime].name
-  const watermarkIndex = s.addWatermarkInput({
+  const watermarkIndex = s.addWatermarkInput(p.watermarkId, {
     column,
     delayMs: p.delayMs,
     idleTimeoutMs: p.idleTimeoutMs,
@@ -158,7 +158,7 @@ function sessionKeyOf(p: Aggregate): number {
 export function planStreamingDedup(p: Deduplicate, hooks: PlannerHooks, s: IncrementalPlanning): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.watermarkDelayMs !== undefined)
+  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const eventTimeKey = eventTime < 0 ? -1 : p.keys.indexOf(eventTime)
   const ordering: StoreOrdering =
@@ -172,7 +172,7 @@ export function planStreamingDedup(p: Deduplicate, hooks: PlannerHooks, s: Incre
     keySchema: structOf(p.keys.map((k) => field(input[k].name, input[k].type, input[k].nullable))),
     eventTime,
     eventTimeIsWindow: eventTime >= 0 && isWindowType(input[eventTime]),
-    delayMs: eventTime >= 0 ? (input[eventTime].watermarkDelayMs ?? 0) : 0,
+    delayMs: s.watermarkDelayOf(input[eventTime]?.eventTimeWatermark),
     withinWatermark: p.withinWatermark,
     lateInputs,
   })

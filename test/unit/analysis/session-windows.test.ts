@@ -261,15 +261,16 @@ describe('session_window(): plan shape', () => {
     new Analyzer({ timeZone: 'UTC', runtime: { currentTimestamp: 0 } }).analyze(df.plan as never)
 
   it('groups by a plain reference to the session column of an UpdatingSessions node', () => {
-    const p = analyze(
-      events.withWatermark('ts', '1 minute').groupBy(session_window('ts', '5 minutes'), 'k').count(),
-    )
+    const marked = events.withWatermark('ts', '1 minute')
+    const p = analyze(marked.groupBy(session_window('ts', '5 minutes'), 'k').count())
     if (p.kind !== 'aggregate' || p.groupBy[0].kind !== 'ref')
       return assert.fail('expected an aggregate over a ref')
     assert.equal(p.child.kind, 'sessionize')
     const attr = p.child.output[p.groupBy[0].ordinal]
     assert.equal(attr.name, 'session_window')
-    assert.equal(attr.watermarkDelayMs, 60_000)
-    assert.equal(p.output[0].watermarkDelayMs, 60_000)
+    // The session column refers to the withWatermark node (whose delay is 1 minute).
+    assert.ok(marked.plan.kind === 'watermark' && marked.plan.delayMs === 60_000)
+    assert.equal(attr.eventTimeWatermark, marked.plan.id)
+    assert.equal(p.output[0].eventTimeWatermark, marked.plan.id)
   })
 })

@@ -410,11 +410,14 @@ describe('window(): plan shape', () => {
     const p = analyze(marked.groupBy(window(col('ts'), '10 minutes', '5 minutes'), 'k').count())
     if (p.kind !== 'aggregate' || p.groupBy[0].kind !== 'ref')
       return assert.fail('expected an aggregate over a ref')
-    assert.equal(p.child.output[p.groupBy[0].ordinal].watermarkDelayMs, 600_000)
-    assert.equal(p.output[0].watermarkDelayMs, 600_000)
+    // The columns refer to the withWatermark node (whose delay is 10 minutes).
+    const watermark = marked.plan
+    assert.ok(watermark.kind === 'watermark' && watermark.delayMs === 600_000)
+    assert.equal(p.child.output[p.groupBy[0].ordinal].eventTimeWatermark, watermark.id)
+    assert.equal(p.output[0].eventTimeWatermark, watermark.id)
     const aliased = analyze(marked.groupBy(window('ts', '10 minutes').alias('w')).count())
-    assert.equal(aliased.output[0].watermarkDelayMs, 600_000)
+    assert.equal(aliased.output[0].eventTimeWatermark, watermark.id)
     const unmarked = analyze(events.groupBy(window('ts', '10 minutes')).count())
-    assert.equal(unmarked.output[0].watermarkDelayMs, undefined)
+    assert.equal(unmarked.output[0].eventTimeWatermark, undefined)
   })
 })

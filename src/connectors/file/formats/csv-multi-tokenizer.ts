@@ -3,7 +3,7 @@
  * `parseMultiDelimiterRecord`: the delimiter is matched one character at a time, and a partial
  * match that fails is kept as part of the value.
  */
-import { CsvTokenizer, type CsvTokenizerSettings } from './csv-tokenizer.ts'
+import { CsvTokenizer, type CsvTokenizerSettings, type QuotedRules } from './csv-tokenizer.ts'
 
 export class CsvMultiDelimiterTokenizer extends CsvTokenizer {
   private readonly md: string
@@ -31,7 +31,7 @@ export class CsvMultiDelimiterTokenizer extends CsvTokenizer {
         if (this.ch === this.quote && this.quote !== 0 && this.bufLength() === 0) {
           this.trim = false
           this.quoted = true
-          this.parseQuotedValueMulti()
+          this.parseQuotedValue()
           this.valueParsed()
         } else {
           this.appendUntilMultiDelimiter()
@@ -125,44 +125,14 @@ export class CsvMultiDelimiterTokenizer extends CsvTokenizer {
     return out
   }
 
-  private parseQuotedValueMulti(): void {
-    if (this.prev !== 0 && this.untilDelimiter) {
-      if (this.cfg.quoteHandling === 'SKIP_VALUE') {
-        this.skipValue()
-        return
-      }
-      this.buf = String.fromCharCode(this.quote) + this.buf
-      this.ch = this.nextChar()
-      this.trim = this.cfg.ignoreTrailing
-      this.appendUntilMultiDelimiter()
-      return
-    }
-    this.ch = this.nextChar()
-    for (;;) {
-      if (this.prev === this.quote && (this.isWs(this.ch) || this.ch === this.nl)) break
-      // Only a delimiter right after a (closing) quote ends the value; inside quotes it is text.
-      if (this.prev === this.quote && this.matchDelimiter()) return
-      if (this.ch !== this.quote && this.ch !== this.esc) {
-        if (this.prev === this.quote) {
-          this.handleUnescapedQuote()
-          return
-        }
-        if (this.prev === this.esc && this.esc !== 0) this.appendChar(this.esc)
-        this.ch = this.appendUntil(this.ch, this.quote, this.esc, this.escEsc)
-        this.prev = this.ch
-        this.ch = this.nextChar()
-      } else {
-        this.processQuoteEscape()
-        this.prev = this.ch
-        this.ch = this.nextChar()
-        if (this.unescaped && (this.ch === this.nl || this.matchDelimiter())) return
-      }
-    }
-    this.afterClosingQuoteMulti()
+  private readonly multiQuotedRules: QuotedRules = {
+    atDelimiter: () => this.matchDelimiter(),
+    appendToDelimiter: () => this.appendUntilMultiDelimiter(),
+    afterClosingQuote: () => this.afterClosingQuoteMulti(),
   }
 
-  protected override continueQuotedValue(): void {
-    this.parseQuotedValueMulti()
+  protected override quotedRules(): QuotedRules {
+    return this.multiQuotedRules
   }
 
   private afterClosingQuoteMulti(): void {
@@ -177,7 +147,8 @@ export class CsvMultiDelimiterTokenizer extends CsvTokenizer {
       this.buf += String.fromCharCode(this.quote) + spaces
       if (this.untilDelimiter || (this.ch !== this.quote && this.ch !== this.esc)) this.appendChar(this.ch)
       this.prev = this.ch
-      this.parseQuotedValue()
+      // NOTE: the value goes on with the one-character rules here, as this tokenizer always has.
+      this.parseQuotedValue(this.singleQuotedRules)
     }
   }
 }

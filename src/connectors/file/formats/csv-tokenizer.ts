@@ -123,8 +123,22 @@ export class CsvTokenizer extends CsvCharInput {
     this.valueParsed()
   }
 
-  /** Port of univocity's `parseQuotedValue` (also used by the multi-character delimiter path). */
-  protected parseQuotedValue(): void {
+  /** How a quoted value meets a one-character delimiter (the multi-delimiter tokenizer has its own). */
+  protected readonly singleQuotedRules: QuotedRules = {
+    atDelimiter: () => this.ch === this.delim,
+    appendToDelimiter: () => {
+      this.ch = this.appendUntil(this.ch, this.delim, this.nl)
+    },
+    afterClosingQuote: () => this.afterClosingQuote(),
+  }
+
+  /** The rules quoted values are read with. */
+  protected quotedRules(): QuotedRules {
+    return this.singleQuotedRules
+  }
+
+  /** Port of univocity's `parseQuotedValue`, for one- and multi-character delimiters (`rules`). */
+  protected parseQuotedValue(rules: QuotedRules = this.quotedRules()): void {
     if (this.prev !== 0 && this.untilDelimiter) {
       if (this.cfg.quoteHandling === 'SKIP_VALUE') {
         this.skipValue()
@@ -133,13 +147,16 @@ export class CsvTokenizer extends CsvCharInput {
       this.buf = String.fromCharCode(this.quote) + this.buf
       this.ch = this.nextChar()
       this.trim = this.cfg.ignoreTrailing
-      this.ch = this.appendUntil(this.ch, this.delim, this.nl)
+      rules.appendToDelimiter()
       return
     }
     this.ch = this.nextChar()
     for (;;) {
-      if (this.prev === this.quote && (this.isWs(this.ch) || this.ch === this.delim || this.ch === this.nl))
-        break
+      if (this.prev === this.quote) {
+        if (this.isWs(this.ch) || this.ch === this.nl) break
+        // Only a delimiter right after a (closing) quote ends the value; inside quotes it is text.
+        if (rules.atDelimiter()) return
+      }
       if (this.ch !== this.quote && this.ch !== this.esc) {
         if (this.prev === this.quote) {
           // An unescaped quote: what follows depends on unescapedQuoteHandling.
@@ -154,10 +171,10 @@ export class CsvTokenizer extends CsvCharInput {
         this.processQuoteEscape()
         this.prev = this.ch
         this.ch = this.nextChar()
-        if (this.unescaped && (this.ch === this.delim || this.ch === this.nl)) return
+        if (this.unescaped && (this.ch === this.nl || rules.atDelimiter())) return
       }
     }
-    this.afterClosingQuote()
+    rules.afterClosingQuote()
   }
 
   /** Whitespace after a closing quote is dropped; anything else after it joins the value. */
@@ -173,7 +190,7 @@ export class CsvTokenizer extends CsvCharInput {
         this.buf += String.fromCharCode(this.quote) + spaces
         if (this.untilDelimiter || (this.ch !== this.quote && this.ch !== this.esc)) this.appendChar(this.ch)
         this.prev = this.ch
-        this.parseQuotedValue()
+        this.parseQuotedValue(this.singleQuotedRules)
       }
     }
     if (this.ch !== this.delim && this.ch !== this.nl) {
@@ -191,16 +208,11 @@ export class CsvTokenizer extends CsvCharInput {
         this.appendChar(this.quote)
         this.appendChar(this.ch)
         this.prev = this.ch
-        this.continueQuotedValue()
+        this.parseQuotedValue()
         return
       default:
         this.handleValueSkipping(true)
     }
-  }
-
-  /** Goes on reading a quoted value after an unescaped quote (the multi-delimiter path has its own). */
-  protected continueQuotedValue(): void {
-    this.parseQuotedValue()
   }
 
   private handleValueSkipping(quoted: boolean): void {
@@ -270,4 +282,14 @@ export class CsvTokenizer extends CsvCharInput {
       this.ch = this.nextChar()
     }
   }
+}
+
+/** Where a quoted value ends: the delimiter rules of one tokenizer. */
+export interface QuotedRules {
+  /** Whether the input is at a delimiter (a multi-character one is matched, consuming it). */
+  atDelimiter(): boolean
+  /** Appends the rest of the value up to the delimiter (after an unescaped quote). */
+  appendToDelimiter(): void
+  /** Reads what follows a closing quote. */
+  afterClosingQuote(): void
 }
