@@ -124,11 +124,7 @@ export class KeyValueGroupedData<K, R extends object> {
       throw invalidArgument(
         'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
       )
-    const initial = options.initialState
-    if (initial !== undefined && initial.#make(initial.#child).isStreaming)
-      throw invalidArgument(
-        'transformWithState: initialState must be a batch DataFrame (read with read, not readStream).',
-      )
+    const initial = options.initialState === undefined ? undefined : options.initialState.#keyedRows()
     const spec = Object.freeze({
       keyFn: this.#keyFn,
       keyType: this.#keyType,
@@ -136,16 +132,19 @@ export class KeyValueGroupedData<K, R extends object> {
       outputSchema: options.outputSchema,
       outputMode: options.outputMode,
       timeMode,
-      ...(initial === undefined ? {} : { initialState: Object.freeze(initial.#keyedRows()) }),
+      ...(initial === undefined ? {} : { initialState: Object.freeze(initial) }),
     })
     return this.#make(node('transformWithState', { spec, child: this.#child }))
   }
 
   /** The rows of a batch DataFrame with their keys (an initial state). */
   #keyedRows(): { key: unknown; row: object }[] {
-    return this.#make(this.#child)
-      .collect()
-      .map((row: object) => Object.freeze({ key: this.#keyFn(row), row }))
+    const df = this.#make(this.#child)
+    if (df.isStreaming)
+      throw invalidArgument(
+        'transformWithState: initialState must be a batch DataFrame (read with read, not readStream).',
+      )
+    return df.collect().map((row: object) => Object.freeze({ key: this.#keyFn(row), row }))
   }
 
   #plan(

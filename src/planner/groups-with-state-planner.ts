@@ -6,6 +6,7 @@
  */
 import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
+import { BatchTransformWithStateExec } from '../exec/ops/batch-transform-with-state-exec.ts'
 import { FlatMapGroupsWithStateExec, TIMERS_STORE } from '../exec/ops/flat-map-groups-with-state-exec.ts'
 import {
   declaringHandle,
@@ -72,10 +73,7 @@ export function planTransformWithState(
   const operatorId = s.nextOperatorId()
   const input = p.child.output
   const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
-  const variables: StateVariableDecl[] = []
-  const probe = p.spec.processor()
-  probe.init(declaringHandle(variables), p.spec.outputMode, p.spec.timeMode)
-  probe.close?.()
+  const variables = declaredVariables(p)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const exec = new TransformWithStateExec(child, {
     operatorId,
@@ -98,6 +96,8 @@ export function planTransformWithState(
             ...st,
             ordering: { kind: 'none' },
             ...(st.storeName === TIMERS_BY_KEY ? { auxiliary: true } : {}),
+            // List and map state and the timers by key are read by group: index their first key column.
+            ...(st.keySchema.fields.length > 1 ? { numColsPrefixKey: 1 } : {}),
           },
     ),
     ...(exec.stateInfo.details === undefined ? {} : { details: exec.stateInfo.details }),
@@ -107,4 +107,23 @@ export function planTransformWithState(
     lateInputs,
   })
   return exec
+}
+
+/** The state variables the processor's `init` declares (run once, with a recording handle). */
+function declaredVariables(p: TransformWithState): StateVariableDecl[] {
+  const variables: StateVariableDecl[] = []
+  const probe = p.spec.processor()
+  probe.init(declaringHandle(variables), p.spec.outputMode, p.spec.timeMode)
+  probe.close?.()
+  return variables
+}
+
+/** `transformWithState` on a batch DataFrame: in-memory state, each group once. */
+export function planBatchTransformWithState(p: TransformWithState, child: ExecNode): ExecNode {
+  return new BatchTransformWithStateExec(
+    child,
+    p.spec,
+    declaredVariables(p),
+    schemaOfAttributes(p.child.output),
+  )
 }

@@ -24,7 +24,11 @@ import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
-import { planGroupsWithState, planTransformWithState } from './groups-with-state-planner.ts'
+import {
+  planBatchTransformWithState,
+  planGroupsWithState,
+  planTransformWithState,
+} from './groups-with-state-planner.ts'
 import type { IncrementalPlanning } from './incremental-plan.ts'
 import { refineNullability, refineStage } from './refine-nullability.ts'
 import { planStatefulAggregate, planStreamingDedup, planWatermark } from './stateful-planner.ts'
@@ -133,10 +137,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       )
     case 'transformWithState':
       if (incremental !== undefined) return planTransformWithState(p, hooks, incremental)
-      throw new SluiceError(
-        'UNSUPPORTED_OPERATION',
-        'transformWithState on a batch DataFrame is not supported by this version of Sluice; use it on a stream (readStream), or flatMapGroupsWithState for batch data.',
-      )
+      return planBatchTransformWithState(p, plan(p.child))
     case 'mapRows':
       return new MapRowsExec(plan(p.child), {
         fn: p.fn,

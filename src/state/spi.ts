@@ -126,7 +126,10 @@ export interface StateStoreProviderOptions {
   readonly ordering?: KeyOrdering
   /** The query's clock, for the provider's timing metrics (none: timings read 0). */
   readonly clock?: Clock
-  /** Index keys by their first this-many components, so a prefix scan of that length reads only its keys. */
+  /**
+   * Index keys by their first this-many components, so a `prefixScan` of exactly that length reads
+   * only its keys (Spark's `numColsPrefixKey`; e.g. a list or map state per group).
+   */
   readonly numColsPrefixKey?: number
 }
 

@@ -254,6 +254,7 @@ export async function openStateSchemaMetadata(
 export function isAllowedEvolution(stored: StateSchemaMetadata, current: StateSchemaMetadata): boolean {
   if (stored.operatorKind !== current.operatorKind || stored.numPartitions !== current.numPartitions)
     return false
+  if (Object.entries(stored.details ?? {}).some(([k, v]) => current.details?.[k] !== v)) return false
   const byName = new Map(current.stores.map((s) => [s.storeName, s]))
   return stored.stores.every((s) => {
     const c = byName.get(s.storeName)

@@ -204,3 +204,46 @@ describe('transformWithState initial state', () => {
     )
   })
 })
+
+describe('transformWithState on a batch DataFrame', () => {
+  it('calls each group once over in-memory state, after the initial state', () => {
+    const { sluice } = streamSession()
+    const SEED = t.struct({ user: t.string(), n: t.long() })
+    const COUNT_OUT = t.struct({ user: t.string(), n: t.long() })
+    const counter = (): StatefulProcessor<
+      string | null,
+      Click,
+      { user: string | null; n: number },
+      { n: number | null }
+    > => {
+      let count: ValueState<{ n: number | null }>
+      return {
+        init: (h) => {
+          count = h.getValueState('count', N)
+        },
+        handleInitialState: (_user, seed) => count.update({ n: seed.n }),
+        *handleInputRows(user, rows) {
+          const n = (count.get()?.n ?? 0) + [...rows].length
+          count.update({ n })
+          yield { user, n }
+        },
+      }
+    }
+    const rows = sluice
+      .createDataFrame([click('ann', '/'), click('ann', '/a'), click('bob', '/')], CLICK)
+      .groupByKey((c) => c.user, t.string())
+      .transformWithState(counter, {
+        outputSchema: COUNT_OUT,
+        outputMode: 'update',
+        initialState: sluice
+          .createDataFrame([{ user: 'bob', n: 10 }], SEED)
+          .groupByKey((r) => r.user, t.string()),
+      })
+      .collect()
+      .sort((a, b) => String(a.user).localeCompare(String(b.user)))
+    assert.deepEqual(rows, [
+      { user: 'ann', n: 2 },
+      { user: 'bob', n: 11 },
+    ])
+  })
+})

@@ -6,7 +6,16 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { col, count, type StatefulProcessor, t, type ValueState, window } from '../../src/index.ts'
+import {
+  col,
+  count,
+  type ListState,
+  type MapState,
+  type StatefulProcessor,
+  t,
+  type ValueState,
+  window,
+} from '../../src/index.ts'
 import {
   addData,
   advanceClock,
@@ -18,7 +27,7 @@ import {
   testStreamWithRestarts,
 } from '../../src/testing/index.ts'
 import { streamSession } from './session.ts'
-import { CLICK, click, N, OUT, tracker } from './tracker-processor.ts'
+import { CLICK, click, N, OUT, PAGE, tracker } from './tracker-processor.ts'
 
 /** Spark's answers to the scenarios marked below (spark/transform-with-state.py, PySpark 4.3.0). */
 type Rows = Record<string, unknown>[]
@@ -205,6 +214,59 @@ describe('transformWithState TTL', () => {
           p.stateOperators[0].customMetrics.numValuesRemovedDueToTTLExpiry === 1 &&
           p.stateOperators[0].numRowsTotal === 1,
         'b removed by TTL',
+      ),
+    )
+  })
+})
+
+describe('transformWithState TTL on lists and maps', () => {
+  it('each list element and map entry expires on its own, counted in numValuesRemovedDueToTTLExpiry', async () => {
+    const { sluice, clock } = streamSession()
+    const input = sluice.memoryStream(CLICK)
+    const OUT4 = t.struct({ user: t.string(), recent: t.string(), pages: t.string() })
+    const df = input
+      .toDF()
+      .groupByKey((c) => c.user, t.string())
+      .transformWithState(
+        (): StatefulProcessor<
+          string | null,
+          { page: string | null },
+          { user: string | null; recent: string; pages: string }
+        > => {
+          let recent: ListState<{ page: string | null }>
+          let pages: MapState<string | null, { n: number | null }>
+          return {
+            init: (h) => {
+              recent = h.getListState('recent', PAGE, { ttlDurationMs: 5000 })
+              pages = h.getMapState('pages', t.string(), N, { ttlDurationMs: 5000 })
+            },
+            *handleInputRows(user, rows) {
+              for (const r of rows) {
+                recent.appendValue({ page: r.page })
+                pages.updateValue(r.page, { n: 1 })
+              }
+              const list = recent.get().map((p) => p.page)
+              yield { user, recent: list.join(','), pages: pages.keys().sort().join(',') }
+            },
+          }
+        },
+        { outputSchema: OUT4, outputMode: 'update' },
+      )
+    await testStream(
+      df,
+      { outputMode: 'update', clock },
+      addData(input, click('ann', '/a')),
+      checkNewAnswer({ user: 'ann', recent: '/a', pages: '/a' }),
+      advanceClock(3000),
+      addData(input, click('ann', '/b')),
+      checkNewAnswer({ user: 'ann', recent: '/a,/b', pages: '/a,/b' }),
+      // At 6 s the entries written at 0 s (TTL to 5 s) are gone; those from 3 s stay until 8 s.
+      advanceClock(3000),
+      addData(input, click('ann', '/c')),
+      checkNewAnswer({ user: 'ann', recent: '/b,/c', pages: '/b,/c' }),
+      assertProgress(
+        (p) => p.stateOperators[0].customMetrics.numValuesRemovedDueToTTLExpiry === 2,
+        'two expired',
       ),
     )
   })

@@ -8,6 +8,7 @@ import {
   checkCompatible,
   decodeStateSchemaMetadata,
   encodeStateSchemaMetadata,
+  isAllowedEvolution,
   openStateSchemaMetadata,
   readStateSchemaMetadata,
   type StateSchemaMetadata,
@@ -120,5 +121,48 @@ describe('state schema metadata', () => {
       await assert.rejects(readStateSchemaMetadata(nodeFileSystem, path), {
         code: 'CHECKPOINT_VERSION_UNSUPPORTED',
       })
+    }))
+})
+
+describe("transformWithState's allowed evolutions (Spark 4)", () => {
+  const variable = (name: string, fields: Parameters<typeof structOf>[0]) => ({
+    storeName: name,
+    keySchema: structOf([field('key', t.string())]),
+    valueSchema: structOf([field('value', structOf(fields)), field('expiresAt', t.long(), false)]),
+  })
+  const tws = (...stores: ReturnType<typeof variable>[]): StateSchemaMetadata => ({
+    operatorKind: 'transformWithState',
+    numPartitions: 4,
+    stores,
+    details: { timeMode: 'None' },
+  })
+  const v1 = tws(variable('count', [field('n', t.long())]))
+
+  it('allows a new variable and a nullable field added at the end', () => {
+    assert.ok(isAllowedEvolution(v1, tws(variable('count', [field('n', t.long())]), variable('seen', []))))
+    assert.ok(
+      isAllowedEvolution(v1, tws(variable('count', [field('n', t.long()), field('label', t.string())]))),
+    )
+  })
+
+  it('refuses a variable gone, a field retyped or not nullable, a changed time mode', () => {
+    assert.ok(!isAllowedEvolution(v1, tws(variable('other', [field('n', t.long())]))))
+    assert.ok(!isAllowedEvolution(v1, tws(variable('count', [field('n', t.string())]))))
+    assert.ok(
+      !isAllowedEvolution(v1, tws(variable('count', [field('n', t.long()), field('x', t.long(), false)]))),
+    )
+    assert.ok(!isAllowedEvolution(v1, { ...v1, details: { timeMode: 'EventTime' } }))
+  })
+
+  it('rewrites _metadata with the evolved schemas', () =>
+    withTempDir(async (dir) => {
+      const path = join(dir, 'state', '0', '_metadata')
+      await openStateSchemaMetadata(nodeFileSystem, path, v1, { evolvable: true })
+      const v2 = tws(variable('count', [field('n', t.long())]), variable('seen', []))
+      await openStateSchemaMetadata(nodeFileSystem, path, v2, { evolvable: true })
+      assert.deepEqual(
+        (await readStateSchemaMetadata(nodeFileSystem, path))?.stores.map((s) => s.storeName),
+        ['count', 'seen'],
+      )
     }))
 })
