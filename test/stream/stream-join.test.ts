@@ -8,7 +8,16 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { expr } from '../../src/api/functions.ts'
-import { type DataFrame, ManualClock, type MemoryStreamInput, Sluice, t } from '../../src/index.ts'
+import {
+  col,
+  count,
+  type DataFrame,
+  ManualClock,
+  type MemoryStreamInput,
+  Sluice,
+  t,
+  window,
+} from '../../src/index.ts'
 import {
   addData,
   checkNewAnswer,
@@ -38,6 +47,8 @@ interface Case {
   readonly right: SideSpec
   readonly condition: string
   readonly select: string[]
+  /** A window size: a windowed count of the joined rows (by the left event time) follows the join. */
+  readonly aggregate?: string
   readonly steps: Step[]
 }
 
@@ -69,8 +80,13 @@ function scenario(c: Case): { df: DataFrame; actions: StreamAction[] } {
   const [a, b] = [s.memoryStream(EVENT), s.memoryStream(EVENT)]
   const left = sideOf(a, c.left).alias('l')
   const right = sideOf(c.self ? a : b, c.right).alias('r')
-  const df = left.join(right, expr(c.condition), c.how).selectExpr(...c.select)
-  const names = c.select.map((e) => e.split(/ AS /i)[1])
+  const joined = left.join(right, expr(c.condition), c.how)
+  const df = (
+    c.aggregate === undefined
+      ? joined
+      : joined.groupBy(window(col('l.ts'), c.aggregate)).agg(count('*').alias('n'))
+  ).selectExpr(...c.select)
+  const names = c.select.map((e) => e.split(/ AS /i)[1] ?? e)
   const rows = (xs: [number, number, string][] = []) => xs.map(([k, ts, v]) => ({ k, ts: ts * 1000, v }))
   const actions: StreamAction[] = []
   c.steps.forEach((step, i) => {
