@@ -34,6 +34,8 @@ type Input = MemoryStreamInput<typeof EVENT>
 interface SideSpec {
   readonly watermark?: string
   readonly window?: string
+  /** A windowed count per key (`w`, `k`, `n`) on this side before the join. */
+  readonly aggregate?: string
 }
 interface Step {
   readonly left?: [number, number, string][]
@@ -70,6 +72,8 @@ function session(): Sluice {
 function sideOf(input: Input, spec: SideSpec): DataFrame {
   let df: DataFrame = input.toDF()
   if (spec.watermark !== undefined) df = df.withWatermark('ts', spec.watermark)
+  if (spec.aggregate !== undefined)
+    df = df.groupBy(window(col('ts'), spec.aggregate).alias('w'), col('k')).agg(count('*').alias('n'))
   if (spec.window !== undefined) df = df.selectExpr('k', `window(ts, '${spec.window}') AS w`, 'v')
   return df
 }

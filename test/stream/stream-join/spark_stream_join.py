@@ -24,6 +24,9 @@ def side(spark, path, spec):
     df = spark.readStream.schema(SCHEMA).json(path).selectExpr("k", "timestamp_seconds(t) AS ts", "v")
     if spec.get("watermark"):
         df = df.withWatermark("ts", spec["watermark"])
+    if spec.get("aggregate"):
+        # A windowed count per key on each side before the join (SPARK-49829).
+        df = df.groupBy(window(col("ts"), spec["aggregate"]).alias("w"), col("k")).agg(count("*").alias("n"))
     if spec.get("window"):
         df = df.selectExpr("k", f"window(ts, '{spec['window']}') AS w", "v")
     return df
