@@ -8,6 +8,7 @@ import type { KafkaBenchResult } from './kafka.ts'
 import type { MachineInfo, RunStats } from './measure.ts'
 import type { NexmarkBenchResult } from './nexmark-bench.ts'
 import type { StatefulBenchResult } from './stateful.ts'
+import type { StreamJoinBenchResult } from './stream-join.ts'
 import type { StreamingBenchResult } from './streaming.ts'
 import { type Benchmark, close, type Digest, type Settings } from './suite.ts'
 
@@ -63,6 +64,7 @@ export interface ResultsFile {
   readonly streaming?: StreamingBenchResult
   /** The windowed count by key at several key counts (bench/stateful.ts). */
   readonly stateful?: StatefulBenchResult
+  readonly streamJoin?: StreamJoinBenchResult
   /** Kafka -> Sluice -> Kafka beside the raw client, or why it was skipped (bench/kafka.ts). */
   readonly kafka?: KafkaBenchResult
   /** Decode/encode times of the file format codecs beside their raw libraries. */

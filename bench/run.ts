@@ -39,6 +39,7 @@ import {
   type VariantMeasurement,
 } from './results.ts'
 import { printStateful, runStatefulBench } from './stateful.ts'
+import { printStreamJoin, runStreamJoinBench } from './stream-join.ts'
 import { printStreaming, runStreamingBench } from './streaming.ts'
 import type { Benchmark, Settings, VariantSpec } from './suite.ts'
 import { printTable } from './table.ts'
@@ -147,6 +148,8 @@ function parsePeers(text: string | undefined): string[] {
 const FILE_FORMATS = 'file-formats'
 /** `--only stateful` runs the windowed-count benchmark (bench/stateful.ts). */
 const STATEFUL = 'stateful'
+/** `--only stream-join` runs the stream-stream join benchmark (bench/stream-join.ts). */
+const STREAM_JOIN = 'stream-join'
 /** `--only kafka` runs Kafka -> Sluice -> Kafka beside the raw client (bench/kafka.ts). */
 const KAFKA = 'kafka'
 
@@ -159,7 +162,7 @@ function wantsNexmark(only: string | null): boolean {
 function select(only: string | null): [Benchmark, VariantSpec[]][] {
   const items = only === null ? null : only.split(',').map((s) => s.trim())
   const named = items?.filter(
-    (it) => it !== NEXMARK && it !== STATEFUL && it !== FILE_FORMATS && it !== KAFKA,
+    (it) => it !== NEXMARK && it !== STATEFUL && it !== FILE_FORMATS && it !== KAFKA && it !== STREAM_JOIN,
   )
   // `--only nexmark` (or `stateful`, `file-formats`) alone selects no variant, and that is not an error.
   if (named !== undefined && named.length === 0) return []
@@ -385,6 +388,9 @@ async function main(): Promise<void> {
           }),
         }
       : {}),
+    ...(opts.only === null || opts.only.split(',').some((s) => s.trim() === STREAM_JOIN)
+      ? { streamJoin: await runStreamJoinBench({ rowsPerSide: 1e6, rowsPerBatch: 20_000 }) }
+      : {}),
     ...(wantsNexmark(opts.only) ? { nexmark: await runNexmark(opts) } : {}),
     ...(opts.only === null || opts.only.split(',').some((s) => s.trim() === FILE_FORMATS)
       ? { fileFormats: { rows: 200_000, runs: 5, lines: await measureFileFormats(200_000, 5) } }
@@ -404,6 +410,7 @@ async function main(): Promise<void> {
   printTable(results)
   if (results.streaming !== undefined) printStreaming(results.streaming)
   if (results.stateful !== undefined) printStateful(results.stateful)
+  if (results.streamJoin !== undefined) printStreamJoin(results.streamJoin)
   if (results.nexmark !== undefined) printNexmark(results.nexmark)
   if (results.fileFormats !== undefined)
     printFileFormats(results.fileFormats.lines, results.fileFormats.rows, results.fileFormats.runs)

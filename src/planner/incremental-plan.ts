@@ -73,6 +73,12 @@ export interface StatefulOperatorDecl {
   readonly processingTimeDriven?: boolean
   /** The late-rows inputs this operator owns (watermark inputs below it with a late-rows output). */
   readonly lateInputs: readonly LateInputDecl[]
+  /**
+   * How far behind the global watermark this operator's input watermark is (ms; absent: 0): a
+   * time-range stream-stream join below it emits rows up to its range behind the watermark, so
+   * the operators above see the watermark delayed by it (Spark 3.5+'s WatermarkPropagator).
+   */
+  readonly inputWatermarkShiftMs?: number
 }
 
 /** A watermark input with a late-rows output (beyond Spark). */
@@ -145,6 +151,12 @@ export interface IncrementalPlanning {
    * below it that no other stateful operator below owns).
    */
   claimLateInputs(plan: () => ExecNode): { child: ExecNode; lateInputs: readonly LateInputDecl[] }
+  /**
+   * Says that the operator just planned emits rows up to `shiftMs` behind its input watermark (a
+   * time-range join): the stateful operator whose `claimLateInputs` planned it, and those above,
+   * get `inputWatermarkShiftMs`.
+   */
+  addWatermarkShift(shiftMs: number): void
 }
 
 /**
@@ -162,11 +174,22 @@ export function incrementalPlanning(
   const operators: StatefulOperatorDecl[] = []
   const unclaimed: LateInputDecl[] = []
   const delays = new Map<number, number>()
+  // Watermark shifts: one frame per claimLateInputs call, owned by the operator that made it.
+  const frames: { owner: number; shiftMs: number }[] = []
+  const shifts = new Map<number, number>()
+  const shifted = (op: StatefulOperatorDecl): StatefulOperatorDecl => {
+    const s = shifts.get(op.operatorId) ?? 0
+    return s > 0 ? { ...op, inputWatermarkShiftMs: s } : op
+  }
   return {
     watermarkDelayOf: (id) => (id === undefined ? 0 : (delays.get(id) ?? 0)),
     numPartitions,
     outputMode,
     nextOperatorId: () => operatorIds++,
+    addWatermarkShift(shiftMs) {
+      const top = frames.at(-1)
+      if (top !== undefined) top.shiftMs = Math.max(top.shiftMs, shiftMs)
+    },
     addWatermarkInput(watermarkId, input) {
       delays.set(watermarkId, input.delayMs)
       const index = watermarks.length
@@ -178,14 +201,24 @@ export function incrementalPlanning(
     addStatefulOperator: (op) => operators.push(deepFreeze(op)),
     claimLateInputs(plan) {
       const mark = unclaimed.length
+      // The caller took the last operator id just before (an operator claims its own inputs).
+      const frame = { owner: operatorIds - 1, shiftMs: 0 }
+      frames.push(frame)
       const child = plan()
+      frames.pop()
+      if (frame.shiftMs > 0) {
+        shifts.set(frame.owner, Math.max(shifts.get(frame.owner) ?? 0, frame.shiftMs))
+        // The operators above see the delayed watermark too.
+        const up = frames.at(-1)
+        if (up !== undefined) up.shiftMs = Math.max(up.shiftMs, frame.shiftMs)
+      }
       return { child, lateInputs: Object.freeze(unclaimed.splice(mark)) }
     },
     result: (root) =>
       deepFreeze({
         root,
         outputMode,
-        statefulOperators: operators.sort((a, b) => a.operatorId - b.operatorId),
+        statefulOperators: operators.sort((a, b) => a.operatorId - b.operatorId).map(shifted),
         watermarkInputs: watermarks,
         exchanges: operators.map((op) => ({ operatorId: op.operatorId, partitioning: op.partitioning })),
         graph: operatorGraph(root),

@@ -124,16 +124,23 @@ export function planStreamingJoin(p: Join, hooks: PlannerHooks, s: IncrementalPl
     }
   }
   const stores = storeSchemas(split.leftKeys, p.left.output, p.right.output)
+  const leftSpec = sideSpec('left', split.leftKeys, split.left, left.lateInputs)
+  const rightSpec = sideSpec('right', split.rightKeys, split.right, right.lateInputs)
   const exec = new StreamingSymmetricHashJoinExec(left.child, right.child, {
     operatorId,
     numPartitions: s.numPartitions,
     joinType: p.joinType as StreamingJoinType,
-    left: sideSpec('left', split.leftKeys, split.left, left.lateInputs),
-    right: sideSpec('right', split.rightKeys, split.right, right.lateInputs),
+    left: leftSpec,
+    right: rightSpec,
     postFilter: split.both,
     keyTypes: split.leftKeys.map((k) => k.type),
     stores,
   })
+  // Spark's produceOutputWatermark: the join's rows can be as old as its sides' state watermarks.
+  const offsets = [leftSpec.eviction, rightSpec.eviction].flatMap((e) =>
+    e.kind === 'key' ? [0] : e.kind === 'value' ? [e.offsetMs] : [],
+  )
+  if (offsets.length > 0 && Math.min(...offsets) < 0) s.addWatermarkShift(-Math.min(...offsets))
   const n = split.leftKeys.length
   s.addStatefulOperator({
     operatorId,

@@ -27,6 +27,8 @@ export interface BatchContextSpec {
   readonly partitions: readonly number[]
   /** Each stream's rows of this batch, by relation id. */
   readonly input: ReadonlyMap<number, SourceRows>
+  /** How far behind the watermarks each operator's partition contexts are (its `inputWatermarkShiftMs`). */
+  readonly watermarkShiftMs?: ReadonlyMap<number, number>
 }
 
 /** A batch's context, with what the plan records into it during the batch. */
@@ -102,12 +104,13 @@ function partitionContext(
   metrics: OperatorBatchMetrics,
 ): PartitionContext {
   const byName = spec.stores.get(operatorId)
+  const shift = spec.watermarkShiftMs?.get(operatorId) ?? 0
   return Object.freeze({
     batchId: spec.batchId,
     batchTimestampMs: spec.batchTimestampMs,
     partition,
-    watermarkForLateEventsMs: spec.watermarkForLateEventsMs,
-    watermarkForEvictionMs: spec.watermarkForEvictionMs,
+    watermarkForLateEventsMs: spec.watermarkForLateEventsMs - shift,
+    watermarkForEvictionMs: spec.watermarkForEvictionMs - shift,
     metrics,
     store: (name = 'default') => {
       const store = byName?.get(name)?.get(partition)

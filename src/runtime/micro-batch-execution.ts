@@ -308,6 +308,9 @@ export class MicroBatchExecution {
       stores,
       partitions,
       input,
+      watermarkShiftMs: new Map(
+        spec.state?.operators.map((o) => [o.operatorId, o.inputWatermarkShiftMs ?? 0]),
+      ),
     })
     let out: ReturnType<PlanRunner>
     try {

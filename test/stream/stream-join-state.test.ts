@@ -12,6 +12,7 @@ import {
   addData,
   assertOnQuery,
   assertProgress,
+  checkLateRows,
   checkNewAnswer,
   execute,
   type StreamAction,
@@ -114,6 +115,43 @@ describe('stream-stream join state', () => {
             .numRowsDroppedByWatermark === 2,
         'the two 7 s rows dropped',
       ),
+    )
+  })
+
+  it("sends each side's rows behind the watermark to its late-rows output (beyond Spark)", async () => {
+    const sluice = Sluice.local({
+      'sluice.sql.session.timeZone': 'UTC',
+      clock: new ManualClock(0),
+      output: () => undefined,
+      'sluice.streaming.stopOnSignal': false,
+    })
+    const [a, b] = [sluice.memoryStream(EVENT), sluice.memoryStream(EVENT)]
+    const left = a.toDF().withWatermark('ts', '2 seconds', { lateRows: 'late-left' }).alias('l')
+    const right = b.toDF().withWatermark('ts', '2 seconds').alias('r')
+    const df = left
+      .join(right, expr('l.k = r.k AND r.ts BETWEEN l.ts AND l.ts + INTERVAL 1 SECOND'))
+      .selectExpr('l.v AS lv', 'r.v AS rv')
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      stopStream(),
+      addData(a, { k: 1, ts: 10_000, v: 'a10' }),
+      addData(b, { k: 1, ts: 10_500, v: 'b10' }),
+      startStream(),
+      checkNewAnswer({ lv: 'a10', rv: 'b10' }),
+      stopStream(),
+      addData(a, { k: 1, ts: 7000, v: 'late-a' }, { k: 1, ts: 9000, v: 'a9' }),
+      addData(b, { k: 1, ts: 7500, v: 'late-b' }),
+      startStream(),
+      checkNewAnswer(),
+      checkLateRows('late-left', {
+        k: 1,
+        ts: 7000,
+        v: 'late-a',
+        late_reason: 'behind_watermark',
+        late_watermark: 8000,
+        late_batch_id: 2,
+      }),
     )
   })
 })

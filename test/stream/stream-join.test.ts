@@ -8,7 +8,16 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { expr } from '../../src/api/functions.ts'
-import { type DataFrame, ManualClock, type MemoryStreamInput, Sluice, t } from '../../src/index.ts'
+import {
+  col,
+  count,
+  type DataFrame,
+  ManualClock,
+  type MemoryStreamInput,
+  Sluice,
+  t,
+  window,
+} from '../../src/index.ts'
 import {
   addData,
   checkNewAnswer,
@@ -25,6 +34,8 @@ type Input = MemoryStreamInput<typeof EVENT>
 interface SideSpec {
   readonly watermark?: string
   readonly window?: string
+  /** A windowed count per key (`w`, `k`, `n`) on this side before the join. */
+  readonly aggregate?: string
 }
 interface Step {
   readonly left?: [number, number, string][]
@@ -38,6 +49,8 @@ interface Case {
   readonly right: SideSpec
   readonly condition: string
   readonly select: string[]
+  /** A window size: a windowed count of the joined rows (by the left event time) follows the join. */
+  readonly aggregate?: string
   readonly steps: Step[]
 }
 
@@ -59,6 +72,8 @@ function session(): Sluice {
 function sideOf(input: Input, spec: SideSpec): DataFrame {
   let df: DataFrame = input.toDF()
   if (spec.watermark !== undefined) df = df.withWatermark('ts', spec.watermark)
+  if (spec.aggregate !== undefined)
+    df = df.groupBy(window(col('ts'), spec.aggregate).alias('w'), col('k')).agg(count('*').alias('n'))
   if (spec.window !== undefined) df = df.selectExpr('k', `window(ts, '${spec.window}') AS w`, 'v')
   return df
 }
@@ -69,8 +84,13 @@ function scenario(c: Case): { df: DataFrame; actions: StreamAction[] } {
   const [a, b] = [s.memoryStream(EVENT), s.memoryStream(EVENT)]
   const left = sideOf(a, c.left).alias('l')
   const right = sideOf(c.self ? a : b, c.right).alias('r')
-  const df = left.join(right, expr(c.condition), c.how).selectExpr(...c.select)
-  const names = c.select.map((e) => e.split(/ AS /i)[1])
+  const joined = left.join(right, expr(c.condition), c.how)
+  const df = (
+    c.aggregate === undefined
+      ? joined
+      : joined.groupBy(window(col('l.ts'), c.aggregate)).agg(count('*').alias('n'))
+  ).selectExpr(...c.select)
+  const names = c.select.map((e) => e.split(/ AS /i)[1] ?? e)
   const rows = (xs: [number, number, string][] = []) => xs.map(([k, ts, v]) => ({ k, ts: ts * 1000, v }))
   const actions: StreamAction[] = []
   c.steps.forEach((step, i) => {

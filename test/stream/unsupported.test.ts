@@ -92,14 +92,14 @@ describe('operations a streaming query refuses at start()', () => {
     )
   })
 
-  it('a stream-stream join outside append mode (more cases: stream-join-refused.test.ts)', async () => {
+  it('a stream-stream join in complete mode (more cases: stream-join-refused.test.ts)', async () => {
     const { sluice, df, other } = setup()
     await refusedAtStart(
       sluice,
       df.join(other, 'k'),
       'UNSUPPORTED_OPERATION',
-      /Join between two streaming DataFrames\/Datasets is not supported in Update output mode/,
-      'update',
+      /Inner join between two streaming DataFrames\/Datasets is not supported in Complete output mode, only in Append and Update output modes/,
+      'complete',
     )
   })
 

@@ -192,7 +192,10 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     }
     if (semi && name === 'left' && matched) out.push(row)
     const evictAt = evictAtOf(side.spec.eviction, key, row)
-    const wm = stateWatermarkOf(side.spec.eviction, pc.watermarkForEvictionMs)
+    // SPARK-49829: judged by the late-events watermark, not the eviction one, so a row still joins
+    // the other side's new rows of this batch (e.g. windows an aggregation below emits now); the
+    // eviction at the end of the batch removes it (and emits it unmatched for an outer join).
+    const wm = stateWatermarkOf(side.spec.eviction, pc.watermarkForLateEventsMs)
     if (wm !== undefined && isBehind(evictAt, wm)) return
     if (semi && name === 'left' && matched) return
     mine.append(key, row, evictAt, matched)

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from pyspark.sql import SparkSession
-from pyspark.sql.functions import expr
+from pyspark.sql.functions import col, count, expr, window
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = "k INT, t LONG, v STRING"
@@ -24,6 +24,9 @@ def side(spark, path, spec):
     df = spark.readStream.schema(SCHEMA).json(path).selectExpr("k", "timestamp_seconds(t) AS ts", "v")
     if spec.get("watermark"):
         df = df.withWatermark("ts", spec["watermark"])
+    if spec.get("aggregate"):
+        # A windowed count per key on each side before the join (SPARK-49829).
+        df = df.groupBy(window(col("ts"), spec["aggregate"]).alias("w"), col("k")).agg(count("*").alias("n"))
     if spec.get("window"):
         df = df.selectExpr("k", f"window(ts, '{spec['window']}') AS w", "v")
     return df
@@ -48,7 +51,11 @@ def run_case(spark, case, root):
         os.makedirs(d)
     left = side(spark, dirs["left"], case["left"]).alias("l")
     right = (side(spark, dirs["left"], case["right"]) if case.get("self") else side(spark, dirs["right"], case["right"])).alias("r")
-    joined = left.join(right, expr(case["condition"]), case["how"]).selectExpr(*case["select"])
+    joined = left.join(right, expr(case["condition"]), case["how"])
+    if case.get("aggregate"):
+        # A join followed by a windowed count of the joined rows.
+        joined = joined.groupBy(window(col("l.ts"), case["aggregate"])).agg(count("*").alias("n"))
+    joined = joined.selectExpr(*case["select"])
     steps = []
     for i, step in enumerate(case["steps"]):
         for s in ("left", "right"):
@@ -73,8 +80,11 @@ def main():
     spark.sparkContext.setLogLevel("ERROR")
     with open(os.path.join(HERE, "cases.json")) as f:
         cases = json.load(f)["cases"]
+    only = sys.argv[1:]  # case names to run (all by default)
     result = {}
     for case in cases:
+        if only and case["name"] not in only:
+            continue
         with tempfile.TemporaryDirectory() as root:
             result[case["name"]] = run_case(spark, case, root)
             print(f"done: {case['name']}", file=sys.stderr)
