@@ -137,6 +137,13 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     await this.#cleanup(lastVersion)
   }
 
+  /** A store that starts empty at `version` (an allowed evolution): an empty snapshot of it. */
+  async createEmpty(version: number): Promise<void> {
+    await this.#fs.mkdirp(this.#dir)
+    this.#dirMade = true
+    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, version, 'snapshot'), encodeLmdbSnapshot([]))
+  }
+
   close(): void {
     this.#open?.replace()
     this.#open = undefined
