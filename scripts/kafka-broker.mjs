@@ -9,20 +9,18 @@ import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   existsSync,
-  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs'
 import { createConnection, createServer } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
 
 // 4.3.1 is the newest 4.x whose artifacts are complete on Maven Central (4.4.0 lacks kafka-tools-api).
 const DEFAULT_KAFKA_VERSION = '4.3.1'
@@ -73,89 +71,6 @@ function toPort(text, flag) {
   const n = Number(text)
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new BrokerError(`${flag} ${text} is not a TCP port`)
   return n
-}
-
-// ---- locking: O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over ----
-
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return e.code === 'EPERM'
-  }
-}
-
-function readPid(path) {
-  try {
-    const n = Number.parseInt(readFileSync(path, 'utf8'), 10)
-    return Number.isInteger(n) && n > 0 ? n : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function tryAcquire(path) {
-  try {
-    const fd = openSync(path, 'wx')
-    writeSync(fd, `${process.pid}\n`)
-    closeSync(fd)
-    return true
-  } catch (e) {
-    if (e.code === 'EEXIST') return false
-    throw e
-  }
-}
-
-// A lock is stale when its owner died, or when it stayed empty (owner died between create and write).
-function isStale(path) {
-  const owner = readPid(path)
-  if (owner !== undefined) return !pidAlive(owner)
-  try {
-    return Date.now() - statSync(path).mtimeMs > 10_000
-  } catch {
-    return false
-  }
-}
-
-// Renames the stale lock aside (only one waiter's rename can succeed). If a fresh lock replaced the stale
-// one between our check and the rename, it is linked back unless yet another lock has appeared.
-function takeOver(path) {
-  const aside = `${path}.stale-${process.pid}`
-  try {
-    renameSync(path, aside)
-  } catch {
-    return
-  }
-  const owner = readPid(aside)
-  if (owner !== undefined && pidAlive(owner)) {
-    try {
-      linkSync(aside, path)
-    } catch {}
-  }
-  rmSync(aside, { force: true })
-}
-
-async function withLock(path, what, timeoutMs, fn) {
-  const deadline = Date.now() + timeoutMs
-  let told = false
-  while (!tryAcquire(path)) {
-    if (isStale(path)) {
-      // Rename first so two waiters cannot both delete: only one rename of this file succeeds.
-      takeOver(path)
-      continue
-    }
-    if (Date.now() > deadline)
-      throw new BrokerError(`timed out waiting for ${what} (lock ${path} held by pid ${readPid(path)})`)
-    if (!told) console.error(`waiting for ${what} (lock ${path}, pid ${readPid(path)})`)
-    told = true
-    await sleep(150)
-  }
-  try {
-    return await fn()
-  } finally {
-    rmSync(path, { force: true })
-  }
 }
 
 // ---- ensure: resolve the broker classpath with Maven once, cache it under <cache>/kafka/<version> ----
@@ -538,7 +453,9 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(`kafka-broker: ${e instanceof BrokerError ? e.message : (e?.stack ?? e)}`)
+    console.error(
+      `kafka-broker: ${e instanceof BrokerError || e instanceof LockTimeoutError ? e.message : (e?.stack ?? e)}`,
+    )
     process.exit(1)
   },
 )

@@ -12,21 +12,19 @@ import { spawn, spawnSync } from 'node:child_process'
 import {
   closeSync,
   existsSync,
-  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs'
 import { createServer } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
 
 // 2.6.x is the newest line that runs on Java 17 (3.x needs Java 21); it is on Maven Central as a
 // Quarkus runner jar with its lib/ folder (classifier `all`, a tar.gz).
@@ -65,89 +63,6 @@ function parseOptions(argv) {
     version: values.version,
     dir: resolve(values.dir ?? join(cacheRoot(), 'schema-registry', `state-${port}`)),
     timeoutMs: Number(values.timeout) * 1000,
-  }
-}
-
-// ---- locking: O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over ----
-
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return e.code === 'EPERM'
-  }
-}
-
-function readPid(path) {
-  try {
-    const n = Number.parseInt(readFileSync(path, 'utf8'), 10)
-    return Number.isInteger(n) && n > 0 ? n : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function tryAcquire(path) {
-  try {
-    const fd = openSync(path, 'wx')
-    writeSync(fd, `${process.pid}\n`)
-    closeSync(fd)
-    return true
-  } catch (e) {
-    if (e.code === 'EEXIST') return false
-    throw e
-  }
-}
-
-// A lock is stale when its owner died, or when it stayed empty (owner died between create and write).
-function isStale(path) {
-  const owner = readPid(path)
-  if (owner !== undefined) return !pidAlive(owner)
-  try {
-    return Date.now() - statSync(path).mtimeMs > 10_000
-  } catch {
-    return false
-  }
-}
-
-// Renames the stale lock aside (only one waiter's rename can succeed). If a fresh lock replaced the stale
-// one between our check and the rename, it is linked back unless yet another lock has appeared.
-function takeOver(path) {
-  const aside = `${path}.stale-${process.pid}`
-  try {
-    renameSync(path, aside)
-  } catch {
-    return
-  }
-  const owner = readPid(aside)
-  if (owner !== undefined && pidAlive(owner)) {
-    try {
-      linkSync(aside, path)
-    } catch {}
-  }
-  rmSync(aside, { force: true })
-}
-
-async function withLock(path, what, timeoutMs, fn) {
-  const deadline = Date.now() + timeoutMs
-  let told = false
-  while (!tryAcquire(path)) {
-    if (isStale(path)) {
-      // Rename first so two waiters cannot both delete: only one rename of this file succeeds.
-      takeOver(path)
-      continue
-    }
-    if (Date.now() > deadline)
-      throw new BrokerError(`timed out waiting for ${what} (lock ${path} held by pid ${readPid(path)})`)
-    if (!told) console.error(`waiting for ${what} (lock ${path}, pid ${readPid(path)})`)
-    told = true
-    await sleep(150)
-  }
-  try {
-    return await fn()
-  } finally {
-    rmSync(path, { force: true })
   }
 }
 
@@ -405,7 +320,9 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(`schema-registry: ${e instanceof BrokerError ? e.message : (e?.stack ?? e)}`)
+    console.error(
+      `schema-registry: ${e instanceof BrokerError || e instanceof LockTimeoutError ? e.message : (e?.stack ?? e)}`,
+    )
     process.exit(1)
   },
 )

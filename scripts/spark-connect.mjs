@@ -9,20 +9,12 @@
 // style of scripts/kafka-broker.mjs: `start` and `stop` hold a lock file in the state dir, so concurrent
 // callers (parallel test files) wait for one another instead of starting two JVMs.
 import { spawn, spawnSync } from 'node:child_process'
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
 
 // The Spark release whose protocol src/remote/gen was generated from (scripts/generate-connect.mjs).
 export const SPARK_VERSION = '4.3.0'
@@ -68,60 +60,6 @@ function parseOptions(argv) {
     master: values.master,
     kafka: !values['no-kafka'],
     timeoutMs: Number(values.timeout) * 1000,
-  }
-}
-
-// ---- locking: O_EXCL lock file holding the owner's pid; a dead owner's lock is removed ----
-
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return e.code === 'EPERM'
-  }
-}
-
-function readPid(path) {
-  try {
-    const n = Number.parseInt(readFileSync(path, 'utf8'), 10)
-    return Number.isInteger(n) && n > 0 ? n : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function tryAcquire(path) {
-  try {
-    const fd = openSync(path, 'wx')
-    writeSync(fd, `${process.pid}\n`)
-    closeSync(fd)
-    return true
-  } catch (e) {
-    if (e.code === 'EEXIST') return false
-    throw e
-  }
-}
-
-async function withLock(path, what, fn) {
-  const deadline = Date.now() + LOCK_WAIT_MS
-  let told = false
-  while (!tryAcquire(path)) {
-    const owner = readPid(path)
-    if (owner !== undefined && !pidAlive(owner)) {
-      rmSync(path, { force: true })
-      continue
-    }
-    if (Date.now() > deadline)
-      throw new ConnectError(`timed out waiting for ${what} (lock ${path}, pid ${owner})`)
-    if (!told) console.error(`waiting for ${what} (lock ${path}, pid ${owner})`)
-    told = true
-    await sleep(150)
-  }
-  try {
-    return await fn()
-  } finally {
-    rmSync(path, { force: true })
   }
 }
 
@@ -251,7 +189,7 @@ function checkRunningOptions(o, pid) {
 
 async function start(o) {
   mkdirSync(o.dir, { recursive: true })
-  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, async () => {
+  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, LOCK_WAIT_MS, async () => {
     const running = serverPid(o.dir)
     if (running !== undefined) {
       checkRunningOptions(o, running)
@@ -294,7 +232,7 @@ async function waitReady(o, pid) {
 
 async function stop(o) {
   if (!existsSync(o.dir)) return 'not running'
-  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, async () => {
+  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, LOCK_WAIT_MS, async () => {
     const pid = serverPid(o.dir)
     if (pid === undefined) {
       rmSync(pidFile(o.dir), { force: true })
@@ -347,7 +285,9 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(`spark-connect: ${e instanceof ConnectError ? e.message : (e?.stack ?? e)}`)
+    console.error(
+      `spark-connect: ${e instanceof ConnectError || e instanceof LockTimeoutError ? e.message : (e?.stack ?? e)}`,
+    )
     process.exit(1)
   },
 )

@@ -1,0 +1,95 @@
+// A lock between processes for the service scripts (kafka-broker.mjs, schema-registry.mjs,
+// spark-connect.mjs): an O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over.
+
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** A failure the scripts report as one line (no stack): the lock stayed held past the wait. */
+export class LockTimeoutError extends Error {}
+
+/** Whether process `pid` is alive (EPERM: alive, someone else's). */
+export function pidAlive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return e.code === 'EPERM'
+  }
+}
+
+/** The pid written in `path`, or undefined. */
+export function readPid(path) {
+  try {
+    const n = Number.parseInt(readFileSync(path, 'utf8'), 10)
+    return Number.isInteger(n) && n > 0 ? n : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function tryAcquire(path) {
+  try {
+    const fd = openSync(path, 'wx')
+    writeSync(fd, `${process.pid}\n`)
+    closeSync(fd)
+    return true
+  } catch (e) {
+    if (e.code === 'EEXIST') return false
+    throw e
+  }
+}
+
+// A lock is stale when its owner died, or when it stayed empty (owner died between create and write).
+function isStale(path) {
+  const owner = readPid(path)
+  if (owner !== undefined) return !pidAlive(owner)
+  try {
+    return Date.now() - statSync(path).mtimeMs > 10_000
+  } catch {
+    return false
+  }
+}
+
+// Renames the stale lock aside (only one waiter's rename can succeed). If a fresh lock replaced the stale
+// one between our check and the rename, it is linked back unless yet another lock has appeared.
+function takeOver(path) {
+  const aside = `${path}.stale-${process.pid}`
+  try {
+    renameSync(path, aside)
+  } catch {
+    return
+  }
+  const owner = readPid(aside)
+  if (owner !== undefined && pidAlive(owner)) {
+    try {
+      linkSync(aside, path)
+    } catch {}
+  }
+  rmSync(aside, { force: true })
+}
+
+/**
+ * Runs `fn` holding the lock file `path`; waits up to `timeoutMs` for another holder (`what` names
+ * what it waits for in messages), then throws LockTimeoutError.
+ */
+export async function withLock(path, what, timeoutMs, fn) {
+  const deadline = Date.now() + timeoutMs
+  let told = false
+  while (!tryAcquire(path)) {
+    if (isStale(path)) {
+      // Rename first so two waiters cannot both delete: only one rename of this file succeeds.
+      takeOver(path)
+      continue
+    }
+    if (Date.now() > deadline)
+      throw new LockTimeoutError(`timed out waiting for ${what} (lock ${path} held by pid ${readPid(path)})`)
+    if (!told) console.error(`waiting for ${what} (lock ${path}, pid ${readPid(path)})`)
+    told = true
+    await sleep(150)
+  }
+  try {
+    return await fn()
+  } finally {
+    rmSync(path, { force: true })
+  }
+}
