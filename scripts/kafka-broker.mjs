@@ -20,7 +20,7 @@ import { createConnection, createServer } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
+import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
 
 // 4.3.1 is the newest 4.x whose artifacts are complete on Maven Central (4.4.0 lacks kafka-tools-api).
 const DEFAULT_KAFKA_VERSION = '4.3.1'
@@ -399,22 +399,8 @@ async function waitReady(o, pid, exited) {
   )
 }
 
-async function stop(o) {
-  if (!existsSync(o.dir)) return 'not running'
-  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, LOCK_WAIT_MS, async () => {
-    const pid = brokerPid(o.dir)
-    if (pid === undefined) {
-      rmSync(pidFile(o.dir), { force: true })
-      return 'not running'
-    }
-    process.kill(pid, 'SIGTERM')
-    const deadline = Date.now() + 30_000
-    while (pidAlive(pid) && Date.now() < deadline) await sleep(100)
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
-    while (pidAlive(pid)) await sleep(50)
-    rmSync(pidFile(o.dir), { force: true })
-    return `stopped (pid ${pid})`
-  })
+function stop(o) {
+  return stopService(o.dir, brokerPid, pidFile(o.dir), LOCK_WAIT_MS)
 }
 
 async function status(o) {

@@ -24,7 +24,7 @@ import { createServer } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
+import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
 
 // 2.6.x is the newest line that runs on Java 17 (3.x needs Java 21); it is on Maven Central as a
 // Quarkus runner jar with its lib/ folder (classifier `all`, a tar.gz).
@@ -264,22 +264,8 @@ async function waitReady(o, pid, exited) {
   )
 }
 
-async function stop(o) {
-  if (!existsSync(o.dir)) return 'not running'
-  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, LOCK_WAIT_MS, async () => {
-    const pid = registryPid(o.dir)
-    if (pid === undefined) {
-      rmSync(pidFile(o.dir), { force: true })
-      return 'not running'
-    }
-    process.kill(pid, 'SIGTERM')
-    const deadline = Date.now() + 30_000
-    while (pidAlive(pid) && Date.now() < deadline) await sleep(100)
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
-    while (pidAlive(pid)) await sleep(50)
-    rmSync(pidFile(o.dir), { force: true })
-    return `stopped (pid ${pid})`
-  })
+function stop(o) {
+  return stopService(o.dir, registryPid, pidFile(o.dir), LOCK_WAIT_MS)
 }
 
 async function status(o) {

@@ -14,7 +14,7 @@ import { createConnection } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, withLock } from './lib/process-lock.mjs'
+import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
 
 // The Spark release whose protocol src/remote/gen was generated from (scripts/generate-connect.mjs).
 export const SPARK_VERSION = '4.3.0'
@@ -230,22 +230,8 @@ async function waitReady(o, pid) {
   )
 }
 
-async function stop(o) {
-  if (!existsSync(o.dir)) return 'not running'
-  return withLock(join(o.dir, 'start.lock'), `another start/stop of ${o.dir}`, LOCK_WAIT_MS, async () => {
-    const pid = serverPid(o.dir)
-    if (pid === undefined) {
-      rmSync(pidFile(o.dir), { force: true })
-      return 'not running'
-    }
-    process.kill(pid, 'SIGTERM')
-    const deadline = Date.now() + 30_000
-    while (pidAlive(pid) && Date.now() < deadline) await sleep(100)
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
-    while (pidAlive(pid)) await sleep(50)
-    rmSync(pidFile(o.dir), { force: true })
-    return `stopped (pid ${pid})`
-  })
+function stop(o) {
+  return stopService(o.dir, serverPid, pidFile(o.dir), LOCK_WAIT_MS)
 }
 
 async function status(o) {

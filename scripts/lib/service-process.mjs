@@ -1,7 +1,19 @@
-// A lock between processes for the service scripts (kafka-broker.mjs, schema-registry.mjs,
-// spark-connect.mjs): an O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over.
+// What the service scripts (kafka-broker.mjs, schema-registry.mjs, spark-connect.mjs) share: a lock
+// between processes (an O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over)
+// and stopping a service by its pid file.
 
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** A failure the scripts report as one line (no stack): the lock stayed held past the wait. */
@@ -92,4 +104,26 @@ export async function withLock(path, what, timeoutMs, fn) {
   } finally {
     rmSync(path, { force: true })
   }
+}
+
+/**
+ * Stops the service whose state folder is `dir`: under its start lock, SIGTERM to the pid
+ * `pidOf(dir)` gives, SIGKILL after 30 s, then the pid file goes. Returns what happened.
+ */
+export async function stopService(dir, pidOf, pidFile, lockWaitMs) {
+  if (!existsSync(dir)) return 'not running'
+  return withLock(join(dir, 'start.lock'), `another start/stop of ${dir}`, lockWaitMs, async () => {
+    const pid = pidOf(dir)
+    if (pid === undefined) {
+      rmSync(pidFile, { force: true })
+      return 'not running'
+    }
+    process.kill(pid, 'SIGTERM')
+    const deadline = Date.now() + 30_000
+    while (pidAlive(pid) && Date.now() < deadline) await sleep(100)
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
+    while (pidAlive(pid)) await sleep(50)
+    rmSync(pidFile, { force: true })
+    return `stopped (pid ${pid})`
+  })
 }
