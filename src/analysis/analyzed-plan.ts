@@ -25,6 +25,14 @@ export interface Attribute {
   readonly eventTimeWatermark?: number
 }
 
+/**
+ * The first column that carries a watermark (an event-time column or a window of one), or -1.
+ * @example eventTimeColumn(p.child.output) // 0
+ */
+export function eventTimeColumn(attrs: readonly Attribute[]): number {
+  return attrs.findIndex((a) => a.eventTimeWatermark !== undefined)
+}
+
 /** The schema of a node's output (what `df.schema` shows). */
 export function schemaOfAttributes(attrs: readonly Attribute[]): StructType {
   return structOf(attrs.map((a) => field(a.name, a.type, a.nullable)))

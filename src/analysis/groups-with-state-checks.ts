@@ -5,7 +5,7 @@
  * be append when there is one, and must come before it; event-time timeouts need a watermark.
  */
 import { SluiceError } from '../errors.ts'
-import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
+import { type AnalyzedPlan, analyzedPlans, eventTimeColumn } from './analyzed-plan.ts'
 
 type OutputMode = 'append' | 'update' | 'complete'
 
@@ -44,7 +44,7 @@ function checkTransformWithState(
     throw refuse(
       `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
     )
-  if (p.spec.timeMode === 'EventTime' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
+  if (p.spec.timeMode === 'EventTime' && eventTimeColumn(p.child.output) < 0)
     throw refuse(
       'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
     )
@@ -78,7 +78,7 @@ function checkOne(
       'flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset',
     )
   }
-  if (spec.timeout === 'EventTimeTimeout' && !p.child.output.some((a) => a.eventTimeWatermark !== undefined))
+  if (spec.timeout === 'EventTimeTimeout' && eventTimeColumn(p.child.output) < 0)
     throw refuse(
       "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.",
     )

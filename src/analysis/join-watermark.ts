@@ -128,11 +128,6 @@ export function watermarkKeyOrdinal(
   return l >= 0 ? l : rightKeys.findIndex((k) => watermarked(k, rightAttrs))
 }
 
-/** The first column of a side that carries a watermark, or -1. @example eventTimeColumn(left.output) */
-export function eventTimeColumn(attrs: readonly Attribute[]): number {
-  return attrs.findIndex((a) => a.eventTimeWatermark !== undefined)
-}
-
 /** Which side of a join's combined row `e` reads. @example sideOf(cond, 3) // 'both' */
 export function sideOf(e: BoundExpr, leftWidth: number): 'L' | 'R' | 'both' | 'none' {
   let l = false

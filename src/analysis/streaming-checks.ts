@@ -5,7 +5,7 @@
  * built yet and is rejected with a message that says so.
  */
 import { SluiceError } from '../errors.ts'
-import { type AnalyzedPlan, analyzedPlans } from './analyzed-plan.ts'
+import { type AnalyzedPlan, analyzedPlans, eventTimeColumn } from './analyzed-plan.ts'
 import { checkGroupsWithState } from './groups-with-state-checks.ts'
 import { checkStreamStreamJoin } from './stream-join-checks.ts'
 
@@ -53,7 +53,7 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
   if (!isStreamingAnalyzed(p)) return
   switch (p.kind) {
     case 'deduplicate':
-      if (p.withinWatermark && !p.child.output.some((a) => a.eventTimeWatermark !== undefined)) {
+      if (p.withinWatermark && eventTimeColumn(p.child.output) < 0) {
         throw unsupported(
           'dropDuplicatesWithinWatermark is not supported on streaming DataFrames without a watermark: call withWatermark(eventTimeColumn, delay) before it.',
         )

@@ -4,7 +4,7 @@
  * clock (ProcessingTimeTimeout) alone makes it run a batch without new data, as Spark's
  * `shouldRunAnotherBatch`.
  */
-import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, eventTimeColumn, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { BatchTransformWithStateExec } from '../exec/ops/batch-transform-with-state-exec.ts'
 import { FlatMapGroupsWithStateExec, TIMERS_STORE } from '../exec/ops/flat-map-groups-with-state-exec.ts'
@@ -29,7 +29,7 @@ export function planGroupsWithState(
 ): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
+  const eventTime = eventTimeColumn(input)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const exec = new FlatMapGroupsWithStateExec(child, {
     operatorId,
@@ -72,7 +72,7 @@ export function planTransformWithState(
 ): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
+  const eventTime = eventTimeColumn(input)
   const variables = declaredVariables(p)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const exec = new TransformWithStateExec(child, {

@@ -2,7 +2,7 @@
  * Turns an analyzed plan into physical operators. Chains of filters and projections are fused into
  * one stage, and a stage directly below an aggregation is fused into the aggregation's loop.
  */
-import { type AnalyzedPlan, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, eventTimeColumn, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { isStreamingAnalyzed } from '../analysis/streaming-checks.ts'
 import { SluiceError } from '../errors.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
@@ -133,7 +133,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         plan(p.child),
         p.spec,
         schemaOfAttributes(p.child.output),
-        p.child.output.some((a) => a.eventTimeWatermark !== undefined),
+        eventTimeColumn(p.child.output) >= 0,
       )
     case 'transformWithState':
       if (incremental !== undefined) return planTransformWithState(p, hooks, incremental)

@@ -4,7 +4,7 @@
  * where the event time is, the output mode and the late-rows inputs it owns; each is declared in
  * the incremental plan (its stores, partitioning and whether the watermark alone drives it).
  */
-import type { AnalyzedPlan, Attribute } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, type Attribute, eventTimeColumn } from '../analysis/analyzed-plan.ts'
 import { lateRowsSchemaOf } from '../analysis/watermark-analysis.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
@@ -158,7 +158,7 @@ function sessionKeyOf(p: Aggregate): number {
 export function planStreamingDedup(p: Deduplicate, hooks: PlannerHooks, s: IncrementalPlanning): ExecNode {
   const operatorId = s.nextOperatorId()
   const input = p.child.output
-  const eventTime = input.findIndex((a) => a.eventTimeWatermark !== undefined)
+  const eventTime = eventTimeColumn(input)
   const { child, lateInputs } = s.claimLateInputs(() => planPhysical(p.child, hooks))
   const eventTimeKey = eventTime < 0 ? -1 : p.keys.indexOf(eventTime)
   const ordering: StoreOrdering =

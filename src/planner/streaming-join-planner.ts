@@ -5,9 +5,8 @@
  * evicts each side (analysis/join-watermark.ts), and the operator's two stores, declared in the
  * incremental plan.
  */
-import type { AnalyzedPlan, Attribute } from '../analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, type Attribute, eventTimeColumn } from '../analysis/analyzed-plan.ts'
 import {
-  eventTimeColumn,
   type JoinSides,
   shiftLeft,
   sideOf,
