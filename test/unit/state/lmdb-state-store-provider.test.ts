@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -114,5 +114,24 @@ describe('LmdbStateStoreProvider', () => {
         'lmdbSnapshotWriteTimeMs',
       ])
       p.close()
+    }))
+
+  it('refuses a changed or newer-format changelog when rebuilding, naming the file', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir)
+      await commitMany(p, 0, 3)
+      p.close()
+      const file = join(dir, '2.changelog')
+      const bytes = await readFile(file)
+      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v1\n/)
+      const changed = Buffer.from(bytes)
+      changed[changed.length - 1] ^= 1
+      await writeFile(file, changed)
+      await rm(lmdbLocalDir(dir, localRoot), { recursive: true, force: true })
+      await assert.rejects(provider(dir).getStore(3), (e: Error & { code?: string }) => {
+        return e.code === 'CHECKPOINT_CORRUPT' && e.message.includes(file) && /CRC-32/.test(e.message)
+      })
+      await writeFile(file, Buffer.concat([Buffer.from('sluice-lmdb-changelog v9'), bytes.subarray(24)]))
+      await assert.rejects(provider(dir).getStore(3), { code: 'CHECKPOINT_VERSION_UNSUPPORTED' })
     }))
 })
