@@ -148,6 +148,18 @@ export class LmdbLocalStore {
     }
   }
 
+  /** Up to `limit` entries after the identity string `after` (from the first when undefined), in key order. */
+  entriesAfter(after: string | undefined, limit: number): [string, StateEntry][] {
+    const out: [string, StateEntry][] = []
+    const range = this.#entries.getRange(after === undefined ? {} : { start: after })
+    for (const { key, value } of range) {
+      if (key === after) continue
+      out.push([key, { key: value[0] as StateKey, value: value[1] }])
+      if (out.length === limit) break
+    }
+    return out
+  }
+
   /** Identity strings of the entries whose ordered time is in [from, to], by time. */
   *timeRange(from: number, to: number): IterableIterator<string> {
     for (const { key } of this.#byTime.getRange({ start: [from, ''] })) {
@@ -156,11 +168,14 @@ export class LmdbLocalStore {
     }
   }
 
-  /** Applies one version's changes (or a whole snapshot) and records `source`, atomically. */
+  /**
+   * Applies one version's changes (or a snapshot's part) and records `source`, atomically; without
+   * a source (a snapshot's earlier parts) the recorded version stays as it was.
+   */
   apply(
     updates: Iterable<[string, LocalUpdate]>,
     ordering: KeyOrdering | undefined,
-    source: LocalSource,
+    source: LocalSource | undefined,
   ): void {
     this.#root.transactionSync(() => {
       for (const [k, u] of updates) {
@@ -175,7 +190,7 @@ export class LmdbLocalStore {
           this.#entries.putSync(k, [u.key, u.value])
         }
       }
-      this.#meta.putSync('source', source)
+      if (source !== undefined) this.#meta.putSync('source', source)
     })
   }
 
