@@ -13,8 +13,8 @@
  * trusts a folder only after checking that the checkpoint file that made its version is still
  * there with the same CRC-32 (a lost, stale or foreign folder is rebuilt).
  *
- * Heap use is the open batch's overlay plus LMDB's page cache (the OS's, memory-mapped), not the
- * number of keys; a snapshot is still encoded in memory (one buffer) when it is written.
+ * Heap use is the open batch's overlay, not the number of keys (LMDB's pages are memory-mapped, in
+ * the OS's page cache); snapshots are written and restored in parts of at most 50,000 keys.
  */
 import { crc32 } from 'node:zlib'
 import { invalidArgument } from '../../errors.ts'
