@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import {
+  avg,
   col,
   count,
   type DataFrame,
@@ -144,6 +145,24 @@ for (const provider of ['memory', 'lmdb']) {
           await assert.rejects(
             sluice.read.format('statestore').option('operatorId', 1).load(ckpt),
             (e) => isSluiceError(e) && e.code === 'PATH_NOT_FOUND',
+          )
+        },
+      ))
+
+    it('refuses, naming the reason, the state of an aggregate kept as an intermediate buffer (avg)', () =>
+      withQuery(
+        provider,
+        (input) =>
+          input
+            .toDF()
+            .groupBy('k')
+            .agg(avg(col('ts').cast('long')).alias('mean')),
+        async ({ sluice, input, q, ckpt }) => {
+          input.addData(at(1, 'a'))
+          await drain(q)
+          await assert.rejects(
+            sluice.read.format('statestore').load(ckpt),
+            (e) => isSluiceError(e) && e.code === 'UNSUPPORTED_OPERATION' && /avg/.test(e.message),
           )
         },
       ))

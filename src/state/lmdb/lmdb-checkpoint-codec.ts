@@ -10,11 +10,16 @@
  *
  * ```
  * sluice-lmdb-changelog v1\n<crc32 hex>\n   [[key, value], [key], ...]   (2 elements: put, 1: remove)
- * sluice-lmdb-snapshot v1\n<crc32 hex>\n    [[key, value], ...]
+ * sluice-lmdb-snapshot v1\n<crc32 hex>\n    [numParts, [[key, value], ...]]      (`<v>.lmdbsnap`)
+ * sluice-lmdb-snapshot-part v1\n<crc32 hex>\n  [[key, value], ...]              (`<v>.lmdbsnap-<i>`)
  * ```
  *
  * e.g. a batch that counted 'a' twice and dropped 'b': `sluice-lmdb-changelog v1\n1a2b3c4d\n` +
  * msgpack of `[[['a'], {count: 2}], [['b']]]`.
+ *
+ * A snapshot is written in parts of at most SNAPSHOT_PART_ENTRIES entries, so neither writing nor
+ * restoring it holds the whole store in memory: parts 1 .. numParts-1 first, then the main file
+ * (the last part's entries and the part count). A snapshot exists once its main file does.
  *
  * Invariant: a file appears whole (atomic write) or not at all; a body whose CRC differs, a
  * truncated file or trailing bytes are CHECKPOINT_CORRUPT; a newer version line is
@@ -34,10 +39,13 @@ import { stateFileCorrupt } from '../state-codec.ts'
 export const LMDB_FILE_VERSION = 1
 
 /** The two kinds of file, as named in the header line. */
-export type LmdbFileKind = 'changelog' | 'snapshot'
+export type LmdbFileKind = 'changelog' | 'snapshot' | 'snapshot-part'
+
+/** The most entries one snapshot file holds. */
+export const SNAPSHOT_PART_ENTRIES = 50_000
 
 const unpackr = new Unpackr({ mapsAsObjects: false, sequential: true, moreTypes: true })
-const HEADER = /^sluice-lmdb-(changelog|snapshot) v([0-9]+)$/
+const HEADER = /^sluice-lmdb-(changelog|snapshot|snapshot-part) v([0-9]+)$/
 
 function encodeFile(kind: LmdbFileKind, body: unknown): Uint8Array {
   // A fresh Packr per file: with `sequential`, record structures are defined inline, and each file
@@ -100,19 +108,48 @@ export function decodeChangelog(file: string, bytes: Uint8Array): StateUpdate[] 
   })
 }
 
-/** @example encodeLmdbSnapshot(store.iterator()) */
-export function encodeLmdbSnapshot(entries: Iterable<StateEntry>): Uint8Array {
-  const body: unknown[] = []
-  for (const e of entries) body.push([e.key, e.value])
-  return encodeFile('snapshot', body)
+function toEntry(file: string, e: unknown): StateEntry {
+  if (!Array.isArray(e) || e.length !== 2 || !Array.isArray(e[0])) {
+    throw stateFileCorrupt(file, 'an entry is not [key, value]')
+  }
+  return { key: e[0], value: e[1] }
 }
 
-/** @example decodeLmdbSnapshot('/c/state/0/0/10.lmdbsnap', bytes) // [{ key: ['a'], value: 1 }] */
-export function decodeLmdbSnapshot(file: string, bytes: Uint8Array): StateEntry[] {
-  return decodeFile(file, 'snapshot', bytes).map((e) => {
-    if (!Array.isArray(e) || e.length !== 2 || !Array.isArray(e[0])) {
-      throw stateFileCorrupt(file, 'an entry is not [key, value]')
-    }
-    return { key: e[0], value: e[1] }
-  })
+/** The main file of a snapshot: its own entries and the number of parts (itself included). */
+export interface LmdbSnapshotMain {
+  readonly numParts: number
+  readonly entries: StateEntry[]
+}
+
+/** @example encodeLmdbSnapshot(1, entries) */
+export function encodeLmdbSnapshot(numParts: number, entries: readonly StateEntry[]): Uint8Array {
+  return encodeFile('snapshot', [numParts, entries.map((e) => [e.key, e.value])])
+}
+
+/** @example decodeLmdbSnapshot('/c/state/0/0/10.lmdbsnap', bytes) // { numParts: 1, entries: [...] } */
+export function decodeLmdbSnapshot(file: string, bytes: Uint8Array): LmdbSnapshotMain {
+  const body = decodeFile(file, 'snapshot', bytes)
+  const [numParts, entries] = body
+  if (
+    body.length !== 2 ||
+    !Number.isSafeInteger(numParts) ||
+    (numParts as number) < 1 ||
+    !Array.isArray(entries)
+  ) {
+    throw stateFileCorrupt(file, 'its body is not [numParts, entries]')
+  }
+  return { numParts: numParts as number, entries: entries.map((e) => toEntry(file, e)) }
+}
+
+/** @example encodeLmdbSnapshotPart(entries) */
+export function encodeLmdbSnapshotPart(entries: readonly StateEntry[]): Uint8Array {
+  return encodeFile(
+    'snapshot-part',
+    entries.map((e) => [e.key, e.value]),
+  )
+}
+
+/** @example decodeLmdbSnapshotPart('/c/state/0/0/10.lmdbsnap-1', bytes) // [{ key: ['a'], value: 1 }] */
+export function decodeLmdbSnapshotPart(file: string, bytes: Uint8Array): StateEntry[] {
+  return decodeFile(file, 'snapshot-part', bytes).map((e) => toEntry(file, e))
 }

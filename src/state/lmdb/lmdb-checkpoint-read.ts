@@ -7,8 +7,8 @@ import type { FileSystem } from '../../io/fs.ts'
 import type { StateEntry } from '../spi.ts'
 import { stateDeltaMissing } from '../state-codec.ts'
 import { encodeStateKey } from '../state-key-codec.ts'
-import { decodeChangelog, decodeLmdbSnapshot } from './lmdb-checkpoint-codec.ts'
-import { listLmdbFiles, lmdbFilePath } from './lmdb-files.ts'
+import { decodeChangelog, decodeLmdbSnapshot, decodeLmdbSnapshotPart } from './lmdb-checkpoint-codec.ts'
+import { listLmdbFiles, lmdbFilePath, lmdbSnapshotPartPath } from './lmdb-files.ts'
 
 /**
  * The entries of version `version` of the store in `dir`.
@@ -27,7 +27,14 @@ export async function readLmdbCheckpointVersion(
     const file = lmdbFilePath(dir, base.version, 'snapshot')
     const bytes = await fs.readFile(file)
     if (bytes === undefined) throw stateDeltaMissing(file, version)
-    for (const e of decodeLmdbSnapshot(file, bytes)) map.set(encodeStateKey(e.key), e)
+    const main = decodeLmdbSnapshot(file, bytes)
+    for (let i = 1; i < main.numParts; i++) {
+      const part = lmdbSnapshotPartPath(dir, base.version, i)
+      const partBytes = await fs.readFile(part)
+      if (partBytes === undefined) throw stateDeltaMissing(part, version)
+      for (const e of decodeLmdbSnapshotPart(part, partBytes)) map.set(encodeStateKey(e.key), e)
+    }
+    for (const e of main.entries) map.set(encodeStateKey(e.key), e)
   }
   for (let v = (base?.version ?? 0) + 1; v <= version; v++) {
     const file = lmdbFilePath(dir, v, 'changelog')

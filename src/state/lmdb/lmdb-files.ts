@@ -1,6 +1,6 @@
 /**
- * The names of the LMDB provider's files in a store's checkpoint directory: `<v>.changelog` and
- * `<v>.lmdbsnap` (formats: lmdb-checkpoint-codec.ts).
+ * The names of the LMDB provider's files in a store's checkpoint directory: `<v>.changelog`,
+ * `<v>.lmdbsnap` and its parts `<v>.lmdbsnap-<i>` (formats: lmdb-checkpoint-codec.ts).
  */
 import { join } from 'node:path'
 import type { FileSystem } from '../../io/fs.ts'
@@ -31,6 +31,31 @@ export function parseLmdbFiles(names: readonly string[]): LmdbFile[] {
 /** @example await listLmdbFiles(nodeFileSystem, '/c/state/0/0') */
 export async function listLmdbFiles(fs: FileSystem, dir: string): Promise<LmdbFile[]> {
   return parseLmdbFiles(await fs.list(dir))
+}
+
+/** @example lmdbSnapshotPartPath('/c/state/0/0', 10, 2) // '/c/state/0/0/10.lmdbsnap-2' */
+export function lmdbSnapshotPartPath(dir: string, version: number, part: number): string {
+  return join(dir, `${version}.lmdbsnap-${part}`)
+}
+
+/**
+ * Deletes a snapshot's main file and its parts (also parts an interrupted write left without one).
+ *
+ * @example await deleteLmdbSnapshot(nodeFileSystem, '/c/state/0/0', 10)
+ */
+export async function deleteLmdbSnapshot(fs: FileSystem, dir: string, version: number): Promise<void> {
+  await fs.delete(lmdbFilePath(dir, version, 'snapshot'))
+  for (const name of await fs.list(dir)) {
+    if (name.startsWith(`${version}.lmdbsnap-`)) await fs.delete(join(dir, name))
+  }
+}
+
+/** Versions of snapshot parts in `names` (to delete those older than the oldest snapshot kept). */
+export function snapshotPartVersions(names: readonly string[]): number[] {
+  return names.flatMap((n) => {
+    const m = /^(0|[1-9][0-9]*)\.lmdbsnap-[1-9][0-9]*$/.exec(n)
+    return m === null ? [] : [Number(m[1])]
+  })
 }
 
 /** @example lmdbFilePath('/c/state/0/0', 3, 'changelog') // '/c/state/0/0/3.changelog' */

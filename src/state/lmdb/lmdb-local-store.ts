@@ -18,12 +18,26 @@
  */
 import { createHash } from 'node:crypto'
 import { rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type Database, open, type RootDatabase } from 'lmdb'
+import type { Database, RootDatabase } from 'lmdb'
 import { SluiceError } from '../../errors.ts'
 import { type KeyOrdering, orderedTimeOf } from '../event-time-index.ts'
 import type { StateEntry, StateKey } from '../spi.ts'
+
+type LmdbModule = typeof import('lmdb')
+let lmdbModule: LmdbModule | undefined
+
+/**
+ * The `lmdb` package, loaded on first use: its native binding costs ~0.1-0.2 s to load, and a
+ * session that never uses the LMDB provider (or a platform without its prebuilt binary) should not
+ * pay for it.
+ */
+function lmdb(): LmdbModule {
+  lmdbModule ??= createRequire(import.meta.url)('lmdb') as LmdbModule
+  return lmdbModule
+}
 
 /** Where local LMDB folders live unless `SLUICE_STATE_LMDB_DIR` says otherwise. */
 export function lmdbLocalRoot(): string {
@@ -94,7 +108,7 @@ export class LmdbLocalStore {
     try {
       // NOTE: no fsync per transaction: the checkpoint is the source of truth, and a folder that an
       // OS crash left behind the checkpoint is rolled forward (or rebuilt) from it.
-      this.#root = open({ path: this.path, maxDbs: 4, noSync: true })
+      this.#root = lmdb().open({ path: this.path, maxDbs: 4, noSync: true })
     } catch (e) {
       throw new SluiceError(
         'INVALID_OPTION',
@@ -134,6 +148,18 @@ export class LmdbLocalStore {
     }
   }
 
+  /** Up to `limit` entries after the identity string `after` (from the first when undefined), in key order. */
+  entriesAfter(after: string | undefined, limit: number): [string, StateEntry][] {
+    const out: [string, StateEntry][] = []
+    const range = this.#entries.getRange(after === undefined ? {} : { start: after })
+    for (const { key, value } of range) {
+      if (key === after) continue
+      out.push([key, { key: value[0] as StateKey, value: value[1] }])
+      if (out.length === limit) break
+    }
+    return out
+  }
+
   /** Identity strings of the entries whose ordered time is in [from, to], by time. */
   *timeRange(from: number, to: number): IterableIterator<string> {
     for (const { key } of this.#byTime.getRange({ start: [from, ''] })) {
@@ -142,11 +168,14 @@ export class LmdbLocalStore {
     }
   }
 
-  /** Applies one version's changes (or a whole snapshot) and records `source`, atomically. */
+  /**
+   * Applies one version's changes (or a snapshot's part) and records `source`, atomically; without
+   * a source (a snapshot's earlier parts) the recorded version stays as it was.
+   */
   apply(
     updates: Iterable<[string, LocalUpdate]>,
     ordering: KeyOrdering | undefined,
-    source: LocalSource,
+    source: LocalSource | undefined,
   ): void {
     this.#root.transactionSync(() => {
       for (const [k, u] of updates) {
@@ -161,7 +190,7 @@ export class LmdbLocalStore {
           this.#entries.putSync(k, [u.key, u.value])
         }
       }
-      this.#meta.putSync('source', source)
+      if (source !== undefined) this.#meta.putSync('source', source)
     })
   }
 

@@ -13,8 +13,8 @@
  * trusts a folder only after checking that the checkpoint file that made its version is still
  * there with the same CRC-32 (a lost, stale or foreign folder is rebuilt).
  *
- * Heap use is the open batch's overlay plus LMDB's page cache (the OS's, memory-mapped), not the
- * number of keys; a snapshot is still encoded in memory (one buffer) when it is written.
+ * Heap use is the open batch's overlay, not the number of keys (LMDB's pages are memory-mapped, in
+ * the OS's page cache); snapshots are written and restored in parts of at most 50,000 keys.
  */
 import { crc32 } from 'node:zlib'
 import { invalidArgument } from '../../errors.ts'
@@ -28,10 +28,20 @@ import type { StateMap } from '../state-map.ts'
 import {
   decodeChangelog,
   decodeLmdbSnapshot,
+  decodeLmdbSnapshotPart,
   encodeChangelog,
   encodeLmdbSnapshot,
+  encodeLmdbSnapshotPart,
+  SNAPSHOT_PART_ENTRIES,
 } from './lmdb-checkpoint-codec.ts'
-import { type LmdbFile, listLmdbFiles, lmdbFilePath } from './lmdb-files.ts'
+import {
+  deleteLmdbSnapshot,
+  type LmdbFile,
+  listLmdbFiles,
+  lmdbFilePath,
+  lmdbSnapshotPartPath,
+  snapshotPartVersions,
+} from './lmdb-files.ts'
 import {
   acquireLocalStore,
   type LmdbLocalStore,
@@ -56,6 +66,8 @@ export interface LmdbStateStoreProviderOptions {
   /** The local LMDB folder (default: `lmdbLocalDir(dir)`, under `SLUICE_STATE_LMDB_DIR` or the temp dir). */
   readonly localDir?: string
   readonly clock?: Clock
+  /** The most entries per snapshot file (default SNAPSHOT_PART_ENTRIES, 50,000). */
+  readonly snapshotPartEntries?: number
 }
 
 /** The provider's figures: each the last one (the last getStore, commit or snapshot). */
@@ -86,6 +98,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   readonly #numColsPrefixKey: number
   readonly #ordering: KeyOrdering | undefined
   readonly #clock: Clock | undefined
+  readonly #partEntries: number
   #local: LmdbLocalStore | undefined
   #verified = false
   #open: LmdbStateStore | undefined
@@ -108,6 +121,10 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     this.#numColsPrefixKey = options.numColsPrefixKey ?? 0
     this.#ordering = options.ordering
     this.#clock = options.clock
+    this.#partEntries = checkCount(
+      options.snapshotPartEntries ?? SNAPSHOT_PART_ENTRIES,
+      'snapshotPartEntries',
+    )
   }
 
   async getStore(version: number): Promise<StateStore> {
@@ -179,7 +196,8 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       this.#dirMade = true
     }
     // A snapshot of `next` left by an earlier run would shadow the new changelog.
-    await this.#fs.delete(lmdbFilePath(this.#dir, next, 'snapshot'))
+    if (await this.#fs.delete(lmdbFilePath(this.#dir, next, 'snapshot')))
+      await deleteLmdbSnapshot(this.#fs, this.#dir, next)
     const start = this.#now()
     const bytes = encodeChangelog(updates.values())
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, next, 'changelog'), bytes)
@@ -231,9 +249,17 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const file = lmdbFilePath(this.#dir, f.version, 'snapshot')
     const bytes = await this.#fs.readFile(file)
     if (bytes === undefined) throw stateDeltaMissing(file, f.version)
-    const entries = decodeLmdbSnapshot(file, bytes)
-    local.apply(keyed(entries), this.#ordering, { version: f.version, file: f.name, crc: crcOf(bytes) })
-    this.#t.filesReplayed++
+    const main = decodeLmdbSnapshot(file, bytes)
+    // Earlier parts first, without a version: a folder cut short here is not trusted (it holds
+    // keys at version 0) and is rebuilt.
+    for (let i = 1; i < main.numParts; i++) {
+      const part = lmdbSnapshotPartPath(this.#dir, f.version, i)
+      const partBytes = await this.#fs.readFile(part)
+      if (partBytes === undefined) throw stateDeltaMissing(part, f.version)
+      local.apply(keyed(decodeLmdbSnapshotPart(part, partBytes)), this.#ordering, undefined)
+    }
+    local.apply(keyed(main.entries), this.#ordering, { version: f.version, file: f.name, crc: crcOf(bytes) })
+    this.#t.filesReplayed += main.numParts
   }
 
   async #replay(local: LmdbLocalStore, version: number, target: number): Promise<void> {
@@ -254,9 +280,22 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const needed = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
     if (lastSnapshot === lastVersion || needed <= this.#minDeltasForSnapshot) return
     const start = this.#now()
-    // Encoded synchronously from one LMDB read snapshot, so a commit cannot interleave.
-    const bytes = encodeLmdbSnapshot([...local.entries()].map(([, e]) => e))
-    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), bytes)
+    // In parts of SNAPSHOT_PART_ENTRIES keys, read in key order (the runtime runs no batch while
+    // maintenance runs, so the folder does not change meanwhile); the main file goes last.
+    let chunk = local.entriesAfter(undefined, this.#partEntries)
+    let parts = 1
+    for (;;) {
+      const next = local.entriesAfter(chunk[chunk.length - 1]?.[0], this.#partEntries)
+      if (next.length === 0) break
+      const part = lmdbSnapshotPartPath(this.#dir, lastVersion, parts++)
+      await this.#fs.writeAtomic(part, encodeLmdbSnapshotPart(chunk.map(([, e]) => e)))
+      chunk = next
+    }
+    const main = encodeLmdbSnapshot(
+      parts,
+      chunk.map(([, e]) => e),
+    )
+    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), main)
     this.#t.snapshotWriteMs = this.#now() - start
   }
 
@@ -267,8 +306,13 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const base = current.filter((f) => f.isSnapshot && f.version <= earliestToRetain).pop()
     if (base === undefined) return
     for (const f of current) {
-      if (f.version < base.version) await this.#fs.delete(`${this.#dir}/${f.name}`)
+      if (f.version >= base.version) continue
+      if (f.isSnapshot) await deleteLmdbSnapshot(this.#fs, this.#dir, f.version)
+      else await this.#fs.delete(`${this.#dir}/${f.name}`)
     }
+    // Parts an interrupted snapshot left without a main file.
+    for (const v of snapshotPartVersions(await this.#fs.list(this.#dir)))
+      if (v < base.version) await deleteLmdbSnapshot(this.#fs, this.#dir, v)
   }
 }
 

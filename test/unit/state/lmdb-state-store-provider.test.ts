@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { nodeFileSystem } from '../../../src/io/fs.ts'
+import { readLmdbCheckpointVersion } from '../../../src/state/lmdb/lmdb-checkpoint-read.ts'
 import { lmdbLocalDir } from '../../../src/state/lmdb/lmdb-local-store.ts'
 import {
   LmdbStateStoreProvider,
@@ -114,5 +115,56 @@ describe('LmdbStateStoreProvider', () => {
         'lmdbSnapshotWriteTimeMs',
       ])
       p.close()
+    }))
+
+  it('refuses a changed or newer-format changelog when rebuilding, naming the file', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir)
+      await commitMany(p, 0, 3)
+      p.close()
+      const file = join(dir, '2.changelog')
+      const bytes = await readFile(file)
+      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v1\n/)
+      const changed = Buffer.from(bytes)
+      changed[changed.length - 1] ^= 1
+      await writeFile(file, changed)
+      await rm(lmdbLocalDir(dir, localRoot), { recursive: true, force: true })
+      await assert.rejects(provider(dir).getStore(3), (e: Error & { code?: string }) => {
+        return e.code === 'CHECKPOINT_CORRUPT' && e.message.includes(file) && /CRC-32/.test(e.message)
+      })
+      await writeFile(file, Buffer.concat([Buffer.from('sluice-lmdb-changelog v9'), bytes.subarray(24)]))
+      await assert.rejects(provider(dir).getStore(3), { code: 'CHECKPOINT_VERSION_UNSUPPORTED' })
+    }))
+
+  it('writes a snapshot in parts and restores a lost local folder from them', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { minDeltasForSnapshot: 1, snapshotPartEntries: 3 })
+      for (let v = 0; v < 3; v++) {
+        const s = await p.getStore(v)
+        for (let i = 0; i < 4; i++) s.put([`k${v}-${i}`], v * 10 + i)
+        await s.commit()
+      }
+      await p.doMaintenance()
+      const want = contents((await p.getStore(3)).iterator())
+      p.close()
+      const names = (await readdir(dir)).sort()
+      assert.deepEqual(names, [
+        '1.changelog',
+        '2.changelog',
+        '3.changelog',
+        '3.lmdbsnap',
+        '3.lmdbsnap-1',
+        '3.lmdbsnap-2',
+        '3.lmdbsnap-3',
+      ])
+      await rm(lmdbLocalDir(dir, localRoot), { recursive: true, force: true })
+      // Without the changelogs, only the snapshot's four files can give version 3.
+      for (const v of [1, 2, 3]) await rm(join(dir, `${v}.changelog`))
+      const s = await provider(dir).getStore(3)
+      assert.equal(want.length, 12)
+      assert.deepEqual(contents(s.iterator()), want)
+      assert.equal(s.metrics().customMetrics?.lmdbFilesReplayed, 4)
+      // The state reader's path (checkpoint files only) reads the parts too.
+      assert.deepEqual(contents(await readLmdbCheckpointVersion(nodeFileSystem, dir, 3)), want)
     }))
 })
