@@ -16,6 +16,7 @@ import { median, percentile, settle } from './measure.ts'
 import type { FairComparison } from './nexmark-fair.ts'
 import type { BenchQuery } from './nexmark-hand-loop.ts'
 import type { QueryRow } from './nexmark-queries.ts'
+import type { RemoteComparison } from './nexmark-remote.ts'
 import { MISSING_QUERIES, NEXMARK_BENCH_QUERIES } from './nexmark-suite.ts'
 
 export interface NexmarkQueryResult {
@@ -82,6 +83,8 @@ export interface NexmarkBenchResult {
    * `available: false` says why it did not run. The figures above are the generator reference.
    */
   readonly versusSpark?: FairComparison
+  /** With `--remote URL`: the same queries embedded and through Sluice.remote (bench/nexmark-remote.ts). */
+  readonly remote?: RemoteComparison
 }
 
 const SESSION_CONFIG = {

@@ -81,13 +81,17 @@ function toRun(r: Reply): EngineRun {
   return r as unknown as EngineRun
 }
 
-/** One query in one configuration: warm-ups, then the interleaved timed runs. */
-async function interleave(
+/**
+ * One query in one configuration: warm-ups, then the interleaved timed runs. `labels` name the two
+ * sides in the log (the remote comparison, bench/nexmark-remote.ts, runs embedded against remote).
+ */
+export async function interleave(
   sluice: LineChild,
   spark: LineChild,
   query: string,
   source: string,
-  opts: FairOptions,
+  opts: Pick<FairOptions, 'runs' | 'events'>,
+  labels: readonly [string, string] = ['sluice', 'spark'],
 ): Promise<FairQuery> {
   const runOf = { op: 'run', query, source }
   let sluiceRuns: EngineRun[] | string = []
@@ -110,8 +114,9 @@ async function interleave(
         continue
       }
       runs.push(toRun(r))
+      const label = side === 'sluice' ? labels[0] : labels[1]
       process.stderr.write(
-        `  ${query} ${side} run ${i + 1}/${opts.runs}: ${toRun(r).ms.toFixed(0)} ms, cpu ${toRun(r).cpuMs.toFixed(0)} ms\n`,
+        `  ${query} ${label} run ${i + 1}/${opts.runs}: ${toRun(r).ms.toFixed(0)} ms, cpu ${toRun(r).cpuMs.toFixed(0)} ms\n`,
       )
     }
   }

@@ -42,6 +42,31 @@ function printVersusSpark(r: NexmarkBenchResult): void {
   table(FAIR_HEAD, fairRows(c))
 }
 
+const ratio = (n: number | undefined): string => (n === undefined ? '-' : `${n.toFixed(2)}x`)
+
+function printRemote(r: NexmarkBenchResult): void {
+  const c = r.remote
+  if (c === undefined) return
+  if (!c.available) {
+    console.log(`\nRemote run (${c.url}) not run: ${c.reason}`)
+    return
+  }
+  console.log(`\nThe same queries embedded and through Sluice.remote on ${c.url} (bench/nexmark-remote.ts)`)
+  console.log(`  ${c.input}; ${c.order}; median of ${c.runs}`)
+  console.log(`  remote CPU: ${c.remoteCpuClock}; load ${c.loadBefore.join('/')} -> ${c.loadAfter.join('/')}`)
+  const rows = c.queries.map((q) => [
+    q.name,
+    q.embedded === undefined ? (q.embeddedError ?? '-').slice(0, 60) : q.embedded.ms.toFixed(0),
+    q.embedded === undefined ? '-' : q.embedded.cpuMs.toFixed(0),
+    q.remote === undefined ? (q.remoteError ?? '-').slice(0, 60) : q.remote.ms.toFixed(0),
+    q.remote === undefined ? '-' : q.remote.cpuMs.toFixed(0),
+    ratio(q.wallRatio),
+    ratio(q.cpuRatio),
+    q.rowsMatch === undefined ? '-' : q.rowsMatch ? 'yes' : 'NO',
+  ])
+  table(['query', 'embedded ms', 'cpu ms', 'remote ms', 'cpu ms', 'wall', 'cpu', 'same rows'], rows)
+}
+
 /**
  * Prints the per-query tables (Sluice beside its hand loop, then Spark when it ran).
  * @example printNexmark(await runNexmarkBench({ events: 1_000_000, eventsPerBatch: 100_000, runs: 3, queries: null }))
@@ -76,6 +101,7 @@ export function printNexmark(r: NexmarkBenchResult): void {
   )
   printReadCommitted(r)
   printVersusSpark(r)
+  printRemote(r)
 }
 
 /** With `--kafka-isolation both`: read_committed's time over read_uncommitted's, run by run. */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --rows N --runs R --seed S --nexmark-events N --nexmark-queries q5,q7
  *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]
- *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb]`
+ *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb
+ *   --remote sc://host:15002]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
  * state are its own), checks that all variants computed the same answer, prints a table and writes
@@ -12,7 +13,8 @@
  * (bench/kafka.ts; skipped when no broker can be started) only when it names `kafka`. `--peers spark`
  * then runs the fair comparison with Apache Spark (bench/nexmark-fair.ts: the same Parquet files or
  * Kafka topic on both sides, runs interleaved, wall and CPU time); `--nexmark-runs` sets the timed
- * runs per query (default 3).
+ * runs per query (default 3). `--remote URL` (with `nexmark`) also runs the queries through
+ * `Sluice.remote` on that Spark Connect server beside the embedded run (bench/nexmark-remote.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -32,6 +34,7 @@ import {
 import { runFairComparison } from './nexmark-fair.ts'
 import { nexmarkKafkaTopics } from './nexmark-kafka.ts'
 import { printNexmark } from './nexmark-print.ts'
+import { runRemoteComparison } from './nexmark-remote.ts'
 import {
   type BenchmarkResult,
   benchmarkResult,
@@ -74,6 +77,8 @@ interface Options extends Settings {
   readonly statefulBatches: number
   /** `--stateful-providers memory,lmdb`: the state store providers it runs. */
   readonly statefulProviders: readonly string[]
+  /** `--remote sc://host:15002`: the Spark Connect server the remote Nexmark runs go to. */
+  readonly remote: string | null
 }
 
 const PEERS = ['spark']
@@ -97,6 +102,7 @@ function parseOptions(argv: readonly string[]): Options {
       'stateful-keys': { type: 'string', default: '1000,100000,1000000' },
       'stateful-batches': { type: 'string', default: '30' },
       'stateful-providers': { type: 'string', default: 'memory,lmdb' },
+      remote: { type: 'string' },
       child: { type: 'string' },
     },
   })
@@ -123,6 +129,7 @@ function parseOptions(argv: readonly string[]): Options {
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
     kafkaIsolation: parseIsolation(values['kafka-isolation']),
+    remote: values.remote ?? null,
   }
 }
 
@@ -277,7 +284,8 @@ async function runNexmarkOn(
     String(opts.nexmarkRuns),
     ...kafkaArgs,
   ]) as NexmarkBenchResult
-  if (!opts.peers.includes('spark')) return nexmark
+  const remote = opts.remote === null ? {} : { remote: await runRemote(opts, queries) }
+  if (!opts.peers.includes('spark')) return { ...nexmark, ...remote }
   const versusSpark = await runFairComparison({
     events: opts.nexmarkEvents,
     eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
@@ -286,7 +294,20 @@ async function runNexmarkOn(
     ...(kafka === null ? {} : { kafka }),
   })
   if (!versusSpark.available) process.stderr.write(`Spark peer skipped: ${versusSpark.reason}\n`)
-  return { ...nexmark, versusSpark }
+  return { ...nexmark, ...remote, versusSpark }
+}
+
+/** `--remote`: the same queries embedded and through Sluice.remote, on the same Parquet files. */
+async function runRemote(opts: Options, queries: readonly string[]) {
+  const r = await runRemoteComparison({
+    url: opts.remote ?? '',
+    events: opts.nexmarkEvents,
+    eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
+    runs: opts.nexmarkRuns,
+    queries,
+  })
+  if (!r.available) process.stderr.write(`remote run skipped: ${r.reason}\n`)
+  return r
 }
 
 /** Runs one variant in a fresh process and returns its measurement; a failed child fails the run. */

@@ -32,6 +32,7 @@ export type {
   TTLConfig,
   ValueState,
 } from './plan/stateful-processor.ts'
+export type { RemoteTlsOptions } from './remote/connect-client.ts'
 export { RemoteDataFrame, RemoteGroupedData } from './remote/remote-data-frame.ts'
 export { RemoteDataFrameWriter } from './remote/remote-data-frame-writer.ts'
 export { RemoteDataFrameReader } from './remote/remote-reader.ts'

@@ -28,6 +28,20 @@ import { sparkError } from './spark-errors.ts'
 
 const SERVICE = '/spark.connect.SparkConnectService'
 
+/**
+ * TLS settings beyond the connection string's `use_ssl`: PEM text or bytes, as Node's `tls` takes
+ * them. `ca` trusts a private certificate authority (a self-signed server) instead of the system
+ * roots; `cert` and `key` together present a client certificate (mutual TLS).
+ */
+export interface RemoteTlsOptions {
+  readonly ca?: string | Uint8Array
+  readonly cert?: string | Uint8Array
+  readonly key?: string | Uint8Array
+}
+
+const pem = (v: string | Uint8Array | undefined): Buffer | null =>
+  v === undefined ? null : typeof v === 'string' ? Buffer.from(v) : Buffer.from(v)
+
 interface Channel {
   readonly client: grpc.Client
   readonly metadata: () => grpc.Metadata
@@ -49,8 +63,11 @@ export class SparkConnectClient {
   private channel: Promise<Channel> | undefined
   private serverSessionId: string | undefined
 
-  constructor(spec: ConnectionSpec) {
+  private readonly tls: RemoteTlsOptions | undefined
+
+  constructor(spec: ConnectionSpec, tls?: RemoteTlsOptions) {
     this.spec = spec
+    this.tls = tls
     this.sessionId = spec.sessionId ?? randomUUID()
   }
 
@@ -58,7 +75,10 @@ export class SparkConnectClient {
   private open(): Promise<Channel> {
     this.channel ??= import('@grpc/grpc-js').then((g) => {
       const { spec } = this
-      const creds = spec.useSsl ? g.credentials.createSsl() : g.credentials.createInsecure()
+      const { tls } = this
+      const creds = spec.useSsl
+        ? g.credentials.createSsl(pem(tls?.ca), pem(tls?.key), pem(tls?.cert))
+        : g.credentials.createInsecure()
       const client = new g.Client(`${spec.host}:${spec.port}`, creds, {
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

@@ -10,6 +10,8 @@ export interface ConnectionSpec {
   readonly port: number
   readonly token: string | undefined
   readonly useSsl: boolean
+  /** Whether the URL said `use_ssl` itself (rather than the default). */
+  readonly sslExplicit: boolean
   readonly userId: string
   readonly sessionId: string | undefined
   /** The string with the token replaced by `***`, for messages and logs. */
@@ -42,6 +44,7 @@ export function parseConnectionString(url: string): ConnectionSpec {
     port,
     token,
     useSsl: ssl === undefined ? token !== undefined : ssl.toLowerCase() === 'true',
+    sslExplicit: ssl !== undefined,
     userId: params.get('user_id') ?? 'sluice',
     sessionId: params.get('session_id'),
     redacted: redact(url),

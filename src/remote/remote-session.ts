@@ -13,8 +13,8 @@ import { parseInterval } from '../plan/sql/interval.ts'
 import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
-import { SparkConnectClient } from './connect-client.ts'
-import { parseConnectionString } from './connection-string.ts'
+import { type RemoteTlsOptions, SparkConnectClient } from './connect-client.ts'
+import { type ConnectionSpec, parseConnectionString } from './connection-string.ts'
 import { RemoteConnection } from './remote-connection.ts'
 import type { RemoteDataFrame } from './remote-data-frame.ts'
 import { RemoteEngine } from './remote-engine.ts'
@@ -33,6 +33,12 @@ export interface RemoteConfig {
   readonly scheduler?: Scheduler
   /** Time for listener event timestamps (default: the system clock). */
   readonly clock?: Clock
+  /**
+   * TLS beyond the URL's `use_ssl`: a private CA (`ca`), a client certificate (`cert` + `key`), PEM.
+   * Giving it turns TLS on; `use_ssl=false` in the URL beside it is an error.
+   * @example Sluice.remote('sc://spark:15002', { tls: { ca: readFileSync('ca.pem') } })
+   */
+  readonly tls?: RemoteTlsOptions
 }
 
 const KNOWN_KEYS = [
@@ -41,7 +47,20 @@ const KNOWN_KEYS = [
   'sluice.remote.listenerPollInterval',
   'scheduler',
   'clock',
+  'tls',
 ]
+
+/** `tls` options turn TLS on, unless the URL turned it off explicitly (refused: contradictory). */
+function withTls(spec: ConnectionSpec, tls: RemoteTlsOptions | undefined): ConnectionSpec {
+  if (tls === undefined || spec.useSsl) return spec
+  if (spec.sslExplicit)
+    throw invalidArgument(
+      `Sluice.remote('${spec.redacted}') has use_ssl=false but TLS options were given: drop one of them.`,
+    )
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    throw invalidArgument('Sluice.remote tls: give cert and key together (a client certificate needs both).')
+  return { ...spec, useSsl: true }
+}
 
 export class RemoteSluice {
   /** The connection string with its token redacted. */
@@ -62,7 +81,7 @@ export class RemoteSluice {
     const timeZone = config['sluice.sql.session.timeZone'] ?? Intl.DateTimeFormat().resolvedOptions().timeZone
     validateTimeZone(timeZone)
     const out = config.output ?? writeStdout
-    const client = new SparkConnectClient(parseConnectionString(url))
+    const client = new SparkConnectClient(withTls(parseConnectionString(url), config.tls), config.tls)
     this.url = client.spec.redacted
     this.conn = new RemoteConnection(client, new RemoteEngine(timeZone, out), {
       timeZone,

@@ -41,9 +41,20 @@ export class SparkConnectError extends SluiceError {
   }
 }
 
+// What grpc-js and OpenSSL say when a TLS handshake fails (an unknown CA, a wrong host name, a
+// plaintext server answering a TLS hello).
+const TLS_FAILURE = /certificate|ssl|tls|handshake|wrong version number|alpn/i
+
 /** The SluiceError for a failed gRPC call to the server at `where` (a redacted URL). */
 export function sparkError(e: ServiceError, where: string): SluiceError {
   // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED: no answer from the server at all.
+  if ((e.code === 14 || e.code === 4) && TLS_FAILURE.test(e.details))
+    return new SluiceError(
+      'SOURCE_UNAVAILABLE',
+      `The TLS connection to the Spark Connect server at ${where} failed (${e.details}). ` +
+        "For a server with a private certificate authority, give it: Sluice.remote(url, { tls: { ca: readFileSync('ca.pem') } }); " +
+        'for a server without TLS, use_ssl=false in the URL (a token in the URL turns TLS on).',
+    )
   if (e.code === 14 || e.code === 4)
     return new SluiceError(
       'SOURCE_UNAVAILABLE',

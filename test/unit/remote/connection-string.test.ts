@@ -13,6 +13,7 @@ describe('parseConnectionString', () => {
         port: 15002,
         token: undefined,
         useSsl: false,
+        sslExplicit: false,
         userId: 'sluice',
         sessionId: undefined,
         redacted: 'sc://spark.example.com',
@@ -27,6 +28,7 @@ describe('parseConnectionString', () => {
     assert.equal(spec.userId, 'ann')
     assert.equal(spec.redacted, 'sc://h:443/;token=***;user_id=ann')
     assert.equal(parseConnectionString('sc://h/;token=x;use_ssl=false').useSsl, false)
+    assert.equal(parseConnectionString('sc://h/;token=x;use_ssl=false').sslExplicit, true)
   })
   it('refuses other schemes and malformed parameters without echoing the token', () => {
     assert.throws(
