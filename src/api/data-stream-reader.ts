@@ -65,4 +65,20 @@ export class DataStreamReader {
     const { source, schema } = this.engine.streamSource(this.fmt, options, this.userSchema)
     return new DataFrame(node('streamingRelation', { source, options, schema }), this.engine)
   }
+  /** `format('json').load(path)`, as Spark's. @example sluice.readStream.schema('id INT').json('/in') */
+  json(path: string): DataFrame {
+    return this.format('json').load(path)
+  }
+  /** `format('csv').load(path)`. @example sluice.readStream.schema('id INT').csv('/in') */
+  csv(path: string): DataFrame {
+    return this.format('csv').load(path)
+  }
+  /** `format('parquet').load(path)`. @example sluice.readStream.schema('id INT').parquet('/in') */
+  parquet(path: string): DataFrame {
+    return this.format('parquet').load(path)
+  }
+  /** `format('text').load(path)`. @example sluice.readStream.text('/logs') */
+  text(path: string): DataFrame {
+    return this.format('text').load(path)
+  }
 }

@@ -12,7 +12,7 @@ import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from '../api/row
 import { SluiceError } from '../errors.ts'
 import { aliasExpr, callExpr, literalExpr } from '../plan/expr.ts'
 import { type LogicalPlan, node } from '../plan/logical-plan.ts'
-import { type InferRow, type StructType, t } from '../schema/data-type.ts'
+import { type DataType, type InferRow, type StructType, t } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
 import { formatTable, type ShowOptions } from '../util/table-format.ts'
@@ -144,6 +144,10 @@ export class RemoteDataFrame<R extends object = Row> {
   dropDuplicates(cols?: string[]): RemoteDataFrame<R> {
     return this.wrap(this.local.dropDuplicates(cols))
   }
+  /** @example events.withWatermark('ts', '1 hour').dropDuplicatesWithinWatermark(['eventId']) */
+  dropDuplicatesWithinWatermark(cols?: string[]): RemoteDataFrame<R> {
+    return this.wrap(this.local.dropDuplicatesWithinWatermark(cols))
+  }
   /** UNION ALL by position. @example a.union(b) */
   union(other: RemoteDataFrame<R>): RemoteDataFrame<R> {
     return this.wrap(this.local.union(other.local))
@@ -187,6 +191,19 @@ export class RemoteDataFrame<R extends object = Row> {
   /** Refused: Spark cannot run JavaScript. @example df.select(upper(col('name'))) // instead of df.map(...) */
   map<S extends StructType>(_fn: (row: R) => InferRow<S>, _schema: S): never {
     throw jsFunction('map')
+  }
+  /**
+   * Refused: the key function and the state functions after it (mapGroupsWithState,
+   * flatMapGroupsWithState, transformWithState) are JavaScript, which Spark cannot run.
+   * @example df.groupBy('user').agg(count('*')) // instead of groupByKey(...).mapGroupsWithState(...)
+   */
+  groupByKey(_fn: (row: R) => unknown, _keyType: DataType): never {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      'groupByKey with a JavaScript key function, and the JavaScript state functions after it (mapGroupsWithState, ' +
+        'flatMapGroupsWithState, transformWithState), cannot run on Spark through Sluice.remote (Spark cannot run ' +
+        'JavaScript): use groupBy with built-in aggregations, windows and dropDuplicates, or run on Sluice.local().',
+    )
   }
   /** Refused: Spark cannot run JavaScript. @example df.select(explode(col('items'))) // instead of flatMap */
   flatMap<S extends StructType>(_fn: (row: R) => Iterable<InferRow<S>>, _schema: S): never {

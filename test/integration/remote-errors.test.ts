@@ -76,7 +76,7 @@ describe('Sluice.remote refuses what cannot run on Spark, by name', () => {
       refused(/JavaScript UDF 'twice'.*built-in functions/),
     )
   })
-  it('refuses map and flatMap with JavaScript functions', () => {
+  it('refuses map, flatMap and groupByKey with JavaScript functions', () => {
     assert.throws(
       () => df.map((r) => ({ id: r.id }), t.struct({ id: t.long() })),
       refused(/^.*map with a JavaScript function/),
@@ -84,6 +84,10 @@ describe('Sluice.remote refuses what cannot run on Spark, by name', () => {
     assert.throws(
       () => df.flatMap((r) => [{ id: r.id }], t.struct({ id: t.long() })),
       refused(/flatMap.*explode/),
+    )
+    assert.throws(
+      () => df.groupByKey((r) => r.id, t.long()),
+      refused(/groupByKey with a JavaScript key function/),
     )
   })
   it("refuses Sluice's beyond-Spark features: dead letters, lateRows, idleTimeout, memoryStream", async () => {
