@@ -32,6 +32,9 @@ const LAYERS = [
 // Extra rules beyond rank order. They forbid running code across the boundary; `import type`
 // (erased at build time) may still name the types, e.g. api names the runtime's progress types.
 const FORBIDDEN = [
+  // The API builds plans and never runs them: reads and writes go through the session's registry.
+  ['api', 'connectors'],
+  ['api', 'checkpoint'],
   ['api', 'exec'],
   ['api', 'planner'],
   ['api', 'runtime'],

@@ -9,10 +9,11 @@ import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { DataFrameReader } from './api/data-frame-reader.ts'
 import { DataStreamReader } from './api/data-stream-reader.ts'
 import { DataFrame } from './api/dataframe.ts'
-import type { FileWriteRequest, QueryEngine } from './api/engine.ts'
+import type { BatchReadRequest, FileWriteRequest, QueryEngine } from './api/engine.ts'
 import { MemoryStreamInput } from './api/memory-stream.ts'
-import { prepareFileWrite } from './connectors/file/batch-file-write.ts'
-import { writeKafkaBatch } from './connectors/kafka/kafka-batch-write.ts'
+import { batchReader, batchWriter } from './connectors/batch-registry.ts'
+import { MemoryStream } from './connectors/memory/memory-stream.ts'
+import type { ConnectorContext, PreparedBatchRead } from './connectors/spi.ts'
 import { invalidArgument } from './errors.ts'
 import type { ExecNode } from './exec/exec-node.ts'
 import { explainExec } from './exec/exec-node.ts'
@@ -248,16 +249,27 @@ export class Sluice implements QueryEngine {
     return this.streaming.start(spec)
   }
 
+  /** The context batch connectors get: the session's file system, clock and time zone. */
+  private connectorContext(options: Readonly<Record<string, string>>): ConnectorContext {
+    return { options, fs: this.fs, now: () => this.clock.now(), timeZone: this.ctx.timeZone }
+  }
+
+  batchRead(request: BatchReadRequest): Promise<PreparedBatchRead> {
+    return batchReader(request.format).prepare(request, this.connectorContext(request.options))
+  }
+
+  memorySource(schema: StructType): MemoryStream {
+    return new MemoryStream(schema)
+  }
+
   async writeFiles(plan: LogicalPlan, req: FileWriteRequest): Promise<void> {
     const schema = this.schemaOf(plan)
-    if (req.format.toLowerCase() === 'kafka')
-      return writeKafkaBatch(req, schema, this.execute(plan), (s) => this.renderCell(s))
-    const write = prepareFileWrite(req, {
+    const write = batchWriter(req.format).prepare(req, {
+      ...this.connectorContext(req.options),
       schema,
-      timeZone: this.ctx.timeZone,
       renderCells: (s) => this.renderCell(s),
     })
-    await write(this.fs, this.execute(plan))
+    await write(this.execute(plan))
   }
 
   /**
