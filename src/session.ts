@@ -34,6 +34,7 @@ import { SessionStreams } from './runtime/session-streams.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
+import { streamWiring } from './session-wiring.ts'
 import {
   DEFAULT_STATE_STORE_PROVIDER,
   STATE_STORE_PROVIDER_CLASS,
@@ -191,9 +192,9 @@ export class Sluice implements QueryEngine {
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
-        fileSystem: this.fs,
         ...stateful,
       },
+      streamWiring(this.fs),
     )
     this.observability = attachObservability(this.streaming.manager, config)
   }
