@@ -11,7 +11,7 @@ import { ForeachSink } from './connectors/foreach/foreach-sink.ts'
 import { sinkProvider, sourceProvider } from './connectors/registry.ts'
 import type { Sink, SinkContext } from './connectors/spi.ts'
 import { SluiceError } from './errors.ts'
-import { systemClock } from './io/clock.ts'
+import { systemClock, systemRetryTimer } from './io/clock.ts'
 import type { FileSystem } from './io/fs.ts'
 import { systemScheduler } from './io/scheduler.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
@@ -50,6 +50,7 @@ export function streamWiring(fs: FileSystem): StreamWiring {
     // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.
     lockClock: systemClock,
     lockScheduler: systemScheduler,
+    retryTimer: systemRetryTimer,
     temporaryCheckpoint: () => join(tmpdir(), `sluice-temporary-${randomUUID()}`),
     newId: randomUUID,
   })

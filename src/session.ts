@@ -19,7 +19,7 @@ import type { ExecNode } from './exec/exec-node.ts'
 import { explainExec } from './exec/exec-node.ts'
 import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
-import { type Clock, systemClock } from './io/clock.ts'
+import { type Clock, systemClock, systemRetryTimer } from './io/clock.ts'
 import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
 import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
@@ -252,7 +252,13 @@ export class Sluice implements QueryEngine {
 
   /** The context batch connectors get: the session's file system, clock and time zone. */
   private connectorContext(options: Readonly<Record<string, string>>): ConnectorContext {
-    return { options, fs: this.fs, now: () => this.clock.now(), timeZone: this.ctx.timeZone }
+    return {
+      options,
+      fs: this.fs,
+      now: () => this.clock.now(),
+      retryTimer: systemRetryTimer,
+      timeZone: this.ctx.timeZone,
+    }
   }
 
   batchRead(request: BatchReadRequest): Promise<PreparedBatchRead> {

@@ -58,8 +58,8 @@ const READERS: ReadonlyMap<string, BatchReaderProvider> = new Map([
     'kafka',
     {
       name: 'kafka',
-      prepare: async (req) => {
-        const { schema, rows } = await readKafkaBatch(req.options, req.userSchema, req.paths)
+      prepare: async (req, ctx) => {
+        const { schema, rows } = await readKafkaBatch(req.options, req.userSchema, req.paths, ctx.retryTimer)
         return materializedScan('kafka', 'kafka', schema, rows)
       },
     },
@@ -95,7 +95,7 @@ const WRITERS: ReadonlyMap<string, BatchWriterProvider> = new Map([
     'kafka',
     {
       name: 'kafka',
-      prepare: (req, ctx) => (rows) => writeKafkaBatch(req, ctx.schema, rows, ctx.renderCells),
+      prepare: (req, ctx) => (rows) => writeKafkaBatch(req, ctx.schema, rows, ctx.renderCells, ctx),
     },
   ],
 ])

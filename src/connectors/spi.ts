@@ -9,6 +9,7 @@
  */
 import { SluiceError } from '../errors.ts'
 import type { BatchScan } from '../exec/ops/batch-scan-exec.ts'
+import type { RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
@@ -153,6 +154,8 @@ export interface ConnectorContext {
   readonly checkpointDir?: string
   /** Epoch milliseconds from the session's injected clock. */
   now(): number
+  /** Real-time waits for network retries, from the session (io/clock.ts `RetryTimer`). */
+  readonly retryTimer?: RetryTimer
   /** The session time zone (`sluice.sql.session.timeZone`), for parsing and formatting times. */
   readonly timeZone?: string
 }

@@ -326,6 +326,7 @@ function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps:
       checkpointDir: `${checkpoint.location}/sources/${sourceId}`,
       fs: deps.state.fs,
       now: () => deps.clock.now(),
+      ...(deps.sinkContext.retryTimer === undefined ? {} : { retryTimer: deps.sinkContext.retryTimer }),
       ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
     },
     r.schema,

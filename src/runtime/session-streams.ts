@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { optionOf } from '../connectors/connector-options.ts'
 import type { Sink, SinkContext, SourceProvider, TableRegistry } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import type { Clock } from '../io/clock.ts'
+import type { Clock, RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { Scheduler } from '../io/scheduler.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
@@ -62,6 +62,8 @@ export interface StreamWiring {
   /** The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers. */
   readonly lockClock: Clock
   readonly lockScheduler: Scheduler
+  /** Real-time waits for connectors' network retries (not the query's clock: see io/clock.ts). */
+  readonly retryTimer: RetryTimer
   /** A fresh folder for a temporary checkpoint (console, memory, noop and foreach sinks). */
   readonly temporaryCheckpoint: () => string
   readonly newId: () => string
@@ -139,6 +141,7 @@ export class SessionStreams {
         print: hooks.print,
         renderCells: hooks.renderCells,
         fs: this.wiring.fs,
+        retryTimer: this.wiring.retryTimer,
       },
       createSink: this.wiring.createSink,
       openCheckpoint: (s, ctx) => this.openCheckpoint(s, ctx),
