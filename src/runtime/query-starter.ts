@@ -6,12 +6,10 @@
 import { type AnalyzedPlan, analyzedPlans, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import { lateRowsOutputs } from '../analysis/watermark-analysis.ts'
-import { optionOf } from '../connectors/connector-options.ts'
 import {
   DEAD_LETTER_SCHEMA,
   isDeadLetterSource,
   isQueryBoundSink,
-  requireSourceProvider,
   type Sink,
   type SinkContext,
   type SourceRows,
@@ -20,12 +18,13 @@ import { SluiceError } from '../errors.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
-import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
+import type { LogicalPlan } from '../plan/logical-plan.ts'
 import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
+import { createInput, type Relation, sourceIdOf, streamingRelations } from './query-inputs.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
@@ -92,7 +91,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     refuseActiveDuplicate(deps.manager, checkpoint)
     if (isQueryBoundSink(sink))
       sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    for (const [i, r] of q.relations.entries()) inputs.push(input(r, q.sourceIds[i], checkpoint, deps))
+    for (const [i, r] of q.relations.entries()) inputs.push(createInput(r, q.sourceIds[i], checkpoint, deps))
     const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
     const plan = deps.planIncremental(q.analyzed, { numPartitions, outputMode: spec.outputMode })
     const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
@@ -296,48 +295,4 @@ function deadLetterOutputs(inputs: readonly StreamInput[], plan: AnalyzedPlan) {
     ref: { kind: 'dead-letter' as const, name },
     schema: DEAD_LETTER_SCHEMA,
   }))
-}
-
-type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
-
-/** Streaming inputs in plan order (left to right), each once even if the DataFrame is reused. */
-function streamingRelations(plan: LogicalPlan): Relation[] {
-  const out: Relation[] = []
-  logicalPlans.walk(plan, (p) => {
-    if (p.kind === 'streamingRelation' && !out.includes(p)) out.push(p)
-  })
-  return out
-}
-
-/**
- * A streaming input's id: `<source name>-<n>`, n counting the inputs of that source before it.
- * Stable as long as the query reads the same sources in the same order; offsets in the checkpoint
- * are keyed by it (never by position in a list), so a changed query is detected at restart.
- */
-function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
-  return `${r.source.name}-${all.slice(0, i).filter((x) => x.source.name === r.source.name).length}`
-}
-
-function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
-  const provider = requireSourceProvider(r.source)
-  const source = provider.createSource(
-    {
-      options: r.options,
-      checkpointDir: `${checkpoint.location}/sources/${sourceId}`,
-      fs: deps.state.fs,
-      now: () => deps.clock.now(),
-      ...(deps.sinkContext.retryTimer === undefined ? {} : { retryTimer: deps.sinkContext.retryTimer }),
-      ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
-    },
-    r.schema,
-  )
-  return { sourceId, relationId: r.id, source, limit: readLimitOf(r.options) }
-}
-
-function readLimitOf(options: Readonly<Record<string, string>>): StreamInput['limit'] {
-  const maxFiles = optionOf(options, 'maxFilesPerTrigger')
-  if (maxFiles !== undefined) return { kind: 'maxFiles', maxFiles: Number(maxFiles) }
-  const maxRows = optionOf(options, 'maxOffsetsPerTrigger')
-  if (maxRows !== undefined) return { kind: 'maxRows', maxRows: Number(maxRows) }
-  return { kind: 'all' }
 }

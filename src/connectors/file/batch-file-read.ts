@@ -175,8 +175,9 @@ export async function prepareFileScan(
     ? { spec: NO_PARTITIONS, files: listing.files }
     : discoverPartitions(listing.files, listing.basePaths, { timeZone: zone, userSchema: req.userSchema })
   const eager = format.name === 'parquet' || optionOf(req.options, 'mode')?.toUpperCase() === 'FAILFAST'
-  const inputs =
-    eager || req.userSchema === undefined ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
+  // Inference reads the files (text's schema is fixed); the lazy scan reads them again at the action.
+  const inferring = req.userSchema === undefined && format.name !== 'text'
+  const inputs = eager || inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
   const dataSchema =
     req.userSchema !== undefined
       ? userDataSchema(req.userSchema, spec.schema)
