@@ -261,10 +261,18 @@ export class Sluice implements QueryEngine {
     }
   }
 
+  /**
+   * Prepares a batch read through the connector registry (what `sluice.read...load()` calls).
+   * @example const { schema } = await sluice.batchRead({ format: 'json', paths: ['/data'], options: {}, timeZone: 'UTC' })
+   */
   batchRead(request: BatchReadRequest): Promise<PreparedBatchRead> {
     return batchReader(request.format).prepare(request, this.connectorContext(request.options))
   }
 
+  /**
+   * A new memory stream source (what `sluice.memoryStream(schema)` wraps).
+   * @example sluice.memorySource(t.struct({ word: t.string() })).addData({ word: 'a' })
+   */
   memorySource(schema: StructType): MemoryStream {
     return new MemoryStream(schema)
   }
