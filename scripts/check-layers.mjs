@@ -26,12 +26,15 @@ const LAYERS = [
   ['cluster'],
   // Remote execution translates the API's plans for Spark Connect; only the session wires it in.
   ['remote'],
-  ['session.ts'],
+  ['session.ts', 'session-wiring.ts'],
   ['cli', 'testing', 'index.ts'],
 ]
 // Extra rules beyond rank order. They forbid running code across the boundary; `import type`
 // (erased at build time) may still name the types, e.g. api names the runtime's progress types.
 const FORBIDDEN = [
+  // The API builds plans and never runs them: reads and writes go through the session's registry.
+  ['api', 'connectors'],
+  ['api', 'checkpoint'],
   ['api', 'exec'],
   ['api', 'planner'],
   ['api', 'runtime'],

@@ -9,16 +9,17 @@ import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { DataFrameReader } from './api/data-frame-reader.ts'
 import { DataStreamReader } from './api/data-stream-reader.ts'
 import { DataFrame } from './api/dataframe.ts'
-import type { FileWriteRequest, QueryEngine } from './api/engine.ts'
+import type { BatchReadRequest, FileWriteRequest, QueryEngine } from './api/engine.ts'
 import { MemoryStreamInput } from './api/memory-stream.ts'
-import { prepareFileWrite } from './connectors/file/batch-file-write.ts'
-import { writeKafkaBatch } from './connectors/kafka/kafka-batch-write.ts'
+import { batchReader, batchWriter } from './connectors/batch-registry.ts'
+import { MemoryStream } from './connectors/memory/memory-stream.ts'
+import type { ConnectorContext, PreparedBatchRead } from './connectors/spi.ts'
 import { invalidArgument } from './errors.ts'
 import type { ExecNode } from './exec/exec-node.ts'
 import { explainExec } from './exec/exec-node.ts'
 import { valueToString } from './functions/cast.ts'
 import type { BindContext, RuntimeContext } from './functions/function-def.ts'
-import { type Clock, systemClock } from './io/clock.ts'
+import { type Clock, systemClock, systemRetryTimer } from './io/clock.ts'
 import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
 import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
@@ -33,6 +34,7 @@ import { SessionStreams } from './runtime/session-streams.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
+import { streamWiring } from './session-wiring.ts'
 import {
   DEFAULT_STATE_STORE_PROVIDER,
   STATE_STORE_PROVIDER_CLASS,
@@ -190,9 +192,9 @@ export class Sluice implements QueryEngine {
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
-        fileSystem: this.fs,
         ...stateful,
       },
+      streamWiring(this.fs),
     )
     this.observability = attachObservability(this.streaming.manager, config)
   }
@@ -248,16 +250,41 @@ export class Sluice implements QueryEngine {
     return this.streaming.start(spec)
   }
 
+  /** The context batch connectors get: the session's file system, clock and time zone. */
+  private connectorContext(options: Readonly<Record<string, string>>): ConnectorContext {
+    return {
+      options,
+      fs: this.fs,
+      now: () => this.clock.now(),
+      retryTimer: systemRetryTimer,
+      timeZone: this.ctx.timeZone,
+    }
+  }
+
+  /**
+   * Prepares a batch read through the connector registry (what `sluice.read...load()` calls).
+   * @example const { schema } = await sluice.batchRead({ format: 'json', paths: ['/data'], options: {}, timeZone: 'UTC' })
+   */
+  batchRead(request: BatchReadRequest): Promise<PreparedBatchRead> {
+    return batchReader(request.format).prepare(request, this.connectorContext(request.options))
+  }
+
+  /**
+   * A new memory stream source (what `sluice.memoryStream(schema)` wraps).
+   * @example sluice.memorySource(t.struct({ word: t.string() })).addData({ word: 'a' })
+   */
+  memorySource(schema: StructType): MemoryStream {
+    return new MemoryStream(schema)
+  }
+
   async writeFiles(plan: LogicalPlan, req: FileWriteRequest): Promise<void> {
     const schema = this.schemaOf(plan)
-    if (req.format.toLowerCase() === 'kafka')
-      return writeKafkaBatch(req, schema, this.execute(plan), (s) => this.renderCell(s))
-    const write = prepareFileWrite(req, {
+    const write = batchWriter(req.format).prepare(req, {
+      ...this.connectorContext(req.options),
       schema,
-      timeZone: this.ctx.timeZone,
       renderCells: (s) => this.renderCell(s),
     })
-    await write(this.fs, this.execute(plan))
+    await write(this.execute(plan))
   }
 
   /**

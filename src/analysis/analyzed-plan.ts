@@ -6,7 +6,12 @@
 
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
-import type { GroupsWithStateSpec, JoinType, TransformWithStateSpec } from '../plan/logical-plan.ts'
+import type {
+  BatchScanHandle,
+  GroupsWithStateSpec,
+  JoinType,
+  TransformWithStateSpec,
+} from '../plan/logical-plan.ts'
 import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
@@ -91,6 +96,7 @@ interface Base {
 }
 export type AnalyzedPlan =
   | (Base & { readonly kind: 'localRelation'; readonly rows: readonly (readonly unknown[])[] })
+  | (Base & { readonly kind: 'batchScan'; readonly scan: BatchScanHandle })
   | (Base & {
       readonly kind: 'streamingRelation'
       /** The logical node's id: the runtime maps it to the source instance of the running query. */
@@ -201,6 +207,7 @@ export type AnalyzedKind = AnalyzedPlan['kind']
  */
 export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>({
   localRelation: 'leaf',
+  batchScan: 'leaf',
   streamingRelation: 'leaf',
   project: 'unary',
   filter: 'unary',

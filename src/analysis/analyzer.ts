@@ -76,6 +76,8 @@ export class Analyzer {
     switch (p.kind) {
       case 'localRelation':
         return { kind: 'localRelation', rows: p.rows, output: attributesOf(p.schema) }
+      case 'batchScan':
+        return { kind: 'batchScan', scan: p.scan, output: attributesOf(p.schema) }
       case 'streamingRelation':
         return {
           kind: 'streamingRelation',

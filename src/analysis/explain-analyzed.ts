@@ -8,6 +8,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
     const out = n.output.map((a) => `${attrName(a)}#${a.id}`).join(', ')
     const head = {
       localRelation: 'LocalRelation',
+      batchScan: `Relation ${n.kind === 'batchScan' ? n.scan.description : ''}`,
       streamingRelation: `StreamingRelation ${n.kind === 'streamingRelation' ? n.sourceName : ''}`,
       project: 'Project',
       filter: 'Filter',
@@ -27,7 +28,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
     }[n.kind]
     lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${head} [${out}]`)
     const kids =
-      n.kind === 'localRelation' || n.kind === 'streamingRelation'
+      n.kind === 'localRelation' || n.kind === 'batchScan' || n.kind === 'streamingRelation'
         ? []
         : n.kind === 'union' || n.kind === 'join'
           ? [n.left, n.right]

@@ -1,12 +1,9 @@
 /**
- * `sluice.read`: the builder of a batch DataFrame over files (Spark's DataFrameReader). Options
- * are strings, as Spark's. `load()` is async: it lists, reads and decodes the files (Parquet
- * decoding is async), then returns a DataFrame over the rows; see
- * connectors/file/batch-file-read.ts for what a read does.
+ * `sluice.read`: the builder of a batch DataFrame (Spark's DataFrameReader). Options are strings,
+ * as Spark's. `load()` is async: the connector (through the session's registry) lists the files
+ * and settles the schema; the DataFrame's plan is a scan node whose rows are read when an action
+ * runs, so a filter after `load()` prunes partition folders (connectors/file/batch-file-read.ts).
  */
-import { readFilesBatch } from '../connectors/file/batch-file-read.ts'
-import { readKafkaBatch } from '../connectors/kafka/kafka-batch-read.ts'
-import { readStateMetadataBatch, readStateStoreBatch } from '../connectors/state/state-batch-read.ts'
 import { localPath, localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
@@ -75,28 +72,17 @@ export class DataFrameReader<R extends object = Row> {
    * @example const df = await sluice.read.format('json').load('/data/events')
    */
   async load(...paths: string[]): Promise<DataFrame<R>> {
-    const { schema, rows } = await this.read(paths)
-    return new DataFrame<R>(node('localRelation', { schema, rows }), this.engine)
-  }
-  private async read(paths: readonly string[]): Promise<{ schema: StructType; rows: unknown[][] }> {
-    const { format, options, schema } = this.state
-    const local = paths.map((p) => localPath(p, 'load() path'))
-    switch (format.toLowerCase()) {
-      case 'kafka':
-        return readKafkaBatch(options, schema, [...paths])
-      case 'statestore':
-        return readStateStoreBatch(options, local)
-      case 'state-metadata':
-        return readStateMetadataBatch(options, local)
-      default:
-        return readFilesBatch({
-          format,
-          paths: local,
-          options: localPathOptions(options),
-          userSchema: schema,
-          timeZone: this.timeZone,
-        })
-    }
+    const { format, options, schema: userSchema } = this.state
+    // Kafka takes no paths (it refuses them itself); every other reader reads local paths.
+    const kafka = format.toLowerCase() === 'kafka'
+    const { schema, scan } = await this.engine.batchRead({
+      format,
+      paths: kafka ? paths : paths.map((p) => localPath(p, 'load() path')),
+      options: kafka ? options : localPathOptions(options),
+      userSchema,
+      timeZone: this.timeZone,
+    })
+    return new DataFrame<R>(node('batchScan', { schema, scan }), this.engine)
   }
   /** JSON lines files. @example const df = await sluice.read.json('/data/events') */
   json(...paths: string[]): Promise<DataFrame<R>> {

@@ -3,11 +3,12 @@
  * owns its checkpoint and has started (a second process on the same checkpoint is refused there);
  * PySpark's start() returns at once, Sluice's returns a Promise because checkpoints are async I/O.
  */
-import { PARTITION_COLUMNS_OPTION } from '../connectors/file/file-sink.ts'
+
 import type { SinkBatch } from '../connectors/spi.ts'
 import { invalidArgument } from '../errors.ts'
 import { localPathOptions } from '../io/local-path.ts'
 import { node } from '../plan/logical-plan.ts'
+import { PARTITION_COLUMNS_OPTION } from '../plan/write-options.ts'
 import type { ForeachWriter, QueryStartSpec } from '../runtime/query-spec.ts'
 import type { StreamingQuery } from '../runtime/streaming-query.ts'
 import type { TriggerOptions } from '../runtime/trigger.ts'

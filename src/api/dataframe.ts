@@ -2,7 +2,6 @@
  * DataFrame<R>: an immutable, typed view of a logical plan. Each transformation adds one plan
  * node and returns a new DataFrame; actions (collect, count, show) run it through the engine.
  */
-import { checkDeadLetterName, checkLateRowsName } from '../checkpoint/layout.ts'
 import { invalidArgument, SluiceError } from '../errors.ts'
 import { columnExpr, type Expr, type SortOrderExpr, sortOrderExpr, splitName } from '../plan/expr.ts'
 import { isStreamingPlan, type JoinType, type LogicalPlan, node } from '../plan/logical-plan.ts'
@@ -11,6 +10,7 @@ import { parseInterval } from '../plan/sql/interval.ts'
 import type { DataType, InferRow, InferValue, StructType } from '../schema/data-type.ts'
 import { treeString } from '../schema/print-schema.ts'
 import { compileRowDecoder } from '../schema/row-codec.ts'
+import { checkDeadLetterName, checkLateRowsName } from '../util/folder-name.ts'
 import { formatTable, type ShowOptions } from '../util/table-format.ts'
 import { Column, type ColumnOrValue, toExpr } from './column.ts'
 import { DataFrameWriter } from './data-frame-writer.ts'

@@ -1,11 +1,14 @@
 /** The small interface through which the API reaches analysis and execution (the session implements it). */
-import type { FileWriteRequest } from '../connectors/file/batch-file-write.ts'
-import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
+import type { MemoryStream } from '../connectors/memory/memory-stream.ts'
+import type { BatchReadRequest, BatchWriteRequest } from '../connectors/spi.ts'
+import type { BatchScanHandle, LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { QueryStartSpec } from '../runtime/query-spec.ts'
 import type { StreamingQuery } from '../runtime/streaming-query.ts'
 import type { StructType } from '../schema/data-type.ts'
 
-export type { FileWriteRequest }
+/** What `df.write...save()` asks for (the connector registry's batch write request). */
+export type FileWriteRequest = BatchWriteRequest
+export type { BatchReadRequest }
 
 export interface QueryEngine {
   /** Analyzes the plan and returns its output schema (raising analysis errors). */
@@ -26,6 +29,13 @@ export interface QueryEngine {
   ): { source: StreamSourceHandle; schema: StructType }
   /** Starts a streaming query. */
   startStream(spec: QueryStartSpec): Promise<StreamingQuery>
+  /**
+   * Prepares a batch read through the connector registry (`sluice.read...load()`): its schema, and
+   * the scan a `batchScan` plan node reads when an action runs.
+   */
+  batchRead(request: BatchReadRequest): Promise<{ schema: StructType; scan: BatchScanHandle }>
+  /** A new in-memory stream source of `schema` (`sluice.memoryStream`). */
+  memorySource(schema: StructType): MemoryStream
   /** Runs the plan and writes its rows as files (`df.write...save(path)`). */
   writeFiles(plan: LogicalPlan, spec: FileWriteRequest): Promise<void>
 }

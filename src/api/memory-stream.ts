@@ -2,7 +2,7 @@
  * `sluice.memoryStream(schema)`: a stream you add rows to by hand, for tests (yours and ours),
  * as Spark's MemoryStream.
  */
-import { MemoryStream } from '../connectors/memory/memory-stream.ts'
+import type { MemoryStream } from '../connectors/memory/memory-stream.ts'
 import { node } from '../plan/logical-plan.ts'
 import type { InferRow, StructType } from '../schema/data-type.ts'
 import { DataFrame } from './dataframe.ts'
@@ -13,7 +13,7 @@ export class MemoryStreamInput<S extends StructType> {
   private readonly engine: QueryEngine
 
   constructor(schema: S, engine: QueryEngine) {
-    this.stream = new MemoryStream(schema)
+    this.stream = engine.memorySource(schema)
     this.engine = engine
   }
 

@@ -21,8 +21,8 @@
  */
 import { join } from 'node:path'
 import { invalidArgument } from '../errors.ts'
+import { checkDeadLetterName, checkFolderName, checkLateRowsName } from '../util/folder-name.ts'
 
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const BATCH_FILE = /^(?:0|[1-9][0-9]*)$/
 
 /**
@@ -48,15 +48,7 @@ export function checkSourceId(sourceId: string): string {
   return checkSegment(sourceId, 'source id')
 }
 
-function checkSegment(value: string, what: string): string {
-  if (!SEGMENT.test(value)) {
-    throw invalidArgument(
-      `The ${what} '${value}' cannot name a checkpoint folder: use letters, digits, '_', '-' and '.', ` +
-        `starting with a letter, digit or '_'.`,
-    )
-  }
-  return value
-}
+const checkSegment = checkFolderName
 
 function checkIndex(value: number, what: string): string {
   if (!Number.isSafeInteger(value) || value < 0) {
@@ -124,20 +116,7 @@ export function stateMetadataPath(checkpoint: string, operatorId: number): strin
   return join(stateOperatorDir(checkpoint, operatorId), '_metadata')
 }
 
-/**
- * Throws unless `name` can name a late-rows output (a folder under `C/late/`).
- *
- * @example
- * checkLateRowsName('late-events') // 'late-events'; checkLateRowsName('a/b') throws INVALID_ARGUMENT
- */
-export function checkLateRowsName(name: string): string {
-  return checkSegment(name, 'late-rows output name')
-}
-
-/** @example checkDeadLetterName('bad-records') // 'bad-records' */
-export function checkDeadLetterName(name: string): string {
-  return checkSegment(name, 'dead-letter output name')
-}
+export { checkDeadLetterName, checkLateRowsName }
 
 /** @example sideOutputDir('/ckpt', 'late', 'late-events') // '/ckpt/late/late-events' */
 export function sideOutputDir(checkpoint: string, kind: 'late' | 'dead-letter', name: string): string {

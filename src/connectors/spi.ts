@@ -8,6 +8,8 @@
  * first write (transactional), or says it gives at-least-once only.
  */
 import { SluiceError } from '../errors.ts'
+import type { BatchScan } from '../exec/ops/batch-scan-exec.ts'
+import type { RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
@@ -152,6 +154,8 @@ export interface ConnectorContext {
   readonly checkpointDir?: string
   /** Epoch milliseconds from the session's injected clock. */
   now(): number
+  /** Real-time waits for network retries, from the session (io/clock.ts `RetryTimer`). */
+  readonly retryTimer?: RetryTimer
   /** The session time zone (`sluice.sql.session.timeZone`), for parsing and formatting times. */
   readonly timeZone?: string
 }
@@ -203,4 +207,60 @@ export interface SinkProvider {
   readonly name: string
   validate(options: Readonly<Record<string, string>>): void
   createSink(ctx: SinkContext): Sink
+}
+
+/** What a batch read is asked to do (`sluice.read.format(f).options(...).load(paths)`). */
+export interface BatchReadRequest {
+  readonly format: string
+  /** The paths given to `load(...)`, local; a connector that takes none ignores them. */
+  readonly paths: readonly string[]
+  readonly options: Readonly<Record<string, string>>
+  readonly userSchema?: StructType
+  /** The session time zone. */
+  readonly timeZone: string
+}
+
+/** A prepared batch read: its schema, and the scan that reads its rows when an action runs. */
+export interface PreparedBatchRead {
+  readonly schema: StructType
+  readonly scan: BatchScan
+}
+
+/**
+ * A connector's batch reads (`sluice.read`). `prepare` may look at the data (list files, infer a
+ * schema); the scan reads the rows when the plan runs, with the columns and filters it is given.
+ */
+export interface BatchReaderProvider {
+  readonly name: string
+  prepare(request: BatchReadRequest, ctx: ConnectorContext): Promise<PreparedBatchRead>
+}
+
+/** What a batch write is asked to do (`df.write.format(f).mode(m).partitionBy(...).save(path)`). */
+export interface BatchWriteRequest {
+  readonly format: string
+  readonly mode: string
+  /** Local; '' for a connector that writes no path (Kafka). */
+  readonly path: string
+  readonly partitionBy: readonly string[]
+  readonly options: Readonly<Record<string, string>>
+}
+
+/** What a batch writer gets beyond the common context. */
+export interface BatchWriteContext extends ConnectorContext {
+  /** The schema of the rows to write. */
+  readonly schema: StructType
+  /** Renders a row's cells as Spark's CAST(... AS STRING) would. */
+  renderCells(schema: StructType): (row: readonly unknown[]) => (string | null)[]
+}
+
+/**
+ * A connector's batch writes (`df.write`). `prepare` checks the request before any row is
+ * computed and returns the write to run with the rows.
+ */
+export interface BatchWriterProvider {
+  readonly name: string
+  prepare(
+    request: BatchWriteRequest,
+    ctx: BatchWriteContext,
+  ): (rows: readonly (readonly unknown[])[]) => Promise<void>
 }

@@ -75,3 +75,22 @@ export class ManualClock implements Clock {
     })
   }
 }
+
+/**
+ * Real-time waits for network retries (the backoff between attempts against a broker), injected
+ * like the clock. They are not the query's processing time, so a session hands connectors this
+ * rather than its clock: a test that drives the query with a ManualClock must not stall a retry
+ * against a real broker. A test of retry logic gives one that does not wait.
+ */
+export interface RetryTimer {
+  /** Milliseconds since some fixed point (only differences mean anything), for error messages and timeouts. */
+  elapsedMs(): number
+  /** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/** Timers of the process (performance.now and setTimeout). */
+export const systemRetryTimer: RetryTimer = Object.freeze({
+  elapsedMs: () => performance.now(),
+  sleep: (ms: number, signal?: AbortSignal) => systemClock.waitUntil(Date.now() + ms, signal),
+})

@@ -21,6 +21,22 @@ export interface LocalRelationNode extends Base {
   /** Rows in the engine's positional layout, validated against `schema`. */
   readonly rows: readonly (readonly unknown[])[]
 }
+/**
+ * An opaque handle to a batch read's scan (`sluice.read...load()`); the executable side (what reads
+ * the rows, exec/ops/batch-scan-exec.ts) is the connector's, behind it.
+ */
+export interface BatchScanHandle {
+  /** The format, e.g. `json`. */
+  readonly name: string
+  /** A one-line description for explain(), e.g. `json [/data/events] partitions [day]`. */
+  readonly description: string
+}
+/** A batch read: the rows are read when an action runs, only the columns and partitions it needs. */
+export interface BatchScanNode extends Base {
+  readonly kind: 'batchScan'
+  readonly schema: StructType
+  readonly scan: BatchScanHandle
+}
 export interface ProjectNode extends Base {
   readonly kind: 'project'
   readonly exprs: readonly Expr[]
@@ -170,6 +186,7 @@ export interface TransformWithStateSpec {
 
 export type LogicalPlan =
   | LocalRelationNode
+  | BatchScanNode
   | StreamingRelationNode
   | ProjectNode
   | FilterNode
@@ -202,6 +219,7 @@ export function node<K extends PlanKind>(
 export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case 'localRelation':
+    case 'batchScan':
     case 'streamingRelation':
       return []
     case 'union':
@@ -224,6 +242,7 @@ export function isStreamingPlan(p: LogicalPlan): boolean {
  */
 export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
   localRelation: 'leaf',
+  batchScan: 'leaf',
   streamingRelation: 'leaf',
   project: 'unary',
   filter: 'unary',

@@ -24,6 +24,7 @@ import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { compileRowDecoder, compileRowEncoder } from '../schema/row-codec.ts'
+import { planBatchScan, planWholeScan } from './batch-scan-pushdown.ts'
 import {
   planBatchTransformWithState,
   planGroupsWithState,
@@ -63,7 +64,8 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
     case 'filter':
     case 'project': {
       const { ops, below } = collectStage(p)
-      return new PipelineExec(plan(below), refineStage(ops).ops, below.output.length)
+      const input = below.kind === 'batchScan' ? planBatchScan(below, ops) : plan(below)
+      return new PipelineExec(input, refineStage(ops).ops, below.output.length)
     }
     case 'aggregate': {
       if (incremental !== undefined) return planStatefulAggregate(p, hooks, incremental)
@@ -72,10 +74,17 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
       const refine = (e: BoundExpr) => refineNullability(e, nonNull)
       const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(refine) }))
       const spec = { groupBy: p.groupBy.map(refine), aggs, results: p.results }
-      return new HashAggregateExec(plan(stage.below), { ops, inputWidth: stage.below.output.length }, spec)
+      const below = stage.below
+      const input =
+        below.kind === 'batchScan'
+          ? planBatchScan(below, stage.ops, [...p.groupBy, ...p.aggs.flatMap((a) => a.args)])
+          : plan(below)
+      return new HashAggregateExec(input, { ops, inputWidth: below.output.length }, spec)
     }
     case 'localRelation':
       return new LocalScanExec(p.rows)
+    case 'batchScan':
+      return planWholeScan(p)
     case 'streamingRelation':
       if (hooks.streamingScan === undefined) {
         throw new SluiceError(

@@ -84,6 +84,11 @@ const HANDLERS: { readonly [K in PlanKind]: (p: Extract<LogicalPlan, { kind: K }
     if (read !== undefined) return { case: 'read', value: readInit(read) }
     return { case: 'localRelation', value: { data: encodeArrowStream(p.schema, p.rows) } }
   },
+  batchScan: () =>
+    refuse(
+      'A DataFrame read by Sluice.local()',
+      "read it with the remote session's read (spark.read), which Spark runs on the cluster.",
+    ),
   project: (p, { rel, ex }) => {
     return { case: 'project', value: { input: rel(p.child), expressions: p.exprs.map(ex) } }
   },

@@ -57,6 +57,18 @@ export class RemoteEngine implements QueryEngine {
       "Start remote streaming queries with the RemoteDataFrame's writeStream (Spark's sinks), not df.local.writeStream.",
     )
   }
+  batchRead(): never {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      "A remote session's batch reads come from its own read (Spark reads them): use spark.read.",
+    )
+  }
+  memorySource(): never {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      'A remote session has no memory streams: Spark reads its streams from its own sources.',
+    )
+  }
   writeFiles(): never {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',

@@ -6,12 +6,10 @@
 import { type AnalyzedPlan, analyzedPlans, schemaOfAttributes } from '../analysis/analyzed-plan.ts'
 import { checkStreamingPlan } from '../analysis/streaming-checks.ts'
 import { lateRowsOutputs } from '../analysis/watermark-analysis.ts'
-import { optionOf } from '../connectors/connector-options.ts'
 import {
   DEAD_LETTER_SCHEMA,
   isDeadLetterSource,
   isQueryBoundSink,
-  requireSourceProvider,
   type Sink,
   type SinkContext,
   type SourceRows,
@@ -20,11 +18,13 @@ import { SluiceError } from '../errors.ts'
 import type { RuntimeContext } from '../functions/function-def.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
-import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
+import type { LogicalPlan } from '../plan/logical-plan.ts'
 import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
+import type { StructType } from '../schema/data-type.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
+import { createInput, type Relation, sourceIdOf, streamingRelations } from './query-inputs.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
@@ -62,7 +62,63 @@ export interface StarterDeps {
   }
 }
 
+/** What is known of a query before anything is opened: its analyzed plan, ids and sink. */
+interface PreparedQuery {
+  readonly runtime: RuntimeContext
+  readonly analyzed: AnalyzedPlan
+  readonly schema: StructType
+  readonly trigger: ReturnType<typeof resolveTrigger>
+  readonly runId: string
+  readonly relations: readonly Relation[]
+  readonly sourceIds: readonly string[]
+  readonly sinkFormat: string
+}
+
+/**
+ * Starts a streaming query: analyze and check the plan, create the sink, open the checkpoint (which
+ * takes its lock), create the sources, plan incrementally, build the state and watermarks from the
+ * plan's data, open the side outputs, then launch the loop (which recovers before this resolves).
+ *
+ * @example const query = await startQuery(spec, deps)
+ */
 export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promise<StreamingQuery> {
+  const q = prepareQuery(spec, deps)
+  const sink = deps.createSink(spec, { ...deps.sinkContext, schema: q.schema })
+  const checkpoint = await openCheckpointOrStop(spec, q, sink, deps)
+  const inputs: StreamInput[] = []
+  let launched = false
+  try {
+    refuseActiveDuplicate(deps.manager, checkpoint)
+    if (isQueryBoundSink(sink))
+      sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
+    for (const [i, r] of q.relations.entries()) inputs.push(createInput(r, q.sourceIds[i], checkpoint, deps))
+    const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
+    const plan = deps.planIncremental(q.analyzed, { numPartitions, outputMode: spec.outputMode })
+    const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
+    await openSideOutputs(checkpoint, plan, inputs, q.analyzed)
+    const query = newQuery(spec, q, { queryId: checkpoint.queryId, plan }, deps, async () => {
+      await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop()), state?.close()])
+      await checkpoint.close()
+    })
+    const execution = newExecution(
+      spec,
+      q,
+      { plan, sink, inputs, checkpoint, state, watermarks, query },
+      deps,
+    )
+    deps.manager.register(query)
+    launched = true
+    await launch(query, execution, deps.manager)
+    return query
+  } catch (e) {
+    if (launched) throw e
+    await Promise.allSettled([sink.stop(), ...inputs.map((i) => i.source.stop()), checkpoint.close()])
+    throw e
+  }
+}
+
+/** Analyzes and checks the plan and names its parts; opens nothing. */
+function prepareQuery(spec: QueryStartSpec, deps: StarterDeps): PreparedQuery {
   // The query's own runtime context: current_timestamp() is its batch's timestamp, whatever other
   // queries of the session run.
   const runtime: RuntimeContext = { currentTimestamp: deps.clock.now() }
@@ -70,98 +126,135 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
   checkStreamingPlan(analyzed, spec.outputMode)
   // Throws when two watermarks name one late-rows output, or a stream has a late_* column.
   lateRowsOutputs(analyzed)
-  const trigger = spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger)
-  const runId = deps.newId()
-  const schema = schemaOfAttributes(analyzed.output)
   const relations = streamingRelations(spec.plan)
-  const sourceIds = relations.map((r, i) => sourceIdOf(r, i, relations))
-  const sinkFormat = spec.foreachBatch
-    ? 'foreachBatch'
-    : spec.foreach
-      ? 'foreach'
-      : (spec.format ?? 'console')
-  const sink = deps.createSink(spec, { ...deps.sinkContext, schema })
-  const checkpoint = await deps.openCheckpoint(spec, { runId, sinkFormat, sourceIds }).catch(async (e) => {
+  return {
+    runtime,
+    analyzed,
+    schema: schemaOfAttributes(analyzed.output),
+    trigger: spec.trigger === undefined ? DEFAULT_TRIGGER : resolveTrigger(spec.trigger),
+    runId: deps.newId(),
+    relations,
+    sourceIds: relations.map((r, i) => sourceIdOf(r, i, relations)),
+    sinkFormat: spec.foreachBatch ? 'foreachBatch' : spec.foreach ? 'foreach' : (spec.format ?? 'console'),
+  }
+}
+
+/** Opens (and locks) the checkpoint; stops the sink when that fails. */
+async function openCheckpointOrStop(
+  spec: QueryStartSpec,
+  q: PreparedQuery,
+  sink: Sink,
+  deps: StarterDeps,
+): Promise<QueryCheckpoint> {
+  const ctx = { runId: q.runId, sinkFormat: q.sinkFormat, sourceIds: q.sourceIds }
+  return deps.openCheckpoint(spec, ctx).catch(async (e) => {
     await sink.stop()
     throw e
   })
-  const inputs: StreamInput[] = []
-  let launched = false
-  try {
-    const active = deps.manager.get(checkpoint.queryId)
-    if (active?.isActive) {
-      throw new SluiceError(
-        'CHECKPOINT_LOCKED',
-        `Cannot start query with id ${checkpoint.queryId} as another query with the same id is already active in this session. Stop it first.`,
-      )
-    }
-    if (isQueryBoundSink(sink))
-      sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
-    const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
-    const plan = deps.planIncremental(analyzed, { numPartitions, outputMode: spec.outputMode })
-    const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
-    await checkpoint.openSideOutputs([
-      ...plan.watermarkInputs.flatMap(({ lateRows, lateRowsSchema }) =>
-        lateRows === undefined || lateRowsSchema === undefined
-          ? []
-          : [{ ref: { kind: 'late' as const, name: lateRows }, schema: lateRowsSchema }],
-      ),
-      ...deadLetterOutputs(inputs, analyzed),
-    ])
-    const query = new StreamingQuery({
-      id: checkpoint.queryId,
-      runId,
-      name: spec.queryName ?? null,
-      explain: () => deps.explain(spec.plan),
-      operatorGraph: plan.graph,
-      wakeOnRequest: trigger.kind === 'default',
-      cleanup: async () => {
-        await Promise.allSettled([sink.stop(), ...inputs.map((s) => s.source.stop()), state?.close()])
-        await checkpoint.close()
-      },
-    })
-    const events: ExecutionEvents = {
-      onProgress: (p) => deps.manager.onProgress(query, p),
-      onIdle: (n) => deps.manager.onIdle(query, n),
-      onStatus: (m, d, t) => query.recordStatus(m, d, t),
-    }
-    const execution = new MicroBatchExecution({
-      id: checkpoint.queryId,
-      runId,
-      name: spec.queryName ?? null,
-      inputs,
-      sink,
-      outputMode: spec.outputMode,
-      trigger,
-      clock: deps.clock,
-      checkpoint,
-      events,
-      pollingDelayMs: deps.pollingDelayMs,
-      state,
-      watermarks,
-      noDataMicroBatches: deps.state.noDataMicroBatches,
-      runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
-        // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
-        runtime.currentTimestamp = batchTimestampMs
-        const out = plan.root.execute({ runtime, stream })
-        return { rows: out, schema }
-      },
-    })
-    deps.manager.register(query)
-    launched = true
-    // Recovery runs before start() resolves, so a corrupt or incompatible checkpoint fails start();
-    // the query then cleans up after itself (sink, sources, lock).
-    await query.launch(execution, deps.manager).catch(async (e) => {
-      await query.awaitTermination().catch(() => undefined)
-      throw e
-    })
-    return query
-  } catch (e) {
-    if (launched) throw e
-    await Promise.allSettled([sink.stop(), ...inputs.map((i) => i.source.stop()), checkpoint.close()])
-    throw e
+}
+
+function refuseActiveDuplicate(manager: StreamingQueryManager, checkpoint: QueryCheckpoint): void {
+  if (manager.get(checkpoint.queryId)?.isActive) {
+    throw new SluiceError(
+      'CHECKPOINT_LOCKED',
+      `Cannot start query with id ${checkpoint.queryId} as another query with the same id is already active in this session. Stop it first.`,
+    )
   }
+}
+
+/** The late-rows outputs of the plan's watermarks and the dead-letter outputs, opened for writing. */
+function openSideOutputs(
+  checkpoint: QueryCheckpoint,
+  plan: IncrementalPlan,
+  inputs: readonly StreamInput[],
+  analyzed: AnalyzedPlan,
+): Promise<void> {
+  return checkpoint.openSideOutputs([
+    ...plan.watermarkInputs.flatMap(({ lateRows, lateRowsSchema }) =>
+      lateRows === undefined || lateRowsSchema === undefined
+        ? []
+        : [{ ref: { kind: 'late' as const, name: lateRows }, schema: lateRowsSchema }],
+    ),
+    ...deadLetterOutputs(inputs, analyzed),
+  ])
+}
+
+function newQuery(
+  spec: QueryStartSpec,
+  q: PreparedQuery,
+  { queryId, plan }: { readonly queryId: string; readonly plan: IncrementalPlan },
+  deps: StarterDeps,
+  cleanup: () => Promise<void>,
+): StreamingQuery {
+  return new StreamingQuery({
+    id: queryId,
+    runId: q.runId,
+    name: spec.queryName ?? null,
+    explain: () => deps.explain(spec.plan),
+    operatorGraph: plan.graph,
+    wakeOnRequest: q.trigger.kind === 'default',
+    cleanup,
+  })
+}
+
+interface Opened {
+  readonly plan: IncrementalPlan
+  readonly sink: Sink
+  readonly inputs: readonly StreamInput[]
+  readonly checkpoint: QueryCheckpoint
+  readonly state: QueryState | null
+  readonly watermarks: WatermarkTracker
+  readonly query: StreamingQuery
+}
+
+function newExecution(
+  spec: QueryStartSpec,
+  q: PreparedQuery,
+  o: Opened,
+  deps: StarterDeps,
+): MicroBatchExecution {
+  const { query, plan } = o
+  const events: ExecutionEvents = {
+    onProgress: (p) => deps.manager.onProgress(query, p),
+    onIdle: (n) => deps.manager.onIdle(query, n),
+    onStatus: (m, d, t) => query.recordStatus(m, d, t),
+  }
+  return new MicroBatchExecution({
+    id: o.checkpoint.queryId,
+    runId: q.runId,
+    name: spec.queryName ?? null,
+    inputs: [...o.inputs],
+    sink: o.sink,
+    outputMode: spec.outputMode,
+    trigger: q.trigger,
+    clock: deps.clock,
+    checkpoint: o.checkpoint,
+    events,
+    pollingDelayMs: deps.pollingDelayMs,
+    state: o.state,
+    watermarks: o.watermarks,
+    noDataMicroBatches: deps.state.noDataMicroBatches,
+    runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
+      // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
+      q.runtime.currentTimestamp = batchTimestampMs
+      return { rows: plan.root.execute({ runtime: q.runtime, stream }), schema: q.schema }
+    },
+  })
+}
+
+/**
+ * Recovery runs before start() resolves, so a corrupt or incompatible checkpoint fails start();
+ * the query then cleans up after itself (sink, sources, lock).
+ */
+async function launch(
+  query: StreamingQuery,
+  execution: MicroBatchExecution,
+  manager: StreamingQueryManager,
+): Promise<void> {
+  await query.launch(execution, manager).catch(async (e) => {
+    await query.awaitTermination().catch(() => undefined)
+    throw e
+  })
 }
 
 /** The query's state stores and watermark tracker, from its incremental plan and checkpoint confs. */
@@ -202,46 +295,4 @@ function deadLetterOutputs(inputs: readonly StreamInput[], plan: AnalyzedPlan) {
     ref: { kind: 'dead-letter' as const, name },
     schema: DEAD_LETTER_SCHEMA,
   }))
-}
-
-type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
-
-/** Streaming inputs in plan order (left to right), each once even if the DataFrame is reused. */
-function streamingRelations(plan: LogicalPlan): Relation[] {
-  const out: Relation[] = []
-  logicalPlans.walk(plan, (p) => {
-    if (p.kind === 'streamingRelation' && !out.includes(p)) out.push(p)
-  })
-  return out
-}
-
-/**
- * A streaming input's id: `<source name>-<n>`, n counting the inputs of that source before it.
- * Stable as long as the query reads the same sources in the same order; offsets in the checkpoint
- * are keyed by it (never by position in a list), so a changed query is detected at restart.
- */
-function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
-  return `${r.source.name}-${all.slice(0, i).filter((x) => x.source.name === r.source.name).length}`
-}
-
-function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
-  const provider = requireSourceProvider(r.source)
-  const source = provider.createSource(
-    {
-      options: r.options,
-      checkpointDir: `${checkpoint.location}/sources/${sourceId}`,
-      now: () => deps.clock.now(),
-      ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
-    },
-    r.schema,
-  )
-  return { sourceId, relationId: r.id, source, limit: readLimitOf(r.options) }
-}
-
-function readLimitOf(options: Readonly<Record<string, string>>): StreamInput['limit'] {
-  const maxFiles = optionOf(options, 'maxFilesPerTrigger')
-  if (maxFiles !== undefined) return { kind: 'maxFiles', maxFiles: Number(maxFiles) }
-  const maxRows = optionOf(options, 'maxOffsetsPerTrigger')
-  if (maxRows !== undefined) return { kind: 'maxRows', maxRows: Number(maxRows) }
-  return { kind: 'all' }
 }

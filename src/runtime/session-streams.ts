@@ -1,21 +1,17 @@
 /**
  * The streaming half of a session: source resolution for readStream, the memory tables, the query
- * manager, and how a started query gets its sink and checkpoint (an explicit `checkpointLocation`,
- * one under `sluice.sql.streaming.checkpointLocation`, or a temporary one for console, memory and
- * noop sinks, as Spark allows).
+ * manager, and where a started query's checkpoint is (an explicit `checkpointLocation`, one under
+ * `sluice.sql.streaming.checkpointLocation`, or a temporary one for console, memory and noop
+ * sinks, as Spark allows). The connectors, file system and clocks come from the session
+ * (`StreamWiring`, built by session-wiring.ts).
  */
-import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { optionOf } from '../connectors/connector-options.ts'
-import { ForeachBatchSink } from '../connectors/foreach/foreach-batch-sink.ts'
-import { ForeachSink } from '../connectors/foreach/foreach-sink.ts'
-import { sinkProvider, sourceProvider } from '../connectors/registry.ts'
-import type { Sink, SinkContext, TableRegistry } from '../connectors/spi.ts'
+import type { Sink, SinkContext, SourceProvider, TableRegistry } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
-import { type Clock, systemClock } from '../io/clock.ts'
-import { type FileSystem, nodeFileSystem } from '../io/fs.ts'
-import { systemScheduler } from '../io/scheduler.ts'
+import type { Clock, RetryTimer } from '../io/clock.ts'
+import type { FileSystem } from '../io/fs.ts'
+import type { Scheduler } from '../io/scheduler.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
@@ -38,8 +34,6 @@ export interface StreamingConf {
   readonly watermarkPolicy: 'min' | 'max'
   readonly noDataMicroBatches: boolean
   readonly maintenanceIntervalMs: number
-  /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
-  readonly fileSystem: FileSystem
   /** `sluice.sql.streaming.stateStore.providerClass`. */
   readonly stateStoreProviderClass: string
 }
@@ -54,6 +48,27 @@ export interface SessionHooks {
   readonly timeZone: string
 }
 
+/**
+ * What the session (the composition root) wires in: the concrete connectors, file system, lock
+ * clock and names. Nothing here picks an implementation itself.
+ */
+export interface StreamWiring {
+  /** The source provider for `readStream.format(name)` (the connector registry). */
+  readonly sourceProvider: (format: string) => SourceProvider
+  /** The sink a start() spec names: foreach, foreachBatch, or a registry format, validated. */
+  readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
+  /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
+  readonly fs: FileSystem
+  /** The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers. */
+  readonly lockClock: Clock
+  readonly lockScheduler: Scheduler
+  /** Real-time waits for connectors' network retries (not the query's clock: see io/clock.ts). */
+  readonly retryTimer: RetryTimer
+  /** A fresh folder for a temporary checkpoint (console, memory, noop and foreach sinks). */
+  readonly temporaryCheckpoint: () => string
+  readonly newId: () => string
+}
+
 // Spark 4 gives these sinks a temporary checkpoint when none is set; file-like sinks need one.
 const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop', 'foreach', 'foreachBatch'])
 
@@ -65,10 +80,12 @@ export class SessionStreams {
   >()
   private readonly hooks: SessionHooks
   private readonly conf: StreamingConf
+  private readonly wiring: StreamWiring
 
-  constructor(hooks: SessionHooks, conf: StreamingConf) {
+  constructor(hooks: SessionHooks, conf: StreamingConf, wiring: StreamWiring) {
     this.hooks = hooks
     this.conf = conf
+    this.wiring = wiring
     this.manager = new StreamingQueryManager({
       nowMs: () => hooks.clock.now(),
       handleSignals: conf.handleSignals,
@@ -81,7 +98,7 @@ export class SessionStreams {
     options: Readonly<Record<string, string>>,
     userSchema: StructType | undefined,
   ): { source: StreamSourceHandle; schema: StructType } {
-    const provider = sourceProvider(format)
+    const provider = this.wiring.sourceProvider(format)
     provider.validate(options)
     return { source: provider, schema: provider.schema(options, userSchema) }
   }
@@ -109,10 +126,10 @@ export class SessionStreams {
       explain: hooks.explain,
       clock: hooks.clock,
       manager: this.manager,
-      newId: randomUUID,
+      newId: this.wiring.newId,
       pollingDelayMs: this.conf.pollingDelayMs,
       state: {
-        fs: this.conf.fileSystem,
+        fs: this.wiring.fs,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
         noDataMicroBatches: this.conf.noDataMicroBatches,
@@ -123,29 +140,11 @@ export class SessionStreams {
         tables: registry,
         print: hooks.print,
         renderCells: hooks.renderCells,
-        fs: this.conf.fileSystem,
+        fs: this.wiring.fs,
+        retryTimer: this.wiring.retryTimer,
       },
-      createSink: (s, ctx) => this.createSink(s, ctx),
+      createSink: this.wiring.createSink,
       openCheckpoint: (s, ctx) => this.openCheckpoint(s, ctx),
-    })
-  }
-
-  private createSink(spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>): Sink {
-    if (spec.foreachBatch !== undefined) return new ForeachBatchSink(spec.foreachBatch)
-    if (spec.foreach !== undefined) return new ForeachSink(spec.foreach)
-    if (spec.format === undefined) {
-      throw new SluiceError(
-        'INVALID_OPTION',
-        "writeStream needs a sink: call format('console' | 'memory' | 'noop'), foreachBatch() or foreach() before start().",
-      )
-    }
-    const provider = sinkProvider(spec.format)
-    provider.validate(spec.options)
-    return provider.createSink({
-      ...ctx,
-      options: spec.options,
-      queryName: spec.queryName,
-      outputMode: spec.outputMode,
     })
   }
 
@@ -155,7 +154,7 @@ export class SessionStreams {
    */
   private async refuseMemoryRecovery(location: string): Promise<void> {
     const offsets = join(location, 'offsets')
-    if ((await nodeFileSystem.list(offsets)).length > 0) {
+    if ((await this.wiring.fs.list(offsets)).length > 0) {
       throw new SluiceError(
         'UNSUPPORTED_OPERATION',
         `This query does not support recovering from checkpoint location. Delete ${offsets} to start over (a memory sink recovers only in complete output mode).`,
@@ -170,7 +169,7 @@ export class SessionStreams {
     // Options are case-insensitive, as Spark's (`checkpointlocation` names the same option).
     let location = optionOf(spec.options, 'checkpointLocation')
     if (location === undefined && this.conf.checkpointRoot !== undefined)
-      location = join(this.conf.checkpointRoot, spec.queryName ?? randomUUID())
+      location = join(this.conf.checkpointRoot, spec.queryName ?? this.wiring.newId())
     const temporary = location === undefined
     if (location === undefined) {
       if (!TEMP_CHECKPOINT_SINKS.has(ctx.sinkFormat)) {
@@ -179,15 +178,14 @@ export class SessionStreams {
           `checkpointLocation must be specified either through option("checkpointLocation", ...) or the session conf 'sluice.sql.streaming.checkpointLocation' (the ${ctx.sinkFormat} sink needs a checkpoint to recover).`,
         )
       }
-      location = join(tmpdir(), `sluice-temporary-${randomUUID()}`)
+      location = this.wiring.temporaryCheckpoint()
     }
     if (!temporary && ctx.sinkFormat === 'memory' && spec.outputMode !== 'complete')
       await this.refuseMemoryRecovery(location)
     return openQueryCheckpoint(location, {
-      fs: this.conf.fileSystem,
-      // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.
-      clock: systemClock,
-      scheduler: systemScheduler,
+      fs: this.wiring.fs,
+      clock: this.wiring.lockClock,
+      scheduler: this.wiring.lockScheduler,
       runId: ctx.runId,
       fixedConf: {},
       initialConf: {

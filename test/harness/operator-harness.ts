@@ -110,7 +110,7 @@ export class OperatorHarness {
 
 function relationIdOf(p: AnalyzedPlan): number {
   if (p.kind === 'streamingRelation') return p.relationId
-  if (p.kind === 'localRelation' || p.kind === 'union' || p.kind === 'join')
+  if (p.kind === 'localRelation' || p.kind === 'batchScan' || p.kind === 'union' || p.kind === 'join')
     throw new Error('the harness drives a plan over one stream')
   return relationIdOf(p.child)
 }

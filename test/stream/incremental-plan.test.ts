@@ -46,7 +46,7 @@ function analyze(df: DataFrame): AnalyzedPlan {
 
 function relationIdOf(p: AnalyzedPlan): number {
   if (p.kind === 'streamingRelation') return p.relationId
-  if (p.kind === 'localRelation' || p.kind === 'union' || p.kind === 'join')
+  if (p.kind === 'localRelation' || p.kind === 'batchScan' || p.kind === 'union' || p.kind === 'join')
     throw new Error('unexpected plan')
   return relationIdOf(p.child)
 }

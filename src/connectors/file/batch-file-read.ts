@@ -1,46 +1,48 @@
 /**
  * `sluice.read.format(f).load(paths)`: a batch read of files, as Spark's DataSource.resolveRelation
- * over an InMemoryFileIndex (or a file sink's log). It lists the files, discovers partition
- * folders, infers the data schema when none is given (JSON always; CSV from the header, typed only
- * with `inferSchema`; Parquet from the first file's footer, or from all files with `mergeSchema`),
- * then reads and decodes every file. Malformed records follow the parse mode (`mode`); they are
- * returned beside the rows for a dead-letter output.
+ * over an InMemoryFileIndex (or a file sink's log). `load()` lists the files, discovers partition
+ * folders and infers the data schema when none is given (JSON always; CSV from the header, typed
+ * only with `inferSchema`; Parquet from the first file's footer, or from all files with
+ * `mergeSchema`). The rows are read when an action runs (the returned `BatchScan`), only from the
+ * partition folders the pushed-down filters accept. Two reads stay eager, at `load()`: Parquet
+ * (its decoder is asynchronous and actions are synchronous), and `mode=FAILFAST` (a malformed
+ * record fails `load()`, as Sluice has always done); the scan then prunes the decoded files.
+ * Malformed records otherwise follow the parse mode (`mode`).
  */
+import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { SluiceError } from '../../errors.ts'
+import type { ScanRequest } from '../../exec/ops/batch-scan-exec.ts'
 import { type FileSystem, nodeFileSystem } from '../../io/fs.ts'
+import { storageError } from '../../io/storage-error.ts'
 import type { StructType } from '../../schema/data-type.ts'
+import type { BatchReadRequest, PreparedBatchRead } from '../spi.ts'
+import type { ListedFile } from './file-listing.ts'
 import { listFiles } from './file-listing.ts'
 import { fileReadOptions, optionOf, READER_OPTIONS } from './file-read-options.ts'
 import {
   asNullable,
   FileDecoder,
+  type FileRelation,
   fileRelation,
   formatContext,
   readInputs,
   unableToInferSchema,
   userDataSchema,
 } from './file-relation.ts'
-import type { FileFormat, FileInput, FormatContext, MalformedRecord } from './formats/format.ts'
+import type { FileFormat, FileInput, FormatContext } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 
-/** What a batch read is asked to do (`sluice.read`). */
-export interface BatchReadRequest {
-  readonly format: string
-  /** The paths given to `load(...)`; the `path` option is used when there are none. */
-  readonly paths: readonly string[]
-  readonly options: Readonly<Record<string, string>>
-  readonly userSchema?: StructType
-  /** The session time zone. */
-  readonly timeZone: string
-}
+export type { BatchReadRequest }
 
-export interface BatchReadResult {
-  readonly schema: StructType
-  readonly rows: unknown[][]
-  /** Records the codec could not read as the schema says (kept or dropped per the parse mode). */
-  readonly malformed: readonly MalformedRecord[]
+/** One file of the scan: where it is, its partition values, and its rows when read at load(). */
+interface ScanFile {
+  readonly file: ListedFile
+  readonly values: readonly unknown[]
+  /** The relation row of the partition values (data columns null), for the pushed filters. */
+  readonly partitionRow: readonly unknown[]
+  readonly rows?: readonly unknown[][]
 }
 
 function pathsOf(req: BatchReadRequest): readonly string[] {
@@ -71,16 +73,97 @@ function inferDataSchema(
   return asNullable(format.inferSchema(inputs, req.options, ctx))
 }
 
+function partitionRowOf(relation: FileRelation, values: readonly unknown[]): unknown[] {
+  const parts = relation.partitionSchema.fields.map((f) => f.name.toLowerCase())
+  return relation.schema.fields.map((f) => {
+    const i = parts.indexOf(f.name.toLowerCase())
+    return i >= 0 ? values[i] : null
+  })
+}
+
+function readBytesSync(path: string): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(path))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw storageError('read', path, e)
+  }
+}
+
+function fileGone(path: string): SluiceError {
+  return new SluiceError(
+    'SOURCE_UNAVAILABLE',
+    `The file ${path} was listed but is gone: it was deleted or moved before it was read. Keep input files until they are read, or set option ignoreMissingFiles to true to skip such files.`,
+  )
+}
+
+interface ScanSetup {
+  readonly format: string
+  readonly paths: readonly string[]
+  readonly relation: FileRelation
+  readonly decoder: FileDecoder
+  readonly files: readonly ScanFile[]
+  readonly ignoreMissingFiles: boolean
+}
+
+function readScan(setup: ScanSetup, request: ScanRequest): unknown[][] {
+  const out: unknown[][] = []
+  for (const f of setup.files) {
+    if (request.filters.length > 0 && !request.matches(f.partitionRow)) continue
+    let rows = f.rows
+    if (rows === undefined) {
+      const bytes = readBytesSync(f.file.path)
+      if (bytes === undefined) {
+        if (setup.ignoreMissingFiles) continue
+        throw fileGone(f.file.path)
+      }
+      rows = setup.decoder.decodeSync({ bytes, file: f.file.path }, f.values).rows
+    }
+    for (const r of rows) out.push(r as unknown[])
+  }
+  return out
+}
+
+function describeScan(setup: ScanSetup): string {
+  const parts = setup.relation.partitionSchema.fields.map((f) => f.name)
+  return `${setup.format} [${setup.paths.join(', ')}]${parts.length > 0 ? ` partitions [${parts.join(', ')}]` : ''} ${setup.files.length} files`
+}
+
+/** The scan's files with their partition values; decoded now when `eager` gives their bytes. */
+async function scanFilesOf(
+  files: readonly ListedFile[],
+  partitionValues: ReadonlyMap<string, readonly unknown[]>,
+  relation: FileRelation,
+  eager: { readonly decoder: FileDecoder; readonly inputs: readonly FileInput[] } | undefined,
+): Promise<ScanFile[]> {
+  const byPath = new Map(eager?.inputs.map((i) => [i.file, i] as const))
+  const out: ScanFile[] = []
+  for (const file of files) {
+    const values = partitionValues.get(dirname(file.path)) ?? []
+    const partitionRow = partitionRowOf(relation, values)
+    if (eager === undefined) {
+      out.push({ file, values, partitionRow })
+      continue
+    }
+    const input = byPath.get(file.path)
+    if (input === undefined) continue // gone, and ignoreMissingFiles
+    const { rows } = await eager.decoder.decodeAll([{ input, partitionValues: values }])
+    out.push({ file, values, partitionRow, rows })
+  }
+  return out
+}
+
 /**
- * Reads the files of a batch read.
+ * Prepares the batch read of some files: lists them and settles the schema; the returned scan reads
+ * the rows.
  *
  * @example
- * const { schema, rows } = await readFilesBatch({ format: 'json', paths: ['/data/events'], options: {}, timeZone: 'UTC' })
+ * const { schema, scan } = await prepareFileScan({ format: 'json', paths: ['/data/events'], options: {}, timeZone: 'UTC' })
  */
-export async function readFilesBatch(
+export async function prepareFileScan(
   req: BatchReadRequest,
   fs: FileSystem = nodeFileSystem,
-): Promise<BatchReadResult> {
+): Promise<PreparedBatchRead> {
   const format = fileFormat(req.format)
   const ctx = formatContext(req.timeZone, READER_OPTIONS)
   format.validateOptions(req.options, 'read', ctx)
@@ -91,7 +174,10 @@ export async function readFilesBatch(
   const { spec, files } = ro.recursiveFileLookup
     ? { spec: NO_PARTITIONS, files: listing.files }
     : discoverPartitions(listing.files, listing.basePaths, { timeZone: zone, userSchema: req.userSchema })
-  const inputs = await readInputs(files, fs, ro.ignoreMissingFiles)
+  const eager = format.name === 'parquet' || optionOf(req.options, 'mode')?.toUpperCase() === 'FAILFAST'
+  // Inference reads the files (text's schema is fixed); the lazy scan reads them again at the action.
+  const inferring = req.userSchema === undefined && format.name !== 'text'
+  const inputs = eager || inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
   const dataSchema =
     req.userSchema !== undefined
       ? userDataSchema(req.userSchema, spec.schema)
@@ -102,8 +188,23 @@ export async function readFilesBatch(
     relation,
     ro.ignoreCorruptFiles,
   )
-  const { rows, malformed } = await decoder.decodeAll(
-    inputs.map((input) => ({ input, partitionValues: spec.values.get(dirname(input.file)) ?? [] })),
-  )
-  return { schema: relation.schema, rows, malformed }
+  const scanFiles = await scanFilesOf(files, spec.values, relation, eager ? { decoder, inputs } : undefined)
+  const setup: ScanSetup = {
+    format: format.name,
+    paths: pathsOf(req),
+    relation,
+    decoder,
+    files: scanFiles,
+    ignoreMissingFiles: ro.ignoreMissingFiles,
+  }
+  const partitionNames = new Set(relation.partitionSchema.fields.map((f) => f.name.toLowerCase()))
+  const scan = Object.freeze({
+    name: format.name,
+    description: describeScan(setup),
+    partitionColumns: relation.schema.fields.flatMap((f, i) =>
+      partitionNames.has(f.name.toLowerCase()) ? [i] : [],
+    ),
+    read: (request: ScanRequest) => readScan(setup, request),
+  })
+  return { schema: relation.schema, scan }
 }

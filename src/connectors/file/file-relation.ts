@@ -9,7 +9,13 @@ import { isSluiceError, SluiceError } from '../../errors.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import { type DataType, field, type StructField, type StructType, structOf } from '../../schema/data-type.ts'
 import type { ListedFile } from './file-listing.ts'
-import type { FileInput, FormatContext, FormatReader, MalformedRecord } from './formats/format.ts'
+import type {
+  DecodeResult,
+  FileInput,
+  FormatContext,
+  FormatReader,
+  MalformedRecord,
+} from './formats/format.ts'
 
 /** The columns of a file read. */
 export interface FileRelation {
@@ -164,6 +170,29 @@ export class FileDecoder {
       for (const m of decoded.malformed) malformed.push(m)
     }
     return { rows, malformed }
+  }
+
+  /**
+   * `decodeAll` for one file whose codec decodes synchronously (every format but Parquet), for a
+   * batch scan run inside a synchronous action; INTERNAL when the codec answers with a promise.
+   */
+  decodeSync(input: FileInput, partitionValues: readonly unknown[]): DecodedFiles {
+    let decoded: DecodeResult | Promise<DecodeResult>
+    try {
+      decoded = this.reader.decode(input.bytes, input.file)
+    } catch (e) {
+      if (!this.ignoreCorruptFiles || isSluiceError(e, 'MALFORMED_RECORD')) throw e
+      return { rows: [], malformed: [] }
+    }
+    if (decoded instanceof Promise) {
+      throw new SluiceError(
+        'INTERNAL',
+        `The reader of ${input.file} is asynchronous; it cannot be read lazily.`,
+      )
+    }
+    const rows: unknown[][] = []
+    this.append(decoded.rows, partitionValues, rows)
+    return { rows, malformed: decoded.malformed }
   }
 
   private async decodeBytes(input: FileInput): Promise<DecodedFiles | null> {

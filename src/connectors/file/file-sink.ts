@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { commitsDir } from '../../checkpoint/layout.ts'
 import { SluiceError } from '../../errors.ts'
 import { type FileSystem, nodeFileSystem } from '../../io/fs.ts'
+import { PARTITION_COLUMNS_OPTION } from '../../plan/write-options.ts'
 import { optionOf, readOptions, WRITER_OPTIONS } from '../connector-options.ts'
 import type {
   CommitCheckedSink,
@@ -29,8 +30,7 @@ import { PartitionedFileWriter } from './file-writer.ts'
 import { fileFormat } from './formats/index.ts'
 import { SINK_METADATA_DIR, type SinkFileEntry, SinkMetadataLog } from './sink-metadata-log.ts'
 
-/** The option under which writers pass `partitionBy` columns (Spark's `__partition_columns`), as JSON. */
-export const PARTITION_COLUMNS_OPTION = '__partition_columns'
+export { PARTITION_COLUMNS_OPTION }
 
 const SINK_OPTIONS = ['path', 'maxRecordsPerFile', PARTITION_COLUMNS_OPTION, ...WRITER_OPTIONS]
 

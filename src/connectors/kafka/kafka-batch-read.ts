@@ -5,6 +5,7 @@
  * each partition's records in that range are read once, in partition then offset order.
  */
 import { SluiceError } from '../../errors.ts'
+import type { RetryTimer } from '../../io/clock.ts'
 import type { StructType } from '../../schema/data-type.ts'
 import type { DataLossCounter } from './kafka-errors.ts'
 import { sortTps, type TpKey, tpName, tpOf } from './kafka-json.ts'
@@ -28,6 +29,7 @@ export async function readKafkaBatch(
   options: Readonly<Record<string, string>>,
   userSchema?: StructType,
   paths: readonly string[] = [],
+  retryTimer?: RetryTimer,
 ): Promise<KafkaBatchResult> {
   const opts = parseKafkaSourceOptions(options, 'batch')
   if (userSchema !== undefined)
@@ -40,9 +42,10 @@ export async function readKafkaBatch(
       'INVALID_ARGUMENT',
       `The kafka format reads no path (got ${paths.join(', ')}): call load() with no argument.`,
     )
-  const { connection, retry, fetch } = opts
+  const { connection, fetch } = opts
+  const retry = retryTimer === undefined ? opts.retry : { ...opts.retry, timer: retryTimer }
   const offsets = new KafkaOffsetReader(opts.strategy, connection, fetch.isolationLevel, retry)
-  const reader = new KafkaRangeReader(opts)
+  const reader = new KafkaRangeReader({ ...opts, retry })
   try {
     const from = await offsets.resolve(opts.startingOffsets, 'starting')
     const until = await offsets.resolve(opts.endingOffsets, 'ending')

@@ -15,7 +15,7 @@ const APPENDING = new Set(['append', 'errorifexists', 'error', 'default'])
 /**
  * Writes `rows` to Kafka once; resolves when every record is acknowledged.
  *
- * @example await writeKafkaBatch({ mode: 'append', options: { 'kafka.bootstrap.servers': 'localhost:9092', topic: 'out' }, partitionBy: [] }, schema, rows, renderCells)
+ * @example await writeKafkaBatch({ mode: 'append', options: { 'kafka.bootstrap.servers': 'localhost:9092', topic: 'out' }, partitionBy: [] }, schema, rows, renderCells, { now: () => clock.now() })
  */
 export async function writeKafkaBatch(
   req: {
@@ -26,6 +26,7 @@ export async function writeKafkaBatch(
   schema: StructType,
   rows: readonly (readonly unknown[])[],
   renderCells: SinkContext['renderCells'],
+  session: Pick<SinkContext, 'now' | 'retryTimer'>,
 ): Promise<void> {
   if (!APPENDING.has(req.mode.toLowerCase())) {
     throw new SluiceError(
@@ -49,7 +50,8 @@ export async function writeKafkaBatch(
     options: req.options,
     schema,
     renderCells,
-    now: () => Date.now(),
+    now: session.now,
+    ...(session.retryTimer === undefined ? {} : { retryTimer: session.retryTimer }),
     // A Kafka sink registers no table and prints nothing.
     tables: { register: () => undefined },
     print: () => undefined,

@@ -9,6 +9,7 @@
  */
 import { Admin } from '@platformatic/kafka'
 import { SluiceError } from '../../errors.ts'
+import { systemRetryTimer } from '../../io/clock.ts'
 import type { KafkaConnectionOptions } from './kafka-client.ts'
 import {
   EARLIEST,
@@ -138,7 +139,7 @@ export class KafkaOffsetReader {
         const latest = await this.list(await this.discover(), () => LATEST)
         const wrong = known !== undefined && [...latest].some(([tp, o]) => o < (known.get(tp) ?? o))
         if (!wrong || attempt >= this.retry.attempts) return latest
-        await new Promise((resolve) => setTimeout(resolve, this.retry.attemptIntervalMs))
+        await (this.retry.timer ?? systemRetryTimer).sleep(this.retry.attemptIntervalMs, this.signal)
       }
     })
   }

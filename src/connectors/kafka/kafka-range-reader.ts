@@ -8,6 +8,7 @@
  */
 import { Consumer, type fetchV17, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka'
 import { SluiceError } from '../../errors.ts'
+import { systemRetryTimer } from '../../io/clock.ts'
 import type { KafkaConnectionOptions } from './kafka-client.ts'
 import { type DataLossCounter, reportDataLoss } from './kafka-errors.ts'
 import { type TpKey, tpName, tpOf } from './kafka-json.ts'
@@ -74,8 +75,13 @@ export class KafkaRangeReader {
    * @example
    * const rows = await reader.read([{ tp: 'orders:0', from: 5, until: 10 }], { dataLoss: 0, offsetOutOfRange: 0 })
    */
+  /** The retry timer's time: a partition's poll timeout is real time, as its retries are. */
+  private elapsedMs(): number {
+    return (this.s.retry.timer ?? systemRetryTimer).elapsedMs()
+  }
+
   async read(ranges: readonly OffsetRange[], counter: DataLossCounter): Promise<unknown[][]> {
-    const now = Date.now()
+    const now = this.elapsedMs()
     const cursors: Cursor[] = ranges.map((r) => ({
       ...tpOf(r.tp),
       tp: r.tp,
@@ -158,7 +164,7 @@ export class KafkaRangeReader {
       to - c.next,
     )
     c.next = to
-    c.lastProgressMs = Date.now()
+    c.lastProgressMs = this.elapsedMs()
   }
 
   private async fetchFrom(
@@ -247,7 +253,7 @@ export class KafkaRangeReader {
       if (!(aborted?.skips(batch) ?? false) && !isControl(batch)) this.takeBatch(c, batch)
       c.next = Math.min(last + 1, c.until)
     }
-    c.lastProgressMs = Date.now()
+    c.lastProgressMs = this.elapsedMs()
   }
 
   private takeBatch(c: Cursor, batch: RecordsBatch): void {
@@ -268,7 +274,7 @@ export class KafkaRangeReader {
       this.lost(c, c.until, counter)
       return
     }
-    if (Date.now() - c.lastProgressMs > this.s.pollTimeoutMs) {
+    if (this.elapsedMs() - c.lastProgressMs > this.s.pollTimeoutMs) {
       throw new SluiceError(
         'SOURCE_UNAVAILABLE',
         `Kafka: Cannot fetch record for offset ${c.next} in ${this.s.pollTimeoutMs} milliseconds (topic partition ${tpName(c.tp)}; option kafkaConsumer.pollTimeoutMs).`,

@@ -6,9 +6,15 @@
  * `withRetries`). A query therefore waits out a broker restart and resumes where it was, and fails
  * with a clear error once the outage outlasts the timeout.
  *
- * Waits use the wall clock, not the session's clock: they are about the network, not the query.
+ * The deadline is a budget of waits, not of wall time: transient failures are retried while the
+ * backoff waits so far add up to less than the timeout, whatever each attempt itself took (an
+ * attempt is bounded by the client's own request timeout). Counting wall time made a loaded machine,
+ * where attempts are slow, give up after a few tries. Waits go through the `RetryTimer` the session
+ * injects (real time: they are about the network, not the query's clock, so a test's ManualClock
+ * never stalls them).
  */
 import { SluiceError } from '../../errors.ts'
+import { type RetryTimer, systemRetryTimer } from '../../io/clock.ts'
 
 export interface KafkaRetryPolicy {
   /** How long transient failures are retried (`kafka.default.api.timeout.ms`). */
@@ -21,6 +27,8 @@ export interface KafkaRetryPolicy {
   readonly attempts: number
   /** Wait between those attempts (`fetchOffset.retryIntervalMs`). */
   readonly attemptIntervalMs: number
+  /** Where the waits happen: the session's (ConnectorContext.retryTimer); the process's timers when absent. */
+  readonly timer?: RetryTimer
 }
 
 export const DEFAULT_RETRY_POLICY: KafkaRetryPolicy = Object.freeze({
@@ -90,20 +98,6 @@ export function describeKafkaError(e: unknown): string {
   return unique.length > 0 ? unique.join('; ') : String(e)
 }
 
-/** Sleeps `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const done = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
-  })
-}
-
 /**
  * Runs `op`, retrying per `policy`; `beforeRetry` runs before each retry (to drop stale metadata).
  * SluiceErrors from `op` are decisions, not failures: they are thrown at once. The final failure is
@@ -118,28 +112,31 @@ export async function withKafkaRetry<T>(
   op: () => Promise<T>,
   options: { beforeRetry?: () => void; signal?: AbortSignal } = {},
 ): Promise<T> {
-  const started = Date.now()
+  const timer = policy.timer ?? systemRetryTimer
+  const started = timer.elapsedMs()
   let attempts = 0
   let transientRetries = 0
+  let waitedMs = 0
   for (;;) {
     try {
       return await op()
     } catch (e) {
       if (e instanceof SluiceError || options.signal?.aborted) throw e
       const transient = isTransientKafkaError(e)
-      const elapsed = Date.now() - started
       attempts++
       let wait: number
-      if (transient && elapsed < policy.deadlineMs) {
+      if (transient && waitedMs < policy.deadlineMs) {
         wait = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.min(transientRetries++, 20))
-        wait = Math.min(wait, Math.max(1, policy.deadlineMs - elapsed))
+        wait = Math.min(wait, Math.max(1, policy.deadlineMs - waitedMs))
       } else if (!transient && attempts < policy.attempts) {
         wait = policy.attemptIntervalMs
       } else {
-        throw gaveUp(what, e, transient, attempts, elapsed)
+        throw gaveUp(what, e, transient, attempts, Math.round(timer.elapsedMs() - started))
       }
-      await sleep(wait, options.signal)
-      if (options.signal?.aborted) throw gaveUp(what, e, transient, attempts, Date.now() - started)
+      await timer.sleep(wait, options.signal)
+      waitedMs += wait
+      if (options.signal?.aborted)
+        throw gaveUp(what, e, transient, attempts, Math.round(timer.elapsedMs() - started))
       options.beforeRetry?.()
     }
   }

@@ -69,9 +69,10 @@ export class KafkaSource implements AvailableNowSource {
     this.opts = opts
     this.ctx = ctx
     const signal = this.stopping.signal
-    const { connection, retry, fetch } = opts
+    const { connection, fetch } = opts
+    const retry = ctx.retryTimer === undefined ? opts.retry : { ...opts.retry, timer: ctx.retryTimer }
     this.offsets = new KafkaOffsetReader(opts.strategy, connection, fetch.isolationLevel, retry, signal)
-    this.reader = new KafkaRangeReader({ ...opts, signal })
+    this.reader = new KafkaRangeReader({ ...opts, retry, signal })
     this.description = `KafkaV2[${this.offsets.description}]`
   }
 

@@ -96,4 +96,28 @@ describe('withKafkaRetry', () => {
     )
     assert.deepEqual([calls, refreshed], [2, 1])
   })
+
+  it('counts the deadline in waits, not in the time slow attempts take, through the injected timer', async () => {
+    // Each attempt "takes" 10 s (a loaded machine); the waits are recorded, not slept.
+    let now = 0
+    const waits: number[] = []
+    const timer = {
+      elapsedMs: () => now,
+      sleep: async (ms: number) => void waits.push(ms),
+    }
+    let calls = 0
+    await assert.rejects(
+      withKafkaRetry('listing', { ...FAST, timer }, async () => {
+        calls++
+        now += 10_000
+        throw refused()
+      }),
+      (e: Error) => e instanceof SluiceError && e.message.includes(`unreachable for ${calls * 10_000} ms`),
+    )
+    assert.equal(
+      waits.reduce((a, b) => a + b, 0),
+      FAST.deadlineMs,
+    )
+    assert.equal(calls, waits.length + 1)
+  })
 })
