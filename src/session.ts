@@ -3,7 +3,7 @@
  * It implements the small QueryEngine interface the API runs queries through.
  */
 
-import { type AnalyzedPlan, schemaOfAttributes } from './analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, deliverObservations, schemaOfAttributes } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { DataFrameReader } from './api/data-frame-reader.ts'
@@ -306,10 +306,15 @@ export class Sluice implements QueryEngine {
   }
 
   execute(plan: LogicalPlan): unknown[][] {
-    const exec = this.plan(this.analyze(plan))
+    const analyzed = this.analyze(plan)
+    const exec = this.plan(analyzed)
     // NOTE: current_timestamp() is fixed for one query execution, as in Spark.
     this.runtime.currentTimestamp = this.clock.now()
-    return exec.execute({ runtime: this.runtime })
+    const observed = new Map<string, Readonly<Record<string, unknown>>>()
+    const rows = exec.execute({ runtime: this.runtime, observedMetrics: (n, row) => observed.set(n, row) })
+    // Only a successful action fills its Observations (as Spark's, from onSuccess).
+    deliverObservations(analyzed, observed)
+    return rows
   }
 
   renderCell(schema: StructType): (row: readonly unknown[]) => (string | null)[] {

@@ -6,7 +6,12 @@
 
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import type { AggregateImpl } from '../functions/function-def.ts'
-import type { GroupsWithStateSpec, JoinType, TransformWithStateSpec } from '../plan/logical-plan.ts'
+import type {
+  GroupsWithStateSpec,
+  JoinType,
+  ObservationHandle,
+  TransformWithStateSpec,
+} from '../plan/logical-plan.ts'
 import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
 import { type DataType, field, type StructType, structOf } from '../schema/data-type.ts'
 
@@ -111,6 +116,18 @@ export type AnalyzedPlan =
       readonly child: AnalyzedPlan
     })
   | (Base & {
+      /** `observe(name, ...)`: passes its child's rows through and records the metrics over them. */
+      readonly kind: 'observe'
+      readonly name: string
+      /** The metrics as a global aggregate: its calls, and the result expressions over their values. */
+      readonly aggs: readonly BoundAggCall[]
+      readonly results: readonly BoundExpr[]
+      /** The metrics row's columns (names and types of `results`). */
+      readonly metrics: StructType
+      readonly observation: ObservationHandle | undefined
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
       readonly kind: 'aggregate'
       readonly groupBy: readonly BoundExpr[]
       readonly aggs: readonly BoundAggCall[]
@@ -205,6 +222,7 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   project: 'unary',
   filter: 'unary',
   deadLetter: 'unary',
+  observe: 'unary',
   aggregate: 'unary',
   generate: 'unary',
   sort: 'unary',
@@ -218,3 +236,18 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   groupsWithState: 'unary',
   transformWithState: 'unary',
 })
+
+/**
+ * Hands each Observation of `plan` the metrics its observe() node recorded in a batch action.
+ *
+ * @example deliverObservations(analyzed, observed) // observation.get is now set
+ */
+export function deliverObservations(
+  plan: AnalyzedPlan,
+  observed: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): void {
+  analyzedPlans.walk(plan, (p) => {
+    const row = p.kind === 'observe' ? observed.get(p.name) : undefined
+    if (p.kind === 'observe' && row !== undefined) p.observation?.deliver(row)
+  })
+}

@@ -24,6 +24,8 @@ export function parseProgress(json: string): StreamingQueryProgress {
   const sources: Record<string, number>[] = Array.isArray(p.sources) ? p.sources : []
   for (const key of ['numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond'])
     p[key] ??= sources.reduce((acc, src) => acc + (Number.isFinite(src[key]) ? src[key] : 0), 0)
+  // Spark leaves empty maps out: no observe() metrics is an empty observedMetrics, as Sluice's own progress.
+  p.observedMetrics ??= {}
   Object.defineProperty(p, 'json', { value: JSON.stringify(p), enumerable: false })
   Object.defineProperty(p, 'prettyJson', { value: JSON.stringify(p, null, 2), enumerable: false })
   return Object.freeze(p)

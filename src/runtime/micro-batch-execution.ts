@@ -346,6 +346,7 @@ export class MicroBatchExecution {
       stateOperators:
         spec.state === null ? [] : spec.state.progress(stores, commitTimes, (op) => stream.metricsOf(op)),
       deadLetters: countDeadLetters(sideOutputs),
+      observedMetrics: Object.fromEntries(stream.observedMetrics),
     })
     this.committed = { ...end }
     this.freshSources.clear()
@@ -401,6 +402,7 @@ export class MicroBatchExecution {
     eventTime: Record<string, string>
     stateOperators: readonly StateOperatorProgress[]
     deadLetters: Record<string, number>
+    observedMetrics: StreamingQueryProgress['observedMetrics']
   }): void {
     const { spec } = this
     const sources = spec.inputs.map((input, i) => ({
@@ -422,6 +424,7 @@ export class MicroBatchExecution {
         eventTime: b.eventTime,
         stateOperators: b.stateOperators,
         deadLetters: b.deadLetters,
+        observedMetrics: b.observedMetrics,
       }),
     )
     this.previousTriggerStartMs = b.triggerStartMs

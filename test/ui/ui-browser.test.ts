@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { col, count, ManualClock, Sluice, t, udf, window } from '../../src/index.ts'
+import { col, count, ManualClock, max, Sluice, t, udf, window } from '../../src/index.ts'
 import { RESULTS_DIR, withBrowser } from '../harness/browser.ts'
 
 async function startQueries(sluice: Sluice, clock: ManualClock) {
   const events = sluice.memoryStream(t.struct({ ts: t.timestamp(), k: t.string() }))
   const windowed = await events
     .toDF()
+    .observe('clicks', count('*').alias('rows'), max('k').alias('last_key'))
     .withWatermark('ts', '5 seconds')
     .groupBy(window(col('ts'), '10 seconds'), col('k'))
     .agg(count('*').alias('n'))
@@ -135,6 +136,22 @@ describe('web UI', () => {
         for (const n of windowed.operatorGraph.nodes) assert.ok(operators.includes(n.name), `shows ${n.name}`)
         const lastState = windowed.lastProgress?.stateOperators[0]
         assert.ok(operators.includes(`operator 0: ${lastState?.numRowsTotal} state rows`), operators)
+        // observe() metrics: the last batch's as a table, each batch's numeric ones as a chart.
+        const observedRows = await page.$$eval('#observed-metrics tbody tr', (trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+        )
+        const lastObserved = windowed.lastProgress?.observedMetrics.clicks
+        assert.deepEqual(observedRows, [
+          ['clicks', 'rows', String(lastObserved?.rows)],
+          ['clicks', 'last_key', String(lastObserved?.last_key)],
+        ])
+        const observedChart = await series('observed-0')
+        assert.deepEqual(
+          observedChart[1],
+          progress.map((p) => p.observedMetrics.clicks.rows),
+          'one point per batch: the rows it observed',
+        )
+        assert.equal(await page.textContent('#chart-observed-0 h3'), 'Observed metrics: clicks')
         const explain = await page.textContent('#explain')
         assert.match(explain ?? '', /== Physical Plan ==/)
         const last = JSON.parse((await page.textContent('#last-progress')) ?? '{}')
