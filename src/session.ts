@@ -82,6 +82,11 @@ export interface SluiceConfig extends ObservabilityConfig {
   readonly 'sluice.sql.streaming.checkpointLocation'?: string
   /** Offsets/commits entries kept in a checkpoint (Spark's minBatchesToRetain, default 100). */
   readonly 'sluice.sql.streaming.minBatchesToRetain'?: number
+  /**
+   * How many batches' progress a query keeps in its checkpoint (`<checkpoint>/progress/`), for
+   * `sluice ui --checkpoint` (Spark's numRecentProgressUpdates, default 100; 0 keeps none).
+   */
+  readonly 'sluice.sql.streaming.numRecentProgressUpdates'?: number
   /** How long an idle query waits before polling its sources again (default '10ms'). */
   readonly 'sluice.sql.streaming.pollingDelay'?: string
   /** Stop running queries gracefully on SIGTERM/SIGINT, committing the batch in flight (default true). */
@@ -116,6 +121,7 @@ const KNOWN_KEYS = new Set([
   'clock',
   'sluice.sql.streaming.checkpointLocation',
   'sluice.sql.streaming.minBatchesToRetain',
+  'sluice.sql.streaming.numRecentProgressUpdates',
   'sluice.sql.streaming.pollingDelay',
   'sluice.streaming.stopOnSignal',
   'sluice.sql.shuffle.partitions',
@@ -130,6 +136,15 @@ const KNOWN_KEYS = new Set([
   'sluice.files.permissions',
   STATE_STORE_PROVIDER_CLASS,
 ])
+
+function progressToRetain(config: SluiceConfig): number {
+  const n = config['sluice.sql.streaming.numRecentProgressUpdates'] ?? 100
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw invalidArgument(
+      `'sluice.sql.streaming.numRecentProgressUpdates' must be a whole number >= 0 (0 keeps no progress in checkpoints), but is ${n}.`,
+    )
+  return n
+}
 
 function fileSystemOf(config: SluiceConfig): FileSystem {
   const permissions = config['sluice.files.permissions'] ?? 'owner'
@@ -188,6 +203,7 @@ export class Sluice implements QueryEngine {
                 "conf 'sluice.sql.streaming.checkpointLocation'",
               ),
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
+        numRecentProgressUpdates: progressToRetain(config),
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
         fileSystem: this.fs,

@@ -334,7 +334,7 @@ export class MicroBatchExecution {
     await spec.checkpoint.purge(batchId)
     durations.commitOffsets = spec.clock.now() - t2
     durations.triggerExecution = spec.clock.now() - triggerStartMs
-    this.reportProgress({
+    await this.reportProgress({
       batchId,
       start,
       end,
@@ -391,7 +391,7 @@ export class MicroBatchExecution {
     return out
   }
 
-  private reportProgress(b: {
+  private async reportProgress(b: {
     batchId: number
     start: Offsets
     end: Offsets
@@ -403,7 +403,7 @@ export class MicroBatchExecution {
     stateOperators: readonly StateOperatorProgress[]
     deadLetters: Record<string, number>
     observedMetrics: StreamingQueryProgress['observedMetrics']
-  }): void {
+  }): Promise<void> {
     const { spec } = this
     const sources = spec.inputs.map((input, i) => ({
       description: input.source.description,
@@ -412,21 +412,21 @@ export class MicroBatchExecution {
       numInputRows: b.perSource[i].rows,
       metrics: reportsSourceMetrics(input.source) ? input.source.metrics(b.end[input.sourceId] ?? null) : {},
     }))
-    spec.events.onProgress(
-      buildProgress({
-        query: { id: spec.id, runId: spec.runId, name: spec.name },
-        batchId: b.batchId,
-        triggerStartMs: b.triggerStartMs,
-        previousTriggerStartMs: this.previousTriggerStartMs,
-        durations: b.durations,
-        sources,
-        sink: { description: spec.sink.description, numOutputRows: b.outputRows },
-        eventTime: b.eventTime,
-        stateOperators: b.stateOperators,
-        deadLetters: b.deadLetters,
-        observedMetrics: b.observedMetrics,
-      }),
-    )
+    const progress = buildProgress({
+      query: { id: spec.id, runId: spec.runId, name: spec.name },
+      batchId: b.batchId,
+      triggerStartMs: b.triggerStartMs,
+      previousTriggerStartMs: this.previousTriggerStartMs,
+      durations: b.durations,
+      sources,
+      sink: { description: spec.sink.description, numOutputRows: b.outputRows },
+      eventTime: b.eventTime,
+      stateOperators: b.stateOperators,
+      deadLetters: b.deadLetters,
+      observedMetrics: b.observedMetrics,
+    })
+    await spec.checkpoint.writeProgress(progress)
+    spec.events.onProgress(progress)
     this.previousTriggerStartMs = b.triggerStartMs
   }
 }
