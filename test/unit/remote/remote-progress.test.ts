@@ -22,6 +22,26 @@ describe('remote progress', () => {
     assert.equal(p.observedMetrics.kept.rows, 2)
   })
 
+  it('parses Spark Connect’s rows, written as values beside their schema, into the same shape', () => {
+    const connect = JSON.parse(spark.progressJson)
+    connect.observedMetrics = {
+      input: {
+        values: [2, 3, 'bob'],
+        schema: {
+          type: 'struct',
+          fields: [
+            { name: 'rows', type: 'long', nullable: false, metadata: {} },
+            { name: 'total', type: 'long', nullable: true, metadata: {} },
+            { name: 'max(user)', type: 'string', nullable: true, metadata: {} },
+          ],
+        },
+      },
+    }
+    assert.deepEqual(parseProgress(JSON.stringify(connect)).observedMetrics, {
+      input: { rows: 2, total: 3, 'max(user)': 'bob' },
+    })
+  })
+
   it('gives an empty observedMetrics when Spark’s JSON leaves it out', () => {
     const { observedMetrics: _, ...rest } = JSON.parse(spark.progressJson)
     assert.deepEqual(parseProgress(JSON.stringify(rest)).observedMetrics, {})
