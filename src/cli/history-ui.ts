@@ -21,7 +21,8 @@ export interface HistoryUiOptions {
  */
 export async function serveHistoryUi(o: HistoryUiOptions): Promise<void> {
   const history = await CheckpointHistory.open(nodeFileSystem, o.checkpoints)
-  const ui = new UiServer(history, null, { host: o.host, port: o.port, keepAlive: true })
+  const title = `History of ${o.checkpoints.length === 1 ? o.checkpoints[0] : `${o.checkpoints.length} checkpoints`}`
+  const ui = new UiServer(history, null, { host: o.host, port: o.port, keepAlive: true, title })
   const url = await ui.ready()
   const runs = (await history.runs()).length
   o.print(`Sluice UI (history of ${o.checkpoints.length} checkpoints, ${runs} runs) at ${url}`)

@@ -3,7 +3,7 @@
  * (`sluice.ui.enabled`). No build step for users: the page, its script and uPlot are static files
  * shipped in the package (`dist/ui/static`, copied there by `npm run build`).
  *
- * Routes: `/` the page; `/static/*` its assets; `/api/queries` the runs; `/api/queries/<runId>` one
+ * Routes: `/` the page; `/static/*` its assets; `/api/info` the header's title; `/api/queries` the runs; `/api/queries/<runId>` one
  * run with its recent progress and plan; `/metrics` Prometheus text format (when there are
  * metrics: `sluice ui --checkpoint` serves finished queries' history from their checkpoints only).
  * Every route is read-only (GET and HEAD).
@@ -68,6 +68,8 @@ export interface UiServerOptions {
   readonly port: number
   /** Keep the process alive while the server listens (the `sluice ui` command); default false. */
   readonly keepAlive?: boolean
+  /** What the page's header says it shows (default `Structured Streaming`). */
+  readonly title?: string
 }
 
 /**
@@ -82,7 +84,7 @@ export class UiServer {
 
   constructor(history: QueryRuns, metrics: StreamingMetrics | null, opts: UiServerOptions) {
     this.server = createServer((req, res) => {
-      route(req, res, history, metrics).catch((e: unknown) =>
+      route(req, res, { history, metrics, title: opts.title ?? 'Structured Streaming' }).catch((e: unknown) =>
         send(res, 500, 'text/plain', e instanceof Error ? e.message : String(e)),
       )
     })
@@ -123,14 +125,14 @@ export class UiServer {
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  history: QueryRuns,
-  metrics: StreamingMetrics | null,
+  { history, metrics, title }: { history: QueryRuns; metrics: StreamingMetrics | null; title: string },
 ): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   const name = path === '/' ? 'index.html' : path.startsWith('/static/') ? path.slice(8) : ''
   const file = ASSETS.has(name) ? assetPath(name) : undefined
   if (req.method !== 'GET' && req.method !== 'HEAD') send(res, 405, 'text/plain', 'GET only')
   else if (path === '/metrics' && metrics !== null) metrics.handler(req, res)
+  else if (path === '/api/info') json(res, { title })
   else if (path === '/api/queries') json(res, (await history.runs()).map(summary))
   else if (path.startsWith('/api/queries/')) {
     const run = await history.run(decodeURIComponent(path.slice('/api/queries/'.length)))

@@ -90,11 +90,17 @@ describe('progress kept in the checkpoint', () => {
     })
   })
 
-  it('keeps none with numRecentProgressUpdates 0', async () => {
+  it('keeps none with numRecentProgressUpdates 0, and refuses a negative or fractional count', async () => {
     await withTempDir(async (dir) => {
       await runBatches(dir, 2, 0)
       assert.deepEqual(await progressFiles(dir), [])
     })
+    for (const bad of [-1, 1.5])
+      assert.throws(
+        () => Sluice.local({ 'sluice.sql.streaming.numRecentProgressUpdates': bad }),
+        (e: Error & { code?: string }) =>
+          e.code === 'INVALID_ARGUMENT' && e.message.includes('numRecentProgressUpdates'),
+      )
   })
 
   it('refuses a damaged progress file by name, and a folder that is not a checkpoint', async () => {

@@ -179,13 +179,14 @@ describe('web UI', () => {
     await withTempDir(async (dir) => {
       const runs = [await runFromCheckpoint(dir, 0), await runFromCheckpoint(dir, 4)]
       const history = await CheckpointHistory.open(nodeFileSystem, [dir])
-      const ui = new UiServer(history, null, { host: '127.0.0.1', port: 0 })
+      const ui = new UiServer(history, null, { host: '127.0.0.1', port: 0, title: `History of ${dir}` })
       const url = await ui.ready()
       try {
         await withBrowser(async (ctx) => {
           const page = await ctx.newPage()
           await page.goto(url)
           for (const q of runs) await page.waitForSelector(`tr[data-run="${q.runId}"]`)
+          await page.waitForSelector(`#title:text-is("History of ${dir}")`)
           const row = await page.$$eval(`tr[data-run="${runs[1].runId}"] td`, (tds) =>
             tds.map((td) => td.textContent?.trim()),
           )

@@ -248,6 +248,12 @@
     }
   }
 
+  getJson('/api/info').then(
+    (info) => {
+      document.getElementById('title').textContent = info.title
+    },
+    () => undefined,
+  )
   window.addEventListener('hashchange', refresh)
   refresh()
   setInterval(refresh, REFRESH_MS)

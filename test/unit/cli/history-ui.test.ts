@@ -66,6 +66,7 @@ describe('sluice ui --checkpoint', () => {
         assert.equal((await fetch(`${url}metrics`)).status, 404, 'no live metrics in history mode')
         assert.equal((await fetch(`${url}api/queries`, { method: 'POST' })).status, 405)
         assert.match(await (await fetch(url)).text(), /<title>Sluice/)
+        assert.deepEqual(await (await fetch(`${url}api/info`)).json(), { title: 'History of 2 checkpoints' })
         child.kill('SIGTERM')
       }
       assert.equal(await exited, 0, seen.join('\n'))
