@@ -412,22 +412,28 @@ export class MicroBatchExecution {
       numInputRows: b.perSource[i].rows,
       metrics: reportsSourceMetrics(input.source) ? input.source.metrics(b.end[input.sourceId] ?? null) : {},
     }))
-    const progress = buildProgress({
-      query: { id: spec.id, runId: spec.runId, name: spec.name },
-      batchId: b.batchId,
-      triggerStartMs: b.triggerStartMs,
-      previousTriggerStartMs: this.previousTriggerStartMs,
-      durations: b.durations,
-      sources,
-      sink: { description: spec.sink.description, numOutputRows: b.outputRows },
-      eventTime: b.eventTime,
-      stateOperators: b.stateOperators,
-      deadLetters: b.deadLetters,
-      observedMetrics: b.observedMetrics,
-    })
-    await spec.checkpoint.writeProgress(progress)
-    spec.events.onProgress(progress)
+    await this.publish(
+      buildProgress({
+        query: { id: spec.id, runId: spec.runId, name: spec.name },
+        batchId: b.batchId,
+        triggerStartMs: b.triggerStartMs,
+        previousTriggerStartMs: this.previousTriggerStartMs,
+        durations: b.durations,
+        sources,
+        sink: { description: spec.sink.description, numOutputRows: b.outputRows },
+        eventTime: b.eventTime,
+        stateOperators: b.stateOperators,
+        deadLetters: b.deadLetters,
+        observedMetrics: b.observedMetrics,
+      }),
+    )
     this.previousTriggerStartMs = b.triggerStartMs
+  }
+
+  /** Keeps a committed batch's progress in the checkpoint (the UI's history), then reports it. */
+  private async publish(progress: StreamingQueryProgress): Promise<void> {
+    await this.spec.checkpoint.writeProgress(progress)
+    this.spec.events.onProgress(progress)
   }
 }
 
