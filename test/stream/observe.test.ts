@@ -8,11 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { avg, col, count, lit, max, progressToJson, sum, t } from '../../src/index.ts'
+import { avg, col, count, lit, max, progressToJson, sum, t, window } from '../../src/index.ts'
 import {
   addData,
+  assertOnQuery,
   assertProgress,
   checkAnswer,
+  checkLateRows,
   startStream,
   stopStream,
   testStream,
@@ -168,4 +170,41 @@ describe('observe() on a stream', () => {
     const df = input.toDF().observe('m', count('*')).observe('m', sum('v'))
     await assert.rejects(df.writeStream.format('noop').start(), { code: 'DUPLICATED_METRICS_NAME' })
   })
+
+  it('counts each row once although late-row routing replays late rows through it', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(t.struct({ k: t.string(), ts: t.timestamp() }))
+    const df = input
+      .toDF()
+      .withWatermark('ts', '5 seconds', { lateRows: 'late' })
+      .observe('seen', count('*').alias('rows'))
+      .groupBy(window(col('ts'), '10 seconds'))
+      .agg(count('*').alias('n'))
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      addData(input, { k: 'a', ts: 30_000 }),
+      // Batch 0 reads the row; the watermark's no-data batch 1 observes none.
+      assertOnQuery((q) => {
+        assert.deepEqual(
+          q.recentProgress.map((p) => p.observedMetrics.seen.rows),
+          [1, 0],
+        )
+        return true
+      }),
+      // Judged by the 25 s watermark: both rows are late (replayed as candidates), one is not.
+      addData(input, { k: 'x', ts: 1_000 }, { k: 'y', ts: 2_000 }, { k: 'z', ts: 40_000 }),
+      checkLateRows('late', ...lateRows),
+      assertOnQuery((q) => {
+        const batch = q.recentProgress.find((p) => p.numInputRows === 3)
+        assert.deepEqual(batch?.observedMetrics, { seen: { rows: 3 } })
+        return true
+      }),
+    )
+  })
 })
+
+const lateRows = [
+  { k: 'x', ts: 1_000, late_reason: 'window_closed', late_watermark: 25_000, late_batch_id: 2 },
+  { k: 'y', ts: 2_000, late_reason: 'window_closed', late_watermark: 25_000, late_batch_id: 2 },
+]
