@@ -3,7 +3,7 @@
  * It implements the small QueryEngine interface the API runs queries through.
  */
 
-import { type AnalyzedPlan, schemaOfAttributes } from './analysis/analyzed-plan.ts'
+import { type AnalyzedPlan, deliverObservations, schemaOfAttributes } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { DataFrameReader } from './api/data-frame-reader.ts'
@@ -84,6 +84,11 @@ export interface SluiceConfig extends ObservabilityConfig {
   readonly 'sluice.sql.streaming.checkpointLocation'?: string
   /** Offsets/commits entries kept in a checkpoint (Spark's minBatchesToRetain, default 100). */
   readonly 'sluice.sql.streaming.minBatchesToRetain'?: number
+  /**
+   * How many batches' progress a query keeps in its checkpoint (`<checkpoint>/progress/`), for
+   * `sluice ui --checkpoint` (Spark's numRecentProgressUpdates, default 100; 0 keeps none).
+   */
+  readonly 'sluice.sql.streaming.numRecentProgressUpdates'?: number
   /** How long an idle query waits before polling its sources again (default '10ms'). */
   readonly 'sluice.sql.streaming.pollingDelay'?: string
   /** Stop running queries gracefully on SIGTERM/SIGINT, committing the batch in flight (default true). */
@@ -118,6 +123,7 @@ const KNOWN_KEYS = new Set([
   'clock',
   'sluice.sql.streaming.checkpointLocation',
   'sluice.sql.streaming.minBatchesToRetain',
+  'sluice.sql.streaming.numRecentProgressUpdates',
   'sluice.sql.streaming.pollingDelay',
   'sluice.streaming.stopOnSignal',
   'sluice.sql.shuffle.partitions',
@@ -132,6 +138,15 @@ const KNOWN_KEYS = new Set([
   'sluice.files.permissions',
   STATE_STORE_PROVIDER_CLASS,
 ])
+
+function progressToRetain(config: SluiceConfig): number {
+  const n = config['sluice.sql.streaming.numRecentProgressUpdates'] ?? 100
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw invalidArgument(
+      `'sluice.sql.streaming.numRecentProgressUpdates' must be a whole number >= 0 (0 keeps no progress in checkpoints), but is ${n}.`,
+    )
+  return n
+}
 
 function fileSystemOf(config: SluiceConfig): FileSystem {
   const permissions = config['sluice.files.permissions'] ?? 'owner'
@@ -190,6 +205,7 @@ export class Sluice implements QueryEngine {
                 "conf 'sluice.sql.streaming.checkpointLocation'",
               ),
         minBatchesToRetain: config['sluice.sql.streaming.minBatchesToRetain'] ?? 100,
+        numRecentProgressUpdates: progressToRetain(config),
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
         ...stateful,
@@ -333,10 +349,15 @@ export class Sluice implements QueryEngine {
   }
 
   execute(plan: LogicalPlan): unknown[][] {
-    const exec = this.plan(this.analyze(plan))
+    const analyzed = this.analyze(plan)
+    const exec = this.plan(analyzed)
     // NOTE: current_timestamp() is fixed for one query execution, as in Spark.
     this.runtime.currentTimestamp = this.clock.now()
-    return exec.execute({ runtime: this.runtime })
+    const observed = new Map<string, Readonly<Record<string, unknown>>>()
+    const rows = exec.execute({ runtime: this.runtime, observedMetrics: (n, row) => observed.set(n, row) })
+    // Only a successful action fills its Observations (as Spark's, from onSuccess).
+    deliverObservations(analyzed, observed)
+    return rows
   }
 
   renderCell(schema: StructType): (row: readonly unknown[]) => (string | null)[] {

@@ -10,6 +10,7 @@ import type {
   BatchScanHandle,
   GroupsWithStateSpec,
   JoinType,
+  ObservationHandle,
   TransformWithStateSpec,
 } from '../plan/logical-plan.ts'
 import { type PlanWalker, planWalker } from '../plan/plan-walker.ts'
@@ -117,6 +118,18 @@ export type AnalyzedPlan =
       readonly child: AnalyzedPlan
     })
   | (Base & {
+      /** `observe(name, ...)`: passes its child's rows through and records the metrics over them. */
+      readonly kind: 'observe'
+      readonly name: string
+      /** The metrics as a global aggregate: its calls, and the result expressions over their values. */
+      readonly aggs: readonly BoundAggCall[]
+      readonly results: readonly BoundExpr[]
+      /** The metrics row's columns (names and types of `results`). */
+      readonly metrics: StructType
+      readonly observation: ObservationHandle | undefined
+      readonly child: AnalyzedPlan
+    })
+  | (Base & {
       readonly kind: 'aggregate'
       readonly groupBy: readonly BoundExpr[]
       readonly aggs: readonly BoundAggCall[]
@@ -212,6 +225,7 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   project: 'unary',
   filter: 'unary',
   deadLetter: 'unary',
+  observe: 'unary',
   aggregate: 'unary',
   generate: 'unary',
   sort: 'unary',
@@ -225,3 +239,18 @@ export const analyzedPlans: PlanWalker<AnalyzedPlan> = planWalker<AnalyzedPlan>(
   groupsWithState: 'unary',
   transformWithState: 'unary',
 })
+
+/**
+ * Hands each Observation of `plan` the metrics its observe() node recorded in a batch action.
+ *
+ * @example deliverObservations(analyzed, observed) // observation.get is now set
+ */
+export function deliverObservations(
+  plan: AnalyzedPlan,
+  observed: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): void {
+  analyzedPlans.walk(plan, (p) => {
+    const row = p.kind === 'observe' ? observed.get(p.name) : undefined
+    if (p.kind === 'observe' && row !== undefined) p.observation?.deliver(row)
+  })
+}

@@ -18,6 +18,7 @@ import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
 import { bindExpr } from './bind-expr.ts'
 import { analyzeDeadLetter } from './dead-letter-analysis.ts'
 import { analyzeJoin } from './join-analysis.ts'
+import { analyzeObserve, checkObservedMetricNames } from './observe-analysis.ts'
 import { analyzeProject } from './project-analysis.ts'
 import { describeScope, type Scope } from './scope.ts'
 import { analyzeWatermark } from './watermark-analysis.ts'
@@ -149,9 +150,13 @@ export class Analyzer {
         return analyzeWatermark(this, p)
       case 'deadLetter':
         return analyzeDeadLetter(this, p)
+      case 'observe':
+        return analyzeObserve(this, p)
       case 'union':
+        checkObservedMetricNames(p)
         return this.analyzeUnion(p)
       case 'join':
+        checkObservedMetricNames(p)
         return analyzeJoin(this, p)
       case 'groupsWithState': {
         const child = this.analyze(p.child)

@@ -23,6 +23,7 @@ export function explainAnalyzed(p: AnalyzedPlan): string {
       groupsWithState: 'FlatMapGroupsWithState',
       transformWithState: 'TransformWithState',
       sessionize: 'UpdatingSessions',
+      observe: `CollectMetrics ${n.kind === 'observe' ? n.name : ''}`,
       deadLetter: `DeadLetter ${n.kind === 'deadLetter' ? n.name : ''}`,
       watermark: `EventTimeWatermark ${n.kind === 'watermark' ? `${attrName(n.output[n.eventTime])}#${n.output[n.eventTime].id}, ${n.delayMs} ms` : ''}`,
     }[n.kind]

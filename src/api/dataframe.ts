@@ -19,6 +19,7 @@ import type { QueryEngine } from './engine.ts'
 import { type ColumnLike, columnExprOf } from './functions.ts'
 import { GroupedData } from './grouped-data.ts'
 import { KeyValueGroupedData } from './key-value-grouped-data.ts'
+import { attachObservation, type Observation } from './observation.ts'
 import type { AggRow, Prettify, Row, SelectRow, WithColumnRow } from './row-types.ts'
 
 const JOIN_TYPES: Record<string, JoinType> = {
@@ -253,6 +254,33 @@ export class DataFrame<R extends object = Row> {
         error: opts.error === undefined ? undefined : toExpr(opts.error),
         child: this.plan,
       }),
+    )
+  }
+  /**
+   * Spark's observable metrics: aggregates over the rows that pass this point. On a stream they are
+   * computed per micro-batch and reported in progress (`query.lastProgress.observedMetrics[name]`);
+   * on a batch DataFrame, pass an `Observation` and read `observation.get` after an action. Metrics
+   * must be aggregates (`count('*')`, `max(col('v'))`, `sum('v').multiply(2)`) or literals, and each
+   * observe() of a query needs its own name.
+   *
+   * @example events.observe('events', count('*').alias('rows'), max('price').alias('top'))
+   * @example const stats = new Observation('stats'); df.observe(stats, count('*').alias('rows')).collect(); stats.get.rows
+   */
+  observe(observation: string | Observation, ...metrics: Column[]): DataFrame<R> {
+    if (metrics.length === 0)
+      throw new SluiceError(
+        'CANNOT_BE_EMPTY',
+        `observe(${typeof observation === 'string' ? `'${observation}'` : 'observation'}): the metrics cannot be empty; pass at least one aggregate, e.g. count('*').`,
+      )
+    if (typeof observation !== 'string' && this.isStreaming)
+      throw new SluiceError(
+        'UNSUPPORTED_OPERATION',
+        'Observation does not support streaming DataFrames: a stream has metrics per micro-batch. Observe by name, observe(name, ...), and read them from query.lastProgress.observedMetrics, query.recentProgress or a StreamingQueryListener.',
+      )
+    const handle = typeof observation === 'string' ? undefined : observation[attachObservation]()
+    const name = typeof observation === 'string' ? observation : observation.name
+    return this.with(
+      node('observe', { name, metrics: metrics.map((m) => m.expr), observation: handle, child: this.plan }),
     )
   }
   /** Rows of both, by position (UNION ALL). @example a.union(b) */

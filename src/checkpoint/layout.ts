@@ -11,6 +11,7 @@
  * C/late/<name>/_metadata               schema of the late-rows output `name` (beyond Spark)
  * C/late/<name>/<batchId>               the late rows batch N dropped (only batches that had some)
  * C/dead-letter/<name>/...              the same for a dead-letter output (records a source could not read)
+ * C/progress/<batchId>                  v2, the batch's progress JSON, for the last N batches (the UI's history)
  * C/lock                                owner and heartbeat of the one query running on C
  * C/lock.takeover-<token>               claim of the one process taking over a stale lock (transient)
  * C/lock.stale-<token>                  a stale lock moved aside during a takeover (transient)
@@ -94,6 +95,11 @@ export function commitsDir(checkpoint: string): string {
 export function commitsPath(checkpoint: string, batchId: number): string {
   checkBatchId(batchId, 'commits log')
   return join(commitsDir(checkpoint), String(batchId))
+}
+
+/** @example progressDir('/ckpt') // '/ckpt/progress' */
+export function progressDir(checkpoint: string): string {
+  return join(checkpoint, 'progress')
 }
 
 /** @example sourceDir('/ckpt', 'files-0') // '/ckpt/sources/files-0' */

@@ -11,9 +11,11 @@ import {
   commitsDir,
   metadataPath,
   offsetsDir,
+  progressDir,
   stateMetadataPath,
 } from '../checkpoint/layout.ts'
 import { type OffsetLogEntry, offsetLogCodec } from '../checkpoint/offset-log-codec.ts'
+import { progressLogCodec } from '../checkpoint/progress-log-codec.ts'
 import { queryMetadataCodec } from '../checkpoint/query-metadata-codec.ts'
 import { decodeVersionedFile } from '../checkpoint/versioned-file.ts'
 import { SluiceError } from '../errors.ts'
@@ -39,6 +41,8 @@ export interface CheckpointSummary {
   readonly conf: Readonly<Record<string, string>>
   readonly offsetBatches: readonly number[]
   readonly commitBatches: readonly number[]
+  /** The batches whose progress the checkpoint keeps (`progress/`, for `sluice ui --checkpoint`). */
+  readonly progressBatches: readonly number[]
   readonly lastCommittedBatch: number | null
   /** Planned (offsets written) but not committed: rerun at the next start. */
   readonly pendingBatch: number | null
@@ -123,6 +127,7 @@ export async function inspectCheckpoint(fs: FileSystem, dir: string): Promise<Ch
     conf: meta?.conf ?? {},
     offsetBatches,
     commitBatches,
+    progressBatches: await new FileMetadataLog(fs, progressDir(dir), progressLogCodec).listBatchIds(),
     lastCommittedBatch: lastCommit?.batchId ?? null,
     pendingBatch: pending,
     latestOffsets: lastOffsets?.entry.offsets ?? {},
@@ -171,6 +176,7 @@ export function formatSummary(s: CheckpointSummary): string[] {
     `created      ${s.createdAt ?? '-'}`,
     `offsets log  ${range(s.offsetBatches)}`,
     `commits log  ${range(s.commitBatches)}`,
+    `progress     ${range(s.progressBatches)}`,
     `last commit  ${s.lastCommittedBatch ?? '-'}${s.pendingBatch === null ? '' : `  (batch ${s.pendingBatch} planned, not committed: rerun at the next start)`}`,
     `watermark    ${s.watermark === null || s.watermark === iso(0) ? 'none (no event-time watermark yet)' : s.watermark}`,
     'offsets (latest batch):',

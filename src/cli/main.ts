@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `sluice` command. `sluice run app.ts` runs a user's queries with the web UI on;
- * `sluice checkpoint inspect|offsets <dir>` shows what a checkpoint holds; `sluice nexmark generate`
+ * `sluice checkpoint inspect|offsets <dir>` shows what a checkpoint holds; `sluice ui --checkpoint
+ * <dir>...` serves the UI over finished queries' history kept in their checkpoints; `sluice nexmark generate`
  * writes Nexmark events to files or Kafka; `sluice kafka topics create|list|describe|delete`
  * administers Kafka topics; `sluice bench ...` runs the benchmark suite of a source checkout
  * (`npm run bench` there).
@@ -16,6 +17,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { nodeFileSystem } from '../io/fs.ts'
 import { Sluice } from '../session.ts'
 import { checkpointOffsets, formatSummary, inspectCheckpoint } from './checkpoint-inspect.ts'
+import { serveHistoryUi } from './history-ui.ts'
 import { addKafkaTopicsCommand } from './kafka-topics-command.ts'
 import { generateNexmark } from './nexmark-generate.ts'
 import { runApp } from './run-app.ts'
@@ -45,6 +47,15 @@ export function program(print: (line: string) => void = (l) => process.stdout.wr
     .description('Stream processing for TypeScript on Node.js')
     .version('0.1.0')
     .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sluice run app.ts                              run app.ts's queries with the web UI on :4040
+  sluice ui --checkpoint ckpt/clicks ckpt/bids   the UI over finished queries' kept progress
+  sluice checkpoint inspect ckpt/clicks          batches, offsets, watermark, state of a checkpoint
+  sluice nexmark generate --events 1000 --format json --out /tmp/bids`,
+    )
   addRunAndCheckpoint(cli, print)
   const nexmark = cli.command('nexmark').description('the Nexmark benchmark generator (BENCH.md)')
   nexmark
@@ -128,6 +139,17 @@ function addRunAndCheckpoint(cli: Command, print: (line: string) => void): void 
         logLevel: o.logLevel,
         print,
       })
+    })
+  cli
+    .command('ui')
+    .description(
+      "serve the web UI, read only, over finished queries' history: the progress of the last batches their checkpoints keep",
+    )
+    .requiredOption('--checkpoint <dir...>', 'the checkpoint folders (a query’s checkpointLocation)')
+    .option('--ui-host <host>', 'address the UI listens on', '127.0.0.1')
+    .option('--ui-port <port>', 'UI port (0: any free port)', port, 4040)
+    .action(async (o) => {
+      await serveHistoryUi({ checkpoints: o.checkpoint, host: o.uiHost, port: o.uiPort, print })
     })
   const checkpoint = cli.command('checkpoint').description("what a query's checkpoint holds (read only)")
   checkpoint

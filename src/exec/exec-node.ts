@@ -19,7 +19,12 @@ export interface ExecContext {
    * watermark operator yields just `row`, and every other input yields nothing.
    */
   readonly replay?: { readonly watermarkIndex: number; readonly row: Row }
+  /** Set by a batch action: receives each observe() node's metrics (streams record them in `stream`). */
+  readonly observedMetrics?: ObservedMetricsCollector
 }
+
+/** Receives the metrics row of observe(`name`, ...) (column name -> value). */
+export type ObservedMetricsCollector = (name: string, row: Readonly<Record<string, unknown>>) => void
 
 export interface ExecNode {
   /** Operator name as shown by explain(), e.g. `HashAggregateExec`. */

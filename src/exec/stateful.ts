@@ -14,7 +14,7 @@ import { sparkHash } from '../functions/hash/index.ts'
 import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
-import type { ExecContext, ExecNode, Row, RowBatch } from './exec-node.ts'
+import type { ExecContext, ExecNode, ObservedMetricsCollector, Row, RowBatch } from './exec-node.ts'
 
 /** Counters an operator fills during a batch (reported as its `stateOperators[]` entry). */
 export interface OperatorBatchMetrics {
@@ -54,6 +54,8 @@ export interface StreamBatchContext {
   readonly lateRows: LateRowsBatch
   /** Dead letters of this batch (beyond Spark), by output name: rows of DEAD_LETTER_SCHEMA. */
   readonly deadLetters: { add(name: string, row: unknown[]): void }
+  /** The observe() metrics of this batch (Spark's observedMetrics), by name. */
+  readonly observedMetrics: { readonly add: ObservedMetricsCollector }
 }
 
 /**

@@ -164,6 +164,25 @@ export interface GroupsWithStateSpec {
   readonly outputMode: GroupStateOutputMode
   readonly timeout: GroupStateTimeout
 }
+/**
+ * `observe(name, ...metrics)` (Spark's CollectMetrics): aggregates over the rows that pass this
+ * point, computed per micro-batch (reported in progress's `observedMetrics`) or per batch action
+ * (handed to `observation`, when the node was made with an Observation).
+ */
+export interface ObserveNode extends Base {
+  readonly kind: 'observe'
+  readonly name: string
+  readonly metrics: readonly Expr[]
+  readonly observation: ObservationHandle | undefined
+  readonly child: LogicalPlan
+}
+
+/** Where a batch action hands the metrics of an `observe(observation, ...)` once it succeeded. */
+export interface ObservationHandle {
+  readonly name: string
+  /** Called once per successful action with the metrics row (the first call wins, as Spark's Observation). */
+  deliver(row: Readonly<Record<string, unknown>>): void
+}
 /** `groupByKey(keyFn).transformWithState(processor, ...)` (Spark 4's TransformWithState). */
 export interface TransformWithStateNode extends Base {
   readonly kind: 'transformWithState'
@@ -200,6 +219,7 @@ export type LogicalPlan =
   | MapRowsNode
   | WatermarkNode
   | DeadLetterNode
+  | ObserveNode
   | GroupsWithStateNode
   | TransformWithStateNode
 
@@ -256,6 +276,7 @@ export const logicalPlans: PlanWalker<LogicalPlan> = planWalker<LogicalPlan>({
   mapRows: 'unary',
   watermark: 'unary',
   deadLetter: 'unary',
+  observe: 'unary',
   groupsWithState: 'unary',
   transformWithState: 'unary',
 })

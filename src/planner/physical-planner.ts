@@ -19,6 +19,7 @@ import { BatchGroupsWithStateExec } from '../exec/ops/batch-groups-with-state-ex
 import { DeadLetterExec } from '../exec/ops/dead-letter-exec.ts'
 import { HashAggregateExec } from '../exec/ops/hash-aggregate-exec.ts'
 import { JoinExec } from '../exec/ops/join-exec.ts'
+import { ObserveExec } from '../exec/ops/observe-exec.ts'
 import { PipelineExec } from '../exec/ops/pipeline-exec.ts'
 import { SessionWindowExec } from '../exec/ops/session-window-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
@@ -111,6 +112,14 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         raw: p.raw,
         error: p.error,
         input: schemaOfAttributes(p.child.output),
+      })
+    case 'observe':
+      return new ObserveExec(plan(p.child), {
+        name: p.name,
+        aggs: p.aggs,
+        results: p.results,
+        schema: p.metrics,
+        inputWidth: p.child.output.length,
       })
     case 'sessionize':
       return new SessionWindowExec(plan(p.child), {

@@ -181,6 +181,17 @@ const HANDLERS: { readonly [K in PlanKind]: (p: Extract<LogicalPlan, { kind: K }
       'Spark cannot run JavaScript; express the transformation with select/withColumn and built-in functions, or run on Sluice.local().',
     )
   },
+  observe: (p, { rel, ex }) => {
+    if (p.observation !== undefined)
+      refuse(
+        `observe(new Observation('${p.name}'), ...)`,
+        "a remote session does not hand metrics back to an Observation yet; observe by name on a stream and read progress's observedMetrics, or run on Sluice.local().",
+      )
+    return {
+      case: 'collectMetrics',
+      value: { input: rel(p.child), name: p.name, metrics: p.metrics.map(ex) },
+    }
+  },
   deadLetter: (p) => {
     return refuse(
       `deadLetter('${p.name}', ...)`,

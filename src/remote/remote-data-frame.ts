@@ -180,6 +180,14 @@ export class RemoteDataFrame<R extends object = Row> {
   ): RemoteDataFrame<R> {
     return this.wrap(this.local.withWatermark(eventTime, delay, opts))
   }
+  /**
+   * Spark's observable metrics by name (Spark's CollectMetrics): on a stream, Spark reports them in
+   * each batch's progress (`(await q.lastProgress())?.observedMetrics[name]`).
+   * @example events.observe('events', count('*').alias('rows'))
+   */
+  observe(name: string, ...metrics: Column[]): RemoteDataFrame<R> {
+    return this.wrap(this.local.observe(name, ...metrics))
+  }
   /** Refused: dead-letter outputs are a Sluice feature. @example df.filter(col('j').isNotNull()) // keep the good rows */
   deadLetter(name: string, ..._rest: unknown[]): never {
     throw new SluiceError(

@@ -18,12 +18,31 @@ export interface StreamingCommandRunner {
 }
 
 /** Spark's progress JSON -> StreamingQueryProgress (json/prettyJson non-enumerable, as embedded). */
+/**
+ * Spark's observedMetrics as Sluice's (name -> column -> value). Classic Spark writes each row as an
+ * object of its columns; Spark Connect's progress JSON writes `{ values: [...], schema: { fields } }`.
+ */
+function observedMetricsOf(raw: unknown): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const [name, row] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const r = (row ?? {}) as { values?: unknown; schema?: { fields?: { name: string }[] } }
+    const fields = r.schema?.fields
+    out[name] =
+      Array.isArray(r.values) && Array.isArray(fields)
+        ? Object.fromEntries(fields.map((f, i) => [f.name, (r.values as unknown[])[i] ?? null]))
+        : (row as Record<string, unknown>)
+  }
+  return out
+}
+
 export function parseProgress(json: string): StreamingQueryProgress {
   const p = JSON.parse(json)
   // Spark 4 leaves the query-level row counts and rates out of the JSON; they are the sums over its sources.
   const sources: Record<string, number>[] = Array.isArray(p.sources) ? p.sources : []
   for (const key of ['numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond'])
     p[key] ??= sources.reduce((acc, src) => acc + (Number.isFinite(src[key]) ? src[key] : 0), 0)
+  // Spark leaves empty maps out: no observe() metrics is an empty observedMetrics, as Sluice's own progress.
+  p.observedMetrics = observedMetricsOf(p.observedMetrics)
   Object.defineProperty(p, 'json', { value: JSON.stringify(p), enumerable: false })
   Object.defineProperty(p, 'prettyJson', { value: JSON.stringify(p, null, 2), enumerable: false })
   return Object.freeze(p)

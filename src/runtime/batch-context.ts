@@ -39,6 +39,8 @@ export interface BatchContext {
   /** Late rows by output name: the row, then late_reason, late_watermark, late_batch_id. */
   readonly late: ReadonlyMap<string, unknown[][]>
   readonly deadLetters: ReadonlyMap<string, unknown[][]>
+  /** The observe() metrics rows of the batch, by name (progress's observedMetrics). */
+  readonly observedMetrics: ReadonlyMap<string, Readonly<Record<string, unknown>>>
 }
 
 /**
@@ -62,6 +64,7 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
   const candidates = new Map<number, Row[]>()
   const late = new Map<string, unknown[][]>()
   const deadLetters = new Map<string, unknown[][]>()
+  const observedMetrics = new Map<string, Readonly<Record<string, unknown>>>()
   const context: StreamBatchContext = {
     batchId,
     batchTimestampMs,
@@ -93,8 +96,9 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
       add: (name, row, reason) => append(late, name, [...row, reason, watermarkForLateEventsMs, batchId]),
     },
     deadLetters: { add: (name, row) => append(deadLetters, name, row) },
+    observedMetrics: { add: (name, row) => observedMetrics.set(name, row) },
   }
-  return { context, eventTimes, metricsOf, late, deadLetters }
+  return { context, eventTimes, metricsOf, late, deadLetters, observedMetrics }
 }
 
 function partitionContext(

@@ -6,7 +6,10 @@
 import { openCheckpoint } from '../checkpoint/checkpoint.ts'
 import type { CheckpointLock } from '../checkpoint/checkpoint-lock.ts'
 import { commitLogEntry } from '../checkpoint/commit-log-codec.ts'
+import { FileMetadataLog } from '../checkpoint/file-metadata-log.ts'
+import { progressDir } from '../checkpoint/layout.ts'
 import { offsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log-codec.ts'
+import { type ProgressLogEntry, progressLogCodec } from '../checkpoint/progress-log-codec.ts'
 import { applyRetention } from '../checkpoint/retention.ts'
 import { SideOutputLog, sideOutputKey } from '../checkpoint/side-output-log.ts'
 import type { Offset } from '../connectors/spi.ts'
@@ -14,6 +17,7 @@ import { SluiceError } from '../errors.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { Scheduler } from '../io/scheduler.ts'
+import type { StreamingQueryProgress } from './progress.ts'
 import type {
   BatchOffsets,
   QueryCheckpoint,
@@ -32,6 +36,11 @@ export interface FileCheckpointOptions {
   /** Confs recorded at the first start; on later starts the checkpoint's values win (Spark's way). */
   readonly initialConf?: Readonly<Record<string, string>>
   readonly minBatchesToRetain: number
+  /**
+   * How many batches' progress `progress/` keeps for `sluice ui --checkpoint` (Spark's
+   * numRecentProgressUpdates; 0 writes none). Default DEFAULT_PROGRESS_TO_RETAIN.
+   */
+  readonly progressToRetain?: number
   /** Delete the folder when the query stops (Spark's temporary checkpoint for console/memory sinks). */
   readonly temporary: boolean
   /** The query's source ids, checked against the ones the checkpoint recorded. */
@@ -39,6 +48,9 @@ export interface FileCheckpointOptions {
   /** Called if another process takes the lock away (the query must stop). */
   readonly onLockLost: (error: SluiceError) => void
 }
+
+/** Batches whose progress a checkpoint keeps by default (Spark's numRecentProgressUpdates default). */
+export const DEFAULT_PROGRESS_TO_RETAIN = 100
 
 const parse = (offsets: SourceOffsets): Record<string, Offset> =>
   Object.fromEntries(
@@ -68,6 +80,7 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   private readonly lock: CheckpointLock
   private readonly opts: FileCheckpointOptions
   private readonly sideOutputs = new Map<string, SideOutputLog>()
+  private readonly progress: FileMetadataLog<ProgressLogEntry>
 
   constructor(
     ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
@@ -82,6 +95,7 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     // A checkpoint from before a conf was recorded runs with the session's value.
     this.conf = { ...opts.initialConf, ...meta.conf }
     this.opts = opts
+    this.progress = new FileMetadataLog(opts.fs, progressDir(this.location), progressLogCodec)
   }
 
   async recover(): Promise<RecoveredState> {
@@ -133,6 +147,17 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   async writeCommit(batchId: number, nextBatchWatermarkMs: number): Promise<void> {
     this.checkLock()
     await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs }))
+  }
+
+  async writeProgress(progress: StreamingQueryProgress): Promise<void> {
+    const keep = this.opts.progressToRetain ?? DEFAULT_PROGRESS_TO_RETAIN
+    // A temporary checkpoint is deleted at stop: nobody could read its history.
+    if (this.opts.temporary || keep === 0) return
+    this.checkLock()
+    // A second add of a batch id writes nothing: the first report of a batch stays.
+    await this.progress.add(progress.batchId, JSON.parse(progress.json) as ProgressLogEntry)
+    const oldestKept = progress.batchId - keep + 1
+    if (oldestKept > 0) await this.progress.purge(oldestKept)
   }
 
   async openSideOutputs(outputs: readonly SideOutputSpec[]): Promise<void> {

@@ -334,7 +334,7 @@ export class MicroBatchExecution {
     await spec.checkpoint.purge(batchId)
     durations.commitOffsets = spec.clock.now() - t2
     durations.triggerExecution = spec.clock.now() - triggerStartMs
-    this.reportProgress({
+    await this.reportProgress({
       batchId,
       start,
       end,
@@ -346,6 +346,7 @@ export class MicroBatchExecution {
       stateOperators:
         spec.state === null ? [] : spec.state.progress(stores, commitTimes, (op) => stream.metricsOf(op)),
       deadLetters: countDeadLetters(sideOutputs),
+      observedMetrics: Object.fromEntries(stream.observedMetrics),
     })
     this.committed = { ...end }
     this.freshSources.clear()
@@ -390,7 +391,7 @@ export class MicroBatchExecution {
     return out
   }
 
-  private reportProgress(b: {
+  private async reportProgress(b: {
     batchId: number
     start: Offsets
     end: Offsets
@@ -401,7 +402,8 @@ export class MicroBatchExecution {
     eventTime: Record<string, string>
     stateOperators: readonly StateOperatorProgress[]
     deadLetters: Record<string, number>
-  }): void {
+    observedMetrics: StreamingQueryProgress['observedMetrics']
+  }): Promise<void> {
     const { spec } = this
     const sources = spec.inputs.map((input, i) => ({
       description: input.source.description,
@@ -410,7 +412,7 @@ export class MicroBatchExecution {
       numInputRows: b.perSource[i].rows,
       metrics: reportsSourceMetrics(input.source) ? input.source.metrics(b.end[input.sourceId] ?? null) : {},
     }))
-    spec.events.onProgress(
+    await this.publish(
       buildProgress({
         query: { id: spec.id, runId: spec.runId, name: spec.name },
         batchId: b.batchId,
@@ -422,9 +424,16 @@ export class MicroBatchExecution {
         eventTime: b.eventTime,
         stateOperators: b.stateOperators,
         deadLetters: b.deadLetters,
+        observedMetrics: b.observedMetrics,
       }),
     )
     this.previousTriggerStartMs = b.triggerStartMs
+  }
+
+  /** Keeps a committed batch's progress in the checkpoint (the UI's history), then reports it. */
+  private async publish(progress: StreamingQueryProgress): Promise<void> {
+    await this.spec.checkpoint.writeProgress(progress)
+    this.spec.events.onProgress(progress)
   }
 }
 

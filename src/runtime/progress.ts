@@ -64,6 +64,11 @@ export interface StreamingQueryProgress {
   readonly stateOperators: readonly StateOperatorProgress[]
   readonly sources: readonly SourceProgress[]
   readonly sink: SinkProgress
+  /**
+   * The batch's `observe(name, ...)` metrics (Spark's observedMetrics): name -> the metrics row
+   * (column -> value); left out of the JSON when none.
+   */
+  readonly observedMetrics: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Beyond Spark: rows this batch sent to each dead-letter output, by name (left out of the JSON when none). */
   readonly deadLetters: Readonly<Record<string, number>>
   /** Compact JSON, as Spark's `progress.json` (non-enumerable). */
@@ -105,6 +110,7 @@ export function buildProgress(b: {
   readonly eventTime?: Readonly<Record<string, string>>
   readonly stateOperators?: readonly StateOperatorProgress[]
   readonly deadLetters?: Readonly<Record<string, number>>
+  readonly observedMetrics?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
 }): StreamingQueryProgress {
   const exec = b.durations.triggerExecution ?? 0
   const rates = (rows: number) => computeRates(rows, b.triggerStartMs, b.previousTriggerStartMs, exec)
@@ -133,6 +139,7 @@ export function buildProgress(b: {
     stateOperators: Object.freeze([...(b.stateOperators ?? [])]),
     sources: Object.freeze(sources),
     sink: Object.freeze({ ...b.sink, description: redactText(b.sink.description) }),
+    observedMetrics: Object.freeze({ ...b.observedMetrics }),
     deadLetters: Object.freeze({ ...b.deadLetters }),
   } as unknown as StreamingQueryProgress
   Object.defineProperties(progress, {
@@ -150,7 +157,11 @@ export function progressToJson(p: StreamingQueryProgress, pretty = false): strin
     const emptyMap =
       value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0
     const omitEmpty =
-      key === 'eventTime' || key === 'durationMs' || key === 'metrics' || key === 'deadLetters'
+      key === 'eventTime' ||
+      key === 'durationMs' ||
+      key === 'metrics' ||
+      key === 'deadLetters' ||
+      key === 'observedMetrics'
     return omitEmpty && emptyMap ? undefined : value
   }
   return JSON.stringify(p, replacer, pretty ? 2 : undefined)

@@ -7,6 +7,7 @@
 import type { SideOutputRef } from '../checkpoint/side-output-log.ts'
 import type { Offset } from '../connectors/spi.ts'
 import type { StructType } from '../schema/data-type.ts'
+import type { StreamingQueryProgress } from './progress.ts'
 
 /** A side output a query declares (beyond Spark) and the columns of its rows. */
 export interface SideOutputSpec {
@@ -61,6 +62,8 @@ export interface QueryCheckpoint {
   openSideOutputs(outputs: readonly SideOutputSpec[]): Promise<void>
   /** Writes batch N's side-output rows, before its commit. */
   writeSideOutputs(batchId: number, outputs: readonly SideOutputRows[]): Promise<void>
+  /** Keeps batch N's progress in the checkpoint (after its commit), for `sluice ui --checkpoint`. */
+  writeProgress(progress: StreamingQueryProgress): Promise<void>
   /** Applies retention after a commit (minBatchesToRetain), to the late rows too. */
   purge(lastCommittedBatchId: number): Promise<void>
   /** Releases the lock (and deletes a temporary checkpoint). */

@@ -15,7 +15,7 @@ import type { Scheduler } from '../io/scheduler.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
-import { openQueryCheckpoint } from './file-query-checkpoint.ts'
+import { DEFAULT_PROGRESS_TO_RETAIN, openQueryCheckpoint } from './file-query-checkpoint.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
@@ -26,6 +26,8 @@ export interface StreamingConf {
   /** Root folder for checkpoints of queries started without `checkpointLocation`. */
   readonly checkpointRoot: string | undefined
   readonly minBatchesToRetain: number
+  /** Batches whose progress a checkpoint keeps in `progress/` (0: none); default 100. */
+  readonly numRecentProgressUpdates?: number
   readonly pollingDelayMs: number
   /** Stop queries gracefully on SIGTERM/SIGINT. */
   readonly handleSignals: boolean
@@ -194,6 +196,7 @@ export class SessionStreams {
         [STATE_STORE_PROVIDER_CLASS]: this.conf.stateStoreProviderClass,
       },
       minBatchesToRetain: this.conf.minBatchesToRetain,
+      progressToRetain: this.conf.numRecentProgressUpdates ?? DEFAULT_PROGRESS_TO_RETAIN,
       temporary,
       sourceIds: ctx.sourceIds,
       onLockLost: () => undefined,

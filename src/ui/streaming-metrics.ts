@@ -17,6 +17,7 @@
  * | sluice_streaming_watermark_lag_seconds        | gauge     | timestamp - eventTime.watermark (once > 0)     |
  * | sluice_streaming_kafka_offsets_behind_latest  | gauge     | sources[i].metrics.maxOffsetsBehindLatest      |
  * | sluice_streaming_dead_letters_total           | counter   | deadLetters[output] (Sluice's, beyond Spark)   |
+ * | sluice_streaming_observed_metric              | gauge     | observedMetrics[observation][metric], numeric  |
  * | sluice_streaming_query_active                 | gauge     | 1 from start to termination, then 0            |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -28,6 +29,7 @@ const QUERY = ['query_name', 'query_id'] as const
 const OPERATOR = [...QUERY, 'operator'] as const
 const SOURCE = [...QUERY, 'source'] as const
 const OUTPUT = [...QUERY, 'output'] as const
+const OBSERVED = [...QUERY, 'observation', 'metric'] as const
 
 /** Batch duration buckets, seconds: from a few milliseconds to a few minutes. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
@@ -76,6 +78,11 @@ function makeMetrics(registers: Registry[]) {
       'Rows sent to a dead-letter output (records a source could not read, rows deadLetter() routed).',
       OUTPUT,
     ),
+    observed: g(
+      'sluice_streaming_observed_metric',
+      "A numeric column of an observe() metrics row in the last batch that reported it (progress's observedMetrics).",
+      OBSERVED,
+    ),
     active: g('sluice_streaming_query_active', '1 while the query runs, 0 once it has terminated.', QUERY),
   }
 }
@@ -105,6 +112,10 @@ function record(m: Metrics, p: StreamingQueryProgress): void {
   const watermark = p.eventTime.watermark
   if (watermark !== undefined) m.watermarkLag.set(q, (Date.parse(p.timestamp) - Date.parse(watermark)) / 1000)
   for (const [output, rows] of Object.entries(p.deadLetters)) m.deadLetters.inc({ ...q, output }, rows)
+  for (const [observation, row] of Object.entries(p.observedMetrics))
+    for (const [metric, value] of Object.entries(row))
+      if (typeof value === 'number' && Number.isFinite(value))
+        m.observed.set({ ...q, observation, metric }, value)
   for (const s of p.sources) {
     const labels = { ...q, source: s.description }
     const behind = s.metrics.maxOffsetsBehindLatest

@@ -3,8 +3,10 @@
  * (`sluice.ui.enabled`). No build step for users: the page, its script and uPlot are static files
  * shipped in the package (`dist/ui/static`, copied there by `npm run build`).
  *
- * Routes: `/` the page; `/static/*` its assets; `/api/queries` the runs; `/api/queries/<runId>` one
- * run with its recent progress and plan; `/metrics` Prometheus text format.
+ * Routes: `/` the page; `/static/*` its assets; `/api/info` the header's title; `/api/queries` the runs; `/api/queries/<runId>` one
+ * run with its recent progress and plan; `/metrics` Prometheus text format (when there are
+ * metrics: `sluice ui --checkpoint` serves finished queries' history from their checkpoints only).
+ * Every route is read-only (GET and HEAD).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -12,7 +14,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SluiceError } from '../errors.ts'
-import type { QueryHistory, QueryRun } from './query-history.ts'
+import type { QueryRun } from './query-history.ts'
 import type { StreamingMetrics } from './streaming-metrics.ts'
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -52,11 +54,22 @@ function summary(r: QueryRun) {
   }
 }
 
+/** Where the UI's runs come from: a session's queries (QueryHistory) or checkpoints (CheckpointHistory). */
+export interface QueryRuns {
+  /** Every run, newest first. */
+  runs(): readonly QueryRun[] | Promise<readonly QueryRun[]>
+  run(runId: string): QueryRun | undefined | Promise<QueryRun | undefined>
+}
+
 /** Where the server listens. */
 export interface UiServerOptions {
   readonly host: string
   /** 0 picks a free port (see `address()` once `ready()` resolves). */
   readonly port: number
+  /** Keep the process alive while the server listens (the `sluice ui` command); default false. */
+  readonly keepAlive?: boolean
+  /** What the page's header says it shows (default `Structured Streaming`). */
+  readonly title?: string
 }
 
 /**
@@ -69,8 +82,12 @@ export class UiServer {
   private readonly server: Server
   private readonly listening: Promise<string>
 
-  constructor(history: QueryHistory, metrics: StreamingMetrics, opts: UiServerOptions) {
-    this.server = createServer((req, res) => route(req, res, history, metrics))
+  constructor(history: QueryRuns, metrics: StreamingMetrics | null, opts: UiServerOptions) {
+    this.server = createServer((req, res) => {
+      route(req, res, { history, metrics, title: opts.title ?? 'Structured Streaming' }).catch((e: unknown) =>
+        send(res, 500, 'text/plain', e instanceof Error ? e.message : String(e)),
+      )
+    })
     this.listening = new Promise((resolve, reject) => {
       this.server.once('error', (e) =>
         reject(
@@ -89,7 +106,7 @@ export class UiServer {
       })
     })
     this.listening.catch(() => undefined)
-    this.server.unref()
+    if (opts.keepAlive !== true) this.server.unref()
   }
 
   /** The UI's address once the server listens; rejects if it cannot. @example await sluice.ui?.ready() */
@@ -105,20 +122,20 @@ export class UiServer {
   }
 }
 
-function route(
+async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  history: QueryHistory,
-  metrics: StreamingMetrics,
-): void {
+  { history, metrics, title }: { history: QueryRuns; metrics: StreamingMetrics | null; title: string },
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   const name = path === '/' ? 'index.html' : path.startsWith('/static/') ? path.slice(8) : ''
   const file = ASSETS.has(name) ? assetPath(name) : undefined
   if (req.method !== 'GET' && req.method !== 'HEAD') send(res, 405, 'text/plain', 'GET only')
-  else if (path === '/metrics') metrics.handler(req, res)
-  else if (path === '/api/queries') json(res, history.runs().map(summary))
+  else if (path === '/metrics' && metrics !== null) metrics.handler(req, res)
+  else if (path === '/api/info') json(res, { title })
+  else if (path === '/api/queries') json(res, (await history.runs()).map(summary))
   else if (path.startsWith('/api/queries/')) {
-    const run = history.run(decodeURIComponent(path.slice('/api/queries/'.length)))
+    const run = await history.run(decodeURIComponent(path.slice('/api/queries/'.length)))
     if (run === undefined) send(res, 404, 'text/plain', 'no such run')
     else json(res, run)
   } else if (file === undefined) send(res, 404, 'text/plain', 'not found')

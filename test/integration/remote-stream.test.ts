@@ -7,7 +7,17 @@ import assert from 'node:assert/strict'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
-import { isSluiceError, Sluice, type StreamingQueryListener, sum } from '../../src/index.ts'
+import {
+  col,
+  count,
+  isSluiceError,
+  lit,
+  max,
+  Sluice,
+  type StreamingQueryListener,
+  type StreamingQueryProgress,
+  sum,
+} from '../../src/index.ts'
 import { ManualClock } from '../../src/io/clock.ts'
 import { ManualScheduler } from '../../src/io/scheduler.ts'
 import { remoteSession, sorted, sparkConnect } from '../harness/spark-connect.ts'
@@ -82,6 +92,35 @@ describe('Sluice.remote streaming', () => {
       assert.equal(await spark.streams.awaitAnyTermination(1), true)
       await spark.streams.resetTerminated()
       assert.equal(await q.exception(), null)
+    })
+    spark.close()
+  })
+
+  it('runs observe() as Spark’s CollectMetrics and reports Spark’s observedMetrics in progress', async (tc) => {
+    if (skip) return tc.skip(skip)
+    const spark = remoteSession(url)
+    await withTempDir(async (dir) => {
+      const input = join(dir, 'in')
+      await mkdir(input)
+      await writeFile(
+        join(input, '1.json'),
+        jsonLines([
+          { user: 'ann', n: 1 },
+          { user: 'bob', n: 2 },
+        ]),
+      )
+      const q = await (await spark.readStream.schema('user STRING, n BIGINT').json(input))
+        .observe('input', count(lit(1)).alias('rows'), sum('n').alias('total'), max(col('user')))
+        .writeStream.format('noop')
+        .option('checkpointLocation', join(dir, 'ckpt'))
+        .start()
+      try {
+        await q.processAllAvailable()
+        const p: StreamingQueryProgress | null = await q.lastProgress()
+        assert.deepEqual(p?.observedMetrics, { input: { rows: 2, total: 3, 'max(user)': 'bob' } })
+      } finally {
+        await q.stop()
+      }
     })
     spark.close()
   })

@@ -37,6 +37,10 @@ expectType<Equal<RowOf<typeof global>, { n: number }>>(true)
 const widened = df.withColumn('flag', lit(true)).drop('price')
 expectType<Equal<RowOf<typeof widened>, { id: number; cat: string | null; flag: true }>>(true)
 
+// observe() passes the rows through: the row type is the input's.
+const observed = df.observe('m', count('*').alias('rows'))
+expectType<Equal<RowOf<typeof observed>, RowOf<typeof df>>>(true)
+
 it('infers select/groupBy/agg row types (checked by the type checker) that match the runtime columns', () => {
   assert.deepEqual(picked.columns, ['id', 'price'])
   assert.deepEqual(named.columns, ['cat', 'p', 'one'])

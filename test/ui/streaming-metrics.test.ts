@@ -9,7 +9,17 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
-import { col, count, ManualClock, Sluice, type StreamingQueryProgress, t, window } from '../../src/index.ts'
+import {
+  col,
+  count,
+  ManualClock,
+  max,
+  Sluice,
+  type StreamingQueryProgress,
+  sum,
+  t,
+  window,
+} from '../../src/index.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 
 interface Sample {
@@ -165,6 +175,31 @@ describe('Prometheus metrics', () => {
       const labels = { query_id: q.id, output: 'negative' }
       assert.equal(value(sample(m, 'sluice_streaming_dead_letters_total', labels)), 3)
     })
+  })
+
+  it('exports each numeric observe() metric of the last batch as a gauge', async () => {
+    const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, clock: new ManualClock(0) })
+    const input = sluice.memoryStream(t.struct({ n: t.long(), s: t.string() }))
+    const q = await input
+      .toDF()
+      .observe('amounts', count('*').alias('rows'), sum('n').alias('total'), max('s').alias('top'))
+      .writeStream.format('noop')
+      .queryName('observed')
+      .start()
+    input.addData({ n: 1, s: 'a' }, { n: 2, s: 'b' })
+    await q.processAllAvailable()
+    input.addData({ n: 10, s: 'c' })
+    await q.processAllAvailable()
+    await q.stop()
+    const text = await sluice.metrics.registry.metrics()
+    const m = new Map((parsePrometheusTextFormat(text) as Family[]).map((f) => [f.name, f]))
+    const labels = { query_name: 'observed', query_id: q.id, observation: 'amounts' }
+    const last = q.lastProgress!.observedMetrics.amounts
+    assert.deepEqual(last, { rows: 1, total: 10, top: 'c' })
+    assert.equal(value(sample(m, 'sluice_streaming_observed_metric', { ...labels, metric: 'rows' })), 1)
+    assert.equal(value(sample(m, 'sluice_streaming_observed_metric', { ...labels, metric: 'total' })), 10)
+    const family = m.get('sluice_streaming_observed_metric')
+    assert.ok(!family?.metrics.some((s) => s.labels?.metric === 'top'), 'a string metric is not a gauge')
   })
 
   it('has every series the Grafana dashboard, the alert rules and the README name', async () => {

@@ -89,7 +89,42 @@
           (p) => finite(Number(p.sources[i]?.metrics?.maxOffsetsBehindLatest)),
         ]),
       ],
+      ...observedSpecs(progress),
     ]
+  }
+
+  /** The observe() names and, per name, its numeric metric columns, over the progress shown. */
+  function observedNames(progress) {
+    const names = new Map()
+    for (const p of progress)
+      for (const [name, row] of Object.entries(p.observedMetrics ?? {})) {
+        const cols = names.get(name) ?? new Set()
+        for (const [k, v] of Object.entries(row ?? {})) if (typeof v === 'number') cols.add(k)
+        names.set(name, cols)
+      }
+    return [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
+  /** One chart per observe() name (Spark's observedMetrics), a series per numeric metric. */
+  function observedSpecs(progress) {
+    return observedNames(progress).map(([name, cols], i) => [
+      `observed-${i}`,
+      `Observed metrics: ${name}`,
+      'value',
+      [...cols].map((k) => [k, (p) => finite(p.observedMetrics?.[name]?.[k] ?? null)]),
+    ])
+  }
+
+  // The last batch's observe() metrics as a table: name, metric, value.
+  function observedTable(last) {
+    const rows = Object.entries(last?.observedMetrics ?? {}).flatMap(([name, row]) =>
+      Object.entries(row ?? {}).map(
+        ([k, v]) =>
+          `<tr><td>${esc(name)}</td><td>${esc(k)}</td><td class="num">${esc(v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`,
+      ),
+    )
+    if (rows.length === 0) return '<div class="empty">No observe() metrics in the last batch.</div>'
+    return `<table id="observed-metrics"><thead><tr><th>Name</th><th>Metric</th><th>Value (batch ${last.batchId})</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   }
 
   const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f']
@@ -124,6 +159,7 @@
     <dl id="summary"></dl>
     <div id="failure"></div>
     <h2>Statistics</h2><div class="charts" id="charts"></div>
+    <h2>Observed metrics</h2><div id="observed"></div>
     <h2>Operators</h2><div id="operators"></div>
     <h2>Plan</h2><pre id="explain"></pre>
     <h2>Last progress</h2><pre id="last-progress"></pre>`
@@ -189,6 +225,7 @@
       if (plot.querySelector('.empty')) plot.innerHTML = ''
       drawChart(plot, spec, run.progress)
     }
+    document.getElementById('observed').innerHTML = observedTable(last)
     document.getElementById('operators').innerHTML = operatorTree(run.graph, last)
     document.getElementById('explain').textContent = run.explain
     document.getElementById('last-progress').textContent = last
@@ -211,6 +248,12 @@
     }
   }
 
+  getJson('/api/info').then(
+    (info) => {
+      document.getElementById('title').textContent = info.title
+    },
+    () => undefined,
+  )
   window.addEventListener('hashchange', refresh)
   refresh()
   setInterval(refresh, REFRESH_MS)

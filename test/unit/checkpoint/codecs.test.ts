@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { crc32 } from 'node:zlib'
 import { commitLogCodec, commitLogEntry } from '../../../src/checkpoint/commit-log-codec.ts'
 import { offsetLogCodec, offsetLogEntry } from '../../../src/checkpoint/offset-log-codec.ts'
+import { progressLogCodec } from '../../../src/checkpoint/progress-log-codec.ts'
 import { queryMetadata, queryMetadataCodec } from '../../../src/checkpoint/query-metadata-codec.ts'
 import { decodeVersionedFile, encodeVersionedFile } from '../../../src/checkpoint/versioned-file.ts'
 import { isSluiceError } from '../../../src/errors.ts'
@@ -131,6 +132,38 @@ describe('checkpoint file checksums', () => {
       {
         nextBatchWatermarkMs: 7,
       },
+    )
+  })
+
+  it('writes progress/N as documented: the progress JSON line, checksummed; refuses a bad one', () => {
+    const entry = {
+      id: 'q',
+      runId: 'r',
+      name: null,
+      batchId: 4,
+      numInputRows: 3,
+      observedMetrics: { m: { n: 1 } },
+    }
+    const text = encodeVersionedFile(progressLogCodec, entry)
+    assert.equal(text, withChecksum(`v2\n${JSON.stringify(entry)}\n`))
+    assert.deepEqual(
+      decodeVersionedFile('/c/progress/4', bytes(text), progressLogCodec, { batchId: 4 }),
+      entry,
+    )
+    const refused = (t: string, what: RegExp, batchId = 4) =>
+      assert.throws(
+        () => decodeVersionedFile('/c/progress/4', bytes(withChecksum(t)), progressLogCodec, { batchId }),
+        (e) =>
+          isSluiceError(e, 'CHECKPOINT_CORRUPT') &&
+          what.test(e.message) &&
+          e.message.includes('/c/progress/4'),
+      )
+    refused(`v2\n${JSON.stringify(entry)}\n`, /of batch 4, but the file is named for batch 5/, 5)
+    refused(`v2\n${JSON.stringify({ ...entry, runId: undefined })}\n`, /'runId'/)
+    refused('v2\n[1]\n', /JSON object/)
+    assert.throws(
+      () => decodeVersionedFile('/c/progress/4', bytes(withChecksum('v3\n{}\n')), progressLogCodec),
+      (e) => isSluiceError(e, 'CHECKPOINT_VERSION_UNSUPPORTED'),
     )
   })
 })

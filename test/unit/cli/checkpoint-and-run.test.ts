@@ -58,6 +58,11 @@ describe('sluice checkpoint', () => {
       assert.equal(s.lastCommittedBatch, last.batchId)
       assert.equal(s.pendingBatch, null)
       assert.deepEqual(s.commitBatches, s.offsetBatches)
+      assert.deepEqual(
+        s.progressBatches,
+        q.recentProgress.map((p) => p.batchId),
+        'every batch’s progress is kept',
+      )
       assert.equal(s.offsetBatches.at(-1), last.batchId)
       assert.deepEqual(Object.values(s.latestOffsets), [JSON.stringify(last.sources[0].endOffset)])
       assert.equal(s.watermark, '1970-01-01T00:00:25.500Z', 'max event time 30.5 s minus 5 s')
@@ -67,6 +72,10 @@ describe('sluice checkpoint', () => {
       assert.equal(s.stateOperators[0].latestVersion, last.batchId + 1)
       const text = await cli('checkpoint', 'inspect', dir)
       assert.ok(text.includes(`query id     ${q.id}`), text.join('\n'))
+      assert.ok(
+        text.includes(`progress     ${q.recentProgress.length} (0..${last.batchId})`),
+        text.join('\n'),
+      )
       assert.ok(text.some((l) => /^ {2}0: aggregate, 3 partitions/.test(l)))
     })
   })
