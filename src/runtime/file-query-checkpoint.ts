@@ -81,6 +81,7 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   private readonly opts: FileCheckpointOptions
   private readonly sideOutputs = new Map<string, SideOutputLog>()
   private readonly progress: FileMetadataLog<ProgressLogEntry>
+  private progressPurged = false
 
   constructor(
     ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
@@ -157,7 +158,12 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     // A second add of a batch id writes nothing: the first report of a batch stays.
     await this.progress.add(progress.batchId, JSON.parse(progress.json) as ProgressLogEntry)
     const oldestKept = progress.batchId - keep + 1
-    if (oldestKept > 0) await this.progress.purge(oldestKept)
+    if (oldestKept <= 0) return
+    // The first write of a run lists and purges (a run may keep fewer than the last one did);
+    // after that one entry falls out per batch, deleted by name: no folder listing per batch.
+    if (this.progressPurged) await this.opts.fs.delete(this.progress.pathOf(oldestKept - 1))
+    else await this.progress.purge(oldestKept)
+    this.progressPurged = true
   }
 
   async openSideOutputs(outputs: readonly SideOutputSpec[]): Promise<void> {
