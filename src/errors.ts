@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'STORAGE_ERROR'
   | 'SPARK_ERROR'
   | 'INTERNAL'
+  | 'SINK_RETRIES_EXHAUSTED'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -30,6 +30,7 @@ import { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
+import { type SinkRetryConfig, sinkRetryPolicy } from './runtime/sink-retry.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
@@ -71,7 +72,7 @@ function statefulConf(config: SluiceConfig) {
 }
 
 /** Session settings, by Spark's key names where Spark has one (`sluice.ui.*`, `sluice.log.level`: see ObservabilityConfig). */
-export interface SluiceConfig extends ObservabilityConfig {
+export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
   /** Time zone for parsing/formatting timestamps and for date functions (default: the process's zone, as Spark uses the JVM's). */
   readonly 'sluice.sql.session.timeZone'?: string
   /** Where show(), printSchema() and explain() print (default: console.log). */
@@ -129,6 +130,10 @@ const KNOWN_KEYS = new Set([
   'logDestination',
   'sluice.files.permissions',
   STATE_STORE_PROVIDER_CLASS,
+  'sluice.sql.streaming.sink.maxRetries',
+  'sluice.sql.streaming.sink.retryBackoff',
+  'sluice.sql.streaming.sink.maxRetryBackoff',
+  'sluice.sql.streaming.sink.retryOn',
 ])
 
 function fileSystemOf(config: SluiceConfig): FileSystem {
@@ -191,6 +196,7 @@ export class Sluice implements QueryEngine {
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
         fileSystem: this.fs,
+        sinkRetry: sinkRetryPolicy(config),
         ...stateful,
       },
     )

@@ -35,6 +35,7 @@ import {
 } from './progress.ts'
 import type { QueryCheckpoint, SideOutputRows } from './query-checkpoint.ts'
 import type { OpenStores, QueryState } from './query-state.ts'
+import { NO_SINK_RETRIES, type SinkRetryPolicy, writeWithRetries } from './sink-retry.ts'
 import { computeNextTriggerTime, type Trigger } from './trigger.ts'
 import type { WatermarkTracker } from './watermark-tracker.ts'
 
@@ -85,6 +86,8 @@ export interface ExecutionSpec {
   readonly partitions?: readonly number[]
   /** Run a batch without new data when the watermark moved far enough for an operator to emit or evict. */
   readonly noDataMicroBatches: boolean
+  /** How a failed sink write is retried (default: not at all, as Spark). */
+  readonly sinkRetry?: SinkRetryPolicy
 }
 
 type Offsets = Record<string, Offset>
@@ -313,9 +316,13 @@ export class MicroBatchExecution {
       ),
     })
     let out: ReturnType<PlanRunner>
+    let sinkRetries: number
     try {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
-      await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
+      const batch = { batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode }
+      const policy = spec.sinkRetry ?? NO_SINK_RETRIES
+      sinkRetries = (await writeWithRetries(spec.sink, batch, policy, spec.clock, this.stopController.signal))
+        .retries
     } catch (e) {
       spec.state?.abort(stores)
       throw e
@@ -340,6 +347,7 @@ export class MicroBatchExecution {
       end,
       perSource,
       outputRows: out.rows.length,
+      sinkRetries,
       durations,
       triggerStartMs,
       eventTime: this.eventTimeProgress(batchWatermarkMs, stream.eventTimes),
@@ -396,6 +404,7 @@ export class MicroBatchExecution {
     end: Offsets
     perSource: { id: string; rows: number }[]
     outputRows: number
+    sinkRetries: number
     durations: DurationMs
     triggerStartMs: number
     eventTime: Record<string, string>
@@ -418,7 +427,11 @@ export class MicroBatchExecution {
         previousTriggerStartMs: this.previousTriggerStartMs,
         durations: b.durations,
         sources,
-        sink: { description: spec.sink.description, numOutputRows: b.outputRows },
+        sink: {
+          description: spec.sink.description,
+          numOutputRows: b.outputRows,
+          ...(b.sinkRetries > 0 ? { metrics: { numRetries: String(b.sinkRetries) } } : {}),
+        },
         eventTime: b.eventTime,
         stateOperators: b.stateOperators,
         deadLetters: b.deadLetters,

@@ -28,6 +28,7 @@ import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
+import type { SinkRetryPolicy } from './sink-retry.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
 import { WatermarkTracker } from './watermark-tracker.ts'
@@ -54,6 +55,7 @@ export interface StarterDeps {
   readonly manager: StreamingQueryManager
   readonly newId: () => string
   readonly pollingDelayMs: number
+  readonly sinkRetry: SinkRetryPolicy
   readonly state: {
     readonly fs: FileSystem
     readonly minBatchesToRetain: number
@@ -138,6 +140,7 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
       checkpoint,
       events,
       pollingDelayMs: deps.pollingDelayMs,
+      sinkRetry: deps.sinkRetry,
       state,
       watermarks,
       noDataMicroBatches: deps.state.noDataMicroBatches,

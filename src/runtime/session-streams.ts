@@ -24,6 +24,7 @@ import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { SHUFFLE_PARTITIONS, type StarterDeps, startQuery, WATERMARK_POLICY } from './query-starter.ts'
+import type { SinkRetryPolicy } from './sink-retry.ts'
 import type { StreamingQuery } from './streaming-query.ts'
 
 export interface StreamingConf {
@@ -42,6 +43,8 @@ export interface StreamingConf {
   readonly fileSystem: FileSystem
   /** `sluice.sql.streaming.stateStore.providerClass`. */
   readonly stateStoreProviderClass: string
+  /** `sluice.sql.streaming.sink.*`: how a failed sink write is retried. */
+  readonly sinkRetry: SinkRetryPolicy
 }
 
 export interface SessionHooks {
@@ -111,6 +114,7 @@ export class SessionStreams {
       manager: this.manager,
       newId: randomUUID,
       pollingDelayMs: this.conf.pollingDelayMs,
+      sinkRetry: this.conf.sinkRetry,
       state: {
         fs: this.conf.fileSystem,
         minBatchesToRetain: this.conf.minBatchesToRetain,
