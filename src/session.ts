@@ -68,6 +68,7 @@ function statefulConf(config: SluiceConfig) {
       config['sluice.sql.streaming.stateStore.maintenanceInterval'] ?? '60 seconds',
     ),
     stateStoreProviderClass: providerClass,
+    acceptExpressionChanges: config['sluice.sql.streaming.stateStore.acceptExpressionChanges'] ?? false,
   } as const
 }
 
@@ -109,6 +110,15 @@ export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
    * `org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider` is the same).
    */
   readonly 'sluice.sql.streaming.stateStore.providerClass'?: string
+  /**
+   * Beyond Spark: run a restarted query on state whose stateful operators' expressions changed
+   * (another grouping expression, aggregate argument, dedup key or join key of the same type), which
+   * is otherwise refused with STATE_SCHEMA_INCOMPATIBLE because old and new results would mix.
+   * Default false. Set it for the one start that deploys a change you know is safe (e.g. a renamed
+   * column); that start records the new expressions.
+   * @example Sluice.local({ 'sluice.sql.streaming.stateStore.acceptExpressionChanges': true })
+   */
+  readonly 'sluice.sql.streaming.stateStore.acceptExpressionChanges'?: boolean
 }
 
 const KNOWN_KEYS = new Set([
@@ -130,6 +140,7 @@ const KNOWN_KEYS = new Set([
   'logDestination',
   'sluice.files.permissions',
   STATE_STORE_PROVIDER_CLASS,
+  'sluice.sql.streaming.stateStore.acceptExpressionChanges',
   'sluice.sql.streaming.sink.maxRetries',
   'sluice.sql.streaming.sink.retryBackoff',
   'sluice.sql.streaming.sink.maxRetryBackoff',

@@ -61,6 +61,7 @@ export interface StarterDeps {
     readonly minBatchesToRetain: number
     readonly maintenanceIntervalMs: number
     readonly noDataMicroBatches: boolean
+    readonly acceptExpressionChanges?: boolean
   }
 }
 
@@ -185,6 +186,7 @@ function statefulRuntime(
           numPartitions,
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
+          acceptExpressionChanges: deps.state.acceptExpressionChanges === true,
           // As Spark: the provider that wrote the checkpoint's state reads it back; a checkpoint from
           // before the provider was recorded was written by the default one.
           providerClass: checkpoint.conf[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER,

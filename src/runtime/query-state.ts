@@ -16,6 +16,7 @@
  * delta per run forever, each replayed at every start.
  */
 import { stateMetadataPath, statePartitionDir } from '../checkpoint/layout.ts'
+import { EXPRESSIONS_DETAIL } from '../exec/expression-fingerprint.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { StatefulOperatorDecl, StoreDecl } from '../planner/incremental-plan.ts'
@@ -34,6 +35,8 @@ export interface QueryStateOptions {
   readonly maintenanceIntervalMs: number
   /** `sluice.sql.streaming.stateStore.providerClass` (default `memory`). */
   readonly providerClass?: string
+  /** `sluice.sql.streaming.stateStore.acceptExpressionChanges`: run on state whose operator expressions changed. */
+  readonly acceptExpressionChanges?: boolean
 }
 
 /** The stores one owner opened for a batch: by operator id, then store name, then partition. */
@@ -86,7 +89,10 @@ export class QueryState {
           })),
           ...(details === undefined ? {} : { details }),
         },
-        { evolvable: kind === 'transformWithState' },
+        {
+          evolvable: kind === 'transformWithState',
+          accept: this.opts.acceptExpressionChanges === true ? [EXPRESSIONS_DETAIL] : [],
+        },
       )
       // NOTE: stores an allowed evolution added start empty at the first version this run opens
       // (a crash between the metadata rewrite above and that first open leaves them without it).

@@ -39,6 +39,8 @@ export interface StreamingConf {
   readonly watermarkPolicy: 'min' | 'max'
   readonly noDataMicroBatches: boolean
   readonly maintenanceIntervalMs: number
+  /** `sluice.sql.streaming.stateStore.acceptExpressionChanges`. */
+  readonly acceptExpressionChanges: boolean
   /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
   readonly fileSystem: FileSystem
   /** `sluice.sql.streaming.stateStore.providerClass`. */
@@ -120,6 +122,7 @@ export class SessionStreams {
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
         noDataMicroBatches: this.conf.noDataMicroBatches,
+        acceptExpressionChanges: this.conf.acceptExpressionChanges,
       },
       sinkContext: {
         now: () => hooks.clock.now(),

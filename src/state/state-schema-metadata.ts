@@ -170,8 +170,15 @@ export function checkCompatible(
   })
   for (const [k, was] of Object.entries(stored.details ?? {})) {
     const now = current.details?.[k]
-    if (now !== undefined && now !== was) fail(`the ${k} changed from [${was}] to [${now}]`)
+    if (now !== undefined && now !== was) fail(`the ${k} changed from [${was}] to [${now}]${hintFor(k)}`)
   }
+}
+
+/** What to do about a changed detail, beyond starting afresh. */
+function hintFor(detail: string): string {
+  return detail === 'expressions'
+    ? ' (the state schema is the same, but old and new results would mix). If the new expressions read the same values (e.g. a renamed column), start once with sluice.sql.streaming.stateStore.acceptExpressionChanges set to true'
+    : ''
 }
 
 function structProblem(stored: StructType, current: StructType): string | undefined {
@@ -225,7 +232,11 @@ export async function openStateSchemaMetadata(
   fs: FileSystem,
   path: string,
   current: StateSchemaMetadata,
-  options: { readonly evolvable?: boolean } = {},
+  options: {
+    readonly evolvable?: boolean
+    /** Detail keys whose change is accepted (and recorded, so the next start compares with it). */
+    readonly accept?: readonly string[]
+  } = {},
 ): Promise<StateSchemaMetadata> {
   const existing = await readStateSchemaMetadata(fs, path)
   if (existing === undefined) {
@@ -239,8 +250,25 @@ export async function openStateSchemaMetadata(
       await fs.writeAtomic(path, encodeStateSchemaMetadata(current))
     return current
   }
-  checkCompatible(existing, current, path)
-  return existing
+  const accepted = acceptedDetails(existing, current, options.accept ?? [])
+  checkCompatible(accepted, current, path)
+  if (accepted !== existing) await fs.writeAtomic(path, encodeStateSchemaMetadata(accepted))
+  return accepted
+}
+
+/** `stored` with the `keys` details that changed taken from `current` (itself when none did). */
+function acceptedDetails(
+  stored: StateSchemaMetadata,
+  current: StateSchemaMetadata,
+  keys: readonly string[],
+): StateSchemaMetadata {
+  const changed = keys.filter(
+    (k) => current.details?.[k] !== undefined && current.details[k] !== stored.details?.[k],
+  )
+  if (changed.length === 0) return stored
+  const details = { ...stored.details }
+  for (const k of changed) details[k] = current.details?.[k] as string
+  return Object.freeze({ ...stored, details: Object.freeze(details) })
 }
 
 /**
