@@ -51,7 +51,7 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<Damage, Expected>>>> = {
   'state/<op>/_metadata': {
     emptied: CORRUPT('state/0/_metadata is corrupt'),
     truncated: CORRUPT('state/0/_metadata is corrupt'),
-    'byte changed': 'exact',
+    'byte changed': CORRUPT('state/0/_metadata is corrupt: its content does not match its checksum'),
     deleted: 'exact',
   },
 }
