@@ -68,6 +68,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   private readonly lock: CheckpointLock
   private readonly opts: FileCheckpointOptions
   private readonly sideOutputs = new Map<string, SideOutputLog>()
+  /** The side outputs the batch in flight wrote entries to, recorded in its commit. */
+  private written: { readonly batchId: number; readonly keys: readonly string[] } | undefined
 
   constructor(
     ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
@@ -132,7 +134,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
 
   async writeCommit(batchId: number, nextBatchWatermarkMs: number): Promise<void> {
     this.checkLock()
-    await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs }))
+    const sideOutputs = this.written?.batchId === batchId ? this.written.keys : []
+    await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs, sideOutputs }))
   }
 
   async openSideOutputs(outputs: readonly SideOutputSpec[]): Promise<void> {
@@ -156,6 +159,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   async writeSideOutputs(batchId: number, outputs: readonly SideOutputRows[]): Promise<void> {
     this.checkLock()
     for (const { ref, rows } of outputs) await this.sideOutputs.get(sideOutputKey(ref))?.add(batchId, rows)
+    const keys = outputs.filter((o) => o.rows.length > 0 && this.sideOutputs.has(sideOutputKey(o.ref)))
+    this.written = { batchId, keys: [...new Set(keys.map((o) => sideOutputKey(o.ref)))] }
   }
 
   async purge(): Promise<void> {
