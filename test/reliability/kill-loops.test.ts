@@ -19,6 +19,7 @@ describe('random SIGKILL loops over a windowed aggregation', () => {
   it('-> json file sink: 0 lost, 0 duplicated', (t) =>
     withTempDir(async (dir) => {
       const r = await killLoop({ dir, sink: 'file', files: 8, rounds: 4, seed: seedOf() })
+      t.diagnostic(`seed ${r.seed}: ${r.kills} kills, ${r.cleanExits} clean exits, ${r.rows} rows`)
       assert.deepEqual(
         { lost: r.lost, duplicated: r.duplicated },
         { lost: [], duplicated: [] },
@@ -33,6 +34,7 @@ describe('random SIGKILL loops over a windowed aggregation', () => {
       const topic = uniqueTopic('kill-loop')
       await createTopic(bootstrap, topic, 2)
       const r = await killLoop({ dir, sink: 'kafka', files: 8, rounds: 4, seed: seedOf(), bootstrap, topic })
+      t.diagnostic(`seed ${r.seed}: ${r.kills} kills, ${r.cleanExits} clean exits, ${r.rows} rows`)
       assert.deepEqual(
         { lost: r.lost, duplicated: r.duplicated },
         { lost: [], duplicated: [] },
