@@ -7,7 +7,8 @@
  * With `killAt` it SIGKILLs itself at that point of batch N (kafka-kill-points.ts: the checkpoint's
  * points, and for Kafka the moment its transaction is sent). It sends `{type: 'progress', batchId,
  * rss, heapUsed}` after each batch (the parent may also SIGKILL it then, at whatever it is doing),
- * stops gracefully when a trigger finds no new input (`stopWhenIdle`) or when told `{cmd: 'stop'}`.
+ * stops gracefully when a trigger finds no new input (`stopWhenIdle`, or from when told
+ * `{cmd: 'stop-when-idle'}`) or when told `{cmd: 'stop'}`.
  *
  * argv: <config as JSON>
  */
@@ -30,6 +31,7 @@ export interface WindowedKillChildConfig {
 export const WINDOWED_INPUT = t.struct({ k: t.string(), v: t.long(), ts: t.timestamp() })
 
 const config: WindowedKillChildConfig = JSON.parse(process.argv[2])
+let stopWhenIdle = config.stopWhenIdle
 installKafkaKillPoints(config.checkpoint, 'exactly-once', config.killAt)
 
 const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...config.conf })
@@ -58,11 +60,12 @@ sluice.streams.addListener({
     process.send?.({ type: 'progress', batchId: progress.batchId, rss: m.rss, heapUsed: m.heapUsed })
   },
   onQueryIdle: () => {
-    if (config.stopWhenIdle) void query.stop()
+    if (stopWhenIdle) void query.stop()
   },
 })
 process.on('message', (m: { cmd?: string }) => {
   if (m.cmd === 'stop') void query.stop()
+  if (m.cmd === 'stop-when-idle') stopWhenIdle = true
 })
 await query.awaitTermination()
 process.disconnect?.()
