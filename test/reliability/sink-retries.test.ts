@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { rm, writeFile } from 'node:fs/promises'
+import { type AddressInfo, connect, createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { setImmediate as tick } from 'node:timers/promises'
@@ -16,6 +17,8 @@ import {
   type SluiceConfig,
   type StreamingQuery,
 } from '../../src/index.ts'
+import { createTopic, kafkaBroker, uniqueTopic } from '../harness/kafka-broker.ts'
+import { readCommitted } from '../harness/kafka-committed-reader.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 import { mountTmpfs, unmount } from './mounts.ts'
 import { addInput, INPUT, pipeline, sinkRows } from './pipeline.ts'
@@ -66,6 +69,27 @@ async function flakyQuery(dir: string, conf: SluiceConfig, failures: number) {
     .trigger({ availableNow: true })
     .start()
   return { clock, query, attempts }
+}
+
+/** A free local port (nothing listens on it once this resolves). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Forwards `port` to the broker at `target`: the broker "comes back" on an address it was missing from. */
+async function forward(port: number, target: number): Promise<Server> {
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1')
+    client.on('error', () => client.destroy())
+    upstream.on('error', () => client.destroy())
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return server
 }
 
 describe('sink retries', () => {
@@ -140,6 +164,47 @@ describe('sink retries', () => {
       /'sluice\.sql\.streaming\.sink\.maxRetries' must be an integer/,
     )
   })
+
+  it('waits out an unreachable Kafka broker and writes the batch once it is back', () =>
+    withTempDir(async (dir) => {
+      const broker = await kafkaBroker()
+      const topic = uniqueTopic('sink-retry')
+      await createTopic(broker.bootstrap, topic, 1)
+      const port = await freePort()
+      const p = await pipeline(dir, 'stateless')
+      await addInput(p, 0, ['{"k":"a","n":1}', '{"k":"b","n":2}'])
+      const clock = new ManualClock(0)
+      const sluice = Sluice.local({
+        'sluice.streaming.stopOnSignal': false,
+        clock,
+        'sluice.sql.streaming.sink.maxRetries': 3,
+      })
+      const query = await sluice.readStream
+        .format('json')
+        .schema(INPUT)
+        .load(p.input)
+        .selectExpr('k AS key', 'CAST(n AS STRING) AS value')
+        .writeStream.format('kafka')
+        .option('kafka.bootstrap.servers', `127.0.0.1:${port}`)
+        .option('kafka.delivery.timeout.ms', '1500')
+        .option('topic', topic)
+        .option('checkpointLocation', p.checkpoint)
+        .trigger({ availableNow: true })
+        .start()
+      let proxy: Server | undefined
+      try {
+        await driveBackoffs(clock, query, 1000, async () => {
+          proxy ??= await forward(port, broker.port)
+        })
+        await query.awaitTermination()
+      } finally {
+        await new Promise((resolve) => (proxy === undefined ? resolve(undefined) : proxy.close(resolve)))
+      }
+      assert.ok(proxy !== undefined, 'the first write did not fail: the broker was reachable')
+      assert.equal(query.lastProgress?.sink.metrics?.numRetries, '1')
+      const records = await readCommitted(broker.bootstrap, topic)
+      assert.deepEqual(records.map((r) => `${r.key}=${r.value}`).sort(), ['a=1', 'b=2'])
+    }))
 
   it('waits out a full disk under the file sink and commits exactly the rows', (t) =>
     withTempDir(async (dir) => {
