@@ -32,6 +32,8 @@ const SLACK = { rss: [1.3, 32e6], heapUsed: [1.5, 16e6], fds: [1, 8], checkpoint
 type Metric = keyof typeof SLACK
 
 async function sizeOf(path: string, skip: string): Promise<number> {
+  const self = await stat(path).catch(() => undefined)
+  if (self?.isFile()) return self.size
   let total = 0
   for (const name of await readdir(path, { recursive: true }).catch(() => [] as string[])) {
     if (name.startsWith(skip)) continue
