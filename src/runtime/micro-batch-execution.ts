@@ -26,6 +26,7 @@ import {
 import type { EventTimeStats, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
+import { redactText } from '../util/redact.ts'
 import { batchContext } from './batch-context.ts'
 import {
   buildProgress,
@@ -321,8 +322,15 @@ export class MicroBatchExecution {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
       const batch = { batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode }
       const policy = spec.sinkRetry ?? NO_SINK_RETRIES
-      sinkRetries = (await writeWithRetries(spec.sink, batch, policy, spec.clock, this.stopController.signal))
-        .retries
+      const onRetry = (retry: number, waitMs: number, e: unknown) =>
+        spec.events.onStatus(
+          // Hook (reliability): the sink's error may hold credentials; status is shown to users.
+          `Retrying the sink write of batch ${batchId} (retry ${retry} of ${policy.maxRetries}) in ${waitMs} ms after: ${redactText(e instanceof Error ? e.message : String(e))}`,
+          true,
+          true,
+        )
+      const stop = this.stopController.signal
+      sinkRetries = (await writeWithRetries(spec.sink, batch, policy, spec.clock, stop, onRetry)).retries
     } catch (e) {
       spec.state?.abort(stores)
       throw e

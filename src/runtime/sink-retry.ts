@@ -69,7 +69,7 @@ export interface SinkWriteOutcome {
  * next start).
  *
  * @example
- * const { retries } = await writeWithRetries(sink, batch, policy, clock, stopSignal)
+ * const { retries } = await writeWithRetries(sink, batch, policy, clock, stopSignal, (n, ms) => log(n, ms))
  */
 export async function writeWithRetries(
   sink: Sink,
@@ -77,6 +77,7 @@ export async function writeWithRetries(
   policy: SinkRetryPolicy,
   clock: Clock,
   signal: AbortSignal,
+  onRetry: (retry: number, waitMs: number, error: unknown) => void = () => undefined,
 ): Promise<SinkWriteOutcome> {
   const startedMs = clock.now()
   for (let retries = 0; ; retries++) {
@@ -89,6 +90,7 @@ export async function writeWithRetries(
       if (retries >= policy.maxRetries || signal.aborted)
         throw exhausted(sink, batch, retries, startedMs, clock, e)
       const waitMs = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** retries)
+      onRetry(retries + 1, waitMs, e)
       await clock.waitUntil(clock.now() + waitMs, signal)
       if (signal.aborted) throw exhausted(sink, batch, retries, startedMs, clock, e)
     }

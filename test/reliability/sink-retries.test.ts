@@ -100,8 +100,13 @@ describe('sink retries', () => {
         { 'sluice.sql.streaming.sink.maxRetries': 3, 'sluice.sql.streaming.sink.retryOn': 'all' },
         2,
       )
-      await driveBackoffs(clock, query, 500)
+      const statuses: string[] = []
+      await driveBackoffs(clock, query, 500, () => statuses.push(query.status.message))
       await query.awaitTermination()
+      assert.match(
+        statuses[0] ?? '',
+        /^Retrying the sink write of batch 0 \(retry 1 of 3\) in 1000 ms after: .*service unavailable \(attempt 1\)/,
+      )
       assert.deepEqual(
         attempts.map((a) => [a.batchId, a.rows]),
         [
