@@ -36,7 +36,12 @@ import {
 } from './progress.ts'
 import type { QueryCheckpoint, SideOutputRows } from './query-checkpoint.ts'
 import type { OpenStores, QueryState } from './query-state.ts'
-import { NO_SINK_RETRIES, type SinkRetryPolicy, writeWithRetries } from './sink-retry.ts'
+import {
+  NO_SINK_RETRIES,
+  type SinkRetryPolicy,
+  STOPPED_DURING_RETRY,
+  writeWithRetries,
+} from './sink-retry.ts'
 import { computeNextTriggerTime, type Trigger } from './trigger.ts'
 import type { WatermarkTracker } from './watermark-tracker.ts'
 
@@ -157,6 +162,9 @@ export class MicroBatchExecution {
     try {
       if (!this.recovered) await this.recover()
       await this.loop()
+    } catch (e) {
+      // A stop while a failed batch waited for its sink retry: the batch stays uncommitted.
+      if (e !== STOPPED_DURING_RETRY) throw e
     } finally {
       for (const u of this.unsubscribers) u()
     }
@@ -190,7 +198,9 @@ export class MicroBatchExecution {
         state.rerun.batchTimestampMs,
         state.rerun.batchWatermarkMs,
         {},
-      )
+      ).catch((e: unknown) => {
+        if (e !== STOPPED_DURING_RETRY) throw e
+      })
     }
     if (spec.trigger.kind === 'availableNow') await this.captureAvailableNow()
   }

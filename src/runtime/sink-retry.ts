@@ -57,6 +57,12 @@ export function isTransientSinkError(sink: Sink, e: unknown): boolean {
   return false
 }
 
+/**
+ * Thrown when the query is stopped while a failed batch waits for its retry: the batch is left
+ * uncommitted (it reruns, same id and rows, at the next start) and the query stops without error.
+ */
+export const STOPPED_DURING_RETRY: unique symbol = Symbol('sluice.sinkRetry.stopped')
+
 /** What a retried write reports: how many retries it took. */
 export interface SinkWriteOutcome {
   readonly retries: number
@@ -65,8 +71,8 @@ export interface SinkWriteOutcome {
 /**
  * Writes `batch` to `sink`, retrying per `policy`; rejects with the first error that is not
  * retried, or with SINK_RETRIES_EXHAUSTED (the last error as its cause) once retries run out. A
- * stop during a backoff ends the waiting and fails the batch with the same error (it reruns on the
- * next start).
+ * stop during a backoff ends the waiting and rejects with STOPPED_DURING_RETRY (the batch reruns on
+ * the next start).
  *
  * @example
  * const { retries } = await writeWithRetries(sink, batch, policy, clock, stopSignal, (n, ms) => log(n, ms))
@@ -87,12 +93,12 @@ export async function writeWithRetries(
     } catch (e) {
       const retryable = policy.retryOn === 'all' || isTransientSinkError(sink, e)
       if (!retryable || policy.maxRetries === 0) throw e
-      if (retries >= policy.maxRetries || signal.aborted)
-        throw exhausted(sink, batch, retries, startedMs, clock, e)
+      if (retries >= policy.maxRetries) throw exhausted(sink, batch, retries, startedMs, clock, e)
+      if (signal.aborted) throw STOPPED_DURING_RETRY
       const waitMs = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** retries)
       onRetry(retries + 1, waitMs, e)
       await clock.waitUntil(clock.now() + waitMs, signal)
-      if (signal.aborted) throw exhausted(sink, batch, retries, startedMs, clock, e)
+      if (signal.aborted) throw STOPPED_DURING_RETRY
     }
   }
 }

@@ -145,6 +145,28 @@ describe('sink retries', () => {
       assert.equal(attempts.length, 3)
     }))
 
+  it('a stop during a backoff ends the query without error; the batch reruns at the next start', () =>
+    withTempDir(async (dir) => {
+      const conf = {
+        'sluice.sql.streaming.sink.maxRetries': 3,
+        'sluice.sql.streaming.sink.retryOn': 'all',
+      } as const
+      const first = await flakyQuery(dir, conf, 99)
+      await driveBackoffs(first.clock, first.query, 1000, () => first.query.stop())
+      await first.query.awaitTermination()
+      assert.equal(first.query.exception, null)
+      assert.deepEqual(
+        first.attempts.map((a) => [a.batchId, a.rows]),
+        [[0, 'a1,b2']],
+      )
+      const second = await flakyQuery(dir, conf, 0)
+      await second.query.awaitTermination()
+      assert.deepEqual(
+        second.attempts.map((a) => [a.batchId, a.rows]),
+        [[0, 'a1,b2']],
+      )
+    }))
+
   it('does not retry a user function error by default (retryOn transient)', () =>
     withTempDir(async (dir) => {
       const { clock, query, attempts } = await flakyQuery(
