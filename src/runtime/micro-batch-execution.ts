@@ -26,7 +26,6 @@ import {
 import type { EventTimeStats, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
-import { redactText } from '../util/redact.ts'
 import { batchContext } from './batch-context.ts'
 import {
   buildProgress,
@@ -38,6 +37,7 @@ import type { QueryCheckpoint, SideOutputRows } from './query-checkpoint.ts'
 import type { OpenStores, QueryState } from './query-state.ts'
 import {
   NO_SINK_RETRIES,
+  retryStatus,
   type SinkRetryPolicy,
   STOPPED_DURING_RETRY,
   writeWithRetries,
@@ -333,12 +333,7 @@ export class MicroBatchExecution {
       const batch = { batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode }
       const policy = spec.sinkRetry ?? NO_SINK_RETRIES
       const onRetry = (retry: number, waitMs: number, e: unknown) =>
-        spec.events.onStatus(
-          // Hook (reliability): the sink's error may hold credentials; status is shown to users.
-          `Retrying the sink write of batch ${batchId} (retry ${retry} of ${policy.maxRetries}) in ${waitMs} ms after: ${redactText(e instanceof Error ? e.message : String(e))}`,
-          true,
-          true,
-        )
+        spec.events.onStatus(retryStatus(batchId, retry, policy.maxRetries, waitMs, e), true, true)
       const stop = this.stopController.signal
       sinkRetries = (await writeWithRetries(spec.sink, batch, policy, spec.clock, stop, onRetry)).retries
     } catch (e) {

@@ -20,6 +20,7 @@ import { isTransientSink, type Sink, type SinkBatch } from '../connectors/spi.ts
 import { invalidArgument, SluiceError } from '../errors.ts'
 import type { Clock } from '../io/clock.ts'
 import { parseInterval } from '../plan/sql/interval.ts'
+import { redactText } from '../util/redact.ts'
 
 export interface SinkRetryPolicy {
   /** Retries after the first attempt (0: fail at the first error, as Spark). */
@@ -101,6 +102,18 @@ export async function writeWithRetries(
       if (signal.aborted) throw STOPPED_DURING_RETRY
     }
   }
+}
+
+/**
+ * The query's status while a batch waits for its retry; the error is redacted (it may come from
+ * user code or hold a URL with a password), since status is shown to users.
+ *
+ * @example
+ * retryStatus(3, 1, 5, 1000, e) // 'Retrying the sink write of batch 3 (retry 1 of 5) in 1000 ms after: ...'
+ */
+export function retryStatus(batchId: number, retry: number, maxRetries: number, waitMs: number, e: unknown) {
+  const reason = redactText(e instanceof Error ? e.message : String(e))
+  return `Retrying the sink write of batch ${batchId} (retry ${retry} of ${maxRetries}) in ${waitMs} ms after: ${reason}`
 }
 
 function exhausted(
