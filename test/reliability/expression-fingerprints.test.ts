@@ -10,7 +10,16 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { col, type DataFrame, isSluiceError, Sluice, type SluiceConfig, sum, t } from '../../src/index.ts'
+import {
+  col,
+  type DataFrame,
+  expr,
+  isSluiceError,
+  Sluice,
+  type SluiceConfig,
+  sum,
+  t,
+} from '../../src/index.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 
 const INPUT = t.struct({ k: t.string(), j: t.string(), n: t.long(), m: t.long() })
@@ -20,11 +29,16 @@ type Query = (df: DataFrame) => DataFrame
 const byK: Query = (df) => df.groupBy(col('k')).agg(sum('n').as('s'))
 
 /** Runs `query` over `dir/in` once (availableNow) into foreachBatch; returns what it saw. */
-async function run(dir: string, query: Query, conf: SluiceConfig = {}): Promise<string[]> {
+async function run(
+  dir: string,
+  query: Query,
+  conf: SluiceConfig = {},
+  mode: 'update' | 'append' = 'update',
+): Promise<string[]> {
   const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...conf })
   const seen: string[] = []
   const q = await query(sluice.readStream.format('json').schema(INPUT).load(join(dir, 'in')))
-    .writeStream.outputMode('update')
+    .writeStream.outputMode(mode)
     .foreachBatch((df) => {
       for (const r of df.collect()) seen.push(Object.values(r).map(String).join('='))
     })
@@ -82,6 +96,22 @@ describe('operator expression fingerprints', () => {
       await addInput(dir, 2)
       const e = await refusal(run(dir, (df) => df.dropDuplicates(['j'])))
       assert.match(e.message, /keys=\[k\]\] to \[keys=\[j\]\]/)
+    }))
+
+  it('refuses other join keys of the same type', () =>
+    withTempDir(async (dir) => {
+      await addInput(dir, 1)
+      const joinOn =
+        (column: string): Query =>
+        (df) =>
+          df
+            .alias('l')
+            .join(df.alias('r'), expr(`l.${column} = r.${column}`), 'inner')
+            .select(col('l.k'), col('r.n'))
+      await run(dir, joinOn('k'), {}, 'append')
+      await addInput(dir, 2)
+      const e = await refusal(run(dir, joinOn('j'), {}, 'append'))
+      assert.match(e.message, /left=\[k\]; right=\[k\]\] to \[left=\[j\]; right=\[j\]\]/)
     }))
 
   it('runs the change when accepted, records it, and the next start needs no option', () =>
