@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'REUSE_OBSERVATION'
   | 'NO_OBSERVE_BEFORE_GET'
   | 'CANNOT_BE_EMPTY'
+  | 'SINK_RETRIES_EXHAUSTED'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -31,6 +31,7 @@ import { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
 import type { StreamingQueryManager } from './runtime/query-manager.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
+import { type SinkRetryConfig, sinkRetryPolicy } from './runtime/sink-retry.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
 import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
@@ -69,11 +70,12 @@ function statefulConf(config: SluiceConfig) {
       config['sluice.sql.streaming.stateStore.maintenanceInterval'] ?? '60 seconds',
     ),
     stateStoreProviderClass: providerClass,
+    acceptExpressionChanges: config['sluice.sql.streaming.stateStore.acceptExpressionChanges'] ?? false,
   } as const
 }
 
 /** Session settings, by Spark's key names where Spark has one (`sluice.ui.*`, `sluice.log.level`: see ObservabilityConfig). */
-export interface SluiceConfig extends ObservabilityConfig {
+export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
   /** Time zone for parsing/formatting timestamps and for date functions (default: the process's zone, as Spark uses the JVM's). */
   readonly 'sluice.sql.session.timeZone'?: string
   /** Where show(), printSchema() and explain() print (default: console.log). */
@@ -115,6 +117,15 @@ export interface SluiceConfig extends ObservabilityConfig {
    * `org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider` is the same).
    */
   readonly 'sluice.sql.streaming.stateStore.providerClass'?: string
+  /**
+   * Beyond Spark: run a restarted query on state whose stateful operators' expressions changed
+   * (another grouping expression, aggregate argument, dedup key or join key of the same type), which
+   * is otherwise refused with STATE_SCHEMA_INCOMPATIBLE because old and new results would mix.
+   * Default false. Set it for the one start that deploys a change you know is safe (e.g. a renamed
+   * column); that start records the new expressions.
+   * @example Sluice.local({ 'sluice.sql.streaming.stateStore.acceptExpressionChanges': true })
+   */
+  readonly 'sluice.sql.streaming.stateStore.acceptExpressionChanges'?: boolean
 }
 
 const KNOWN_KEYS = new Set([
@@ -137,6 +148,11 @@ const KNOWN_KEYS = new Set([
   'logDestination',
   'sluice.files.permissions',
   STATE_STORE_PROVIDER_CLASS,
+  'sluice.sql.streaming.stateStore.acceptExpressionChanges',
+  'sluice.sql.streaming.sink.maxRetries',
+  'sluice.sql.streaming.sink.retryBackoff',
+  'sluice.sql.streaming.sink.maxRetryBackoff',
+  'sluice.sql.streaming.sink.retryOn',
 ])
 
 function progressToRetain(config: SluiceConfig): number {
@@ -208,6 +224,7 @@ export class Sluice implements QueryEngine {
         numRecentProgressUpdates: progressToRetain(config),
         pollingDelayMs: parseInterval(config['sluice.sql.streaming.pollingDelay'] ?? '10 milliseconds'),
         handleSignals: config['sluice.streaming.stopOnSignal'] ?? true,
+        sinkRetry: sinkRetryPolicy(config),
         ...stateful,
       },
       streamWiring(this.fs),

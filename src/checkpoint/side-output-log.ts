@@ -13,7 +13,9 @@
  *
  * Invariants: a batch's entry is written before `commits/N`, atomically and never overwritten (a
  * rerun of batch N computes the same rows, so its second write is skipped); only batches that
- * had rows have an entry, so a committed batch without an entry had none. Entries are purged
+ * had rows have an entry, and `commits/N` lists the outputs batch N wrote to (`sideOutputs`), so a
+ * committed batch without an entry had none unless its commit says otherwise (then the entry was
+ * deleted: CHECKPOINT_CORRUPT). Entries are purged
  * with the offsets and commits logs (minBatchesToRetain). The schema in `_metadata` is fixed at the
  * first start; a query that would write other columns under the same name is refused.
  *
@@ -24,8 +26,8 @@ import { SluiceError } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import { type StructType, simpleString } from '../schema/data-type.ts'
 import { schemaFromJson, schemaToJson } from '../schema/schema-json.ts'
-import { checkpointIncompatible } from './checkpoint-errors.ts'
-import { commitLogCodec } from './commit-log-codec.ts'
+import { checkpointCorrupt, checkpointIncompatible } from './checkpoint-errors.ts'
+import { type CommitLogEntry, commitLogCodec } from './commit-log-codec.ts'
 import { FileMetadataLog } from './file-metadata-log.ts'
 import { commitsDir, sideOutputDir, sideOutputMetadataPath } from './layout.ts'
 import {
@@ -182,6 +184,24 @@ export class SideOutputLog {
     return (await this.entries.get(batchId)) ?? []
   }
 
+  /**
+   * Committed batch `batchId`'s rows; CHECKPOINT_CORRUPT when its commit says it wrote an entry here
+   * and the entry is gone (a commit from before `sideOutputs` was recorded: [] as before).
+   */
+  async getCommitted(batchId: number, commit: CommitLogEntry | undefined): Promise<SideOutputEntry> {
+    const entry = await this.entries.get(batchId)
+    if (entry !== undefined) return entry
+    const key = sideOutputKey(this.ref)
+    if (commit?.sideOutputs?.includes(key) === true) {
+      const dir = sideOutputDir(this.checkpoint, this.ref.kind, this.ref.name)
+      throw checkpointCorrupt(
+        `${dir}/${batchId}`,
+        `it is missing, but commits/${batchId} records that batch ${batchId} wrote ${WHAT[this.ref.kind]} rows to '${this.ref.name}' (they were deleted)`,
+      )
+    }
+    return []
+  }
+
   /** Removes the entries of batches below `thresholdBatchId`. */
   async purge(thresholdBatchId: number): Promise<void> {
     await this.entries.purge(thresholdBatchId)
@@ -203,7 +223,8 @@ export async function readSideOutput(
   const schema = await log.schema()
   const rows: (readonly unknown[])[] = []
   const commits = new FileMetadataLog(fs, commitsDir(checkpoint), commitLogCodec)
-  for (const id of await commits.listBatchIds()) rows.push(...(await log.get(id)))
+  for (const id of await commits.listBatchIds())
+    rows.push(...(await log.getCommitted(id, await commits.get(id))))
   return { schema, rows }
 }
 

@@ -145,6 +145,20 @@ export function isCommitCheckedSink(s: Sink): s is CommitCheckedSink {
   return typeof (s as Partial<CommitCheckedSink>).checkCommitted === 'function'
 }
 
+/**
+ * Optional: a sink that knows which of its own errors are transient (worth retrying the batch,
+ * `sluice.sql.streaming.sink.maxRetries`): the Kafka sink names an unreachable broker. Storage
+ * errors such as a full disk are judged by the runtime for every sink.
+ */
+export interface TransientSink extends Sink {
+  isTransient(e: unknown): boolean
+}
+
+/** @example if (isTransientSink(sink) && sink.isTransient(e)) retry() */
+export function isTransientSink(s: Sink): s is TransientSink {
+  return typeof (s as Partial<TransientSink>).isTransient === 'function'
+}
+
 /** What a connector gets when the runtime creates a source or a sink. */
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>

@@ -82,6 +82,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   private readonly sideOutputs = new Map<string, SideOutputLog>()
   private readonly progress: FileMetadataLog<ProgressLogEntry>
   private progressPurged = false
+  /** The side outputs the batch in flight wrote entries to, recorded in its commit. */
+  private written: { readonly batchId: number; readonly keys: readonly string[] } | undefined
 
   constructor(
     ckpt: Awaited<ReturnType<typeof openCheckpoint>>,
@@ -147,7 +149,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
 
   async writeCommit(batchId: number, nextBatchWatermarkMs: number): Promise<void> {
     this.checkLock()
-    await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs }))
+    const sideOutputs = this.written?.batchId === batchId ? this.written.keys : []
+    await this.ckpt.commits.add(batchId, commitLogEntry({ nextBatchWatermarkMs, sideOutputs }))
   }
 
   async writeProgress(progress: StreamingQueryProgress): Promise<void> {
@@ -187,6 +190,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   async writeSideOutputs(batchId: number, outputs: readonly SideOutputRows[]): Promise<void> {
     this.checkLock()
     for (const { ref, rows } of outputs) await this.sideOutputs.get(sideOutputKey(ref))?.add(batchId, rows)
+    const keys = outputs.filter((o) => o.rows.length > 0 && this.sideOutputs.has(sideOutputKey(o.ref)))
+    this.written = { batchId, keys: [...new Set(keys.map((o) => sideOutputKey(o.ref)))] }
   }
 
   async purge(): Promise<void> {

@@ -35,6 +35,13 @@ import {
 } from './progress.ts'
 import type { QueryCheckpoint, SideOutputRows } from './query-checkpoint.ts'
 import type { OpenStores, QueryState } from './query-state.ts'
+import {
+  NO_SINK_RETRIES,
+  retryStatus,
+  type SinkRetryPolicy,
+  STOPPED_DURING_RETRY,
+  writeWithRetries,
+} from './sink-retry.ts'
 import { computeNextTriggerTime, type Trigger } from './trigger.ts'
 import type { WatermarkTracker } from './watermark-tracker.ts'
 
@@ -85,6 +92,8 @@ export interface ExecutionSpec {
   readonly partitions?: readonly number[]
   /** Run a batch without new data when the watermark moved far enough for an operator to emit or evict. */
   readonly noDataMicroBatches: boolean
+  /** How a failed sink write is retried (default: not at all, as Spark). */
+  readonly sinkRetry?: SinkRetryPolicy
 }
 
 type Offsets = Record<string, Offset>
@@ -153,6 +162,9 @@ export class MicroBatchExecution {
     try {
       if (!this.recovered) await this.recover()
       await this.loop()
+    } catch (e) {
+      // A stop while a failed batch waited for its sink retry: the batch stays uncommitted.
+      if (e !== STOPPED_DURING_RETRY) throw e
     } finally {
       for (const u of this.unsubscribers) u()
     }
@@ -186,7 +198,9 @@ export class MicroBatchExecution {
         state.rerun.batchTimestampMs,
         state.rerun.batchWatermarkMs,
         {},
-      )
+      ).catch((e: unknown) => {
+        if (e !== STOPPED_DURING_RETRY) throw e
+      })
     }
     if (spec.trigger.kind === 'availableNow') await this.captureAvailableNow()
   }
@@ -313,9 +327,15 @@ export class MicroBatchExecution {
       ),
     })
     let out: ReturnType<PlanRunner>
+    let sinkRetries: number
     try {
       out = spec.runPlan(input, batchTimestampMs, stream.context)
-      await spec.sink.addBatch({ batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode })
+      const batch = { batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode }
+      const policy = spec.sinkRetry ?? NO_SINK_RETRIES
+      const onRetry = (retry: number, waitMs: number, e: unknown) =>
+        spec.events.onStatus(retryStatus(batchId, retry, policy.maxRetries, waitMs, e), true, true)
+      const stop = this.stopController.signal
+      sinkRetries = (await writeWithRetries(spec.sink, batch, policy, spec.clock, stop, onRetry)).retries
     } catch (e) {
       spec.state?.abort(stores)
       throw e
@@ -340,6 +360,7 @@ export class MicroBatchExecution {
       end,
       perSource,
       outputRows: out.rows.length,
+      sinkRetries,
       durations,
       triggerStartMs,
       eventTime: this.eventTimeProgress(batchWatermarkMs, stream.eventTimes),
@@ -397,6 +418,7 @@ export class MicroBatchExecution {
     end: Offsets
     perSource: { id: string; rows: number }[]
     outputRows: number
+    sinkRetries: number
     durations: DurationMs
     triggerStartMs: number
     eventTime: Record<string, string>
@@ -420,7 +442,11 @@ export class MicroBatchExecution {
         previousTriggerStartMs: this.previousTriggerStartMs,
         durations: b.durations,
         sources,
-        sink: { description: spec.sink.description, numOutputRows: b.outputRows },
+        sink: {
+          description: spec.sink.description,
+          numOutputRows: b.outputRows,
+          ...(b.sinkRetries > 0 ? { metrics: { numRetries: String(b.sinkRetries) } } : {}),
+        },
         eventTime: b.eventTime,
         stateOperators: b.stateOperators,
         deadLetters: b.deadLetters,

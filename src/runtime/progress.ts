@@ -21,6 +21,8 @@ export interface SourceProgress {
 export interface SinkProgress {
   readonly description: string
   readonly numOutputRows: number
+  /** Spark's sink metrics; Sluice's `numRetries` when the batch's write was retried (sink retries). */
+  readonly metrics?: Readonly<Record<string, string>>
 }
 
 /** One stateful operator's state after a batch (Spark's StateOperatorProgress, same field order). */

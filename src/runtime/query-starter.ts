@@ -28,6 +28,7 @@ import { createInput, type Relation, sourceIdOf, streamingRelations } from './qu
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
+import type { SinkRetryPolicy } from './sink-retry.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
 import { WatermarkTracker } from './watermark-tracker.ts'
@@ -54,11 +55,13 @@ export interface StarterDeps {
   readonly manager: StreamingQueryManager
   readonly newId: () => string
   readonly pollingDelayMs: number
+  readonly sinkRetry: SinkRetryPolicy
   readonly state: {
     readonly fs: FileSystem
     readonly minBatchesToRetain: number
     readonly maintenanceIntervalMs: number
     readonly noDataMicroBatches: boolean
+    readonly acceptExpressionChanges?: boolean
   }
 }
 
@@ -231,6 +234,7 @@ function newExecution(
     checkpoint: o.checkpoint,
     events,
     pollingDelayMs: deps.pollingDelayMs,
+    sinkRetry: deps.sinkRetry,
     state: o.state,
     watermarks: o.watermarks,
     noDataMicroBatches: deps.state.noDataMicroBatches,
@@ -275,6 +279,7 @@ function statefulRuntime(
           numPartitions,
           minBatchesToRetain: deps.state.minBatchesToRetain,
           maintenanceIntervalMs: deps.state.maintenanceIntervalMs,
+          acceptExpressionChanges: deps.state.acceptExpressionChanges === true,
           // As Spark: the provider that wrote the checkpoint's state reads it back; a checkpoint from
           // before the provider was recorded was written by the default one.
           providerClass: checkpoint.conf[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER,

@@ -10,8 +10,13 @@
  * Maintenance (snapshots, deleting old versions) runs between batches at most once per
  * `maintenanceIntervalMs` (Spark's `stateStore.maintenanceInterval`, 60 s), in the background; the
  * next batch waits for it before opening stores, so a provider never serves two callers at once.
+ * Beyond Spark, it also runs after the first batch of every run and when the query stops (if a
+ * batch committed since the last one): a query that only ever runs for less than the interval
+ * (short `availableNow` runs) still gets snapshots and old deltas deleted, instead of one more
+ * delta per run forever, each replayed at every start.
  */
 import { stateMetadataPath, statePartitionDir } from '../checkpoint/layout.ts'
+import { EXPRESSIONS_DETAIL } from '../exec/expression-fingerprint.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { StatefulOperatorDecl, StoreDecl } from '../planner/incremental-plan.ts'
@@ -30,6 +35,8 @@ export interface QueryStateOptions {
   readonly maintenanceIntervalMs: number
   /** `sluice.sql.streaming.stateStore.providerClass` (default `memory`). */
   readonly providerClass?: string
+  /** `sluice.sql.streaming.stateStore.acceptExpressionChanges`: run on state whose operator expressions changed. */
+  readonly acceptExpressionChanges?: boolean
 }
 
 /** The stores one owner opened for a batch: by operator id, then store name, then partition. */
@@ -45,6 +52,10 @@ export class QueryState {
   private readonly providers = new Map<string, StateStoreProvider>()
   private maintenance: Promise<void> = Promise.resolve()
   private lastMaintenanceMs: number
+  /** Batches committed since maintenance last started (close() runs it when there are any). */
+  private committedSinceMaintenance = 0
+  /** Whether maintenance ran in this run yet (it runs after the run's first batch). */
+  private maintainedThisRun = false
 
   constructor(operators: readonly StatefulOperatorDecl[], opts: QueryStateOptions) {
     this.operators = operators
@@ -78,7 +89,10 @@ export class QueryState {
           })),
           ...(details === undefined ? {} : { details }),
         },
-        { evolvable: kind === 'transformWithState' },
+        {
+          evolvable: kind === 'transformWithState',
+          accept: this.opts.acceptExpressionChanges === true ? [EXPRESSIONS_DETAIL] : [],
+        },
       )
       // NOTE: stores an allowed evolution added start empty at the first version this run opens
       // (a crash between the metadata rewrite above and that first open leaves them without it).
@@ -143,14 +157,24 @@ export class QueryState {
         times.set(op, this.opts.clock.now() - t0)
       }),
     )
+    this.committedSinceMaintenance++
     return times
   }
 
-  /** Starts maintenance in the background when the interval has passed since the last run. */
+  /**
+   * Starts maintenance in the background after the run's first batch, and later when the interval
+   * has passed since it last ran.
+   */
   maybeMaintain(): void {
     const now = this.opts.clock.now()
-    if (now - this.lastMaintenanceMs < this.opts.maintenanceIntervalMs) return
+    if (this.maintainedThisRun && now - this.lastMaintenanceMs < this.opts.maintenanceIntervalMs) return
+    this.startMaintenance(now)
+  }
+
+  private startMaintenance(now: number): void {
     this.lastMaintenanceMs = now
+    this.maintainedThisRun = true
+    this.committedSinceMaintenance = 0
     const all = [...this.providers.values()]
     // A failed maintenance leaves files for the next run to tidy; it must not fail the query.
     this.maintenance = Promise.all(all.map((p) => p.doMaintenance().catch(() => undefined))).then(
@@ -158,8 +182,13 @@ export class QueryState {
     )
   }
 
+  /** Waits for maintenance, runs it once more if a batch committed since, and closes the stores. */
   async close(): Promise<void> {
     await this.maintenance
+    if (this.committedSinceMaintenance > 0) {
+      this.startMaintenance(this.opts.clock.now())
+      await this.maintenance
+    }
     for (const p of this.providers.values()) p.close()
   }
 

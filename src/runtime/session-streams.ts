@@ -20,6 +20,7 @@ import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { SHUFFLE_PARTITIONS, type StarterDeps, startQuery, WATERMARK_POLICY } from './query-starter.ts'
+import type { SinkRetryPolicy } from './sink-retry.ts'
 import type { StreamingQuery } from './streaming-query.ts'
 
 export interface StreamingConf {
@@ -36,8 +37,12 @@ export interface StreamingConf {
   readonly watermarkPolicy: 'min' | 'max'
   readonly noDataMicroBatches: boolean
   readonly maintenanceIntervalMs: number
+  /** `sluice.sql.streaming.stateStore.acceptExpressionChanges`. */
+  readonly acceptExpressionChanges: boolean
   /** `sluice.sql.streaming.stateStore.providerClass`. */
   readonly stateStoreProviderClass: string
+  /** `sluice.sql.streaming.sink.*`: how a failed sink write is retried. */
+  readonly sinkRetry: SinkRetryPolicy
 }
 
 export interface SessionHooks {
@@ -130,11 +135,13 @@ export class SessionStreams {
       manager: this.manager,
       newId: this.wiring.newId,
       pollingDelayMs: this.conf.pollingDelayMs,
+      sinkRetry: this.conf.sinkRetry,
       state: {
         fs: this.wiring.fs,
         minBatchesToRetain: this.conf.minBatchesToRetain,
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
         noDataMicroBatches: this.conf.noDataMicroBatches,
+        acceptExpressionChanges: this.conf.acceptExpressionChanges,
       },
       sinkContext: {
         now: () => hooks.clock.now(),

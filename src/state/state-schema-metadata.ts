@@ -4,8 +4,9 @@
  * partition count Spark fixes through the offsets log's confs).
  *
  * ```
- * v1
- * {"operatorKind":"aggregate","numPartitions":4,"stores":[{"storeName":"default","keySchema":{"type":"struct","fields":[...]},"valueSchema":{...}}]}
+ * v2
+ * {"operatorKind":"aggregate","numPartitions":4,"stores":[{"storeName":"default","keySchema":{"type":"struct","fields":[...]},"valueSchema":{...}}],"details":{"expressions":"keys=[k]; aggregates=[count(1)]"}}
+ * crc32:5c1e6f2a
  * ```
  *
  * Schemas are Spark's schema JSON (schema-json.ts). Invariant: the file never changes once written
@@ -14,15 +15,24 @@
  * nullable fields added at the end of a variable's schema. Otherwise a restart whose operator kind, partition count, stores or key/value schemas
  * are not compatible with it fails with STATE_SCHEMA_INCOMPATIBLE before any state is read.
  *
- * Version history: v1 — this format.
+ * Version history: v1 (Sluice 0.1) — the version line and the JSON line; still read, never
+ * written. v2 — v1 plus a last line `crc32:<8 hex digits>`, the CRC-32 of every byte before it (the
+ * envelope of `checkpoint/versioned-file.ts`), so one changed byte is CHECKPOINT_CORRUPT; its
+ * `details` may hold `expressions` (expression fingerprints, exec/expression-fingerprint.ts).
  */
 import { dirname } from 'node:path'
+import { crc32 } from 'node:zlib'
 import { SluiceError } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { DataType, StructType } from '../schema/data-type.ts'
 import { simpleString, structOf } from '../schema/data-type.ts'
 import { typeFromJson, typeToJson } from '../schema/schema-json.ts'
-import { STATE_FILE_VERSION, stateFileCorrupt } from './state-codec.ts'
+import { stateFileCorrupt } from './state-codec.ts'
+
+/** The version this code writes, and the newest it reads. */
+const METADATA_VERSION = 2
+const checksumOf = (text: string): string =>
+  `crc32:${crc32(new TextEncoder().encode(text)).toString(16).padStart(8, '0')}`
 
 /** The key and value schema of one store of an operator. */
 export interface StateStoreSchema {
@@ -53,7 +63,7 @@ const NEW_CHECKPOINT =
  *
  * @example
  * encodeStateSchemaMetadata({ operatorKind: 'aggregate', numPartitions: 4, stores: [] })
- * // 'v1\n{"operatorKind":"aggregate","numPartitions":4,"stores":[]}\n'
+ * // 'v2\n{"operatorKind":"aggregate","numPartitions":4,"stores":[]}\ncrc32:...\n'
  */
 export function encodeStateSchemaMetadata(m: StateSchemaMetadata): string {
   const json = {
@@ -66,7 +76,8 @@ export function encodeStateSchemaMetadata(m: StateSchemaMetadata): string {
     })),
     ...(m.details === undefined ? {} : { details: m.details }),
   }
-  return `v${STATE_FILE_VERSION}\n${JSON.stringify(json)}\n`
+  const text = `v${METADATA_VERSION}\n${JSON.stringify(json)}\n`
+  return `${text}${checksumOf(text)}\n`
 }
 
 /**
@@ -85,15 +96,30 @@ export function decodeStateSchemaMetadata(file: string, bytes: Uint8Array): Stat
   const lines = text.split('\n')
   const m = /^v([0-9]+)$/.exec(lines[0])
   if (m === null || Number(m[1]) < 1)
-    throw stateFileCorrupt(file, `the first line should be 'v1' but is '${lines[0]}'`)
-  if (Number(m[1]) > STATE_FILE_VERSION) {
+    throw stateFileCorrupt(file, `the first line should be a version line like 'v2' but is '${lines[0]}'`)
+  const version = Number(m[1])
+  if (version > METADATA_VERSION) {
     throw new SluiceError(
       'CHECKPOINT_VERSION_UNSUPPORTED',
-      `State metadata ${file} has format version v${m[1]}, but this version of Sluice reads at most v${STATE_FILE_VERSION}. Upgrade Sluice to run this query; the file was left untouched.`,
+      `State metadata ${file} has format version v${m[1]}, but this version of Sluice reads at most v${METADATA_VERSION}. Upgrade Sluice to run this query; the file was left untouched.`,
     )
   }
-  if (lines.length !== 3 || lines[2] !== '')
-    throw stateFileCorrupt(file, 'it should be a version line and one JSON line')
+  const expected = version === 1 ? 3 : 4
+  if (lines.length !== expected || lines[expected - 1] !== '')
+    throw stateFileCorrupt(
+      file,
+      version === 1
+        ? 'it should be a version line and one JSON line'
+        : 'it should be a version line, one JSON line and a checksum line (the file is truncated or altered)',
+    )
+  if (version >= 2) {
+    const actual = checksumOf(`${lines[0]}\n${lines[1]}\n`)
+    if (actual !== lines[2])
+      throw stateFileCorrupt(
+        file,
+        `its content does not match its checksum (${lines[2]} recorded, ${actual} computed): the file was altered or damaged`,
+      )
+  }
   try {
     return parseMetadata(JSON.parse(lines[1]))
   } catch (e) {
@@ -170,8 +196,15 @@ export function checkCompatible(
   })
   for (const [k, was] of Object.entries(stored.details ?? {})) {
     const now = current.details?.[k]
-    if (now !== undefined && now !== was) fail(`the ${k} changed from [${was}] to [${now}]`)
+    if (now !== undefined && now !== was) fail(`the ${k} changed from [${was}] to [${now}]${hintFor(k)}`)
   }
+}
+
+/** What to do about a changed detail, beyond starting afresh. */
+function hintFor(detail: string): string {
+  return detail === 'expressions'
+    ? ' (the state schema is the same, but old and new results would mix). If the new expressions read the same values (e.g. a renamed column), start once with sluice.sql.streaming.stateStore.acceptExpressionChanges set to true'
+    : ''
 }
 
 function structProblem(stored: StructType, current: StructType): string | undefined {
@@ -225,7 +258,11 @@ export async function openStateSchemaMetadata(
   fs: FileSystem,
   path: string,
   current: StateSchemaMetadata,
-  options: { readonly evolvable?: boolean } = {},
+  options: {
+    readonly evolvable?: boolean
+    /** Detail keys whose change is accepted (and recorded, so the next start compares with it). */
+    readonly accept?: readonly string[]
+  } = {},
 ): Promise<StateSchemaMetadata> {
   const existing = await readStateSchemaMetadata(fs, path)
   if (existing === undefined) {
@@ -239,8 +276,25 @@ export async function openStateSchemaMetadata(
       await fs.writeAtomic(path, encodeStateSchemaMetadata(current))
     return current
   }
-  checkCompatible(existing, current, path)
-  return existing
+  const accepted = acceptedDetails(existing, current, options.accept ?? [])
+  checkCompatible(accepted, current, path)
+  if (accepted !== existing) await fs.writeAtomic(path, encodeStateSchemaMetadata(accepted))
+  return accepted
+}
+
+/** `stored` with the `keys` details that changed taken from `current` (itself when none did). */
+function acceptedDetails(
+  stored: StateSchemaMetadata,
+  current: StateSchemaMetadata,
+  keys: readonly string[],
+): StateSchemaMetadata {
+  const changed = keys.filter(
+    (k) => current.details?.[k] !== undefined && current.details[k] !== stored.details?.[k],
+  )
+  if (changed.length === 0) return stored
+  const details = { ...stored.details }
+  for (const k of changed) details[k] = current.details?.[k] as string
+  return Object.freeze({ ...stored, details: Object.freeze(details) })
 }
 
 /**

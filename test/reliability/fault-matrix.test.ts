@@ -40,7 +40,10 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<Damage, Expected>>>> = {
     emptied: { exact: true, note: 'reading the dead letters fails: [CHECKPOINT_CORRUPT]' },
     truncated: { exact: true, note: 'reading the dead letters fails: [CHECKPOINT_CORRUPT]' },
     'byte changed': { exact: true, note: 'reading the dead letters fails: [CHECKPOINT_CORRUPT]' },
-    deleted: { exact: true, note: '1 dead letters' },
+    deleted: {
+      exact: true,
+      note: 'dead-letter/bad/2 is corrupt: it is missing, but commits/2 records that batch 2 wrote',
+    },
   },
   'state/<op>/<part>/<v>.delta (latest)': {
     emptied: CORRUPT('is corrupt: the file is empty'),
@@ -51,7 +54,7 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<Damage, Expected>>>> = {
   'state/<op>/_metadata': {
     emptied: CORRUPT('state/0/_metadata is corrupt'),
     truncated: CORRUPT('state/0/_metadata is corrupt'),
-    'byte changed': 'exact',
+    'byte changed': CORRUPT('state/0/_metadata is corrupt: its content does not match its checksum'),
     deleted: 'exact',
   },
 }

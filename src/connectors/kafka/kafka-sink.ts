@@ -21,7 +21,9 @@ import type {
   SinkBatch,
   SinkContext,
   SinkProvider,
+  TransientSink,
 } from '../spi.ts'
+import { isTransientKafkaError } from './kafka-retry.ts'
 import { type KafkaSinkConfig, parseKafkaSinkOptions } from './kafka-sink-options.ts'
 import { compileKafkaRecord, type SinkRecord, validateKafkaSinkSchema } from './kafka-sink-records.ts'
 import { AtLeastOnceWriter, type BatchWriter, TransactionalWriter } from './kafka-sink-writers.ts'
@@ -33,7 +35,7 @@ import { AtLeastOnceWriter, type BatchWriter, TransactionalWriter } from './kafk
  * df.writeStream.format('kafka').option('kafka.bootstrap.servers', 'localhost:9092').option('topic', 'out')
  *   .option('deliveryGuarantee', 'exactly-once').option('checkpointLocation', '/ckpt/q').start()
  */
-export class KafkaSink implements QueryBoundSink {
+export class KafkaSink implements QueryBoundSink, TransientSink {
   readonly description: string
   readonly guarantee: DeliveryGuarantee
   private readonly config: KafkaSinkConfig
@@ -53,6 +55,15 @@ export class KafkaSink implements QueryBoundSink {
   /** Takes the query id the exactly-once mode derives its transactional id and marker topic from. */
   bindQuery(query: QueryIdentity): void {
     this.queryId = query.queryId
+  }
+
+  /** A write that failed because the brokers were unreachable or Kafka said retry (sink retries). */
+  isTransient(e: unknown): boolean {
+    for (let err = e, depth = 0; err instanceof Error && depth < 8; depth++) {
+      if (isTransientKafkaError(err)) return true
+      err = err.cause
+    }
+    return false
   }
 
   async addBatch(batch: SinkBatch): Promise<void> {

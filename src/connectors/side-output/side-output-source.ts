@@ -61,7 +61,8 @@ export class SideOutputSource implements Source {
       )
     }
     const rows: unknown[][] = []
-    for (let b = from; b <= to; b++) for (const r of await this.log.get(b)) rows.push(r as unknown[])
+    for (let b = from; b <= to; b++)
+      for (const r of await this.log.getCommitted(b, await this.commits.get(b))) rows.push(r as unknown[])
     return rows
   }
 

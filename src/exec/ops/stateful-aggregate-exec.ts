@@ -14,6 +14,7 @@
  * State value: the aggregate slots as an array (`[s0, s1, ...]`), mutable slots (sets, lists,
  * sketches) copied on restore so a stored value is never changed after `put`.
  */
+
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { SlotCodec } from '../../functions/function-def.ts'
 import type { HyperLogLogPlusPlus } from '../../functions/hash/index.ts'
@@ -22,6 +23,7 @@ import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
+import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import { describeStage, type StageOp, sqlOf } from '../stage-codegen.ts'
 import {
   type Exchanged,
@@ -116,6 +118,10 @@ export class StatefulAggregateExec implements StatefulExec {
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],
       details: {
         'aggregate functions': describeAggregates(spec.aggs),
+        [EXPRESSIONS_DETAIL]: expressionFingerprint({
+          keys: spec.groupBy,
+          aggregates: spec.aggs.map((a) => a.sql),
+        }),
         ...(opts.windowSpec === undefined ? {} : { window: opts.windowSpec }),
       },
     }

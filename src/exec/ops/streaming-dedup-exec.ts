@@ -9,8 +9,10 @@
  * - dropDuplicatesWithinWatermark: a key is remembered until the eviction watermark reaches its
  *   first event time plus the watermark delay (the value stored), then removed.
  */
+
 import { type DataType, field, type StructType, structOf, t } from '../../schema/data-type.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
+import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import {
   type Exchanged,
   eventTimeOf,
@@ -66,6 +68,9 @@ export class StreamingDedupExec implements StatefulExec {
     this.stateInfo = {
       operatorKind: this.operatorName,
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema }],
+      details: {
+        [EXPRESSIONS_DETAIL]: expressionFingerprint({ keys: opts.keySchema.fields.map((f) => f.name) }),
+      },
     }
   }
 

@@ -13,12 +13,14 @@
  * buffered (an outer side emits it with nulls at once, as Spark). A left semi join emits a left row
  * at its first match, once.
  */
+
 import type { BoundExpr } from '../../functions/bound-expr.ts'
 import type { DataType } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
 import type { StateStoreSchema } from '../../state/state-schema-metadata.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { compileExpr, compileProjection } from '../expr/compile-expr.ts'
+import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import { sqlOf } from '../stage-codegen.ts'
 import {
   eventTimeOf,
@@ -96,7 +98,11 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     this.stateInfo = {
       operatorKind: 'symmetricHashJoin',
       stores: opts.stores,
-      details: { joinType: opts.joinType, condition: opts.postFilter === null ? '' : sqlOf(opts.postFilter) },
+      details: {
+        joinType: opts.joinType,
+        condition: opts.postFilter === null ? '' : sqlOf(opts.postFilter),
+        [EXPRESSIONS_DETAIL]: expressionFingerprint({ left: opts.left.keys, right: opts.right.keys }),
+      },
     }
     this.watermarkDriven = opts.left.eviction.kind !== 'none' || opts.right.eviction.kind !== 'none'
     const compile = (spec: StreamingJoinSide): CompiledSide => ({

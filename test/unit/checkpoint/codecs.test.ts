@@ -166,4 +166,16 @@ describe('checkpoint file checksums', () => {
       (e) => isSluiceError(e, 'CHECKPOINT_VERSION_UNSUPPORTED'),
     )
   })
+
+  it('records the side outputs a batch wrote in its commit, and reads commits without them', () => {
+    const entry = commitLogEntry({ nextBatchWatermarkMs: 0, sideOutputs: ['late/x', 'dead-letter/bad'] })
+    const text = encodeVersionedFile(commitLogCodec, entry)
+    assert.match(text, /^v2\n\{"nextBatchWatermarkMs":0,"sideOutputs":\["dead-letter\/bad","late\/x"\]\}\n/)
+    assert.deepEqual(decodeVersionedFile('/c/commits/0', bytes(text), commitLogCodec), entry)
+    const none = encodeVersionedFile(
+      commitLogCodec,
+      commitLogEntry({ nextBatchWatermarkMs: 0, sideOutputs: [] }),
+    )
+    assert.match(none, /^v2\n\{"nextBatchWatermarkMs":0\}\n/)
+  })
 })

@@ -46,11 +46,12 @@ function incompatible(current: StateSchemaMetadata, message: RegExp): void {
 }
 
 describe('state schema metadata', () => {
-  it('round-trips through its v1 file with Spark schema JSON', () => {
+  it('round-trips through its v2 file with Spark schema JSON', () => {
     const text = encodeStateSchemaMetadata(stored)
+    assert.match(text, /\ncrc32:[0-9a-f]{8}\n$/)
     assert.match(
       text,
-      /^v1\n\{"operatorKind":"aggregate","numPartitions":4,"stores":\[\{"storeName":"default","keySchema":\{"type":"struct"/,
+      /^v2\n\{"operatorKind":"aggregate","numPartitions":4,"stores":\[\{"storeName":"default","keySchema":\{"type":"struct"/,
     )
     const back = decodeStateSchemaMetadata('/m', new TextEncoder().encode(text))
     assert.deepEqual(JSON.parse(JSON.stringify(back)), JSON.parse(JSON.stringify(stored)))
@@ -117,9 +118,29 @@ describe('state schema metadata', () => {
       })
       await writeFile(path, 'v1\n{"operatorKind"')
       await assert.rejects(readStateSchemaMetadata(nodeFileSystem, path), { code: 'CHECKPOINT_CORRUPT' })
-      await writeFile(path, 'v2\n{}\n')
+      await writeFile(path, 'v3\n{}\n')
       await assert.rejects(readStateSchemaMetadata(nodeFileSystem, path), {
         code: 'CHECKPOINT_VERSION_UNSUPPORTED',
+      })
+    }))
+
+  it('reads a v1 file (no checksum) and refuses a v2 file with one changed byte', () =>
+    withTempDir(async (dir) => {
+      const path = join(dir, '_metadata')
+      const v2 = encodeStateSchemaMetadata(stored)
+      const v1 = `v1\n${v2.split('\n')[1]}\n`
+      await writeFile(path, v1)
+      const back = await readStateSchemaMetadata(nodeFileSystem, path)
+      assert.equal(back?.numPartitions, stored.numPartitions)
+      await writeFile(path, v2.replace('"numPartitions":4', '"numPartitions":5'))
+      await assert.rejects(readStateSchemaMetadata(nodeFileSystem, path), {
+        code: 'CHECKPOINT_CORRUPT',
+        message: /does not match its checksum/,
+      })
+      await writeFile(path, v2.split('\n').slice(0, 2).join('\n') + '\n')
+      await assert.rejects(readStateSchemaMetadata(nodeFileSystem, path), {
+        code: 'CHECKPOINT_CORRUPT',
+        message: /checksum line/,
       })
     }))
 })
