@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'STORAGE_ERROR'
   | 'SPARK_ERROR'
   | 'INTERNAL'
+  | 'CANNOT_ASSIGN_EVENT_TIME_COLUMN_WITHOUT_WATERMARK'
+  | 'EMITTING_ROWS_OLDER_THAN_WATERMARK_NOT_ALLOWED'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

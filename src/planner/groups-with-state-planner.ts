@@ -83,6 +83,7 @@ export function planTransformWithState(
     inputSchema: schemaOfAttributes(input),
     eventTime,
     eventTimeIsWindow: eventTime >= 0 && isWindowStruct(input[eventTime].type),
+    outputEventTime: eventTimeColumn(p.output),
   })
   const timersOrdering: StoreOrdering = { kind: 'eventTime', keyOrdinal: 0, isWindow: false }
   s.addStatefulOperator({

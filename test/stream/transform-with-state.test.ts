@@ -1,21 +1,13 @@
 /**
  * transformWithState (Spark 4's TransformWithStateSuite, in spirit): value, list and map state
  * across restarts; processing-time and event-time timers (registered, deleted, firing in batches
- * without data); TTL; progress's custom metrics. Failures and changed processors across restarts
+ * without data); TTL; progress's custom metrics. Event-time output feeding an aggregation is in
+ * transform-with-state-chain.test.ts; failures and changed processors across restarts
  * are in transform-with-state-restarts.test.ts.
  */
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import {
-  col,
-  count,
-  type ListState,
-  type MapState,
-  type StatefulProcessor,
-  t,
-  type ValueState,
-  window,
-} from '../../src/index.ts'
+import { type ListState, type MapState, type StatefulProcessor, t, type ValueState } from '../../src/index.ts'
 import {
   addData,
   advanceClock,
@@ -174,7 +166,7 @@ describe('transformWithState timers', () => {
 })
 
 describe('transformWithState TTL', () => {
-  it('a value with a TTL reads as gone once its TTL passed, and is removed', async () => {
+  it('a value with a TTL reads as gone once its TTL passed, and is removed, across a restart', async () => {
     const { sluice, clock } = streamSession()
     const input = sluice.memoryStream(EVENT)
     const OUT2 = t.struct({ user: t.string(), n: t.long() })
@@ -205,6 +197,9 @@ describe('transformWithState TTL', () => {
       advanceClock(3000),
       addData(input, { user: 'a', ts: 1 }, { user: 'b', ts: 1 }),
       checkNewAnswer({ user: 'a', n: 2 }, { user: 'b', n: 1 }),
+      // The expiry times are state: they survive a restart.
+      stopStream(),
+      startStream(),
       advanceClock(6000),
       addData(input, { user: 'a', ts: 1 }),
       // a's count (written at 3 s, TTL to 8 s) expired: it starts over; b's is removed too.
@@ -220,7 +215,7 @@ describe('transformWithState TTL', () => {
 })
 
 describe('transformWithState TTL on lists and maps', () => {
-  it('each list element and map entry expires on its own, counted in numValuesRemovedDueToTTLExpiry', async () => {
+  it('each list element and map entry expires on its own across a restart, counted in numValuesRemovedDueToTTLExpiry', async () => {
     const { sluice, clock } = streamSession()
     const input = sluice.memoryStream(CLICK)
     const OUT4 = t.struct({ user: t.string(), recent: t.string(), pages: t.string() })
@@ -260,6 +255,8 @@ describe('transformWithState TTL on lists and maps', () => {
       advanceClock(3000),
       addData(input, click('ann', '/b')),
       checkNewAnswer({ user: 'ann', recent: '/a,/b', pages: '/a,/b' }),
+      stopStream(),
+      startStream(),
       // At 6 s the entries written at 0 s (TTL to 5 s) are gone; those from 3 s stay until 8 s.
       advanceClock(3000),
       addData(input, click('ann', '/c')),
@@ -270,38 +267,4 @@ describe('transformWithState TTL on lists and maps', () => {
       ),
     )
   })
-})
-
-describe('transformWithState output feeding an aggregation', () => {
-  const PASS = t.struct({ user: t.string(), ts: t.timestamp() })
-  type Pass = { user: string | null; ts: number | null }
-  const passThrough = (): StatefulProcessor<string | null, Pass, Pass> => ({
-    init: () => undefined,
-    *handleInputRows(user, rows) {
-      for (const r of rows) yield { user, ts: r.ts }
-    },
-  })
-  for (const harness of [testStream, testStreamWithRestarts]) {
-    it(`an event-time column of its output, watermarked again, drives an append-mode window count (${harness.name})`, async () => {
-      const input = streamSession().sluice.memoryStream(EVENT)
-      const df = input
-        .toDF()
-        .withWatermark('ts', '10 seconds')
-        .groupByKey((e) => e.user, t.string())
-        .transformWithState(passThrough, { outputSchema: PASS, outputMode: 'append', timeMode: 'EventTime' })
-        .withWatermark('ts', '10 seconds')
-        .groupBy(window(col('ts'), '10 seconds'))
-        .agg(count('*').as('n'))
-        .select(col('window.start').as('start'), col('n'))
-      await harness(
-        df,
-        { outputMode: 'append' },
-        addData(input, { user: 'a', ts: 1000 }, { user: 'b', ts: 2000 }),
-        checkNewAnswer(),
-        // The watermark passes 20 s: the window [0, 10 s) is final.
-        addData(input, { user: 'a', ts: 30_000 }),
-        checkNewAnswer({ start: 0, n: 2 }),
-      )
-    })
-  }
 })
