@@ -3,6 +3,8 @@
  * Spark's messages: mapGroupsWithState only in update output mode and without aggregations;
  * flatMapGroupsWithState's declared mode must match the query's when there is no aggregation, must
  * be append when there is one, and must come before it; event-time timeouts need a watermark.
+ * Spark 4 has no such rule for `transformWithState` (checked in PySpark 4.3: any declared mode
+ * runs in any query mode, and EventTime mode runs without a watermark, its watermark staying 0).
  */
 import { SluiceError } from '../errors.ts'
 import { type AnalyzedPlan, analyzedPlans, eventTimeColumn } from './analyzed-plan.ts'
@@ -32,22 +34,7 @@ export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode)
   analyzedPlans.walk(plan, (p) => {
     if (!isStreaming(p)) return false
     if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
-    if (p.kind === 'transformWithState') checkTransformWithState(p, outputMode)
   })
-}
-
-function checkTransformWithState(
-  p: Extract<AnalyzedPlan, { kind: 'transformWithState' }>,
-  outputMode: OutputMode,
-): void {
-  if (p.spec.outputMode !== outputMode)
-    throw refuse(
-      `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
-    )
-  if (p.spec.timeMode === 'EventTime' && eventTimeColumn(p.child.output) < 0)
-    throw refuse(
-      'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
-    )
 }
 
 function checkOne(

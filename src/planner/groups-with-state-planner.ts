@@ -114,7 +114,7 @@ export function planTransformWithState(
 function declaredVariables(p: TransformWithState): StateVariableDecl[] {
   const variables: StateVariableDecl[] = []
   const probe = p.spec.processor()
-  probe.init(declaringHandle(variables), p.spec.outputMode, p.spec.timeMode)
+  probe.init(declaringHandle(variables, p.spec.timeMode), p.spec.outputMode, p.spec.timeMode)
   probe.close?.()
   return variables
 }

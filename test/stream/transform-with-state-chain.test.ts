@@ -152,6 +152,18 @@ describe('transformWithState eventTimeColumnName: refused', () => {
     })
   })
 
+  it('dropDuplicatesWithinWatermark over its output without eventTimeColumnName', async () => {
+    const { out } = query({})
+    await assert.rejects(start(out.dropDuplicatesWithinWatermark()), (e) => {
+      assert.ok(isSluiceError(e, 'UNSUPPORTED_OPERATION'), String(e))
+      assert.match(
+        e.message,
+        /dropDuplicatesWithinWatermark is not supported on streaming DataFrames without a watermark/,
+      )
+      return true
+    })
+  })
+
   it('eventTimeColumnName without a watermark before groupByKey', () => {
     assert.equal(spark.withoutWatermark.error, 'CANNOT_ASSIGN_EVENT_TIME_COLUMN_WITHOUT_WATERMARK')
     assert.throws(
@@ -202,3 +214,45 @@ describe('transformWithState eventTimeColumnName: refused', () => {
 function start(df: DataFrame<any>) {
   return df.writeStream.format('memory').queryName('refused').outputMode('append').start()
 }
+
+/** Counts a group's rows per batch (Spark's InputCountStatefulProcessor). */
+const inputCount = (): StatefulProcessor<string | null, Out, { n: number }> => ({
+  init: () => undefined,
+  *handleInputRows(_user, rows) {
+    yield { n: [...rows].length }
+  },
+})
+
+// As Spark's TransformWithStateChainingSuite answers (its expected rows, in Sluice's terms).
+describe('operators chained after transformWithState with eventTimeColumnName', () => {
+  const DAY = 86_400_000
+  const feb1 = Date.UTC(2024, 1, 1)
+
+  it('a second transformWithState sees every output row, across restarts', async () => {
+    const { input, out } = query({ eventTimeColumnName: 'ts' })
+    const df = out
+      .groupByKey((o) => o.user, t.string())
+      .transformWithState(inputCount, { outputSchema: t.struct({ n: t.long() }), outputMode: 'append' })
+    await testStreamWithRestarts(
+      df,
+      { outputMode: 'append' },
+      addData(input, ev('k1', Date.UTC(2024, 0, 1))),
+      checkNewAnswer({ n: 1 }),
+      addData(input, ev('k1', feb1)),
+      checkNewAnswer({ n: 1 }),
+      addData(input, ev('k1', feb1 + DAY)),
+      checkNewAnswer({ n: 1 }),
+    )
+  })
+
+  it('dropDuplicatesWithinWatermark over its output uses the carried watermark', async () => {
+    const { input, out } = query({ eventTimeColumnName: 'ts' })
+    await testStream(
+      out.dropDuplicatesWithinWatermark(),
+      { outputMode: 'append' },
+      addData(input, ev('k1', feb1), ev('k1', feb1)),
+      checkNewAnswer({ user: 'k1', ts: feb1, n: 2 }),
+      assertProgress((p) => p.eventTime.watermark === '2024-01-31T23:59:50.000Z', 'watermark carried'),
+    )
+  })
+})

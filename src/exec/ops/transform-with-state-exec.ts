@@ -10,7 +10,7 @@
  */
 import { SluiceError } from '../../errors.ts'
 import type { TransformWithStateSpec } from '../../plan/logical-plan.ts'
-import type { StatefulProcessor, TimerValues } from '../../plan/stateful-processor.ts'
+import type { StatefulProcessor, TimeMode, TimerValues } from '../../plan/stateful-processor.ts'
 import type { StructType } from '../../schema/data-type.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import {
@@ -131,14 +131,11 @@ export class TransformWithStateExec implements StatefulExec {
     out: unknown[],
   ): number {
     const { spec } = this.#opts
-    const handle = new LiveHandle(pc, this.#opts.variables, counters)
+    const handle = new LiveHandle(pc, this.#opts.variables, { counters, timeMode: spec.timeMode })
     const processor: StatefulProcessor<unknown, object, unknown> = spec.processor()
     const what = 'transformWithState'
     processor.init(handle, spec.outputMode, spec.timeMode)
-    const timerValues: TimerValues = Object.freeze({
-      getCurrentProcessingTimeInMs: () => pc.batchTimestampMs,
-      getCurrentWatermarkInMs: () => pc.watermarkForEvictionMs,
-    })
+    const timerValues = timerValuesOf(spec.timeMode, pc.batchTimestampMs, pc.watermarkForEvictionMs)
     for (const seed of seeds) {
       handle.key = seed.key
       callWithKey(
@@ -210,4 +207,23 @@ function checkOutputEventTime(rows: RowBatch, ordinal: number, s: StreamBatchCon
       `Previous node emitted a row with eventTime=${ts} (${new Date(ts as number).toISOString()}) which is older than current_watermark_value=${watermark} (${new Date(watermark).toISOString()}) in batch ${s.batchId}. This can lead to correctness issues in the stateful operators downstream in the execution pipeline. Please correct the operator logic to emit rows after current global watermark value.`,
     )
   }
+}
+
+/**
+ * The times a processor sees, as Spark's TimerValuesImpl: the processing time unless the time
+ * mode is None, the watermark only in EventTime mode; -1 otherwise.
+ *
+ * @example timerValuesOf('ProcessingTime', 5000, 0).getCurrentWatermarkInMs() // -1
+ */
+export function timerValuesOf(
+  timeMode: TimeMode,
+  batchTimestampMs: number,
+  watermarkMs: number,
+): TimerValues {
+  const now = timeMode === 'None' ? -1 : batchTimestampMs
+  const watermark = timeMode === 'EventTime' ? watermarkMs : -1
+  return Object.freeze({
+    getCurrentProcessingTimeInMs: () => now,
+    getCurrentWatermarkInMs: () => watermark,
+  })
 }

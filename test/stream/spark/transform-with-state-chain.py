@@ -25,8 +25,12 @@ OUT = "user string, ts timestamp, n long"
 
 
 def error_class(e):
+    """The error's class (e.g. CANNOT_ASSIGN_EVENT_TIME_COLUMN_WITHOUT_WATERMARK), or the first
+    sentence of a legacy error's message."""
     found = [c for c in re.findall(r"\[([A-Z_.]+)\]", str(e)) if c != "STREAM_FAILED"]
-    return found[0] if found else type(e).__name__
+    if found:
+        return found[0]
+    return str(e).split("terminated with exception: ")[-1].split(".")[0]
 
 
 def ms(v):
