@@ -36,6 +36,7 @@ const spark = JSON.parse(
 ) as {
   tracker: Rows[]
   eventTimeTimers: Rows[]
+  timerReplaced: Rows[]
 }
 
 describe('transformWithState: value, list and map state', () => {
@@ -168,6 +169,31 @@ describe('transformWithState timers', () => {
         // Late for the watermark: dropped.
         addData(input, { user: 'a', ts: 1000 }),
         checkNewAnswer(...spark.eventTimeTimers[2]),
+      )
+    })
+
+    it(`a timer deleted in a later batch never fires; its replacement does (${harness.name})`, async () => {
+      const { sluice } = streamSession()
+      const input = sluice.memoryStream(EVENT)
+      const df = input
+        .toDF()
+        .withWatermark('ts', '10 seconds')
+        .groupByKey((e) => e.user, t.string())
+        .transformWithState(idleAlarm(5000, true), {
+          outputSchema: FIRED,
+          outputMode: 'update',
+          timeMode: 'EventTime',
+        })
+      // With testStreamWithRestarts the timer at 10 s is registered before a restart and deleted after it.
+      await harness(
+        df,
+        { outputMode: 'update' },
+        addData(input, { user: 'a', ts: 5000 }),
+        checkNewAnswer(...spark.timerReplaced[0]),
+        addData(input, { user: 'a', ts: 6000 }),
+        checkNewAnswer(...spark.timerReplaced[1]),
+        addData(input, { user: 'b', ts: 30_000 }),
+        checkNewAnswer(...spark.timerReplaced[2]),
       )
     })
   }
