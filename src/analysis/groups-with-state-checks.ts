@@ -2,7 +2,9 @@
  * Spark's UnsupportedOperationChecker rules for `[map|flatMap]GroupsWithState` on a stream, with
  * Spark's messages: mapGroupsWithState only in update output mode and without aggregations;
  * flatMapGroupsWithState's declared mode must match the query's when there is no aggregation, must
- * be append when there is one, and must come before it; event-time timeouts need a watermark.
+ * be append when there is one, and must come before it; event-time timeouts need a watermark; a
+ * query has at most one mapGroupsWithState, does not mix it with flatMapGroupsWithState, and has
+ * several flatMapGroupsWithState only all in append mode in an append-mode query.
  * Spark 4 has no such rule for `transformWithState` (checked in PySpark 4.3: any declared mode
  * runs in any query mode, and EventTime mode runs without a watermark, its watermark staying 0).
  */
@@ -30,11 +32,33 @@ function countAggregates(plan: AnalyzedPlan): number {
 
 /** Throws UNSUPPORTED_OPERATION for the first `[map|flatMap]GroupsWithState` `plan` cannot run. */
 export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  checkSeveral(plan, outputMode)
   const aggs = countAggregates(plan)
   analyzedPlans.walk(plan, (p) => {
     if (!isStreaming(p)) return false
     if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
   })
+}
+
+/** Spark's rules for several of them in one query: one mapGroupsWithState, not mixed, all-append flatMaps. */
+function checkSeveral(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  const ops: Extract<AnalyzedPlan, { kind: 'groupsWithState' }>['spec'][] = []
+  analyzedPlans.walk(plan, (p) => {
+    if (!isStreaming(p)) return false
+    if (p.kind === 'groupsWithState') ops.push(p.spec)
+  })
+  const maps = ops.filter((o) => o.isMapGroupsWithState).length
+  const flatMaps = ops.filter((o) => !o.isMapGroupsWithState)
+  if (maps >= 2)
+    throw refuse('Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets')
+  if (maps > 0 && flatMaps.length > 0)
+    throw refuse(
+      'Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets',
+    )
+  if (flatMaps.length >= 2 && (outputMode !== 'append' || flatMaps.some((o) => o.outputMode !== 'append')))
+    throw refuse(
+      'Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets',
+    )
 }
 
 function checkOne(
