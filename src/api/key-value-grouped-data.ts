@@ -134,6 +134,10 @@ export class KeyValueGroupedData<K, R extends object> {
       throw invalidArgument(
         'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
       )
+    if (options.eventTimeColumnName !== undefined && typeof options.eventTimeColumnName !== 'string')
+      throw invalidArgument(
+        `transformWithState: eventTimeColumnName must be the name of an output column, got ${typeof options.eventTimeColumnName}.`,
+      )
     const initial = options.initialState === undefined ? undefined : options.initialState.#keyedRows()
     const spec = Object.freeze({
       keyFn: this.#keyFn,

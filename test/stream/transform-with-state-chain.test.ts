@@ -16,7 +16,9 @@ import {
   type DataFrame,
   isSluiceError,
   type StatefulProcessor,
+  type StatefulProcessorHandle,
   t,
+  type ValueState,
   window,
 } from '../../src/index.ts'
 import {
@@ -67,6 +69,38 @@ const epoch = (): StatefulProcessor<string | null, Event, Out> => ({
   },
 })
 
+/**
+ * Keeps one event-time timer 5 s after a group's latest row; when it fires, emits the group at the
+ * timer's time with how many rows it saw (the Python IdleOut).
+ */
+const idleOut = (): StatefulProcessor<string | null, Event, Out> => {
+  let handle: StatefulProcessorHandle
+  let count: ValueState<{ n: number | null }>
+  return {
+    init(h) {
+      handle = h
+      count = h.getValueState('count', t.struct({ n: t.long() }))
+    },
+    handleInputRows(_user, rows) {
+      let latest = 0
+      let n = 0
+      for (const r of rows) {
+        n++
+        latest = Math.max(latest, r.ts ?? 0)
+      }
+      count.update({ n: (count.get()?.n ?? 0) + n })
+      for (const timer of handle.listTimers()) handle.deleteTimer(timer)
+      handle.registerTimer(latest + 5000)
+      return []
+    },
+    *handleExpiredTimer(user, _times, info) {
+      const n = count.get()?.n ?? 0
+      count.clear()
+      yield { user, ts: info.getExpiryTimeInMs(), n }
+    },
+  }
+}
+
 const ev = (user: string, ts: number) => ({ user, ts })
 const STEPS = [
   [ev('a', 1000), ev('b', 2000)],
@@ -111,6 +145,14 @@ describe('transformWithState eventTimeColumnName feeding an append-mode aggregat
       assert.equal(spark.chain.error, null)
       const { input, out } = query({ eventTimeColumnName: 'ts' })
       await harness(count10s(out), { outputMode: 'append' }, ...script(input, spark.chain.steps))
+    })
+  }
+
+  for (const harness of [testStream, testStreamWithRestarts]) {
+    it(`rows its event-time timers emit feed the window count too (${harness.name})`, async () => {
+      assert.equal(spark.timerChain.error, null)
+      const { input, out } = query({ eventTimeColumnName: 'ts' }, idleOut)
+      await harness(count10s(out), { outputMode: 'append' }, ...script(input, spark.timerChain.steps))
     })
   }
 

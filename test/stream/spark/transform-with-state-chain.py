@@ -93,6 +93,36 @@ class Epoch(StatefulProcessor):
         pass
 
 
+class IdleOut(StatefulProcessor):
+    """Keeps one event-time timer 5 s after a group's latest row; when it fires, emits the group
+    at the timer's time with how many rows it saw."""
+    def init(self, handle):
+        self.handle = handle
+        self.count = handle.getValueState("count", "n long")
+
+    def handleInputRows(self, key, rows, timerValues):
+        latest, n = 0, 0
+        for pdf in rows:
+            for t in pdf["ts"]:
+                n += 1
+                latest = max(latest, int(t.value // 1_000_000))
+        old = self.count.get()
+        self.count.update(((old[0] if old else 0) + n,))
+        for timer in list(self.handle.listTimers()):
+            self.handle.deleteTimer(timer)
+        self.handle.registerTimer(latest + 5000)
+        return iter([])
+
+    def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):
+        at = expiredTimerInfo.getExpiryTimeInMs()
+        n = self.count.get()[0]
+        self.count.clear()
+        yield pd.DataFrame({"user": [key[0]], "ts": [pd.Timestamp(at, unit="ms")], "n": [n]})
+
+    def close(self):
+        pass
+
+
 def ev(user, t):
     return {"user": user, "ts": pd.Timestamp(t, unit="ms").isoformat() + "Z"}
 
@@ -117,6 +147,8 @@ result = {
     # eventTimeColumnName carries the watermark: the window count emits in append mode.
     "chain": run(STEPS, lambda df: count10s(tws(df))),
     # TimeMode None with eventTimeColumnName: late input is not dropped, so c@5000 comes out at 5000.
+    # Rows emitted by event-time timers (between the previous and the current watermark) feed it too.
+    "timerChain": run(STEPS, lambda df: count10s(tws(df, processor=IdleOut))),
     "chainTimeModeNone": run(STEPS, lambda df: count10s(tws(df, time_mode="None"))),
     "withoutEventTimeColumn": run(STEPS, lambda df: count10s(tws(df, event_time=""))),
     "withoutWatermark": run(STEPS, lambda df: tws(df, watermark=False)),
