@@ -33,10 +33,47 @@ function countAggregates(plan: AnalyzedPlan): number {
 /** Throws UNSUPPORTED_OPERATION for the first `[map|flatMap]GroupsWithState` `plan` cannot run. */
 export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode): void {
   checkSeveral(plan, outputMode)
+  checkEventTimeTimeoutNotChained(plan)
   const aggs = countAggregates(plan)
   analyzedPlans.walk(plan, (p) => {
     if (!isStreaming(p)) return false
     if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
+  })
+}
+
+/** Whether `p` is a streaming stateful operator (Spark's `isStatefulOperation`). */
+function isStateful(p: AnalyzedPlan): boolean {
+  if (!isStreaming(p)) return false
+  switch (p.kind) {
+    case 'aggregate':
+    case 'groupsWithState':
+    case 'transformWithState':
+      return true
+    case 'join':
+      return isStreaming(p.left) && isStreaming(p.right)
+    case 'deduplicate':
+      return p.withinWatermark || p.keys.some((k) => p.child.output[k]?.eventTimeWatermark !== undefined)
+    default:
+      return false
+  }
+}
+
+/**
+ * The `[map|flatMap]GroupsWithState` part of Spark's checkStreamingQueryGlobalWatermarkLimit: one
+ * with an event-time timeout emits rows the global watermark may already have passed, so no
+ * stateful operator may come after it. (The rest of that rule, an aggregation in a non-append
+ * query below a stateful operator, is not checked here.)
+ */
+function checkEventTimeTimeoutNotChained(plan: AnalyzedPlan): void {
+  analyzedPlans.walk(plan, (above) => {
+    if (!isStateful(above)) return
+    for (const child of analyzedPlans.children(above))
+      analyzedPlans.walk(child, (p) => {
+        if (p.kind === 'groupsWithState' && isStreaming(p) && p.spec.timeout === 'EventTimeTimeout')
+          throw refuse(
+            'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. Here a flatMapGroupsWithState with EventTimeTimeout is followed by another stateful operator; Sluice has no setting to disable this check.',
+          )
+      })
   })
 }
 

@@ -144,6 +144,34 @@ describe('refused at start()', () => {
     await ok.stop()
   })
 
+  it('a stateful operator after an EventTimeTimeout flatMapGroupsWithState (the global watermark)', async () => {
+    const { input } = setup()
+    const fmgws = (timeout: GroupStateTimeout) =>
+      input
+        .toDF()
+        .withWatermark('ts', '1 second')
+        .groupByKey((r) => r.k, t.string())
+        .flatMapGroupsWithState(many, {
+          stateSchema: STATE,
+          outputSchema: OUT,
+          outputMode: 'append',
+          timeout,
+        })
+        .groupBy('k')
+        .agg(count('*'))
+    await refused(
+      fmgws(GroupStateTimeout.EventTimeTimeout),
+      'update',
+      "Detected pattern of possible 'correctness' issue due to global watermark",
+    )
+    const ok = await fmgws(GroupStateTimeout.NoTimeout)
+      .writeStream.format('memory')
+      .queryName('no_timeout_then_agg')
+      .outputMode('update')
+      .start()
+    await ok.stop()
+  })
+
   it('EventTimeTimeout without a watermark', async () => {
     const { grouped } = setup()
     const df = grouped.flatMapGroupsWithState(many, {
