@@ -55,6 +55,8 @@ export type ErrorCode =
   | 'NO_OBSERVE_BEFORE_GET'
   | 'CANNOT_BE_EMPTY'
   | 'SINK_RETRIES_EXHAUSTED'
+  | 'CANNOT_ASSIGN_EVENT_TIME_COLUMN_WITHOUT_WATERMARK'
+  | 'EMITTING_ROWS_OLDER_THAN_WATERMARK_NOT_ALLOWED'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -21,6 +21,7 @@ import { analyzeJoin } from './join-analysis.ts'
 import { analyzeObserve, checkObservedMetricNames } from './observe-analysis.ts'
 import { analyzeProject } from './project-analysis.ts'
 import { describeScope, type Scope } from './scope.ts'
+import { analyzeTransformWithState } from './transform-with-state-analysis.ts'
 import { analyzeWatermark } from './watermark-analysis.ts'
 
 export class Analyzer {
@@ -162,10 +163,8 @@ export class Analyzer {
         const child = this.analyze(p.child)
         return { kind: 'groupsWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
       }
-      case 'transformWithState': {
-        const child = this.analyze(p.child)
-        return { kind: 'transformWithState', spec: p.spec, child, output: attributesOf(p.spec.outputSchema) }
-      }
+      case 'transformWithState':
+        return analyzeTransformWithState(this, p)
       case 'mapRows': {
         const child = this.analyze(p.child)
         return {

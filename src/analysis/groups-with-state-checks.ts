@@ -2,7 +2,11 @@
  * Spark's UnsupportedOperationChecker rules for `[map|flatMap]GroupsWithState` on a stream, with
  * Spark's messages: mapGroupsWithState only in update output mode and without aggregations;
  * flatMapGroupsWithState's declared mode must match the query's when there is no aggregation, must
- * be append when there is one, and must come before it; event-time timeouts need a watermark.
+ * be append when there is one, and must come before it; event-time timeouts need a watermark; a
+ * query has at most one mapGroupsWithState, does not mix it with flatMapGroupsWithState, and has
+ * several flatMapGroupsWithState only all in append mode in an append-mode query.
+ * Spark 4 has no such rule for `transformWithState` (checked in PySpark 4.3: any declared mode
+ * runs in any query mode, and EventTime mode runs without a watermark, its watermark staying 0).
  */
 import { SluiceError } from '../errors.ts'
 import { type AnalyzedPlan, analyzedPlans, eventTimeColumn } from './analyzed-plan.ts'
@@ -28,25 +32,69 @@ function countAggregates(plan: AnalyzedPlan): number {
 
 /** Throws UNSUPPORTED_OPERATION for the first `[map|flatMap]GroupsWithState` `plan` cannot run. */
 export function checkGroupsWithState(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  checkSeveral(plan, outputMode)
+  checkEventTimeTimeoutNotChained(plan)
   const aggs = countAggregates(plan)
   analyzedPlans.walk(plan, (p) => {
     if (!isStreaming(p)) return false
     if (p.kind === 'groupsWithState') checkOne(p, aggs, outputMode)
-    if (p.kind === 'transformWithState') checkTransformWithState(p, outputMode)
   })
 }
 
-function checkTransformWithState(
-  p: Extract<AnalyzedPlan, { kind: 'transformWithState' }>,
-  outputMode: OutputMode,
-): void {
-  if (p.spec.outputMode !== outputMode)
+/** Whether `p` is a streaming stateful operator (Spark's `isStatefulOperation`). */
+function isStateful(p: AnalyzedPlan): boolean {
+  if (!isStreaming(p)) return false
+  switch (p.kind) {
+    case 'aggregate':
+    case 'groupsWithState':
+    case 'transformWithState':
+      return true
+    case 'join':
+      return isStreaming(p.left) && isStreaming(p.right)
+    case 'deduplicate':
+      return p.withinWatermark || p.keys.some((k) => p.child.output[k]?.eventTimeWatermark !== undefined)
+    default:
+      return false
+  }
+}
+
+/**
+ * The `[map|flatMap]GroupsWithState` part of Spark's checkStreamingQueryGlobalWatermarkLimit: one
+ * with an event-time timeout emits rows the global watermark may already have passed, so no
+ * stateful operator may come after it. (The rest of that rule, an aggregation in a non-append
+ * query below a stateful operator, is not checked here.)
+ */
+function checkEventTimeTimeoutNotChained(plan: AnalyzedPlan): void {
+  analyzedPlans.walk(plan, (above) => {
+    if (!isStateful(above)) return
+    for (const child of analyzedPlans.children(above))
+      analyzedPlans.walk(child, (p) => {
+        if (p.kind === 'groupsWithState' && isStreaming(p) && p.spec.timeout === 'EventTimeTimeout')
+          throw refuse(
+            'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. Here a flatMapGroupsWithState with EventTimeTimeout is followed by another stateful operator; Sluice has no setting to disable this check.',
+          )
+      })
+  })
+}
+
+/** Spark's rules for several of them in one query: one mapGroupsWithState, not mixed, all-append flatMaps. */
+function checkSeveral(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  const ops: Extract<AnalyzedPlan, { kind: 'groupsWithState' }>['spec'][] = []
+  analyzedPlans.walk(plan, (p) => {
+    if (!isStreaming(p)) return false
+    if (p.kind === 'groupsWithState') ops.push(p.spec)
+  })
+  const maps = ops.filter((o) => o.isMapGroupsWithState).length
+  const flatMaps = ops.filter((o) => !o.isMapGroupsWithState)
+  if (maps >= 2)
+    throw refuse('Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets')
+  if (maps > 0 && flatMaps.length > 0)
     throw refuse(
-      `transformWithState in ${p.spec.outputMode} mode is not supported with ${sparkMode(outputMode)} output mode on a streaming DataFrame/Dataset; use the same output mode for both.`,
+      'Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets',
     )
-  if (p.spec.timeMode === 'EventTime' && eventTimeColumn(p.child.output) < 0)
+  if (flatMaps.length >= 2 && (outputMode !== 'append' || flatMaps.some((o) => o.outputMode !== 'append')))
     throw refuse(
-      'transformWithState with EventTime time mode needs a watermark: call withWatermark(eventTimeColumn, delay) before groupByKey.',
+      'Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets',
     )
 }
 

@@ -96,6 +96,10 @@ export class KeyValueGroupedData<K, R extends object> {
    * events.groupByKey((e) => e.user, t.string()).transformWithState(() => counter(), {
    *   outputSchema: t.struct({ user: t.string(), n: t.long() }), outputMode: 'update', timeMode: 'None',
    * })
+   * // Its output feeding an append-mode window count: name the output's event-time column.
+   * events.withWatermark('ts', '10 seconds').groupByKey((e) => e.user, t.string())
+   *   .transformWithState(() => firstSeen(), { outputSchema: O, outputMode: 'append', timeMode: 'EventTime', eventTimeColumnName: 'ts' })
+   *   .groupBy(window(col('ts'), '1 minute')).count()
    */
   transformWithState<O extends StructType, I extends object = never>(
     processor: () => StatefulProcessor<K, R, InferRow<O>, I>,
@@ -105,6 +109,12 @@ export class KeyValueGroupedData<K, R extends object> {
       readonly timeMode?: TimeMode
       /** A batch DataFrame grouped by the same key: each row goes to `handleInitialState` in the first batch. */
       readonly initialState?: KeyValueGroupedData<K, I>
+      /**
+       * An output timestamp column that carries the input's watermark downstream (Spark's
+       * `eventTimeColumnName`), so an aggregation over it works in append mode; needs a
+       * `withWatermark` before `groupByKey`, and a row at or behind the watermark fails the batch.
+       */
+      readonly eventTimeColumnName?: string
     },
   ): DataFrame<InferRow<O>> {
     const timeMode = options.timeMode ?? 'None'
@@ -124,6 +134,10 @@ export class KeyValueGroupedData<K, R extends object> {
       throw invalidArgument(
         'transformWithState: pass a function that makes the processor, e.g. () => new MyProcessor().',
       )
+    if (options.eventTimeColumnName !== undefined && typeof options.eventTimeColumnName !== 'string')
+      throw invalidArgument(
+        `transformWithState: eventTimeColumnName must be the name of an output column, got ${typeof options.eventTimeColumnName}.`,
+      )
     const initial = options.initialState === undefined ? undefined : options.initialState.#keyedRows()
     const spec = Object.freeze({
       keyFn: this.#keyFn,
@@ -133,6 +147,7 @@ export class KeyValueGroupedData<K, R extends object> {
       outputMode: options.outputMode,
       timeMode,
       ...(initial === undefined ? {} : { initialState: Object.freeze(initial) }),
+      ...(options.eventTimeColumnName ? { eventTimeColumnName: options.eventTimeColumnName } : {}),
     })
     return this.#make(node('transformWithState', { spec, child: this.#child }))
   }

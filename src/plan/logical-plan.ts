@@ -201,6 +201,11 @@ export interface TransformWithStateSpec {
   readonly timeMode: TimeMode
   /** The initial state's rows (collected from a batch DataFrame) with their keys, if any. */
   readonly initialState?: readonly { readonly key: unknown; readonly row: object }[]
+  /**
+   * The output column that carries event time downstream (Spark's `eventTimeColumnName`): it gets
+   * the input's watermark, and a row older than the watermark fails the batch.
+   */
+  readonly eventTimeColumnName?: string
 }
 
 export type LogicalPlan =

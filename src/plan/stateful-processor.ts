@@ -9,7 +9,7 @@ import type { DataType, InferRow, InferValue, StructType } from '../schema/data-
 /** Which clock the processor's timers follow (Spark's `TimeMode`). */
 export type TimeMode = 'None' | 'ProcessingTime' | 'EventTime'
 
-/** A state variable's time to live (processing time, from its last update). */
+/** A state variable's time to live (processing time, from its last update); timeMode ProcessingTime only. */
 export interface TTLConfig {
   readonly ttlDurationMs: number
 }
@@ -48,8 +48,9 @@ export interface MapState<K, V> {
 
 /** The current batch's times (Spark's TimerValues). */
 export interface TimerValues {
+  /** The batch's processing time; -1 in timeMode None (as Spark). */
   getCurrentProcessingTimeInMs(): number
-  /** The event-time watermark of the batch (0 before the first one). */
+  /** The event-time watermark of the batch (0 before the first one); -1 unless timeMode is EventTime. */
   getCurrentWatermarkInMs(): number
 }
 

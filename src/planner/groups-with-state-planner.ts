@@ -83,6 +83,7 @@ export function planTransformWithState(
     inputSchema: schemaOfAttributes(input),
     eventTime,
     eventTimeIsWindow: eventTime >= 0 && isWindowStruct(input[eventTime].type),
+    outputEventTime: eventTimeColumn(p.output),
   })
   const timersOrdering: StoreOrdering = { kind: 'eventTime', keyOrdinal: 0, isWindow: false }
   s.addStatefulOperator({
@@ -113,7 +114,7 @@ export function planTransformWithState(
 function declaredVariables(p: TransformWithState): StateVariableDecl[] {
   const variables: StateVariableDecl[] = []
   const probe = p.spec.processor()
-  probe.init(declaringHandle(variables), p.spec.outputMode, p.spec.timeMode)
+  probe.init(declaringHandle(variables, p.spec.timeMode), p.spec.outputMode, p.spec.timeMode)
   probe.close?.()
   return variables
 }

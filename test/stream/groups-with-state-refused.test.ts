@@ -105,6 +105,73 @@ describe('refused at start()', () => {
     await refused(df, 'complete', 'flatMapGroupsWithState in append mode is not supported after aggregation')
   })
 
+  it('two mapGroupsWithState, or one mixed with a flatMapGroupsWithState', async () => {
+    const { grouped } = setup()
+    const twice = grouped
+      .mapGroupsWithState(one, { stateSchema: STATE, outputSchema: OUT })
+      .groupByKey((r) => r.k, t.string())
+      .mapGroupsWithState(one, { stateSchema: STATE, outputSchema: OUT })
+    await refused(
+      twice,
+      'update',
+      'Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets',
+    )
+    const mixed = setup()
+      .grouped.flatMapGroupsWithState(many, { stateSchema: STATE, outputSchema: OUT, outputMode: 'update' })
+      .groupByKey((r) => r.k, t.string())
+      .mapGroupsWithState(one, { stateSchema: STATE, outputSchema: OUT })
+    await refused(
+      mixed,
+      'update',
+      'Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets',
+    )
+  })
+
+  it('two flatMapGroupsWithState unless all append in an append-mode query', async () => {
+    const chain = (mode: 'append' | 'update') =>
+      setup()
+        .grouped.flatMapGroupsWithState(many, { stateSchema: STATE, outputSchema: OUT, outputMode: 'append' })
+        .groupByKey((r) => r.k, t.string())
+        .flatMapGroupsWithState(many, { stateSchema: STATE, outputSchema: OUT, outputMode: mode })
+    const message = 'Multiple flatMapGroupsWithStates are not supported when they are not all in append mode'
+    await refused(chain('update'), 'update', message)
+    await refused(chain('append'), 'update', message)
+    const ok = await chain('append')
+      .writeStream.format('memory')
+      .queryName('two_appends')
+      .outputMode('append')
+      .start()
+    await ok.stop()
+  })
+
+  it('a stateful operator after an EventTimeTimeout flatMapGroupsWithState (the global watermark)', async () => {
+    const { input } = setup()
+    const fmgws = (timeout: GroupStateTimeout) =>
+      input
+        .toDF()
+        .withWatermark('ts', '1 second')
+        .groupByKey((r) => r.k, t.string())
+        .flatMapGroupsWithState(many, {
+          stateSchema: STATE,
+          outputSchema: OUT,
+          outputMode: 'append',
+          timeout,
+        })
+        .groupBy('k')
+        .agg(count('*'))
+    await refused(
+      fmgws(GroupStateTimeout.EventTimeTimeout),
+      'update',
+      "Detected pattern of possible 'correctness' issue due to global watermark",
+    )
+    const ok = await fmgws(GroupStateTimeout.NoTimeout)
+      .writeStream.format('memory')
+      .queryName('no_timeout_then_agg')
+      .outputMode('update')
+      .start()
+    await ok.stop()
+  })
+
   it('EventTimeTimeout without a watermark', async () => {
     const { grouped } = setup()
     const df = grouped.flatMapGroupsWithState(many, {

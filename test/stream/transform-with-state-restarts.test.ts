@@ -1,6 +1,7 @@
 /**
  * transformWithState across restarts of a changed or failing query: a processor that throws (the
- * batch fails, nothing is committed, the rerun sees the same state), a restart whose processor
+ * batch fails, nothing is committed, the rerun sees the same state; also a timer handler in a batch
+ * without data, whose timer fires again on the rerun), a restart whose processor
  * declares other variables (refused), and Spark 4's allowed evolutions (kept).
  */
 import assert from 'node:assert/strict'
@@ -65,6 +66,55 @@ describe('transformWithState failures', () => {
         { user: 'ann', n: 2, history: '/,/b', pages: 2 },
         { user: 'bob', n: 1, history: '/', pages: 1 },
       ),
+    )
+  })
+
+  it('a timer handler that throws fails its batch without data; the rerun fires the same timer', async () => {
+    const { sluice } = streamSession()
+    const EVENT = t.struct({ user: t.string(), ts: t.timestamp() })
+    const FIRED = t.struct({ user: t.string(), at: t.long() })
+    let fail = true
+    const df = sluice.memoryStream(EVENT)
+    const input = df
+    const query = input
+      .toDF()
+      .withWatermark('ts', '10 seconds')
+      .groupByKey((e) => e.user, t.string())
+      .transformWithState(
+        (): StatefulProcessor<string | null, { ts: number | null }, { user: string | null; at: number }> => {
+          let handle: Parameters<StatefulProcessor<unknown, unknown, unknown>['init']>[0]
+          return {
+            init: (h) => {
+              handle = h
+            },
+            handleInputRows(_user, rows) {
+              for (const r of rows) handle.registerTimer((r.ts ?? 0) + 1000)
+              return []
+            },
+            *handleExpiredTimer(user, _times, info) {
+              if (fail) throw new Error('timer boom')
+              yield { user, at: info.getExpiryTimeInMs() }
+            },
+          }
+        },
+        { outputSchema: FIRED, outputMode: 'append', timeMode: 'EventTime' },
+      )
+    const checkpointLocation = await mkdtemp(join(tmpdir(), 'tws-timer-throw-'))
+    await testStream(
+      query,
+      { outputMode: 'append', checkpointLocation },
+      addData(input, { user: 'a', ts: 5000 }),
+      checkNewAnswer(),
+      // The watermark passes 6 s: a's timer fires in the batch without data, which fails.
+      addData(input, { user: 'b', ts: 30_000 }),
+      expectFailure((e) => /for the group with key "a": timer boom/.test(e.message)),
+    )
+    fail = false
+    await testStream(
+      query,
+      { outputMode: 'append', checkpointLocation },
+      startStream(),
+      checkNewAnswer({ user: 'a', at: 6000 }),
     )
   })
 

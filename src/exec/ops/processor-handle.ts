@@ -12,7 +12,7 @@
  * last write, an expired entry reads as absent and is removed at the end of the batch.
  */
 import { invalidArgument, SluiceError } from '../../errors.ts'
-import type { StatefulProcessorHandle, TTLConfig } from '../../plan/stateful-processor.ts'
+import type { StatefulProcessorHandle, TimeMode, TTLConfig } from '../../plan/stateful-processor.ts'
 import { type DataType, field, type StructType, simpleString, structOf, t } from '../../schema/data-type.ts'
 import { compileRowDecoder, compileRowEncoder } from '../../schema/row-codec.ts'
 import type { StateStoreSchema } from '../../state/state-schema-metadata.ts'
@@ -57,8 +57,29 @@ export function processorStores(keyType: DataType, vars: readonly StateVariableD
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+/**
+ * Spark's STATEFUL_PROCESSOR_INCORRECT_TIME_MODE_TO_ASSIGN_TTL: a TTL counts processing time, so
+ * only a processor in ProcessingTime mode may give one.
+ */
+function checkTtlTimeMode(name: string, ttl: TTLConfig | undefined, timeMode: TimeMode): void {
+  if (ttl === undefined || timeMode === 'ProcessingTime') return
+  throw new SluiceError(
+    'UNSUPPORTED_OPERATION',
+    `Cannot use TTL for state=${name} in timeMode=${timeMode}, use timeMode 'ProcessingTime' instead (Spark's STATEFUL_PROCESSOR_INCORRECT_TIME_MODE_TO_ASSIGN_TTL).`,
+  )
+}
+
+/** Spark's STATEFUL_PROCESSOR_CANNOT_PERFORM_OPERATION_WITH_INVALID_TIME_MODE for timers without a time mode. */
+function checkTimerTimeMode(operation: string, timeMode: TimeMode): void {
+  if (timeMode !== 'None') return
+  throw new SluiceError(
+    'UNSUPPORTED_OPERATION',
+    `Failed to perform stateful processor operation=${operation} with invalid timeMode=None: timers need transformWithState's timeMode 'ProcessingTime' or 'EventTime' (Spark's STATEFUL_PROCESSOR_CANNOT_PERFORM_OPERATION_WITH_INVALID_TIME_MODE).`,
+  )
+}
+
 /** A handle that only records the variables `init` declares (at plan time). */
-export function declaringHandle(out: StateVariableDecl[]): StatefulProcessorHandle {
+export function declaringHandle(out: StateVariableDecl[], timeMode: TimeMode): StatefulProcessorHandle {
   const add = (
     name: string,
     kind: StateVariableDecl['kind'],
@@ -76,6 +97,7 @@ export function declaringHandle(out: StateVariableDecl[]): StatefulProcessorHand
       throw invalidArgument(`transformWithState: the schema of '${name}' must be a t.struct.`)
     if (ttl !== undefined && !(ttl.ttlDurationMs > 0))
       throw invalidArgument(`transformWithState: the TTL of '${name}' must be a positive duration.`)
+    checkTtlTimeMode(name, ttl, timeMode)
     out.push(
       Object.freeze({
         name,
@@ -121,11 +143,17 @@ export class LiveHandle implements StatefulProcessorHandle {
   readonly #pc: PartitionContext
   readonly #vars: ReadonlyMap<string, StateVariableDecl>
   readonly #counters: ProcessorCounters
+  readonly #timeMode: TimeMode
 
-  constructor(pc: PartitionContext, vars: readonly StateVariableDecl[], counters: ProcessorCounters) {
+  constructor(
+    pc: PartitionContext,
+    vars: readonly StateVariableDecl[],
+    opts: { readonly counters: ProcessorCounters; readonly timeMode: TimeMode },
+  ) {
     this.#pc = pc
     this.#vars = new Map(vars.map((v) => [v.name, v]))
-    this.#counters = counters
+    this.#counters = opts.counters
+    this.#timeMode = opts.timeMode
   }
 
   #decl(name: string, kind: StateVariableDecl['kind']): StateVariableDecl {
@@ -231,6 +259,7 @@ export class LiveHandle implements StatefulProcessorHandle {
   }
 
   registerTimer(expiryMs: number): void {
+    checkTimerTimeMode('registerTimer', this.#timeMode)
     if (!Number.isFinite(expiryMs)) throw invalidArgument(`registerTimer: ${expiryMs} is not a time in ms.`)
     if (this.#pc.store(TIMERS_BY_KEY).get([this.key, expiryMs]) !== undefined) return
     this.#pc.store(TIMERS).put([expiryMs, this.key], [])
@@ -239,6 +268,7 @@ export class LiveHandle implements StatefulProcessorHandle {
   }
 
   deleteTimer(expiryMs: number): void {
+    checkTimerTimeMode('deleteTimer', this.#timeMode)
     if (this.#pc.store(TIMERS_BY_KEY).get([this.key, expiryMs]) === undefined) return
     this.#pc.store(TIMERS).remove([expiryMs, this.key])
     this.#pc.store(TIMERS_BY_KEY).remove([this.key, expiryMs])
@@ -246,6 +276,7 @@ export class LiveHandle implements StatefulProcessorHandle {
   }
 
   listTimers(): number[] {
+    checkTimerTimeMode('listTimers', this.#timeMode)
     return [...this.#pc.store(TIMERS_BY_KEY).prefixScan([this.key])]
       .map((e) => e.key[1] as number)
       .sort((a, b) => a - b)

@@ -8,8 +8,9 @@
  * are removed, and `close` is called. In EventTime mode rows behind the late-events watermark are
  * dropped and counted. The state layout is in processor-handle.ts.
  */
+import { SluiceError } from '../../errors.ts'
 import type { TransformWithStateSpec } from '../../plan/logical-plan.ts'
-import type { StatefulProcessor, TimerValues } from '../../plan/stateful-processor.ts'
+import type { StatefulProcessor, TimeMode, TimerValues } from '../../plan/stateful-processor.ts'
 import type { StructType } from '../../schema/data-type.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import {
@@ -20,6 +21,7 @@ import {
   type PartitionContext,
   requireStream,
   type StatefulExec,
+  type StreamBatchContext,
 } from '../stateful.ts'
 import { callWithKey, decoderOf, groupByKeys, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
 import {
@@ -40,6 +42,8 @@ export interface TransformWithStateOptions {
   /** Ordinal of the input's watermarked event-time column, or -1. */
   readonly eventTime: number
   readonly eventTimeIsWindow: boolean
+  /** Ordinal of the output's `eventTimeColumnName` column, or -1 (Spark's UpdateEventTimeColumnExec). */
+  readonly outputEventTime: number
 }
 
 export class TransformWithStateExec implements StatefulExec {
@@ -114,7 +118,9 @@ export class TransformWithStateExec implements StatefulExec {
       expired += this.#runPartition(s.partition(this.operatorId, p), groups, seeded, counters, out)
     }
     this.#report(metrics, counters, expired)
-    return outputEncoder(spec.outputSchema)(out as object[])
+    const rows = outputEncoder(spec.outputSchema)(out as object[])
+    if (this.#opts.outputEventTime >= 0) checkOutputEventTime(rows, this.#opts.outputEventTime, s)
+    return rows
   }
 
   #runPartition(
@@ -125,14 +131,11 @@ export class TransformWithStateExec implements StatefulExec {
     out: unknown[],
   ): number {
     const { spec } = this.#opts
-    const handle = new LiveHandle(pc, this.#opts.variables, counters)
+    const handle = new LiveHandle(pc, this.#opts.variables, { counters, timeMode: spec.timeMode })
     const processor: StatefulProcessor<unknown, object, unknown> = spec.processor()
     const what = 'transformWithState'
     processor.init(handle, spec.outputMode, spec.timeMode)
-    const timerValues: TimerValues = Object.freeze({
-      getCurrentProcessingTimeInMs: () => pc.batchTimestampMs,
-      getCurrentWatermarkInMs: () => pc.watermarkForEvictionMs,
-    })
+    const timerValues = timerValuesOf(spec.timeMode, pc.batchTimestampMs, pc.watermarkForEvictionMs)
     for (const seed of seeds) {
       handle.key = seed.key
       callWithKey(
@@ -188,4 +191,39 @@ export class TransformWithStateExec implements StatefulExec {
     add('numExpiredTimers', expired)
     add('numValuesRemovedDueToTTLExpiry', c.numValuesRemovedDueToTTLExpiry)
   }
+}
+
+/**
+ * Spark's UpdateEventTimeColumnExec: a row whose `eventTimeColumnName` is at or behind the
+ * late-events watermark (the one the operators above drop rows by) fails the batch.
+ */
+function checkOutputEventTime(rows: RowBatch, ordinal: number, s: StreamBatchContext): void {
+  const watermark = s.watermarkForLateEventsMs
+  for (const row of rows) {
+    const ts = eventTimeOf(row[ordinal], false)
+    if (!isBehind(ts, watermark)) continue
+    throw new SluiceError(
+      'EMITTING_ROWS_OLDER_THAN_WATERMARK_NOT_ALLOWED',
+      `Previous node emitted a row with eventTime=${ts} (${new Date(ts as number).toISOString()}) which is older than current_watermark_value=${watermark} (${new Date(watermark).toISOString()}) in batch ${s.batchId}. This can lead to correctness issues in the stateful operators downstream in the execution pipeline. Please correct the operator logic to emit rows after current global watermark value.`,
+    )
+  }
+}
+
+/**
+ * The times a processor sees, as Spark's TimerValuesImpl: the processing time unless the time
+ * mode is None, the watermark only in EventTime mode; -1 otherwise.
+ *
+ * @example timerValuesOf('ProcessingTime', 5000, 0).getCurrentWatermarkInMs() // -1
+ */
+export function timerValuesOf(
+  timeMode: TimeMode,
+  batchTimestampMs: number,
+  watermarkMs: number,
+): TimerValues {
+  const now = timeMode === 'None' ? -1 : batchTimestampMs
+  const watermark = timeMode === 'EventTime' ? watermarkMs : -1
+  return Object.freeze({
+    getCurrentProcessingTimeInMs: () => now,
+    getCurrentWatermarkInMs: () => watermark,
+  })
 }

@@ -108,6 +108,13 @@ result = {
             statefulProcessor=IdleAlarm(), outputStructType="user string, what string, at long",
             outputMode="Update", timeMode="EventTime"),
         "user string, ts timestamp"),
+    # a's timer (10 s) is replaced by one at 11 s in the next batch: only the new one fires.
+    "timerReplaced": run(
+        [[ev("a", 5000)], [ev("a", 6000)], [ev("b", 30000)]],
+        lambda df: df.withWatermark("ts", "10 seconds").groupBy("user").transformWithStateInPandas(
+            statefulProcessor=IdleAlarm(), outputStructType="user string, what string, at long",
+            outputMode="Update", timeMode="EventTime"),
+        "user string, ts timestamp"),
 }
 with open(os.path.join(HERE, "transform-with-state.json"), "w") as f:
     json.dump({"spark": spark.version, **result}, f, indent=1)
