@@ -158,7 +158,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   async createEmpty(version: number): Promise<void> {
     await this.#fs.mkdirp(this.#dir)
     this.#dirMade = true
-    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, version, 'snapshot'), encodeLmdbSnapshot(0, []))
+    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, version, 'snapshot'), encodeLmdbSnapshot(1, []))
   }
 
   close(): void {
