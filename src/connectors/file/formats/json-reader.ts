@@ -7,8 +7,12 @@
  * that converted (Spark's partial results), with the raw line in the corrupt-record column.
  */
 import {
+  compileFastJsonDecoder,
   compileJsonValueConverter,
   JSON_CONVERSION_FAILED as FAILED,
+  FAST_JSON_BAIL,
+  type FastJsonDecoder,
+  isCleanJsonText,
   type JsonConversionState,
   JsonSyntaxError,
   type JsonValueConverter,
@@ -139,13 +143,53 @@ export function compileJsonReader(schema: StructType, s: JsonReadSettings): Form
     for (let i = 0; i < out.rows.length; i++) sink.rows.push(out.rows[i])
   }
 
+  const fast = compileFastJsonDecoder(schema, {
+    root: 'array',
+    skipField: corrupt >= 0 ? schema.fields[corrupt].name : undefined,
+    time: s.time,
+    allowNonNumericNumbers: s.syntax.allowNonNumericNumbers,
+  })
+
   return {
     decode(bytes, file) {
       const sink = new DecodeSink('JSON', s.mode, corrupt)
-      const { lines, invalid } = jsonLines(decompressByName(bytes, file), s)
+      const raw = decompressByName(bytes, file)
+      if (fast !== null && !s.multiLine && s.lineSep === null && s.encoding.kind === 'utf-8') {
+        const text = decodeText(raw, s.encoding, true)
+        if (text.valid && text.text.indexOf('\r') < 0) {
+          decodeFast(text.text, fast, sink, (line, at) => record(line, at, file, sink, false))
+          return sink.result()
+        }
+      }
+      const { lines, invalid } = jsonLines(raw, s)
       for (let i = 0; i < lines.length; i++) record(lines[i], i + 1, file, sink, invalid?.has(i) ?? false)
       return sink.result()
     },
+  }
+}
+
+/**
+ * The lines of a whole file (split at `\n` only; the caller checked it holds no `\r`) through the
+ * generated decoder, in place in the file's text; a line it bails on goes to `slow` as its own text.
+ */
+function decodeFast(
+  text: string,
+  fast: FastJsonDecoder,
+  sink: DecodeSink,
+  slow: (line: string, at: number) => void,
+): void {
+  let from = 0
+  let line = 1
+  const n = text.length
+  const clean = isCleanJsonText(text)
+  while (from < n) {
+    let to = text.indexOf('\n', from)
+    if (to < 0) to = n
+    const row = fast(text, from, to, clean)
+    if (row !== FAST_JSON_BAIL) sink.rows.push(row as unknown[])
+    else slow(text.slice(from, to), line)
+    from = to + 1
+    line++
   }
 }
 
