@@ -12,6 +12,7 @@ import {
   isDeadLetterSource,
   isQueryBoundSink,
   requireSourceProvider,
+  type ScanRequest,
   type Sink,
   type SinkContext,
   type SourceRows,
@@ -28,6 +29,7 @@ import type { QueryCheckpoint } from './query-checkpoint.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
+import { scanRequestsOf } from './scan-requests.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
 import { WatermarkTracker } from './watermark-tracker.ts'
@@ -97,7 +99,9 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     }
     if (isQueryBoundSink(sink))
       sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    for (const [i, r] of relations.entries()) inputs.push(input(r, sourceIds[i], checkpoint, deps))
+    const scans = scanRequestsOf(analyzed)
+    for (const [i, r] of relations.entries())
+      inputs.push(input(r, sourceIds[i], checkpoint, deps, scans.get(r.id)))
     const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
     const plan = deps.planIncremental(analyzed, { numPartitions, outputMode: spec.outputMode })
     const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)
@@ -224,7 +228,13 @@ function sourceIdOf(r: Relation, i: number, all: readonly Relation[]): string {
   return `${r.source.name}-${all.slice(0, i).filter((x) => x.source.name === r.source.name).length}`
 }
 
-function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps: StarterDeps): StreamInput {
+function input(
+  r: Relation,
+  sourceId: string,
+  checkpoint: QueryCheckpoint,
+  deps: StarterDeps,
+  scan: ScanRequest | undefined,
+): StreamInput {
   const provider = requireSourceProvider(r.source)
   const source = provider.createSource(
     {
@@ -232,6 +242,7 @@ function input(r: Relation, sourceId: string, checkpoint: QueryCheckpoint, deps:
       checkpointDir: `${checkpoint.location}/sources/${sourceId}`,
       now: () => deps.clock.now(),
       ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
+      ...(scan === undefined ? {} : { scan }),
     },
     r.schema,
   )

@@ -1,25 +1,12 @@
 /**
- * What a scan needs from a file, handed to a format reader so that it reads less: the columns the
- * query uses (others come back null) and conditions the rows must meet, which a reader may use to
- * skip whole blocks it can prove hold no such row (Parquet row groups by their min/max statistics).
- * The conditions never remove rows from a block that is read: the filter above the scan still runs.
+ * Scan requests (`connectors/spi.ts`) at the file format level: the positions are the reader
+ * schema's, and Parquet judges its row groups by their min/max statistics here. The conditions
+ * never remove rows from a block that is read: the filter above the scan still runs.
  */
 import type { RowGroup } from 'hyparquet'
+import type { ScanCondition } from '../../spi.ts'
 
-/** A condition on one column (a position in the reader's schema) against a constant. */
-export type ScanCondition =
-  | {
-      readonly column: number
-      readonly op: '=' | '<' | '<=' | '>' | '>='
-      readonly value: number
-    }
-  | { readonly column: number; readonly op: 'isNotNull' }
-
-/** Columns to read (positions in the reader's schema; all when absent) and a conjunction of conditions. */
-export interface ScanRequest {
-  readonly columns?: readonly number[]
-  readonly predicate?: readonly ScanCondition[]
-}
+export type { ScanCondition, ScanRequest } from '../../spi.ts'
 
 type MinMax = number | bigint | string | boolean | Date | Uint8Array | undefined
 
