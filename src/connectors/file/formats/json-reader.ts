@@ -152,14 +152,13 @@ export function compileJsonReader(schema: StructType, s: JsonReadSettings): Form
 
   return {
     decode(bytes, file) {
-      const sink = new DecodeSink('JSON', s.mode, corrupt)
+      let sink = new DecodeSink('JSON', s.mode, corrupt)
       const raw = decompressByName(bytes, file)
       if (fast !== null && !s.multiLine && s.lineSep === null && s.encoding.kind === 'utf-8') {
-        const text = decodeText(raw, s.encoding, true)
-        if (text.valid && text.text.indexOf('\r') < 0) {
-          decodeFast(text.text, fast, sink, (line, at) => record(line, at, file, sink, false))
-          return sink.result()
-        }
+        const slow = (line: string, at: number) => record(line, at, file, sink, false)
+        if (decodeBlocks(raw, fast, sink, slow)) return sink.result()
+        // A \r or invalid UTF-8: the whole file goes the generic way, from the start.
+        sink = new DecodeSink('JSON', s.mode, corrupt)
       }
       const { lines, invalid } = jsonLines(raw, s)
       for (let i = 0; i < lines.length; i++) record(lines[i], i + 1, file, sink, invalid?.has(i) ?? false)
@@ -168,18 +167,50 @@ export function compileJsonReader(schema: StructType, s: JsonReadSettings): Form
   }
 }
 
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+/** Bytes decoded to one string at a time: a row's strings keep at most this much text alive. */
+const BLOCK_BYTES = 1 << 16
+
 /**
- * The lines of a whole file (split at `\n` only; the caller checked it holds no `\r`) through the
- * generated decoder, in place in the file's text; a line it bails on goes to `slow` as its own text.
+ * Reads a whole file through the generated decoder in blocks of about 64 KiB ending at a line
+ * feed, each decoded to its own string; false (having read part of it) when the file holds a \r or
+ * invalid UTF-8, which the generic path reads.
  */
+function decodeBlocks(
+  raw: Uint8Array,
+  fast: FastJsonDecoder,
+  sink: DecodeSink,
+  slow: (line: string, at: number) => void,
+): boolean {
+  if (raw.indexOf(13) >= 0) return false
+  let from = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0
+  let line = 1
+  while (from < raw.length) {
+    let to = Math.min(from + BLOCK_BYTES, raw.length)
+    const nl = to < raw.length ? raw.indexOf(10, to - 1) : -1
+    if (to < raw.length) to = nl < 0 ? raw.length : nl + 1
+    let text: string
+    try {
+      text = FATAL_UTF8.decode(raw.subarray(from, to))
+    } catch {
+      return false
+    }
+    line = decodeFast(text, fast, sink, slow, line)
+    from = to
+  }
+  return true
+}
+
+/** The lines of a text block (split at `\n` only) through the generated decoder; the next line number. */
 function decodeFast(
   text: string,
   fast: FastJsonDecoder,
   sink: DecodeSink,
   slow: (line: string, at: number) => void,
-): void {
+  firstLine: number,
+): number {
   let from = 0
-  let line = 1
+  let line = firstLine
   const n = text.length
   const clean = isCleanJsonText(text)
   while (from < n) {
@@ -191,6 +222,7 @@ function decodeFast(
     from = to + 1
     line++
   }
+  return line
 }
 
 interface RootResult {

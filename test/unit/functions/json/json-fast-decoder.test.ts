@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { fileFormat } from '../../../../src/connectors/file/formats/index.ts'
+import { type DecodeResult, fileFormat } from '../../../../src/connectors/file/formats/index.ts'
 import {
   compileFastJsonDecoder,
   compileJsonValueConverter,
@@ -165,7 +165,7 @@ describe('JSON lines source with the generated decoder', () => {
   const decode = (text: string, options: Record<string, string>) =>
     fileFormat('json')
       .reader(ddl, options, { timeZone: 'UTC' })
-      .decode(new TextEncoder().encode(text), 'f.json')
+      .decode(new TextEncoder().encode(text), 'f.json') as DecodeResult
 
   it('reads files exactly as the generic path does (lineSep given forces it), in every parse mode', () => {
     const line = fc.constantFrom(
@@ -195,5 +195,19 @@ describe('JSON lines source with the generated decoder', () => {
       ),
       { numRuns: 500 },
     )
+  })
+
+  it('reads a file of many 64 KiB blocks, and one with invalid UTF-8 at its end, as the generic path does', () => {
+    const lines = Array.from({ length: 6000 }, (_, i) =>
+      i % 97 === 0 ? `{"a":"bad${i}"}` : `{"a":${i},"s":"${'x'.repeat(i % 50)}é","n":{"x":${i}}}`,
+    )
+    const text = lines.join('\n')
+    const generic = decode(text, { lineSep: '\n' })
+    assert.deepStrictEqual(decode(text, {}), generic)
+    assert.equal(generic.rows.length, 6000)
+    const bytes = new Uint8Array([...new TextEncoder().encode(`${text}\n`), 0xff, 0x0a])
+    const reader = fileFormat('json').reader(ddl, {}, { timeZone: 'UTC' })
+    const viaGeneric = fileFormat('json').reader(ddl, { lineSep: '\n' }, { timeZone: 'UTC' })
+    assert.deepStrictEqual(reader.decode(bytes, 'f.json'), viaGeneric.decode(bytes, 'f.json'))
   })
 })
