@@ -16,6 +16,7 @@ export {
   FAST_JSON_BAIL,
   type FastJsonDecoder,
   type FastJsonDecoderOptions,
+  isCleanJsonLines,
   isCleanJsonText,
 } from './json-fast-decoder.ts'
 export { type CompiledJsonPath, compileJsonPath } from './json-path.ts'

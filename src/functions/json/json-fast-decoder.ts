@@ -23,11 +23,12 @@ import {
 } from './json-scan.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 
-export { BAIL as FAST_JSON_BAIL, isCleanJsonText } from './json-scan.ts'
+export { BAIL as FAST_JSON_BAIL, isCleanJsonLines, isCleanJsonText } from './json-scan.ts'
 
 /**
  * Reads the record in `text` from `start` to `end` (exclusive); the row, or BAIL. Pass `clean` when
- * `isCleanJsonText(text)` is known to hold (it makes strings cheaper to find).
+ * `isCleanJsonText` holds for the record (or `isCleanJsonLines` for a block of lines it ends in at a
+ * `\n`): it makes strings cheaper to find.
  */
 export type FastJsonDecoder = (text: string, start: number, end: number, clean?: boolean) => unknown
 

@@ -12,23 +12,34 @@ export const BAIL: unique symbol = Symbol('BAIL')
 export type Bail = typeof BAIL
 
 /**
- * The text being read, the position, and where the record ends (exclusive). `clean` says the text
- * holds no backslash and no control character but line feeds (see `isCleanJsonText`), so a string
- * ends at the next quote.
+ * The text being read, the position, and where the record ends (exclusive). `clean` says the
+ * record holds no backslash and no control character (see `isCleanJsonText`), so a string ends at
+ * the next quote.
  */
 export const cursor = { t: '', p: 0, e: 0, clean: false }
 
-const DIRTY = /[\x00-\x09\x0b-\x1f\\]/
+const DIRTY = /[\x00-\x1f\\]/
+const DIRTY_LINES = /[\x00-\x09\x0b-\x1f\\]/
 
 /**
- * True when `text` holds no backslash and no control character but `\n`: its strings then end at
+ * True when `text` (one record) holds no backslash and no control character: its strings end at
  * the next quote, found with `indexOf` instead of a loop per character.
  *
- * @example isCleanJsonText('{"a":"b"}\n') // true
+ * @example isCleanJsonText('{"a":"b"}') // true
  * @example isCleanJsonText('{"a":"\\n"}') // false
  */
 export function isCleanJsonText(text: string): boolean {
   return !DIRTY.test(text)
+}
+
+/**
+ * As `isCleanJsonText` for a block of JSON lines, where `\n` only separates records (the decoder
+ * never reads past a record's end, so no string can hold one).
+ *
+ * @example isCleanJsonLines('{"a":"b"}\n{"a":"c"}\n') // true
+ */
+export function isCleanJsonLines(text: string): boolean {
+  return !DIRTY_LINES.test(text)
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]

@@ -12,7 +12,7 @@ import {
   JSON_CONVERSION_FAILED as FAILED,
   FAST_JSON_BAIL,
   type FastJsonDecoder,
-  isCleanJsonText,
+  isCleanJsonLines,
   type JsonConversionState,
   JsonSyntaxError,
   type JsonValueConverter,
@@ -212,7 +212,7 @@ function decodeFast(
   let from = 0
   let line = firstLine
   const n = text.length
-  const clean = isCleanJsonText(text)
+  const clean = isCleanJsonLines(text)
   while (from < n) {
     let to = text.indexOf('\n', from)
     if (to < 0) to = n

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { type DecodeResult, fileFormat } from '../../../../src/connectors/file/formats/index.ts'
 import {
   compileFastJsonDecoder,
+  compileFromJson,
   compileJsonValueConverter,
   FAST_JSON_BAIL,
   isCleanJsonText,
@@ -55,6 +56,7 @@ const VALUES = [
   '"\\u0041\\n"',
   '"bad\\x"',
   '"tab\there"',
+  '"new\nline"',
   '"2024-01-01T10:00:00.000Z"',
   '"2024-01-01T10:00:00Z"',
   '"2024-02-30T10:00:00.000Z"',
@@ -140,6 +142,15 @@ describe('generated JSON decoder', () => {
     const r = fast(text, 0, text.length)
     assert.deepStrictEqual(r, generic(text))
     assert.equal((r as { ts: number }).ts, Date.UTC(2024, 0, 1, 10))
+  })
+
+  it("leaves a raw line feed inside a string to from_json's generic path, which finds it malformed", () => {
+    const parse = compileFromJson(t.struct({ s: t.string() }), {
+      mode: 'PERMISSIVE',
+      time: isoUtcJsonTimeCodec,
+    })
+    assert.deepStrictEqual(parse('{"s":"a\nb"}'), { s: null })
+    assert.deepStrictEqual(parse('{"s":"a b"}'), { s: 'a b' })
   })
 
   it('bails on what only the generic path reads: duplicates, floats for ints, trailing text, deep nesting', () => {
