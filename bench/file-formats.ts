@@ -3,7 +3,8 @@
  * of each file format codec beside the raw library underneath it: `JSON.parse` per line for JSON
  * lines, csv-parse and csv-stringify for CSV, hyparquet and hyparquet-writer for Parquet, a plain
  * line split for text. The raw baselines do only the library's part (no Spark semantics, no typed
- * values), so the ratio shows what the codec's conversions cost. Standalone (prints a table), and
+ * values), so the ratio shows what the codec's conversions cost. `json-bid` is the JSON source on
+ * Nexmark bids (Sluice's generator; the shape bench/kafka.ts produces), the issue 21 target. Standalone (prints a table), and
  * `npm run bench -- --only file-formats` (into the results file).
  */
 
@@ -13,6 +14,7 @@ import { stringify as csvStringify } from 'csv-stringify/sync'
 import { parquetRead } from 'hyparquet'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { fileFormat } from '../src/connectors/file/formats/index.ts'
+import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
 import { t } from '../src/schema/data-type.ts'
 
 // Set by measureFileFormats (the standalone run's --runs, or run.ts's choice).
@@ -120,6 +122,7 @@ export async function measureFileFormats(rowCount: number, runs: number): Promis
     ),
     raw: 'JSON.parse per line',
   })
+  lines.push(jsonBidLine(rowCount))
   const jsonWriter = json.writer(SCHEMA, {}, ctx)
   lines.push({
     format: 'json',
@@ -203,6 +206,54 @@ export async function measureFileFormats(rowCount: number, runs: number): Promis
     raw: 'hyparquet-writer (prebuilt columns)',
   })
   return lines
+}
+
+const BID = t.struct({
+  auction: t.long(),
+  bidder: t.long(),
+  price: t.long(),
+  channel: t.string(),
+  url: t.string(),
+  dateTime: t.timestamp(),
+  extra: t.string(),
+})
+
+/** The JSON source on `count` Nexmark bids (Flink's field order, ISO-8601 UTC `dateTime`). */
+function jsonBidLine(count: number): FileFormatLine {
+  const decoder = new TextDecoder()
+  const out: string[] = []
+  for (const e of nexmarkEvents({ maxEvents: Math.ceil(count / 0.9) + 100 })) {
+    const b = e.bid
+    if (b === undefined) continue
+    const { auction, bidder, price, channel, url, extra } = b
+    out.push(
+      JSON.stringify({
+        auction,
+        bidder,
+        price,
+        channel,
+        url,
+        dateTime: new Date(b.dateTime).toISOString(),
+        extra,
+      }),
+    )
+    if (out.length === count) break
+  }
+  const bytes = new TextEncoder().encode(out.join('\n') + '\n')
+  const reader = fileFormat('json').reader(BID, {}, ctx)
+  return {
+    format: 'json-bid',
+    op: 'decode',
+    bytes: bytes.length,
+    codecMs: best(() => reader.decode(bytes, 'bids.json')),
+    rawMs: best(() =>
+      decoder
+        .decode(bytes)
+        .split('\n')
+        .map((l) => (l === '' ? null : JSON.parse(l))),
+    ),
+    raw: 'JSON.parse per line',
+  }
 }
 
 /** Prints the lines as a table. @example printFileFormats(lines, 200_000, 5) */

@@ -160,8 +160,30 @@ export function isTransientSink(s: Sink): s is TransientSink {
 }
 
 /** What a connector gets when the runtime creates a source or a sink. */
+/** A condition on one column (a position in the source's schema) against a constant. */
+export type ScanCondition =
+  | {
+      readonly column: number
+      readonly op: '=' | '<' | '<=' | '>' | '>='
+      readonly value: number
+    }
+  | { readonly column: number; readonly op: 'isNotNull' }
+
+/**
+ * What a query needs from a source, so that it may read less: the columns it uses (positions in
+ * the source's schema; all when absent; the others may come back null) and a conjunction of
+ * conditions its rows must meet, which a source may use to skip whole blocks that hold no such row
+ * (never to drop rows from a block it reads: the filter above still runs).
+ */
+export interface ScanRequest {
+  readonly columns?: readonly number[]
+  readonly predicate?: readonly ScanCondition[]
+}
+
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>
+  /** What the query reads of this source (streaming file sources use it); everything when absent. */
+  readonly scan?: ScanRequest
   /** The session's file system (`sluice.files.permissions`); the local disk, owner-only, when absent. */
   readonly fs?: FileSystem
   /** The query's private folder for this source (`C/sources/<id>`), when checkpointed. */

@@ -3,7 +3,7 @@
  * one source per relation created with the session's context (clock, file system, retry timer).
  */
 import { optionOf } from '../connectors/connector-options.ts'
-import { type ConnectorContext, requireSourceProvider } from '../connectors/spi.ts'
+import { type ConnectorContext, requireSourceProvider, type ScanRequest } from '../connectors/spi.ts'
 import type { Clock } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import { type LogicalPlan, logicalPlans } from '../plan/logical-plan.ts'
@@ -47,6 +47,7 @@ export function createInput(
   sourceId: string,
   checkpoint: QueryCheckpoint,
   deps: InputDeps,
+  scan?: ScanRequest,
 ): StreamInput {
   const provider = requireSourceProvider(r.source)
   const source = provider.createSource(
@@ -57,6 +58,7 @@ export function createInput(
       now: () => deps.clock.now(),
       ...(deps.sinkContext.retryTimer === undefined ? {} : { retryTimer: deps.sinkContext.retryTimer }),
       ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
+      ...(scan === undefined ? {} : { scan }),
     },
     r.schema,
   )

@@ -28,6 +28,7 @@ import { createInput, type Relation, sourceIdOf, streamingRelations } from './qu
 import type { StreamingQueryManager } from './query-manager.ts'
 import type { QueryStartSpec } from './query-spec.ts'
 import { QueryState } from './query-state.ts'
+import { scanRequestsOf } from './scan-requests.ts'
 import type { SinkRetryPolicy } from './sink-retry.ts'
 import { StreamingQuery } from './streaming-query.ts'
 import { DEFAULT_TRIGGER, resolveTrigger } from './trigger.ts'
@@ -94,7 +95,9 @@ export async function startQuery(spec: QueryStartSpec, deps: StarterDeps): Promi
     refuseActiveDuplicate(deps.manager, checkpoint)
     if (isQueryBoundSink(sink))
       sink.bindQuery({ queryId: checkpoint.queryId, checkpointLocation: checkpoint.location })
-    for (const [i, r] of q.relations.entries()) inputs.push(createInput(r, q.sourceIds[i], checkpoint, deps))
+    const scans = scanRequestsOf(q.analyzed)
+    for (const [i, r] of q.relations.entries())
+      inputs.push(createInput(r, q.sourceIds[i], checkpoint, deps, scans.get(r.id)))
     const numPartitions = Number(checkpoint.conf[SHUFFLE_PARTITIONS] ?? 8)
     const plan = deps.planIncremental(q.analyzed, { numPartitions, outputMode: spec.outputMode })
     const { state, watermarks } = statefulRuntime(plan, checkpoint, numPartitions, deps)

@@ -8,6 +8,7 @@
 import { isSluiceError, SluiceError } from '../../errors.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import { type DataType, field, type StructField, type StructType, structOf } from '../../schema/data-type.ts'
+import type { ScanRequest } from '../spi.ts'
 import type { ListedFile } from './file-listing.ts'
 import type {
   DecodeResult,
@@ -103,6 +104,19 @@ function slotsOf(rel: FileRelation): Int32Array | null {
   return slots
 }
 
+/** A relation-level scan request over the data columns (partition columns need no reading). */
+function dataScan(scan: ScanRequest, slots: Int32Array | null): ScanRequest {
+  const data = (i: number) => (slots === null ? i : (slots[i] ?? -1))
+  const columns = scan.columns?.map(data).filter((i) => i >= 0)
+  const predicate = scan.predicate
+    ?.map((c) => ({ ...c, column: data(c.column) }))
+    .filter((c) => c.column >= 0)
+  return Object.freeze({
+    ...(columns === undefined ? {} : { columns }),
+    ...(predicate === undefined ? {} : { predicate }),
+  })
+}
+
 /** The rows and malformed records of some files. */
 export interface DecodedFiles {
   readonly rows: unknown[][]
@@ -153,10 +167,14 @@ export class FileDecoder {
   private readonly slots: Int32Array | null
   private readonly ignoreCorruptFiles: boolean
 
-  constructor(reader: FormatReader, relation: FileRelation, ignoreCorruptFiles: boolean) {
+  private readonly scan: ScanRequest | undefined
+
+  /** `scan` is over the relation's schema; the reader gets it over the data schema. */
+  constructor(reader: FormatReader, relation: FileRelation, ignoreCorruptFiles: boolean, scan?: ScanRequest) {
     this.reader = reader
     this.slots = slotsOf(relation)
     this.ignoreCorruptFiles = ignoreCorruptFiles
+    this.scan = scan === undefined ? undefined : dataScan(scan, this.slots)
   }
 
   /** Decodes every file, in order: the rows of all files together. */
@@ -197,7 +215,7 @@ export class FileDecoder {
 
   private async decodeBytes(input: FileInput): Promise<DecodedFiles | null> {
     try {
-      return await this.reader.decode(input.bytes, input.file)
+      return await this.reader.decode(input.bytes, input.file, this.scan)
     } catch (e) {
       // A malformed record under FAILFAST is the user's choice to stop, never a corrupt file.
       if (!this.ignoreCorruptFiles || isSluiceError(e, 'MALFORMED_RECORD')) throw e

@@ -117,6 +117,7 @@ function createFileSource(
     read: fileReadOptions(ctx.options, timeZone),
     relation,
     reader,
+    ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
     timeZone,
     checkpointDir: ctx.checkpointDir,
     fs: nodeFileSystem,

@@ -18,6 +18,7 @@ import type {
   DeadLetterSource,
   Offset,
   ReadLimit,
+  ScanRequest,
   Source,
   SourceRows,
 } from '../spi.ts'
@@ -59,6 +60,8 @@ export interface FileSourceSpec {
   readonly relation: FileRelation
   /** The codec's reader for `relation.dataSchema`. */
   readonly reader: FormatReader
+  /** What the query reads (positions in `relation.schema`); everything when absent. */
+  readonly scan?: ScanRequest
   /** The session time zone (partition values). */
   readonly timeZone: string
   /** The source's folder in the checkpoint (`C/sources/<id>`): its log. */
@@ -130,7 +133,7 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     this.deadLetter = options.deadLetter
     this.log = new FileSourceLog(spec.fs, spec.checkpointDir)
     this.seen = new SeenFiles(options.maxFileAgeMs, options.fileNameOnly)
-    this.decoder = new FileDecoder(spec.reader, spec.relation, spec.read.ignoreCorruptFiles)
+    this.decoder = new FileDecoder(spec.reader, spec.relation, spec.read.ignoreCorruptFiles, spec.scan)
     this.cleaner = sourceCleaner(options.cleanSource, options.sourceArchiveDir, options.path)
   }
 

@@ -20,6 +20,7 @@ import {
   newJsonConversionState,
   resetJsonConversionState,
 } from './json-conversion-state.ts'
+import { compileFastJsonDecoder, FAST_JSON_BAIL, isCleanJsonText } from './json-fast-decoder.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 import { type JsonSyntax, JsonSyntaxError } from './json-token.ts'
 import { MAX_NESTING_DEPTH, nestingTooDeep } from './json-tokenizer.ts'
@@ -85,9 +86,23 @@ export function compileFromJson(type: DataType, options: FromJsonOptions): (text
   const root = rootConverter(type, options, corrupt)
   const nullRow = type.kind === 'struct' ? makeNullRowFactory(type.fields.map((f) => f.name)) : null
   const state = newJsonConversionState()
+  // The common record (an object of the schema's fields) is read straight into the row.
+  const fast =
+    type.kind === 'struct'
+      ? compileFastJsonDecoder(type, {
+          root: 'object',
+          skipField: corrupt ?? undefined,
+          time: options.time,
+          allowNonNumericNumbers: options.allowNonNumericNumbers,
+        })
+      : null
 
   return (text) => {
     if (text === null || text === undefined) return null
+    if (fast !== null) {
+      const row = fast(text, 0, text.length, isCleanJsonText(text))
+      if (row !== FAST_JSON_BAIL) return row
+    }
     const value = parseRecord(text, syntax, state)
     if (value === NO_JSON_VALUE) return null
     let out = value === FAILED ? FAILED : root(value, state)

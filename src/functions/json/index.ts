@@ -11,6 +11,14 @@ export {
   newJsonConversionState,
   resetJsonConversionState,
 } from './json-conversion-state.ts'
+export {
+  compileFastJsonDecoder,
+  FAST_JSON_BAIL,
+  type FastJsonDecoder,
+  type FastJsonDecoderOptions,
+  isCleanJsonLines,
+  isCleanJsonText,
+} from './json-fast-decoder.ts'
 export { type CompiledJsonPath, compileJsonPath } from './json-path.ts'
 export { isoUtcJsonTimeCodec, type JsonTimeCodec } from './json-time-codec.ts'
 export { type JsonSyntax, JsonSyntaxError } from './json-token.ts'

@@ -136,6 +136,8 @@ function separator(s: string, j: number, end: number): boolean {
  * @example castStringToTimestamp('2024-02-30', 'UTC') // null
  */
 export function castStringToTimestamp(text: string, zone: string, nowMs?: number): number | null {
+  const iso = isoUtcMillis(text)
+  if (iso !== null) return iso
   const session = resolveZone(zone)
   if (!splitTimestamp(text)) return null
   let target: Zone = session
@@ -160,6 +162,40 @@ export function castStringToTimestamp(text: string, zone: string, nowMs?: number
   const localMs = days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000
   // Spark keeps microseconds; Sluice keeps milliseconds, rounding down like Spark's microsToMillis.
   return localToUtcIn(localMs, target) + Math.floor(SEG[6] / 1000)
+}
+
+/**
+ * The common `yyyy-MM-ddTHH:mm:ss[.SSS]Z` form (what `toISOString` writes) read directly, or null
+ * for any other text (the general grammar reads it then). The zone is UTC whatever the session's.
+ */
+function isoUtcMillis(s: string): number | null {
+  const n = s.length
+  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 /* Z */) return null
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return null
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null
+  const year = digitsAt(s, 0, 4)
+  const month = digitsAt(s, 5, 2)
+  const day = digitsAt(s, 8, 2)
+  const hour = digitsAt(s, 11, 2)
+  const minute = digitsAt(s, 14, 2)
+  const second = digitsAt(s, 17, 2)
+  const ms = n === 24 && s.charCodeAt(19) === 46 ? digitsAt(s, 20, 3) : n === 20 ? 0 : -1
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || ms < 0) return null
+  if (hour > 23 || minute > 59 || second > 59 || !isValidDate(year, month, day)) return null
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms
+  )
+}
+
+/** The decimal number of `len` digits at `at`, or -1 when one is not a digit. */
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0
+  for (let i = at; i < at + len; i++) {
+    const d = s.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    v = v * 10 + d
+  }
+  return v
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { SluiceError, typeMismatch } from '../../../errors.ts'
 import { type StructType, simpleString } from '../../../schema/data-type.ts'
+import type { ScanRequest } from './scan-request.ts'
 
 export type FileFormatName = 'json' | 'csv' | 'text' | 'parquet'
 export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST'
@@ -51,8 +52,12 @@ export interface FileInput {
 }
 
 export interface FormatReader {
-  /** Decodes one whole file; `file` names it in errors and malformed records. Parquet is async. */
-  decode(bytes: Uint8Array, file: string): DecodeResult | Promise<DecodeResult>
+  /**
+   * Decodes one whole file; `file` names it in errors and malformed records. Parquet is async.
+   * `scan` lets a reader read less (Parquet reads only its columns, and skips row groups its
+   * predicate cannot match); readers that cannot use it read everything.
+   */
+  decode(bytes: Uint8Array, file: string, scan?: ScanRequest): DecodeResult | Promise<DecodeResult>
 }
 
 export interface FormatWriter {

@@ -24,6 +24,7 @@ export type {
 } from './format.ts'
 export { jsonFormat } from './json.ts'
 export { parquetFormat } from './parquet.ts'
+export { rowGroupMayMatch, type ScanCondition, type ScanRequest } from './scan-request.ts'
 export { textFormat } from './text.ts'
 
 const FORMATS: ReadonlyMap<string, FileFormat> = new Map<string, FileFormat>([

@@ -7,6 +7,7 @@
  * that converted (Spark's partial results), with the raw line in the corrupt-record column.
  */
 import {
+  compileFastJsonDecoder,
   compileJsonValueConverter,
   JSON_CONVERSION_FAILED as FAILED,
   type JsonConversionState,
@@ -23,6 +24,7 @@ import {
 import type { StructType } from '../../../schema/data-type.ts'
 import { decompressByName } from './compression.ts'
 import { corruptColumnIndex, DecodeSink, type FormatReader } from './format.ts'
+import { decodeBlocks } from './json-line-blocks.ts'
 import type { JsonReadSettings } from './json-options.ts'
 import { decodeText, decodeUtf8Lenient, isValidUtf8, splitByteLines, splitLines } from './text-bytes.ts'
 
@@ -139,10 +141,24 @@ export function compileJsonReader(schema: StructType, s: JsonReadSettings): Form
     for (let i = 0; i < out.rows.length; i++) sink.rows.push(out.rows[i])
   }
 
+  const fast = compileFastJsonDecoder(schema, {
+    root: 'array',
+    skipField: corrupt >= 0 ? schema.fields[corrupt].name : undefined,
+    time: s.time,
+    allowNonNumericNumbers: s.syntax.allowNonNumericNumbers,
+  })
+
   return {
     decode(bytes, file) {
-      const sink = new DecodeSink('JSON', s.mode, corrupt)
-      const { lines, invalid } = jsonLines(decompressByName(bytes, file), s)
+      let sink = new DecodeSink('JSON', s.mode, corrupt)
+      const raw = decompressByName(bytes, file)
+      if (fast !== null && !s.multiLine && s.lineSep === null && s.encoding.kind === 'utf-8') {
+        const slow = (line: string, at: number) => record(line, at, file, sink, false)
+        if (decodeBlocks(raw, fast, sink, slow)) return sink.result()
+        // A \r or invalid UTF-8: the whole file goes the generic way, from the start.
+        sink = new DecodeSink('JSON', s.mode, corrupt)
+      }
+      const { lines, invalid } = jsonLines(raw, s)
       for (let i = 0; i < lines.length; i++) record(lines[i], i + 1, file, sink, invalid?.has(i) ?? false)
       return sink.result()
     },

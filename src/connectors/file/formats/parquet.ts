@@ -7,15 +7,7 @@
  * fails with DATATYPE_MISMATCH naming file and column when the file's type cannot be read as the
  * schema's. Parquet has no parse modes: a file is readable or it is not.
  */
-import {
-  brotliCompressSync,
-  brotliDecompressSync,
-  gunzipSync,
-  gzipSync,
-  zstdCompressSync,
-  zstdDecompressSync,
-} from 'node:zlib'
-import { parquetMetadata, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet'
+import { brotliCompressSync, gzipSync, zstdCompressSync } from 'node:zlib'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { SluiceError } from '../../../errors.ts'
 import {
@@ -26,17 +18,11 @@ import {
   simpleString,
   structOf,
 } from '../../../schema/data-type.ts'
-import type {
-  DecodeResult,
-  FileFormat,
-  FileInput,
-  FormatContext,
-  FormatReader,
-  FormatWriter,
-} from './format.ts'
+import type { FileFormat, FileInput, FormatContext, FormatWriter } from './format.ts'
 import { type FormatOptions, readFormatOptions } from './format-options.ts'
+import { compileParquetReader, readFooter } from './parquet-reader.ts'
 import { parquetSchemaOf, sluiceSchemaOf } from './parquet-schema.ts'
-import { PARQUET_PARSERS, parquetReadConverter, parquetWriteConverter } from './parquet-values.ts'
+import { parquetWriteConverter } from './parquet-values.ts'
 
 export const PARQUET_READ_OPTIONS: readonly string[] = Object.freeze([
   'mergeSchema',
@@ -65,11 +51,6 @@ const COMPRESSORS = Object.freeze({
   GZIP: (input: Uint8Array) => asBytes(gzipSync(input)),
   ZSTD: (input: Uint8Array) => asBytes(zstdCompressSync(input)),
   BROTLI: (input: Uint8Array) => asBytes(brotliCompressSync(input)),
-})
-const DECOMPRESSORS = Object.freeze({
-  GZIP: (input: Uint8Array) => asBytes(gunzipSync(input)),
-  ZSTD: (input: Uint8Array) => asBytes(zstdDecompressSync(input)),
-  BROTLI: (input: Uint8Array) => asBytes(brotliDecompressSync(input)),
 })
 
 const NO_CONTEXT: FormatContext = Object.freeze({ timeZone: 'UTC' })
@@ -182,89 +163,6 @@ function holdsDouble(type: DataType): boolean {
       return type.fields.some((f) => holdsDouble(f.type))
     default:
       return false
-  }
-}
-
-function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
-  if (
-    bytes.byteOffset === 0 &&
-    bytes.byteLength === bytes.buffer.byteLength &&
-    bytes.buffer instanceof ArrayBuffer
-  ) {
-    return bytes.buffer
-  }
-  return bytes.slice().buffer as ArrayBuffer
-}
-
-function readFooter(bytes: Uint8Array, file: string) {
-  const buffer = arrayBufferOf(bytes)
-  try {
-    const metadata = parquetMetadata(buffer)
-    return { buffer, metadata, root: parquetSchema(metadata) }
-  } catch (e) {
-    throw new SluiceError(
-      'MALFORMED_RECORD',
-      `Cannot read Parquet file ${file}: ${(e as Error).message}. The file is damaged or not Parquet.`,
-      { cause: e },
-    )
-  }
-}
-
-/** The file column for a schema field: exact name first, then case-insensitively (Spark's default). */
-function findColumn(root: SchemaTree, name: string): SchemaTree | undefined {
-  const lower = name.toLowerCase()
-  return (
-    root.children.find((c) => c.element.name === name) ??
-    root.children.find((c) => c.element.name.toLowerCase() === lower)
-  )
-}
-
-function compileParquetReader(schema: StructType): FormatReader {
-  const width = schema.fields.length
-  return {
-    async decode(bytes, file): Promise<DecodeResult> {
-      const { buffer, metadata, root } = readFooter(bytes, file)
-      const wanted = schema.fields
-        .map((f, i) => ({ f, i, node: findColumn(root, f.name) }))
-        .filter((w) => w.node !== undefined)
-      const convs = wanted.map((w) => parquetReadConverter(w.f.type, w.node as SchemaTree, file, w.f.name))
-      const rows: unknown[][] = []
-      const total = Number(metadata.num_rows)
-      if (wanted.length === 0) {
-        for (let r = 0; r < total; r++) rows.push(new Array(width).fill(null))
-        return { rows, malformed: [] }
-      }
-      let data: unknown[][] = []
-      try {
-        await parquetRead({
-          file: buffer,
-          metadata,
-          columns: wanted.map((w) => (w.node as SchemaTree).element.name),
-          utf8: false,
-          parsers: PARQUET_PARSERS,
-          compressors: DECOMPRESSORS,
-          onComplete: (d: unknown[][]) => {
-            data = d
-          },
-        })
-      } catch (e) {
-        throw new SluiceError(
-          'MALFORMED_RECORD',
-          `Cannot read Parquet file ${file}: ${(e as Error).message}.`,
-          { cause: e },
-        )
-      }
-      for (let r = 0; r < data.length; r++) {
-        const src = data[r]
-        const row = new Array<unknown>(width).fill(null)
-        for (let k = 0; k < wanted.length; k++) {
-          const v = src[k]
-          if (v !== null && v !== undefined) row[wanted[k].i] = convs[k](v)
-        }
-        rows.push(row)
-      }
-      return { rows, malformed: [] }
-    },
   }
 }
 
