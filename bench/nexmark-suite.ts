@@ -9,6 +9,7 @@
  */
 import type { Bid } from '../src/connectors/nexmark/index.ts'
 import { max, struct, t } from '../src/index.ts'
+import { q4, q9 } from './nexmark-auction-queries.ts'
 import { q15, q16, q17 } from './nexmark-grouped-queries.ts'
 import { type BenchQuery, statelessBenchQuery, type Touchable, TouchedGroups } from './nexmark-hand-loop.ts'
 import { q3, q20 } from './nexmark-join-queries.ts'
@@ -139,9 +140,11 @@ export const STATELESS_BENCH_QUERIES: readonly BenchQuery[] = [
 /** The queries with state (or a static side input). */
 export const STATEFUL_BENCH_QUERIES: readonly BenchQuery[] = [
   q3,
+  q4,
   q5,
   q7,
   q8,
+  q9,
   q11,
   q12,
   q13,
@@ -176,8 +179,6 @@ const STREAM_STREAM_JOIN =
  * @example MISSING_QUERIES.q23
  */
 export const MISSING_QUERIES: Readonly<Record<string, string>> = Object.freeze({
-  q4: `Average price per category: auction ⋈ bid within the auction's lifetime, then an aggregate; ${STREAM_STREAM_JOIN}.`,
   q6: `Average selling price by seller: q4's join plus a ROWS 10 PRECEDING window (not runnable in Flink either, FLINK-19059); ${STREAM_STREAM_JOIN} and has no OVER windows.`,
-  q9: `Winning bids: auction ⋈ bid with ROW_NUMBER per auction; ${STREAM_STREAM_JOIN} and has no ROW_NUMBER on streams.`,
   q23: `Multi-way join: bid ⋈ person ⋈ auction; ${STREAM_STREAM_JOIN}.`,
 })
