@@ -102,8 +102,9 @@ export interface SluiceRun {
  * Where the Sluice side reads the events: the `nexmark` source generating them (the default), or a
  * one-partition Kafka topic holding them as JSON (Flink's wire form; `sluice nexmark generate
  * --format kafka`), read with `maxOffsetsPerTrigger` = the batch size so the batches are the same;
- * or a folder of Parquet files of the bids, one per batch, read with `maxFilesPerTrigger` 1 (the
- * fair comparison with Spark, bench/nexmark-fair.ts).
+ * or a folder with Parquet files of the bids (`input/`) and, for the join queries, of every event
+ * (`events/`), one per batch, read with `maxFilesPerTrigger` 1 (the fair comparison with Spark,
+ * bench/nexmark-fair.ts).
  */
 export type NexmarkInput =
   | { readonly kind: 'generator' }
@@ -116,6 +117,14 @@ export type NexmarkInput =
       readonly compareReadCommitted?: boolean
     }
   | { readonly kind: 'parquet'; readonly dir: string }
+
+/**
+ * The Parquet folder of a view under the fair comparison's input folder: `input` (the bids) or
+ * `events` (every event in Flink's wire form, for the join queries).
+ * @example viewFolder('/tmp/fair', 'all') // '/tmp/fair/events'
+ */
+export const viewFolder = (dir: string, view: 'bid' | 'all'): string =>
+  path.join(dir, view === 'bid' ? 'input' : 'events')
 
 /**
  * `view` (the `bid` view, or every event) over `input`'s events: `events` of them, in batches of
@@ -138,12 +147,11 @@ function bidStream(
     return (view === 'bid' ? reader.option('view', 'bid') : reader).load()
   }
   if (input.kind === 'parquet') {
-    if (view === 'all') throw new Error('The Parquet input holds bids only; this query reads every event.')
     return sluice.readStream
       .format('parquet')
-      .schema(BID_SCHEMA)
+      .schema(view === 'bid' ? BID_SCHEMA : EVENT_SCHEMA)
       .option('maxFilesPerTrigger', 1)
-      .load(input.dir)
+      .load(viewFolder(input.dir, view))
   }
   const all = sluice.readStream
     .format('kafka')

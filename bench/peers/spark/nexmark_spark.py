@@ -22,6 +22,9 @@ from /proc/<jvm pid>/stat, in clock ticks (10 ms; `cpuClock` in the ready line).
 driver's own CPU time (it waits in awaitTermination) is reported apart as `pythonCpuMs`. Before
 each run: System.gc() and a 0.3 s pause, untimed.
 
+The join queries (q3, q4, q9, q20, EVENT_QUERIES) read Parquet files of every event (event_type and
+the person/auction/bid structs) instead of the bids; the same DataFrame code as Sluice's.
+
 Where the PySpark queries differ from Sluice's, and why:
 - count(DISTINCT x) (q15, q16): Spark rejects distinct aggregates on streams ("Distinct
   aggregations are not supported on streaming DataFrames/Datasets"), so they are
@@ -128,7 +131,57 @@ def build_queries(spark):
         return b.groupBy('bidder', 'auction').agg(last).select(
             'auction', 'bidder', 'last.price', 'last.channel', 'last.url', 'last.dateTime', 'last.extra')
 
+    def view(e, event_type, entity):
+        return e.where(col('event_type') == event_type).select(f'{entity}.*')
+
+    def q3(e):
+        a = view(e, 1, 'auction').where(col('category') == 10).alias('A')
+        p = view(e, 0, 'person').where(col('state').isin('OR', 'ID', 'CA')).alias('P')
+        return a.join(p, col('A.seller') == col('P.id')).select('P.name', 'P.city', 'P.state', 'A.id')
+
+    def q20(e):
+        b = view(e, 2, 'bid').alias('B')
+        a = view(e, 1, 'auction').where(col('category') == 10).alias('A')
+        bid_cols = [col(f'B.{c}').alias(c) for c in ('auction', 'bidder', 'price', 'channel', 'url', 'dateTime', 'extra')]
+        auction_cols = [col(f'A.{c}').alias(c) for c in
+                        ('itemName', 'description', 'initialBid', 'reserve', 'expires', 'seller', 'category')]
+        return b.join(a, col('B.auction') == col('A.id')).select(
+            *bid_cols, *auction_cols, col('A.dateTime').alias('auctionDateTime'), col('A.extra').alias('auctionExtra'))
+
+    def auction_bids(e):
+        # As bench/nexmark-auction-queries.ts: the lifetime condition plus the 20 s bound that lets
+        # the auction side's state go.
+        a = view(e, 1, 'auction').withWatermark('dateTime', '4 seconds').alias('A')
+        b = view(e, 2, 'bid').withWatermark('dateTime', '4 seconds').alias('B')
+        return a.join(b, F.expr('A.id = B.auction AND B.dateTime >= A.dateTime AND B.dateTime <= A.expires AND '
+                                'B.dateTime <= A.dateTime + INTERVAL 20 SECONDS'))
+
+    def q4(e):
+        finals = auction_bids(e).groupBy(col('A.id'), col('A.category'), col('A.dateTime')).agg(
+            F.max('B.price').alias('final'))
+        return (finals.groupBy(F.window('dateTime', '10 seconds'), 'category').agg(F.avg('final').alias('final'))
+                .select('category', col('window.start').alias('starttime'), col('window.end').alias('endtime'),
+                        'final'))
+
+    auction_fields = ('id', 'itemName', 'description', 'initialBid', 'reserve', 'dateTime', 'expires', 'seller',
+                      'category', 'extra')
+
+    def q9(e):
+        winner = F.struct(col('B.price').alias('price'), (-F.unix_millis(col('B.dateTime'))).alias('negTime'),
+                          col('B.bidder').alias('bidder'), col('B.extra').alias('extra'),
+                          col('B.dateTime').alias('dateTime'))
+        auction = F.struct(*[col(f'A.{c}').alias(c) for c in auction_fields])
+        return (auction_bids(e).groupBy(col('A.id'), col('A.dateTime'))
+                .agg(F.first(auction).alias('a'), F.max(winner).alias('w'))
+                .select(*[col(f'a.{c}').alias(c) for c in auction_fields], col('id').alias('auction'),
+                        col('w.bidder').alias('bidder'), col('w.price').alias('price'),
+                        col('w.dateTime').alias('bid_dateTime'), col('w.extra').alias('bid_extra')))
+
     return {
+        'q3': (q3, 'append'),
+        'q4': (q4, 'append'),
+        'q9': (q9, 'append'),
+        'q20': (q20, 'append'),
         'q0': (lambda b: b.select('auction', 'bidder', 'price', 'dateTime', 'extra'), 'append'),
         'q1': (lambda b: b.select('auction', 'bidder', euros.alias('price'), 'dateTime', 'extra'), 'append'),
         'q2': (lambda b: b.where(col('auction') % 123 == 0).select('auction', 'price'), 'append'),
@@ -160,6 +213,27 @@ def bid_schema():
         StructField('channel', StringType()), StructField('url', StringType()),
         StructField('dateTime', TimestampType()), StructField('extra', StringType()),
     ])
+
+
+# The queries that read every event (Parquet files of EVENT_SCHEMA) instead of the bids.
+EVENT_QUERIES = {'q3', 'q4', 'q9', 'q20'}
+
+
+def full_event_schema(bid):
+    """Every event as Sluice writes its Parquet files: event_type and the person/auction/bid structs."""
+    from pyspark.sql.types import IntegerType, LongType, StringType, StructField, StructType, TimestampType
+
+    def struct(fields):
+        return StructType([StructField(n, t) for n, t in fields])
+
+    long, text, ts = LongType(), StringType(), TimestampType()
+    person = struct([('id', long), ('name', text), ('emailAddress', text), ('creditCard', text), ('city', text),
+                     ('state', text), ('dateTime', ts), ('extra', text)])
+    auction = struct([('id', long), ('itemName', text), ('description', text), ('initialBid', long),
+                      ('reserve', long), ('dateTime', ts), ('expires', ts), ('seller', long), ('category', long),
+                      ('extra', text)])
+    return StructType([StructField('event_type', IntegerType()), StructField('person', person),
+                       StructField('auction', auction), StructField('bid', bid), StructField('dateTime', ts)])
 
 
 def event_schema(bid):
@@ -235,7 +309,10 @@ def run_command(spark, schema, queries, clock, args, cmd):
     name = cmd['query']
     if name not in queries:
         return {'ok': False, 'error': 'no PySpark version of this query'}
-    ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, schema, queries[name], cmd['source'], args, clock)
+    if name in EVENT_QUERIES and args.kafka_bootstrap is not None:
+        return {'ok': False, 'error': 'the join queries read Parquet files of every event; no Kafka version'}
+    read_schema = full_event_schema(schema) if name in EVENT_QUERIES else schema
+    ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, read_schema, queries[name], cmd['source'], args, clock)
     batch_ms = [p['durationMs'].get('triggerExecution', 0) for p in progress]
     rows = file_rows if file_rows is not None else sum(max(0, p['sink'].get('numOutputRows', 0)) for p in progress)
     ops = progress[-1].get('stateOperators', []) if progress else []
