@@ -43,6 +43,11 @@ export interface StreamBatchContext {
   /** State this watermark has passed is evicted (the batch's own watermark). */
   readonly watermarkForEvictionMs: number
   /**
+   * The late-events watermark operator `operatorId` judges its input by: the one above, less the
+   * delay of the time-range joins below it (its partitions' `watermarkForLateEventsMs`).
+   */
+  lateWatermarkOf(operatorId: number): number
+  /**
    * The state partitions this process runs, ascending (all of them when it is the only owner);
    * rows an exchange routes to other partitions are left to their owners.
    */

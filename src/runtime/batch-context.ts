@@ -68,6 +68,7 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
     input: (relationId) => spec.input.get(relationId) ?? [],
     watermarkForLateEventsMs,
     watermarkForEvictionMs,
+    lateWatermarkOf: (operatorId) => watermarkForLateEventsMs - (spec.watermarkShiftMs?.get(operatorId) ?? 0),
     partitions: spec.partitions,
     partition: (operatorId, partition) => {
       const id = `${operatorId}/${partition}`

@@ -172,7 +172,7 @@ export class StatefulAggregateExec implements StatefulExec {
   protected routeLate(ctx: ExecContext, s: StreamBatchContext, _dropped: DroppedSessions): void {
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     if (eventTimeKey < 0) return
-    const wm = s.watermarkForLateEventsMs
+    const wm = s.lateWatermarkOf(this.operatorId)
     const reason = eventTimeIsWindow ? 'window_closed' : 'behind_watermark'
     routeLateRows(ctx, this.children[0], this.lateInputs, reason, (rows) => {
       const groups = this.groupsOf(rows)
