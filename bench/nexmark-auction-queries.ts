@@ -70,7 +70,7 @@ function wins(a: Bid, b: Bid): boolean {
 }
 
 /** An auction's aggregate: its best bid so far. */
-interface AuctionGroup {
+export interface AuctionGroup {
   readonly auction: Auction
   best: Bid
 }

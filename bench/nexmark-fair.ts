@@ -177,7 +177,7 @@ async function prepareInput(
   }
   const viewOf = (name: string) => selectQueries(name)[0].view ?? 'bid'
   const what = [...views].map((v) =>
-    v === 'bid' ? 'the bids' : 'every event (EVENT_SCHEMA; q3, q4, q9, q20)',
+    v === 'bid' ? 'the bids' : 'every event (EVENT_SCHEMA, for the join queries)',
   )
   const input = `Parquet files of ${what.join(' and of ')} (Sluice's df.write, snappy), ${files} file${files === 1 ? '' : 's'} each, one per ${opts.eventsPerBatch.toLocaleString('en-US')} events; maxFilesPerTrigger 1 on both sides`
   const source = (name: string) => viewFolder(dir, viewOf(name))

@@ -13,6 +13,7 @@ import { q4, q9 } from './nexmark-auction-queries.ts'
 import { q15, q16, q17 } from './nexmark-grouped-queries.ts'
 import { type BenchQuery, statelessBenchQuery, type Touchable, TouchedGroups } from './nexmark-hand-loop.ts'
 import { q3, q20 } from './nexmark-join-queries.ts'
+import { q6 } from './nexmark-q6.ts'
 import { q8 } from './nexmark-q8.ts'
 import { q10 } from './nexmark-q10.ts'
 import { q19 } from './nexmark-q19.ts'
@@ -142,6 +143,7 @@ export const STATEFUL_BENCH_QUERIES: readonly BenchQuery[] = [
   q3,
   q4,
   q5,
+  q6,
   q7,
   q8,
   q9,
@@ -179,6 +181,5 @@ const STREAM_STREAM_JOIN =
  * @example MISSING_QUERIES.q23
  */
 export const MISSING_QUERIES: Readonly<Record<string, string>> = Object.freeze({
-  q6: `Average selling price by seller: q4's join plus a ROWS 10 PRECEDING window (not runnable in Flink either, FLINK-19059); ${STREAM_STREAM_JOIN} and has no OVER windows.`,
   q23: `Multi-way join: bid ⋈ person ⋈ auction; ${STREAM_STREAM_JOIN}.`,
 })

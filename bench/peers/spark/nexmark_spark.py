@@ -22,7 +22,7 @@ from /proc/<jvm pid>/stat, in clock ticks (10 ms; `cpuClock` in the ready line).
 driver's own CPU time (it waits in awaitTermination) is reported apart as `pythonCpuMs`. Before
 each run: System.gc() and a 0.3 s pause, untimed.
 
-The join queries (q3, q4, q9, q20, EVENT_QUERIES) read Parquet files of every event (event_type and
+The join queries (q3, q4, q6, q9, q20, EVENT_QUERIES) read Parquet files of every event (event_type and
 the person/auction/bid structs) instead of the bids; the same DataFrame code as Sluice's.
 
 Where the PySpark queries differ from Sluice's, and why:
@@ -177,9 +177,17 @@ def build_queries(spark):
                         col('w.bidder').alias('bidder'), col('w.price').alias('price'),
                         col('w.dateTime').alias('bid_dateTime'), col('w.extra').alias('bid_extra')))
 
+    def q6(e):
+        finals = auction_bids(e).groupBy(col('A.id'), col('A.seller'), col('A.dateTime')).agg(
+            F.max('B.price').alias('final'))
+        return finals.groupBy('seller').transformWithStateInPandas(
+            last_closing_prices(), outputStructType='seller LONG, auction LONG, avg_price DOUBLE',
+            outputMode='Append', timeMode='None')
+
     return {
         'q3': (q3, 'append'),
         'q4': (q4, 'append'),
+        'q6': (q6, 'append'),
         'q9': (q9, 'append'),
         'q20': (q20, 'append'),
         'q0': (lambda b: b.select('auction', 'bidder', 'price', 'dateTime', 'extra'), 'append'),
@@ -206,6 +214,32 @@ def build_queries(spark):
     }
 
 
+def last_closing_prices():
+    """q6's processor (bench/nexmark-q6.ts): per seller, the last 10 closing prices in a ListState;
+    for each auction that closes (a batch's in (dateTime, id) order), the average over them."""
+    import pandas as pd
+    from pyspark.sql.streaming import StatefulProcessor
+
+    class LastClosingPrices(StatefulProcessor):
+        def init(self, handle):
+            self.recent = handle.getListState('recent', 'id LONG, dateTime TIMESTAMP, final LONG')
+
+        def handleInputRows(self, key, rows, timerValues):
+            recent = list(self.recent.get())
+            fresh = pd.concat(list(rows)).sort_values(['dateTime', 'id'])
+            out = []
+            for r in fresh.itertuples(index=False):
+                recent = (recent + [(r.id, r.dateTime, r.final)])[-10:]
+                out.append((key[0], r.id, sum(x[2] for x in recent) / len(recent)))
+            self.recent.put(recent)
+            yield pd.DataFrame(out, columns=['seller', 'auction', 'avg_price'])
+
+        def close(self):
+            pass
+
+    return LastClosingPrices()
+
+
 def bid_schema():
     from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
     return StructType([
@@ -216,7 +250,13 @@ def bid_schema():
 
 
 # The queries that read every event (Parquet files of EVENT_SCHEMA) instead of the bids.
-EVENT_QUERIES = {'q3', 'q4', 'q9', 'q20'}
+EVENT_QUERIES = {'q3', 'q4', 'q6', 'q9', 'q20'}
+
+
+# Session settings a query needs for its run only: Spark's transformWithState refuses the default
+# (HDFS-backed) state store, so q6 runs on RocksDB; every other query keeps the default.
+ROCKSDB = 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider'
+QUERY_CONF = {'q6': {'spark.sql.streaming.stateStore.providerClass': ROCKSDB}}
 
 
 def full_event_schema(bid):
@@ -312,7 +352,18 @@ def run_command(spark, schema, queries, clock, args, cmd):
     if name in EVENT_QUERIES and args.kafka_bootstrap is not None:
         return {'ok': False, 'error': 'the join queries read Parquet files of every event; no Kafka version'}
     read_schema = full_event_schema(schema) if name in EVENT_QUERIES else schema
-    ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, read_schema, queries[name], cmd['source'], args, clock)
+    conf = QUERY_CONF.get(name, {})
+    saved = {k: spark.conf.get(k, None) for k in conf}
+    for k, v in conf.items():
+        spark.conf.set(k, v)
+    try:
+        ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, read_schema, queries[name], cmd['source'], args, clock)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, v)
     batch_ms = [p['durationMs'].get('triggerExecution', 0) for p in progress]
     rows = file_rows if file_rows is not None else sum(max(0, p['sink'].get('numOutputRows', 0)) for p in progress)
     ops = progress[-1].get('stateOperators', []) if progress else []
