@@ -22,7 +22,7 @@ from /proc/<jvm pid>/stat, in clock ticks (10 ms; `cpuClock` in the ready line).
 driver's own CPU time (it waits in awaitTermination) is reported apart as `pythonCpuMs`. Before
 each run: System.gc() and a 0.3 s pause, untimed.
 
-The join queries (q3, q4, q6, q9, q20, EVENT_QUERIES) read Parquet files of every event (event_type and
+The join queries (q3, q4, q6, q9, q20, q23: EVENT_QUERIES) read Parquet files of every event (event_type and
 the person/auction/bid structs) instead of the bids; the same DataFrame code as Sluice's.
 
 Where the PySpark queries differ from Sluice's, and why:
@@ -148,6 +148,12 @@ def build_queries(spark):
         return b.join(a, col('B.auction') == col('A.id')).select(
             *bid_cols, *auction_cols, col('A.dateTime').alias('auctionDateTime'), col('A.extra').alias('auctionExtra'))
 
+    def q23(e):
+        b, p, a = view(e, 2, 'bid').alias('B'), view(e, 0, 'person').alias('P'), view(e, 1, 'auction').alias('A')
+        return (b.join(p, col('P.id') == col('B.bidder')).join(a, col('A.seller') == col('B.bidder'))
+                .select('B.auction', 'B.bidder', 'B.price', 'B.dateTime', 'P.name', 'P.city', 'P.state',
+                        col('A.id').alias('sellerAuction'), 'A.category'))
+
     def auction_bids(e):
         # As bench/nexmark-auction-queries.ts: the lifetime condition plus the 20 s bound that lets
         # the auction side's state go.
@@ -190,6 +196,7 @@ def build_queries(spark):
         'q6': (q6, 'append'),
         'q9': (q9, 'append'),
         'q20': (q20, 'append'),
+        'q23': (q23, 'append'),
         'q0': (lambda b: b.select('auction', 'bidder', 'price', 'dateTime', 'extra'), 'append'),
         'q1': (lambda b: b.select('auction', 'bidder', euros.alias('price'), 'dateTime', 'extra'), 'append'),
         'q2': (lambda b: b.where(col('auction') % 123 == 0).select('auction', 'price'), 'append'),
@@ -250,7 +257,7 @@ def bid_schema():
 
 
 # The queries that read every event (Parquet files of EVENT_SCHEMA) instead of the bids.
-EVENT_QUERIES = {'q3', 'q4', 'q6', 'q9', 'q20'}
+EVENT_QUERIES = {'q3', 'q4', 'q6', 'q9', 'q20', 'q23'}
 
 
 # Session settings a query needs for its run only: Spark's transformWithState refuses the default
