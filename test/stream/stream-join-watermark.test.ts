@@ -2,7 +2,8 @@
  * Watermarks through stream-stream joins, beyond what stream-join/cases.json checks against Spark:
  * an idle join input (`idleTimeout`, beyond Spark) stops holding the other side's outer rows and
  * state back, also after a restart; the rows it sends late once it comes back go to its late-rows
- * output.
+ * output. And a time-range conjunct on a column that is not the side's watermarked one, read as
+ * Spark reads it (stream-join/spark_lifetime_bound.py prints Spark 4.3's answers).
  */
 import { describe, it } from 'node:test'
 import { expr } from '../../src/api/functions.ts'
@@ -109,4 +110,38 @@ describe('stream-stream join: an idle input (idleTimeout, beyond Spark)', () => 
       assertProgress((p) => p.stateOperators[0].numRowsTotal === 3, 'a10, a30 and b10 stay'),
     )
   })
+})
+
+describe('stream-stream join: a time-range bound on a column that is not watermarked', () => {
+  const AUCTION = t.struct({ id: t.int(), ts: t.timestamp(), expires: t.timestamp() })
+  const BID = t.struct({ id: t.int(), ts: t.timestamp() })
+  for (const bound of [false, true]) {
+    it(`${bound ? 'keeps the auction with' : 'evicts the auction by A.ts without'} a bound on A.ts, as Spark`, async () => {
+      const { sluice } = session()
+      const [a, b] = [sluice.memoryStream(AUCTION), sluice.memoryStream(BID)]
+      const auctions = a.toDF().withWatermark('ts', '2 seconds').alias('A')
+      const bids = b.toDF().withWatermark('ts', '2 seconds').alias('B')
+      // `B.ts <= A.expires` bounds A's watermarked column (A.ts) as Spark's StreamingJoinHelper reads it.
+      const condition = `A.id = B.id AND B.ts >= A.ts AND B.ts <= A.expires${bound ? ' AND B.ts <= A.ts + INTERVAL 60 SECONDS' : ''}`
+      const df = auctions.join(bids, expr(condition)).selectExpr('A.id', 'CAST(B.ts AS LONG) AS bt')
+      await testStream(
+        df,
+        { outputMode: 'append' },
+        stopStream(),
+        addData(a, { id: 1, ts: 10_000, expires: 100_000 }),
+        addData(b, { id: 9, ts: 10_000 }),
+        startStream(),
+        checkNewAnswer(),
+        stopStream(),
+        addData(a, { id: 2, ts: 30_000, expires: 31_000 }),
+        addData(b, { id: 9, ts: 30_000 }),
+        startStream(),
+        checkNewAnswer(),
+        stopStream(),
+        addData(b, { id: 1, ts: 50_000 }), // within auction 1's lifetime
+        startStream(),
+        checkNewAnswer(...(bound ? [{ id: 1, bt: 50 }] : [])),
+      )
+    })
+  }
 })
