@@ -1,6 +1,6 @@
 /**
  * Nexmark query throughput: each query of nexmark-suite.ts run as a streaming query (nexmark source,
- * `view = bid` or, for q8, every event; availableNow, noop sink, the query's output mode) beside its
+ * `view = bid` or, for q8 and the join queries, every event; availableNow, noop sink, the query's output mode) beside its
  * hand loop over the same generated events, cut into the same micro-batches. Both sides pay for
  * generating every event (the source generates them all, bids or not), so the bare generator loop is
  * timed too, to show how much of each is generation. One Node process: events/s is events/s per core.
