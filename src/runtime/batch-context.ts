@@ -91,7 +91,8 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
         if (c === undefined) candidates.set(i, (c = []))
         return c
       },
-      add: (name, row, reason) => append(late, name, [...row, reason, watermarkForLateEventsMs, batchId]),
+      add: (name, row, reason, watermarkMs = watermarkForLateEventsMs) =>
+        append(late, name, [...row, reason, watermarkMs, batchId]),
     },
     deadLetters: { add: (name, row) => append(deadLetters, name, row) },
   }

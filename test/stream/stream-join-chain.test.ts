@@ -13,6 +13,7 @@ import { expr } from '../../src/api/functions.ts'
 import { type DataFrame, ManualClock, type MemoryStreamInput, Sluice, t } from '../../src/index.ts'
 import {
   addData,
+  checkLateRows,
   checkNewAnswer,
   type StreamAction,
   startStream,
@@ -41,8 +42,15 @@ const expected: Record<string, unknown[][][]> = JSON.parse(
 
 const RANGE = 'INTERVAL 5 SECONDS'
 
-function query(c: Case, inputs: Record<string, Input>): { df: DataFrame; names: string[] } {
-  const source = (name: string) => inputs[name].toDF().withWatermark('ts', '2 seconds')
+function query(
+  c: Case,
+  inputs: Record<string, Input>,
+  lateRows: Record<string, string> = {},
+): { df: DataFrame; names: string[] } {
+  const source = (name: string) =>
+    inputs[name]
+      .toDF()
+      .withWatermark('ts', '2 seconds', lateRows[name] === undefined ? {} : { lateRows: lateRows[name] })
   const joined = source('a')
     .alias('l')
     .join(source('b').alias('r'), expr(`l.k = r.k AND r.ts BETWEEN l.ts AND l.ts + ${RANGE}`))
@@ -60,7 +68,10 @@ function query(c: Case, inputs: Record<string, Input>): { df: DataFrame; names: 
   return { df, names: ['k', 'lv', 'rv', 'cv'] }
 }
 
-function scenario(c: Case): { df: DataFrame; actions: StreamAction[] } {
+function scenario(
+  c: Case,
+  lateRows: Record<string, string> = {},
+): { df: DataFrame; actions: StreamAction[] } {
   const sluice = Sluice.local({
     'sluice.sql.session.timeZone': 'UTC',
     clock: new ManualClock(0),
@@ -68,7 +79,7 @@ function scenario(c: Case): { df: DataFrame; actions: StreamAction[] } {
     'sluice.streaming.stopOnSignal': false,
   })
   const inputs = Object.fromEntries(INPUTS.map((n) => [n, sluice.memoryStream(EVENT)]))
-  const { df, names } = query(c, inputs)
+  const { df, names } = query(c, inputs, lateRows)
   const actions: StreamAction[] = []
   c.steps.forEach((step, i) => {
     actions.push(stopStream())
@@ -97,4 +108,27 @@ describe('stateful operators after a time-range join, checked against Spark 4 st
       await testStreamWithRestarts(df, { outputMode: 'append' }, ...actions)
     })
   }
+})
+
+describe('late rows after a time-range join (beyond Spark)', () => {
+  it("reports a late row of the second join's input with the watermark that join judged it by", async () => {
+    const c = cases.find((x) => x.name === 'inner join after a time-range join')
+    assert.ok(c !== undefined)
+    const { df, actions } = scenario(c, { c: 'late-c' })
+    await testStream(
+      df,
+      { outputMode: 'append' },
+      ...actions,
+      // Step 4's c row at 10 s: behind the second join's watermark, 28 s less the first join's
+      // 5 s range and 1 ms (22.999 s), not only behind the global 28 s.
+      checkLateRows('late-c', {
+        k: 3,
+        ts: 10_000,
+        v: 'q2',
+        late_reason: 'behind_watermark',
+        late_watermark: 22_999,
+        late_batch_id: 5,
+      }),
+    )
+  })
 })

@@ -128,8 +128,13 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
     }
     if (dropLate && this.#opts.lateInputs.length > 0) {
       const wm = s.lateWatermarkOf(this.operatorId)
-      routeLateRows(ctx, this.children[0], this.#opts.lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      routeLateRows(
+        ctx,
+        this.children[0],
+        this.#opts.lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     }
     return encoderOf(spec)(out as object[])

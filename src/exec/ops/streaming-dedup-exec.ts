@@ -103,8 +103,13 @@ export class StreamingDedupExec implements StatefulExec {
     metrics.custom.numDroppedDuplicateRows = (metrics.custom.numDroppedDuplicateRows ?? 0) + duplicates
     if (this.lateInputs.length > 0 && eventTime >= 0) {
       const wm = s.lateWatermarkOf(this.operatorId)
-      routeLateRows(ctx, this.children[0], this.lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      routeLateRows(
+        ctx,
+        this.children[0],
+        this.lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     }
     return out

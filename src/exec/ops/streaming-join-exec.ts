@@ -225,8 +225,13 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
       const { lateInputs, eventTime, eventTimeIsWindow } = this.sides[name].spec
       if (lateInputs.length === 0 || eventTime < 0) return
       const wm = s.lateWatermarkOf(this.operatorId)
-      routeLateRows(ctx, this.children[i], lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      routeLateRows(
+        ctx,
+        this.children[i],
+        lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     })
   }
