@@ -1,6 +1,6 @@
 /**
  * Nexmark query throughput: each query of nexmark-suite.ts run as a streaming query (nexmark source,
- * `view = bid` or, for q8, every event; availableNow, noop sink, the query's output mode) beside its
+ * `view = bid` or, for q8 and the join queries, every event; availableNow, noop sink, the query's output mode) beside its
  * hand loop over the same generated events, cut into the same micro-batches. Both sides pay for
  * generating every event (the source generates them all, bids or not), so the bare generator loop is
  * timed too, to show how much of each is generation. One Node process: events/s is events/s per core.
@@ -105,8 +105,9 @@ export interface SluiceRun {
  * Where the Sluice side reads the events: the `nexmark` source generating them (the default), or a
  * one-partition Kafka topic holding them as JSON (Flink's wire form; `sluice nexmark generate
  * --format kafka`), read with `maxOffsetsPerTrigger` = the batch size so the batches are the same;
- * or a folder of Parquet files of the bids, one per batch, read with `maxFilesPerTrigger` 1 (the
- * fair comparison with Spark, bench/nexmark-fair.ts).
+ * or a folder with Parquet files of the bids (`input/`) and, for the join queries, of every event
+ * (`events/`), one per batch, read with `maxFilesPerTrigger` 1 (the fair comparison with Spark,
+ * bench/nexmark-fair.ts).
  */
 export type NexmarkInput =
   | { readonly kind: 'generator' }
@@ -119,6 +120,14 @@ export type NexmarkInput =
       readonly compareReadCommitted?: boolean
     }
   | { readonly kind: 'parquet'; readonly dir: string }
+
+/**
+ * The Parquet folder of a view under the fair comparison's input folder: `input` (the bids) or
+ * `events` (every event in Flink's wire form, for the join queries).
+ * @example viewFolder('/tmp/fair', 'all') // '/tmp/fair/events'
+ */
+export const viewFolder = (dir: string, view: 'bid' | 'all'): string =>
+  path.join(dir, view === 'bid' ? 'input' : 'events')
 
 /**
  * `view` (the `bid` view, or every event) over `input`'s events: `events` of them, in batches of
@@ -141,12 +150,11 @@ function bidStream(
     return (view === 'bid' ? reader.option('view', 'bid') : reader).load()
   }
   if (input.kind === 'parquet') {
-    if (view === 'all') throw new Error('The Parquet input holds bids only; this query reads every event.')
     return sluice.readStream
       .format('parquet')
-      .schema(BID_SCHEMA)
+      .schema(view === 'bid' ? BID_SCHEMA : EVENT_SCHEMA)
       .option('maxFilesPerTrigger', 1)
-      .load(input.dir)
+      .load(viewFolder(input.dir, view))
   }
   const all = sluice.readStream
     .format('kafka')

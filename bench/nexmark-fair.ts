@@ -14,6 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { LineChild, type Reply } from './line-child.ts'
+import { selectQueries, viewFolder } from './nexmark-bench.ts'
 import {
   compareQuery,
   type EngineRun,
@@ -89,11 +90,11 @@ export async function interleave(
   sluice: LineChild,
   spark: LineChild,
   query: string,
-  source: string,
+  source: (query: string) => string,
   opts: Pick<FairOptions, 'runs' | 'events'>,
   labels: readonly [string, string] = ['sluice', 'spark'],
 ): Promise<FairQuery> {
-  const runOf = { op: 'run', query, source }
+  const runOf = { op: 'run', query, source: source(query) }
   let sluiceRuns: EngineRun[] | string = []
   let sparkRuns: EngineRun[] | string = []
   const warmS = await sluice.request(runOf)
@@ -127,7 +128,7 @@ async function runConfig(
   sluice: LineChild,
   config: SparkConfig,
   python: string,
-  source: string,
+  source: (query: string) => string,
   opts: FairOptions,
 ): Promise<{ result: FairConfigResult; ready: Reply }> {
   const loadBefore = load()
@@ -160,21 +161,32 @@ async function runConfig(
 }
 
 /** Writes the Parquet input (or names the topic) and says what both engines read. */
-async function prepareInput(
+export async function prepareInput(
   dir: string,
   opts: FairOptions,
-): Promise<{ source: string; sluiceArgs: string[]; input: string; writeMs: number }> {
+): Promise<{ source: (query: string) => string; sluiceArgs: string[]; input: string; writeMs: number }> {
   if (opts.kafka !== undefined) {
     const { bootstrap, topic } = opts.kafka
     const input = `Kafka topic ${topic} (JSON events, 1 partition, maxOffsetsPerTrigger ${opts.eventsPerBatch}, from_json, event_type = 2)`
-    return { source: topic, sluiceArgs: ['--kafka', `${bootstrap},${topic}`], input, writeMs: 0 }
+    return { source: () => topic, sluiceArgs: ['--kafka', `${bootstrap},${topic}`], input, writeMs: 0 }
   }
-  process.stderr.write(`fair: writing ${opts.events.toLocaleString('en-US')} events' bids as Parquet...\n`)
+  const views = new Set(selectQueries(opts.queries.join(',')).map((q) => q.view ?? 'bid'))
   const t0 = performance.now()
-  const files = await writeBidFiles(dir, opts.events, opts.eventsPerBatch)
-  const source = path.join(dir, 'input')
-  const input = `Parquet files of the bids (Sluice's df.write, snappy), ${files.length} file${files.length === 1 ? '' : 's'}, one per ${opts.eventsPerBatch.toLocaleString('en-US')} events; maxFilesPerTrigger 1 on both sides`
-  return { source, sluiceArgs: ['--parquet', source], input, writeMs: performance.now() - t0 }
+  let files = 0
+  for (const view of views) {
+    const what = view === 'bid' ? 'bids' : 'events (the join queries read every event)'
+    process.stderr.write(
+      `fair: writing ${opts.events.toLocaleString('en-US')} events' ${what} as Parquet...\n`,
+    )
+    files = (await writeBidFiles(dir, opts.events, opts.eventsPerBatch, view)).length
+  }
+  const viewOf = (name: string) => selectQueries(name)[0].view ?? 'bid'
+  const what = [...views].map((v) =>
+    v === 'bid' ? 'the bids' : 'every event (EVENT_SCHEMA, for the join queries)',
+  )
+  const input = `Parquet files of ${what.join(' and of ')} (Sluice's df.write, snappy), ${files} file${files === 1 ? '' : 's'} each, one per ${opts.eventsPerBatch.toLocaleString('en-US')} events; maxFilesPerTrigger 1 on both sides`
+  const source = (name: string) => viewFolder(dir, viewOf(name))
+  return { source, sluiceArgs: ['--parquet', dir], input, writeMs: performance.now() - t0 }
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The Nexmark queries that join two streams (nexmark-flink queries/q3.sql, q20.sql), as Spark
- * writes them: a stream-stream inner join of two views of the all-events stream, without a
- * watermark (Flink's regular join keeps both sides forever, and so does Spark's). Each hand loop
- * keeps both sides in maps by join key and emits, per batch, the new rows of each side joined with
- * everything the other side has (new rows of both sides joined once).
+ * The Nexmark queries that join streams without a watermark (nexmark-flink queries/q3.sql,
+ * q20.sql, and q23, BENCH.md's multi-way join), as Spark writes them: stream-stream inner joins of
+ * views of the all-events stream, without a watermark (Flink's regular join keeps both sides
+ * forever, and so does Spark's). Each hand loop keeps both sides in maps by join key and emits, per
+ * batch, the new rows of each side joined with everything the other side has (new rows of both
+ * sides joined once); q23's second join takes the first one's rows of the batch as its new left rows.
  */
 import {
   AUCTION,
@@ -19,17 +20,17 @@ import type { BenchQuery } from './nexmark-hand-loop.ts'
 import type { QueryRow } from './nexmark-queries.ts'
 
 /** A symmetric inner join's state in a hand loop: each side's rows by join key. */
-class SymmetricJoin<L, R> {
+export class SymmetricJoin<L, R> {
   readonly #left = new Map<number, L[]>()
   readonly #right = new Map<number, R[]>()
 
   /** Joins a batch's new rows (left then right, as Spark) with the state, then keeps them. */
-  batch(
+  batch<O = QueryRow>(
     left: readonly [number, L][],
     right: readonly [number, R][],
-    row: (l: L, r: R) => QueryRow,
-  ): QueryRow[] {
-    const out: QueryRow[] = []
+    row: (l: L, r: R) => O,
+  ): O[] {
+    const out: O[] = []
     for (const [k, l] of left) {
       for (const r of this.#right.get(k) ?? []) out.push(row(l, r))
       push(this.#left, k, l)
@@ -150,6 +151,69 @@ export const q20: BenchQuery = {
           category: a.category,
           auctionDateTime: a.dateTime,
           auctionExtra: a.extra,
+        }))
+      },
+      final: () => [],
+    }
+  },
+}
+
+/** A bid with its bidder, q23's first join. */
+interface BidByPerson {
+  readonly bid: Bid
+  readonly person: Person
+}
+
+/** q23: each bid with its bidder and every auction the bidder sells. @example q23.run(events, sluice) */
+export const q23: BenchQuery = {
+  name: 'q23',
+  title: 'Multi-way join',
+  sql:
+    'SELECT B.auction, B.bidder, B.price, B.dateTime, P.name, P.city, P.state, A.id AS sellerAuction, A.category ' +
+    'FROM bid B JOIN person P ON P.id = B.bidder JOIN auction A ON A.seller = B.bidder',
+  outputMode: 'append',
+  view: 'all',
+  run: (events) => {
+    const bids = view(events, BID, 'bid').alias('B')
+    const persons = view(events, PERSON, 'person').alias('P')
+    const auctions = view(events, AUCTION, 'auction').alias('A')
+    return bids
+      .join(persons, col('P.id').eq(col('B.bidder')))
+      .join(auctions, col('A.seller').eq(col('B.bidder')))
+      .select(
+        ...['auction', 'bidder', 'price', 'dateTime'].map((c) => col(`B.${c}`).alias(c)),
+        ...['name', 'city', 'state'].map((c) => col(`P.${c}`).alias(c)),
+        col('A.id').alias('sellerAuction'),
+        col('A.category').alias('category'),
+      )
+  },
+  handLoop: () => {
+    const first = new SymmetricJoin<Bid, Person>()
+    const second = new SymmetricJoin<BidByPerson, Auction>()
+    return {
+      batch(events: Iterable<NexmarkEvent>) {
+        const bids: [number, Bid][] = []
+        const persons: [number, Person][] = []
+        const auctions: [number, Auction][] = []
+        for (const e of events) {
+          if (e.bid !== undefined) bids.push([e.bid.bidder, e.bid])
+          else if (e.person !== undefined) persons.push([e.person.id, e.person])
+          else if (e.auction !== undefined) auctions.push([e.auction.seller, e.auction])
+        }
+        const pairs = first.batch(bids, persons, (bid, person): [number, BidByPerson] => [
+          bid.bidder,
+          { bid, person },
+        ])
+        return second.batch(pairs, auctions, ({ bid: b, person: p }, a) => ({
+          auction: b.auction,
+          bidder: b.bidder,
+          price: b.price,
+          dateTime: b.dateTime,
+          name: p.name,
+          city: p.city,
+          state: p.state,
+          sellerAuction: a.id,
+          category: a.category,
         }))
       },
       final: () => [],

@@ -12,8 +12,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { BID_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
+import { BID_SCHEMA, EVENT_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
 import { type DataFrame, Sluice, type StreamingQueryProgress } from '../src/index.ts'
+import { viewFolder } from './nexmark-bench.ts'
 import type { BenchQuery } from './nexmark-hand-loop.ts'
 
 /** The clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
@@ -46,7 +47,7 @@ export function processCpuMs(pid: number): number | null {
 }
 
 /**
- * Runs `query` on the Spark Connect server at `url` over the Parquet bid files in `inputDir`.
+ * Runs `query` on the Spark Connect server at `url` over the Parquet files under `inputDir` (`viewFolder`).
  * @example const run = await runRemote(q0, 'sc://localhost:15002', '/tmp/in', '/tmp/ckpt', 4242)
  */
 export async function runRemote(
@@ -56,17 +57,16 @@ export async function runRemote(
   checkpointDir: string,
   serverPid: number | null,
 ): Promise<RemoteRun> {
-  if ((query.view ?? 'bid') !== 'bid')
-    throw new Error('The Parquet input holds bids only; this query reads every event.')
   if (query.sink !== undefined)
     throw new Error(`${query.name} writes ${query.sink.format} files; the remote run has the noop sink only.`)
   const sluice = Sluice.remote(url, { 'sluice.sql.session.timeZone': 'UTC' })
   try {
+    const view = query.view ?? 'bid'
     const bids = await sluice.readStream
       .format('parquet')
-      .schema(BID_SCHEMA)
+      .schema(view === 'bid' ? BID_SCHEMA : EVENT_SCHEMA)
       .option('maxFilesPerTrigger', 1)
-      .load(inputDir)
+      .load(viewFolder(inputDir, view))
     const server0 = serverPid === null ? null : processCpuMs(serverPid)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()

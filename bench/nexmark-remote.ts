@@ -1,7 +1,8 @@
 /**
  * The Nexmark queries run embedded and, through `Sluice.remote`, on a Spark Connect server (`npm run
  * bench -- --only nexmark --remote sc://localhost:15002`). The same Sluice query functions, the same
- * Parquet files of the bids (one per 100,000 events, `maxFilesPerTrigger` 1), the `noop` sink on
+ * Parquet files (of the bids, or of every event for the join queries; one per 100,000 events,
+ * `maxFilesPerTrigger` 1), the `noop` sink on
  * both sides; one long-lived Node process per side (bench/nexmark-fair-sluice.ts, its `--remote`
  * mode), per query one untimed warm-up each, then embedded, remote, embedded, remote … interleaved.
  *
@@ -18,9 +19,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseConnectionString } from '../src/remote/connection-string.ts'
 import { LineChild, type Reply } from './line-child.ts'
-import { interleave } from './nexmark-fair.ts'
+import { interleave, prepareInput } from './nexmark-fair.ts'
 import type { EngineSummary, FairQuery } from './nexmark-fair-stats.ts'
-import { writeBidFiles } from './nexmark-spark.ts'
 
 const SLUICE_SCRIPT = path.join(import.meta.dirname, 'nexmark-fair-sluice.ts')
 const CONNECT_SCRIPT = path.join(import.meta.dirname, '..', 'scripts', 'spark-connect.mjs')
@@ -113,17 +113,13 @@ export async function runRemoteComparison(opts: RemoteOptions): Promise<RemoteCo
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-remote-'))
   const children: LineChild[] = []
   try {
-    process.stderr.write(
-      `remote: writing ${opts.events.toLocaleString('en-US')} events' bids as Parquet...\n`,
-    )
-    const files = await writeBidFiles(dir, opts.events, opts.eventsPerBatch)
-    const source = path.join(dir, 'input')
+    const { source, sluiceArgs, input } = await prepareInput(dir, { ...opts, kafka: undefined })
     const perBatch = ['--events', String(opts.events), '--per-batch', String(opts.eventsPerBatch)]
     const pid = localServerPid(opts.url)
-    const embedded = await startSide(['--parquet', source, ...perBatch])
+    const embedded = await startSide([...sluiceArgs, ...perBatch])
     children.push(embedded.child)
     const pidArgs = pid === null ? [] : ['--server-pid', String(pid)]
-    const remote = await startSide(['--parquet', source, '--remote', opts.url, ...pidArgs, ...perBatch])
+    const remote = await startSide([...sluiceArgs, '--remote', opts.url, ...pidArgs, ...perBatch])
     children.push(remote.child)
     if (!embedded.ready.ok || !remote.ready.ok)
       return { available: false, url, reason: (embedded.ready.error ?? remote.ready.error) || 'failed' }
@@ -137,7 +133,7 @@ export async function runRemoteComparison(opts: RemoteOptions): Promise<RemoteCo
     return {
       available: true,
       url,
-      input: `Parquet files of the bids, ${files.length} (one per ${opts.eventsPerBatch.toLocaleString('en-US')} events), maxFilesPerTrigger 1 on both sides, noop sink`,
+      input: `${input}; noop sink`,
       events: opts.events,
       eventsPerBatch: opts.eventsPerBatch,
       runs: opts.runs,

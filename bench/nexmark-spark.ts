@@ -8,10 +8,10 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs'
 import path from 'node:path'
-import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
-import { BID_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
+import { type NexmarkEvent, nexmarkEvents } from '../src/connectors/nexmark/index.ts'
+import { BID_SCHEMA, EVENT_SCHEMA } from '../src/connectors/nexmark/nexmark-source-provider.ts'
 import { Sluice } from '../src/index.ts'
-import { sourceConfig } from './nexmark-bench.ts'
+import { sourceConfig, viewFolder } from './nexmark-bench.ts'
 import type { SparkConfig } from './nexmark-fair-stats.ts'
 import { bidsOf } from './nexmark-queries.ts'
 
@@ -38,26 +38,45 @@ export function sparkAvailability(
   return { ok: true, version: py.stdout.trim() }
 }
 
+const eventRow = (e: NexmarkEvent) => ({
+  event_type: e.type,
+  person: e.person ?? null,
+  auction: e.auction ?? null,
+  bid: e.bid ?? null,
+  dateTime: e.dateTime,
+})
+
 /**
- * Writes the bids of events [k, k + eventsPerBatch) of the source's stream to
- * `dir/input/batch-NNNNN.parquet` for each batch k, with increasing modification times (both file
- * sources take files oldest first). Returns the file paths.
+ * Writes the bids (view `bid`) or every event in Flink's wire form (view `all`: EVENT_SCHEMA, for
+ * the join queries) of events [k, k + eventsPerBatch) of the source's stream to
+ * `viewFolder(dir, view)/batch-NNNNN.parquet` for each batch k, with increasing modification times
+ * (both file sources take files oldest first). Returns the file paths.
  * @example const files = await writeBidFiles(dir, 1_000_000, 100_000) // 10 files
  */
-export async function writeBidFiles(dir: string, events: number, eventsPerBatch: number): Promise<string[]> {
+export async function writeBidFiles(
+  dir: string,
+  events: number,
+  eventsPerBatch: number,
+  view: 'bid' | 'all' = 'bid',
+): Promise<string[]> {
   const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC', output: () => undefined })
   const config = sourceConfig(events)
   const files: string[] = []
   const mtime0 = Math.floor(Date.now() / 1000) - 86_400
-  mkdirSync(path.join(dir, 'input'), { recursive: true })
+  const folder = viewFolder(dir, view)
+  mkdirSync(folder, { recursive: true })
   for (let k = 0, i = 0; k < events; k += eventsPerBatch, i++) {
-    const bids = [...bidsOf(nexmarkEvents(config, k, Math.min(events, k + eventsPerBatch)))]
-    const stage = path.join(dir, `stage-${i}`)
-    await sluice.createDataFrame(bids, BID_SCHEMA).write.format('parquet').mode('overwrite').save(stage)
+    const batch = nexmarkEvents(config, k, Math.min(events, k + eventsPerBatch))
+    const df =
+      view === 'bid'
+        ? sluice.createDataFrame([...bidsOf(batch)], BID_SCHEMA)
+        : sluice.createDataFrame([...batch].map(eventRow), EVENT_SCHEMA)
+    const stage = path.join(dir, `stage-${view}-${i}`)
+    await df.write.format('parquet').mode('overwrite').save(stage)
     const parts = readdirSync(stage).filter((f) => f.endsWith('.parquet'))
     if (parts.length !== 1)
       throw new Error(`expected one Parquet part file in ${stage}, found ${parts.length}.`)
-    const file = path.join(dir, 'input', `batch-${String(i).padStart(5, '0')}.parquet`)
+    const file = path.join(folder, `batch-${String(i).padStart(5, '0')}.parquet`)
     renameSync(path.join(stage, parts[0]), file)
     rmSync(stage, { recursive: true, force: true })
     utimesSync(file, mtime0 + i, mtime0 + i)

@@ -43,6 +43,11 @@ export interface StreamBatchContext {
   /** State this watermark has passed is evicted (the batch's own watermark). */
   readonly watermarkForEvictionMs: number
   /**
+   * The late-events watermark operator `operatorId` judges its input by: the one above, less the
+   * delay of the time-range joins below it (its partitions' `watermarkForLateEventsMs`).
+   */
+  lateWatermarkOf(operatorId: number): number
+  /**
    * The state partitions this process runs, ascending (all of them when it is the only owner);
    * rows an exchange routes to other partitions are left to their owners.
    */
@@ -112,8 +117,11 @@ export function exchange<T>(
 export interface LateRowsBatch {
   /** The candidates of watermark operator `watermarkIndex` in this batch (a mutable list). */
   candidates(watermarkIndex: number): Row[]
-  /** Sends `row` (a row of the watermark operator's output) to the late-rows output `name`. */
-  add(name: string, row: Row, reason: LateReason): void
+  /**
+   * Sends `row` (a row of the watermark operator's output) to the late-rows output `name`, judged
+   * by `watermarkMs` (default: the batch's late-events watermark).
+   */
+  add(name: string, row: Row, reason: LateReason, watermarkMs?: number): void
 }
 
 /** Why a row went to the late-rows output (the `late_reason` column). */
@@ -140,6 +148,7 @@ export function routeLateRows(
   inputs: readonly LateRowsInput[],
   reason: LateReason,
   isLate: (rows: RowBatch) => boolean,
+  watermarkMs?: number,
 ): void {
   const s = requireStream(ctx, 'routeLateRows')
   for (const input of inputs) {
@@ -148,7 +157,7 @@ export function routeLateRows(
     if (candidates.length === 0) continue
     for (const row of candidates) {
       const rows = child.execute({ ...ctx, replay: { watermarkIndex: input.watermarkIndex, row } })
-      if (rows.length > 0 && isLate(rows)) s.lateRows.add(name, row, reason)
+      if (rows.length > 0 && isLate(rows)) s.lateRows.add(name, row, reason, watermarkMs)
     }
   }
 }

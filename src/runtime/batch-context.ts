@@ -71,6 +71,7 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
     input: (relationId) => spec.input.get(relationId) ?? [],
     watermarkForLateEventsMs,
     watermarkForEvictionMs,
+    lateWatermarkOf: (operatorId) => watermarkForLateEventsMs - (spec.watermarkShiftMs?.get(operatorId) ?? 0),
     partitions: spec.partitions,
     partition: (operatorId, partition) => {
       const id = `${operatorId}/${partition}`
@@ -93,7 +94,8 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
         if (c === undefined) candidates.set(i, (c = []))
         return c
       },
-      add: (name, row, reason) => append(late, name, [...row, reason, watermarkForLateEventsMs, batchId]),
+      add: (name, row, reason, watermarkMs = watermarkForLateEventsMs) =>
+        append(late, name, [...row, reason, watermarkMs, batchId]),
     },
     deadLetters: { add: (name, row) => append(deadLetters, name, row) },
     observedMetrics: { add: (name, row) => observedMetrics.set(name, row) },

@@ -22,6 +22,9 @@ from /proc/<jvm pid>/stat, in clock ticks (10 ms; `cpuClock` in the ready line).
 driver's own CPU time (it waits in awaitTermination) is reported apart as `pythonCpuMs`. Before
 each run: System.gc() and a 0.3 s pause, untimed.
 
+The join queries (q3, q4, q6, q9, q20, q23: EVENT_QUERIES) read Parquet files of every event (event_type and
+the person/auction/bid structs) instead of the bids; the same DataFrame code as Sluice's.
+
 Where the PySpark queries differ from Sluice's, and why:
 - count(DISTINCT x) (q15, q16): Spark rejects distinct aggregates on streams ("Distinct
   aggregations are not supported on streaming DataFrames/Datasets"), so they are
@@ -128,7 +131,72 @@ def build_queries(spark):
         return b.groupBy('bidder', 'auction').agg(last).select(
             'auction', 'bidder', 'last.price', 'last.channel', 'last.url', 'last.dateTime', 'last.extra')
 
+    def view(e, event_type, entity):
+        return e.where(col('event_type') == event_type).select(f'{entity}.*')
+
+    def q3(e):
+        a = view(e, 1, 'auction').where(col('category') == 10).alias('A')
+        p = view(e, 0, 'person').where(col('state').isin('OR', 'ID', 'CA')).alias('P')
+        return a.join(p, col('A.seller') == col('P.id')).select('P.name', 'P.city', 'P.state', 'A.id')
+
+    def q20(e):
+        b = view(e, 2, 'bid').alias('B')
+        a = view(e, 1, 'auction').where(col('category') == 10).alias('A')
+        bid_cols = [col(f'B.{c}').alias(c) for c in ('auction', 'bidder', 'price', 'channel', 'url', 'dateTime', 'extra')]
+        auction_cols = [col(f'A.{c}').alias(c) for c in
+                        ('itemName', 'description', 'initialBid', 'reserve', 'expires', 'seller', 'category')]
+        return b.join(a, col('B.auction') == col('A.id')).select(
+            *bid_cols, *auction_cols, col('A.dateTime').alias('auctionDateTime'), col('A.extra').alias('auctionExtra'))
+
+    def q23(e):
+        b, p, a = view(e, 2, 'bid').alias('B'), view(e, 0, 'person').alias('P'), view(e, 1, 'auction').alias('A')
+        return (b.join(p, col('P.id') == col('B.bidder')).join(a, col('A.seller') == col('B.bidder'))
+                .select('B.auction', 'B.bidder', 'B.price', 'B.dateTime', 'P.name', 'P.city', 'P.state',
+                        col('A.id').alias('sellerAuction'), 'A.category'))
+
+    def auction_bids(e):
+        # As bench/nexmark-auction-queries.ts: the lifetime condition plus the 20 s bound that lets
+        # the auction side's state go.
+        a = view(e, 1, 'auction').withWatermark('dateTime', '4 seconds').alias('A')
+        b = view(e, 2, 'bid').withWatermark('dateTime', '4 seconds').alias('B')
+        return a.join(b, F.expr('A.id = B.auction AND B.dateTime >= A.dateTime AND B.dateTime <= A.expires AND '
+                                'B.dateTime <= A.dateTime + INTERVAL 20 SECONDS'))
+
+    def q4(e):
+        finals = auction_bids(e).groupBy(col('A.id'), col('A.category'), col('A.dateTime')).agg(
+            F.max('B.price').alias('final'))
+        return (finals.groupBy(F.window('dateTime', '10 seconds'), 'category').agg(F.avg('final').alias('final'))
+                .select('category', col('window.start').alias('starttime'), col('window.end').alias('endtime'),
+                        'final'))
+
+    auction_fields = ('id', 'itemName', 'description', 'initialBid', 'reserve', 'dateTime', 'expires', 'seller',
+                      'category', 'extra')
+
+    def q9(e):
+        winner = F.struct(col('B.price').alias('price'), (-F.unix_millis(col('B.dateTime'))).alias('negTime'),
+                          col('B.bidder').alias('bidder'), col('B.extra').alias('extra'),
+                          col('B.dateTime').alias('dateTime'))
+        auction = F.struct(*[col(f'A.{c}').alias(c) for c in auction_fields])
+        return (auction_bids(e).groupBy(col('A.id'), col('A.dateTime'))
+                .agg(F.first(auction).alias('a'), F.max(winner).alias('w'))
+                .select(*[col(f'a.{c}').alias(c) for c in auction_fields], col('id').alias('auction'),
+                        col('w.bidder').alias('bidder'), col('w.price').alias('price'),
+                        col('w.dateTime').alias('bid_dateTime'), col('w.extra').alias('bid_extra')))
+
+    def q6(e):
+        finals = auction_bids(e).groupBy(col('A.id'), col('A.seller'), col('A.dateTime')).agg(
+            F.max('B.price').alias('final'))
+        return finals.groupBy('seller').transformWithStateInPandas(
+            last_closing_prices(), outputStructType='seller LONG, auction LONG, avg_price DOUBLE',
+            outputMode='Append', timeMode='None')
+
     return {
+        'q3': (q3, 'append'),
+        'q4': (q4, 'append'),
+        'q6': (q6, 'append'),
+        'q9': (q9, 'append'),
+        'q20': (q20, 'append'),
+        'q23': (q23, 'append'),
         'q0': (lambda b: b.select('auction', 'bidder', 'price', 'dateTime', 'extra'), 'append'),
         'q1': (lambda b: b.select('auction', 'bidder', euros.alias('price'), 'dateTime', 'extra'), 'append'),
         'q2': (lambda b: b.where(col('auction') % 123 == 0).select('auction', 'price'), 'append'),
@@ -153,6 +221,32 @@ def build_queries(spark):
     }
 
 
+def last_closing_prices():
+    """q6's processor (bench/nexmark-q6.ts): per seller, the last 10 closing prices in a ListState;
+    for each auction that closes (a batch's in (dateTime, id) order), the average over them."""
+    import pandas as pd
+    from pyspark.sql.streaming import StatefulProcessor
+
+    class LastClosingPrices(StatefulProcessor):
+        def init(self, handle):
+            self.recent = handle.getListState('recent', 'id LONG, dateTime TIMESTAMP, final LONG')
+
+        def handleInputRows(self, key, rows, timerValues):
+            recent = list(self.recent.get())
+            fresh = pd.concat(list(rows)).sort_values(['dateTime', 'id'])
+            out = []
+            for r in fresh.itertuples(index=False):
+                recent = (recent + [(r.id, r.dateTime, r.final)])[-10:]
+                out.append((key[0], r.id, sum(x[2] for x in recent) / len(recent)))
+            self.recent.put(recent)
+            yield pd.DataFrame(out, columns=['seller', 'auction', 'avg_price'])
+
+        def close(self):
+            pass
+
+    return LastClosingPrices()
+
+
 def bid_schema():
     from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
     return StructType([
@@ -160,6 +254,33 @@ def bid_schema():
         StructField('channel', StringType()), StructField('url', StringType()),
         StructField('dateTime', TimestampType()), StructField('extra', StringType()),
     ])
+
+
+# The queries that read every event (Parquet files of EVENT_SCHEMA) instead of the bids.
+EVENT_QUERIES = {'q3', 'q4', 'q6', 'q9', 'q20', 'q23'}
+
+
+# Session settings a query needs for its run only: Spark's transformWithState refuses the default
+# (HDFS-backed) state store, so q6 runs on RocksDB; every other query keeps the default.
+ROCKSDB = 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider'
+QUERY_CONF = {'q6': {'spark.sql.streaming.stateStore.providerClass': ROCKSDB}}
+
+
+def full_event_schema(bid):
+    """Every event as Sluice writes its Parquet files: event_type and the person/auction/bid structs."""
+    from pyspark.sql.types import IntegerType, LongType, StringType, StructField, StructType, TimestampType
+
+    def struct(fields):
+        return StructType([StructField(n, t) for n, t in fields])
+
+    long, text, ts = LongType(), StringType(), TimestampType()
+    person = struct([('id', long), ('name', text), ('emailAddress', text), ('creditCard', text), ('city', text),
+                     ('state', text), ('dateTime', ts), ('extra', text)])
+    auction = struct([('id', long), ('itemName', text), ('description', text), ('initialBid', long),
+                      ('reserve', long), ('dateTime', ts), ('expires', ts), ('seller', long), ('category', long),
+                      ('extra', text)])
+    return StructType([StructField('event_type', IntegerType()), StructField('person', person),
+                       StructField('auction', auction), StructField('bid', bid), StructField('dateTime', ts)])
 
 
 def event_schema(bid):
@@ -235,7 +356,21 @@ def run_command(spark, schema, queries, clock, args, cmd):
     name = cmd['query']
     if name not in queries:
         return {'ok': False, 'error': 'no PySpark version of this query'}
-    ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, schema, queries[name], cmd['source'], args, clock)
+    if name in EVENT_QUERIES and args.kafka_bootstrap is not None:
+        return {'ok': False, 'error': 'the join queries read Parquet files of every event; no Kafka version'}
+    read_schema = full_event_schema(schema) if name in EVENT_QUERIES else schema
+    conf = QUERY_CONF.get(name, {})
+    saved = {k: spark.conf.get(k, None) for k in conf}
+    for k, v in conf.items():
+        spark.conf.set(k, v)
+    try:
+        ms, cpu_ms, py_ms, progress, file_rows = run_once(spark, read_schema, queries[name], cmd['source'], args, clock)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, v)
     batch_ms = [p['durationMs'].get('triggerExecution', 0) for p in progress]
     rows = file_rows if file_rows is not None else sum(max(0, p['sink'].get('numOutputRows', 0)) for p in progress)
     ops = progress[-1].get('stateOperators', []) if progress else []

@@ -104,7 +104,10 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
     const keyOf = keyFunction(spec)
     const route = exchange<object>([spec.keyType], numPartitions, s.partitions)
     for (const row of this.children[0].execute(ctx)) {
-      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.watermarkForLateEventsMs)) {
+      if (
+        dropLate &&
+        isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.lateWatermarkOf(this.operatorId))
+      ) {
         metrics.numRowsDroppedByWatermark++
         continue
       }
@@ -124,9 +127,14 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
       if (this.#hasTimers) this.#fireTimeouts(pc, out)
     }
     if (dropLate && this.#opts.lateInputs.length > 0) {
-      const wm = s.watermarkForLateEventsMs
-      routeLateRows(ctx, this.children[0], this.#opts.lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      const wm = s.lateWatermarkOf(this.operatorId)
+      routeLateRows(
+        ctx,
+        this.children[0],
+        this.#opts.lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     }
     return encoderOf(spec)(out as object[])

@@ -178,14 +178,21 @@ export class StatefulAggregateExec implements StatefulExec {
   protected routeLate(ctx: ExecContext, s: StreamBatchContext, _dropped: DroppedSessions): void {
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     if (eventTimeKey < 0) return
-    const wm = s.watermarkForLateEventsMs
+    const wm = s.lateWatermarkOf(this.operatorId)
     const reason = eventTimeIsWindow ? 'window_closed' : 'behind_watermark'
-    routeLateRows(ctx, this.children[0], this.lateInputs, reason, (rows) => {
-      const groups = this.groupsOf(rows)
-      for (const st of groups)
-        if (!isBehind(eventTimeOf(st[`k${eventTimeKey}`], eventTimeIsWindow), wm)) return false
-      return groups.length > 0
-    })
+    routeLateRows(
+      ctx,
+      this.children[0],
+      this.lateInputs,
+      reason,
+      (rows) => {
+        const groups = this.groupsOf(rows)
+        for (const st of groups)
+          if (!isBehind(eventTimeOf(st[`k${eventTimeKey}`], eventTimeIsWindow), wm)) return false
+        return groups.length > 0
+      },
+      wm,
+    )
   }
 
   /** The groups `rows` aggregate into (the same generated loop as the batch's). */

@@ -88,7 +88,7 @@ export class StreamingDedupExec implements StatefulExec {
     const route = exchange<Row>(this.keyTypes, numPartitions, s.partitions)
     for (const row of rows) {
       const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
-      if (eventTime >= 0 && isBehind(et, s.watermarkForLateEventsMs)) {
+      if (eventTime >= 0 && isBehind(et, s.lateWatermarkOf(this.operatorId))) {
         metrics.numRowsDroppedByWatermark++
         continue
       }
@@ -107,9 +107,14 @@ export class StreamingDedupExec implements StatefulExec {
     }
     metrics.custom.numDroppedDuplicateRows = (metrics.custom.numDroppedDuplicateRows ?? 0) + duplicates
     if (this.lateInputs.length > 0 && eventTime >= 0) {
-      const wm = s.watermarkForLateEventsMs
-      routeLateRows(ctx, this.children[0], this.lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      const wm = s.lateWatermarkOf(this.operatorId)
+      routeLateRows(
+        ctx,
+        this.children[0],
+        this.lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     }
     return out

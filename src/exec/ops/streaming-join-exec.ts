@@ -125,15 +125,13 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
     const metrics = s.metrics(this.operatorId)
+    const lateWm = s.lateWatermarkOf(this.operatorId)
     const routed = (['left', 'right'] as const).map((name, i) => {
       const side = this.sides[name]
       const route = exchange<Row>(this.opts.keyTypes, this.opts.numPartitions, s.partitions)
       const { eventTime, eventTimeIsWindow } = side.spec
       for (const row of this.children[i].execute(ctx)) {
-        if (
-          eventTime >= 0 &&
-          isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.watermarkForLateEventsMs)
-        ) {
+        if (eventTime >= 0 && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), lateWm)) {
           metrics.numRowsDroppedByWatermark++
           continue
         }
@@ -232,9 +230,14 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     ;(['left', 'right'] as const).forEach((name, i) => {
       const { lateInputs, eventTime, eventTimeIsWindow } = this.sides[name].spec
       if (lateInputs.length === 0 || eventTime < 0) return
-      const wm = s.watermarkForLateEventsMs
-      routeLateRows(ctx, this.children[i], lateInputs, 'behind_watermark', (late) =>
-        late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+      const wm = s.lateWatermarkOf(this.operatorId)
+      routeLateRows(
+        ctx,
+        this.children[i],
+        lateInputs,
+        'behind_watermark',
+        (late) => late.every((r) => isBehind(eventTimeOf(r[eventTime], eventTimeIsWindow), wm)),
+        wm,
       )
     })
   }

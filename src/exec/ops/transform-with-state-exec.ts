@@ -82,7 +82,10 @@ export class TransformWithStateExec implements StatefulExec {
     const keyOf = keyFunctionOf(spec.keyFn, spec.keyType)
     const route = exchange<object>([spec.keyType], numPartitions, s.partitions)
     for (const row of this.children[0].execute(ctx)) {
-      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.watermarkForLateEventsMs)) {
+      if (
+        dropLate &&
+        isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.lateWatermarkOf(this.operatorId))
+      ) {
         metrics.numRowsDroppedByWatermark++
         continue
       }
