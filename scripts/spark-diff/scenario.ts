@@ -1,6 +1,6 @@
 /**
  * Random streaming scenarios for `npm run spark-diff`: a seed gives one query (a watermark, maybe
- * a filter, then one stateful shape in an output mode both engines accept or both refuse) and a
+ * a filter, maybe a union of two watermarked inputs, then one stateful shape in an output mode both engines accept or both refuse) and a
  * few steps of input rows, each step one JSON file. The scenario is plain JSON, so the PySpark side
  * (spark_runner.py) builds the same query from it.
  */
@@ -22,6 +22,12 @@ export interface Scenario {
   readonly shape: Shape
   readonly mode: 'append' | 'update' | 'complete'
   readonly restarts: boolean
+  /**
+   * Two watermarked inputs unioned: rows with k = 'c' go to the second one, whose watermark delay
+   * is `delay2` (the global watermark is the minimum, an input without rows yet counting as 0).
+   */
+  readonly union: boolean
+  readonly delay2: number
   /** Rows per step: k, v, time in seconds (null: no event time). */
   readonly steps: readonly { k: string; v: number; time: number | null }[][]
 }
@@ -91,5 +97,8 @@ export function generateScenario(seed: number): Scenario {
     mode: pick(MODES_BY_SHAPE[shape.kind]),
     restarts: r() < 0.3,
     steps,
+    // Drawn last, so the scenarios of seeds without a union stay as they were.
+    union: r() < 0.2,
+    delay2: pick([0, 10]),
   })
 }

@@ -28,8 +28,9 @@ const EVENT = t.struct({ k: t.string(), v: t.long(), time: t.timestamp() })
 const secs = (n: number) => `${n} seconds`
 
 /** The scenario's query over the stream `df`. */
-export function buildQuery(s: Scenario, df: DataFrame<any>): DataFrame<any> {
+export function buildQuery(s: Scenario, df: DataFrame<any>, df2: DataFrame<any>): DataFrame<any> {
   let q = df.withWatermark('time', secs(s.delay))
+  if (s.union) q = q.union(df2.withWatermark('time', secs(s.delay2)))
   if (s.filterAbove !== null) q = q.filter(col('v').gt(lit(s.filterAbove)))
   const sh = s.shape
   switch (sh.kind) {
@@ -60,6 +61,15 @@ const sorted = (rows: readonly unknown[]) =>
 const line = (r: Scenario['steps'][number][number]) =>
   `${JSON.stringify({ ...r, time: r.time === null ? null : new Date(r.time * 1000).toISOString() })}\n`
 
+/** Writes a step's rows as one file per input that gets rows (only the first without a union). */
+async function writeStep(s: Scenario, dirs: readonly string[], i: number, rows: Scenario['steps'][number]) {
+  const parts = s.union ? [rows.filter((r) => r.k !== 'c'), rows.filter((r) => r.k === 'c')] : [rows]
+  for (const [d, part] of parts.entries()) {
+    if (part.length > 0)
+      await writeFile(join(dirs[d], `${String(i).padStart(3, '0')}.json`), part.map(line).join(''))
+  }
+}
+
 /** Runs the scenario; a query Sluice refuses (or that fails) gives its error's first line. */
 export async function runInSluice(s: Scenario): Promise<Outcome> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-spark-diff-'))
@@ -67,11 +77,13 @@ export async function runInSluice(s: Scenario): Promise<Outcome> {
     'sluice.sql.session.timeZone': 'UTC',
     'sluice.streaming.stopOnSignal': false,
   })
-  const src = join(dir, 'in')
+  const [src, src2] = [join(dir, 'in'), join(dir, 'in2')]
   await mkdir(src)
+  await mkdir(src2)
+  const read = (path: string) => sluice.readStream.format('json').schema(EVENT).load(path)
   let got: Batches = []
   const start = () =>
-    buildQuery(s, sluice.readStream.format('json').schema(EVENT).load(src))
+    buildQuery(s, read(src), read(src2))
       .writeStream.outputMode(s.mode)
       .option('checkpointLocation', join(dir, 'ck'))
       .foreachBatch((df, id) => {
@@ -83,7 +95,7 @@ export async function runInSluice(s: Scenario): Promise<Outcome> {
     q = await start()
     const steps: Batches[] = []
     for (const [i, rows] of s.steps.entries()) {
-      await writeFile(join(src, `${String(i).padStart(3, '0')}.json`), rows.map(line).join(''))
+      await writeStep(s, [src, src2], i, rows)
       await q.processAllAvailable()
       steps.push(got.toSorted((a, b) => a[0] - b[0]))
       got = []

@@ -36,8 +36,10 @@ def secs(n):
     return f"{n:g} seconds"
 
 
-def build(s, df):
+def build(s, df, df2):
     q = df.withWatermark("time", secs(s["delay"]))
+    if s["union"]:
+        q = q.union(df2.withWatermark("time", secs(s["delay2"])))
     if s["filterAbove"] is not None:
         q = q.filter(F.col("v") > s["filterAbove"])
     sh = s["shape"]
@@ -65,10 +67,12 @@ def line(r):
 
 def run(s):
     d = tempfile.mkdtemp()
-    src, ck = os.path.join(d, "in"), os.path.join(d, "ck")
+    src, src2, ck = os.path.join(d, "in"), os.path.join(d, "in2"), os.path.join(d, "ck")
     os.makedirs(src)
+    os.makedirs(src2)
+    read = lambda path: spark.readStream.schema(SCHEMA).json(path)
     got = []
-    start = lambda: (build(s, spark.readStream.schema(SCHEMA).json(src)).writeStream.outputMode(s["mode"])
+    start = lambda: (build(s, read(src), read(src2)).writeStream.outputMode(s["mode"])
                      .option("checkpointLocation", ck)
                      .foreachBatch(lambda b, i: got.append([i, rows_of(b)])).start())
     q = None
@@ -76,8 +80,11 @@ def run(s):
         q = start()
         steps = []
         for i, rows in enumerate(s["steps"]):
-            with open(os.path.join(src, f"{i:03}.json"), "w") as f:
-                f.write("".join(line(r) for r in rows))
+            parts = [[r for r in rows if r["k"] != "c"], [r for r in rows if r["k"] == "c"]] if s["union"] else [rows]
+            for folder, part in zip((src, src2), parts):
+                if part:
+                    with open(os.path.join(folder, f"{i:03}.json"), "w") as f:
+                        f.write("".join(line(r) for r in part))
             q.processAllAvailable()
             time.sleep(PAUSE_S)
             q.processAllAvailable()
