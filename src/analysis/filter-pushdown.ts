@@ -2,7 +2,7 @@
  * Spark's PushPredicateThroughNonJoin rule for a filter written after `withWatermark`: the
  * conjuncts that are deterministic and do not name the event-time column move below the
  * EventTimeWatermark node, so the rows they remove never advance the watermark. The others stay
- * above it. (Spark's optimizer does this for every query, so the watermark a query computes
+ * above it. A filter over a union is pushed into its inputs first, as Spark does. (Spark's optimizer does this for every query, so the watermark a query computes
  * depends on it.)
  */
 import { type BoundCall, type BoundExpr, boundChildren } from '../functions/bound-expr.ts'
@@ -39,22 +39,41 @@ const sqlOf = (e: BoundExpr): string =>
   e.kind === 'call' ? e.sql : e.kind === 'ref' ? e.name : String(e.kind)
 
 /**
- * The filter with what Spark pushes below a watermark directly under it moved there.
+ * The filter with what Spark pushes below a watermark directly under it moved there; over a
+ * union, its deterministic conjuncts go into each input first (Spark's union case of the same
+ * rule), and from there below each input's watermark.
  *
  * @example
  * pushFilterBelowWatermark(Filter(v > 0, Watermark(ts, Relation))) // Watermark(ts, Filter(v > 0, Relation))
  */
 export function pushFilterBelowWatermark(filter: Filter): AnalyzedPlan {
-  const wm = filter.child
-  if (wm.kind !== 'watermark') return filter
+  const child = filter.child
+  if (child.kind === 'union') return pushIntoUnion(filter, child)
+  if (child.kind !== 'watermark') return filter
   const parts = conjuncts(filter.condition)
-  const down = parts.filter((p) => isDeterministic(p) && !references(p, wm.eventTime))
+  const down = parts.filter((p) => isDeterministic(p) && !references(p, child.eventTime))
   if (down.length === 0) return filter
   const up = parts.filter((p) => !down.includes(p))
-  const child = wm.child
+  const below = child.child
   const pushed: AnalyzedPlan = {
-    ...wm,
-    child: { kind: 'filter', condition: andOf(down, filter.condition), child, output: child.output },
+    ...child,
+    child: { kind: 'filter', condition: andOf(down, filter.condition), child: below, output: below.output },
   }
+  return up.length === 0 ? pushed : { ...filter, condition: andOf(up, filter.condition), child: pushed }
+}
+
+type Union = Extract<AnalyzedPlan, { kind: 'union' }>
+
+// NOTE: a union's inputs have its columns at the same ordinals (the analyzer casts a side whose
+// types differ in a projection), so a condition over the union reads the same over each input.
+function pushIntoUnion(filter: Filter, union: Union): AnalyzedPlan {
+  const parts = conjuncts(filter.condition)
+  const down = parts.filter(isDeterministic)
+  if (down.length === 0) return filter
+  const up = parts.filter((p) => !down.includes(p))
+  const condition = andOf(down, filter.condition)
+  const side = (p: AnalyzedPlan) =>
+    pushFilterBelowWatermark({ kind: 'filter', condition, child: p, output: p.output })
+  const pushed: AnalyzedPlan = { ...union, left: side(union.left), right: side(union.right) }
   return up.length === 0 ? pushed : { ...filter, condition: andOf(up, filter.condition), child: pushed }
 }

@@ -23,7 +23,15 @@ import {
 } from '../../src/index.ts'
 import { withTempDir } from '../harness/temp-dir.ts'
 import { streamSession } from './session.ts'
-import { type Batches, EVENT, ev, runSteps, type SparkAnswer, sortedRows } from './spark-steps.ts'
+import {
+  type Batches,
+  EVENT,
+  ev,
+  runSteps,
+  type SparkAnswer,
+  type StepOptions,
+  sortedRows,
+} from './spark-steps.ts'
 
 type Both = { straight: SparkAnswer; restarts: SparkAnswer }
 const spark = JSON.parse(readFileSync(new URL('spark/semantics.json', import.meta.url), 'utf8')) as Record<
@@ -31,23 +39,25 @@ const spark = JSON.parse(readFileSync(new URL('spark/semantics.json', import.met
   Both | SparkAnswer
 > & { dedupWindowTimeState: number[][] }
 
-type Build = (df: DataFrame<any>) => DataFrame<any>
+type Build = (df: DataFrame<any>, df2: DataFrame<any>) => DataFrame<any>
+type Steps = ReturnType<typeof ev>[][]
 type Mode = 'append' | 'update' | 'complete'
 
 /** Checks one run of a scenario against Spark's answer for it. */
-async function same(expected: SparkAnswer, steps: object[][], build: Build, mode: Mode, restarts: boolean) {
+async function same(expected: SparkAnswer, steps: Steps, build: Build, mode: Mode, options: StepOptions) {
   if (!Array.isArray(expected)) {
-    await assert.rejects(runSteps(steps, build, mode, { restarts }), /UNSUPPORTED_OPERATION|not supported/)
+    await assert.rejects(runSteps(steps, build, mode, options), /UNSUPPORTED_OPERATION|not supported/)
     return
   }
-  assert.deepEqual(await runSteps(steps, build, mode, { restarts }), expected)
+  assert.deepEqual(await runSteps(steps, build, mode, options), expected)
 }
 
 /** The scenario, straight and with restarts, each against Spark's answer. */
-function scenario(name: string, what: string, steps: object[][], build: Build, mode: Mode) {
+function scenario(name: string, what: string, steps: Steps, build: Build, mode: Mode, union = false) {
   const answer = spark[name] as Both
-  it(`${what} (${name})`, () => same(answer.straight, steps, build, mode, false))
-  it(`${what}, restarted after every step (${name})`, () => same(answer.restarts, steps, build, mode, true))
+  it(`${what} (${name})`, () => same(answer.straight, steps, build, mode, { union }))
+  it(`${what}, restarted after every step (${name})`, () =>
+    same(answer.restarts, steps, build, mode, { restarts: true, union }))
 }
 
 const wm = (df: DataFrame<any>, delay = '0 seconds') => df.withWatermark('time', delay)
@@ -127,6 +137,23 @@ describe('as Spark 4 answers: a filter after withWatermark', () => {
   )
 })
 
+describe('as Spark 4 answers: a filter after a union of watermarked inputs', () => {
+  scenario(
+    'filterPushedThroughUnion',
+    'is pushed into each input and below its watermark',
+    [
+      [ev('a', 1, 1), ev('c', 1, 2)],
+      [ev('a', -1, 40), ev('c', -1, 50)],
+      [ev('a', 1, 3), ev('c', 1, 4)],
+      [ev('a', 1, 30), ev('c', 1, 31)],
+    ],
+    (df, df2) =>
+      wm(df, '5 seconds').union(wm(df2)).filter(col('v').gt(0)).groupBy(window('time', '10 seconds')).count(),
+    'append',
+    true,
+  )
+})
+
 describe('as Spark 4 answers: batches without data', () => {
   scenario(
     'completeWindow',
@@ -166,7 +193,7 @@ describe('as Spark 4 answers: session windows', () => {
       [[ev('a', 1, 1)]],
       (df) => wm(df).groupBy(session_window('time', '5 seconds')).count(),
       'complete',
-      false,
+      {},
     ))
 })
 

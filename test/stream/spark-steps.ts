@@ -33,6 +33,8 @@ export interface StepOptions {
   readonly restarts?: boolean
   /** Called after every step with the running query (to read its progress). */
   readonly probe?: (q: StreamingQuery) => void | Promise<void>
+  /** Rows with k = 'c' go to a second input (build's second DataFrame), as the script's union. */
+  readonly union?: boolean
 }
 
 /**
@@ -41,19 +43,21 @@ export interface StepOptions {
  * @example await runSteps([[ev('a', 1, 1)]], (df) => df.groupBy('k').count(), 'update')
  */
 export function runSteps(
-  steps: readonly object[][],
-  build: (df: DataFrame<any>) => DataFrame<any>,
+  steps: readonly { k: string }[][],
+  build: (df: DataFrame<any>, df2: DataFrame<any>) => DataFrame<any>,
   mode: 'append' | 'update' | 'complete',
   options: StepOptions = {},
 ): Promise<Batches[]> {
   const { restarts = false, probe } = options
   return withTempDir(async (dir) => {
     const { sluice } = streamSession()
-    const src = join(dir, 'in')
+    const [src, src2] = [join(dir, 'in'), join(dir, 'in2')]
     await mkdir(src)
+    await mkdir(src2)
+    const read = (path: string) => sluice.readStream.format('json').schema(EVENT).load(path)
     let got: Batches = []
     const start = () =>
-      build(sluice.readStream.format('json').schema(EVENT).load(src))
+      build(read(src), read(src2))
         .writeStream.outputMode(mode)
         .option('checkpointLocation', join(dir, 'ck'))
         .foreachBatch((df, id) => {
@@ -64,8 +68,14 @@ export function runSteps(
     const out: Batches[] = []
     try {
       for (const [i, rows] of steps.entries()) {
-        const lines = rows.map((r) => `${JSON.stringify(r)}\n`).join('')
-        await writeFile(join(src, `${String(i).padStart(3, '0')}.json`), lines)
+        const parts = options.union
+          ? [rows.filter((r) => r.k !== 'c'), rows.filter((r) => r.k === 'c')]
+          : [rows]
+        for (const [d, part] of parts.entries()) {
+          const lines = part.map((r) => `${JSON.stringify(r)}\n`).join('')
+          if (part.length > 0)
+            await writeFile(join([src, src2][d], `${String(i).padStart(3, '0')}.json`), lines)
+        }
         await q.processAllAvailable()
         out.push(got.toSorted((a, b) => a[0] - b[0]))
         await probe?.(q)

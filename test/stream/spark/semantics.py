@@ -42,15 +42,18 @@ def ev(k, v, s):
             else datetime.datetime.fromtimestamp(s, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def run(steps, build, mode, restarts=False, static=None):
-    """Writes each step's rows as a JSON file, runs the query; returns per step [[batchId, rows], ...]."""
+def run(steps, build, mode, restarts=False, static=None, union=False):
+    """Writes each step's rows as a JSON file, runs the query; returns per step [[batchId, rows], ...].
+    With union, rows with k = "c" go to a second input, and build takes both."""
     d = tempfile.mkdtemp()
-    src, ck = os.path.join(d, "in"), os.path.join(d, "ck")
+    src, src2, ck = os.path.join(d, "in"), os.path.join(d, "in2"), os.path.join(d, "ck")
     os.makedirs(src)
+    os.makedirs(src2)
     got = []
 
     def start():
-        df = build(spark.readStream.schema(SCHEMA).json(src))
+        read = lambda path: spark.readStream.schema(SCHEMA).json(path)
+        df = build(read(src), read(src2)) if union else build(read(src))
         return (df.writeStream.outputMode(mode).option("checkpointLocation", ck)
                 .foreachBatch(lambda b, i: got.append([i, rows_of(b)])).start())
     try:
@@ -59,10 +62,13 @@ def run(steps, build, mode, restarts=False, static=None):
         for i, rows in enumerate(steps):
             if static is not None and i > 0:
                 static(i)
-            with open(os.path.join(src, f"{i:03}.json"), "w") as f:
-                f.write("".join(json.dumps(r) + "\n" for r in rows))
+            parts = [[r for r in rows if r["k"] != "c"], [r for r in rows if r["k"] == "c"]] if union else [rows]
+            for folder, part in zip((src, src2), parts):
+                if part:
+                    with open(os.path.join(folder, f"{i:03}.json"), "w") as f:
+                        f.write("".join(json.dumps(r) + "\n" for r in part))
             q.processAllAvailable()
-            time.sleep(2)  # let the batch without data that the watermark triggers run
+            time.sleep(3)  # let the batch without data that the watermark triggers run
             q.processAllAvailable()
             out.append(sorted(got))
             got.clear()
@@ -204,6 +210,11 @@ def static_join(cache):
         shutil.rmtree(d)
 
 
+scenarios["filterPushedThroughUnion"] = lambda: {
+    key: run([[ev("a", 1, 1), ev("c", 1, 2)], [ev("a", -1, 40), ev("c", -1, 50)], [ev("a", 1, 3), ev("c", 1, 4)], [ev("a", 1, 30), ev("c", 1, 31)]],
+             lambda df, df2: W(df, "5 seconds").union(W(df2)).filter(F.col("v") > 0)
+             .groupBy(F.window("time", "10 seconds")).count(), "append", restarts=key == "restarts", union=True)
+    for key in ("straight", "restarts")}
 scenarios["dedupWindowTimeState"] = dedup_state_rows
 scenarios["commitsPurged"] = commits_purged
 scenarios["staticJoin"] = lambda: static_join(False)
