@@ -64,6 +64,20 @@ export function passedThrough(from: Attribute, name: string, type: DataType, nul
   return from.name === name ? from : newAttributeLike(name, type, nullable, from)
 }
 
+/**
+ * The input column whose event-time marker an expression carries: a plain reference, or
+ * `window_time(w)` of a window column (Spark's ResolveWindowTime copies the window's watermark
+ * metadata onto the event time it computes). Undefined for anything else.
+ *
+ * @example markerSourceOf(windowTimeOfW, input) // the attribute `window`
+ */
+export function markerSourceOf(e: BoundExpr, input: readonly Attribute[]): Attribute | undefined {
+  if (e.kind === 'ref') return input[e.ordinal]
+  if (e.kind === 'call' && e.name === 'window_time' && e.args[0]?.kind === 'ref')
+    return input[e.args[0].ordinal]
+  return undefined
+}
+
 /** A new attribute carrying `from`'s event-time marker, if any (Spark's Alias keeps metadata). */
 export function newAttributeLike(
   name: string,

@@ -17,6 +17,7 @@ import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
 import { newAttribute, newAttributeLike } from './analyzed-plan.ts'
 import { bindExpr } from './bind-expr.ts'
 import { analyzeDeadLetter } from './dead-letter-analysis.ts'
+import { pushFilterBelowWatermark } from './filter-pushdown.ts'
 import { analyzeJoin } from './join-analysis.ts'
 import { analyzeObserve, checkObservedMetricNames } from './observe-analysis.ts'
 import { analyzeProject } from './project-analysis.ts'
@@ -108,7 +109,12 @@ export class Analyzer {
         if (cond.type.kind !== 'boolean' && cond.type.kind !== 'null') {
           throw typeMismatch(`The filter condition must be boolean, but it is ${simpleString(cond.type)}.`)
         }
-        return { kind: 'filter', condition: castTo(cond, t.boolean()), child, output: child.output }
+        return pushFilterBelowWatermark({
+          kind: 'filter',
+          condition: castTo(cond, t.boolean()),
+          child,
+          output: child.output,
+        })
       }
       case 'aggregate':
         return analyzeAggregate(this, p.groupBy, p.aggs, this.analyze(p.child))

@@ -9,7 +9,7 @@ import { autoName } from '../plan/sql/expr-sql.ts'
 import { t } from '../schema/data-type.ts'
 import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
-import { newAttribute, passedThrough } from './analyzed-plan.ts'
+import { markerSourceOf, newAttribute, newAttributeLike, passedThrough } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { resolveColumn } from './scope.ts'
 import { rewriteTimeWindows } from './window-analysis.ts'
@@ -92,7 +92,10 @@ function attributeFor(e: Expr, b: BoundExpr, input: readonly Attribute[]): Attri
   const name = outputName(e)
   if (b.kind === 'ref' && e.kind === 'column') return input[b.ordinal]
   if (b.kind === 'ref' && e.kind === 'alias') return passedThrough(input[b.ordinal], name, b.type, b.nullable)
-  return newAttribute(name, b.type, b.nullable)
+  const from = markerSourceOf(b, input)
+  return from === undefined
+    ? newAttribute(name, b.type, b.nullable)
+    : newAttributeLike(name, b.type, b.nullable, from)
 }
 
 const GENERATORS = new Set(['explode', 'explode_outer', 'posexplode', 'posexplode_outer'])

@@ -67,6 +67,11 @@ function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
       }
       break
     case 'sessionize':
+      if (p.keys.length === 0) {
+        throw unsupported(
+          'Global aggregation with session window in streaming query is not supported: group by session_window(...) and at least one other column (Spark refuses it too).',
+        )
+      }
       if (mode === 'update') {
         throw unsupported(
           'Update output mode is not supported for a session window aggregation on a stream (a session can still merge with a later one, so an updated row is not final); use append or complete.',

@@ -9,7 +9,7 @@
 import { SluiceError } from '../errors.ts'
 import { type CallExpr, childrenOf, type Expr, mapChildren } from '../plan/expr.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
-import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
+import { type AnalyzedPlan, type Attribute, markerSourceOf } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
 import { boundKey } from './rewrite.ts'
 import { type Resolved, resolveColumn } from './scope.ts'
@@ -54,7 +54,7 @@ export function rewriteTimeWindows(
     )
   }
   const { spec } = found[0]
-  const timeAttr = spec.time.kind === 'ref' ? child.output[spec.time.ordinal] : undefined
+  const timeAttr = markerSourceOf(spec.time, child.output)
   let planned: { plan: AnalyzedPlan; attr: Attribute }
   if (spec.kind === 'window') {
     planned = planTimeWindow(analyzer, spec, child, timeAttr)

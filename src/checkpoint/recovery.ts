@@ -6,14 +6,14 @@
  * |--------------------------------------------|-----------------------------------------------------|
  * | no offsets, no commits                     | fresh: batch 0 from the sources' initial offsets    |
  * | offsets N, latest commit N - 1 (or none, N = 0) | rerun N: start = offsets N-1 (none for 0), end = offsets N |
+ * | offsets N, latest commit < N - 1, or none   | rerun N, as Spark (commits purged or removed by hand) |
  * | offsets N, commit N                        | next: batch N+1 with start = offsets N              |
  * | anything else                              | CHECKPOINT_CORRUPT                                   |
  *
- * "Anything else": commits without offsets, a commit newer than the latest offsets, a latest commit
- * more than one batch behind (offsets N is only written after commit N-1), gaps inside either log,
- * offsets N-1 missing when N must be rerun, or an entry whose batch id is not its file's. Spark logs a
- * warning for a lagging commit and ignores commits without offsets; Sluice refuses both, since this
- * protocol cannot produce them.
+ * "Anything else": commits without offsets, a commit newer than the latest offsets, gaps inside
+ * either log, offsets N-1 missing when N must be rerun, or an entry whose batch id is not its
+ * file's. Spark ignores commits without offsets; Sluice refuses them, since this protocol cannot
+ * produce them. A lagging commit Spark only warns about, and so does not Sluice refuse it.
  *
  * On a rerun the logged entry is reused as is (same end offsets, batch timestamp and watermark), so
  * the rerun reads and computes exactly what the first run did. On "next" the watermark is the larger
@@ -139,14 +139,9 @@ export function decideRecovery(input: RecoveryInput): RecoveryDecision {
       watermarkMs,
     })
   }
-  if (n > 0 && latestCommitId !== n - 1) {
-    const found =
-      latestCommitId === undefined ? 'commits/ is empty' : `the latest commit is commits/${latestCommitId}`
-    throw checkpointInconsistent(
-      checkpoint,
-      `offsets/${n} exists, so commits/${n - 1} should too, but ${found}`,
-    )
-  }
+  // NOTE: a latest commit more than one batch behind, or none at all, reruns batch N as Spark does
+  // (its populateStartOffsets logs a warning): the commits after it were purged or removed by
+  // hand, and offsets N-1 still says where batch N starts. Its state is checked when it is loaded.
   if (n === 0)
     return Object.freeze({
       kind: 'rerun',

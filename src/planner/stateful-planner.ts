@@ -4,7 +4,12 @@
  * where the event time is, the output mode and the late-rows inputs it owns; each is declared in
  * the incremental plan (its stores, partitioning and whether the watermark alone drives it).
  */
-import { type AnalyzedPlan, type Attribute, eventTimeColumn } from '../analysis/analyzed-plan.ts'
+import {
+  type AnalyzedPlan,
+  type Attribute,
+  analyzedPlans,
+  eventTimeColumn,
+} from '../analysis/analyzed-plan.ts'
 import { lateRowsSchemaOf } from '../analysis/watermark-analysis.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { EventTimeWatermarkExec } from '../exec/ops/event-time-watermark-exec.ts'
@@ -58,6 +63,7 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Incr
     ...(windowSpec === undefined ? {} : { windowSpec }),
     outputMode: s.outputMode,
     lateInputs,
+    watermarked: hasWatermarkBelow(p.child),
   }
   const stageSpec = { ops, inputWidth: stage.below.output.length }
   if (sessionKey >= 0) {
@@ -69,6 +75,11 @@ export function planStatefulAggregate(p: Aggregate, hooks: PlannerHooks, s: Incr
       ? { kind: 'none' }
       : { kind: 'eventTime', keyOrdinal: eventTimeKey, isWindow: eventTimeIsWindow }
   return declare(s, new StatefulAggregateExec(child, stageSpec, spec, opts), lateInputs, ordering)
+}
+
+/** Whether a streaming withWatermark lies below (Spark defines the operator's input watermark then). */
+function hasWatermarkBelow(p: AnalyzedPlan): boolean {
+  return p.kind === 'watermark' || analyzedPlans.children(p).some(hasWatermarkBelow)
 }
 
 /** Declares a planned stateful operator in the incremental plan; returns it. */

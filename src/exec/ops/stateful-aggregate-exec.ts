@@ -63,6 +63,8 @@ export interface StatefulAggregateOptions {
   readonly outputMode: 'append' | 'update' | 'complete'
   /** The late-rows inputs this operator owns (from the planner). */
   readonly lateInputs: readonly LateRowsInput[]
+  /** Whether a watermark is defined below (a moving one runs batches without data, as in Spark). */
+  readonly watermarked?: boolean
 }
 
 export type Saved = readonly unknown[]
@@ -112,7 +114,9 @@ export class StatefulAggregateExec implements StatefulExec {
     this.restore = compileRestore(spec)
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
     this.lateInputs = opts.lateInputs
-    this.watermarkDriven = opts.eventTimeKey >= 0
+    // Spark's StateStoreSaveExec.shouldRunAnotherBatch: append or update mode, any watermark below.
+    this.watermarkDriven =
+      opts.outputMode !== 'complete' && (opts.eventTimeKey >= 0 || opts.watermarked === true)
     this.stateInfo = {
       operatorKind: 'aggregate',
       stores: [{ storeName: 'default', keySchema: opts.keySchema, valueSchema: valueSchemaOf(spec) }],

@@ -60,9 +60,11 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     super(child, stage, spec, { ...opts, keySchema: structOf(otherFields) })
     this.sessionKey = opts.sessionKey
     this.stateInfo = { ...this.stateInfo, operatorKind: 'session-window-aggregate' }
+    this.watermarkDriven = opts.outputMode !== 'complete'
   }
 
-  override readonly watermarkDriven = true
+  // Spark's SessionWindowStateStoreSaveExec runs batches without data in append mode only.
+  override readonly watermarkDriven: boolean
 
   /** The full grouping key of a session of `other`: the session struct put back at its position. */
   private fullKey(other: StateKey, session: Session): unknown[] {

@@ -7,7 +7,8 @@
  * - dropDuplicates: when the event-time column is one of the keys, keys behind the eviction
  *   watermark are removed; otherwise state grows without bound, as in Spark.
  * - dropDuplicatesWithinWatermark: a key is remembered until the eviction watermark reaches its
- *   first event time plus the watermark delay (the value stored), then removed.
+ *   first event time plus the watermark delay (the value stored), then removed; a NULL event time
+ *   counts as 0, as in Spark.
  */
 
 import { type DataType, field, type StructType, structOf, t } from '../../schema/data-type.ts'
@@ -133,7 +134,9 @@ export class StreamingDedupExec implements StatefulExec {
         continue
       }
       const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
-      store.put(key, withinWatermark ? [et === null ? null : et + delayMs] : [])
+      // NOTE: a NULL event time counts as 0, as Spark reads it (getLong of a null is 0), so the
+      // key expires once the watermark passes the delay instead of blocking the key forever.
+      store.put(key, withinWatermark ? [(et ?? 0) + delayMs] : [])
       out.push(row)
     }
     return duplicates
