@@ -24,6 +24,11 @@ export interface StatefulBenchCase {
   readonly handLoopRowsPerSecond: number
   /** Sluice's time over the hand loop's. */
   readonly ratio: number
+  /**
+   * Sluice's CPU time (user + system, this process) over the hand loop's: steadier than `ratio` on
+   * a shared machine, and it leaves out time Sluice waits on fsync.
+   */
+  readonly cpuRatio: number
   /** (window, key) groups Sluice emitted by the time its last input batch was committed. */
   readonly windowsEmitted: number
 }
@@ -62,6 +67,7 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
       },
     })
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     const q = await sluice.readStream
       .format('rate-micro-batch')
       .option('rowsPerBatch', rowsPerBatch)
@@ -76,8 +82,9 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
       .start()
     await allDone
     const ms = performance.now() - t0
+    const cpuMs = cpuMsSince(c0)
     await q.stop()
-    return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+    return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), cpuMs, emitted }
   } finally {
     if (savedLocal === undefined) delete process.env.SLUICE_STATE_LMDB_DIR
     else process.env.SLUICE_STATE_LMDB_DIR = savedLocal
@@ -88,6 +95,7 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
 /** The same windowed count by hand: rows as the source makes them, one Map of counts per window. */
 function handLoop(keys: number, rowsPerBatch: number, batches: number) {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const windows = new Map<number, Map<number, number>>()
   let watermark = 0
   let lateWatermark = 0
@@ -117,7 +125,13 @@ function handLoop(keys: number, rowsPerBatch: number, batches: number) {
     watermark = Math.max(watermark, maxEventTime - DELAY_MS)
   }
   const ms = performance.now() - t0
-  return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+  return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), cpuMs: cpuMsSince(c0), emitted }
+}
+
+/** CPU milliseconds (user + system) this process used since `c0`. */
+function cpuMsSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0)
+  return (d.user + d.system) / 1000
 }
 
 export async function runStatefulBench(opts: {
@@ -140,6 +154,7 @@ export async function runStatefulBench(opts: {
         sluiceRowsPerSecond: s.rowsPerSecond,
         handLoopRowsPerSecond: h.rowsPerSecond,
         ratio: h.rowsPerSecond / s.rowsPerSecond,
+        cpuRatio: s.cpuMs / h.cpuMs,
         windowsEmitted: s.emitted,
       })
     }
@@ -152,7 +167,7 @@ export function printStateful(r: StatefulBenchResult): void {
   )
   for (const c of r.cases) {
     console.log(
-      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
+      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time, ${c.cpuRatio.toFixed(2)}x its CPU (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
     )
   }
 }
