@@ -14,6 +14,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { col, Sluice, window } from '../src/index.ts'
+import {
+  measureRestart,
+  measureScale,
+  printRestart,
+  type StatefulRestartCase,
+  type StatefulScaleCase,
+} from './stateful-restart.ts'
 
 export interface StatefulBenchCase {
   /** The state store provider (`sluice.sql.streaming.stateStore.providerClass`). */
@@ -37,6 +44,10 @@ export interface StatefulBenchResult {
   readonly rowsPerBatch: number
   readonly batches: number
   readonly cases: readonly StatefulBenchCase[]
+  /** Restart of a query holding many keys, per provider (bench/stateful-restart.ts). */
+  readonly restarts?: readonly StatefulRestartCase[]
+  /** Throughput and peak RSS at many keys (`--stateful-scale-keys`). */
+  readonly scale?: readonly StatefulScaleCase[]
 }
 
 const WINDOW_MS = 10_000
@@ -140,7 +151,13 @@ export async function runStatefulBench(opts: {
   readonly batches: number
   /** The state store providers to run, each beside its own hand loop run (default both). */
   readonly providers?: readonly string[]
+  /** Key counts to time a restart at, per provider (none: no restart figures). */
+  readonly restartKeys?: readonly number[]
+  /** Key counts for the scale mode, LMDB only, run first so the peak RSS is its own. */
+  readonly scaleKeys?: readonly number[]
 }): Promise<StatefulBenchResult> {
+  const scale: StatefulScaleCase[] = []
+  for (const keys of opts.scaleKeys ?? []) scale.push(await measureScale('lmdb', keys))
   const cases: StatefulBenchCase[] = []
   for (const keys of opts.keys)
     for (const provider of opts.providers ?? ['memory', 'lmdb']) {
@@ -158,7 +175,11 @@ export async function runStatefulBench(opts: {
         windowsEmitted: s.emitted,
       })
     }
-  return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases }
+  const restarts: StatefulRestartCase[] = []
+  for (const keys of opts.restartKeys ?? [])
+    for (const provider of opts.providers ?? ['memory', 'lmdb'])
+      restarts.push(await measureRestart(provider, keys, opts.rowsPerBatch))
+  return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases, restarts, scale }
 }
 
 export function printStateful(r: StatefulBenchResult): void {
@@ -170,4 +191,5 @@ export function printStateful(r: StatefulBenchResult): void {
       `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time, ${c.cpuRatio.toFixed(2)}x its CPU (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
     )
   }
+  printRestart(r.restarts ?? [], r.scale ?? [])
 }

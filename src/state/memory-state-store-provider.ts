@@ -19,7 +19,7 @@ import { invalidArgument } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { KeyOrdering } from './event-time-index.ts'
 import { MemoryStateStore, type StateStoreHost } from './memory-state-store.ts'
-import type { StateStore, StateStoreId, StateStoreProvider } from './spi.ts'
+import type { StateEntry, StateStore, StateStoreId, StateStoreProvider } from './spi.ts'
 import { decodeDelta, decodeSnapshot, encodeDelta, encodeSnapshot, stateDeltaMissing } from './state-codec.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 import { StateMap } from './state-map.ts'
@@ -253,10 +253,12 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     const file = this.#path(version, 'delta')
     const bytes = await this.#fs.readFile(file)
     if (bytes === undefined) throw stateDeltaMissing(file, target)
+    const map = loaded.map
     for (const u of decodeDelta(file, bytes)) {
       const k = encodeStateKey(u.key)
-      if (u.value === undefined) loaded.map.delete(k)
-      else loaded.map.set(k, { key: u.key, value: u.value })
+      // A put's update is a fresh { key, value } object: it becomes the entry itself.
+      if (u.value === undefined) map.delete(k)
+      else map.set(k, u as StateEntry)
     }
   }
 

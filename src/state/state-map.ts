@@ -29,7 +29,8 @@ export class StateMap {
     this.#numColsPrefixKey = numColsPrefixKey
     this.#trackBytes = trackBytes
     this.#index = numColsPrefixKey > 0 ? new Map() : undefined
-    this.#ordered = ordering === undefined ? undefined : new EventTimeIndex(ordering)
+    this.#ordered =
+      ordering === undefined ? undefined : new EventTimeIndex(ordering, (k) => this.#entries.has(k))
   }
 
   /**
