@@ -36,6 +36,9 @@ export interface StatefulBenchCase {
    * a shared machine, and it leaves out time Sluice waits on fsync.
    */
   readonly cpuRatio: number
+  /** CPU milliseconds of the Sluice run and of the hand loop. */
+  readonly sluiceCpuMs: number
+  readonly handLoopCpuMs: number
   /** (window, key) groups Sluice emitted by the time its last input batch was committed. */
   readonly windowsEmitted: number
 }
@@ -172,6 +175,8 @@ export async function runStatefulBench(opts: {
         handLoopRowsPerSecond: h.rowsPerSecond,
         ratio: h.rowsPerSecond / s.rowsPerSecond,
         cpuRatio: s.cpuMs / h.cpuMs,
+        sluiceCpuMs: s.cpuMs,
+        handLoopCpuMs: h.cpuMs,
         windowsEmitted: s.emitted,
       })
     }
