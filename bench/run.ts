@@ -2,6 +2,7 @@
  * `npm run bench [-- --rows N --runs R --seed S --nexmark-events N --nexmark-queries q5,q7
  *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]
  *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb
+ *   --stateful-restart-keys N[,N] (default 1000000; 0: none) --stateful-scale-keys N (LMDB RSS mode)
  *   --remote sc://host:15002]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
@@ -79,6 +80,10 @@ interface Options extends Settings {
   readonly statefulProviders: readonly string[]
   /** `--remote sc://host:15002`: the Spark Connect server the remote Nexmark runs go to. */
   readonly remote: string | null
+  /** `--stateful-restart-keys 1000000`: key counts to time a restart at (0: none). */
+  readonly statefulRestartKeys: readonly number[]
+  /** `--stateful-scale-keys 10000000`: key counts for the LMDB RSS/throughput mode (default none). */
+  readonly statefulScaleKeys: readonly number[]
 }
 
 const PEERS = ['spark']
@@ -103,6 +108,8 @@ function parseOptions(argv: readonly string[]): Options {
       'stateful-batches': { type: 'string', default: '30' },
       'stateful-providers': { type: 'string', default: 'memory,lmdb' },
       remote: { type: 'string' },
+      'stateful-restart-keys': { type: 'string', default: '1000000' },
+      'stateful-scale-keys': { type: 'string', default: '0' },
       child: { type: 'string' },
     },
   })
@@ -126,11 +133,23 @@ function parseOptions(argv: readonly string[]): Options {
     statefulKeys: values['stateful-keys'].split(',').map((k) => int('stateful-keys', k.trim(), 1)),
     statefulBatches: int('stateful-batches', values['stateful-batches'], 1),
     statefulProviders: values['stateful-providers'].split(',').map((p) => p.trim()),
+    statefulRestartKeys: keyCounts(values['stateful-restart-keys'], (k) =>
+      int('stateful-restart-keys', k, 0),
+    ),
+    statefulScaleKeys: keyCounts(values['stateful-scale-keys'], (k) => int('stateful-scale-keys', k, 0)),
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
     kafkaIsolation: parseIsolation(values['kafka-isolation']),
     remote: values.remote ?? null,
   }
+}
+
+/** A comma-separated list of key counts, 0s dropped (`0` alone: none). */
+function keyCounts(text: string, parse: (k: string) => number): number[] {
+  return text
+    .split(',')
+    .map((k) => parse(k.trim()))
+    .filter((k) => k > 0)
 }
 
 function parseIsolation(text: string): 'read_uncommitted' | 'both' {
@@ -406,6 +425,8 @@ async function main(): Promise<void> {
             rowsPerBatch: 100_000,
             batches: opts.statefulBatches,
             providers: opts.statefulProviders,
+            restartKeys: opts.statefulRestartKeys,
+            scaleKeys: opts.statefulScaleKeys,
           }),
         }
       : {}),

@@ -14,6 +14,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { col, Sluice, window } from '../src/index.ts'
+import {
+  measureRestart,
+  measureScale,
+  printRestart,
+  type StatefulRestartCase,
+  type StatefulScaleCase,
+} from './stateful-restart.ts'
 
 export interface StatefulBenchCase {
   /** The state store provider (`sluice.sql.streaming.stateStore.providerClass`). */
@@ -24,6 +31,14 @@ export interface StatefulBenchCase {
   readonly handLoopRowsPerSecond: number
   /** Sluice's time over the hand loop's. */
   readonly ratio: number
+  /**
+   * Sluice's CPU time (user + system, this process) over the hand loop's: steadier than `ratio` on
+   * a shared machine, and it leaves out time Sluice waits on fsync.
+   */
+  readonly cpuRatio: number
+  /** CPU milliseconds of the Sluice run and of the hand loop. */
+  readonly sluiceCpuMs: number
+  readonly handLoopCpuMs: number
   /** (window, key) groups Sluice emitted by the time its last input batch was committed. */
   readonly windowsEmitted: number
 }
@@ -32,6 +47,10 @@ export interface StatefulBenchResult {
   readonly rowsPerBatch: number
   readonly batches: number
   readonly cases: readonly StatefulBenchCase[]
+  /** Restart of a query holding many keys, per provider (bench/stateful-restart.ts). */
+  readonly restarts?: readonly StatefulRestartCase[]
+  /** Throughput and peak RSS at many keys (`--stateful-scale-keys`). */
+  readonly scale?: readonly StatefulScaleCase[]
 }
 
 const WINDOW_MS = 10_000
@@ -62,6 +81,7 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
       },
     })
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     const q = await sluice.readStream
       .format('rate-micro-batch')
       .option('rowsPerBatch', rowsPerBatch)
@@ -76,8 +96,9 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
       .start()
     await allDone
     const ms = performance.now() - t0
+    const cpuMs = cpuMsSince(c0)
     await q.stop()
-    return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+    return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), cpuMs, emitted }
   } finally {
     if (savedLocal === undefined) delete process.env.SLUICE_STATE_LMDB_DIR
     else process.env.SLUICE_STATE_LMDB_DIR = savedLocal
@@ -88,6 +109,7 @@ async function sluiceRate(provider: string, keys: number, rowsPerBatch: number, 
 /** The same windowed count by hand: rows as the source makes them, one Map of counts per window. */
 function handLoop(keys: number, rowsPerBatch: number, batches: number) {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const windows = new Map<number, Map<number, number>>()
   let watermark = 0
   let lateWatermark = 0
@@ -117,7 +139,13 @@ function handLoop(keys: number, rowsPerBatch: number, batches: number) {
     watermark = Math.max(watermark, maxEventTime - DELAY_MS)
   }
   const ms = performance.now() - t0
-  return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), emitted }
+  return { rowsPerSecond: (rowsPerBatch * batches) / (ms / 1000), cpuMs: cpuMsSince(c0), emitted }
+}
+
+/** CPU milliseconds (user + system) this process used since `c0`. */
+function cpuMsSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0)
+  return (d.user + d.system) / 1000
 }
 
 export async function runStatefulBench(opts: {
@@ -126,7 +154,13 @@ export async function runStatefulBench(opts: {
   readonly batches: number
   /** The state store providers to run, each beside its own hand loop run (default both). */
   readonly providers?: readonly string[]
+  /** Key counts to time a restart at, per provider (none: no restart figures). */
+  readonly restartKeys?: readonly number[]
+  /** Key counts for the scale mode, LMDB only, run first so the peak RSS is its own. */
+  readonly scaleKeys?: readonly number[]
 }): Promise<StatefulBenchResult> {
+  const scale: StatefulScaleCase[] = []
+  for (const keys of opts.scaleKeys ?? []) scale.push(await measureScale('lmdb', keys))
   const cases: StatefulBenchCase[] = []
   for (const keys of opts.keys)
     for (const provider of opts.providers ?? ['memory', 'lmdb']) {
@@ -140,10 +174,17 @@ export async function runStatefulBench(opts: {
         sluiceRowsPerSecond: s.rowsPerSecond,
         handLoopRowsPerSecond: h.rowsPerSecond,
         ratio: h.rowsPerSecond / s.rowsPerSecond,
+        cpuRatio: s.cpuMs / h.cpuMs,
+        sluiceCpuMs: s.cpuMs,
+        handLoopCpuMs: h.cpuMs,
         windowsEmitted: s.emitted,
       })
     }
-  return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases }
+  const restarts: StatefulRestartCase[] = []
+  for (const keys of opts.restartKeys ?? [])
+    for (const provider of opts.providers ?? ['memory', 'lmdb'])
+      restarts.push(await measureRestart(provider, keys, opts.rowsPerBatch))
+  return { rowsPerBatch: opts.rowsPerBatch, batches: opts.batches, cases, restarts, scale }
 }
 
 export function printStateful(r: StatefulBenchResult): void {
@@ -152,7 +193,8 @@ export function printStateful(r: StatefulBenchResult): void {
   )
   for (const c of r.cases) {
     console.log(
-      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
+      `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time, ${c.cpuRatio.toFixed(2)}x its CPU (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
     )
   }
+  printRestart(r.restarts ?? [], r.scale ?? [])
 }

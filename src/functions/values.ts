@@ -91,7 +91,8 @@ export function compositeKey(values: readonly unknown[]): string {
   return k
 }
 
-function keyPart(v: unknown): string {
+/** One value's part of `compositeKey` (self-delimiting). @example keyPart(1) // 'n1;' */
+export function keyPart(v: unknown): string {
   switch (typeof v) {
     case 'string':
       return `s${v.length}:${v}`

@@ -4,8 +4,9 @@
  * reads only the keys in its range instead of the whole map.
  *
  * Distinct event times are kept sorted (binary search; a new time is inserted in place, which is
- * cheap while distinct times are few — windows, timers — against keys); each time holds the set
- * of identity strings of its keys. A key whose component is null is not indexed (never in range).
+ * cheap while distinct times are few — windows, timers — against keys); each time holds a list of
+ * the identity strings of its keys, from which removed keys are dropped lazily. A key whose
+ * component is null is not indexed (never in range).
  */
 import type { StateKey } from './spi.ts'
 
@@ -28,36 +29,49 @@ export function orderedTimeOf(key: StateKey, ordering: KeyOrdering): number | nu
   return ordering.isWindow ? (v as { end: number }).end : (v as number)
 }
 
+/** The keys of one event time: an append-only list and how many distinct keys in it are live. */
+interface TimeBucket {
+  keys: string[]
+  live: number
+}
+
 export class EventTimeIndex {
   readonly ordering: KeyOrdering
-  readonly #byTime = new Map<number, Set<string>>()
+  readonly #byTime = new Map<number, TimeBucket>()
   readonly #times: number[] = []
+  readonly #isLive: (k: string) => boolean
 
-  constructor(ordering: KeyOrdering) {
+  /**
+   * `isLive(k)` says whether the map holds identity string `k` now: a bucket's list drops removed
+   * keys lazily (a push is much cheaper than a Set insert, and a load or a new window inserts every
+   * key), so a scan skips the keys no longer there.
+   */
+  constructor(ordering: KeyOrdering, isLive: (k: string) => boolean) {
     this.ordering = ordering
+    this.#isLive = isLive
   }
 
-  /** Indexes the key `key` (identity string `k`). */
+  /** Indexes the key `key` (identity string `k`), which the map did not hold before. */
   add(key: StateKey, k: string): void {
     const t = orderedTimeOf(key, this.ordering)
     if (t === null) return
-    let set = this.#byTime.get(t)
-    if (set === undefined) {
-      set = new Set()
-      this.#byTime.set(t, set)
+    let b = this.#byTime.get(t)
+    if (b === undefined) {
+      b = { keys: [], live: 0 }
+      this.#byTime.set(t, b)
       this.#times.splice(this.#lowerBound(t), 0, t)
-    }
-    set.add(k)
+    } else if (b.keys.length >= 2 * b.live + 32) b.keys = this.#liveKeys(b.keys)
+    b.keys.push(k)
+    b.live++
   }
 
-  /** Forgets the key `key` (identity string `k`). */
-  delete(key: StateKey, k: string): void {
+  /** Forgets the key `key` (identity string `k`), which the map held. */
+  delete(key: StateKey, _k: string): void {
     const t = orderedTimeOf(key, this.ordering)
     if (t === null) return
-    const set = this.#byTime.get(t)
-    if (set === undefined) return
-    set.delete(k)
-    if (set.size > 0) return
+    const b = this.#byTime.get(t)
+    if (b === undefined) return
+    if (--b.live > 0) return
     this.#byTime.delete(t)
     this.#times.splice(this.#lowerBound(t), 1)
   }
@@ -67,9 +81,20 @@ export class EventTimeIndex {
     // Copied: the caller may change the map (and so this index) while it iterates.
     const times = this.#times.slice(this.#lowerBound(from), this.#upperBound(to))
     for (const t of times) {
-      const set = this.#byTime.get(t)
-      if (set !== undefined) yield* [...set]
+      const b = this.#byTime.get(t)
+      if (b === undefined) continue
+      // NOTE: a list as long as its live count holds each live key once and nothing else (every
+      // live key was pushed when added); a longer one has removed or re-added keys to drop.
+      if (b.keys.length > b.live) b.keys = this.#liveKeys(b.keys)
+      yield* b.keys.slice()
     }
+  }
+
+  /** The live keys of a list, each once. */
+  #liveKeys(keys: readonly string[]): string[] {
+    const seen = new Set<string>()
+    for (const k of keys) if (this.#isLive(k)) seen.add(k)
+    return [...seen]
   }
 
   /** The first position whose time is > t. */

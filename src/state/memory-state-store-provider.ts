@@ -19,8 +19,15 @@ import { invalidArgument } from '../errors.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { KeyOrdering } from './event-time-index.ts'
 import { MemoryStateStore, type StateStoreHost } from './memory-state-store.ts'
-import type { StateStore, StateStoreId, StateStoreProvider } from './spi.ts'
-import { decodeDelta, decodeSnapshot, encodeDelta, encodeSnapshot, stateDeltaMissing } from './state-codec.ts'
+import type { StateEntry, StateStore, StateStoreId, StateStoreProvider } from './spi.ts'
+import {
+  decodeDelta,
+  decodeSnapshot,
+  encodeDelta,
+  encodeSnapshot,
+  type StateUpdate,
+  stateDeltaMissing,
+} from './state-codec.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 import { StateMap } from './state-map.ts'
 
@@ -178,7 +185,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     return join(this.#dir, `${version}.${kind}`)
   }
 
-  async #commitUpdates(loaded: LoadedMap, version: number, updates: StateMap): Promise<void> {
+  async #commitUpdates(loaded: LoadedMap, version: number, changes: readonly StateUpdate[]): Promise<void> {
     const next = version + 1
     if (!this.#dirMade) {
       await this.#fs.mkdirp(this.#dir)
@@ -193,13 +200,9 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
       await this.#fs.delete(this.#path(next, 'snapshot'))
       snapshots.delete(next)
     }
-    await this.#fs.writeAtomic(this.#path(next, 'delta'), encodeDelta(updates.values()))
-    // NOTE: only now, with the delta durable, does the committed map change; until here an error
-    // leaves version `version` in memory exactly as loaded.
-    for (const [k, e] of updates) {
-      if (e.value === undefined) loaded.map.delete(k)
-      else loaded.map.set(k, e)
-    }
+    // NOTE: the map already holds `next`; until the delta is durable, the open store can undo it
+    // (a throw here makes the store put version `version` back).
+    await this.#fs.writeAtomic(this.#path(next, 'delta'), encodeDelta(changes))
     this.#loaded = { version: next, map: loaded.map }
     this.#open = undefined
   }
@@ -253,17 +256,20 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     const file = this.#path(version, 'delta')
     const bytes = await this.#fs.readFile(file)
     if (bytes === undefined) throw stateDeltaMissing(file, target)
+    const map = loaded.map
     for (const u of decodeDelta(file, bytes)) {
       const k = encodeStateKey(u.key)
-      if (u.value === undefined) loaded.map.delete(k)
-      else loaded.map.set(k, { key: u.key, value: u.value })
+      // A put's update is a fresh { key, value } object: it becomes the entry itself.
+      if (u.value === undefined) map.delete(k)
+      else map.set(k, u as StateEntry)
     }
   }
 
   async #snapshotIfDue(files: readonly StoreFile[], lastVersion: number): Promise<void> {
     const loaded = this.#loaded
-    // Like Spark, only the instance holding the latest version in memory snapshots it.
-    if (loaded === undefined || loaded.version !== lastVersion) return
+    // Like Spark, only the instance holding the latest version in memory snapshots it; and not
+    // while a store is open, whose uncommitted changes the map already holds.
+    if (loaded === undefined || loaded.version !== lastVersion || this.#open !== undefined) return
     const lastSnapshot = files.filter((f) => f.isSnapshot).pop()?.version ?? 0
     const deltasNeeded = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
     if (lastSnapshot === lastVersion || deltasNeeded <= this.#minDeltasForSnapshot) return

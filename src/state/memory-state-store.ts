@@ -1,64 +1,76 @@
 /**
- * One open version of a `MemoryStateStoreProvider`'s map: the committed map of version v, read-only,
- * under an overlay of this batch's changes. Reads look at the overlay first; `commit` hands the
- * overlay to the provider, which writes it as the delta of v+1 and only then applies it to the map;
- * `abort` just drops the overlay. So an abort (or a failed commit) leaves the committed version as it
- * was, without copying the map per batch (Spark copies it: `newMap.putAll(loadMap(version))`).
+ * One open version of a `MemoryStateStoreProvider`'s map. Writes go straight into the provider's
+ * map, with an undo log (each changed key's entry before the batch's first change to it) and the
+ * list of changes; `commit` hands the changes to the provider, which writes them as the delta of
+ * v+1; `abort` (or a failed commit, or a newer `getStore`) replays the undo log backwards, which
+ * leaves the map exactly as version v. So neither a copy of the map per batch (Spark copies it:
+ * `newMap.putAll(loadMap(version))`) nor an overlay to look up and apply on every key.
+ *
+ * The delta holds each changed key's net change: an entry put this batch is marked with the
+ * version it was put at, so a second change of a key in one batch is noticed without a lookup of
+ * its own, and only then are the changes reduced to the last one per key.
  */
 import { SluiceError } from '../errors.ts'
-import { type KeyOrdering, orderedTimeOf } from './event-time-index.ts'
+import type { KeyOrdering } from './event-time-index.ts'
 import type { StateEntry, StateKey, StateStore, StateStoreMetrics } from './spi.ts'
+import type { StateUpdate } from './state-codec.ts'
 import { encodeStateKey } from './state-key-codec.ts'
-import { StateMap } from './state-map.ts'
+import type { StateMap } from './state-map.ts'
 
 /** What the store asks of its provider. */
 export interface StateStoreHost {
   /**
-   * Persists `updates` (an entry with an undefined value is a remove) as version `version + 1` and
-   * makes it the provider's current map.
+   * Persists `changes` (in order; an update without a value is a remove; at most one per key) as
+   * version `version + 1`, which the provider's map already holds.
    */
-  commitUpdates(version: number, updates: StateMap): Promise<void>
+  commitUpdates(version: number, changes: readonly StateUpdate[]): Promise<void>
   /** A description of the store for error messages. */
   describe(): string
 }
 
+/** An entry this store put, marked with the version it was opened at. */
+interface PutEntry extends StateEntry {
+  readonly putAt: number
+}
+
 type Phase = 'open' | 'committed' | 'aborted' | 'replaced'
 
-/** A `StateStore` over a committed map and an overlay; made by `MemoryStateStoreProvider.getStore`. */
+/** A `StateStore` writing into the provider's map; made by `MemoryStateStoreProvider.getStore`. */
 export class MemoryStateStore implements StateStore {
   readonly version: number
-  readonly #base: StateMap
-  readonly #numColsPrefixKey: number
+  readonly #map: StateMap
   readonly #ordering: KeyOrdering | undefined
-  #updates: StateMap
   readonly #host: StateStoreHost
   #phase: Phase = 'open'
-  #numKeys: number
   #numRowsUpdated = 0
   #numRowsRemoved = 0
+  // The undo log: identity strings and the entries they had before this batch changed them.
+  #undoKeys: string[] = []
+  #undoEntries: (StateEntry | undefined)[] = []
+  // The changes, in order; `#changedTwice` when some key changed more than once.
+  #changes: StateUpdate[] = []
+  #changedKeys: string[] = []
+  #changedTwice = false
   // The last key encoded: an operator usually gets a key and then puts the same key array, and keys
   // are never changed once handed to the store (entries keep them), so identity is enough.
   #lastKey: StateKey | undefined
   #lastEncoded = ''
-  // Whether the last key `get` looked up (by identity string) had an entry: a put right after it
-  // need not look the key up again in both maps.
+  // The entry the last `get` found under `#lastGot` (a put right after it need not look again).
   #lastGot: string | undefined
-  #lastGotFound = false
+  #lastGotEntry: StateEntry | undefined
 
+  /** `numColsPrefixKey` is the map's (kept for callers that pass it); ordering enables rangeScan. */
   constructor(
     host: StateStoreHost,
     version: number,
-    base: StateMap,
-    numColsPrefixKey = 0,
+    map: StateMap,
+    _numColsPrefixKey = 0,
     ordering?: KeyOrdering,
   ) {
     this.#host = host
     this.version = version
-    this.#base = base
-    this.#numColsPrefixKey = numColsPrefixKey
+    this.#map = map
     this.#ordering = ordering
-    this.#updates = new StateMap(numColsPrefixKey, false)
-    this.#numKeys = base.size
   }
 
   #encode(key: StateKey): string {
@@ -66,13 +78,6 @@ export class MemoryStateStore implements StateStore {
     this.#lastEncoded = encodeStateKey(key)
     this.#lastKey = key
     return this.#lastEncoded
-  }
-
-  #lookup(k: string): StateEntry | undefined {
-    const u = this.#updates.get(k)
-    // An overlay entry whose value is undefined marks a key this batch removed from the committed map.
-    if (u !== undefined) return u.value === undefined ? undefined : u
-    return this.#base.get(k)
   }
 
   #checkOpen(action: string): void {
@@ -89,10 +94,20 @@ export class MemoryStateStore implements StateStore {
 
   get(key: StateKey): unknown {
     const k = this.#encode(key)
-    const e = this.#lookup(k)
+    const e = this.#map.get(k)
     this.#lastGot = k
-    this.#lastGotFound = e !== undefined
+    this.#lastGotEntry = e
     return e?.value
+  }
+
+  /** Records the change of `k` from `old` (undo log, changes list). */
+  #changed(k: string, old: StateEntry | undefined, update: StateUpdate): void {
+    // NOTE: undone backwards, so a key logged twice ends with its first (pre-batch) entry.
+    if (old !== undefined && (old as PutEntry).putAt === this.version) this.#changedTwice = true
+    this.#undoKeys.push(k)
+    this.#undoEntries.push(old)
+    this.#changes.push(update)
+    this.#changedKeys.push(k)
   }
 
   put(key: StateKey, value: unknown): void {
@@ -104,10 +119,11 @@ export class MemoryStateStore implements StateStore {
       )
     }
     const k = this.#encode(key)
-    const found = k === this.#lastGot ? this.#lastGotFound : this.#lookup(k) !== undefined
-    if (!found) this.#numKeys++
+    const old = k === this.#lastGot ? this.#lastGotEntry : this.#map.get(k)
     this.#lastGot = undefined
-    this.#updates.set(k, { key, value })
+    const entry: PutEntry = { key, value, putAt: this.version }
+    this.#map.set(k, entry)
+    this.#changed(k, old, entry)
     this.#numRowsUpdated++
   }
 
@@ -115,78 +131,94 @@ export class MemoryStateStore implements StateStore {
     this.#checkOpen('remove from')
     const k = this.#encode(key)
     this.#lastGot = undefined
-    if (this.#lookup(k) === undefined) return
-    this.#numKeys--
+    const old = this.#map.get(k)
+    if (old === undefined) return
+    this.#map.delete(k)
+    this.#changed(k, old, { key })
     this.#numRowsRemoved++
-    if (this.#base.has(k)) this.#updates.set(k, { key, value: undefined })
-    else this.#updates.delete(k)
   }
 
-  *iterator(): IterableIterator<StateEntry> {
-    for (const [k, e] of this.#base) if (!this.#updates.has(k)) yield e
-    for (const e of this.#updates.values()) if (e.value !== undefined) yield e
+  iterator(): IterableIterator<StateEntry> {
+    return this.#map.values()
   }
 
   *prefixScan(prefix: StateKey): IterableIterator<StateEntry> {
     // NOTE: the key encoding makes a prefix's string a string prefix of every key that starts with it
-    // (state-key-codec.ts), so the maps' scans are exact; a prefix of numColsPrefixKey components
-    // reads only its own keys through their index, any other length scans the whole map.
-    const p = encodeStateKey(prefix)
-    for (const [k, e] of this.#base.scan(prefix, p)) if (!this.#updates.has(k)) yield e
-    for (const [, e] of this.#updates.scan(prefix, p)) if (e.value !== undefined) yield e
+    // (state-key-codec.ts), so the map's scan is exact; a prefix of numColsPrefixKey components
+    // reads only its own keys through the index, any other length scans the whole map.
+    for (const [, e] of this.#map.scan(prefix, encodeStateKey(prefix))) yield e
   }
 
-  rangeScan(from: number, to: number): IterableIterator<StateEntry> {
-    const ordering = this.#ordering
-    if (ordering === undefined) {
+  *rangeScan(from: number, to: number): IterableIterator<StateEntry> {
+    if (this.#ordering === undefined) {
       throw new SluiceError(
         'INTERNAL',
         `Cannot range-scan ${this.#host.describe()}: the store was opened without an ordering. This is a bug in Sluice; please report it.`,
       )
     }
-    // The committed map's index gives its keys in order; this batch's overlay is small and scanned.
-    const out: { t: number; e: StateEntry }[] = []
-    for (const [k, e] of this.#base.rangeScan(from, to))
-      if (!this.#updates.has(k)) out.push({ t: orderedTimeOf(e.key, ordering) as number, e })
-    for (const e of this.#updates.values()) {
-      if (e.value === undefined) continue
-      const t = orderedTimeOf(e.key, ordering)
-      if (t !== null && t >= from && t <= to) out.push({ t, e })
-    }
-    out.sort((a, b) => a.t - b.t)
-    return out.map((x) => x.e).values()
+    for (const [, e] of this.#map.rangeScan(from, to)) yield e
   }
 
   async commit(): Promise<number> {
     this.#checkOpen('commit')
     this.#phase = 'committed'
     try {
-      await this.#host.commitUpdates(this.version, this.#updates)
+      await this.#host.commitUpdates(this.version, this.#netChanges())
     } catch (e) {
-      // The provider applies the overlay only after the delta is written, so the committed map is intact.
+      // Nothing was persisted as version + 1: the map goes back to version.
+      this.#undo()
       this.#phase = 'aborted'
       throw e
     }
-    // The provider applied the overlay to the map this store reads, so reads stay right without it.
-    this.#updates = new StateMap(this.#numColsPrefixKey, false)
+    this.#clearLogs()
     return this.version + 1
   }
 
   abort(): void {
     if (this.#phase !== 'open') return
     this.#phase = 'aborted'
-    this.#updates = new StateMap(this.#numColsPrefixKey, false)
+    this.#undo()
   }
 
   /** Marks the store unusable because its provider opened another one (an implicit abort). */
   replace(): void {
-    if (this.#phase === 'open') this.#phase = 'replaced'
+    if (this.#phase !== 'open') return
+    this.#phase = 'replaced'
+    this.#undo()
+  }
+
+  /** The last change of each key, in the order of those last changes. */
+  #netChanges(): readonly StateUpdate[] {
+    if (!this.#changedTwice) return this.#changes
+    const last = new Map<string, StateUpdate>()
+    for (let i = 0; i < this.#changes.length; i++) {
+      last.delete(this.#changedKeys[i])
+      last.set(this.#changedKeys[i], this.#changes[i])
+    }
+    return [...last.values()]
+  }
+
+  #undo(): void {
+    for (let i = this.#undoKeys.length - 1; i >= 0; i--) {
+      const old = this.#undoEntries[i]
+      if (old === undefined) this.#map.delete(this.#undoKeys[i])
+      else this.#map.set(this.#undoKeys[i], old)
+    }
+    this.#clearLogs()
+  }
+
+  #clearLogs(): void {
+    this.#undoKeys = []
+    this.#undoEntries = []
+    this.#changes = []
+    this.#changedKeys = []
+    this.#changedTwice = false
   }
 
   metrics(): StateStoreMetrics {
     return {
-      numKeys: this.#numKeys,
-      memoryUsedBytes: this.#base.bytes + this.#updates.estimatedBytes(),
+      numKeys: this.#map.size,
+      memoryUsedBytes: this.#map.bytes,
       numRowsUpdated: this.#numRowsUpdated,
       numRowsRemoved: this.#numRowsRemoved,
     }

@@ -29,7 +29,8 @@ export class StateMap {
     this.#numColsPrefixKey = numColsPrefixKey
     this.#trackBytes = trackBytes
     this.#index = numColsPrefixKey > 0 ? new Map() : undefined
-    this.#ordered = ordering === undefined ? undefined : new EventTimeIndex(ordering)
+    this.#ordered =
+      ordering === undefined ? undefined : new EventTimeIndex(ordering, (k) => this.#entries.has(k))
   }
 
   /**
@@ -68,12 +69,16 @@ export class StateMap {
   /** Sets the entry under identity string `k`. @example m.set(encodeStateKey(['a']), { key: ['a'], value: 1 }) */
   set(k: string, entry: StateEntry): void {
     const old = this.#entries.get(k)
+    this.#entries.set(k, entry)
     if (old === undefined) {
       if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
       this.#ordered?.add(entry.key, k)
-    } else if (this.#trackBytes) this.bytes -= estimateEntryBytes(old)
-    this.#entries.set(k, entry)
-    if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
+      if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
+    } else if (this.#trackBytes) {
+      // An equal key has the same estimate (equal identity strings: equal components), so only the
+      // values are measured again — the key (a window struct, strings) is the costly part.
+      this.bytes += estimateBytes(entry.value) - estimateBytes(old.value)
+    }
   }
 
   /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */

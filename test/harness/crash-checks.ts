@@ -72,15 +72,44 @@ export async function assertLogs(
 }
 
 /**
+ * The rows the stateful crash query (crash-child.ts with `state`) outputs for batch `id`: by
+ * `k = value % 3`, the running count `n` and sum `total` of every value up to the batch's last, in
+ * update mode (each batch of 3 or more rows changes every k). Wrong after a crash exactly when state
+ * was lost or a rerun batch was counted twice.
+ *
+ * @example statefulRows(0, 5) // [{ k: 0, n: 2, total: 3 }, { k: 1, n: 2, total: 5 }, { k: 2, n: 1, total: 2 }]
+ */
+export function statefulRows(id: number, rowsPerBatch: number): { k: number; n: number; total: number }[] {
+  const rows = [0, 1, 2].map((k) => ({ k, n: 0, total: 0 }))
+  for (const v of upTo((id + 1) * rowsPerBatch)) {
+    rows[v % 3].n++
+    rows[v % 3].total += v
+  }
+  return rows
+}
+
+/**
  * Asserts the sink wrote batches 0..count-1, each with exactly the rows the source has for it, so
- * their union holds the values 0 .. count*rowsPerBatch-1 each exactly once. Returns the batch count.
+ * their union holds the values 0 .. count*rowsPerBatch-1 each exactly once; with `stateful`, each
+ * with exactly `statefulRows` (in k order). Returns the batch count.
  *
  * @example
  * assert.equal(await assertExactlyOnce(out, 5), 7)
  */
-export async function assertExactlyOnce(outDir: string, rowsPerBatch: number): Promise<number> {
+export async function assertExactlyOnce(
+  outDir: string,
+  rowsPerBatch: number,
+  stateful = false,
+): Promise<number> {
   const { batches } = await readSinkOutput(outDir)
   assert.deepEqual([...batches.keys()], upTo(batches.size), 'batch files have no gaps')
+  if (stateful) {
+    for (const [id, rows] of batches) {
+      const sorted = [...(rows as { k: number }[])].sort((a, b) => a.k - b.k)
+      assert.deepEqual(sorted, statefulRows(id, rowsPerBatch), `batch-${id}.json`)
+    }
+    return batches.size
+  }
   const seen: unknown[] = []
   for (const [id, rows] of batches) {
     const expected = upTo(rowsPerBatch).map((i) => ({

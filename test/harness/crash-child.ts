@@ -5,7 +5,7 @@
  *
  * argv: <config as JSON>
  */
-import { isSluiceError, Sluice, type StreamingQuery } from '../../src/index.ts'
+import { col, count, isSluiceError, Sluice, type StreamingQuery, sum } from '../../src/index.ts'
 import { installCheckpointHooks } from './crash-checkpoint-hooks.ts'
 import { exactlyOnceBatchWriter } from './crash-exactly-once-sink.ts'
 import type { CrashChildConfig, CrashPoint } from './crash-protocol.ts'
@@ -37,7 +37,12 @@ async function at(point: CrashPoint, batchId: number): Promise<void> {
 installCheckpointHooks(config.checkpoint, at)
 
 // The graceful-shutdown test relies on the default ('sluice.streaming.stopOnSignal': true).
-const sluice = Sluice.local()
+if (config.state !== undefined) process.env.SLUICE_STATE_LMDB_DIR = config.state.lmdbLocalDir
+const sluice = Sluice.local(
+  config.state === undefined
+    ? {}
+    : { 'sluice.sql.streaming.stateStore.providerClass': config.state.provider },
+)
 sluice.streams.addListener({
   onQueryProgress: ({ progress }) => {
     send({ type: 'progress', batchId: progress.batchId })
@@ -50,11 +55,14 @@ sluice.streams.addListener({
 })
 
 function startQuery(): Promise<StreamingQuery> {
-  return sluice.readStream
-    .format('rate-micro-batch')
-    .option('rowsPerBatch', config.rowsPerBatch)
-    .load()
-    .writeStream.option('checkpointLocation', config.checkpoint)
+  const rows = sluice.readStream.format('rate-micro-batch').option('rowsPerBatch', config.rowsPerBatch).load()
+  // The stateful query's output is crash-checks.ts `statefulRows`.
+  const stateful = rows
+    .groupBy(col('value').mod(3).alias('k'))
+    .agg(count('value').alias('n'), sum('value').alias('total'))
+    .writeStream.outputMode('update')
+  return (config.state === undefined ? rows.writeStream : stateful)
+    .option('checkpointLocation', config.checkpoint)
     .foreachBatch(
       exactlyOnceBatchWriter(config.outDir, {
         at,

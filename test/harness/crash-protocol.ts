@@ -28,4 +28,10 @@ export interface CrashChildConfig {
   readonly pauseAt?: { readonly point: CrashPoint; readonly batchId: number }
   /** Tell the parent about SIGTERM and SIGINT (the query's own graceful-stop handler still runs). */
   readonly reportSignals?: boolean
+  /**
+   * Run a stateful query instead (crash-checks.ts `statefulRows`: a running count and sum by
+   * `value % 3`, update mode) on this state store provider, with LMDB's local folders under
+   * `lmdbLocalDir`.
+   */
+  readonly state?: { readonly provider: string; readonly lmdbLocalDir: string }
 }

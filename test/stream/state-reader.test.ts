@@ -37,6 +37,7 @@ async function withQuery(
     q: StreamingQuery
     ckpt: string
   }) => Promise<void>,
+  mode: 'update' | 'append' = 'update',
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-state-reader-'))
   const saved = process.env.SLUICE_STATE_LMDB_DIR
@@ -51,7 +52,7 @@ async function withQuery(
   const input = sluice.memoryStream(EVENTS)
   const ckpt = join(dir, 'ckpt')
   const q = await query(input)
-    .writeStream.outputMode('update')
+    .writeStream.outputMode(mode)
     .option('checkpointLocation', ckpt)
     .format('noop')
     .start()
@@ -148,6 +149,64 @@ for (const provider of ['memory', 'lmdb']) {
           )
         },
       ))
+
+    it("reads each side of a stream-stream join with joinSide, as the rows that side buffers (Spark's joinSide)", () =>
+      withQuery(
+        provider,
+        (input) => {
+          const df = input.toDF()
+          return df.withColumnRenamed('ts', 'lts').join(df.withColumnRenamed('ts', 'rts'), 'k')
+        },
+        async ({ sluice, input, q, ckpt }) => {
+          input.addData(at(1, 'a'), at(2, 'b'))
+          await drain(q)
+          input.addData(at(3, 'a'))
+          await drain(q)
+          const side = async (joinSide: string, batchId?: number) => {
+            const df = await sluice.read
+              .format('statestore')
+              .options({ joinSide, ...(batchId === undefined ? {} : { batchId }) })
+              .load(ckpt)
+            const rows = df.collect() as StateRow[]
+            return {
+              names: df.schema.fields.map((f) => f.name),
+              rows: rows.map((r) => JSON.stringify([r.key, r.value])).sort(),
+            }
+          }
+          const left = await side('left')
+          assert.deepEqual(left.names, ['key', 'value', 'partition_id'])
+          assert.deepEqual(left.rows, [
+            JSON.stringify([{ k: 'a' }, { lts: 1000, k: 'a' }]),
+            JSON.stringify([{ k: 'a' }, { lts: 3000, k: 'a' }]),
+            JSON.stringify([{ k: 'b' }, { lts: 2000, k: 'b' }]),
+          ])
+          assert.deepEqual((await side('right')).rows, [
+            JSON.stringify([{ k: 'a' }, { rts: 1000, k: 'a' }]),
+            JSON.stringify([{ k: 'a' }, { rts: 3000, k: 'a' }]),
+            JSON.stringify([{ k: 'b' }, { rts: 2000, k: 'b' }]),
+          ])
+          assert.deepEqual((await side('left', 0)).rows.length, 2)
+          await assert.rejects(
+            sluice.read.format('statestore').options({ joinSide: 'left', storeName: 'left' }).load(ckpt),
+            (e) => isSluiceError(e) && /joinSide and storeName/.test(e.message),
+          )
+          await assert.rejects(
+            sluice.read.format('statestore').option('joinSide', 'middle').load(ckpt),
+            (e) => isSluiceError(e) && /joinSide/.test(e.message),
+          )
+        },
+        'append',
+      ))
+
+    it('refuses joinSide on an operator that is not a join', () =>
+      withQuery(provider, windowedCount, async ({ sluice, input, q, ckpt }) => {
+        input.addData(at(1, 'a'))
+        await drain(q)
+        await assert.rejects(
+          sluice.read.format('statestore').option('joinSide', 'left').load(ckpt),
+          (e) => isSluiceError(e) && /not a stream-stream join/.test(e.message),
+        )
+      }))
 
     it('refuses, naming the reason, the state of an aggregate kept as an intermediate buffer (avg)', () =>
       withQuery(

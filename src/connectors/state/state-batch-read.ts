@@ -5,7 +5,9 @@
  *
  * `format('statestore').load(checkpoint)`, options `operatorId` (0), `storeName` (`default`),
  * `batchId` (the last committed batch; state version batchId + 1): one row per key and partition,
- * `key` and `value` as structs of the schemas in `state/<op>/_metadata`, and `partition_id`.
+ * `key` and `value` as structs of the schemas in `state/<op>/_metadata`, and `partition_id`;
+ * `joinSide` (`left` / `right`) reads one side of a stream-stream join as its buffered rows
+ * (join-side-read.ts).
  *
  * `format('state-metadata').load(checkpoint)`: one row per (operator, store): `operatorId`,
  * `operatorName`, `stateStoreName`, `numPartitions`, `minBatchId`, `maxBatchId`, `keySchema`,
@@ -18,9 +20,10 @@ import { type FileSystem, nodeFileSystem } from '../../io/fs.ts'
 import { type DataType, field, type StructType, simpleString, structOf, t } from '../../schema/data-type.ts'
 import { stateStoreDir } from '../../state/memory-state-store-provider.ts'
 import { readStateVersion, summarizeStoreFiles } from '../../state/read-state-version.ts'
-import type { StateKey } from '../../state/spi.ts'
+import type { StateEntry, StateKey } from '../../state/spi.ts'
 import { readStateSchemaMetadata, type StateSchemaMetadata } from '../../state/state-schema-metadata.ts'
 import { readOptions } from '../connector-options.ts'
+import { joinSideOf, joinSideView } from './join-side-read.ts'
 
 /** What a state read returns: the rows of a local relation. */
 export interface StateReadResult {
@@ -82,17 +85,18 @@ export async function readStateStoreBatch(
     'batchId',
     'joinSide',
   ])
-  if (o.get('joinSide') !== undefined) {
-    throw new SluiceError(
-      'UNSUPPORTED_OPERATION',
-      "The statestore source's joinSide option is not supported yet.",
-    )
-  }
+  const side = joinSideOf(o)
   const checkpoint = checkpointOf('statestore', paths, o.get('path'))
   const operatorId = o.int('operatorId', 0)
-  const storeName = o.get('storeName') ?? 'default'
+  const storeName = side ?? o.get('storeName') ?? 'default'
   const meta = await metadataOf(fs, checkpoint, operatorId)
   const store = meta.stores.find((s) => s.storeName === storeName)
+  if (store === undefined && side !== undefined) {
+    throw new SluiceError(
+      'INVALID_ARGUMENT',
+      `Operator ${operatorId} of ${checkpoint} is not a stream-stream join (it has no '${side}' store), so the statestore source's joinSide option does not apply to it; read it without joinSide.`,
+    )
+  }
   if (store === undefined) {
     throw new SluiceError(
       'INVALID_ARGUMENT',
@@ -104,18 +108,27 @@ export async function readStateStoreBatch(
   if (batchId < 0 || last === undefined || batchId > last) {
     throw o.invalid('batchId', `be a committed batch of ${checkpoint} (0 to ${last ?? 'none yet'})`)
   }
+  const view =
+    side === undefined
+      ? {
+          keySchema: store.keySchema,
+          valueSchema: store.valueSchema,
+          toRow: (e: StateEntry) => [
+            keyStruct(e.key, store.keySchema),
+            valueStruct(e.value, store.valueSchema, operatorId),
+          ],
+        }
+      : joinSideView(store.keySchema, store.valueSchema, operatorId)
   const schema = structOf([
-    field('key', store.keySchema, false),
-    field('value', store.valueSchema, false),
+    field('key', view.keySchema, false),
+    field('value', view.valueSchema, false),
     field('partition_id', t.int(), false),
   ])
   const rows: unknown[][] = []
   for (let p = 0; p < meta.numPartitions; p++) {
     const dir = stateStoreDir(statePartitionDir(checkpoint, operatorId, p), storeName)
     const id = { operatorId, partition: p, storeName }
-    for (const e of await readStateVersion(fs, dir, id, batchId + 1)) {
-      rows.push([keyStruct(e.key, store.keySchema), valueStruct(e.value, store.valueSchema, operatorId), p])
-    }
+    for (const e of await readStateVersion(fs, dir, id, batchId + 1)) rows.push([...view.toRow(e), p])
   }
   return { schema, rows }
 }

@@ -6,13 +6,13 @@
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
-import { compositeKey, isSelfKeyed } from '../../functions/values.ts'
 import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { genExpr } from '../expr/expr-codegen.ts'
 import { foldConstants } from '../expr/fold-constants.ts'
 import { describeStage, emitStage, type StageOp, sqlOf } from '../stage-codegen.ts'
+import { groupKeyCode } from './group-key-code.ts'
 
 export interface AggregateSpec {
   readonly groupBy: readonly BoundExpr[]
@@ -104,14 +104,18 @@ export function compileUpdate(
       const v = genExpr(foldConstants(k), b, access)
       return k.type.kind === 'double' ? `(${v} === 0 ? 0 : ${v})` : v
     })
-    // A single atomic key is its own Map key; an object key goes through the composite key.
-    const single = spec.groupBy.length === 1 && isSelfKeyed(spec.groupBy[0].type)
-    const keyCode =
-      keys.length === 0 ? '0' : single ? keys[0] : `${b.constant(compositeKey)}([${keys.join(', ')}])`
-    b.emit(`let st = groups.get(${keyCode})`)
+    // A single atomic key is its own Map key; other keys make one string (group-key-code.ts).
+    b.emit(
+      `const gk = ${groupKeyCode(
+        b,
+        spec.groupBy.map((k) => k.type),
+        keys,
+      )}`,
+    )
+    b.emit('let st = groups.get(gk)')
     b.block('if (st === undefined)', () => {
       b.emit(`st = ${stateLiteral(spec, keys)}`)
-      b.emit(`groups.set(${keyCode}, st)`)
+      b.emit('groups.set(gk, st)')
     })
     spec.aggs.forEach((a, i) => {
       const args = a.args.map((e) => genExpr(foldConstants(e), b, access))

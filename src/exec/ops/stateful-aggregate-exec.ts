@@ -87,6 +87,12 @@ export class StatefulAggregateExec implements StatefulExec {
   protected readonly merge: (a: GroupState, b: GroupState) => void
   protected readonly save: (st: GroupState) => Saved
   protected readonly restore: (key: StateKey, saved: Saved) => GroupState
+  /**
+   * `mergeSaved(next, b)`: folds group b into `next`, a copy of a stored value, in place — for
+   * aggregates whose slots are all plain values (counts, sums, min/max), so a key already in state
+   * costs one array copy instead of a group object plus a new array; undefined otherwise.
+   */
+  protected readonly mergeSaved: ((next: unknown[], b: GroupState) => void) | undefined
   protected readonly keyTypes: readonly DataType[]
   /** The watermark operators below whose late rows this operator owns (beyond Spark). */
   protected readonly lateInputs: readonly LateRowsInput[]
@@ -112,6 +118,7 @@ export class StatefulAggregateExec implements StatefulExec {
     this.merge = compileMerge(spec)
     this.save = compileSave(spec)
     this.restore = compileRestore(spec)
+    this.mergeSaved = compileMergeSaved(spec)
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
     this.lateInputs = opts.lateInputs
     // Spark's StateStoreSaveExec.shouldRunAnotherBatch: append or update mode, any watermark below.
@@ -224,6 +231,9 @@ export class StatefulAggregateExec implements StatefulExec {
     const store = pc.store()
     const { eventTimeKey, eventTimeIsWindow } = this.opts
     const dropLate = this.opts.outputMode !== 'complete' && eventTimeKey >= 0
+    // Only update mode outputs the changed groups; the others need no group objects for them.
+    const wantChanged = this.opts.outputMode === 'update'
+    const mergeSaved = wantChanged ? undefined : this.mergeSaved
     const changed: GroupState[] = []
     const { keys, items } = part
     for (let i = 0; i < keys.length; i++) {
@@ -237,13 +247,20 @@ export class StatefulAggregateExec implements StatefulExec {
         continue
       }
       const saved = store.get(key) as Saved | undefined
+      if (saved !== undefined && mergeSaved !== undefined) {
+        // NOTE: the stored array is never changed (the committed version shares it); merge a copy.
+        const next = saved.slice()
+        mergeSaved(next, st)
+        store.put(key, next)
+        continue
+      }
       let merged = st
       if (saved !== undefined) {
         merged = this.restore(key, saved)
         this.merge(merged, st)
       }
       store.put(key, this.save(merged))
-      changed.push(merged)
+      if (wantChanged) changed.push(merged)
     }
     return changed
   }
@@ -294,6 +311,27 @@ function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => vo
     )
   }
   return b.build(['a', 'b'])
+}
+
+/**
+ * `mergeSaved(a, b)` over a stored value's slots (`a[i]`), or undefined when a slot is not a plain
+ * value (a set, list or sketch must be copied deeply before it is changed: `restore` does that).
+ */
+function compileMergeSaved(spec: AggregateSpec): ((a: unknown[], b: GroupState) => void) | undefined {
+  if (slotCodecsOf(spec).some((c) => c !== 'value')) return undefined
+  const b = new CodeBuilder()
+  declareHelpers(b, spec)
+  let next = 0
+  for (const agg of spec.aggs) {
+    const idx = agg.impl.init.map(() => next++)
+    b.emit(
+      agg.impl.merge(
+        idx.map((i) => `$a[${i}]`),
+        idx.map((i) => `$b.s${i}`),
+      ),
+    )
+  }
+  return b.build(['$a', '$b'])
 }
 
 /** How a slot is stored and restored, as its aggregate declares. */

@@ -57,6 +57,8 @@ export function lmdbLocalDir(storeDir: string, root = lmdbLocalRoot()): string {
 export interface LocalUpdate {
   readonly key: StateKey
   readonly value: unknown
+  /** Whether the key is in the folder already, when the writer knows (else it is looked up). */
+  readonly existed?: boolean
 }
 
 /** Which checkpoint file made the folder's version, to check it against the checkpoint. */
@@ -186,7 +188,7 @@ export class LmdbLocalStore {
           if (t !== null) this.#byTime.removeSync([t, k])
         } else {
           // A key already here has its time entry already (equal keys have equal times).
-          if (t !== null && !this.#entries.doesExist(k)) this.#byTime.putSync([t, k], EMPTY)
+          if (t !== null && !(u.existed ?? this.#entries.doesExist(k))) this.#byTime.putSync([t, k], EMPTY)
           this.#entries.putSync(k, [u.key, u.value])
         }
       }

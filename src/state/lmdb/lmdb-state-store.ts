@@ -11,7 +11,7 @@ import { type KeyOrdering, orderedTimeOf } from '../event-time-index.ts'
 import type { StateEntry, StateKey, StateStore, StateStoreMetrics } from '../spi.ts'
 import { encodeStateKey } from '../state-key-codec.ts'
 import { StateMap } from '../state-map.ts'
-import type { LmdbLocalStore } from './lmdb-local-store.ts'
+import type { LmdbLocalStore, LocalUpdate } from './lmdb-local-store.ts'
 
 /** What the store asks of its provider. */
 export interface LmdbStoreHost {
@@ -42,6 +42,9 @@ export class LmdbStateStore implements StateStore {
   // read LMDB again (as memory-state-store.ts).
   #lastGot: string | undefined
   #lastGotFound = false
+  // Whether the key the last lookup found is in the committed folder (undefined: not known).
+  #lookedUpExisted: boolean | undefined
+  #lastGotExisted = false
 
   constructor(
     host: LmdbStoreHost,
@@ -68,8 +71,11 @@ export class LmdbStateStore implements StateStore {
 
   #lookup(k: string): StateEntry | undefined {
     const u = this.#updates.get(k)
+    this.#lookedUpExisted = u === undefined ? undefined : (u as LocalUpdate).existed === true
     if (u !== undefined) return u.value === undefined ? undefined : u
-    return this.#local.get(k)
+    const e = this.#local.get(k)
+    this.#lookedUpExisted = e !== undefined
+    return e
   }
 
   #checkOpen(action: string): void {
@@ -89,6 +95,7 @@ export class LmdbStateStore implements StateStore {
     const e = this.#lookup(k)
     this.#lastGot = k
     this.#lastGotFound = e !== undefined
+    this.#lastGotExisted = this.#lookedUpExisted === true
     return e?.value
   }
 
@@ -101,10 +108,14 @@ export class LmdbStateStore implements StateStore {
       )
     }
     const k = this.#encode(key)
-    const found = k === this.#lastGot ? this.#lastGotFound : this.#lookup(k) !== undefined
+    const same = k === this.#lastGot
+    const found = same ? this.#lastGotFound : this.#lookup(k) !== undefined
+    const existed = same ? this.#lastGotExisted : this.#lookedUpExisted === true
     if (!found) this.#numKeys++
     this.#lastGot = undefined
-    this.#updates.set(k, { key, value })
+    // `existed` spares the commit an LMDB lookup per put to know whether the key is new there.
+    const update: LocalUpdate = { key, value, existed }
+    this.#updates.set(k, update)
     this.#numRowsUpdated++
   }
 
@@ -115,7 +126,8 @@ export class LmdbStateStore implements StateStore {
     if (this.#lookup(k) === undefined) return
     this.#numKeys--
     this.#numRowsRemoved++
-    this.#updates.set(k, { key, value: undefined })
+    const removal: LocalUpdate = { key, value: undefined, existed: this.#lookedUpExisted === true }
+    this.#updates.set(k, removal)
   }
 
   *iterator(): IterableIterator<StateEntry> {

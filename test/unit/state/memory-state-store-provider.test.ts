@@ -9,6 +9,7 @@ import {
   parseStoreFiles,
   stateStoreDir,
 } from '../../../src/state/memory-state-store-provider.ts'
+import { decodeDelta } from '../../../src/state/state-codec.ts'
 import { contents, directoryBytes, stateStoreContract } from '../../contract/state-store-contract.ts'
 import { withTempDir } from '../../harness/temp-dir.ts'
 
@@ -224,5 +225,75 @@ describe('MemoryStateStoreProvider errors', () => {
       await assert.rejects(provider(dir).getStore(-1), { code: 'INVALID_ARGUMENT' })
       await assert.rejects(provider(dir).getStore(1.5), { code: 'INVALID_ARGUMENT' })
       assert.throws(() => provider(dir, { minBatchesToRetain: 0 }), { code: 'INVALID_ARGUMENT' })
+    }))
+})
+
+/** The entries of version `v` as a fresh store sees them. */
+async function at(p: MemoryStateStoreProvider, v: number) {
+  return contents((await p.getStore(v)).iterator())
+}
+
+describe('MemoryStateStore writes into the map with an undo log', () => {
+  /** Changes k1 twice, removes and re-puts k2, removes k3, adds k4 (k1..k3 hold 1 at version 1). */
+  async function churn(p: MemoryStateStoreProvider) {
+    const s = await p.getStore(1)
+    s.put(['k1'], 10)
+    s.put(['k1'], 11)
+    s.remove(['k2'])
+    s.put(['k2'], 20)
+    s.remove(['k3'])
+    s.put(['k4'], 40)
+    s.remove(['k4'])
+    s.put(['k4'], 41)
+    return s
+  }
+
+  async function seeded(dir: string) {
+    const p = provider(dir)
+    const s = await p.getStore(0)
+    for (const k of ['k1', 'k2', 'k3']) s.put([k], 1)
+    await s.commit()
+    return p
+  }
+
+  it('an abort, a failed commit and a replacing getStore all leave the version as it was', () =>
+    withTempDir(async (dir) => {
+      const p = await seeded(dir)
+      const want = [
+        [['k1'], 1],
+        [['k2'], 1],
+        [['k3'], 1],
+      ]
+      ;(await churn(p)).abort()
+      assert.deepEqual(await at(p, 1), want)
+      await churn(p)
+      assert.deepEqual(await at(p, 1), want)
+      const failing = new MemoryStateStoreProvider({
+        id,
+        dir,
+        fs: {
+          ...nodeFileSystem,
+          writeAtomic: async () => Promise.reject(new Error('disk full')),
+        } as FileSystem,
+      })
+      const s = await churn(failing)
+      await assert.rejects(s.commit(), /disk full/)
+      assert.deepEqual(await at(failing, 1), want)
+      assert.equal((await failing.getStore(1)).metrics().numKeys, 3)
+    }))
+
+  it('commits the net change per key, and a reload from the files reads the same version', () =>
+    withTempDir(async (dir) => {
+      const p = await seeded(dir)
+      await (await churn(p)).commit()
+      const want = [
+        [['k1'], 11],
+        [['k2'], 20],
+        [['k4'], 41],
+      ]
+      assert.deepEqual(await at(p, 2), want)
+      const delta = decodeDelta('2.delta', await readFile(join(dir, '2.delta')))
+      assert.deepEqual(delta.map((u) => u.key[0]).sort(), ['k1', 'k2', 'k3', 'k4'])
+      assert.deepEqual(await at(provider(dir), 2), want)
     }))
 })

@@ -1,0 +1,158 @@
+/**
+ * State at scale (issue 16), beside the windowed count of bench/stateful.ts:
+ *
+ * - restart: fill a windowed count with `keys` keys (all in one 10 s window, `rowsPerBatch`-row
+ *   batches), stop the query, start it again from its checkpoint in a new session, and time
+ *   `start()` until its first batch is committed (its progress event) — state load included.
+ *   The LMDB provider restarts on its local store, as on the same machine.
+ * - scale: the windowed count over `keys` keys (one window's worth of batches) with one provider,
+ *   reporting throughput and the process's peak RSS (`maxRSS`: run it alone to read it as the
+ *   query's own).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { col, Sluice, window } from '../src/index.ts'
+
+export interface StatefulRestartCase {
+  readonly provider: string
+  /** Keys in state when the query stops. */
+  readonly keys: number
+  /** `start()` to the first committed batch of the restarted query, in ms. */
+  readonly restartMs: number
+  /** The batch that first committed after the restart. */
+  readonly firstBatchId: number
+  /** That batch's own `durationMs` (progress): what of `restartMs` is the batch, not the start. */
+  readonly firstBatchDurationMs: Readonly<Record<string, number>>
+}
+
+export interface StatefulScaleCase {
+  readonly provider: string
+  readonly keys: number
+  readonly rows: number
+  readonly rowsPerSecond: number
+  /** The process's peak resident set size at the end, in MB. */
+  readonly maxRssMb: number
+}
+
+/** Runs the windowed count in `dir` until `batches` input batches committed; returns the last id. */
+async function runCount(
+  provider: string,
+  dir: string,
+  keys: number,
+  rowsPerBatch: number,
+  batches: number,
+): Promise<{ firstCommittedMs: number; firstBatchId: number; durations: Record<string, number> }> {
+  const sluice = Sluice.local({
+    'sluice.sql.streaming.stateStore.providerClass': provider,
+    'sluice.sql.session.timeZone': 'UTC',
+    output: () => undefined,
+    'sluice.streaming.stopOnSignal': false,
+  })
+  let seen = 0
+  let firstCommittedMs = 0
+  let firstBatchId = -1
+  let durations: Record<string, number> = {}
+  let done: () => void = () => undefined
+  const allDone = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  const t0 = performance.now()
+  sluice.streams.addListener({
+    onQueryProgress: (e) => {
+      if (e.progress.numInputRows === 0) return
+      if (seen++ === 0) {
+        firstCommittedMs = performance.now() - t0
+        firstBatchId = e.progress.batchId
+        durations = { ...e.progress.durationMs }
+      }
+      if (seen === batches) done()
+    },
+  })
+  const q = await sluice.readStream
+    .format('rate-micro-batch')
+    .option('rowsPerBatch', rowsPerBatch)
+    .option('advanceMillisPerBatch', 1000)
+    .load()
+    .withWatermark('timestamp', '5 seconds')
+    .groupBy(window(col('timestamp'), '10 seconds'), col('value').mod(keys).alias('k'))
+    .count()
+    .writeStream.format('noop')
+    .outputMode('append')
+    .option('checkpointLocation', path.join(dir, 'ckpt'))
+    .start()
+  await allDone
+  await q.stop()
+  return { firstCommittedMs, firstBatchId, durations }
+}
+
+/** In a fresh temporary directory (the LMDB local stores under it too), removed afterwards. */
+async function inTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-'))
+  const savedLocal = process.env.SLUICE_STATE_LMDB_DIR
+  process.env.SLUICE_STATE_LMDB_DIR = path.join(dir, 'lmdb-local')
+  try {
+    return await f(dir)
+  } finally {
+    if (savedLocal === undefined) delete process.env.SLUICE_STATE_LMDB_DIR
+    else process.env.SLUICE_STATE_LMDB_DIR = savedLocal
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The restart time of a query holding `keys` keys of windowed-count state.
+ *
+ * @example await measureRestart('lmdb', 1e6, 200_000) // { restartMs: 640, ... }
+ */
+export async function measureRestart(
+  provider: string,
+  keys: number,
+  rowsPerBatch: number,
+): Promise<StatefulRestartCase> {
+  // At most 10 one-second batches, so every key lands in the first 10 s window and stays in state.
+  const per = Math.max(rowsPerBatch, Math.ceil(keys / 10))
+  const fill = Math.ceil(keys / per)
+  return inTempDir(async (dir) => {
+    await runCount(provider, dir, keys, per, fill)
+    const r = await runCount(provider, dir, keys, per, 1)
+    return {
+      provider,
+      keys,
+      restartMs: r.firstCommittedMs,
+      firstBatchId: r.firstBatchId,
+      firstBatchDurationMs: r.durations,
+    }
+  })
+}
+
+/**
+ * Throughput and peak RSS of the windowed count over `keys` keys (10 batches fill one window).
+ *
+ * @example await measureScale('lmdb', 1e7) // { rowsPerSecond: 90000, maxRssMb: 700, ... }
+ */
+export async function measureScale(provider: string, keys: number): Promise<StatefulScaleCase> {
+  const per = Math.ceil(keys / 10)
+  return inTempDir(async (dir) => {
+    const t0 = performance.now()
+    await runCount(provider, dir, keys, per, 10)
+    const ms = performance.now() - t0
+    const maxRssMb = process.resourceUsage().maxRSS / 1024
+    return { provider, keys, rows: per * 10, rowsPerSecond: (per * 10) / (ms / 1000), maxRssMb }
+  })
+}
+
+export function printRestart(
+  cases: readonly StatefulRestartCase[],
+  scale: readonly StatefulScaleCase[],
+): void {
+  for (const c of cases)
+    console.log(
+      `  restart with ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${c.restartMs.toFixed(0)} ms from start() to batch ${c.firstBatchId} committed (that batch: ${JSON.stringify(c.firstBatchDurationMs)})`,
+    )
+  for (const c of scale)
+    console.log(
+      `  scale ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${(c.rowsPerSecond / 1e6).toFixed(3)}M rows/s, peak RSS ${c.maxRssMb.toFixed(0)} MB`,
+    )
+}

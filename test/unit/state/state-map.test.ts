@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { StateKey } from '../../../src/state/spi.ts'
+import { encodeStateKey } from '../../../src/state/state-key-codec.ts'
+import { StateMap } from '../../../src/state/state-map.ts'
+
+const ordering = { keyOrdinal: 0, isWindow: false }
+const put = (m: StateMap, key: StateKey) => m.set(encodeStateKey(key), { key, value: 1 })
+const del = (m: StateMap, key: StateKey) => m.delete(encodeStateKey(key))
+const scan = (m: StateMap, from: number, to: number) => [...m.rangeScan(from, to)].map(([, e]) => e.key)
+
+describe('StateMap event-time order', () => {
+  it('scans each live key once after removes and re-adds, by time', () => {
+    const m = new StateMap(0, true, ordering)
+    put(m, [20, 'x'])
+    put(m, [10, 'a'])
+    put(m, [10, 'b'])
+    del(m, [10, 'a'])
+    put(m, [10, 'a'])
+    del(m, [10, 'b'])
+    put(m, [10, 'c'])
+    assert.deepEqual(scan(m, 0, 30), [
+      [10, 'a'],
+      [10, 'c'],
+      [20, 'x'],
+    ])
+    assert.deepEqual(scan(m, 0, 15), [
+      [10, 'a'],
+      [10, 'c'],
+    ])
+  })
+
+  it('keeps a time that churns many keys small and exact (lazy drops compacted)', () => {
+    const m = new StateMap(0, true, ordering)
+    for (let i = 0; i < 1000; i++) {
+      put(m, [5, `k${i}`])
+      if (i > 0) del(m, [5, `k${i - 1}`])
+    }
+    assert.deepEqual(scan(m, 5, 5), [[5, 'k999']])
+    del(m, [5, 'k999'])
+    assert.deepEqual(scan(m, 0, 10), [])
+    put(m, [5, 'k1'])
+    assert.deepEqual(scan(m, 0, 10), [[5, 'k1']])
+  })
+
+  it('lets the caller remove keys while it scans', () => {
+    const m = new StateMap(0, true, ordering)
+    for (let i = 0; i < 50; i++) put(m, [i % 5, i])
+    let n = 0
+    for (const [k] of m.rangeScan(0, 2)) {
+      m.delete(k)
+      n++
+    }
+    assert.equal(n, 30)
+    assert.equal(m.size, 20)
+    assert.deepEqual(scan(m, 0, 2), [])
+  })
+})
