@@ -7,7 +7,18 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { expr, Sluice, SluiceError } from '../../../src/index.ts'
+import {
+  col,
+  expr,
+  isSluiceError,
+  Sluice,
+  SluiceError,
+  schemaFromJson,
+  schemaToJson,
+  t,
+  treeString,
+  udf,
+} from '../../../src/index.ts'
 import { parseSchemaDDL } from '../../../src/plan/sql/index.ts'
 import { type StructType, simpleString } from '../../../src/schema/data-type.ts'
 
@@ -128,5 +139,40 @@ describe(`tinyint, smallint and float against Spark ${expected.spark}`, () => {
       problems.filter((p) => p !== undefined),
       [],
     )
+  })
+})
+
+describe('tinyint, smallint and float as schema types', () => {
+  const S = t.struct({ b: t.byte(), s: t.short(), f: t.float() })
+
+  it('parses DDL names, prints Spark’s tree and JSON names, and round trips schema JSON', () => {
+    assert.deepEqual(parseSchemaDDL('b TINYINT, s SMALLINT, f FLOAT'), S)
+    assert.deepEqual(parseSchemaDDL('b BYTE, s SHORT, f REAL'), S)
+    assert.equal(
+      treeString(S),
+      'root\n |-- b: byte (nullable = true)\n |-- s: short (nullable = true)\n |-- f: float (nullable = true)\n',
+    )
+    assert.equal(
+      schemaToJson(S),
+      '{"type":"struct","fields":[{"name":"b","type":"byte","nullable":true,"metadata":{}},{"name":"s","type":"short","nullable":true,"metadata":{}},{"name":"f","type":"float","nullable":true,"metadata":{}}]}',
+    )
+    assert.deepEqual(schemaFromJson(schemaToJson(S)), S)
+  })
+
+  it('rounds floats to 32 bits on every write: createDataFrame and UDF results', () => {
+    const df = sluice.createDataFrame([{ b: 1, s: 2, f: 0.1 }], S)
+    assert.deepEqual(df.collect(), [{ b: 1, s: 2, f: Math.fround(0.1) }])
+    const third = udf((x: number) => x / 3, t.float(), 'third')
+    assert.deepEqual(df.select(third(col('b')).alias('x')).collect(), [{ x: Math.fround(1 / 3) }])
+  })
+
+  it('refuses rows whose values are outside the column’s type with INVALID_ROW', () => {
+    for (const row of [{ b: 128 }, { s: -32769 }, { b: 1.5 }, { f: 'x' }]) {
+      assert.throws(
+        () => sluice.createDataFrame([row as never], S).collect(),
+        (e: unknown) => isSluiceError(e, 'INVALID_ROW'),
+        JSON.stringify(row),
+      )
+    }
   })
 })
