@@ -11,12 +11,18 @@ of a small table with tinyint, smallint and float columns. The test reads only t
 
 Values use functions_cases.py's JSON shape (NaN and infinities as {"$double": "nan"}).
 """
+import calendar
+import datetime
 import json
 import math
 import os
 import sys
+import time
 
-from pyspark.sql import Row, SparkSession
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+from pyspark.sql import Row, SparkSession  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -79,6 +85,18 @@ SCALAR = [
     "from_json('{\"a\": 1, \"b\": 2, \"c\": 1.1}', 'a TINYINT, b SMALLINT, c FLOAT')",
     "from_json('{\"a\": 200}', 'a TINYINT')", "from_json('{\"a\": 300}', 'a TINYINT')",
     "from_json('{\"a\": 40000}', 'a SMALLINT')", "from_json('{\"a\": \"NaN\"}', 'a FLOAT')",
+    # more functions over the small types
+    "shiftleft(1Y, 3)", "bin(5Y)", "hex(-1Y)", "1Y <=> 1S",
+    "-0.0F = 0.0F", "CAST('NaN' AS FLOAT) = CAST('NaN' AS FLOAT)", "floor(5Y)", "ceil(2S)", "round(5Y)",
+    "round(15Y, -1)", "bround(2.5F)", "sign(1.5F)", "pow(2Y, 3Y)", "sqrt(2F)", "abs(-0.0F)",
+    "negative(5Y)", "positive(5S)", "timestamp_seconds(1.5F)", "date_add(DATE '2024-01-01', 1Y)",
+    "substr('hello', 2Y, 2S)", "repeat('a', 3Y)", "array_repeat(1Y, 2)", "element_at(array(1, 2), 1Y)",
+    "to_json(map('a', 1.1F))", "string(1.1F)", "concat('x', 1.1F)", "float('1.5')", "tinyint('5')",
+    "smallint(70000)", "CAST(array(1, 2) AS ARRAY<TINYINT>)", "CAST(array(1, 300) AS ARRAY<TINYINT>)",
+    "CAST(named_struct('a', 1.5D) AS STRUCT<a: FLOAT>)", "sequence(1Y, 3Y)", "array_contains(array(1Y, 2Y), 2)",
+    "1Y BETWEEN 0 AND 2", "nvl(1Y, 2S)", "typeof(nvl(1Y, 2S))", "typeof(if(true, 1S, 1.5F))",
+    "array_max(array(1.5F, 2.5F))", "map('a', 1Y)['a']", "greatest(1.5F, 2.5F)", "least(1Y, 2Y)",
+    "1Y in (1S, 2S)", "1.5F in (1.5D)", "CAST(1Y AS DOUBLE)", "CAST(0.1F AS DOUBLE) = 0.1D",
 ]
 
 TABLE = [
@@ -94,6 +112,9 @@ AGGREGATE = [
     "sum(b)", "sum(s)", "sum(f)", "sum(i)", "avg(b)", "avg(s)", "avg(f)", "min(b)", "max(b)",
     "min(s)", "max(s)", "min(f)", "max(f)", "count(f)", "first(f)", "sum(b + b)", "max(b + s)",
     "collect_list(b)", "try_sum(b)", "try_avg(f)", "stddev(f)", "sum(DISTINCT b)",
+    "count(DISTINCT f)", "max_by(k, b)", "min_by(f, s)", "percentile(b, 0.5)", "median(s)", "bit_and(b)",
+    "bit_or(s)", "bit_xor(b)", "approx_count_distinct(f)", "try_sum(s)", "var_samp(b)", "mode(b)",
+    "array_sort(collect_set(f))", "avg(b + 1Y)", "sum(s) + 1S",
 ]
 
 
@@ -102,6 +123,10 @@ def norm(v):
         return v
     if isinstance(v, float):
         return {"$double": str(v)} if math.isnan(v) or math.isinf(v) else v
+    if isinstance(v, datetime.datetime):
+        return calendar.timegm(v.utctimetuple()) * 1000 + v.microsecond // 1000
+    if isinstance(v, datetime.date):
+        return (v - datetime.date(1970, 1, 1)).days
     if isinstance(v, Row):
         return {k: norm(x) for k, x in v.asDict(recursive=False).items()}
     if isinstance(v, (list, tuple)):
