@@ -71,6 +71,7 @@ const TYPES_SECTION: readonly string[] = [
   "`-`, `*` overflow raises `BINARY_ARITHMETIC_OVERFLOW`; a cast out of a type's range raises",
   '`CAST_OVERFLOW` (try_cast: NULL). `sum` of integral types is bigint, of float double; `avg` is',
   'double; `min`/`max` keep the type. `decimal(p, s)` is not a type yet: it is read as double.',
+  'These rules are checked against PySpark in test/unit/functions/numeric-types.test.ts.',
   '',
 ]
 
