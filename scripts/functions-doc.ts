@@ -35,6 +35,7 @@ export function renderFunctionsDoc(): string {
     'through `call_function(name, ...cols)`; the common ones also as TypeScript functions of the same name.',
     'Results are checked against PySpark in test/unit/functions/spark-functions.test.ts.',
     '',
+    ...TYPES_SECTION,
   ]
   for (const [cat, list] of [...byCategory].sort((a, b) => order(a[0]) - order(b[0]))) {
     out.push(`## ${cat}`, '', '| Function | Signature | Description |', '|---|---|---|')
@@ -49,6 +50,30 @@ export function renderFunctionsDoc(): string {
   out.push('')
   return out.join('\n')
 }
+
+/** The types functions take and return, with Spark's SQL names (README.md has the runtime values). */
+const TYPES_SECTION: readonly string[] = [
+  '## Types',
+  '',
+  '| SQL name (aliases) | Builder | Values |',
+  '|---|---|---|',
+  '| `tinyint` (`byte`) | `t.byte()` | 8-bit integer, -128 to 127; `1Y` literals |',
+  '| `smallint` (`short`) | `t.short()` | 16-bit integer, -32768 to 32767; `1S` literals |',
+  '| `int` (`integer`) | `t.int()` | 32-bit integer |',
+  '| `bigint` (`long`) | `t.long()` | 64-bit integer, exact to ±(2^53 - 1) in Sluice; `1L` literals |',
+  '| `float` (`real`) | `t.float()` | 32-bit float (every write rounds with `Math.fround`); `1.5F` literals |',
+  '| `double` | `t.double()` | 64-bit float; `1.5D` literals (and `1.5`, a decimal in Spark) |',
+  '| `string`, `boolean`, `binary`, `date`, `timestamp`, `interval day to second` | `t.string()`, ... | |',
+  '| `array<T>`, `map<K,V>`, `struct<...>` | `t.array()`, `t.map()`, `t.struct()` | |',
+  '',
+  'Arithmetic widens as ANSI Spark: tinyint < smallint < int < bigint, float with float stays float,',
+  'float with any integral type or double is double, `/` is always double; tinyint and smallint `+`,',
+  "`-`, `*` overflow raises `BINARY_ARITHMETIC_OVERFLOW`; a cast out of a type's range raises",
+  '`CAST_OVERFLOW` (try_cast: NULL). `sum` of integral types is bigint, of float double; `avg` is',
+  'double; `min`/`max` keep the type. `decimal(p, s)` is not a type yet: it is read as double.',
+  'These rules are checked against PySpark in test/unit/functions/numeric-types.test.ts.',
+  '',
+]
 
 const CATEGORY_ORDER: readonly FunctionCategory[] = [
   'Operators and predicates',

@@ -57,6 +57,8 @@ export type ErrorCode =
   | 'SINK_RETRIES_EXHAUSTED'
   | 'CANNOT_ASSIGN_EVENT_TIME_COLUMN_WITHOUT_WATERMARK'
   | 'EMITTING_ROWS_OLDER_THAN_WATERMARK_NOT_ALLOWED'
+  | 'CAST_OVERFLOW'
+  | 'BINARY_ARITHMETIC_OVERFLOW'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

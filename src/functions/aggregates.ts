@@ -5,7 +5,7 @@
  */
 
 import { typeMismatch } from '../errors.ts'
-import { type DataType, isNumeric, simpleString, t } from '../schema/data-type.ts'
+import { type DataType, isFractional, isNumeric, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
 import { argTypeError, requireFoldable } from './define.ts'
@@ -23,7 +23,17 @@ function agg(
   return Object.freeze({ kind: 'aggregate', name, minArgs: arity[0], maxArgs: arity[1], bind })
 }
 
-const PRIMITIVE = new Set(['string', 'boolean', 'int', 'long', 'timestamp', 'date', 'interval'])
+const PRIMITIVE = new Set([
+  'string',
+  'boolean',
+  'byte',
+  'short',
+  'int',
+  'long',
+  'timestamp',
+  'date',
+  'interval',
+])
 const keyExpr = (args: readonly string[]): string =>
   args.length === 1 ? args[0] : `key([${args.join(', ')}])`
 
@@ -58,7 +68,7 @@ function numeric(name: string, a: BoundExpr): BoundExpr {
 
 const sum = agg('sum', [1, 1], ([a], ctx) => {
   const x = numeric('sum', a)
-  const type: DataType = x.type.kind === 'double' ? t.double() : t.long()
+  const type: DataType = isFractional(x.type) ? t.double() : t.long()
   const ovf = () => overflow('bigint', 'sum')
   const check =
     type.kind === 'long'
@@ -101,15 +111,14 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
     const kind = a.type.kind
     // NOTE: NaN is the largest double (Spark's order), so it wins max() and loses min().
     const better =
-      kind === 'double'
+      kind === 'double' || kind === 'float'
         ? greater
           ? (v: string, s: string) => `${v} > ${s} || (${v} !== ${v} && ${s} === ${s})`
           : (v: string, s: string) => `${v} < ${s} || (${s} !== ${s} && ${v} === ${v})`
         : PRIMITIVE.has(kind) && kind !== 'string'
           ? (v: string, s: string) => `${v} ${op} ${s}`
           : (v: string, s: string) => `cmp(${v}, ${s}) ${op} 0`
-    const numeric =
-      kind === 'double' || kind === 'int' || kind === 'long' || kind === 'timestamp' || kind === 'date'
+    const numeric = isNumeric(a.type) || kind === 'timestamp' || kind === 'date'
     const impl: AggregateImpl = {
       init: [numeric ? '0' : 'null', 'false'],
       update: ([s, seen], [v]) => `if (!${seen} || ${better(v, s)}) { ${s} = ${v}; ${seen} = true }`,
@@ -159,7 +168,7 @@ const collectList = agg('collect_list', [1, 1], ([a]) => ({
 const collectSet = agg('collect_set', [1, 1], ([a]) => {
   if (a.type.kind === 'map') throw argTypeError('collect_set', 0, a, 'a type other than map')
   // Non-primitive values are deduplicated by their composite key.
-  const primitive = PRIMITIVE.has(a.type.kind) || a.type.kind === 'double'
+  const primitive = PRIMITIVE.has(a.type.kind) || isFractional(a.type)
   const impl: AggregateImpl = primitive
     ? {
         init: ['new Set()'],

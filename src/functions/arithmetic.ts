@@ -1,18 +1,24 @@
 /**
- * Arithmetic with Spark 4 ANSI semantics: int and bigint overflow raise ARITHMETIC_OVERFLOW
- * (bigint is exact to 2^53 in Sluice), division or remainder by zero raises DIVIDE_BY_ZERO, `/` is
+ * Arithmetic with Spark 4 ANSI semantics: tinyint, smallint, int and bigint overflow raise
+ * ARITHMETIC_OVERFLOW (bigint is exact to 2^53 in Sluice), float results are rounded to 32 bits, division or remainder by zero raises DIVIDE_BY_ZERO, `/` is
  * always fractional, `%` keeps the dividend's sign, `pmod` is non-negative. The try_ forms give
  * NULL instead of raising.
  */
-import { type DataType, isNumeric, t } from '../schema/data-type.ts'
+import { type DataType, isIntegral, isNumeric, t } from '../schema/data-type.ts'
 import type { BoundExpr, Impl } from './bound-expr.ts'
-import { castTo, widerNumeric } from './coercion.ts'
+import { castTo, stringMeetsNumber, widerNumeric } from './coercion.ts'
 import { argTypeError, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
-import { divideByZero, overflow } from './runtime-errors.ts'
+import { binaryOverflow, divideByZero, overflow } from './runtime-errors.ts'
 
 const INT_MAX = 2147483647
 const INT_MIN = -2147483648
+/** The value range and Spark's name of each integral type whose arithmetic is range-checked. */
+const SMALL_RANGE: Readonly<Record<string, readonly [number, number, string]>> = {
+  byte: [-128, 127, 'tinyint'],
+  short: [-32768, 32767, 'smallint'],
+  int: [INT_MIN, INT_MAX, 'integer'],
+}
 
 // `+ 0` turns -0 into 0: integers have no negative zero in Spark.
 function checkInt(r: number, site: string): number {
@@ -34,6 +40,8 @@ const OPS: Record<Op, (a: number, b: number) => number> = {
 function checked(op: Op, type: DataType, tryMode: boolean): Impl {
   if (type.kind === 'double') return { kind: 'op', op }
   const f = OPS[op]
+  if (type.kind === 'float') return { kind: 'fn', fn: (a: number, b: number) => Math.fround(f(a, b)) }
+  if (type.kind === 'byte' || type.kind === 'short') return checkedSmall(f, SMALL_RANGE[type.kind], tryMode)
   const check = type.kind === 'int' ? checkInt : checkLong
   if (tryMode) {
     return {
@@ -53,6 +61,28 @@ function checked(op: Op, type: DataType, tryMode: boolean): Impl {
   return { kind: 'fn', fn: (a: number, b: number, site: string) => check(f(a, b), site), withSite: true }
 }
 
+function checkedSmall(
+  f: (a: number, b: number) => number,
+  [min, max, name]: readonly [number, number, string],
+  tryMode: boolean,
+): Impl {
+  if (tryMode) {
+    return {
+      kind: 'fn',
+      fn: (a: number, b: number) => {
+        const r = f(a, b) + 0
+        return r > max || r < min ? null : r
+      },
+    }
+  }
+  const fn = (a: number, b: number, site: string) => {
+    const r = f(a, b) + 0
+    if (r > max || r < min) throw binaryOverflow(name, site, r)
+    return r
+  }
+  return { kind: 'fn', fn, withSite: true }
+}
+
 /** Casts both operands to their common numeric type (strings become numbers, as in ANSI Spark). */
 function numericOperands(
   name: string,
@@ -62,8 +92,7 @@ function numericOperands(
   const typeOf = (a: BoundExpr, other: BoundExpr, i: number): DataType => {
     if (isNumeric(a.type)) return a.type
     if (a.type.kind === 'null') return isNumeric(other.type) ? other.type : t.double()
-    if (a.type.kind === 'string')
-      return isNumeric(other.type) && other.type.kind !== 'int' ? other.type : t.long()
+    if (a.type.kind === 'string') return isNumeric(other.type) ? stringMeetsNumber(other.type) : t.long()
     throw argTypeError(name, i, a, 'a numeric type')
   }
   let type = widerNumeric(typeOf(args[0], args[1], 0), typeOf(args[1], args[0], 1))
@@ -122,8 +151,12 @@ function division(name: string, kind: 'divide' | 'mod' | 'pmod' | 'div', tryMode
     const [type, cast] = numericOperands(name, args, kind === 'divide')
     const resultType = kind === 'div' ? t.long() : type
     const base = { divide, mod: remainder, pmod, div: intDiv }[kind]
-    const integral = type.kind !== 'double' && kind !== 'divide'
-    const raw = integral ? (a: number, b: number, site: string) => base(a, b, site) + 0 : base
+    const integral = isIntegral(type) && kind !== 'divide'
+    const raw = integral
+      ? (a: number, b: number, site: string) => base(a, b, site) + 0
+      : type.kind === 'float'
+        ? (a: number, b: number, site: string) => Math.fround(base(a, b, site))
+        : base
     const impl: Impl = tryMode
       ? { kind: 'fn', fn: nullOnZero((a, b) => raw(a, b, '')) }
       : { kind: 'fn', fn: raw, withSite: true }
@@ -133,13 +166,21 @@ function division(name: string, kind: 'divide' | 'mod' | 'pmod' | 'div', tryMode
 
 function negate(): ScalarFunctionDef {
   return scalar('negative', [1, 1], ([a]) => {
-    if (a.type.kind === 'interval' || a.type.kind === 'double')
+    if (a.type.kind === 'interval' || a.type.kind === 'double' || a.type.kind === 'float')
       return { type: a.type, impl: { kind: 'op', op: '-' } }
     if (a.type.kind === 'int') {
       return {
         type: a.type,
         impl: { kind: 'fn', fn: (x: number, site: string) => checkInt(-x, site), withSite: true },
       }
+    }
+    if (a.type.kind === 'byte' || a.type.kind === 'short') {
+      const [, max, name] = SMALL_RANGE[a.type.kind]
+      const fn = (x: number, site: string) => {
+        if (-x > max) throw overflow(name, site, ` (result ${-x})`)
+        return 0 - x
+      }
+      return { type: a.type, impl: { kind: 'fn', fn, withSite: true } }
     }
     if (a.type.kind === 'long') return { type: a.type, impl: { kind: 'template', code: ([x]) => `0 - ${x}` } }
     throw argTypeError('negative', 0, a, 'a numeric type')

@@ -51,7 +51,7 @@ const flatten = scalar('flatten', [1, 1], ([a]) => {
   return { type: inner, nullable: true, args: [a], impl: { kind: 'fn', fn } }
 })
 
-const isIntegralKind = (k: string): boolean => k === 'int' || k === 'long'
+const isIntegralKind = (k: string): boolean => k === 'byte' || k === 'short' || k === 'int' || k === 'long'
 
 /** sequence over numbers: inclusive bounds, default step 1 or -1, a wrong-way step is an error. */
 function numberSequence(start: number, stop: number, step: number | undefined, site: string): number[] {

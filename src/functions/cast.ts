@@ -1,6 +1,7 @@
 /**
  * CAST with Spark 4 ANSI semantics: malformed or out-of-range input raises CAST_INVALID_INPUT
- * naming the value and the expression; `try_cast` (mode 'try') gives NULL instead. Strings are
+ * naming the value and the expression; a number out of a tinyint, smallint (or, from a float, int
+ * and bigint) range raises CAST_OVERFLOW as in Spark; `try_cast` (mode 'try') gives NULL instead. Strings are
  * trimmed before parsing numbers, booleans, dates and timestamps, as in Spark.
  */
 
@@ -21,10 +22,11 @@ import {
   toDate,
 } from '../util/time/index.ts'
 import type { BoundCall, BoundExpr } from './bound-expr.ts'
+import { castToSmallNumeric, OVERFLOW } from './cast-small-numeric.ts'
 import { registerCastBinder } from './coercion.ts'
 import type { BindContext } from './function-def.ts'
-import { javaDoubleToString } from './json/index.ts'
-import { invalidCast } from './runtime-errors.ts'
+import { javaDoubleToString, javaFloatToString } from './json/index.ts'
+import { castOverflow, invalidCast } from './runtime-errors.ts'
 
 type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
@@ -72,6 +74,8 @@ export function valueToString(type: DataType, zone: string): (v: any) => string 
       return (v) => v
     case 'double':
       return javaDoubleToString
+    case 'float':
+      return javaFloatToString
     case 'timestamp':
       return (v) => timestampToString(v, zone)
     case 'date':
@@ -105,6 +109,8 @@ function converter(from: DataType, to: DataType, zone: string): Conv | undefined
   if (sameType(from, to)) return (v) => v
   if (to.kind === 'string') return valueToString(from, zone)
   const f = from.kind
+  const small = castToSmallNumeric(from, to, (s, integral) => parseNumber(s, integral), BAD)
+  if (small !== null) return small
   switch (to.kind) {
     case 'boolean':
       if (f === 'string')
@@ -165,7 +171,7 @@ function nested(from: DataType, to: DataType, zone: string, _: 'array'): Conv | 
     const out = new Array(arr.length)
     for (let i = 0; i < arr.length; i++) {
       const r = arr[i] === null ? null : el(arr[i])
-      if (r === BAD) return BAD
+      if (r === BAD || r === OVERFLOW) return r
       out[i] = r
     }
     return out
@@ -180,12 +186,28 @@ function structConverter(from: StructType, to: StructType, zone: string): Conv |
     for (let i = 0; i < convs.length; i++) {
       const v = o[from.fields[i].name]
       const r = v === null ? null : convs[i]!(v)
-      if (r === BAD) return BAD
+      if (r === BAD || r === OVERFLOW) return r
       out[to.fields[i].name] = r
     }
     return out
   }
 }
+
+const WIDENS_EXACTLY: ReadonlySet<string> = new Set([
+  'byte>short',
+  'byte>int',
+  'byte>long',
+  'byte>float',
+  'byte>double',
+  'short>int',
+  'short>long',
+  'short>float',
+  'short>double',
+  'int>long',
+  'int>double',
+  'long>double',
+  'float>double',
+])
 
 /** Binds CAST(e AS to); throws DATATYPE_MISMATCH when Spark has no such cast. */
 export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: BindContext): BoundCall {
@@ -196,10 +218,8 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
       `Cannot cast ${simpleString(e.type)} to ${simpleString(to)}${e.kind === 'ref' ? ` (column \`${e.name}\`)` : ''}.`,
     )
   }
-  // Casts that keep the JavaScript value (int -> bigint -> double) compile to nothing.
-  const identity =
-    (e.type.kind === 'int' && (to.kind === 'long' || to.kind === 'double')) ||
-    (e.type.kind === 'long' && to.kind === 'double')
+  // Casts that keep the JavaScript value (byte -> short -> int -> bigint -> double) compile to nothing.
+  const identity = WIDENS_EXACTLY.has(`${e.type.kind}>${to.kind}`)
   if (identity) {
     return Object.freeze<BoundCall>({
       kind: 'call',
@@ -219,11 +239,12 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
     mode === 'try'
       ? (v: unknown) => {
           const r = conv(v)
-          return r === BAD ? null : r
+          return r === BAD || r === OVERFLOW ? null : r
         }
       : (v: unknown, site: string) => {
           const r = conv(v)
           if (r === BAD) throw invalidCast(v, fromName, toName, site)
+          if (r === OVERFLOW) throw castOverflow(v, fromName, toName, site)
           return r
         }
   const canFail = mode === 'try' || e.type.kind === 'string' || to.kind !== 'string'

@@ -1,11 +1,13 @@
 /**
  * Implicit type coercion, following Spark 4 with ANSI mode on: numeric operands widen
- * (int < long < double); a string meeting a number is cast to that number's type; a string meeting
+ * (tinyint < smallint < int < bigint < float < double, but a float meeting an integral type gives
+ * double, as ANSI Spark does); a string meeting an integral number is cast
+ * to bigint, one meeting a float or double to double; a string meeting
  * a timestamp or date is cast to it; a date meeting a timestamp becomes a timestamp; NULL takes
  * the other side's type.
  */
 import { typeMismatch } from '../errors.ts'
-import { type DataType, isNumeric, sameType, simpleString, t } from '../schema/data-type.ts'
+import { type DataType, isIntegral, isNumeric, sameType, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import type { BindContext } from './function-def.ts'
 
@@ -41,11 +43,17 @@ export function castTo(e: BoundExpr, to: DataType, mode: 'ansi' | 'try' = 'ansi'
   return castBinder(e, to, mode, currentContext)
 }
 
-const NUMERIC_RANK: Record<string, number> = { int: 1, long: 2, double: 3 }
+const NUMERIC_RANK: Record<string, number> = { byte: 1, short: 2, int: 3, long: 4, float: 5, double: 6 }
 
-/** The wider of two numeric types. */
+/** The wider of two numeric types (float with an integral type is double, as in ANSI Spark). */
 export function widerNumeric(a: DataType, b: DataType): DataType {
+  if ((a.kind === 'float' && isIntegral(b)) || (b.kind === 'float' && isIntegral(a))) return t.double()
   return NUMERIC_RANK[a.kind] >= NUMERIC_RANK[b.kind] ? a : b
+}
+
+/** The type a string is cast to when it meets a number of type `n` (ANSI: bigint or double). */
+export function stringMeetsNumber(n: DataType): DataType {
+  return isIntegral(n) ? t.long() : t.double()
 }
 
 /** The common type two operands are compared or combined in, or undefined when there is none. */
@@ -54,8 +62,8 @@ export function commonType(a: DataType, b: DataType): DataType | undefined {
   if (a.kind === 'null') return b
   if (b.kind === 'null') return a
   if (isNumeric(a) && isNumeric(b)) return widerNumeric(a, b)
-  if (a.kind === 'string' && isNumeric(b)) return b.kind === 'int' ? t.long() : b
-  if (b.kind === 'string' && isNumeric(a)) return a.kind === 'int' ? t.long() : a
+  if (a.kind === 'string' && isNumeric(b)) return stringMeetsNumber(b)
+  if (b.kind === 'string' && isNumeric(a)) return stringMeetsNumber(a)
   const pair = new Set([a.kind, b.kind])
   if (pair.has('string') && pair.has('timestamp')) return t.timestamp()
   if (pair.has('string') && pair.has('date')) return t.date()

@@ -1,8 +1,8 @@
 /** Conditional, struct, array and map functions. */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import { type DataType, field, simpleString, structOf, t } from '../schema/data-type.ts'
+import { type DataType, field, isNumeric, simpleString, structOf, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
-import { coerceAll } from './coercion.ts'
+import { castTo, coerceAll, widerNumeric } from './coercion.ts'
 import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { valuesEqual } from './values.ts'
@@ -197,9 +197,13 @@ export const COLLECTION_FUNCTIONS: readonly ScalarFunctionDef[] = [
   getField(),
   arrayOf(),
   mapOf(),
-  scalar('array_contains', [2, 2], ([arr, v]) => {
-    if (arr.type.kind !== 'array') throw argTypeError('array_contains', 0, arr, 'array')
-    const value = implicitCast('array_contains', 1, v, arr.type.element)
+  scalar('array_contains', [2, 2], ([a, v]) => {
+    if (a.type.kind !== 'array') throw argTypeError('array_contains', 0, a, 'array')
+    // Numbers meet in their wider type: array_contains(array(1Y), 2) compares as int.
+    const wider =
+      isNumeric(a.type.element) && isNumeric(v.type) ? widerNumeric(a.type.element, v.type) : undefined
+    const arr = wider === undefined ? a : castTo(a, t.array(wider, a.type.containsNull))
+    const value = implicitCast('array_contains', 1, v, wider ?? a.type.element)
     const fn = (xs: unknown[], x: unknown) => {
       let sawNull = false
       for (const y of xs) {

@@ -131,7 +131,8 @@ function currentTimestamp(name: string, date: boolean): ScalarFunctionDef {
 
 function fromSeconds(name: string, scale: number): ScalarFunctionDef {
   return scalar(name, [1, 1], ([a]) => {
-    const arg = implicitCast(name, 0, a, a.type.kind === 'double' ? t.double() : t.long())
+    const fractional = a.type.kind === 'double' || a.type.kind === 'float'
+    const arg = implicitCast(name, 0, a, fractional ? t.double() : t.long())
     const fn = (n: number, site: string) => {
       const ms = Math.floor(n * scale)
       if (!Number.isSafeInteger(ms))

@@ -31,6 +31,16 @@ export function simple(
   }))
 }
 
+// Spark's implicit numeric widening: tinyint < smallint < int < bigint < float < double.
+const NUMERIC_RANK: Readonly<Record<string, number>> = {
+  byte: 1,
+  short: 2,
+  int: 3,
+  long: 4,
+  float: 5,
+  double: 6,
+}
+
 /**
  * Argument `i` of `fn` cast to `expected` when Spark would cast it implicitly (numbers widen,
  * anything atomic becomes a string where a string is expected, strings become numbers/timestamps),
@@ -46,9 +56,8 @@ export function implicitCast(fn: string, i: number, arg: BoundExpr, expected: Da
       from !== 'map' &&
       from !== 'struct' &&
       from !== 'binary') ||
-    (expected.kind === 'double' && (from === 'int' || from === 'long' || from === 'string')) ||
-    (expected.kind === 'long' && (from === 'int' || from === 'string')) ||
-    (expected.kind === 'int' && from === 'string') ||
+    (NUMERIC_RANK[expected.kind] !== undefined &&
+      (from === 'string' || NUMERIC_RANK[from] <= NUMERIC_RANK[expected.kind])) ||
     (expected.kind === 'timestamp' && (from === 'string' || from === 'date')) ||
     (expected.kind === 'date' && (from === 'string' || from === 'timestamp')) ||
     (expected.kind === 'binary' && from === 'string')

@@ -80,8 +80,11 @@ const CONDITIONAL = group('Conditional and null', {
 })
 
 const CASTS = group('Casts', {
+  tinyint: ['tinyint(x)', 'CAST(x AS TINYINT): an 8-bit integer.'],
+  smallint: ['smallint(x)', 'CAST(x AS SMALLINT): a 16-bit integer.'],
   int: ['int(x)', 'CAST(x AS INT).'],
   bigint: ['bigint(x)', 'CAST(x AS BIGINT).'],
+  float: ['float(x)', 'CAST(x AS FLOAT): a 32-bit float.'],
   double: ['double(x)', "CAST(x AS DOUBLE), e.g. double('NaN')."],
   string: ['string(x)', 'CAST(x AS STRING).'],
   boolean: ['boolean(x)', 'CAST(x AS BOOLEAN).'],
@@ -492,8 +495,8 @@ export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freez
 export const LEFT_OUT: readonly { readonly functions: string; readonly reason: string }[] = Object.freeze([
   {
     functions:
-      'decimal-, float-, smallint- and tinyint-typed functions (`decimal`, `float`, `smallint`, `tinyint`, `try_to_number`, `to_number`, `to_char`, `format_number`)',
-    reason: 'Sluice has no DECIMAL/FLOAT/SHORT/BYTE types yet (issue 17, numeric types part).',
+      'decimal-typed functions (`decimal`, `try_to_number`, `to_number`, `to_char`, `format_number`)',
+    reason: 'Sluice has no DECIMAL type yet (issue 17, numeric types part).',
   },
   {
     functions:

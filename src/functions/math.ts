@@ -1,9 +1,10 @@
 /** Math functions. `round` is HALF_UP and `bround` HALF_EVEN, as in Spark. */
-import { type DataType, isNumeric, t } from '../schema/data-type.ts'
+import { type DataType, isFractional, isNumeric, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo, coerceAll } from './coercion.ts'
 import { argTypeError, implicitCast, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
+import { javaFloatToString } from './json/index.ts'
 import { overflow } from './runtime-errors.ts'
 import { compareValues } from './values.ts'
 
@@ -34,8 +35,12 @@ function rounding(name: string, even: boolean): ScalarFunctionDef {
   return scalar(name, [1, 2], (args) => {
     const x = numericArg(name, args[0])
     const scale = args[1] ? implicitCast(name, 1, args[1], t.int()) : null
-    const isInt = x.type.kind !== 'double'
-    const fn = (v: number, s = 0): number => (isInt && s >= 0 ? v : roundHalf(v, s, even))
+    const isInt = !isFractional(x.type)
+    // Spark rounds a float's decimal text (Float.toString), so 0.35F rounds to 0.4F.
+    const fn =
+      x.type.kind === 'float'
+        ? (v: number, s = 0): number => Math.fround(roundHalf(Number(javaFloatToString(v)), s, even))
+        : (v: number, s = 0): number => (isInt && s >= 0 ? v : roundHalf(v, s, even))
     return { type: x.type, impl: { kind: 'fn', fn }, args: scale ? [x, scale] : [x] }
   })
 }
@@ -43,7 +48,7 @@ function rounding(name: string, even: boolean): ScalarFunctionDef {
 function floorCeil(name: string, f: (x: number) => number): ScalarFunctionDef {
   return scalar(name, [1, 1], ([a]) => {
     const x = numericArg(name, a)
-    if (x.type.kind !== 'double')
+    if (!isFractional(x.type))
       return { type: t.long(), args: [castTo(x, t.long())], impl: { kind: 'template', code: ([v]) => v } }
     const fn = (v: number, site: string): number => {
       const r = f(v)
@@ -76,15 +81,21 @@ function extremum(name: string, pickGreater: boolean): ScalarFunctionDef {
 
 const unaryDouble = (name: string, f: (x: number) => number): ScalarFunctionDef => simple(name, [D], D, f)
 const absType = (type: DataType) => type
+const ABS_LIMIT: Readonly<Record<string, readonly [number, string]>> = {
+  byte: [127, 'tinyint'],
+  short: [32767, 'smallint'],
+  int: [2147483647, 'integer'],
+  long: [Number.MAX_SAFE_INTEGER, 'bigint'],
+}
 
 export const MATH_FUNCTIONS: readonly ScalarFunctionDef[] = [
   scalar('abs', [1, 1], ([a]) => {
     const x = numericArg('abs', a)
-    if (x.type.kind === 'double') return { type: D, args: [x], impl: { kind: 'fn', fn: Math.abs } }
-    const limit = x.type.kind === 'int' ? 2147483647 : Number.MAX_SAFE_INTEGER
+    if (isFractional(x.type)) return { type: x.type, args: [x], impl: { kind: 'fn', fn: Math.abs } }
+    const [limit, name] = ABS_LIMIT[x.type.kind]
     const fn = (v: number, site: string) => {
       const r = Math.abs(v)
-      if (r > limit) throw overflow(x.type.kind === 'int' ? 'integer' : 'bigint', site)
+      if (r > limit) throw overflow(name, site)
       return r
     }
     return { type: absType(x.type), args: [x], impl: { kind: 'fn', fn, withSite: true } }

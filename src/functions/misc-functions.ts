@@ -102,8 +102,11 @@ function castFunction(name: string, to: DataType): ScalarFunctionDef {
 }
 
 export const MISC_FUNCTIONS: readonly ScalarFunctionDef[] = [
+  castFunction('tinyint', t.byte()),
+  castFunction('smallint', t.short()),
   castFunction('int', I),
   castFunction('bigint', L),
+  castFunction('float', t.float()),
   castFunction('double', D),
   castFunction('string', S),
   castFunction('boolean', B),

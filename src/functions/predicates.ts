@@ -11,7 +11,17 @@ import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts
 import type { ScalarFunctionDef } from './function-def.ts'
 import { compareStrings, compareValues, valuesEqual } from './values.ts'
 
-const PRIMITIVE = new Set(['string', 'boolean', 'int', 'long', 'timestamp', 'date', 'interval'])
+const PRIMITIVE = new Set([
+  'string',
+  'boolean',
+  'byte',
+  'short',
+  'int',
+  'long',
+  'timestamp',
+  'date',
+  'interval',
+])
 
 function comparable(name: string, args: readonly BoundExpr[]): [DataType, BoundExpr[]] {
   const type = commonType(args[0].type, args[1].type)
@@ -34,7 +44,7 @@ const STRING_TESTS: Record<Cmp, (a: string, b: string) => boolean> = {
 function compareImpl(op: Cmp | '=', type: DataType): Impl {
   if (type.kind === 'string' && op !== '=') return { kind: 'fn', fn: STRING_TESTS[op] }
   if (PRIMITIVE.has(type.kind)) return { kind: 'op', op: op === '=' ? '===' : op }
-  if (type.kind === 'double') {
+  if (type.kind === 'double' || type.kind === 'float') {
     if (op === '=')
       return { kind: 'template', code: ([a, b]) => `${a} === ${b} || (${a} !== ${a} && ${b} !== ${b})` }
     if (op === '<' || op === '>') {
@@ -74,7 +84,10 @@ function inList(args: readonly BoundExpr[]): ReturnType<ScalarFunctionDef['bind'
   const { type, args: cast } = coerceAll(args, 'IN')
   const [x, ...list] = cast
   const listNullable = list.some((a) => a.nullable)
-  if (list.every((a) => a.kind === 'literal') && (PRIMITIVE.has(type.kind) || type.kind === 'double')) {
+  if (
+    list.every((a) => a.kind === 'literal') &&
+    (PRIMITIVE.has(type.kind) || type.kind === 'double' || type.kind === 'float')
+  ) {
     // Set membership uses SameValueZero: NaN matches NaN and -0 matches 0, as in Spark.
     const literals = list.map((a) => (a as { value: unknown }).value)
     const values = new Set<unknown>(literals.filter((v) => v !== null))

@@ -27,3 +27,20 @@ export function invalidCast(value: unknown, from: string, to: string, site: stri
       'Correct the value, or use try_cast to get NULL instead.',
   )
 }
+
+/** Spark's CAST_OVERFLOW: a numeric value outside the target type's range (ANSI mode). */
+export function castOverflow(value: unknown, from: string, to: string, site: string): SluiceError {
+  return new SluiceError(
+    'CAST_OVERFLOW',
+    `The value ${String(value)} of type ${from} cannot be cast to ${to} in \`${site}\` due to an overflow. ` +
+      'Use try_cast to get NULL instead.',
+  )
+}
+
+/** Spark's BINARY_ARITHMETIC_OVERFLOW: tinyint or smallint `+`, `-` or `*` left its type's range. */
+export function binaryOverflow(type: string, site: string, result: number): SluiceError {
+  return new SluiceError(
+    'BINARY_ARITHMETIC_OVERFLOW',
+    `${type} overflow in \`${site}\` (result ${result}). Use the try_ form (e.g. try_add) to get NULL instead, or cast to a wider type.`,
+  )
+}

@@ -112,7 +112,9 @@ const integralArg = (fn: string, a: BoundExpr): BoundExpr => {
 /** A shift on int (32-bit) or bigint (64-bit two's complement, as Java). */
 function shift(name: string, op: 'left' | 'right' | 'unsigned'): ScalarFunctionDef {
   return scalar(name, [2, 2], ([a, n]) => {
-    const x = integralArg(name, a)
+    // tinyint and smallint shift as int, as in Spark (shiftleft(1Y, 3) is an int).
+    const x =
+      a.type.kind === 'byte' || a.type.kind === 'short' ? implicitCast(name, 0, a, I) : integralArg(name, a)
     const bits = implicitCast(name, 1, n, I)
     const int = x.type.kind === 'int'
     const fn = (v: number, k: number, site: string): number => {

@@ -9,7 +9,7 @@
  * Spark's `mode(x, true)`.
  */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import { type DataType, isIntegral, simpleString, t } from '../schema/data-type.ts'
+import { type DataType, isIntegral, isNumeric, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
 import { argTypeError, requireFoldable } from './define.ts'
@@ -136,9 +136,7 @@ function percentileApprox(name: string): AggregateFunctionDef {
   return aggregateDef(name, [2, 3], (args) => {
     const x = args[0]
     const kind = x.type.kind
-    if (
-      !(kind === 'int' || kind === 'long' || kind === 'double' || kind === 'date' || kind === 'timestamp')
-    ) {
+    if (!(isNumeric(x.type) || kind === 'date' || kind === 'timestamp')) {
       throw argTypeError(name, 0, x, 'a numeric, date or timestamp column')
     }
     if (args[2] !== undefined) requireFoldable(name, 2, args[2])
@@ -192,7 +190,9 @@ function bitFold(name: string, op: string): AggregateFunctionDef {
     const type = integralArg(name, a)
     // Bitwise folds on 32-bit ints only; a bigint fold goes through BigInt.
     const combine = (x: string, y: string) =>
-      type.kind === 'int' ? `(${x} ${op} ${y})` : `Number(BigInt.asIntN(64, BigInt(${x}) ${op} BigInt(${y})))`
+      type.kind !== 'long'
+        ? `(${x} ${op} ${y})`
+        : `Number(BigInt.asIntN(64, BigInt(${x}) ${op} BigInt(${y})))`
     return {
       type,
       nullable: true,

@@ -4,8 +4,8 @@
  * Sluice's runtime representation (schema/data-type.ts): timestamps and dates as epoch milliseconds
  * and days, longs as numbers (exact to 2^53, beyond that an error), maps as `Map`, structs as objects.
  *
- * Types Sluice does not have arrive as the nearest one it has: byte/short as int, float as double,
- * decimal as double (so a decimal beyond 2^53 loses digits: cast it to string in the query to keep them).
+ * Arrow Int8/Int16/Float32 are Spark's byte/short/float both ways. Types Sluice does not have arrive
+ * as the nearest one it has: unsigned integers as int or long, half floats as float, decimal as double (so a decimal beyond 2^53 loses digits: cast it to string in the query to keep them).
  */
 import type * as A from 'apache-arrow'
 import { SluiceError } from '../errors.ts'
@@ -27,8 +27,10 @@ function arrow(): typeof A {
 
 /** The Sluice type of an Arrow type. @example sluiceTypeOf(new Int64()) // apache-arrow Int64 // { kind: 'long' } */
 export function sluiceTypeOf(type: A.DataType): DataType {
-  if (arrow().DataType.isInt(type)) return type.bitWidth === 64 ? t.long() : t.int()
-  if (arrow().DataType.isFloat(type) || arrow().DataType.isDecimal(type)) return t.double()
+  if (arrow().DataType.isInt(type)) return intTypeOf(type.bitWidth, type.isSigned)
+  if (arrow().DataType.isFloat(type))
+    return type.precision === arrow().Precision.DOUBLE ? t.double() : t.float()
+  if (arrow().DataType.isDecimal(type)) return t.double()
   if (arrow().DataType.isUtf8(type) || arrow().DataType.isLargeUtf8(type)) return t.string()
   if (arrow().DataType.isBool(type)) return t.boolean()
   if (arrow().DataType.isBinary(type) || arrow().DataType.isLargeBinary(type)) return t.binary()
@@ -47,6 +49,12 @@ export function sluiceTypeOf(type: A.DataType): DataType {
     'UNSUPPORTED_OPERATION',
     `Spark returned a column of Arrow type ${type}, which Sluice has no type for: cast it in the query (e.g. to string).`,
   )
+}
+
+function intTypeOf(bits: number, signed: boolean): DataType {
+  if (bits === 8 && signed) return t.byte()
+  if (bits === 16 && signed) return t.short()
+  return bits === 64 || (bits === 32 && !signed) ? t.long() : t.int()
 }
 
 const fieldOf = (f: A.Field) => field(f.name, sluiceTypeOf(f.type), f.nullable)
@@ -71,6 +79,8 @@ function fromArrow(v: unknown, type: DataType, at: string): unknown {
     }
     case 'double':
       return typeof v === 'number' ? v : Number(v)
+    case 'float':
+      return Math.fround(v as number)
     case 'timestamp':
       // apache-arrow gives microseconds as fractional milliseconds; Sluice holds whole ones (floor, as Spark's millis).
       return Math.floor(v as number)
@@ -121,10 +131,16 @@ export function arrowTypeOf(type: DataType): A.DataType {
       return new (arrow().Utf8)()
     case 'boolean':
       return new (arrow().Bool)()
+    case 'byte':
+      return new (arrow().Int8)()
+    case 'short':
+      return new (arrow().Int16)()
     case 'int':
       return new (arrow().Int32)()
     case 'long':
       return new (arrow().Int64)()
+    case 'float':
+      return new (arrow().Float32)()
     case 'double':
       return new (arrow().Float64)()
     case 'timestamp':

@@ -1,7 +1,6 @@
 /**
  * Spark Connect's DataType message -> Sluice's types (the schema AnalyzePlan reports). Spark types
- * Sluice has no exact match for map as arrow-rows.ts maps their values: byte/short -> int,
- * float/decimal -> double, char/varchar -> string, timestamp_ntz -> timestamp.
+ * Sluice has no exact match for map as arrow-rows.ts maps their values: decimal -> double, char/varchar -> string, timestamp_ntz -> timestamp.
  */
 import { SluiceError } from '../errors.ts'
 import { field, type DataType as SluiceType, type StructType, structOf, t } from '../schema/data-type.ts'
@@ -12,12 +11,15 @@ export function sluiceTypeOfProto(type: DataType): SluiceType {
   const k = type.kind
   switch (k.case) {
     case 'byte':
+      return t.byte()
     case 'short':
+      return t.short()
     case 'integer':
       return t.int()
     case 'long':
       return t.long()
     case 'float':
+      return t.float()
     case 'double':
     case 'decimal':
       return t.double()

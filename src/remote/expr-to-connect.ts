@@ -173,10 +173,16 @@ function literalInit(v: unknown, type: DataType): LiteralInit {
       return { literalType: { case: 'string', value: v as string } }
     case 'boolean':
       return { literalType: { case: 'boolean', value: v as boolean } }
+    case 'byte':
+      return { literalType: { case: 'byte', value: v as number } }
+    case 'short':
+      return { literalType: { case: 'short', value: v as number } }
     case 'int':
       return { literalType: { case: 'integer', value: v as number } }
     case 'long':
       return { literalType: { case: 'long', value: BigInt(v as number) } }
+    case 'float':
+      return { literalType: { case: 'float', value: v as number } }
     case 'double':
       return { literalType: { case: 'double', value: v as number } }
     case 'timestamp':
@@ -230,10 +236,16 @@ function dataTypeInit(type: DataType): any {
       return { kind: { case: 'string', value: {} } }
     case 'boolean':
       return { kind: { case: 'boolean', value: {} } }
+    case 'byte':
+      return { kind: { case: 'byte', value: {} } }
+    case 'short':
+      return { kind: { case: 'short', value: {} } }
     case 'int':
       return { kind: { case: 'integer', value: {} } }
     case 'long':
       return { kind: { case: 'long', value: {} } }
+    case 'float':
+      return { kind: { case: 'float', value: {} } }
     case 'double':
       return { kind: { case: 'double', value: {} } }
     case 'timestamp':

@@ -2,8 +2,9 @@
  * Sluice's data types: plain frozen values, compared structurally.
  *
  * Runtime representation of each type's values (what rows hold and what `collect()` returns):
- *   string -> string, boolean -> boolean, int/long/double -> number (long is exact to 2^53;
- *   arithmetic that leaves that range is an error), timestamp -> number (epoch milliseconds, UTC),
+ *   string -> string, boolean -> boolean, byte/short/int/long/float/double -> number (long is exact
+ *   to 2^53; arithmetic that leaves that range is an error; byte, short and float hold only values
+ *   of Spark's 8-bit, 16-bit and 32-bit types: floats are rounded with Math.fround on every write), timestamp -> number (epoch milliseconds, UTC),
  *   date -> number (days since 1970-01-01, like Spark and Arrow's date32), binary -> Uint8Array,
  *   interval -> number (a day-time interval in milliseconds, from `INTERVAL '10' MINUTE`),
  *   array -> JS array, map -> Map, struct -> plain object keyed by field name. SQL NULL is `null`.
@@ -11,8 +12,11 @@
 export type AtomicKind =
   | 'string'
   | 'boolean'
+  | 'byte'
+  | 'short'
   | 'int'
   | 'long'
+  | 'float'
   | 'double'
   | 'timestamp'
   | 'date'
@@ -60,8 +64,11 @@ const atomic = <K extends AtomicKind>(kind: K): AtomicType<K> => Object.freeze({
 
 const STRING = atomic('string')
 const BOOLEAN = atomic('boolean')
+const BYTE = atomic('byte')
+const SHORT = atomic('short')
 const INT = atomic('int')
 const LONG = atomic('long')
+const FLOAT = atomic('float')
 const DOUBLE = atomic('double')
 const TIMESTAMP = atomic('timestamp')
 const DATE = atomic('date')
@@ -79,8 +86,14 @@ const NULL = atomic('null')
 export const t = Object.freeze({
   string: (): AtomicType<'string'> => STRING,
   boolean: (): AtomicType<'boolean'> => BOOLEAN,
+  /** Spark's ByteType (`tinyint`): an 8-bit integer, -128 to 127. */
+  byte: (): AtomicType<'byte'> => BYTE,
+  /** Spark's ShortType (`smallint`): a 16-bit integer, -32768 to 32767. */
+  short: (): AtomicType<'short'> => SHORT,
   int: (): AtomicType<'int'> => INT,
   long: (): AtomicType<'long'> => LONG,
+  /** Spark's FloatType: a 32-bit float (values are rounded to 32 bits when written). */
+  float: (): AtomicType<'float'> => FLOAT,
   double: (): AtomicType<'double'> => DOUBLE,
   timestamp: (): AtomicType<'timestamp'> => TIMESTAMP,
   date: (): AtomicType<'date'> => DATE,
@@ -152,11 +165,22 @@ export type InferRow<S> = S extends StructType<infer F> ? InferFields<F> : never
 
 // ---- helpers ---------------------------------------------------------------------------------
 
+const NUMERIC_KINDS: ReadonlySet<string> = new Set(['byte', 'short', 'int', 'long', 'float', 'double'])
+const INTEGRAL_KINDS: ReadonlySet<string> = new Set(['byte', 'short', 'int', 'long'])
+
 export function isNumeric(type: DataType): boolean {
-  return type.kind === 'int' || type.kind === 'long' || type.kind === 'double'
+  return NUMERIC_KINDS.has(type.kind)
 }
 export function isIntegral(type: DataType): boolean {
-  return type.kind === 'int' || type.kind === 'long'
+  return INTEGRAL_KINDS.has(type.kind)
+}
+/** byte, short or int: the integral types whose values fit 32 bits (arithmetic is checked per type). */
+export function isSmallIntegral(type: DataType): boolean {
+  return type.kind === 'byte' || type.kind === 'short' || type.kind === 'int'
+}
+/** float or double. */
+export function isFractional(type: DataType): boolean {
+  return type.kind === 'float' || type.kind === 'double'
 }
 
 /** Structural equality of two types (nullability flags included). */
@@ -216,8 +240,11 @@ export function sameType(a: DataType, b: DataType): boolean {
 const SIMPLE: Record<AtomicKind, string> = {
   string: 'string',
   boolean: 'boolean',
+  byte: 'tinyint',
+  short: 'smallint',
   int: 'int',
   long: 'bigint',
+  float: 'float',
   double: 'double',
   timestamp: 'timestamp',
   date: 'date',

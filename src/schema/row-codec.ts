@@ -19,8 +19,14 @@ function checkValue(v: unknown, type: DataType, path: string): unknown {
       return typeof v === 'string' ? v : bad()
     case 'boolean':
       return typeof v === 'boolean' ? v : bad()
+    case 'byte':
+      return Number.isInteger(v) && (v as number) >= -128 && (v as number) <= 127 ? v : bad()
+    case 'short':
+      return Number.isInteger(v) && (v as number) >= -32768 && (v as number) <= 32767 ? v : bad()
     case 'int':
       return Number.isInteger(v) && (v as number) >= -2147483648 && (v as number) <= 2147483647 ? v : bad()
+    case 'float':
+      return typeof v === 'number' ? Math.fround(v) : bad()
     case 'long':
     case 'date':
       if (typeof v === 'number' && !Number.isSafeInteger(v)) {
@@ -152,8 +158,14 @@ function inlineCheck(type: DataType, v: string, i: number): string {
       return `if (typeof ${v} !== 'string') ${bad}`
     case 'boolean':
       return `if (typeof ${v} !== 'boolean') ${bad}`
+    case 'byte':
+      return `if (typeof ${v} !== 'number' || ((${v} << 24) >> 24) !== ${v}) ${bad}`
+    case 'short':
+      return `if (typeof ${v} !== 'number' || ((${v} << 16) >> 16) !== ${v}) ${bad}`
     case 'int':
       return `if (typeof ${v} !== 'number' || (${v} | 0) !== ${v}) ${bad}`
+    case 'float':
+      return `if (typeof ${v} === 'number') ${v} = Math.fround(${v}); else ${bad}`
     case 'long':
     case 'date':
       return `if (!Number.isSafeInteger(${v})) ${bad}`

@@ -12,8 +12,11 @@ import { type AtomicKind, type DataType, field, type StructType, structOf, t } f
 const TYPE_NAME: Record<AtomicKind, string> = {
   string: 'string',
   boolean: 'boolean',
+  byte: 'byte',
+  short: 'short',
   int: 'integer',
   long: 'long',
+  float: 'float',
   double: 'double',
   timestamp: 'timestamp',
   date: 'date',

@@ -217,6 +217,16 @@ export function castPartitionValue(raw: string, type: DataType, zone: string): u
       const v = javaIntegral(raw, INT_MIN, INT_MAX)
       return v === undefined ? INVALID : Number(v)
     }
+    case 'byte':
+    case 'short': {
+      const bound = type.kind === 'byte' ? 128n : 32768n
+      const v = javaIntegral(raw, -bound, bound - 1n)
+      return v === undefined ? INVALID : Number(v)
+    }
+    case 'float': {
+      const v = javaDouble(raw)
+      return v === undefined ? INVALID : Math.fround(v)
+    }
     case 'long': {
       const v = javaIntegral(raw, LONG_MIN, LONG_MAX) ?? wholeDecimal(raw)
       const n = v === undefined ? Number.NaN : Number(v)

@@ -108,7 +108,7 @@ function headersGetter(i: number): Getter<Map<Buffer, Buffer | undefined> | unde
 
 function timestampGetter(schema: StructType, i: number): Getter<bigint | undefined> {
   if (i < 0) return () => undefined
-  const seconds = schema.fields[i].type.kind === 'double'
+  const seconds = schema.fields[i].type.kind === 'double' || schema.fields[i].type.kind === 'float'
   return (row) => {
     const v = row[i] as number | null
     if (v === null || v === undefined) return undefined

@@ -158,8 +158,11 @@ function plain(v: unknown): unknown {
 function fitsType(v: unknown, type: DataType): boolean {
   if (v === null || v === undefined) return true
   switch (type.kind) {
+    case 'byte':
+    case 'short':
     case 'int':
     case 'long':
+    case 'float':
     case 'double':
     case 'timestamp':
     case 'date':

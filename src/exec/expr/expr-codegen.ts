@@ -169,6 +169,8 @@ function genUdf(e: BoundUdf, b: CodeBuilder, row: RowAccess): string {
   const fail = b.constant(udfFailed(e.name))
   b.emit(`let ${v}`)
   b.emit(`try { ${v} = ${fn}(${args.join(', ')}) ?? null } catch (err) { throw ${fail}(err) }`)
+  // A float column holds 32-bit values only: a UDF's float result is rounded as every write is.
+  if (e.type.kind === 'float') b.emit(`if (typeof ${v} === 'number') ${v} = Math.fround(${v})`)
   return v
 }
 

@@ -102,7 +102,7 @@ export function compileUpdate(
     // NOTE: -0.0 and 0.0 are one group whose key reads 0.0, as Spark normalises floating keys.
     const keys = spec.groupBy.map((k) => {
       const v = genExpr(foldConstants(k), b, access)
-      return k.type.kind === 'double' ? `(${v} === 0 ? 0 : ${v})` : v
+      return k.type.kind === 'double' || k.type.kind === 'float' ? `(${v} === 0 ? 0 : ${v})` : v
     })
     // A single atomic key is its own Map key; other keys make one string (group-key-code.ts).
     b.emit(

@@ -3,7 +3,7 @@
  * schema, and a converter, compiled once, from the values avsc decodes to Sluice values.
  *
  * record -> struct, enum -> string, bytes/fixed -> binary, int/long/double/boolean/string as they
- * are, float -> double, array -> array, map -> map<string, _>, a union with null -> the nullable
+ * are, float -> float, array -> array, map -> map<string, _>, a union with null -> the nullable
  * other branch, [int, long] -> long, [float, double] -> double, other unions -> a struct with one
  * field per non-null branch (`member0`, `member1`, ... or, with stable identifiers,
  * `member_int`, `member_Name`). Logical types: date -> date, timestamp-millis/micros -> timestamp,
@@ -79,6 +79,7 @@ function planOf(type: AvroType, ctx: Ctx): AvroReadPlan {
     case 'long':
       return longPlan(type)
     case 'float':
+      return plain(t.float())
     case 'double':
       return plain(t.double())
     case 'string':

@@ -100,7 +100,12 @@ function converterOf(type: DataType, avro: AvroType, path: Path): AvroWriteConve
       if (type.kind === 'string' && a === 'enum') return enumWriter(avro, path)
       break
     case 'date':
+    case 'byte':
+    case 'short':
       if (a === 'int') return identity
+      break
+    case 'float':
+      if (a === 'float' || a === 'double') return identity
       break
     case 'long':
       if (a === 'long') return longOut

@@ -34,6 +34,12 @@ function nonNullSchema(type: DataType, recordName: string, namespace: string): u
     case 'string':
     case 'null':
       return type.kind
+    case 'byte':
+    case 'short':
+      // Avro has no 8- or 16-bit integer: Spark writes tinyint and smallint as int.
+      return 'int'
+    case 'float':
+      return 'float'
     case 'binary':
       return 'bytes'
     case 'date':

@@ -23,6 +23,15 @@ import {
 } from './murmur3.ts'
 import { xxh64Bytes, xxh64Double, xxh64Int, xxh64Long, xxh64Micros, xxh64String } from './xxhash64.ts'
 
+const F32 = new Float32Array(1)
+const F32_BITS = new Int32Array(F32.buffer)
+
+/** Java's `Float.floatToIntBits`, with -0.0 hashed as 0 as Spark does. */
+function floatBits(f: number): number {
+  F32[0] = f === 0 ? 0 : f
+  return Number.isNaN(f) ? 0x7fc00000 : F32_BITS[0]
+}
+
 /**
  * Murmur3 hash of one value of type `type`, seeded with `seed` (Spark's `Murmur3HashFunction.hash`).
  *
@@ -32,9 +41,13 @@ import { xxh64Bytes, xxh64Double, xxh64Int, xxh64Long, xxh64Micros, xxh64String 
 export function murmur3HashValue(value: unknown, type: DataType, seed: number): number {
   if (value === null || value === undefined) return seed
   switch (type.kind) {
+    case 'byte':
+    case 'short':
     case 'int':
     case 'date':
       return murmur3HashInt(value as number, seed)
+    case 'float':
+      return murmur3HashInt(floatBits(value as number), seed)
     case 'long':
       return murmur3HashLong(value as number, seed)
     case 'double':
@@ -98,9 +111,14 @@ export function xxhash64Into(value: unknown, type: DataType, seedHi: number, see
   R.lo = seedLo
   if (value === null || value === undefined) return
   switch (type.kind) {
+    case 'byte':
+    case 'short':
     case 'int':
     case 'date':
       xxh64Int(value as number, seedHi, seedLo)
+      return
+    case 'float':
+      xxh64Int(floatBits(value as number), seedHi, seedLo)
       return
     case 'long':
       xxh64Long(value as number, seedHi, seedLo)

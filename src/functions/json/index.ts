@@ -3,7 +3,7 @@ export { decodeJsonBase64, encodeJsonBase64 } from './base64.ts'
 export { compileFromJson, type FromJsonOptions, validateFromJsonMode } from './from-json.ts'
 export { evaluateJsonPath, getJsonObject } from './get-json-object.ts'
 export { formatDayTimeInterval, parseDayTimeInterval } from './interval-text.ts'
-export { javaDoubleToString } from './java-double.ts'
+export { javaDoubleToString, javaFloatToString } from './java-double.ts'
 export {
   JSON_CONVERSION_FAILED,
   type JsonConversionState,

@@ -6,7 +6,7 @@
  * `get_json_object` and `from_json`'s string fields copy through a UTF-8 generator, which escapes
  * each surrogate (`\uD83D\uDE00`).
  */
-import { javaDoubleToString } from './java-double.ts'
+import { javaDoubleToString, javaFloatToString } from './java-double.ts'
 import { JsonNumber } from './json-tree.ts'
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/
@@ -80,6 +80,16 @@ function unicodeEscape(c: number): string {
  */
 export function jacksonDouble(d: number): string {
   return d - d === 0 ? javaDoubleToString(d) : '"' + javaDoubleToString(d) + '"'
+}
+
+/**
+ * A float as Jackson writes it: Java's `Float.toString`, or a quoted string for NaN and infinities.
+ *
+ * @example
+ * jacksonFloat(Math.fround(0.1)) // '0.1'
+ */
+export function jacksonFloat(f: number): string {
+  return f - f === 0 ? javaFloatToString(f) : '"' + javaFloatToString(f) + '"'
 }
 
 /**

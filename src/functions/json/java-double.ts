@@ -57,3 +57,20 @@ function scientific(digits: string, exponent: number): string {
   const fraction = digits.length > 1 ? digits.slice(1) : '0'
   return digits[0] + '.' + fraction + 'E' + exponent
 }
+
+/**
+ * Formats a 32-bit float value exactly as Java's `Float.toString` does: the shortest decimal that
+ * rounds back to the same float, laid out as `Double.toString` lays it out.
+ *
+ * @example
+ * javaFloatToString(Math.fround(1.1)) // '1.1'
+ * javaFloatToString(Math.fround(3e10)) // '3.0E10'
+ */
+export function javaFloatToString(f: number): string {
+  if (f !== f || f - f !== 0 || f === 0) return javaDoubleToString(f)
+  for (let p = 1; p <= 9; p++) {
+    const shortest = Number(f.toPrecision(p))
+    if (Math.fround(shortest) === f) return javaDoubleToString(shortest)
+  }
+  return javaDoubleToString(f)
+}

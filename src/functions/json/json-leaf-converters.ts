@@ -32,10 +32,16 @@ export function leafConverter(
   switch (kind) {
     case 'string':
       return convertString
+    case 'byte':
+      return convertByte
+    case 'short':
+      return convertShort
     case 'int':
       return convertInt
     case 'long':
       return convertLong
+    case 'float':
+      return allowNonNumericNumbers ? convertFloatLenient : convertFloatStrict
     case 'double':
       return allowNonNumericNumbers ? convertDoubleLenient : convertDoubleStrict
     case 'boolean':
@@ -69,6 +75,37 @@ function convertInt(v: unknown, s: JsonConversionState): unknown {
   }
   if (v === null || v === undefined) return null
   return failConversion(s, 'int', v, v === '' ? EMPTY : undefined)
+}
+
+// Jackson's getByteValue takes -128..255 and wraps 128..255 to negative bytes, as Spark reads them.
+function convertByte(v: unknown, s: JsonConversionState): unknown {
+  if (typeof v === 'number') {
+    return Number.isInteger(v) && v >= -128 && v <= 255
+      ? (v << 24) >> 24
+      : failConversion(s, 'tinyint', v, 'a tinyint is a whole number from -128 to 127')
+  }
+  if (v === null || v === undefined) return null
+  return failConversion(s, 'tinyint', v, v === '' ? EMPTY : undefined)
+}
+
+function convertShort(v: unknown, s: JsonConversionState): unknown {
+  if (typeof v === 'number') {
+    return Number.isInteger(v) && v >= -32768 && v <= 32767
+      ? v + 0
+      : failConversion(s, 'smallint', v, 'a smallint is a whole number from -32768 to 32767')
+  }
+  if (v === null || v === undefined) return null
+  return failConversion(s, 'smallint', v, v === '' ? EMPTY : undefined)
+}
+
+function convertFloatLenient(v: unknown, s: JsonConversionState): unknown {
+  const d = convertDoubleLenient(v, s)
+  return typeof d === 'number' ? Math.fround(d) : d
+}
+
+function convertFloatStrict(v: unknown, s: JsonConversionState): unknown {
+  const d = convertDoubleStrict(v, s)
+  return typeof d === 'number' ? Math.fround(d) : d
 }
 
 function convertLong(v: unknown, s: JsonConversionState): unknown {

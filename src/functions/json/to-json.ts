@@ -9,8 +9,8 @@ import { typeMismatch } from '../../errors.ts'
 import { type DataType, simpleString } from '../../schema/data-type.ts'
 import { encodeJsonBase64 } from './base64.ts'
 import { formatDayTimeInterval } from './interval-text.ts'
-import { jacksonDouble, quoteJsonString } from './jackson-text.ts'
-import { javaDoubleToString } from './java-double.ts'
+import { jacksonDouble, jacksonFloat, quoteJsonString } from './jackson-text.ts'
+import { javaDoubleToString, javaFloatToString } from './java-double.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 
 export interface ToJsonOptions {
@@ -50,9 +50,13 @@ export function writerFor(type: DataType, time: JsonTimeCodec, ignoreNulls: bool
   switch (type.kind) {
     case 'string':
       return quoteJsonString
+    case 'byte':
+    case 'short':
     case 'int':
     case 'long':
       return (v: number) => String(v)
+    case 'float':
+      return jacksonFloat
     case 'double':
       return jacksonDouble
     case 'boolean':
@@ -138,6 +142,8 @@ function mapKeyText(type: DataType): (k: any) => string {
       return (k: string) => k
     case 'double':
       return javaDoubleToString
+    case 'float':
+      return javaFloatToString
     case 'timestamp':
     case 'interval':
       return (k: number) => String(k * 1000)

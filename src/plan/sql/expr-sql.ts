@@ -217,8 +217,14 @@ function literalSql(value: unknown, type: DataType, pretty: boolean): string {
       return value ? 'true' : 'false'
     case 'int':
       return String(value)
+    case 'byte':
+      return pretty ? String(value) : `${value}Y`
+    case 'short':
+      return pretty ? String(value) : `${value}S`
     case 'long':
       return pretty ? String(value) : `${value}L`
+    case 'float':
+      return pretty ? javaFloat(Number(value)) : floatSql(Number(value))
     case 'double':
       return pretty ? javaDouble(Number(value)) : doubleSql(Number(value))
     case 'date':
@@ -263,6 +269,20 @@ function timestampText(ms: number): string {
   const iso = new Date(ms).toISOString()
   const fraction = iso.slice(20, 23).replace(/0+$/, '')
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ''}`
+}
+
+function floatSql(f: number): string {
+  return Number.isFinite(f) ? `${javaFloat(f)}F` : `CAST('${javaFloat(f)}' AS FLOAT)`
+}
+
+/** Java's `Float.toString`: the shortest decimal that rounds back to the float, laid out as javaDouble. */
+function javaFloat(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return javaDouble(f)
+  for (let p = 1; p <= 9; p++) {
+    const shortest = Number(f.toPrecision(p))
+    if (Math.fround(shortest) === f) return javaDouble(shortest)
+  }
+  return javaDouble(f)
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Token } from './lexer.ts'
 import type { TokenStream } from './token-stream.ts'
 
 const SUFFIX_RE = /^(.*?)(bd|[dflsy])?$/i
+const FLOAT_MAX = 3.4028234663852886e38
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)
 const INTEGRAL_RANGES: Record<string, [bigint, bigint, string]> = {
   y: [-128n, 127n, 'tinyint'],
@@ -19,9 +20,9 @@ const INTEGRAL_RANGES: Record<string, [bigint, bigint, string]> = {
 
 /**
  * The literal for a number token (`negative` when a `-` came right before it): integers are int
- * when they fit 32 bits, else bigint; `L`/`S`/`Y` suffixes force bigint/smallint/tinyint (the last
- * two held as int); decimals, exponents and `D`/`F`/`BD` suffixes are double (Spark's decimal
- * `1.5` and float `1.5F` included, as Sluice has neither type).
+ * when they fit 32 bits, else bigint; `L`/`S`/`Y` suffixes force bigint/smallint/tinyint; `F` makes
+ * a float; decimals, exponents and `D`/`BD` suffixes are double (Spark's decimal `1.5` included, as
+ * Sluice has no decimal type yet).
  *
  * @example
  * numberLiteral(stream, tok) // for '2147483648': literalExpr(2147483648, t.long())
@@ -34,10 +35,15 @@ export function numberLiteral(s: TokenStream, tok: Token, negative = false): Exp
     return integerLiteral(s, tok, text, suffix)
   }
   const value = Number(text)
-  if (!Number.isFinite(value)) {
-    throw s.errorAt(`Numeric literal ${text} is outside the valid range for double`, tok)
+  const float = suffix === 'f'
+  // Spark compares a float literal's decimal value with Float.MaxValue (3.4028234663852886E38).
+  if (!Number.isFinite(value) || (float && Math.abs(value) > FLOAT_MAX)) {
+    throw s.errorAt(
+      `Numeric literal ${text} is outside the valid range for ${float ? 'float' : 'double'}`,
+      tok,
+    )
   }
-  return literalExpr(value, t.double())
+  return float ? literalExpr(Math.fround(value), t.float()) : literalExpr(value, t.double())
 }
 
 function integerLiteral(s: TokenStream, tok: Token, text: string, suffix: string | undefined): Expr {
@@ -50,7 +56,7 @@ function integerLiteral(s: TokenStream, tok: Token, text: string, suffix: string
         tok,
       )
     }
-    if (suffix !== 'l') return literalExpr(Number(big), t.int())
+    if (suffix !== 'l') return literalExpr(Number(big), suffix === 'y' ? t.byte() : t.short())
   } else if (big >= -(2n ** 31n) && big < 2n ** 31n) return literalExpr(Number(big), t.int())
   // Beyond bigint Spark makes a decimal, which Sluice holds as double.
   else if (big < -(2n ** 63n) || big >= 2n ** 63n) return literalExpr(Number(text), t.double())

@@ -1,8 +1,7 @@
 /**
  * Spark SQL type names (for CAST, `::` and schema DDL strings) to Sluice data types.
  *
- * Sluice has fewer types than Spark, so some names map to the nearest one: tinyint/smallint -> int,
- * float/real -> double, char(n)/varchar(n) -> string, and decimal(p,s) -> double (an approximation
+ * Sluice has fewer types than Spark, so some names map to the nearest one: char(n)/varchar(n) -> string, and decimal(p,s) -> double (an approximation
  * until a decimal type exists: values lose exactness past 2^53 and decimal rounding rules).
  */
 import {
@@ -18,16 +17,16 @@ import { TokenStream } from './token-stream.ts'
 const SIMPLE_TYPES: Record<string, () => DataType> = {
   string: t.string,
   boolean: t.boolean,
-  tinyint: t.int,
-  byte: t.int,
-  smallint: t.int,
-  short: t.int,
+  tinyint: t.byte,
+  byte: t.byte,
+  smallint: t.short,
+  short: t.short,
   int: t.int,
   integer: t.int,
   bigint: t.long,
   long: t.long,
-  float: t.double,
-  real: t.double,
+  float: t.float,
+  real: t.float,
   double: t.double,
   timestamp: t.timestamp,
   timestamp_ltz: t.timestamp,

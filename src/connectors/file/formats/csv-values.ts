@@ -9,9 +9,10 @@
 import {
   formatDayTimeInterval,
   javaDoubleToString,
+  javaFloatToString,
   parseDayTimeInterval,
 } from '../../../functions/json/index.ts'
-import type { DataType } from '../../../schema/data-type.ts'
+import { type DataType, simpleString } from '../../../schema/data-type.ts'
 import type { CsvReadSettings } from './csv-options.ts'
 import type { FormatTimeCodec } from './datetime-options.ts'
 
@@ -42,8 +43,19 @@ export function csvTokenConverter(type: DataType, s: CsvReadSettings): TokenConv
   switch (type.kind) {
     case 'string':
       return (t) => t
+    case 'byte':
+      return (t) => parseJavaInteger(t, -128, 127)
+    case 'short':
+      return (t) => parseJavaInteger(t, -32768, 32767)
     case 'int':
       return (t) => parseJavaInteger(t, INT_MIN, INT_MAX)
+    case 'float': {
+      const d = doubleConverter(s)
+      return (t) => {
+        const v = d(t)
+        return typeof v === 'number' ? Math.fround(v) : v
+      }
+    }
     case 'long':
       return (t) => parseJavaInteger(t, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
     case 'double':
@@ -71,8 +83,7 @@ export function csvTokenConverter(type: DataType, s: CsvReadSettings): TokenConv
  */
 export function csvFailureReason(type: DataType, token: string): string {
   const shown = JSON.stringify(token.length > 60 ? token.slice(0, 60) + '...' : token)
-  const name =
-    type.kind === 'long' ? 'bigint' : type.kind === 'interval' ? 'interval day to second' : type.kind
+  const name = simpleString(type)
   const hint =
     type.kind === 'long' && INTEGER_RE.test(token)
       ? ' (Sluice holds a bigint exactly only within ±(2^53-1))'
@@ -144,6 +155,8 @@ export function csvValueWriter(type: DataType, time: FormatTimeCodec): (v: any) 
   switch (type.kind) {
     case 'double':
       return javaDoubleToString
+    case 'float':
+      return javaFloatToString
     case 'timestamp':
       return time.formatTimestamp
     case 'date':

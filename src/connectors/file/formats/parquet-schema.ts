@@ -1,7 +1,8 @@
 /**
  * Sluice types to Parquet schema elements and back. Writing follows what Spark writes with
  * `spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS` (Spark 4.3's default is the deprecated
- * INT96): string BYTE_ARRAY/STRING, int INT32, bigint INT64, double DOUBLE, boolean BOOLEAN,
+ * INT96): string BYTE_ARRAY/STRING, tinyint INT32 INT_8, smallint INT32 INT_16, int INT32, bigint
+ * INT64, float FLOAT, double DOUBLE, boolean BOOLEAN,
  * timestamp INT64 TIMESTAMP(MICROS, isAdjustedToUTC=true), date INT32 DATE, binary BYTE_ARRAY, a
  * day-time interval INT64 microseconds, arrays as 3-level LIST (`list`/`element`), maps as MAP
  * (`key_value`/`key`/`value`), structs as groups.
@@ -72,11 +73,19 @@ function leafElement(name: string, type: DataType): Omit<SchemaElement, 'name'> 
       return { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } }
     case 'boolean':
       return { type: 'BOOLEAN' }
+    // NOTE: the converted type only: with an INTEGER logical type as well, Spark (parquet-mr)
+    // cannot read the footer hyparquet-writer writes.
+    case 'byte':
+      return { type: 'INT32', converted_type: 'INT_8' }
+    case 'short':
+      return { type: 'INT32', converted_type: 'INT_16' }
     case 'int':
       return { type: 'INT32' }
     case 'long':
     case 'interval':
       return { type: 'INT64' }
+    case 'float':
+      return { type: 'FLOAT' }
     case 'double':
       return { type: 'DOUBLE' }
     case 'timestamp':
@@ -115,13 +124,14 @@ export function sluiceTypeOf(node: SchemaTree): DataType | null {
       return t.boolean()
     case 'INT32':
       if (converted === 'DATE' || logical === 'DATE') return t.date()
-      return converted === 'UINT_32' ? t.long() : t.int()
+      return int32TypeOf(e)
     case 'INT64':
       if (converted?.startsWith('TIMESTAMP') || logical === 'TIMESTAMP') return t.timestamp()
       return converted === 'UINT_64' ? null : t.long()
     case 'INT96':
       return t.timestamp()
     case 'FLOAT':
+      return t.float()
     case 'DOUBLE':
       return t.double()
     case 'BYTE_ARRAY':
@@ -133,6 +143,20 @@ export function sluiceTypeOf(node: SchemaTree): DataType | null {
     default:
       return null
   }
+}
+
+/** INT32 as Spark reads it: INT_8 tinyint, INT_16 smallint, UINT_8 smallint, UINT_16 int, UINT_32 bigint. */
+function int32TypeOf(e: SchemaTree['element']): DataType {
+  const logical = e.logical_type
+  const [bits, signed] =
+    logical?.type === 'INTEGER'
+      ? [logical.bitWidth, logical.isSigned]
+      : e.converted_type?.startsWith('INT_') || e.converted_type?.startsWith('UINT_')
+        ? [Number(e.converted_type.replace(/^U?INT_/, '')), !e.converted_type.startsWith('U')]
+        : [32, true]
+  if (bits === 8) return signed ? t.byte() : t.short()
+  if (bits === 16) return signed ? t.short() : t.int()
+  return signed ? t.int() : t.long()
 }
 
 function nestedTypeOf(node: SchemaTree): DataType | null {

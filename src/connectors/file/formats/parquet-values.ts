@@ -6,7 +6,7 @@
  */
 import type { SchemaTree } from 'hyparquet'
 import { SluiceError } from '../../../errors.ts'
-import { type DataType, sameType, simpleString } from '../../../schema/data-type.ts'
+import { type DataType, isSmallIntegral, sameType, simpleString } from '../../../schema/data-type.ts'
 import { describeElement, sluiceTypeOf } from './parquet-schema.ts'
 import { decodeUtf8Lenient } from './text-bytes.ts'
 
@@ -80,7 +80,8 @@ export function parquetWriteConverter(type: DataType): Conv | null {
 /**
  * The reader-side converter from hyparquet's value of `node` to a Sluice value of `type`; throws
  * DATATYPE_MISMATCH, naming file and column, when the file's type cannot be read as `type`.
- * Widenings Spark 4 allows are accepted: int to bigint or double, float to double.
+ * Widenings Spark 4 allows are accepted: tinyint to smallint, int or bigint, smallint to int or
+ * bigint, an integral type up to int to double, float to double.
  *
  * @example
  * parquetReadConverter(t.long(), node, 'f.parquet', 'a')(5n) // 5
@@ -100,10 +101,15 @@ export function parquetReadConverter(type: DataType, node: SchemaTree, file: str
     case 'struct':
       return nestedConverter(type, node, file, column, mismatch)
     case 'long':
-      if (fileType.kind !== 'long' && fileType.kind !== 'int') throw mismatch()
+      if (fileType.kind !== 'long' && !isSmallIntegral(fileType)) throw mismatch()
       return (v: bigint | number) => toSafeLong(v, file, column)
+    case 'int':
+    case 'short':
+      if (!WIDENS_TO[type.kind].has(fileType.kind)) throw mismatch()
+      return (v: number) => v
     case 'double':
-      if (fileType.kind !== 'double' && fileType.kind !== 'int') throw mismatch()
+      if (fileType.kind !== 'double' && fileType.kind !== 'float' && !isSmallIntegral(fileType))
+        throw mismatch()
       return (v: number) => v
     case 'interval':
       if (physical !== 'INT64' || fileType.kind !== 'long') throw mismatch()
@@ -115,6 +121,11 @@ export function parquetReadConverter(type: DataType, node: SchemaTree, file: str
       if (!sameType(fileType, type)) throw mismatch()
       return (v: unknown) => v
   }
+}
+
+const WIDENS_TO: Readonly<Record<'int' | 'short', ReadonlySet<string>>> = {
+  int: new Set(['byte', 'short', 'int']),
+  short: new Set(['byte', 'short']),
 }
 
 function toSafeLong(v: bigint | number, file: string, column: string): number {
@@ -185,7 +196,10 @@ function mapKeyFromText(type: DataType, file: string, column: string): (k: strin
   switch (type.kind) {
     case 'string':
       return (k) => k
+    case 'byte':
+    case 'short':
     case 'int':
+    case 'float':
     case 'double':
     case 'date':
     case 'timestamp':

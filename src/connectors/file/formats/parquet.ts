@@ -154,6 +154,7 @@ function compileParquetWriter(schema: StructType, o: FormatOptions): FormatWrite
 function holdsDouble(type: DataType): boolean {
   switch (type.kind) {
     case 'double':
+    case 'float':
       return true
     case 'array':
       return holdsDouble(type.element)

@@ -208,3 +208,27 @@ describe('AvroFunctionsSuite round trips', () => {
     assert.deepEqual(back.collect(), [{ array: [{ y: 1 }] }, { array: [null] }])
   })
 })
+
+// Avro has no 8- or 16-bit integers: Spark's AvroSerializer writes tinyint and smallint as Avro int
+// and float as Avro float, and its deserializer reads Avro float as float. The bytes below follow the
+// Avro spec (zigzag varints, little-endian IEEE floats); no spark-avro jar was at hand to confirm them.
+describe('to_avro and from_avro with tinyint, smallint and float', () => {
+  it('writes tinyint and smallint as Avro int and float as Avro float', () => {
+    assert.equal(sqlHex('to_avro(CAST(5 AS TINYINT))'), '0A')
+    assert.equal(sqlHex('to_avro(CAST(-300 AS SMALLINT))'), 'D704')
+    assert.equal(sqlHex('to_avro(1.5F)'), '0000C03F')
+    assert.equal(encodeHex(t.short(), '"int"', 7), '0E')
+    assert.equal(encodeHex(t.float(), '"double"', 0.5), '000000000000E03F')
+  })
+
+  it('round trips a struct of them, reading back int, int and float', () => {
+    const row = one.select(
+      from_avro(
+        to_avro(expr("named_struct('b', -1Y, 's', 2S, 'f', CAST(0.1 AS FLOAT))")),
+        record('{"name":"b","type":"int"},{"name":"s","type":"int"},{"name":"f","type":"float"}'),
+      ).alias('x'),
+    )
+    assert.equal(row.schema.fields[0].type.kind, 'struct')
+    assert.deepEqual(row.collect(), [{ x: { b: -1, s: 2, f: Math.fround(0.1) } }])
+  })
+})

@@ -20,10 +20,16 @@ describe('numeric literals', () => {
     assert.deepEqual(parseExpression('-2147483649'), literalExpr(-2147483649, t.long()))
   })
 
-  it('honours the L, S and Y suffixes, holding smallint and tinyint as int', () => {
+  it('honours the L, S and Y suffixes: bigint, smallint and tinyint', () => {
     assert.deepEqual(parseExpression('1L'), literalExpr(1, t.long()))
-    assert.deepEqual(parseExpression('7s'), literalExpr(7, t.int()))
-    assert.deepEqual(parseExpression('-128Y'), literalExpr(-128, t.int()))
+    assert.deepEqual(parseExpression('7s'), literalExpr(7, t.short()))
+    assert.deepEqual(parseExpression('-128Y'), literalExpr(-128, t.byte()))
+  })
+
+  it('makes F literals float, rounded to 32 bits, and refuses them beyond Float.MaxValue', () => {
+    assert.deepEqual(parseExpression('2.5f'), literalExpr(2.5, t.float()))
+    assert.deepEqual(parseExpression('0.1F'), literalExpr(Math.fround(0.1), t.float()))
+    assert.throws(() => parseExpression('3.4028235E38F'), parseError('outside the valid range for float'))
   })
 
   it('rejects suffixed literals outside their type, with Spark’s message', () => {
@@ -41,7 +47,7 @@ describe('numeric literals', () => {
     assert.deepEqual(parseExpression('9007199254740991L'), literalExpr(9007199254740991, t.long()))
   })
 
-  it('makes decimals, exponents and D/F/BD literals double', () => {
+  it('makes decimals, exponents and D/BD literals double', () => {
     for (const [text, value] of [
       ['1.5', 1.5],
       ['.5', 0.5],
@@ -49,7 +55,6 @@ describe('numeric literals', () => {
       ['1e3', 1000],
       ['1.5E-2', 0.015],
       ['2D', 2],
-      ['2.5f', 2.5],
       ['1.25BD', 1.25],
       ['-1.5', -1.5],
     ] as const) {

@@ -128,6 +128,50 @@ describe('Parquet format', () => {
     assert.equal(el('m')?.converted_type, 'MAP')
   })
 
+  it('writes tinyint, smallint and float as Spark does (INT32 INT_8, INT32 INT_16, FLOAT) and reads them back', async () => {
+    const S = t.struct({ b: t.byte(), s: t.short(), f: t.float(), a: t.array(t.float()) })
+    const rows = [
+      [-128, -32768, Math.fround(1.1), [Math.fround(0.1), -0]],
+      [null, null, null, null],
+      [127, 32767, Number.NEGATIVE_INFINITY, [Number.NaN]],
+    ]
+    const bytes = pq.writer(S, {}, UTC).encode(rows)
+    const root = parquetSchema(parquetMetadata(bytes.slice().buffer as ArrayBuffer))
+    const el = (name: string) => root.children.find((c) => c.element.name === name)?.element
+    assert.deepEqual(
+      ['b', 's', 'f'].map((n) => `${el(n)?.type}/${el(n)?.converted_type}`),
+      ['INT32/INT_8', 'INT32/INT_16', 'FLOAT/undefined'],
+    )
+    assert.equal(
+      pq
+        .inferSchema([{ bytes, file: 'x.parquet' }], {}, UTC)
+        .fields.map((f) => f.type.kind)
+        .join(','),
+      'byte,short,float,array',
+    )
+    const back = await decode(S, bytes)
+    assert.deepEqual(back.rows, rows)
+    assert.ok(Object.is((back.rows[0][3] as number[])[1], -0))
+    // Spark 4's widenings: tinyint and smallint to int, bigint and double; float to double.
+    const wide = t.struct({ b: t.int(), s: t.long(), f: t.double() })
+    assert.deepEqual((await decode(wide, bytes)).rows[0], [-128, -32768, Math.fround(1.1)])
+    await assert.rejects(decode(t.struct({ f: t.int() }), bytes), (e) =>
+      isSluiceError(e, 'DATATYPE_MISMATCH'),
+    )
+  })
+
+  it('reads tinyint, smallint and float from a file Spark 4.3 wrote (spark/small_numeric_parquet.py)', async () => {
+    const bytes = fixture('spark-small-numeric.parquet')
+    const s = pq.inferSchema([{ bytes, file: 'spark.parquet' }], {}, UTC)
+    assert.equal(s.fields.map((f) => `${f.name}:${f.type.kind}`).join(','), 'b:byte,s:short,f:float')
+    const { rows } = await decode(s, bytes, 'spark.parquet')
+    assert.deepEqual(rows, [
+      [-128, -32768, Math.fround(1.1)],
+      [null, null, null],
+      [127, 32767, Number.NEGATIVE_INFINITY],
+    ])
+  })
+
   it('writes one row group per call, or groups of rowGroupSize rows', () => {
     const rows = Array.from({ length: 10 }, (_, i) => [i])
     const groups = (o: Record<string, string>) =>
@@ -137,7 +181,7 @@ describe('Parquet format', () => {
     assert.equal(groups({ rowGroupSize: '3' }), 4)
   })
 
-  it('reads files Spark 4.3 wrote: INT96 timestamps with snappy, micros with zstd and gzip, floats as double', async () => {
+  it('reads files Spark 4.3 wrote: INT96 timestamps with snappy, micros with zstd and gzip, floats as float', async () => {
     for (const name of [
       'spark-int96-snappy.parquet',
       'spark-micros-zstd.parquet',
@@ -147,7 +191,7 @@ describe('Parquet format', () => {
       const s = pq.inferSchema([{ bytes, file: name }], {}, UTC)
       assert.equal(
         s.fields.map((f) => `${f.name}:${f.type.kind}`).join(','),
-        's:string,i:int,l:long,d:double,b:boolean,t:timestamp,dt:date,bin:binary,arr:array,m:map,st:struct,f:double',
+        's:string,i:int,l:long,d:double,b:boolean,t:timestamp,dt:date,bin:binary,arr:array,m:map,st:struct,f:float',
       )
       const { rows } = await decode(s, bytes, name)
       assert.deepEqual(rows[0], [
