@@ -1,6 +1,6 @@
 /**
  * Arithmetic with Spark 4 ANSI semantics: tinyint, smallint, int and bigint overflow raise
- * ARITHMETIC_OVERFLOW (bigint is exact to 2^53 in Sluice), float results are rounded to 32 bits, division or remainder by zero raises DIVIDE_BY_ZERO, `/` is
+ * ARITHMETIC_OVERFLOW (bigint is exact to 2^53 in Sluice), float results are rounded to 32 bits, division by zero raises DIVIDE_BY_ZERO and remainder by zero REMAINDER_BY_ZERO, `/` is
  * always fractional, `%` keeps the dividend's sign, `pmod` is non-negative. The try_ forms give
  * NULL instead of raising.
  */
@@ -9,7 +9,7 @@ import type { BoundExpr, Impl } from './bound-expr.ts'
 import { castTo, stringMeetsNumber, widerNumeric } from './coercion.ts'
 import { argTypeError, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
-import { binaryOverflow, divideByZero, overflow } from './runtime-errors.ts'
+import { binaryOverflow, divideByZero, overflow, remainderByZero } from './runtime-errors.ts'
 
 const INT_MAX = 2147483647
 const INT_MIN = -2147483648
@@ -129,11 +129,11 @@ const divide = (a: number, b: number, site: string): number => {
   return a / b
 }
 const remainder = (a: number, b: number, site: string): number => {
-  if (b === 0) throw divideByZero(site)
+  if (b === 0) throw remainderByZero(site)
   return a % b
 }
 const pmod = (a: number, b: number, site: string): number => {
-  if (b === 0) throw divideByZero(site)
+  if (b === 0) throw remainderByZero(site)
   const r = a % b
   return r < 0 ? (r + b) % b : r
 }

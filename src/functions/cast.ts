@@ -126,9 +126,11 @@ function converter(from: DataType, to: DataType, zone: string): Conv | undefined
           const n = parseNumber(s, true)
           return n === BAD ? BAD : range(n)
         }
-      if (f === 'int' || f === 'long' || f === 'double') return range
+      // A number out of range (NaN and infinities too) is Spark's CAST_OVERFLOW; text is CAST_INVALID_INPUT.
+      const overflowing = (n: number) => (range(n) === BAD ? OVERFLOW : range(n))
+      if (f === 'int' || f === 'long' || f === 'double') return overflowing
       if (f === 'boolean') return (b: boolean) => (b ? 1 : 0)
-      if (f === 'timestamp') return (ms: number) => range(Math.floor(ms / 1000))
+      if (f === 'timestamp') return (ms: number) => overflowing(Math.floor(ms / 1000))
       return undefined
     }
     case 'double':

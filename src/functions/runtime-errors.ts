@@ -16,6 +16,14 @@ export function divideByZero(site: string): SluiceError {
   )
 }
 
+/** Spark's REMAINDER_BY_ZERO: `%`, `mod` or `pmod` by zero (ANSI mode). */
+export function remainderByZero(site: string): SluiceError {
+  return new SluiceError(
+    'REMAINDER_BY_ZERO',
+    `Remainder by zero in \`${site}\`. Use try_mod to get NULL instead, or guard the divisor with a CASE/when.`,
+  )
+}
+
 export function invalidCast(value: unknown, from: string, to: string, site: string): SluiceError {
   const shown =
     typeof value === 'string'

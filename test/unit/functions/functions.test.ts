@@ -201,7 +201,8 @@ describe('functions', () => {
     }
     fails('CAST_INVALID_INPUT', () => sql("CAST('2.5' AS BIGINT)"))
     assert.deepEqual(sql("CAST('+5' AS INT)", "CAST('-0' AS INT)", "CAST('\t7\n' AS INT)"), [5, 0, 7])
-    fails('CAST_INVALID_INPUT', () => sql('CAST(3000000000 AS INT)'))
+    fails('CAST_OVERFLOW', () => sql('CAST(3000000000 AS INT)'))
+    fails('CAST_OVERFLOW', () => sql('CAST(3000000000.5D AS INT)'))
   })
 
   it('compares with three-valued logic and null-safe equality', () => {

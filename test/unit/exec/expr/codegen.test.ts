@@ -119,9 +119,10 @@ describe('arithmetic', () => {
     assert.equal(evaluate(e, [7]), 3.5)
   })
 
-  it('raises DIVIDE_BY_ZERO for / and %, and try_divide gives NULL', () => {
+  it('raises DIVIDE_BY_ZERO for /, REMAINDER_BY_ZERO for % and pmod (as Spark), and try_divide gives NULL', () => {
     assert.throws(() => evaluate(call('/', x, lit(0)), [1]), raises('DIVIDE_BY_ZERO', '(x / 0)'))
-    assert.throws(() => evaluate(call('%', x, lit(0)), [1]), raises('DIVIDE_BY_ZERO'))
+    assert.throws(() => evaluate(call('%', x, lit(0)), [1]), raises('REMAINDER_BY_ZERO'))
+    assert.throws(() => evaluate(call('pmod', x, lit(0)), [1]), raises('REMAINDER_BY_ZERO'))
     assert.throws(() => evaluate(call('/', dbl(1.5), dbl(-0))), raises('DIVIDE_BY_ZERO'))
     assert.equal(evaluate(call('try_divide', x, lit(0)), [1]), null)
   })
