@@ -145,8 +145,10 @@ describe('q8 monitor new users', () => {
       ofAuction(auction(13, 3, T0 + 3_000)),
       ofPerson(person(4, 'Dee', T0 + 4_000)),
       ofBid(bid(4, T0 + 5_000)),
-      // A bid a minute later moves the watermark past every window above.
+      // A bid a minute later does not move the watermark: the event_type filter runs below
+      // withWatermark, as in Spark. A person a minute later does.
       ofBid(bid(9, T0 + 60_000)),
+      ofPerson(person(9, 'Ida', T0 + 60_000)),
     ]
     const actual = await runOnEvents(events)
     assert.deepEqual(actual, [{ id: 1, name: 'Ann', stime: T0 }])
