@@ -11,6 +11,7 @@ import { DataStreamReader } from './api/data-stream-reader.ts'
 import { DataFrame } from './api/dataframe.ts'
 import type { BatchReadRequest, FileWriteRequest, QueryEngine } from './api/engine.ts'
 import { MemoryStreamInput } from './api/memory-stream.ts'
+import type { Row } from './api/row-types.ts'
 import { batchReader, batchWriter } from './connectors/batch-registry.ts'
 import { MemoryStream } from './connectors/memory/memory-stream.ts'
 import type { ConnectorContext, PreparedBatchRead } from './connectors/spi.ts'
@@ -25,6 +26,7 @@ import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
+import { parseSchemaDDL } from './plan/sql/type-parser.ts'
 import { planIncremental } from './planner/incremental-plan.ts'
 import { planPhysical } from './planner/physical-planner.ts'
 import { type RemoteConfig, RemoteSluice } from './remote/remote-session.ts'
@@ -341,11 +343,12 @@ export class Sluice implements QueryEngine {
    * A DataFrame over in-memory rows, validated against the schema.
    * @example const df = sluice.createDataFrame([{ id: 1, name: 'a' }], t.struct({ id: t.long(), name: t.string() }))
    */
-  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): DataFrame<InferRow<S>> {
-    return new DataFrame(
-      node('localRelation', { schema, rows: encodeRows(rows as readonly object[], schema) }),
-      this,
-    )
+  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): DataFrame<InferRow<S>>
+  /** With a DDL schema, as Spark's: `sluice.createDataFrame(rows, 'id BIGINT, name STRING')`. */
+  createDataFrame(rows: readonly Row[], schema: string): DataFrame<Row>
+  createDataFrame(rows: readonly object[], schema: StructType | string): DataFrame<Row> {
+    const struct = typeof schema === 'string' ? parseSchemaDDL(schema) : schema
+    return new DataFrame(node('localRelation', { schema: struct, rows: encodeRows(rows, struct) }), this)
   }
 
   /** A DataFrame of `id` from start (inclusive) to end (exclusive). @example sluice.range(0, 10) */

@@ -4,12 +4,15 @@
  * relations (plan-to-connect.ts) and run on the cluster; results come back as Arrow and are decoded
  * into the same typed rows (arrow-rows.ts). One gRPC channel per session; `close()` ends it.
  */
+
+import type { Row } from '../api/row-types.ts'
 import { invalidArgument, SluiceError } from '../errors.ts'
 import { type Clock, systemClock } from '../io/clock.ts'
 import { writeStdout } from '../io/output.ts'
 import { type Scheduler, systemScheduler } from '../io/scheduler.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseInterval } from '../plan/sql/interval.ts'
+import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
 import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
@@ -132,12 +135,12 @@ export class RemoteSluice {
    * A DataFrame over rows sent to Spark as Arrow, validated against the schema as embedded.
    * @example spark.createDataFrame([{ id: 1 }], t.struct({ id: t.long() }))
    */
-  createDataFrame<S extends StructType>(
-    rows: readonly InferRow<S>[],
-    schema: S,
-  ): RemoteDataFrame<InferRow<S>> {
-    const plan = node('localRelation', { schema, rows: encodeRows(rows as readonly object[], schema) })
-    return this.conn.frame(plan)
+  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): RemoteDataFrame<InferRow<S>>
+  /** With a DDL schema, as Spark's: `spark.createDataFrame(rows, 'id BIGINT, name STRING')`. */
+  createDataFrame(rows: readonly Row[], schema: string): RemoteDataFrame<Row>
+  createDataFrame(rows: readonly object[], schema: StructType | string): RemoteDataFrame<Row> {
+    const struct = typeof schema === 'string' ? parseSchemaDDL(schema) : schema
+    return this.conn.frame(node('localRelation', { schema: struct, rows: encodeRows(rows, struct) }))
   }
 
   /** A DataFrame of `id` from start (inclusive) to end (exclusive). @example spark.range(0, 10) */
