@@ -11,7 +11,7 @@ import { castTo } from './coercion.ts'
 import { argTypeError, requireFoldable } from './define.ts'
 import type { AggregateFunctionDef, AggregateImpl, BindContext, BoundAggregate } from './function-def.ts'
 import { overflow } from './runtime-errors.ts'
-import { compareValues, compositeKey } from './values.ts'
+import { compareValues, compositeKey, PRIMITIVE_KINDS } from './values.ts'
 
 type Ctx = BindContext & { readonly distinct: boolean }
 
@@ -23,17 +23,6 @@ function agg(
   return Object.freeze({ kind: 'aggregate', name, minArgs: arity[0], maxArgs: arity[1], bind })
 }
 
-const PRIMITIVE = new Set([
-  'string',
-  'boolean',
-  'byte',
-  'short',
-  'int',
-  'long',
-  'timestamp',
-  'date',
-  'interval',
-])
 const keyExpr = (args: readonly string[]): string =>
   args.length === 1 ? args[0] : `key([${args.join(', ')}])`
 
@@ -115,7 +104,7 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
         ? greater
           ? (v: string, s: string) => `${v} > ${s} || (${v} !== ${v} && ${s} === ${s})`
           : (v: string, s: string) => `${v} < ${s} || (${s} !== ${s} && ${v} === ${v})`
-        : PRIMITIVE.has(kind) && kind !== 'string'
+        : PRIMITIVE_KINDS.has(kind) && kind !== 'string'
           ? (v: string, s: string) => `${v} ${op} ${s}`
           : (v: string, s: string) => `cmp(${v}, ${s}) ${op} 0`
     const numeric = isNumeric(a.type) || kind === 'timestamp' || kind === 'date'
@@ -168,7 +157,7 @@ const collectList = agg('collect_list', [1, 1], ([a]) => ({
 const collectSet = agg('collect_set', [1, 1], ([a]) => {
   if (a.type.kind === 'map') throw argTypeError('collect_set', 0, a, 'a type other than map')
   // Non-primitive values are deduplicated by their composite key.
-  const primitive = PRIMITIVE.has(a.type.kind) || isFractional(a.type)
+  const primitive = PRIMITIVE_KINDS.has(a.type.kind) || isFractional(a.type)
   const impl: AggregateImpl = primitive
     ? {
         init: ['new Set()'],

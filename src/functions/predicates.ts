@@ -9,19 +9,7 @@ import type { BoundExpr, Impl } from './bound-expr.ts'
 import { castTo, coerceAll, commonType } from './coercion.ts'
 import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
-import { compareStrings, compareValues, valuesEqual } from './values.ts'
-
-const PRIMITIVE = new Set([
-  'string',
-  'boolean',
-  'byte',
-  'short',
-  'int',
-  'long',
-  'timestamp',
-  'date',
-  'interval',
-])
+import { compareStrings, compareValues, PRIMITIVE_KINDS, valuesEqual } from './values.ts'
 
 function comparable(name: string, args: readonly BoundExpr[]): [DataType, BoundExpr[]] {
   const type = commonType(args[0].type, args[1].type)
@@ -43,7 +31,7 @@ const STRING_TESTS: Record<Cmp, (a: string, b: string) => boolean> = {
 
 function compareImpl(op: Cmp | '=', type: DataType): Impl {
   if (type.kind === 'string' && op !== '=') return { kind: 'fn', fn: STRING_TESTS[op] }
-  if (PRIMITIVE.has(type.kind)) return { kind: 'op', op: op === '=' ? '===' : op }
+  if (PRIMITIVE_KINDS.has(type.kind)) return { kind: 'op', op: op === '=' ? '===' : op }
   if (type.kind === 'double' || type.kind === 'float') {
     if (op === '=')
       return { kind: 'template', code: ([a, b]) => `${a} === ${b} || (${a} !== ${a} && ${b} !== ${b})` }
@@ -86,7 +74,7 @@ function inList(args: readonly BoundExpr[]): ReturnType<ScalarFunctionDef['bind'
   const listNullable = list.some((a) => a.nullable)
   if (
     list.every((a) => a.kind === 'literal') &&
-    (PRIMITIVE.has(type.kind) || type.kind === 'double' || type.kind === 'float')
+    (PRIMITIVE_KINDS.has(type.kind) || type.kind === 'double' || type.kind === 'float')
   ) {
     // Set membership uses SameValueZero: NaN matches NaN and -0 matches 0, as in Spark.
     const literals = list.map((a) => (a as { value: unknown }).value)

@@ -1,5 +1,18 @@
 import type { DataType } from '../schema/data-type.ts'
 
+/** Kinds held as plain JavaScript primitives and compared directly (double and float are apart: NaN, -0). */
+export const PRIMITIVE_KINDS: ReadonlySet<string> = new Set([
+  'string',
+  'boolean',
+  'byte',
+  'short',
+  'int',
+  'long',
+  'timestamp',
+  'date',
+  'interval',
+])
+
 /**
  * Equality and ordering of Sluice values as Spark defines them: NaN equals NaN and sorts above
  * every other double; -0.0 equals 0.0; arrays, structs and binary compare element by element.
