@@ -298,19 +298,12 @@ function describeAggregates(aggs: readonly BoundAggCall[]): string {
 
 /** `merge(a, b)`: folds group b's slots into group a's (the aggregates' merge templates). */
 function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => void {
-  const b = new CodeBuilder()
-  declareHelpers(b, spec)
-  let next = 0
-  for (const agg of spec.aggs) {
-    const idx = agg.impl.init.map(() => next++)
-    b.emit(
-      agg.impl.merge(
-        idx.map((i) => `a.s${i}`),
-        idx.map((i) => `b.s${i}`),
-      ),
-    )
-  }
-  return b.build(['a', 'b'])
+  return compileMergeOf(
+    spec,
+    ['a', 'b'],
+    (i) => `a.s${i}`,
+    (i) => `b.s${i}`,
+  )
 }
 
 /**
@@ -319,19 +312,29 @@ function compileMerge(spec: AggregateSpec): (a: GroupState, b: GroupState) => vo
  */
 function compileMergeSaved(spec: AggregateSpec): ((a: unknown[], b: GroupState) => void) | undefined {
   if (slotCodecsOf(spec).some((c) => c !== 'value')) return undefined
+  return compileMergeOf(
+    spec,
+    ['$a', '$b'],
+    (i) => `$a[${i}]`,
+    (i) => `$b.s${i}`,
+  )
+}
+
+/** The aggregates' merge templates over every slot, `into(i)` receiving `from(i)`. */
+function compileMergeOf<A, B>(
+  spec: AggregateSpec,
+  params: readonly [string, string],
+  into: (slot: number) => string,
+  from: (slot: number) => string,
+): (a: A, b: B) => void {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
   let next = 0
   for (const agg of spec.aggs) {
     const idx = agg.impl.init.map(() => next++)
-    b.emit(
-      agg.impl.merge(
-        idx.map((i) => `$a[${i}]`),
-        idx.map((i) => `$b.s${i}`),
-      ),
-    )
+    b.emit(agg.impl.merge(idx.map(into), idx.map(from)))
   }
-  return b.build(['$a', '$b'])
+  return b.build([...params])
 }
 
 /** How a slot is stored and restored, as its aggregate declares. */
