@@ -12,6 +12,7 @@
  */
 
 import { type DataType, field, type StructType, structOf, t } from '../../schema/data-type.ts'
+import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import {
@@ -126,6 +127,9 @@ export class StreamingDedupExec implements StatefulExec {
     const store = pc.store()
     const { eventTime, eventTimeIsWindow, withinWatermark, delayMs } = this.opts
     let duplicates = 0
+    // Keys that expire at or before this batch's eviction watermark (a NULL event time, or time 0
+    // with no delay): Spark evicts them at the end of the batch; `evict` only scans when it moved.
+    let expired: StateKey[] | undefined
     for (let i = 0; i < part.keys.length; i++) {
       const key = part.keys[i]
       const row = part.items[i]
@@ -136,9 +140,13 @@ export class StreamingDedupExec implements StatefulExec {
       const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
       // NOTE: a NULL event time counts as 0, as Spark reads it (getLong of a null is 0), so the
       // key expires once the watermark passes the delay instead of blocking the key forever.
-      store.put(key, withinWatermark ? [(et ?? 0) + delayMs] : [])
+      const expiresAt = (et ?? 0) + delayMs
+      store.put(key, withinWatermark ? [expiresAt] : [])
+      if (withinWatermark && eventTime >= 0 && expiresAt <= pc.watermarkForEvictionMs)
+        (expired ??= []).push(key)
       out.push(row)
     }
+    for (const key of expired ?? []) store.remove(key)
     return duplicates
   }
 
