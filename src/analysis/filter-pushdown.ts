@@ -2,11 +2,13 @@
  * Spark's PushPredicateThroughNonJoin rule for a filter written after `withWatermark`: the
  * conjuncts that are deterministic and do not name the event-time column move below the
  * EventTimeWatermark node, so the rows they remove never advance the watermark. The others stay
- * above it. A filter over a union is pushed into its inputs first, as Spark does. (Spark's optimizer does this for every query, so the watermark a query computes
- * depends on it.)
+ * above it. A filter over a union is pushed into its inputs first, and one over a projection
+ * through it (its columns replaced by their deterministic expressions), as Spark does. (Spark's
+ * optimizer does this for every query, so the watermark a query computes depends on it.)
  */
 import { type BoundCall, type BoundExpr, boundChildren } from '../functions/bound-expr.ts'
 import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { transformBound } from './rewrite.ts'
 
 type Filter = Extract<AnalyzedPlan, { kind: 'filter' }>
 
@@ -49,6 +51,7 @@ const sqlOf = (e: BoundExpr): string =>
 export function pushFilterBelowWatermark(filter: Filter): AnalyzedPlan {
   const child = filter.child
   if (child.kind === 'union') return pushIntoUnion(filter, child)
+  if (child.kind === 'project') return pushThroughProject(filter, child)
   if (child.kind !== 'watermark') return filter
   const parts = conjuncts(filter.condition)
   const down = parts.filter((p) => isDeterministic(p) && !references(p, child.eventTime))
@@ -76,4 +79,23 @@ function pushIntoUnion(filter: Filter, union: Union): AnalyzedPlan {
     pushFilterBelowWatermark({ kind: 'filter', condition, child: p, output: p.output })
   const pushed: AnalyzedPlan = { ...union, left: side(union.left), right: side(union.right) }
   return up.length === 0 ? pushed : { ...filter, condition: andOf(up, filter.condition), child: pushed }
+}
+
+type Project = Extract<AnalyzedPlan, { kind: 'project' }>
+
+/**
+ * Spark's Filter-over-Project case: with every projected expression deterministic, the condition
+ * over the projection's columns is rewritten over its input (each column replaced by its
+ * expression) and pushed further. Only done when that moves something below a watermark: other
+ * plans keep their shape.
+ */
+function pushThroughProject(filter: Filter, project: Project): AnalyzedPlan {
+  if (!project.exprs.every(isDeterministic)) return filter
+  const below = project.child
+  const condition = transformBound(filter.condition, (e) =>
+    e.kind === 'ref' ? project.exprs[e.ordinal] : undefined,
+  )
+  const inner: Filter = { kind: 'filter', condition, child: below, output: below.output }
+  const pushed = pushFilterBelowWatermark(inner)
+  return pushed === inner ? filter : { ...project, child: pushed }
 }

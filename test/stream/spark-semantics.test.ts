@@ -125,6 +125,18 @@ describe('as Spark 4 answers: a filter after withWatermark', () => {
     'append',
   )
   scenario(
+    'filterPushedThroughProject',
+    'over a projection is pushed through it and below the watermark, its columns replaced by their expressions',
+    steps,
+    (df) =>
+      wm(df, '5 seconds')
+        .select(col('time'), col('v').multiply(2).alias('w'))
+        .filter(col('w').gt(0))
+        .groupBy(window('time', '10 seconds'))
+        .count(),
+    'append',
+  )
+  scenario(
     'filterOnTimeKept',
     'naming the event time stays above the watermark',
     [[ev('a', 1, 1), ev('x', 1, 50)], ...steps.slice(1)],

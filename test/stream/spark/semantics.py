@@ -111,6 +111,10 @@ scenarios = {
     "filterPushed": lambda: both([[ev("a", 1, 1), ev("x", -1, 50)], [ev("a", 1, 3)], [ev("a", 1, 30)], [ev("a", 1, 59)]],
                                  lambda df: W(df, "5 seconds").filter(F.col("v") > 0)
                                  .groupBy(F.window("time", "10 seconds")).count(), "append"),
+    "filterPushedThroughProject": lambda: both([[ev("a", 1, 1), ev("x", -1, 50)], [ev("a", 1, 3)], [ev("a", 1, 30)], [ev("a", 1, 59)]],
+                                               lambda df: W(df, "5 seconds").select("time", (F.col("v") * 2).alias("w"))
+                                               .filter(F.col("w") > 0)
+                                               .groupBy(F.window("time", "10 seconds")).count(), "append"),
     "filterOnTimeKept": lambda: both([[ev("a", 1, 1), ev("x", 1, 50)], [ev("a", 1, 3)], [ev("a", 1, 30)], [ev("a", 1, 59)]],
                                      lambda df: W(df, "5 seconds").filter(F.col("time") < F.lit("1970-01-01 00:00:40").cast("timestamp"))
                                      .groupBy(F.window("time", "10 seconds")).count(), "append"),
