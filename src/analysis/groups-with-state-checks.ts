@@ -58,20 +58,43 @@ function isStateful(p: AnalyzedPlan): boolean {
   }
 }
 
+const CORRECTNESS =
+  'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details.'
+
 /**
  * The `[map|flatMap]GroupsWithState` part of Spark's checkStreamingQueryGlobalWatermarkLimit: one
  * with an event-time timeout emits rows the global watermark may already have passed, so no
- * stateful operator may come after it. (The rest of that rule, an aggregation in a non-append
- * query below a stateful operator, is not checked here.)
+ * stateful operator may come after it. The aggregation part is `checkAggregationNotChained`.
  */
 function checkEventTimeTimeoutNotChained(plan: AnalyzedPlan): void {
   analyzedPlans.walk(plan, (above) => {
     if (!isStateful(above)) return
     for (const child of analyzedPlans.children(above))
       analyzedPlans.walk(child, (p) => {
-        if (p.kind === 'groupsWithState' && isStreaming(p) && p.spec.timeout === 'EventTimeTimeout')
+        if (!isStreaming(p)) return
+        if (p.kind === 'groupsWithState' && p.spec.timeout === 'EventTimeTimeout')
           throw refuse(
-            'Detected pattern of possible \'correctness\' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are "late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. Here a flatMapGroupsWithState with EventTimeTimeout is followed by another stateful operator; Sluice has no setting to disable this check.',
+            `${CORRECTNESS} Here a flatMapGroupsWithState with EventTimeTimeout is followed by another stateful operator; Sluice has no setting to disable this check.`,
+          )
+      })
+  })
+}
+
+/**
+ * The aggregation part of Spark's checkStreamingQueryGlobalWatermarkLimit, checked after every
+ * per-operator rule (as Spark): in update or complete mode an aggregation's rows are not final, so
+ * no stateful operator (isStateful) may come after it. Spark checks it by default
+ * (`spark.sql.streaming.statefulOperator.checkCorrectness.enabled`); Sluice has no switch.
+ */
+export function checkAggregationNotChained(plan: AnalyzedPlan, outputMode: OutputMode): void {
+  if (outputMode === 'append') return
+  analyzedPlans.walk(plan, (above) => {
+    if (!isStateful(above)) return
+    for (const child of analyzedPlans.children(above))
+      analyzedPlans.walk(child, (p) => {
+        if (p.kind === 'aggregate' && isStreaming(p))
+          throw refuse(
+            `${CORRECTNESS} Here an aggregation in ${outputMode} output mode is followed by another stateful operator (its updated rows are not final): use append output mode with a watermark, or drop the later stateful operator. Sluice has no setting to disable this check.`,
           )
       })
   })

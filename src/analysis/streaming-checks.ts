@@ -6,7 +6,7 @@
  */
 import { SluiceError } from '../errors.ts'
 import { type AnalyzedPlan, analyzedPlans, eventTimeColumn } from './analyzed-plan.ts'
-import { checkGroupsWithState } from './groups-with-state-checks.ts'
+import { checkAggregationNotChained, checkGroupsWithState } from './groups-with-state-checks.ts'
 import { checkStreamStreamJoin } from './stream-join-checks.ts'
 
 export type StreamingOutputMode = 'append' | 'update' | 'complete'
@@ -47,6 +47,7 @@ export function checkStreamingPlan(plan: AnalyzedPlan, outputMode: StreamingOutp
     )
   }
   checkGroupsWithState(plan, outputMode)
+  checkAggregationNotChained(plan, outputMode)
 }
 
 function visit(p: AnalyzedPlan, mode: StreamingOutputMode): void {
