@@ -16,11 +16,21 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
-import { homedir } from 'node:os'
+import { createConnection } from 'node:net'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
+import {
+  cacheRoot,
+  LOCK_WAIT_MS,
+  LockTimeoutError,
+  pidAlive,
+  portFree as portFreeOn,
+  readPid,
+  requireJava17,
+  stopService,
+  logTail as tailOf,
+  withLock,
+} from './lib/service-process.mjs'
 
 // 4.3.1 is the newest 4.x whose artifacts are complete on Maven Central (4.4.0 lacks kafka-tools-api).
 const DEFAULT_KAFKA_VERSION = '4.3.1'
@@ -29,16 +39,9 @@ const LOG4J_VERSION = '2.25.4'
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1'
 const HOST = '127.0.0.1'
 const READY_MARKER = 'READY'
-// Waiting on another caller's lock may cover its first download, so it gets longer than --timeout.
-const LOCK_WAIT_MS = 10 * 60_000
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 class BrokerError extends Error {}
-
-function cacheRoot() {
-  if (process.env.SLUICE_CACHE_DIR) return resolve(process.env.SLUICE_CACHE_DIR)
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice')
-}
 
 function parseOptions(argv) {
   const { values, positionals } = parseArgs({
@@ -150,24 +153,14 @@ function download(version, dir) {
 
 // ---- Java ----
 
-function javaBin() {
-  return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
-}
-
-function checkJava() {
-  const java = javaBin()
-  const run = spawnSync(java, ['-version'], { encoding: 'utf8' })
-  if (run.error?.code === 'ENOENT')
-    throw new BrokerError(
-      `${java} was not found. The Kafka broker needs Java 17 or newer: install a JRE ` +
-        '(e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.',
-    )
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(run.stderr ?? '')
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0
-  if (major < 17)
-    throw new BrokerError(`Kafka 4 needs Java 17 or newer, but ${java} is: ${run.stderr.split('\n')[0]}`)
-  return java
-}
+const checkJava = () =>
+  requireJava17(
+    'Kafka 4',
+    ': install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.',
+    BrokerError,
+  )
+const portFree = (port) => portFreeOn(port, HOST)
+const logTail = (dir, lines = 30) => tailOf([join(dir, 'server.log'), join(dir, 'broker.out')], lines)
 
 function javaArgs(libs, dir, mainArgs) {
   const extra = (process.env.SLUICE_KAFKA_JVM_OPTS ?? '').split(/\s+/).filter(Boolean)
@@ -267,14 +260,6 @@ function formatStorage(java, libs, o) {
 
 // ---- probing ----
 
-function portFree(port) {
-  return new Promise((res) => {
-    const server = createServer()
-    server.once('error', () => res(false))
-    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => res(true)))
-  })
-}
-
 // A Kafka ApiVersions v0 request: the broker only answers once it serves requests, i.e. is unfenced.
 function answersKafka(port, timeoutMs = 1000) {
   const clientId = Buffer.from('sluice-probe')
@@ -327,14 +312,6 @@ function configuredPort(dir) {
   } catch {
     return undefined
   }
-}
-
-function logTail(dir, lines = 30) {
-  const text = ['server.log', 'broker.out']
-    .map((f) => join(dir, f))
-    .filter(existsSync)
-    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}`)
-  return text.join('\n')
 }
 
 // ---- commands ----

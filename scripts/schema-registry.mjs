@@ -20,11 +20,20 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { createServer } from 'node:net'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
+import {
+  cacheRoot,
+  LOCK_WAIT_MS,
+  LockTimeoutError,
+  pidAlive,
+  portFree as portFreeOn,
+  readPid,
+  requireJava17,
+  stopService,
+  logTail as tailOf,
+  withLock,
+} from './lib/service-process.mjs'
 
 // 2.6.x is the newest line that runs on Java 17 (3.x needs Java 21); it is on Maven Central as a
 // Quarkus runner jar with its lib/ folder (classifier `all`, a tar.gz).
@@ -33,15 +42,14 @@ const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.
 const HOST = '127.0.0.1'
 const READY_MARKER = 'READY'
 const API = '/apis/ccompat/v7'
-const LOCK_WAIT_MS = 10 * 60_000
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 class BrokerError extends Error {}
 
-function cacheRoot() {
-  if (process.env.SLUICE_CACHE_DIR) return resolve(process.env.SLUICE_CACHE_DIR)
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice')
-}
+const checkJava = () =>
+  requireJava17('Apicurio Registry 2.6', ': install a JRE or set JAVA_HOME.', BrokerError)
+const portFree = (port) => portFreeOn(port, HOST)
+const logTail = (dir, lines = 30) => tailOf([join(dir, 'registry.out')], lines)
 
 function parseOptions(argv) {
   const { values, positionals } = parseArgs({
@@ -139,31 +147,7 @@ function download(version, dir) {
 
 // ---- Java ----
 
-function checkJava() {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
-  const run = spawnSync(java, ['-version'], { encoding: 'utf8' })
-  if (run.error?.code === 'ENOENT')
-    throw new BrokerError(
-      `${java} was not found. Apicurio Registry needs Java 17 or newer: install a JRE or set JAVA_HOME.`,
-    )
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(run.stderr ?? '')
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0
-  if (major < 17)
-    throw new BrokerError(
-      `Apicurio Registry 2.6 needs Java 17 or newer, but ${java} is: ${run.stderr.split('\n')[0]}`,
-    )
-  return java
-}
-
 // ---- probing ----
-
-function portFree(port) {
-  return new Promise((res) => {
-    const server = createServer()
-    server.once('error', () => res(false))
-    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => res(true)))
-  })
-}
 
 async function answersRegistry(port) {
   try {
@@ -193,11 +177,6 @@ function registryPid(dir) {
 function configuredPort(dir) {
   const n = Number.parseInt(existsSync(join(dir, 'port')) ? readFileSync(join(dir, 'port'), 'utf8') : '', 10)
   return Number.isInteger(n) ? n : undefined
-}
-
-function logTail(dir, lines = 30) {
-  const f = join(dir, 'registry.out')
-  return existsSync(f) ? `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}` : ''
 }
 
 // ---- commands ----

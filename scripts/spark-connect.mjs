@@ -11,10 +11,19 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { LockTimeoutError, pidAlive, readPid, stopService, withLock } from './lib/service-process.mjs'
+import {
+  cacheRoot,
+  LOCK_WAIT_MS,
+  LockTimeoutError,
+  pidAlive,
+  readPid,
+  requireJava17,
+  stopService,
+  logTail as tailOf,
+  withLock,
+} from './lib/service-process.mjs'
 
 // The Spark release whose protocol src/remote/gen was generated from (scripts/generate-connect.mjs).
 export const SPARK_VERSION = '4.3.0'
@@ -27,15 +36,12 @@ const KAFKA_JARS =
   'https://repo1.maven.org/maven2/org/apache/spark/spark-token-provider-kafka-0-10_2.13/4.0.0/spark-token-provider-kafka-0-10_2.13-4.0.0.jar'
 const HOST = '127.0.0.1'
 const MAIN_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer'
-const LOCK_WAIT_MS = 10 * 60_000
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 class ConnectError extends Error {}
 
-function cacheRoot() {
-  if (process.env.SLUICE_CACHE_DIR) return resolve(process.env.SLUICE_CACHE_DIR)
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice')
-}
+const checkJava = () => requireJava17('Spark 4', ' (apt-get install openjdk-17-jre-headless)', ConnectError)
+const logTail = (dir, lines = 30) => tailOf([join(dir, 'server.out')], lines)
 
 function parseOptions(argv) {
   const { values, positionals } = parseArgs({
@@ -91,19 +97,6 @@ function sparkHome() {
   return home
 }
 
-function checkJava() {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
-  const run = spawnSync(java, ['-version'], { encoding: 'utf8' })
-  if (run.error?.code === 'ENOENT')
-    throw new ConnectError(
-      `${java} was not found. Spark 4 needs Java 17 or newer (apt-get install openjdk-17-jre-headless)`,
-    )
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(run.stderr ?? '')
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0
-  if (major < 17)
-    throw new ConnectError(`Spark 4 needs Java 17 or newer, but ${java} is: ${run.stderr.split('\n')[0]}`)
-}
-
 function ensure() {
   checkJava()
   const home = sparkHome()
@@ -140,11 +133,6 @@ function serverPid(dir) {
   } catch {
     return existsSync('/proc/self') ? undefined : pid
   }
-}
-
-function logTail(dir, lines = 30) {
-  const f = join(dir, 'server.out')
-  return existsSync(f) ? `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}` : ''
 }
 
 // ---- commands ----

@@ -1,7 +1,9 @@
 // What the service scripts (kafka-broker.mjs, schema-registry.mjs, spark-connect.mjs) share: a lock
-// between processes (an O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over)
-// and stopping a service by its pid file.
+// between processes (an O_EXCL lock file holding the owner's pid; a dead owner's lock is taken over),
+// stopping a service by its pid file, the cache folder, the Java check, a free-port probe and the
+// log tail their start errors show.
 
+import { spawnSync } from 'node:child_process'
 import {
   closeSync,
   existsSync,
@@ -13,8 +15,57 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+
+/** How long a caller waits on another's lock: it may cover a first download, so longer than --timeout. */
+export const LOCK_WAIT_MS = 10 * 60_000
+
+/** `$SLUICE_CACHE_DIR`, or `sluice/` under `$XDG_CACHE_HOME` (default `~/.cache`). */
+export function cacheRoot() {
+  if (process.env.SLUICE_CACHE_DIR) return resolve(process.env.SLUICE_CACHE_DIR)
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice')
+}
+
+/** `$JAVA_HOME/bin/java`, or `java` on the PATH. */
+export function javaBinary() {
+  return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+}
+
+/**
+ * The java binary when it is Java 17 or newer; otherwise throws `new Failure(message)` naming `what`
+ * needs it (`hint` is appended to the not-found message: how to install one).
+ */
+export function requireJava17(what, hint, Failure) {
+  const java = javaBinary()
+  const run = spawnSync(java, ['-version'], { encoding: 'utf8' })
+  if (run.error?.code === 'ENOENT')
+    throw new Failure(`${java} was not found. ${what} needs Java 17 or newer${hint}`)
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(run.stderr ?? '')
+  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0
+  if (major < 17)
+    throw new Failure(`${what} needs Java 17 or newer, but ${java} is: ${run.stderr.split('\n')[0]}`)
+  return java
+}
+
+/** Whether nothing listens on `host:port` (an exclusive listen succeeds). */
+export function portFree(port, host) {
+  return new Promise((res) => {
+    const server = createServer()
+    server.once('error', () => res(false))
+    server.listen({ port, host, exclusive: true }, () => server.close(() => res(true)))
+  })
+}
+
+/** The last `lines` lines of each of `files` that exists, each under a `--- <file>` header. */
+export function logTail(files, lines = 30) {
+  return files
+    .filter(existsSync)
+    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')}`)
+    .join('\n')
+}
 
 /** A failure the scripts report as one line (no stack): the lock stayed held past the wait. */
 export class LockTimeoutError extends Error {}
