@@ -9,23 +9,14 @@
 import { loadavg } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
 import { t } from '../src/schema/data-type.ts'
+import { NULLABLE_BID as BID, bidJsonLines } from './bid-json.ts'
 
 type Formats = typeof import('../src/connectors/file/formats/index.ts')
 type Json = typeof import('../src/functions/json/index.ts')
 type Cast = typeof import('../src/util/time/cast.ts')
 
 const ctx = { timeZone: 'UTC' }
-const BID = t.struct({
-  auction: t.long(),
-  bidder: t.long(),
-  price: t.long(),
-  channel: t.string(),
-  url: t.string(),
-  dateTime: t.timestamp(),
-  extra: t.string(),
-})
 const MIXED = t.struct({
   id: t.long(),
   name: t.string(),
@@ -34,28 +25,6 @@ const MIXED = t.struct({
   flag: t.boolean(),
   ts: t.timestamp(),
 })
-
-function bidLines(count: number): string[] {
-  const out: string[] = []
-  for (const e of nexmarkEvents({ maxEvents: Math.ceil(count / 0.9) + 100 })) {
-    const b = e.bid
-    if (b === undefined) continue
-    const { auction, bidder, price, channel, url, extra } = b
-    out.push(
-      JSON.stringify({
-        auction,
-        bidder,
-        price,
-        channel,
-        url,
-        dateTime: new Date(b.dateTime).toISOString(),
-        extra,
-      }),
-    )
-    if (out.length === count) break
-  }
-  return out
-}
 
 function mixedLines(count: number): string[] {
   const words = ['alpha', 'beta', 'gamma, delta', 'epsilon "quoted"', 'zeta', 'éta', 'θ😀']
@@ -108,7 +77,7 @@ async function main(): Promise<void> {
       .join(' / ')}`,
   )
   for (const [name, schema, lines] of [
-    ['JSON source, bids', BID, bidLines(200_000)],
+    ['JSON source, bids', BID, bidJsonLines(200_000)],
     ['JSON source, mixed', MIXED, mixedLines(200_000)],
   ] as const) {
     const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`)
@@ -121,7 +90,7 @@ async function main(): Promise<void> {
       () => rn.decode(bytes, 'f.json'),
     )
   }
-  const lines = bidLines(200_000)
+  const lines = bidJsonLines(200_000)
   const codec = (C: Cast) => ({
     ...NJ.isoUtcJsonTimeCodec,
     parseTimestamp: (s: string) => C.castStringToTimestamp(s, 'UTC'),

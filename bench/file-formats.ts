@@ -14,8 +14,8 @@ import { stringify as csvStringify } from 'csv-stringify/sync'
 import { parquetRead } from 'hyparquet'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { fileFormat } from '../src/connectors/file/formats/index.ts'
-import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
 import { t } from '../src/schema/data-type.ts'
+import { NULLABLE_BID as BID, bidJsonLines } from './bid-json.ts'
 
 // Set by measureFileFormats (the standalone run's --runs, or run.ts's choice).
 let RUNS = 5
@@ -208,37 +208,10 @@ export async function measureFileFormats(rowCount: number, runs: number): Promis
   return lines
 }
 
-const BID = t.struct({
-  auction: t.long(),
-  bidder: t.long(),
-  price: t.long(),
-  channel: t.string(),
-  url: t.string(),
-  dateTime: t.timestamp(),
-  extra: t.string(),
-})
-
 /** The JSON source on `count` Nexmark bids (Flink's field order, ISO-8601 UTC `dateTime`). */
 function jsonBidLine(count: number): FileFormatLine {
   const decoder = new TextDecoder()
-  const out: string[] = []
-  for (const e of nexmarkEvents({ maxEvents: Math.ceil(count / 0.9) + 100 })) {
-    const b = e.bid
-    if (b === undefined) continue
-    const { auction, bidder, price, channel, url, extra } = b
-    out.push(
-      JSON.stringify({
-        auction,
-        bidder,
-        price,
-        channel,
-        url,
-        dateTime: new Date(b.dateTime).toISOString(),
-        extra,
-      }),
-    )
-    if (out.length === count) break
-  }
+  const out = bidJsonLines(count)
   const bytes = new TextEncoder().encode(out.join('\n') + '\n')
   const reader = fileFormat('json').reader(BID, {}, ctx)
   return {

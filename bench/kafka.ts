@@ -25,8 +25,9 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
-import { col, from_json, Sluice, struct, t, to_json } from '../src/index.ts'
+import { col, from_json, Sluice, struct, to_json } from '../src/index.ts'
 import { consumeAll, createTopic, deleteTopic } from '../test/harness/kafka-broker.ts'
+import { NULLABLE_BID as BID } from './bid-json.ts'
 import {
   type EndOffsets,
   inputEnds,
@@ -81,15 +82,6 @@ const SCRIPT = path.join(import.meta.dirname, '..', 'scripts', 'kafka-broker.mjs
 // The script's test settings stop the JIT at C1; a benchmark wants the broker's full speed.
 const JVM_OPTS = process.env.SLUICE_KAFKA_JVM_OPTS ?? '-XX:TieredStopAtLevel=4 -Xmx1g'
 const WARMUP_RECORDS = 50_000
-const BID = t.struct({
-  auction: t.long(),
-  bidder: t.long(),
-  price: t.long(),
-  channel: t.string(),
-  url: t.string(),
-  dateTime: t.timestamp(),
-  extra: t.string(),
-})
 const run = promisify(execFile)
 /** The variant the others are compared with. */
 const CEILING = 'raw-fetch'

@@ -11,17 +11,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileFormat } from '../src/connectors/file/formats/index.ts'
 import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
-import { t } from '../src/schema/data-type.ts'
+import { NULLABLE_BID as BID } from './bid-json.ts'
 
-const BID = t.struct({
-  auction: t.long(),
-  bidder: t.long(),
-  price: t.long(),
-  channel: t.string(),
-  url: t.string(),
-  dateTime: t.timestamp(),
-  extra: t.string(),
-})
 const ctx = { timeZone: 'UTC' }
 
 /** The two libraries are loaded from a scratch folder, untyped here. */
