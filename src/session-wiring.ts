@@ -14,6 +14,7 @@ import { SluiceError } from './errors.ts'
 import { systemClock, systemRetryTimer } from './io/clock.ts'
 import type { FileSystem } from './io/fs.ts'
 import { systemScheduler } from './io/scheduler.ts'
+import type { TaskExecutor } from './io/worker-pool.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import type { StreamWiring } from './runtime/session-streams.ts'
 
@@ -40,13 +41,14 @@ function createSink(spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'qu
 /**
  * The streams' wiring of a session writing through `fs`.
  *
- * @example new SessionStreams(hooks, conf, streamWiring(nodeFileSystem))
+ * @example new SessionStreams(hooks, conf, streamWiring(nodeFileSystem, new WorkerPool(2)))
  */
-export function streamWiring(fs: FileSystem): StreamWiring {
+export function streamWiring(fs: FileSystem, executor?: TaskExecutor): StreamWiring {
   return Object.freeze({
     sourceProvider,
     createSink,
     fs,
+    ...(executor === undefined ? {} : { executor }),
     // The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers.
     lockClock: systemClock,
     lockScheduler: systemScheduler,

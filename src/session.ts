@@ -24,6 +24,7 @@ import { type Clock, systemClock, systemRetryTimer } from './io/clock.ts'
 import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
 import { localPath } from './io/local-path.ts'
 import { writeStdout } from './io/output.ts'
+import { executorThreadsOf, parallelReadMinBytesOf, WorkerPool } from './io/worker-pool.ts'
 import { type LogicalPlan, node } from './plan/logical-plan.ts'
 import { parseInterval } from './plan/sql/interval.ts'
 import { parseSchemaDDL } from './plan/sql/type-parser.ts'
@@ -128,6 +129,18 @@ export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
    * @example Sluice.local({ 'sluice.sql.streaming.stateStore.acceptExpressionChanges': true })
    */
   readonly 'sluice.sql.streaming.stateStore.acceptExpressionChanges'?: boolean
+  /**
+   * The worker threads a query's file sources decode on (default: the machine's cores,
+   * `os.availableParallelism()`); 1 keeps every read on the main thread. Closed by `sluice.stop()`.
+   * @example Sluice.local({ 'sluice.executor.threads': 2 })
+   */
+  readonly 'sluice.executor.threads'?: number
+  /**
+   * The fewest bytes a batch's input must hold to be decoded on the worker threads (default 1 MiB,
+   * measured): smaller batches stay on the main thread, where threads would cost more than they give.
+   * @example Sluice.local({ 'sluice.executor.parallelReadMinBytes': 0 })
+   */
+  readonly 'sluice.executor.parallelReadMinBytes'?: number
 }
 
 const KNOWN_KEYS = new Set([
@@ -155,6 +168,8 @@ const KNOWN_KEYS = new Set([
   'sluice.sql.streaming.sink.retryBackoff',
   'sluice.sql.streaming.sink.maxRetryBackoff',
   'sluice.sql.streaming.sink.retryOn',
+  'sluice.executor.threads',
+  'sluice.executor.parallelReadMinBytes',
 ])
 
 function progressToRetain(config: SluiceConfig): number {
@@ -186,6 +201,7 @@ export class Sluice implements QueryEngine {
   private readonly shufflePartitions: number
   private readonly observability: Observability
   private readonly fs: FileSystem
+  private readonly executor: WorkerPool
 
   private constructor(config: SluiceConfig) {
     for (const key of Object.keys(config)) {
@@ -204,6 +220,10 @@ export class Sluice implements QueryEngine {
     const stateful = statefulConf(config)
     this.fs = fileSystemOf(config)
     this.shufflePartitions = stateful.shufflePartitions
+    this.executor = new WorkerPool(
+      executorThreadsOf(config['sluice.executor.threads']),
+      parallelReadMinBytesOf(config['sluice.executor.parallelReadMinBytes']),
+    )
     this.streaming = new SessionStreams(
       {
         analyze: (plan, runtime) => new Analyzer({ ...this.ctx, runtime }).analyze(plan),
@@ -229,9 +249,19 @@ export class Sluice implements QueryEngine {
         sinkRetry: sinkRetryPolicy(config),
         ...stateful,
       },
-      streamWiring(this.fs),
+      streamWiring(this.fs, this.executor),
     )
     this.observability = attachObservability(this.streaming.manager, config)
+  }
+
+  /**
+   * Stops the session (Spark's `spark.stop()`): every active query stops (committing its batch in
+   * flight), then the worker threads of `sluice.executor.threads` end. Idempotent.
+   * @example await sluice.stop()
+   */
+  async stop(): Promise<void> {
+    await this.streaming.manager.stopAll()
+    await this.executor.close()
   }
 
   /** The web UI server, when `sluice.ui.enabled` is true. @example console.log(await sluice.ui?.ready()) */

@@ -11,6 +11,7 @@ import { SluiceError } from '../errors.ts'
 import type { BatchScan } from '../exec/ops/batch-scan-exec.ts'
 import type { RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
+import type { TaskExecutor } from '../io/worker-pool.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
 
@@ -178,6 +179,8 @@ export type ScanCondition =
 export interface ScanRequest {
   readonly columns?: readonly number[]
   readonly predicate?: readonly ScanCondition[]
+  /** Parquet: the row groups to read (indexes in the file), one split of a file read on several threads; all when absent. */
+  readonly rowGroups?: readonly number[]
 }
 
 export interface ConnectorContext {
@@ -194,6 +197,8 @@ export interface ConnectorContext {
   readonly retryTimer?: RetryTimer
   /** The session time zone (`sluice.sql.session.timeZone`), for parsing and formatting times. */
   readonly timeZone?: string
+  /** The session's worker threads (`sluice.executor.threads`); reads stay on the main thread when absent. */
+  readonly executor?: TaskExecutor
 }
 
 /** In-memory tables by name (the memory sink publishes its rows here; `sluice.table(name)` reads them). */

@@ -14,7 +14,7 @@ import type { QueryCheckpoint } from './query-checkpoint.ts'
 export interface InputDeps {
   readonly clock: Clock
   readonly state: { readonly fs: FileSystem }
-  readonly sinkContext: Pick<ConnectorContext, 'timeZone' | 'retryTimer'>
+  readonly sinkContext: Pick<ConnectorContext, 'timeZone' | 'retryTimer' | 'executor'>
 }
 
 export type Relation = Extract<LogicalPlan, { kind: 'streamingRelation' }>
@@ -58,6 +58,7 @@ export function createInput(
       now: () => deps.clock.now(),
       ...(deps.sinkContext.retryTimer === undefined ? {} : { retryTimer: deps.sinkContext.retryTimer }),
       ...(deps.sinkContext.timeZone === undefined ? {} : { timeZone: deps.sinkContext.timeZone }),
+      ...(deps.sinkContext.executor === undefined ? {} : { executor: deps.sinkContext.executor }),
       ...(scan === undefined ? {} : { scan }),
     },
     r.schema,

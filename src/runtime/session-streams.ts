@@ -12,6 +12,7 @@ import { SluiceError } from '../errors.ts'
 import type { Clock, RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { Scheduler } from '../io/scheduler.ts'
+import type { TaskExecutor } from '../io/worker-pool.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
@@ -66,6 +67,8 @@ export interface StreamWiring {
   readonly createSink: (spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>) => Sink
   /** Where checkpoints, state and sink files go (`sluice.files.permissions` sets its file modes). */
   readonly fs: FileSystem
+  /** The session's worker threads (`sluice.executor.threads`), which sources may split reads over. */
+  readonly executor?: TaskExecutor
   /** The lock's lease is wall-clock time shared with other processes, whatever clock drives triggers. */
   readonly lockClock: Clock
   readonly lockScheduler: Scheduler
@@ -151,6 +154,7 @@ export class SessionStreams {
         renderCells: hooks.renderCells,
         fs: this.wiring.fs,
         retryTimer: this.wiring.retryTimer,
+        ...(this.wiring.executor === undefined ? {} : { executor: this.wiring.executor }),
       },
       createSink: this.wiring.createSink,
       openCheckpoint: (s, ctx) => this.openCheckpoint(s, ctx),

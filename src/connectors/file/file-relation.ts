@@ -127,6 +127,8 @@ export interface DecodedFiles {
 export interface FileToDecode {
   readonly input: FileInput
   readonly partitionValues: readonly unknown[]
+  /** Parquet: only these row groups (one split of a file read on several threads); all when absent. */
+  readonly rowGroups?: readonly number[]
 }
 
 /**
@@ -181,8 +183,8 @@ export class FileDecoder {
   async decodeAll(files: readonly FileToDecode[]): Promise<DecodedFiles> {
     const rows: unknown[][] = []
     const malformed: MalformedRecord[] = []
-    for (const { input, partitionValues } of files) {
-      const decoded = await this.decodeBytes(input)
+    for (const { input, partitionValues, rowGroups } of files) {
+      const decoded = await this.decodeBytes(input, rowGroups)
       if (decoded === null) continue
       this.append(decoded.rows, partitionValues, rows)
       for (const m of decoded.malformed) malformed.push(m)
@@ -213,9 +215,10 @@ export class FileDecoder {
     return { rows, malformed: decoded.malformed }
   }
 
-  private async decodeBytes(input: FileInput): Promise<DecodedFiles | null> {
+  private async decodeBytes(input: FileInput, rowGroups?: readonly number[]): Promise<DecodedFiles | null> {
+    const scan = rowGroups === undefined ? this.scan : { ...this.scan, rowGroups }
     try {
-      return await this.reader.decode(input.bytes, input.file, this.scan)
+      return await this.reader.decode(input.bytes, input.file, scan)
     } catch (e) {
       // A malformed record under FAILFAST is the user's choice to stop, never a corrupt file.
       if (!this.ignoreCorruptFiles || isSluiceError(e, 'MALFORMED_RECORD')) throw e

@@ -27,6 +27,7 @@ import { FILE_SOURCE_OPTIONS, type FileSourceOptions, parseFileSourceOptions } f
 import type { FileFormat, FileFormatName, FileInput } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { isGlobPath } from './glob.ts'
+import { parallelReadOf, rowWireOf } from './parallel-decode.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 import { sourceCleaner } from './source-cleaner.ts'
 
@@ -112,9 +113,21 @@ function createFileSource(
   const timeZone = zoneOf(ctx.options, ctx)
   const format = fileFormat(formatName)
   const reader = format.reader(relation.dataSchema, ctx.options, formatContext(timeZone, FILE_SOURCE_OPTIONS))
+  const read = fileReadOptions(ctx.options, timeZone)
+  const parallel = parallelReadOf(ctx.executor, {
+    format: format.name,
+    relation,
+    options: ctx.options,
+    timeZone,
+    callerOptions: FILE_SOURCE_OPTIONS,
+    ignoreCorruptFiles: read.ignoreCorruptFiles,
+    ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
+    wire: rowWireOf(relation.schema),
+  })
   return new FileStreamSource({
     options,
-    read: fileReadOptions(ctx.options, timeZone),
+    read,
+    parallel,
     relation,
     reader,
     ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),

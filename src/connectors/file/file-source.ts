@@ -30,6 +30,7 @@ import type { FileSourceOptions } from './file-source-options.ts'
 import type { FormatReader, MalformedRecord } from './formats/format.ts'
 import { isGlobPath } from './glob.ts'
 import { runListing } from './listing-io.ts'
+import { decodeOnWorkers, type ParallelRead } from './parallel-decode.ts'
 import { partitionValuesOf } from './partition-discovery.ts'
 import { SeenFiles } from './seen-files.ts'
 import { type SourceCleaner, sourceCleaner } from './source-cleaner.ts'
@@ -67,6 +68,8 @@ export interface FileSourceSpec {
   /** The source's folder in the checkpoint (`C/sources/<id>`): its log. */
   readonly checkpointDir: string
   readonly fs: FileSystem
+  /** Reads on the session's worker threads (`sluice.executor.threads` >= 2); on the main thread when absent. */
+  readonly parallel?: ParallelRead | null
 }
 
 interface FileSourceOffset {
@@ -159,7 +162,10 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     this.checkLogCovers(to)
     const entries = (await this.log.getRange(from + 1, to)).flatMap((r) => r.entry)
     const files = await this.withPartitionValues(entries)
-    const decoded = await this.decoder.decodeAll(files)
+    const parallel = this.spec.parallel ?? null
+    const decoded =
+      (parallel === null ? null : await decodeOnWorkers(files, parallel)) ??
+      (await this.decoder.decodeAll(files))
     this.lastMalformed = { start: from, end: to, records: decoded.malformed }
     return decoded.rows
   }

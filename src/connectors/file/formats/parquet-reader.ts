@@ -80,7 +80,13 @@ export function compileParquetReader(schema: StructType): FormatReader {
         .map((f, i) => ({ f, i, node: nodes[i] }))
         .filter((w) => w.node !== undefined && (keep === null || keep.has(w.i)))
       const convs = wanted.map((w) => parquetReadConverter(w.f.type, w.node as SchemaTree, file, w.f.name))
-      const ranges = rowRanges(metadata.row_groups, scan?.predicate, (i) => judgedColumn(schema, nodes, i))
+      const groups = scan?.rowGroups === undefined ? null : new Set(scan.rowGroups)
+      const ranges = rowRanges(
+        metadata.row_groups,
+        scan?.predicate,
+        (i) => judgedColumn(schema, nodes, i),
+        groups,
+      )
       const rows: unknown[][] = []
       for (const [start, end] of ranges) {
         const base = rows.length
@@ -148,17 +154,19 @@ async function readRange(
   if (failed !== undefined) throw failed
 }
 
-/** The row ranges of the row groups the predicate may match, adjacent groups merged. */
+/** The row ranges of the row groups asked for (all when `only` is null) the predicate may match, adjacent groups merged. */
 function rowRanges(
   groups: readonly RowGroup[],
   predicate: readonly ScanCondition[] | undefined,
   columnOf: (column: number) => string | undefined,
+  only: ReadonlySet<number> | null,
 ): [number, number][] {
   const out: [number, number][] = []
   let at = 0
-  for (const g of groups) {
+  for (const [k, g] of groups.entries()) {
     const n = Number(g.num_rows)
-    if (n > 0 && (predicate === undefined || rowGroupMayMatch(g, predicate, columnOf))) {
+    const asked = only === null || only.has(k)
+    if (n > 0 && asked && (predicate === undefined || rowGroupMayMatch(g, predicate, columnOf))) {
       const last = out[out.length - 1]
       if (last !== undefined && last[1] === at) last[1] = at + n
       else out.push([at, at + n])

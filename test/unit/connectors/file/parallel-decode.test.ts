@@ -1,0 +1,156 @@
+/**
+ * The streaming file source decoding on worker threads (`sluice.executor.threads`), driven
+ * directly on real files: the same rows in the same order as the main thread, for Parquet split by
+ * row group, JSON lines and CSV; a bad file named; a killed worker failing the batch, whose rerun
+ * reads the same rows; small batches kept on the main thread.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { sourceProvider } from '../../../../src/connectors/registry.ts'
+import { type Offset, READ_ALL, type Source } from '../../../../src/connectors/spi.ts'
+import { isSluiceError } from '../../../../src/errors.ts'
+import { Sluice } from '../../../../src/index.ts'
+import { type TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
+import { t } from '../../../../src/schema/data-type.ts'
+
+const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
+const dirs: string[] = []
+const pools: WorkerPool[] = []
+after(async () => {
+  for (const p of pools) await p.close()
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'sluice-parallel-decode-'))
+  dirs.push(d)
+  return d
+}
+function pool(threads: number, minBytes = 0): WorkerPool {
+  const p = new WorkerPool(threads, minBytes)
+  pools.push(p)
+  return p
+}
+
+const rowsOf = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: from + i,
+    name: `n${from + i}`,
+    score: i % 3 === 0 ? -0 : i / 4,
+  }))
+
+/** Parquet files of 300 rows, 30 rows per row group, under `dir`. */
+async function parquetInput(dir: string, files: number): Promise<void> {
+  const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+  for (let f = 0; f < files; f++) {
+    await sluice
+      .createDataFrame(rowsOf(f * 300, 300), S)
+      .write.format('parquet')
+      .option('rowGroupSize', '30')
+      .mode('append')
+      .save(dir)
+  }
+}
+
+async function open(format: string, input: string, executor?: TaskExecutor): Promise<Source> {
+  const provider = sourceProvider(format)
+  const options = { path: input, ...(format === 'csv' ? { header: 'true' } : {}) }
+  const schema = provider.schema(options, S)
+  return provider.createSource(
+    {
+      options,
+      checkpointDir: await tempDir(),
+      now: () => 0,
+      timeZone: 'UTC',
+      ...(executor ? { executor } : {}),
+    },
+    schema,
+  )
+}
+
+async function batchOf(source: Source): Promise<{ start: Offset; end: Offset; rows: unknown[][] }> {
+  const start = await source.initialOffset()
+  const end = await source.latestOffset(start, READ_ALL)
+  return { start, end, rows: (await source.getBatch(start, end)) as unknown[][] }
+}
+
+describe('file source on worker threads', () => {
+  it('reads Parquet split by row group as the main thread does, in order, -0 kept', async () => {
+    const input = await tempDir()
+    await parquetInput(input, 3)
+    const one = await batchOf(await open('parquet', input))
+    const two = await batchOf(await open('parquet', input, pool(2)))
+    assert.equal(two.rows.length, 900)
+    assert.deepEqual(two.rows, one.rows)
+    assert.ok(Object.is(two.rows.find((r) => r[0] === 3)?.[2], -0))
+  })
+
+  for (const format of ['json', 'csv'] as const) {
+    it(`reads ${format} files as the main thread does, in file order`, async () => {
+      const input = await tempDir()
+      for (let f = 0; f < 4; f++) {
+        const rows = rowsOf(f * 50, 50)
+        const text =
+          format === 'json'
+            ? rows
+                .map((r) => JSON.stringify({ ...r, score: Object.is(r.score, -0) ? 0 : r.score }))
+                .join('\n')
+            : ['id,name,score', ...rows.map((r) => `${r.id},${r.name},${r.score}`)].join('\n')
+        await writeFile(join(input, `part-${f}.${format}`), `${text}\n`)
+      }
+      const one = await batchOf(await open(format, input))
+      const two = await batchOf(await open(format, input, pool(2)))
+      assert.equal(two.rows.length, 200)
+      assert.deepEqual(two.rows, one.rows)
+    })
+  }
+
+  it('names the file a worker could not read', async () => {
+    const input = await tempDir()
+    await parquetInput(input, 1)
+    await writeFile(join(input, 'zz-broken.parquet'), 'not parquet at all')
+    const source = await open('parquet', input, pool(2))
+    await assert.rejects(
+      batchOf(source),
+      (e) => isSluiceError(e, 'MALFORMED_RECORD') && e.message.includes('zz-broken.parquet'),
+    )
+  })
+
+  it('fails the batch when a worker is killed, and the rerun of the same offsets reads the same rows', async () => {
+    const input = await tempDir()
+    await parquetInput(input, 2)
+    const workers = pool(2)
+    await batchOf(await open('parquet', input, workers)) // the workers are up
+    let kill = true
+    const killing: TaskExecutor = {
+      threads: workers.threads,
+      parallelReadMinBytes: 0,
+      run(module, task, opts) {
+        const reply = workers.run(module, task, opts)
+        if (kill) for (const w of workers.workers) void w.terminate()
+        kill = false
+        return reply as never
+      },
+    }
+    const source = await open('parquet', input, killing)
+    const start = await source.initialOffset()
+    const end = await source.latestOffset(start, READ_ALL)
+    await assert.rejects(
+      source.getBatch(start, end),
+      (e) => isSluiceError(e, 'EXECUTOR_WORKER_FAILED') && e.message.includes('.parquet'),
+    )
+    const rerun = (await source.getBatch(start, end)) as unknown[][]
+    assert.deepEqual(rerun, (await batchOf(await open('parquet', input))).rows)
+  })
+
+  it('keeps a batch below parallelReadMinBytes on the main thread', async () => {
+    const input = await tempDir()
+    await parquetInput(input, 2)
+    const workers = pool(2, 1 << 30)
+    const { rows } = await batchOf(await open('parquet', input, workers))
+    assert.equal(rows.length, 600)
+    assert.equal(workers.workers.length, 0)
+  })
+})
