@@ -18,6 +18,7 @@ import type { BenchQuery } from './nexmark-hand-loop.ts'
 import type { QueryRow } from './nexmark-queries.ts'
 import type { RemoteComparison } from './nexmark-remote.ts'
 import { MISSING_QUERIES, NEXMARK_BENCH_QUERIES } from './nexmark-suite.ts'
+import type { ThreadsComparison } from './nexmark-threads.ts'
 
 export interface NexmarkQueryResult {
   readonly name: string
@@ -85,13 +86,29 @@ export interface NexmarkBenchResult {
   readonly versusSpark?: FairComparison
   /** With `--remote URL`: the same queries embedded and through Sluice.remote (bench/nexmark-remote.ts). */
   readonly remote?: RemoteComparison
+  /** With `--threads 1,2`: the queries on Parquet with each `sluice.executor.threads` (bench/nexmark-threads.ts). */
+  readonly threads?: ThreadsComparison
 }
 
+// One thread unless a run asks for more (bench/nexmark-threads.ts): Sluice's per-core figures.
 const SESSION_CONFIG = {
   'sluice.sql.session.timeZone': 'UTC',
   'sluice.streaming.stopOnSignal': false,
+  'sluice.executor.threads': 1,
   output: () => undefined,
 } as const
+
+/** One session per thread count, kept across runs so its worker threads stay warm (as a user's would). */
+const SESSIONS = new Map<number, Sluice>()
+function sessionOf(threads: number | undefined): Sluice {
+  if (threads === undefined) return Sluice.local(SESSION_CONFIG)
+  let s = SESSIONS.get(threads)
+  if (s === undefined) {
+    s = Sluice.local({ ...SESSION_CONFIG, 'sluice.executor.threads': threads })
+    SESSIONS.set(threads, s)
+  }
+  return s
+}
 
 /** One Sluice run: wall and CPU time (process.cpuUsage of this process: every thread, GC included). */
 export interface SluiceRun {
@@ -182,19 +199,22 @@ export async function runSluice(
     warmup?: boolean
     expected?: () => Iterable<QueryRow>
     isolation?: 'read_committed' | 'read_uncommitted'
+    /** `sluice.executor.threads` (default 1); the session is kept for the next run with as many. */
+    threads?: number
   },
 ): Promise<SluiceRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-nexmark-'))
+  const sluice = sessionOf(opts.threads)
+  const progress: StreamingQueryProgress[] = []
+  let peak = process.memoryUsage().rss
+  const listener = {
+    onQueryProgress: (e: { progress: StreamingQueryProgress }) => {
+      progress.push(e.progress)
+      peak = Math.max(peak, process.memoryUsage().rss)
+    },
+  }
+  sluice.streams.addListener(listener)
   try {
-    const sluice = Sluice.local(SESSION_CONFIG)
-    const progress: StreamingQueryProgress[] = []
-    let peak = process.memoryUsage().rss
-    sluice.streams.addListener({
-      onQueryProgress: (e) => {
-        progress.push(e.progress)
-        peak = Math.max(peak, process.memoryUsage().rss)
-      },
-    })
     const topic = opts.input.kind === 'kafka' ? (opts.warmup ? opts.input.warmupTopic : opts.input.topic) : ''
     const bids = bidStream(
       sluice,
@@ -229,6 +249,7 @@ export async function runSluice(
       await query.sink.check(sluice, out, opts.expected())
     return { ms, cpuMs: (cpu.user + cpu.system) / 1000, progress, peakRssBytes: peak }
   } finally {
+    sluice.streams.removeListener(listener)
     rmSync(dir, { recursive: true, force: true })
   }
 }

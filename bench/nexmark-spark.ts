@@ -58,6 +58,8 @@ export async function writeBidFiles(
   events: number,
   eventsPerBatch: number,
   view: 'bid' | 'all' = 'bid',
+  /** Rows per Parquet row group (default: one row group per file). */
+  rowGroupSize?: number,
 ): Promise<string[]> {
   const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC', output: () => undefined })
   const config = sourceConfig(events)
@@ -72,7 +74,8 @@ export async function writeBidFiles(
         ? sluice.createDataFrame([...bidsOf(batch)], BID_SCHEMA)
         : sluice.createDataFrame([...batch].map(eventRow), EVENT_SCHEMA)
     const stage = path.join(dir, `stage-${view}-${i}`)
-    await df.write.format('parquet').mode('overwrite').save(stage)
+    const writer = df.write.format('parquet').mode('overwrite')
+    await (rowGroupSize === undefined ? writer : writer.option('rowGroupSize', rowGroupSize)).save(stage)
     const parts = readdirSync(stage).filter((f) => f.endsWith('.parquet'))
     if (parts.length !== 1)
       throw new Error(`expected one Parquet part file in ${stage}, found ${parts.length}.`)

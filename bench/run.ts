@@ -3,7 +3,7 @@
  *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]
  *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb
  *   --stateful-restart-keys N[,N] (default 1000000; 0: none) --stateful-scale-keys N (LMDB RSS mode)
- *   --remote sc://host:15002]`
+ *   --remote sc://host:15002 --threads 1,2]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
  * state are its own), checks that all variants computed the same answer, prints a table and writes
@@ -16,6 +16,8 @@
  * Kafka topic on both sides, runs interleaved, wall and CPU time); `--nexmark-runs` sets the timed
  * runs per query (default 3). `--remote URL` (with `nexmark`) also runs the queries through
  * `Sluice.remote` on that Spark Connect server beside the embedded run (bench/nexmark-remote.ts).
+ * `--threads 1,2` (with `nexmark`) also runs the queries on the same Parquet bids with each
+ * `sluice.executor.threads` value, interleaved (bench/nexmark-threads.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -36,6 +38,7 @@ import { runFairComparison } from './nexmark-fair.ts'
 import { nexmarkKafkaTopics } from './nexmark-kafka.ts'
 import { printNexmark } from './nexmark-print.ts'
 import { runRemoteComparison } from './nexmark-remote.ts'
+import { printThreads, runThreadsComparison, type ThreadsComparison } from './nexmark-threads.ts'
 import {
   type BenchmarkResult,
   benchmarkResult,
@@ -53,6 +56,7 @@ const CHILD_FLAGS = ['--expose-gc']
 const MARKER = '@@bench-result '
 const WARMUPS = 1
 const NEXMARK = 'nexmark'
+const NEXMARK_THREADS = 'nexmark-threads'
 const NEXMARK_EVENTS_PER_BATCH = 100_000
 const NEXMARK_RUNS = 3
 
@@ -68,6 +72,8 @@ interface Options extends Settings {
   readonly nexmarkSource: 'generator' | 'kafka'
   /** Child mode: `bootstrap,topic,warmupTopic` of the Kafka input. */
   readonly nexmarkKafka: string | null
+  /** `--threads 1,2`: the `sluice.executor.threads` values to compare on Parquet (bench/nexmark-threads.ts). */
+  readonly threads: readonly number[] | null
   /**
    * `--kafka-isolation both` (with `--nexmark-source kafka`): the topic is written by the exactly-once
    * sink (a transaction per batch) and every timed run is repeated with read_committed, interleaved.
@@ -103,6 +109,7 @@ function parseOptions(argv: readonly string[]): Options {
       'kafka-records': { type: 'string', default: '1000000' },
       'nexmark-source': { type: 'string', default: 'generator' },
       'nexmark-kafka': { type: 'string' },
+      threads: { type: 'string' },
       'kafka-isolation': { type: 'string', default: 'read_uncommitted' },
       'stateful-keys': { type: 'string', default: '1000,100000,1000000' },
       'stateful-batches': { type: 'string', default: '30' },
@@ -139,6 +146,7 @@ function parseOptions(argv: readonly string[]): Options {
     statefulScaleKeys: keyCounts(values['stateful-scale-keys'], (k) => int('stateful-scale-keys', k, 0)),
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
+    threads: values.threads === undefined ? null : values.threads.split(',').map((t) => int('threads', t, 1)),
     kafkaIsolation: parseIsolation(values['kafka-isolation']),
     remote: values.remote ?? null,
   }
@@ -304,7 +312,8 @@ async function runNexmarkOn(
     ...kafkaArgs,
   ]) as NexmarkBenchResult
   const remote = opts.remote === null ? {} : { remote: await runRemote(opts, queries) }
-  if (!opts.peers.includes('spark')) return { ...nexmark, ...remote }
+  const threads = opts.threads === null ? {} : { threads: runThreads(opts, queries) }
+  if (!opts.peers.includes('spark')) return { ...nexmark, ...remote, ...threads }
   const versusSpark = await runFairComparison({
     events: opts.nexmarkEvents,
     eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
@@ -313,7 +322,21 @@ async function runNexmarkOn(
     ...(kafka === null ? {} : { kafka }),
   })
   if (!versusSpark.available) process.stderr.write(`Spark peer skipped: ${versusSpark.reason}\n`)
-  return { ...nexmark, ...remote, versusSpark }
+  return { ...nexmark, ...remote, ...threads, versusSpark }
+}
+
+/** `--threads`: the queries on Parquet with each thread count, in their own process. */
+function runThreads(opts: Options, queries: readonly string[]): ThreadsComparison {
+  return runChildProcess(NEXMARK_THREADS, [
+    '--nexmark-events',
+    String(opts.nexmarkEvents),
+    '--nexmark-queries',
+    queries.join(','),
+    '--nexmark-runs',
+    String(opts.nexmarkRuns),
+    '--threads',
+    (opts.threads ?? []).join(','),
+  ]) as ThreadsComparison
 }
 
 /** `--remote`: the same queries embedded and through Sluice.remote, on the same Parquet files. */
@@ -378,6 +401,17 @@ async function main(): Promise<void> {
   const settings: Settings = { rows: opts.rows, runs: opts.runs, seed: opts.seed }
   if (opts.child === NEXMARK) {
     await runNexmarkChild(opts)
+    return
+  }
+  if (opts.child === NEXMARK_THREADS) {
+    const r = await runThreadsComparison({
+      events: opts.nexmarkEvents,
+      eventsPerBatch: NEXMARK_EVENTS_PER_BATCH,
+      runs: opts.nexmarkRuns,
+      queries: opts.nexmarkQueries,
+      threads: opts.threads ?? [1, 2],
+    })
+    process.stdout.write(`${MARKER}${JSON.stringify(r)}\n`)
     return
   }
   if (opts.child !== null) {
@@ -454,6 +488,7 @@ async function main(): Promise<void> {
   if (results.stateful !== undefined) printStateful(results.stateful)
   if (results.streamJoin !== undefined) printStreamJoin(results.streamJoin)
   if (results.nexmark !== undefined) printNexmark(results.nexmark)
+  if (results.nexmark?.threads !== undefined) printThreads(results.nexmark.threads)
   if (results.fileFormats !== undefined)
     printFileFormats(results.fileFormats.lines, results.fileFormats.rows, results.fileFormats.runs)
   if (results.kafka !== undefined) printKafka(results.kafka)

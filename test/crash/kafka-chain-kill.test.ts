@@ -21,6 +21,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { Sluice } from '../../src/index.ts'
 import { startChild } from '../harness/child-process.ts'
 import type { CheckpointPoint } from '../harness/crash-protocol.ts'
+import { EXECUTOR_TEST_CONF } from '../harness/executor-conf.ts'
 import {
   createTopic,
   kafkaBroker,
@@ -130,7 +131,7 @@ describe('Kafka -> Sluice -> Kafka -> Sluice -> files under SIGKILL', () => {
       const committed = (await readCommitted(bootstrap, middle)).map(
         (r) => JSON.parse(r.value ?? '') as Update,
       )
-      const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+      const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF })
       const files = (await (await sluice.read.format('json').load(out)).collect()) as unknown as (Update & {
         partition: number
         offset: number

@@ -9,6 +9,7 @@ import { col, count, isSluiceError, Sluice, type StreamingQuery, sum } from '../
 import { installCheckpointHooks } from './crash-checkpoint-hooks.ts'
 import { exactlyOnceBatchWriter } from './crash-exactly-once-sink.ts'
 import type { CrashChildConfig, CrashPoint } from './crash-protocol.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 
 const config: CrashChildConfig = JSON.parse(process.argv[2])
 const send = (message: object, then?: () => void): void => {
@@ -40,8 +41,8 @@ installCheckpointHooks(config.checkpoint, at)
 if (config.state !== undefined) process.env.SLUICE_STATE_LMDB_DIR = config.state.lmdbLocalDir
 const sluice = Sluice.local(
   config.state === undefined
-    ? {}
-    : { 'sluice.sql.streaming.stateStore.providerClass': config.state.provider },
+    ? EXECUTOR_TEST_CONF
+    : { 'sluice.sql.streaming.stateStore.providerClass': config.state.provider, ...EXECUTOR_TEST_CONF },
 )
 sluice.streams.addListener({
   onQueryProgress: ({ progress }) => {

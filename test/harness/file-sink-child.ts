@@ -17,6 +17,7 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { basename, dirname } from 'node:path'
 import { col, Sluice } from '../../src/index.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 
 export interface FileSinkChildConfig {
   readonly checkpoint: string
@@ -53,7 +54,7 @@ fsp.link = async (existing, target) => {
 }
 syncBuiltinESMExports()
 
-const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF })
 const query = await sluice.readStream
   .format('rate-micro-batch')
   .option('rowsPerBatch', 6)

@@ -22,6 +22,7 @@ import { isSluiceError, Sluice, type StreamingQuery, t } from '../../src/index.t
 import { installCheckpointHooks } from './crash-checkpoint-hooks.ts'
 import { exactlyOnceBatchWriter } from './crash-exactly-once-sink.ts'
 import type { CrashPoint } from './crash-protocol.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 
 export type FileSourcePoint = CrashPoint | 'source-logged'
 
@@ -76,7 +77,7 @@ function hookSourceLog(sourceLogDir: string): void {
 }
 hookSourceLog(resolve(config.checkpoint, 'sources', 'json-0'))
 
-const sluice = Sluice.local()
+const sluice = Sluice.local(EXECUTOR_TEST_CONF)
 let query: StreamingQuery | undefined
 
 function startQuery(): Promise<StreamingQuery> {

@@ -13,6 +13,7 @@
 import { col, from_json, Sluice, t } from '../../src/index.ts'
 import { installCheckpointHooks } from './crash-checkpoint-hooks.ts'
 import type { CheckpointPoint } from './crash-protocol.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 
 export interface KafkaChainFileChildConfig {
   readonly checkpoint: string
@@ -30,7 +31,7 @@ installCheckpointHooks(config.checkpoint, async (point, batchId) => {
 })
 
 const UPDATE = t.struct({ k: t.string(), n: t.long(), s: t.long() })
-const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF })
 const query = await sluice.readStream
   .format('kafka')
   .option('kafka.bootstrap.servers', config.bootstrap)

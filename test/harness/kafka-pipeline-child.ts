@@ -13,6 +13,7 @@
  * argv: <config as JSON>
  */
 import { col, count, from_json, Sluice, struct, sum, t, to_json } from '../../src/index.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 import { installKafkaKillPoints, type KafkaGuarantee, type KafkaKillAt } from './kafka-kill-points.ts'
 
 export interface KafkaPipelineChildConfig {
@@ -30,7 +31,7 @@ installKafkaKillPoints(config.checkpoint, config.guarantee, config.killAt)
 
 const INPUT = t.struct({ k: t.string(), v: t.long() })
 
-const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF })
 const query = await sluice.readStream
   .format('kafka')
   .option('kafka.bootstrap.servers', config.bootstrap)

@@ -9,6 +9,7 @@
  * argv: <config as JSON>
  */
 import { Sluice } from '../../src/index.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 import { installKafkaKillPoints, type KafkaGuarantee, type KafkaKillAt } from './kafka-kill-points.ts'
 
 export type { KafkaSinkKillPoint } from './kafka-kill-points.ts'
@@ -27,7 +28,7 @@ const config: KafkaSinkChildConfig = JSON.parse(process.argv[2])
 const kill = config.killAt
 installKafkaKillPoints(config.checkpoint, config.guarantee, kill)
 
-const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false })
+const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF })
 const query = await sluice.readStream
   .format('rate-micro-batch')
   .option('rowsPerBatch', config.rowsPerBatch)

@@ -13,6 +13,7 @@
  * argv: <config as JSON>
  */
 import { col, count, Sluice, struct, sum, t, to_json, window } from '../../src/index.ts'
+import { EXECUTOR_TEST_CONF } from './executor-conf.ts'
 import { installKafkaKillPoints, type KafkaKillAt } from './kafka-kill-points.ts'
 
 export interface WindowedKillChildConfig {
@@ -34,7 +35,7 @@ const config: WindowedKillChildConfig = JSON.parse(process.argv[2])
 let stopWhenIdle = config.stopWhenIdle
 installKafkaKillPoints(config.checkpoint, 'exactly-once', config.killAt)
 
-const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...config.conf })
+const sluice = Sluice.local({ 'sluice.streaming.stopOnSignal': false, ...EXECUTOR_TEST_CONF, ...config.conf })
 const windowed = sluice.readStream
   .format('json')
   .schema(WINDOWED_INPUT)

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
 import { ManualClock, Sluice, type StreamingQuery } from '../../src/index.ts'
+import { EXECUTOR_TEST_CONF } from '../harness/executor-conf.ts'
 
 /** The state store provider the stream tests run with (`sluice.sql.streaming.stateStore.providerClass`). */
 export const TEST_STATE_STORE = process.env.SLUICE_TEST_STATE_STORE ?? 'memory'
@@ -19,6 +20,7 @@ export const STREAM_TEST_CONF = Object.freeze({
   'sluice.sql.session.timeZone': 'UTC',
   'sluice.streaming.stopOnSignal': false,
   'sluice.sql.streaming.stateStore.providerClass': TEST_STATE_STORE,
+  ...EXECUTOR_TEST_CONF,
 } as const)
 
 if (TEST_STATE_STORE !== 'memory' && process.env.SLUICE_STATE_LMDB_DIR === undefined) {
