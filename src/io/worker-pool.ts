@@ -50,8 +50,12 @@ export function executorThreadsOf(conf: number | undefined): number {
 }
 
 /**
- * The default of `sluice.executor.parallelReadMinBytes`, measured (bench/executor-threshold.ts):
- * below about this many bytes a batch decodes faster on the main thread than through workers.
+ * The default of `sluice.executor.parallelReadMinBytes`. bench/executor-threshold.ts times a
+ * batch's decode on the main thread against the workers by size: a task costs ~1-12 ms of
+ * dispatch and transfer, so batches of some hundred KiB gain nothing (JSON lines decode at ~60
+ * MB/s, Parquet at ~11 MB/s). Its crossing point could not be measured on the shared 2-core
+ * machine (load 20: no spare core, workers never won); 1 MiB (~17 ms of JSON, ~90 ms of Parquet
+ * decode) is a conservative pick until it is measured on a quiet one.
  */
 export const DEFAULT_PARALLEL_READ_MIN_BYTES = 1 << 20
 
