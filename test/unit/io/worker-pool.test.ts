@@ -4,11 +4,13 @@
  * is replaced, and the pool ends with the session.
  */
 import assert from 'node:assert/strict'
-import { availableParallelism } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { threadId } from 'node:worker_threads'
 import { isSluiceError } from '../../../src/errors.ts'
-import { Sluice } from '../../../src/index.ts'
+import { Sluice, t } from '../../../src/index.ts'
 import { executorThreadsOf, rethrowFailure, WorkerPool } from '../../../src/io/worker-pool.ts'
 import type { PoolTestTask } from '../../harness/pool-task-worker.ts'
 
@@ -80,6 +82,40 @@ describe('sluice.executor.threads', () => {
       )
     }
     assert.throws(() => Sluice.local({ 'sluice.executor.threads': 0 }), /sluice\.executor\.threads/)
+  })
+
+  it("sluice.stop() ends the session's worker threads: a later read on them is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-pool-session-'))
+    try {
+      for (const f of ['a', 'b']) writeFileSync(join(dir, `${f}.json`), '{"n":1}\n{"n":2}\n')
+      const sluice = Sluice.local({
+        'sluice.executor.threads': 2,
+        'sluice.executor.parallelReadMinBytes': 0,
+        'sluice.streaming.stopOnSignal': false,
+      })
+      const read = async (ckpt: string) => {
+        let rows = 0
+        const q = await sluice.readStream
+          .format('json')
+          .schema(t.struct({ n: t.long() }))
+          .load(dir)
+          .writeStream.foreachBatch((df) => {
+            rows += df.count()
+          })
+          .option('checkpointLocation', join(dir, ckpt))
+          .trigger({ availableNow: true })
+          .start()
+        await q.awaitTermination().catch(() => undefined)
+        return { rows, error: q.exception }
+      }
+      assert.deepEqual(await read('_c1'), { rows: 4, error: null })
+      await sluice.stop()
+      const after = await read('_c2')
+      assert.equal(after.rows, 0)
+      assert.match(String(after.error?.message), /session was stopped/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('sluice.stop() stops the active queries and can be called twice', async () => {
