@@ -114,6 +114,8 @@ function sessionOf(threads: number | undefined): Sluice {
 export interface SluiceRun {
   readonly ms: number
   readonly cpuMs: number
+  /** CPU milliseconds of the main thread alone (process.threadCpuUsage): the serial part of a run. */
+  readonly mainCpuMs: number
   readonly progress: readonly StreamingQueryProgress[]
   readonly peakRssBytes: number
 }
@@ -227,6 +229,7 @@ export async function runSluice(
     )
     const out = path.join(dir, 'out')
     const cpu0 = process.cpuUsage()
+    const main0 = process.threadCpuUsage()
     const t0 = performance.now()
     const df = query.run(bids, sluice)
     const writer =
@@ -244,10 +247,17 @@ export async function runSluice(
     await q.awaitTermination()
     const ms = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
+    const main = process.threadCpuUsage(main0)
     if (q.exception !== null) throw q.exception
     if (query.sink !== undefined && opts.expected !== undefined)
       await query.sink.check(sluice, out, opts.expected())
-    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, progress, peakRssBytes: peak }
+    return {
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      mainCpuMs: (main.user + main.system) / 1000,
+      progress,
+      peakRssBytes: peak,
+    }
   } finally {
     sluice.streams.removeListener(listener)
     rmSync(dir, { recursive: true, force: true })

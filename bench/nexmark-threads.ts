@@ -6,7 +6,9 @@
  * `maxFilesPerTrigger` 1. Per query: one warm-up run per thread count, then the thread counts
  * interleaved (1, 2, 1, 2 …), wall and CPU time per run (CPU: every thread of the process, the
  * workers included). One session per thread count, kept across runs, so its workers are warm.
- * Prints wall and CPU medians, throughput against the first thread count, and the load average.
+ * Prints wall, CPU and main-thread CPU medians, throughput against the first thread count, and the
+ * load average. On a loaded machine the wall times say little; the main thread's CPU (the serial
+ * part every batch waits on) is the steadier sign of what the threads take off it.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -24,6 +26,9 @@ export interface ThreadsRun {
   readonly cpuMs: readonly number[]
   readonly medianWallMs: number
   readonly medianCpuMs: number
+  /** The main thread's own CPU (median): the serial part, which bounds throughput on a quiet machine. */
+  readonly mainCpuMs: readonly number[]
+  readonly medianMainCpuMs: number
   /** Events per wall-clock second (median run). */
   readonly eventsPerSecond: number
   /** Median wall time of the first thread count / this one: the throughput gain. */
@@ -67,6 +72,7 @@ export async function runThreadsComparison(opts: {
       process.stderr.write(`nexmark threads ${query.name}: ${opts.threads.join(' vs ')} threads...\n`)
       const wall = opts.threads.map(() => [] as number[])
       const cpu = opts.threads.map(() => [] as number[])
+      const mainCpu = opts.threads.map(() => [] as number[])
       for (let r = -1; r < opts.runs; r++) {
         for (const [k, threads] of opts.threads.entries()) {
           await settle()
@@ -78,6 +84,7 @@ export async function runThreadsComparison(opts: {
           if (r < 0) continue // warm-up
           wall[k].push(run.ms)
           cpu[k].push(run.cpuMs)
+          mainCpu[k].push(run.mainCpuMs)
         }
       }
       const base = { wall: median(wall[0]), cpu: median(cpu[0]) }
@@ -87,6 +94,8 @@ export async function runThreadsComparison(opts: {
         cpuMs: cpu[k],
         medianWallMs: median(wall[k]),
         medianCpuMs: median(cpu[k]),
+        mainCpuMs: mainCpu[k],
+        medianMainCpuMs: median(mainCpu[k]),
         eventsPerSecond: opts.events / (median(wall[k]) / 1000),
         speedup: base.wall / median(wall[k]),
         cpuRatio: median(cpu[k]) / base.cpu,
@@ -118,11 +127,13 @@ export function printThreads(r: ThreadsComparison): void {
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ')
   console.log(`\nNexmark on every core: ${r.input}; ${r.events.toLocaleString('en-US')} events, ${r.order}`)
   console.log(`load average before ${load(r.loadBefore)}, after ${load(r.loadAfter)}`)
-  console.log('query  threads  wall ms (median)  CPU ms (median)  events/s     throughput  CPU')
+  console.log(
+    'query  threads  wall ms (median)  CPU ms (median)  main-thread CPU ms  events/s     throughput  CPU',
+  )
   for (const q of r.queries) {
     for (const t of q.byThreads) {
       console.log(
-        `${q.name.padEnd(6)} ${String(t.threads).padStart(7)}  ${t.medianWallMs.toFixed(0).padStart(16)}  ${t.medianCpuMs.toFixed(0).padStart(15)}  ${t.eventsPerSecond.toFixed(0).padStart(10)}  ${t.speedup.toFixed(2).padStart(10)}x  ${t.cpuRatio.toFixed(2)}x`,
+        `${q.name.padEnd(6)} ${String(t.threads).padStart(7)}  ${t.medianWallMs.toFixed(0).padStart(16)}  ${t.medianCpuMs.toFixed(0).padStart(15)}  ${t.medianMainCpuMs.toFixed(0).padStart(18)}  ${t.eventsPerSecond.toFixed(0).padStart(10)}  ${t.speedup.toFixed(2).padStart(10)}x  ${t.cpuRatio.toFixed(2)}x`,
       )
     }
   }
