@@ -192,6 +192,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
       r.nullable === undefined && (r.impl.kind === 'op' || r.impl.nullSafe !== true) && !LAZY.has(e.name),
     sql: exprToSql(e),
     deterministic: r.deterministic ?? true,
+    ...(r.constants === undefined ? {} : { constants: Object.freeze([...r.constants]) }),
   }
   return Object.freeze(call)
 }

@@ -12,6 +12,7 @@ import type { BatchScan } from '../exec/ops/batch-scan-exec.ts'
 import type { RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
 import type { TaskExecutor } from '../io/worker-pool.ts'
+import type { ScanCondition } from '../planner/scan-conditions.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { DeadLetterRecord } from '../schema/dead-letter-schema.ts'
 
@@ -160,15 +161,7 @@ export function isTransientSink(s: Sink): s is TransientSink {
   return typeof (s as Partial<TransientSink>).isTransient === 'function'
 }
 
-/** What a connector gets when the runtime creates a source or a sink. */
-/** A condition on one column (a position in the source's schema) against a constant. */
-export type ScanCondition =
-  | {
-      readonly column: number
-      readonly op: '=' | '<' | '<=' | '>' | '>='
-      readonly value: number
-    }
-  | { readonly column: number; readonly op: 'isNotNull' }
+export type { ScanCondition, ScanValue } from '../planner/scan-conditions.ts'
 
 /**
  * What a query needs from a source, so that it may read less: the columns it uses (positions in
@@ -183,6 +176,7 @@ export interface ScanRequest {
   readonly rowGroups?: readonly number[]
 }
 
+/** What a connector gets when the runtime creates a source or a sink. */
 export interface ConnectorContext {
   readonly options: Readonly<Record<string, string>>
   /** What the query reads of this source (streaming file sources use it); everything when absent. */

@@ -54,6 +54,11 @@ export interface BoundCall {
    * planner may recompute `nullable` when it learns an argument cannot be null.
    */
   readonly strict?: boolean
+  /**
+   * Constant operands the implementation holds instead of taking them as args: the list of an IN
+   * over literals (Spark's InSet), which a scan may judge blocks by.
+   */
+  readonly constants?: readonly unknown[]
 }
 export interface BoundCase {
   readonly kind: 'case'

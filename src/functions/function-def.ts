@@ -29,6 +29,8 @@ export interface BoundScalar {
   /** Replacement arguments (e.g. with implicit casts applied). */
   readonly args?: readonly BoundExpr[]
   readonly deterministic?: boolean
+  /** Constant operands the implementation holds instead of taking them as args (an IN list of literals). */
+  readonly constants?: readonly unknown[]
 }
 
 export interface ScalarFunctionDef {

@@ -85,6 +85,7 @@ function inList(args: readonly BoundExpr[]): ReturnType<ScalarFunctionDef['bind'
       impl: { kind: 'fn', fn: (v: unknown) => (values.has(v) ? true : hasNull ? null : false) },
       args: [x],
       nullable: x.nullable || hasNull,
+      constants: literals,
     }
   }
   const fn = (v: unknown, ...items: unknown[]): boolean | null => {

@@ -1,12 +1,14 @@
 /**
- * What a batch scan is told when the planner builds it: the columns the stage above it reads, and
- * the conjuncts of the filters below the stage's first projection that refer only to partition
- * columns (Spark's PruneFileSourcePartitions and column pruning, for one filter/project stage).
+ * What a batch scan is told when the planner builds it: the columns the stage above it reads, the
+ * conjuncts of the filters below the stage's first projection that refer only to partition
+ * columns (Spark's PruneFileSourcePartitions and column pruning, for one filter/project stage),
+ * and the conditions on one column those filters hold (a Parquet scan skips row groups by them).
  */
 import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
 import { BatchScanExec, requireBatchScan } from '../exec/ops/batch-scan-exec.ts'
 import type { StageOp } from '../exec/stage-codegen.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
+import { type ScanCondition, scanConditionsOf } from './scan-conditions.ts'
 
 type ScanPlan = Extract<AnalyzedPlan, { kind: 'batchScan' }>
 
@@ -77,6 +79,7 @@ export function planBatchScan(
   const partitions = new Set(handle.partitionColumns)
   const used = new Set<number>()
   const filters: BoundExpr[] = []
+  const predicate: ScanCondition[] = []
   let projected = false
   for (const op of ops) {
     if (op.kind === 'project') {
@@ -84,6 +87,7 @@ export function planBatchScan(
       projected = true
       break
     }
+    scanConditionsOf(op.condition, predicate)
     for (const c of conjuncts(op.condition)) {
       const refs = refsOf(c)
       for (const r of refs) used.add(r)
@@ -95,7 +99,7 @@ export function planBatchScan(
     projected || consumer !== undefined
       ? [...used].sort((a, b) => a - b)
       : Array.from({ length: width }, (_, i) => i)
-  return new BatchScanExec(handle, columns, filters)
+  return new BatchScanExec(handle, columns, filters, predicate)
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * What each streaming input of a query needs to read (the scan request a source may use to read
- * less): the columns the projections and filters right above it use, and the comparisons of an
- * int or bigint column with a number in the filters right above it. Only the simple shape is
+ * less): the columns the projections and filters right above it use, and the conditions on one
+ * column against constants in the filters right above it. Only the simple shape is
  * judged, a relation under a chain of filters ending in a projection; any other consumer (a
  * watermark, an aggregate, a join, a function over rows) or a relation read twice reads every
- * column. The conditions only let a source skip blocks that hold no matching row; the filters
- * still run on what it reads.
+ * column. The conditions (planner/scan-conditions.ts) only let a source skip blocks that hold no
+ * matching row; the filters still run on what it reads.
  */
 import { type AnalyzedPlan, analyzedPlans } from '../analysis/analyzed-plan.ts'
 import type { ScanCondition, ScanRequest } from '../connectors/spi.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
+import { scanConditionsOf } from '../planner/scan-conditions.ts'
 
 /**
  * The scan request of every streaming relation (by its logical id) that can read less.
@@ -47,7 +48,7 @@ function requestOf(
     const p = above[0]
     if (p.kind === 'filter') {
       refsOf(p.condition, used)
-      conditionsOf(p.condition, predicate)
+      scanConditionsOf(p.condition, predicate)
       node = p
       continue
     }
@@ -94,40 +95,4 @@ function refsOf(e: BoundExpr, out: Set<number>): void {
     default:
       return
   }
-}
-
-const FLIPPED = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const
-type Op = keyof typeof FLIPPED
-
-/** The conjuncts of a condition of the form `int/bigint column <op> number` (or isnotnull). */
-function conditionsOf(e: BoundExpr, out: ScanCondition[]): void {
-  if (e.kind !== 'call') return
-  if (e.name === 'and') {
-    for (const a of e.args) conditionsOf(a, out)
-    return
-  }
-  if (e.name === 'isnotnull' && e.args[0]?.kind === 'ref') {
-    out.push({ column: e.args[0].ordinal, op: 'isNotNull' })
-    return
-  }
-  if (!(e.name in FLIPPED) || e.args.length !== 2) return
-  const [a, b] = e.args
-  const op = e.name as Op
-  const va = numberOf(a)
-  const vb = numberOf(b)
-  if (integral(a) && vb !== null) out.push({ column: a.ordinal, op, value: vb })
-  else if (integral(b) && va !== null) out.push({ column: b.ordinal, op: FLIPPED[op], value: va })
-}
-
-function integral(e: BoundExpr): e is Extract<BoundExpr, { kind: 'ref' }> {
-  return e.kind === 'ref' && (e.type.kind === 'int' || e.type.kind === 'long')
-}
-
-/** A finite number literal, or an int literal widened to bigint (`col('long') > 7`); else null. */
-function numberOf(e: BoundExpr): number | null {
-  if (e.kind === 'literal') return typeof e.value === 'number' && Number.isFinite(e.value) ? e.value : null
-  if (e.kind !== 'call' || e.name !== 'cast' || (e.type.kind !== 'int' && e.type.kind !== 'long')) return null
-  const arg = e.args[0]
-  const whole = arg?.kind === 'literal' && (arg.type.kind === 'int' || arg.type.kind === 'long')
-  return whole ? numberOf(arg) : null
 }

@@ -1,6 +1,6 @@
 /**
  * Scan requests from the planner to the streaming file source: the columns the projection and
- * filters above a file relation use, and the int/bigint comparisons in those filters, with which
+ * filters above a file relation use, and the conditions on one column in those filters, with which
  * the Parquet reader skips row groups. The rows are those of the full read, filtered.
  */
 import assert from 'node:assert/strict'
@@ -65,6 +65,30 @@ describe('scan requests of a streaming query', () => {
     assert.deepEqual(projected, { columns: [2] })
     // A relation under anything but filters and a projection reads every column.
     assert.equal(scanRequestsOf(analyze(df.groupBy('s').count().plan)).size, 0)
+  })
+
+  it('hand string, double, IN and null conditions; leave other conjuncts to the filter', async () => {
+    const { sluice } = streamSession()
+    const df = sluice.readStream
+      .format('parquet')
+      .schema(S)
+      .load(await parquetDir())
+    const where = col('s')
+      .eq('s8')
+      .and(col('b').isin(10, 20))
+      .and(col('s').isNotNull())
+      .and(col('a').gt(1.5))
+      .and(col('b').isNull())
+      .and(col('s').startsWith('s'))
+    const [request] = scanRequestsOf(analyze(df.where(where).select('a').plan)).values()
+    assert.deepEqual(request?.predicate, [
+      { column: 2, op: '=', value: 's8' },
+      { column: 1, op: 'in', values: [10, 20] },
+      { column: 2, op: 'isNotNull' },
+      // a > 1.5 compares cast(a AS DOUBLE), which keeps the order of a.
+      { column: 0, op: '>', value: 1.5 },
+      { column: 1, op: 'isNull' },
+    ])
   })
 
   it('read from Parquet give the rows of the full read: groups skipped, unused columns unread', async () => {

@@ -4,10 +4,12 @@
  * folders and infers the data schema when none is given (JSON always; CSV from the header, typed
  * only with `inferSchema`; Parquet from the first file's footer, or from all files with
  * `mergeSchema`). The rows are read when an action runs (the returned `BatchScan`), only from the
- * partition folders the pushed-down filters accept. Two reads stay eager, at `load()`: Parquet
- * (its decoder is asynchronous and actions are synchronous), and `mode=FAILFAST` (a malformed
- * record fails `load()`, as Sluice has always done); the scan then prunes the decoded files.
- * Malformed records otherwise follow the parse mode (`mode`).
+ * partition folders the pushed-down filters accept. Parquet is decoded at the action too, told the
+ * columns the query reads and the conditions of its filters (row groups they rule out are never
+ * decoded): its decoder is asynchronous and actions are synchronous, so it runs on a worker thread
+ * the action waits for (formats/parquet-sync-reader.ts). `mode=FAILFAST` stays eager, at `load()`
+ * (a malformed record fails `load()`, as Sluice has always done); the scan then prunes the decoded
+ * files. Malformed records otherwise follow the parse mode (`mode`).
  */
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -32,6 +34,7 @@ import {
 } from './file-relation.ts'
 import type { FileFormat, FileInput, FormatContext } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
+import { syncParquetReader } from './formats/parquet-sync-reader.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 
 export type { BatchReadRequest }
@@ -99,6 +102,8 @@ function fileGone(path: string): SluiceError {
 
 interface ScanSetup {
   readonly format: string
+  /** A decoder told the request's columns and conditions (Parquet), or undefined to use `decoder`. */
+  readonly scanDecoder?: (request: ScanRequest) => FileDecoder
   readonly paths: readonly string[]
   readonly relation: FileRelation
   readonly decoder: FileDecoder
@@ -108,6 +113,7 @@ interface ScanSetup {
 
 function readScan(setup: ScanSetup, request: ScanRequest): unknown[][] {
   const out: unknown[][] = []
+  const decoder = setup.scanDecoder?.(request) ?? setup.decoder
   for (const f of setup.files) {
     if (request.filters.length > 0 && !request.matches(f.partitionRow)) continue
     let rows = f.rows
@@ -117,7 +123,7 @@ function readScan(setup: ScanSetup, request: ScanRequest): unknown[][] {
         if (setup.ignoreMissingFiles) continue
         throw fileGone(f.file.path)
       }
-      rows = setup.decoder.decodeSync({ bytes, file: f.file.path }, f.values).rows
+      rows = decoder.decodeSync({ bytes, file: f.file.path }, f.values).rows
     }
     for (const r of rows) out.push(r as unknown[])
   }
@@ -153,6 +159,17 @@ async function scanFilesOf(
   return out
 }
 
+/** A synchronous Parquet decoder reading only what `request` needs (positions in the relation). */
+function parquetScanDecoder(
+  dataSchema: StructType,
+  relation: FileRelation,
+  ignoreCorruptFiles: boolean,
+  request: ScanRequest,
+): FileDecoder {
+  const scan = { columns: request.columns, predicate: request.predicate }
+  return new FileDecoder(syncParquetReader(dataSchema), relation, ignoreCorruptFiles, scan)
+}
+
 /**
  * Prepares the batch read of some files: lists them and settles the schema; the returned scan reads
  * the rows.
@@ -174,7 +191,7 @@ export async function prepareFileScan(
   const { spec, files } = ro.recursiveFileLookup
     ? { spec: NO_PARTITIONS, files: listing.files }
     : discoverPartitions(listing.files, listing.basePaths, { timeZone: zone, userSchema: req.userSchema })
-  const eager = format.name === 'parquet' || optionOf(req.options, 'mode')?.toUpperCase() === 'FAILFAST'
+  const eager = optionOf(req.options, 'mode')?.toUpperCase() === 'FAILFAST'
   // Inference reads the files (text's schema is fixed); the lazy scan reads them again at the action.
   const inferring = req.userSchema === undefined && format.name !== 'text'
   const inputs = eager || inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
@@ -191,6 +208,11 @@ export async function prepareFileScan(
   const scanFiles = await scanFilesOf(files, spec.values, relation, eager ? { decoder, inputs } : undefined)
   const setup: ScanSetup = {
     format: format.name,
+    ...(format.name === 'parquet' && !eager
+      ? {
+          scanDecoder: (r: ScanRequest) => parquetScanDecoder(dataSchema, relation, ro.ignoreCorruptFiles, r),
+        }
+      : {}),
     paths: pathsOf(req),
     relation,
     decoder,

@@ -199,7 +199,7 @@ export class FileDecoder {
   decodeSync(input: FileInput, partitionValues: readonly unknown[]): DecodedFiles {
     let decoded: DecodeResult | Promise<DecodeResult>
     try {
-      decoded = this.reader.decode(input.bytes, input.file)
+      decoded = this.reader.decode(input.bytes, input.file, this.scan)
     } catch (e) {
       if (!this.ignoreCorruptFiles || isSluiceError(e, 'MALFORMED_RECORD')) throw e
       return { rows: [], malformed: [] }

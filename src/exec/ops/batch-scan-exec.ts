@@ -6,6 +6,7 @@
 import { SluiceError } from '../../errors.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
 import type { BatchScanHandle } from '../../plan/logical-plan.ts'
+import type { ScanCondition } from '../../planner/scan-conditions.ts'
 import type { ExecNode, RowBatch } from '../exec-node.ts'
 import { compileExpr } from '../expr/compile-expr.ts'
 
@@ -19,6 +20,11 @@ export interface ScanRequest {
    * filter still runs above the scan, so skipping is an optimisation only.
    */
   readonly filters: readonly BoundExpr[]
+  /**
+   * Conditions on one column each (planner/scan-conditions.ts) from every conjunct of the filters
+   * above the scan: a scan may skip blocks (Parquet row groups) where no row can meet them.
+   */
+  readonly predicate: readonly ScanCondition[]
   /** True unless some filter is false or null for `row` (a full-width row; non-partition cells null). */
   matches(row: readonly unknown[]): boolean
 }
@@ -51,19 +57,26 @@ export class BatchScanExec implements ExecNode {
   private readonly scan: BatchScan
   private readonly request: ScanRequest
 
-  constructor(scan: BatchScan, columns: readonly number[], filters: readonly BoundExpr[]) {
+  constructor(
+    scan: BatchScan,
+    columns: readonly number[],
+    filters: readonly BoundExpr[],
+    predicate: readonly ScanCondition[] = [],
+  ) {
     this.scan = scan
     const tests = filters.map(compileExpr)
     this.request = Object.freeze({
       columns: Object.freeze([...columns]),
       filters: Object.freeze([...filters]),
+      predicate: Object.freeze([...predicate]),
       matches: (row: readonly unknown[]) => tests.every((t) => t(row as unknown[]) === true),
     })
   }
 
   describe(): string {
     const pushed = this.request.filters.length
-    return `${this.scan.description} columns [${this.request.columns.join(', ')}]${pushed > 0 ? ` partition filters ${pushed}` : ''}`
+    const conditions = this.request.predicate.length
+    return `${this.scan.description} columns [${this.request.columns.join(', ')}]${pushed > 0 ? ` partition filters ${pushed}` : ''}${conditions > 0 ? ` pushed conditions ${conditions}` : ''}`
   }
 
   execute(): RowBatch {

@@ -10,13 +10,14 @@ import {
   parquetRead,
   parquetSchema,
   type RowGroup,
+  type SchemaElement,
   type SchemaTree,
 } from 'hyparquet'
 import { SluiceError } from '../../../errors.ts'
 import type { StructField, StructType } from '../../../schema/data-type.ts'
 import type { DecodeResult, FormatReader } from './format.ts'
 import { PARQUET_PARSERS, parquetReadConverter } from './parquet-values.ts'
-import { rowGroupMayMatch, type ScanCondition } from './scan-request.ts'
+import { type JudgedColumn, rowGroupMayMatch, type ScanCondition, type StatsKind } from './scan-request.ts'
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 const DECOMPRESSORS = Object.freeze({
@@ -36,6 +37,10 @@ function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer
 }
 
+// Statistics come out as the values are read (epoch ms, days), strings as their bytes: their
+// bounds compare as UTF-8, and a truncated bound need not be valid UTF-8 (scan-request.ts).
+const STATS_PARSERS = Object.freeze({ ...PARQUET_PARSERS, stringFromBytes: (bytes: Uint8Array) => bytes })
+
 /**
  * The footer and schema tree of a file; MALFORMED_RECORD naming it when it is not Parquet.
  *
@@ -44,7 +49,7 @@ function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
 export function readFooter(bytes: Uint8Array, file: string) {
   const buffer = arrayBufferOf(bytes)
   try {
-    const metadata = parquetMetadata(buffer)
+    const metadata = parquetMetadata(buffer, { parsers: STATS_PARSERS as never })
     return { buffer, metadata, root: parquetSchema(metadata) }
   } catch (e) {
     throw new SluiceError(
@@ -158,7 +163,7 @@ async function readRange(
 function rowRanges(
   groups: readonly RowGroup[],
   predicate: readonly ScanCondition[] | undefined,
-  columnOf: (column: number) => string | undefined,
+  columnOf: (column: number) => JudgedColumn | undefined,
   only: ReadonlySet<number> | null,
 ): [number, number][] {
   const out: [number, number][] = []
@@ -176,19 +181,54 @@ function rowRanges(
   return out
 }
 
-/** The file column of an int or bigint field stored as a plain signed integer (its statistics compare as the values do). */
+/** The file column of a field whose statistics compare as its values do (scan-request.ts), if any. */
 function judgedColumn(
   schema: StructType,
   nodes: readonly (SchemaTree | undefined)[],
   i: number,
-): string | undefined {
-  const kind = schema.fields[i]?.type.kind
-  const el = nodes[i]?.element
-  if ((kind !== 'int' && kind !== 'long') || el === undefined || (nodes[i] as SchemaTree).children.length > 0)
-    return undefined
-  if (el.type !== 'INT32' && el.type !== 'INT64') return undefined
-  const signed = el.converted_type === undefined || /^INT_(8|16|32|64)$/.test(el.converted_type)
-  const logical =
-    el.logical_type === undefined || (el.logical_type.type === 'INTEGER' && el.logical_type.isSigned)
-  return signed && logical ? el.name : undefined
+): JudgedColumn | undefined {
+  const node = nodes[i]
+  const kind =
+    schema.fields[i] === undefined || node === undefined || node.children.length > 0
+      ? undefined
+      : statsKindOf(schema.fields[i].type.kind, node.element)
+  return kind === undefined ? undefined : { name: (node as SchemaTree).element.name, kind }
+}
+
+const STRING_ANNOTATIONS = new Set([undefined, 'UTF8', 'ENUM', 'STRING'])
+
+function statsKindOf(kind: string, el: SchemaElement): StatsKind | undefined {
+  const logical = el.logical_type?.type
+  switch (kind) {
+    case 'int':
+    case 'long': {
+      if (el.type !== 'INT32' && el.type !== 'INT64') return undefined
+      const signed = el.converted_type === undefined || /^INT_(8|16|32|64)$/.test(el.converted_type)
+      const signedLogical =
+        el.logical_type === undefined || (logical === 'INTEGER' && el.logical_type.isSigned)
+      return signed && signedLogical ? 'number' : undefined
+    }
+    case 'double':
+      return el.type === 'DOUBLE' ? 'float' : undefined
+    case 'float':
+      return el.type === 'FLOAT' ? 'float' : undefined
+    case 'date':
+      return el.type === 'INT32' && (el.converted_type === 'DATE' || logical === 'DATE')
+        ? 'number'
+        : undefined
+    case 'timestamp': {
+      const annotated = el.converted_type?.startsWith('TIMESTAMP_') === true || logical === 'TIMESTAMP'
+      return el.type === 'INT64' && annotated ? 'number' : undefined
+    }
+    case 'string':
+      return el.type === 'BYTE_ARRAY' &&
+        STRING_ANNOTATIONS.has(el.converted_type) &&
+        STRING_ANNOTATIONS.has(logical)
+        ? 'string'
+        : undefined
+    case 'boolean':
+      return el.type === 'BOOLEAN' ? 'boolean' : undefined
+    default:
+      return undefined
+  }
 }
