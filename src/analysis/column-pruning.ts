@@ -4,7 +4,10 @@
  * never happen, as in Spark. Checked against PySpark 4.3 (test/unit/analysis/spark/column_pruning.py):
  * Spark prunes an unread column under another projection, an aggregation (which reads only its keys
  * and arguments), a filter (which reads its condition's columns), a watermark, a union, a sort, a
- * limit, an explode and a session window, non-deterministic expressions included.
+ * limit, an explode and a session window, non-deterministic expressions included; and as its
+ * CollapseProject, a projection over a projection is merged when that evaluates nothing twice.
+ * Not done (Spark does): pushing a filter between two projections below the lower one to merge
+ * them, and pruning below a deduplication or a join.
  *
  * The plan keeps its shape: an unread expression becomes a NULL literal of its type, so every
  * ordinal above it stays valid. Nodes whose rows leave the plan whole (a deduplication, a join, a
@@ -13,6 +16,7 @@
  */
 import { type BoundExpr, boundChildren, boundLiteral } from '../functions/bound-expr.ts'
 import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { transformBound } from './rewrite.ts'
 
 /** The ordinals of a node's output its parent reads; `undefined`: all of them. */
 type Required = ReadonlySet<number> | undefined
@@ -39,11 +43,47 @@ const refsOf = (exprs: readonly BoundExpr[]): Set<number> => union(new Set(), 0,
 const unread = (e: BoundExpr): BoundExpr =>
   e.kind === 'ref' || e.kind === 'literal' ? e : boundLiteral(null, e.type)
 
-function pruneProject(p: Extract<AnalyzedPlan, { kind: 'project' }>, required: Required): AnalyzedPlan {
-  if (required === undefined) return { ...p, child: prune(p.child, refsOf(p.exprs)) }
-  const exprs = p.exprs.map((e, i) => (required.has(i) ? e : unread(e)))
+type Project = Extract<AnalyzedPlan, { kind: 'project' }>
+
+function pruneProject(p: Project, required: Required): AnalyzedPlan {
+  const read = (i: number) => required === undefined || required.has(i)
+  const exprs = p.exprs.map((e, i) => (read(i) ? e : unread(e)))
   // NOTE: an unread plain reference stays but asks nothing of the child: its value is never read.
-  return { ...p, exprs, child: prune(p.child, refsOf(p.exprs.filter((_, i) => required.has(i)))) }
+  const child = prune(p.child, refsOf(p.exprs.filter((_, i) => read(i))))
+  return collapse({ ...p, exprs, child }, read)
+}
+
+const isDeterministic = (e: BoundExpr): boolean =>
+  e.kind !== 'udf' && (e.kind !== 'call' || e.deterministic) && boundChildren(e).every(isDeterministic)
+
+const isCheap = (e: BoundExpr): boolean =>
+  e.kind === 'ref' || e.kind === 'literal' || (e.kind === 'field' && isCheap(e.child))
+
+function countRefs(e: BoundExpr, counts: Map<number, number>): void {
+  if (e.kind === 'ref') counts.set(e.ordinal, (counts.get(e.ordinal) ?? 0) + 1)
+  for (const c of boundChildren(e)) countRefs(c, counts)
+}
+
+/**
+ * Spark's CollapseProject: a projection over a projection becomes one, its input columns replaced
+ * by their expressions, when each one read is deterministic and read once (or cheap: a column, a
+ * literal, a field of one). Inlined into a CASE branch or an AND, an expression then runs only
+ * where that branch does, so `CASE WHEN v > 100 THEN x END` over `CAST(s AS INT) AS x` never
+ * casts a row with v <= 100.
+ */
+function collapse(p: Project, read: (i: number) => boolean): AnalyzedPlan {
+  const child = p.child
+  if (child.kind !== 'project') return p
+  const counts = new Map<number, number>()
+  for (const [i, e] of p.exprs.entries()) if (read(i)) countRefs(e, counts)
+  for (const [i, n] of counts) {
+    const producer = child.exprs[i]
+    if (!isDeterministic(producer) || (n > 1 && !isCheap(producer))) return p
+  }
+  const inline = (e: BoundExpr) =>
+    transformBound(e, (x) => (x.kind === 'ref' ? child.exprs[x.ordinal] : undefined))
+  const exprs = p.exprs.map((e, i) => (read(i) ? inline(e) : boundLiteral(null, e.type)))
+  return { ...p, exprs, child: child.child }
 }
 
 /**

@@ -62,6 +62,38 @@ const CASES: readonly [string, () => DataFrame<any>, string[] | 'error'][] = [
         .count(),
     ['{"k":"a","count":2}', '{"k":"b","count":2}'],
   ],
+  // CollapseProject: x inlined into the CASE branch runs only where the branch does.
+  [
+    'caseGuard',
+    () => withX().selectExpr('k', 'CASE WHEN v > 100 THEN x END AS y'),
+    ['{"k":"a","y":null}', '{"k":"b","y":null}'],
+  ],
+  // Read twice and not cheap: not inlined, so x runs on every row.
+  [
+    'caseGuardTwice',
+    () => withX().selectExpr('k', 'CASE WHEN v > 100 THEN x END AS y', 'CASE WHEN v > 200 THEN x END AS z'),
+    'error',
+  ],
+  [
+    'caseGuardNonDeterministic',
+    () =>
+      df
+        .selectExpr('*', 'CAST(s AS INT) + CAST(rand() AS INT) AS x')
+        .selectExpr('k', 'CASE WHEN v > 100 THEN x END AS y'),
+    'error',
+  ],
+  [
+    'caseGuardCheapTwice',
+    () =>
+      df
+        .selectExpr('*', 's AS x')
+        .selectExpr(
+          'k',
+          'CASE WHEN v > 100 THEN CAST(x AS INT) END AS y',
+          'CASE WHEN v > 200 THEN CAST(x AS INT) END AS z',
+        ),
+    ['{"k":"a","y":null,"z":null}', '{"k":"b","y":null,"z":null}'],
+  ],
   ['limitUnused', () => withX().limit(5).select('k'), ['{"k":"a"}', '{"k":"b"}']],
 ]
 
