@@ -6,8 +6,11 @@
  * errors (both refuse, or neither) and every step's batches (ids and rows); prints each seed that
  * disagrees with both answers and exits 1 if any did; with `--shrink N` it also tries up to N
  * smaller scenarios per disagreement (shrink.ts) and prints the smallest that still disagrees. Needs python3 with pyspark and Java 17.
+ * With `--spark-cache FILE` Spark's answers are kept in FILE (one JSON line per scenario) and
+ * reused, so a rerun after a change to Sluice runs only Sluice (PySpark starts on the first miss).
  */
 import { spawn } from 'node:child_process'
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { isDeepStrictEqual } from 'node:util'
 import { generateScenario, type Scenario } from './spark-diff/scenario.ts'
@@ -33,16 +36,27 @@ function canonical(o: Outcome): unknown {
 
 const shown = (o: Outcome) => JSON.stringify('error' in o ? o : canonical(o))
 
-interface Comparison {
-  readonly same: boolean
-  readonly spark: Outcome
-  readonly sluice: Outcome
+interface Spark {
+  readonly run: (s: Scenario) => Promise<Outcome>
+  readonly end: () => void
 }
 
-/** Starts the PySpark runner; `compare` runs one scenario through both engines. */
+/** The PySpark runner, started on the first scenario it must run. */
+function sparkRunner(): Spark {
+  let started: ReturnType<typeof startSpark> | undefined
+  const get = () => {
+    started ??= startSpark()
+    return started
+  }
+  return {
+    run: async (s) => (await get()).run(s),
+    end: () => void started?.then((x) => x.end()),
+  }
+}
+
 async function startSpark(): Promise<{
   version: unknown
-  compare: (s: Scenario) => Promise<Comparison>
+  run: (s: Scenario) => Promise<Outcome>
   end: () => void
 }> {
   const py = spawn('python3', [new URL('spark-diff/spark_runner.py', import.meta.url).pathname], {
@@ -55,13 +69,40 @@ async function startSpark(): Promise<{
     return JSON.parse(r.value) as Record<string, unknown>
   }
   const version = (await next()).ready
-  const compare = async (s: Scenario): Promise<Comparison> => {
+  process.stdout.write(`spark-diff: Spark ${String(version)} started\n`)
+  const run = async (s: Scenario): Promise<Outcome> => {
     py.stdin.write(`${JSON.stringify(s)}\n`)
-    const spark = (await next()) as unknown as Outcome
-    const sluice = await runInSluice(s)
-    return { same: isDeepStrictEqual(canonical(spark), canonical(sluice)), spark, sluice }
+    return (await next()) as unknown as Outcome
   }
-  return { version, compare, end: () => py.stdin.end() }
+  return { version, run, end: () => py.stdin.end() }
+}
+
+/** Spark's answers by scenario (its JSON), read from and appended to `file` when given. */
+function sparkCache(file: string | undefined, spark: Spark): (s: Scenario) => Promise<Outcome> {
+  const known = new Map<string, Outcome>()
+  if (file !== undefined && existsSync(file)) {
+    for (const l of readFileSync(file, 'utf8').split('\n')) {
+      if (l.trim() !== '') {
+        const { scenario, outcome } = JSON.parse(l) as { scenario: string; outcome: Outcome }
+        known.set(scenario, outcome)
+      }
+    }
+  }
+  return async (s) => {
+    const key = JSON.stringify(s)
+    const hit = known.get(key)
+    if (hit !== undefined) return hit
+    const outcome = await spark.run(s)
+    known.set(key, outcome)
+    if (file !== undefined) appendFileSync(file, `${JSON.stringify({ scenario: key, outcome })}\n`)
+    return outcome
+  }
+}
+
+interface Comparison {
+  readonly same: boolean
+  readonly spark: Outcome
+  readonly sluice: Outcome
 }
 
 const report = (label: string, s: Scenario, c: Comparison) =>
@@ -72,8 +113,15 @@ async function main(): Promise<void> {
   const seeds = seedsFromArgs(argv)
   const shrinkAt = argv.indexOf('--shrink')
   const shrinkAttempts = shrinkAt < 0 ? 0 : Number(argv[shrinkAt + 1] ?? 30)
-  const { version, compare, end } = await startSpark()
-  console.log(`spark-diff: Spark ${version}, ${seeds.length} scenarios`)
+  const at = argv.indexOf('--spark-cache')
+  const spark = sparkRunner()
+  const sparkOutcome = sparkCache(at < 0 ? undefined : argv[at + 1], spark)
+  const compare = async (s: Scenario): Promise<Comparison> => {
+    // The two engines run side by side: PySpark in its own process.
+    const [sparkSide, sluice] = await Promise.all([sparkOutcome(s), runInSluice(s)])
+    return { same: isDeepStrictEqual(canonical(sparkSide), canonical(sluice)), spark: sparkSide, sluice }
+  }
+  console.log(`spark-diff: ${seeds.length} scenarios`)
   const disagreeing: number[] = []
   for (const seed of seeds) {
     const s = generateScenario(seed)
@@ -88,7 +136,7 @@ async function main(): Promise<void> {
       report('shrunk', small, await compare(small))
     }
   }
-  end()
+  spark.end()
   console.log(
     `spark-diff: ${seeds.length - disagreeing.length} of ${seeds.length} agree` +
       (disagreeing.length > 0 ? `; disagreeing seeds: ${disagreeing.join(',')}` : ''),

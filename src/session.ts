@@ -5,6 +5,7 @@
 
 import { type AnalyzedPlan, deliverObservations, schemaOfAttributes } from './analysis/analyzed-plan.ts'
 import { Analyzer } from './analysis/analyzer.ts'
+import { pruneColumns } from './analysis/column-pruning.ts'
 import { explainAnalyzed } from './analysis/explain-analyzed.ts'
 import { DataFrameReader } from './api/data-frame-reader.ts'
 import { DataStreamReader } from './api/data-stream-reader.ts'
@@ -435,6 +436,6 @@ export class Sluice implements QueryEngine {
   }
 
   private plan(analyzed: AnalyzedPlan): ExecNode {
-    return planPhysical(analyzed, {})
+    return planPhysical(pruneColumns(analyzed), {})
   }
 }

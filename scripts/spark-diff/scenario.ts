@@ -28,9 +28,38 @@ export interface Scenario {
    */
   readonly union: boolean
   readonly delay2: number
+  /**
+   * The second input of a union has no watermark (drawn after `union`; old scenarios: absent).
+   */
+  readonly unwatermarked2?: boolean
+  /**
+   * An ANSI SQL expression added as column `x` after the filter (`selectExpr('*', '<x> AS x')`),
+   * or none; some raise on some rows (CAST_INVALID_INPUT, overflow), and most shapes never read
+   * `x`, so Spark prunes it (absent in old scenarios).
+   */
+  readonly x?: string | null
   /** Rows per step: k, v, time in seconds (null: no event time). */
   readonly steps: readonly { k: string; v: number; time: number | null }[][]
 }
+
+/** ANSI expressions for the column `x`; some raise on some rows, on purpose. */
+export const X_EXPRS = [
+  'v * 2 + 1',
+  'v % 3',
+  'v DIV 2',
+  'v / 4',
+  'CAST(v AS STRING)',
+  "CAST(concat(CAST(v AS STRING), '.5') AS INT)",
+  "TRY_CAST(concat(CAST(v AS STRING), '.5') AS INT)",
+  'CAST(v AS INT) * 1000000000',
+  'CAST(v AS INT) + 2147483647',
+  'CASE WHEN v > 2 THEN k ELSE NULL END',
+  '1 / (v + 1)',
+  '10 DIV (v + 1)',
+  'v % (v + 1)',
+  'CAST(time AS BIGINT) % 7',
+  'rand() < 2',
+] as const
 
 /** mulberry32: a small seeded generator, so a seed names one scenario on every machine. */
 function random(seed: number): () => number {
@@ -100,5 +129,8 @@ export function generateScenario(seed: number): Scenario {
     // Drawn last, so the scenarios of seeds without a union stay as they were.
     union: r() < 0.2,
     delay2: pick([0, 10]),
+    // Drawn after the union, so the scenarios above stay as they were.
+    unwatermarked2: r() < 0.25,
+    x: r() < 0.5 ? pick(X_EXPRS) : null,
   })
 }

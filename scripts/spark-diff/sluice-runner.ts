@@ -30,8 +30,9 @@ const secs = (n: number) => `${n} seconds`
 /** The scenario's query over the stream `df`. */
 export function buildQuery(s: Scenario, df: DataFrame<any>, df2: DataFrame<any>): DataFrame<any> {
   let q = df.withWatermark('time', secs(s.delay))
-  if (s.union) q = q.union(df2.withWatermark('time', secs(s.delay2)))
+  if (s.union) q = q.union(s.unwatermarked2 === true ? df2 : df2.withWatermark('time', secs(s.delay2)))
   if (s.filterAbove !== null) q = q.filter(col('v').gt(lit(s.filterAbove)))
+  if (s.x != null) q = q.selectExpr('*', `${s.x} AS x`)
   const sh = s.shape
   switch (sh.kind) {
     case 'window':

@@ -1,8 +1,8 @@
 """The Spark side of `npm run spark-diff`: one long-lived PySpark session that reads scenarios
 (scripts/spark-diff/scenario.ts, one JSON object a line) on stdin and answers each on stdout with
 {"seed": ..., "steps": [[[batchId, rows], ...] per step]} or {"seed": ..., "error": ...}, running
-it as sluice-runner.ts does: one JSON file per step, processAllAvailable() after each (and again
-after a pause, for the batch without data the watermark triggers).
+it as sluice-runner.ts does: one JSON file per step, processAllAvailable() after each (twice:
+the first wait may end on a trigger that listed the folder before the file was written).
 """
 import calendar, datetime, json, os, shutil, sys, tempfile, time
 
@@ -11,11 +11,10 @@ time.tzset()
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-spark = (SparkSession.builder.master("local[2]").config("spark.sql.shuffle.partitions", "2")
+spark = (SparkSession.builder.master("local[2]").config("spark.sql.shuffle.partitions", "1")
          .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 SCHEMA = "k string, v long, time timestamp"
-PAUSE_S = float(os.environ.get("SPARK_DIFF_PAUSE_S", "2"))
 
 
 def plain(x):
@@ -39,9 +38,11 @@ def secs(n):
 def build(s, df, df2):
     q = df.withWatermark("time", secs(s["delay"]))
     if s["union"]:
-        q = q.union(df2.withWatermark("time", secs(s["delay2"])))
+        q = q.union(df2 if s.get("unwatermarked2") else df2.withWatermark("time", secs(s["delay2"])))
     if s["filterAbove"] is not None:
         q = q.filter(F.col("v") > s["filterAbove"])
+    if s.get("x") is not None:
+        q = q.selectExpr("*", f"{s['x']} AS x")
     sh = s["shape"]
     kind = sh["kind"]
     aggs = [F.count("*").alias("n"), F.sum("v").alias("s")]
@@ -86,7 +87,8 @@ def run(s):
                     with open(os.path.join(folder, f"{i:03}.json"), "w") as f:
                         f.write("".join(line(r) for r in part))
             q.processAllAvailable()
-            time.sleep(PAUSE_S)
+            # A trigger that listed the folder before the file was written may end the first wait
+            # early; the second waits for a trigger started after it (no-data batches included).
             q.processAllAvailable()
             steps.append(sorted(got, key=lambda b: b[0]))
             got.clear()

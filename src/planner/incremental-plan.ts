@@ -12,7 +12,9 @@
  * from 0, as Spark's do. Operator ids name state directories (`state/<operatorId>`), so the same
  * query always gets the same ids.
  */
+
 import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
+import { pruneColumns } from '../analysis/column-pruning.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
 import { StreamScanExec } from '../exec/ops/stream-scan-exec.ts'
 import type { StructType } from '../schema/data-type.ts'
@@ -267,7 +269,7 @@ export function planIncremental(
   conf: { readonly numPartitions: number; readonly outputMode: IncrementalOutputMode },
 ): IncrementalPlan {
   const planning = incrementalPlanning(conf.numPartitions, conf.outputMode)
-  const root = planPhysical(analyzed, {
+  const root = planPhysical(pruneColumns(analyzed), {
     streamingScan: (relationId) => new StreamScanExec(relationId),
     incremental: planning,
   })

@@ -14,6 +14,15 @@ describe('spark-diff scenarios', () => {
     assert.deepEqual([...shapes].sort(), ['chain', 'dedup', 'dedupWithin', 'key', 'session', 'window'])
   })
 
+  it('draws ANSI expressions and unions with an unwatermarked input after the older fields', () => {
+    const some = Array.from({ length: 200 }, (_, i) => generateScenario(i))
+    assert.ok(some.some((s) => s.x?.startsWith('CAST(concat')))
+    assert.ok(some.some((s) => s.union && s.unwatermarked2 === true))
+    // Seed 10 kept its query and rows when the new fields were added; it now adds x.
+    assert.deepEqual(generateScenario(10).shape, { kind: 'chain', size: 5, outer: 20 })
+    assert.equal(generateScenario(10).x, '10 DIV (v + 1)')
+  })
+
   it('every scenario uses an output mode its shape allows in Spark', () => {
     for (let seed = 0; seed < 200; seed++) {
       const s = generateScenario(seed)

@@ -1,0 +1,151 @@
+/**
+ * Spark's ColumnPruning for projected columns: a projected expression that nothing above it reads
+ * is never evaluated, so its errors (an ANSI `CAST` that raises, an overflow, a division by zero)
+ * never happen, as in Spark. Checked against PySpark 4.3 (test/unit/analysis/spark/column_pruning.py):
+ * Spark prunes an unread column under another projection, an aggregation (which reads only its keys
+ * and arguments), a filter (which reads its condition's columns), a watermark, a union, a sort, a
+ * limit, an explode and a session window, non-deterministic expressions included; and as its
+ * CollapseProject, a projection over a projection is merged when that evaluates nothing twice.
+ * Not done (Spark does): pushing a filter between two projections below the lower one to merge
+ * them, and pruning below a deduplication or a join.
+ *
+ * The plan keeps its shape: an unread expression becomes a NULL literal of its type, so every
+ * ordinal above it stays valid. Nodes whose rows leave the plan whole (a deduplication, a join, a
+ * dead-letter split, observe, JavaScript functions over rows, stateful functions) read every
+ * column, which keeps what they store and emit as before.
+ */
+import { type BoundExpr, boundChildren, boundLiteral } from '../functions/bound-expr.ts'
+import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { transformBound } from './rewrite.ts'
+
+/** The ordinals of a node's output its parent reads; `undefined`: all of them. */
+type Required = ReadonlySet<number> | undefined
+
+function addRefs(e: BoundExpr, out: Set<number>): void {
+  if (e.kind === 'ref') out.add(e.ordinal)
+  for (const c of boundChildren(e)) addRefs(c, out)
+}
+
+/** `required` (all of `width` when undefined) plus every column `exprs` read. */
+function union(required: Required, width: number, exprs: readonly BoundExpr[]): Set<number> {
+  const out = new Set(required ?? Array.from({ length: width }, (_, i) => i))
+  for (const e of exprs) addRefs(e, out)
+  return out
+}
+
+/** Only the ordinals below `width` (the columns a node passes through from its child). */
+const below = (required: Required, width: number): Required =>
+  required === undefined ? undefined : new Set([...required].filter((i) => i < width))
+
+const refsOf = (exprs: readonly BoundExpr[]): Set<number> => union(new Set(), 0, exprs)
+
+/** An expression nothing reads, as a NULL of its type (plain references and literals stay). */
+const unread = (e: BoundExpr): BoundExpr =>
+  e.kind === 'ref' || e.kind === 'literal' ? e : boundLiteral(null, e.type)
+
+type Project = Extract<AnalyzedPlan, { kind: 'project' }>
+
+function pruneProject(p: Project, required: Required): AnalyzedPlan {
+  const read = (i: number) => required === undefined || required.has(i)
+  const exprs = p.exprs.map((e, i) => (read(i) ? e : unread(e)))
+  // NOTE: an unread plain reference stays but asks nothing of the child: its value is never read.
+  const child = prune(p.child, refsOf(p.exprs.filter((_, i) => read(i))))
+  return collapse({ ...p, exprs, child }, read)
+}
+
+const isDeterministic = (e: BoundExpr): boolean =>
+  e.kind !== 'udf' && (e.kind !== 'call' || e.deterministic) && boundChildren(e).every(isDeterministic)
+
+const isCheap = (e: BoundExpr): boolean =>
+  e.kind === 'ref' || e.kind === 'literal' || (e.kind === 'field' && isCheap(e.child))
+
+function countRefs(e: BoundExpr, counts: Map<number, number>): void {
+  if (e.kind === 'ref') counts.set(e.ordinal, (counts.get(e.ordinal) ?? 0) + 1)
+  for (const c of boundChildren(e)) countRefs(c, counts)
+}
+
+/**
+ * Spark's CollapseProject: a projection over a projection becomes one, its input columns replaced
+ * by their expressions, when each one read is deterministic and read once (or cheap: a column, a
+ * literal, a field of one). Inlined into a CASE branch or an AND, an expression then runs only
+ * where that branch does, so `CASE WHEN v > 100 THEN x END` over `CAST(s AS INT) AS x` never
+ * casts a row with v <= 100.
+ */
+function collapse(p: Project, read: (i: number) => boolean): AnalyzedPlan {
+  const child = p.child
+  if (child.kind !== 'project') return p
+  const counts = new Map<number, number>()
+  for (const [i, e] of p.exprs.entries()) if (read(i)) countRefs(e, counts)
+  for (const [i, n] of counts) {
+    const producer = child.exprs[i]
+    if (!isDeterministic(producer) || (n > 1 && !isCheap(producer))) return p
+  }
+  const inline = (e: BoundExpr) =>
+    transformBound(e, (x) => (x.kind === 'ref' ? child.exprs[x.ordinal] : undefined))
+  const exprs = p.exprs.map((e, i) => (read(i) ? inline(e) : boundLiteral(null, e.type)))
+  return { ...p, exprs, child: child.child }
+}
+
+/**
+ * The plan with every projected expression that nothing reads replaced by a NULL literal.
+ *
+ * @example
+ * pruneColumns(Aggregate([k], count(*), Project([k, v, CAST(s AS INT) AS x], Relation)))
+ * // Aggregate([k], count(*), Project([k, v, NULL AS x], Relation))
+ */
+export function pruneColumns(plan: AnalyzedPlan): AnalyzedPlan {
+  return prune(plan, undefined)
+}
+
+function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
+  switch (p.kind) {
+    case 'project':
+      return pruneProject(p, required)
+    case 'filter':
+      return { ...p, child: prune(p.child, union(required, p.output.length, [p.condition])) }
+    case 'aggregate':
+      return { ...p, child: prune(p.child, refsOf([...p.groupBy, ...p.aggs.flatMap((a) => a.args)])) }
+    case 'watermark': {
+      const need = new Set(required ?? p.output.map((_, i) => i)).add(p.eventTime)
+      return { ...p, child: prune(p.child, need) }
+    }
+    case 'union':
+      return { ...p, left: prune(p.left, required), right: prune(p.right, required) }
+    case 'sort':
+      return {
+        ...p,
+        child: prune(
+          p.child,
+          union(
+            required,
+            p.output.length,
+            p.keys.map((k) => k.expr),
+          ),
+        ),
+      }
+    case 'limit':
+      return { ...p, child: prune(p.child, required) }
+    case 'generate': {
+      const width = p.child.output.length
+      return { ...p, child: prune(p.child, union(below(required, width), width, [p.input])) }
+    }
+    case 'sessionize': {
+      const width = p.child.output.length
+      const reads = [...p.keys, p.time, p.gap]
+      return { ...p, child: prune(p.child, union(below(required, width), width, reads)) }
+    }
+    case 'localRelation':
+    case 'batchScan':
+    case 'streamingRelation':
+      return p
+    case 'join':
+      return { ...p, left: prune(p.left, undefined), right: prune(p.right, undefined) }
+    case 'deduplicate':
+    case 'deadLetter':
+    case 'observe':
+    case 'mapRows':
+    case 'groupsWithState':
+    case 'transformWithState':
+      return { ...p, child: prune(p.child, undefined) }
+  }
+}
