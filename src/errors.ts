@@ -61,6 +61,7 @@ export type ErrorCode =
   | 'CAST_OVERFLOW'
   | 'BINARY_ARITHMETIC_OVERFLOW'
   | 'EXECUTOR_WORKER_FAILED'
+  | 'USER_RAISED_EXCEPTION'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

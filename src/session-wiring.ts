@@ -6,17 +6,22 @@
 import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TEXT_FORMAT_FUNCTIONS } from './connectors/file/formats/text-format-functions.ts'
 import { ForeachBatchSink } from './connectors/foreach/foreach-batch-sink.ts'
 import { ForeachSink } from './connectors/foreach/foreach-sink.ts'
 import { sinkProvider, sourceProvider } from './connectors/registry.ts'
 import type { Sink, SinkContext } from './connectors/spi.ts'
 import { SluiceError } from './errors.ts'
+import { registerTextFormatHooks } from './functions/text-format-hooks.ts'
 import { systemClock, systemRetryTimer } from './io/clock.ts'
 import type { FileSystem } from './io/fs.ts'
 import { systemScheduler } from './io/scheduler.ts'
 import type { TaskExecutor } from './io/worker-pool.ts'
 import type { QueryStartSpec } from './runtime/query-spec.ts'
 import type { StreamWiring } from './runtime/session-streams.ts'
+
+// from_csv, to_csv, schema_of_csv and schema_of_json read and write through the file formats.
+registerTextFormatHooks(TEXT_FORMAT_FUNCTIONS)
 
 /** The sink a start() spec names: foreachBatch, foreach, or a registry format (validated). */
 function createSink(spec: QueryStartSpec, ctx: Omit<SinkContext, 'options' | 'queryName'>): Sink {

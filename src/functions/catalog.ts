@@ -8,19 +8,25 @@ import { ARITHMETIC } from './arithmetic.ts'
 import { ARRAY_BUILDERS } from './array-builders.ts'
 import { ARRAY_FUNCTIONS } from './array-functions.ts'
 import './cast.ts'
+import { AES_FUNCTIONS } from './aes-functions.ts'
 import { COLLECTION_FUNCTIONS } from './collections.ts'
+import { CSV_FUNCTIONS } from './csv-functions.ts'
 import { DATETIME_EXTRAS } from './datetime-extras.ts'
 import { ENCODING_FUNCTIONS } from './encoding-functions.ts'
 import { EXTRA_FUNCTIONS } from './extra.ts'
+import { FORMAT_STRING_FUNCTIONS } from './format-string.ts'
 import type { FunctionDef } from './function-def.ts'
 import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
 import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
 import { PREDICATES } from './predicates.ts'
+import { REFERENCE_EXTRAS, SPARK_ALIASES } from './reference-extras.ts'
 import { SCALAR_EXTRAS } from './scalar-extras.ts'
+import { SENTENCES } from './sentences.ts'
 import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { TO_BINARY_FUNCTIONS } from './to-binary.ts'
 import { VALUE_AGGREGATES } from './value-aggregates.ts'
 import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
@@ -44,9 +50,21 @@ for (const def of [
   ...ENCODING_FUNCTIONS,
   ...STATISTICAL_AGGREGATES,
   ...VALUE_AGGREGATES,
+  // Issue 17, the rest of Spark 4's reference (text formats, AES, generators' helpers, aliases).
+  ...FORMAT_STRING_FUNCTIONS,
+  ...TO_BINARY_FUNCTIONS,
+  ...AES_FUNCTIONS,
+  ...CSV_FUNCTIONS,
+  SENTENCES,
+  ...REFERENCE_EXTRAS,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)
+}
+for (const [alias, target] of SPARK_ALIASES) {
+  const def = CATALOG.get(target)
+  if (def === undefined || CATALOG.has(alias)) throw new Error(`alias ${alias} of ${target} is not free`)
+  CATALOG.set(alias, def)
 }
 
 /** Names the analyzer rewrites itself before binding (not in the table). */

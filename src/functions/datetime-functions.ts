@@ -64,7 +64,7 @@ function textParser(
   return (text) => parse(text, zone)
 }
 
-function toTimestampFn(name: string, out: DataType, tryMode: boolean): ScalarFunctionDef {
+export function toTimestampFn(name: string, out: DataType, tryMode: boolean): ScalarFunctionDef {
   return scalar(name, [1, 2], (args, ctx) => {
     const a = args[0]
     const zone = ctx.timeZone

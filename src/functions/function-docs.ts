@@ -5,6 +5,8 @@
  * (Longer than the usual file: it is one table, read top to bottom, and splitting it helps no one.)
  */
 
+import { REFERENCE_EXTRAS_DOCS } from './reference-extras-docs.ts'
+
 export type FunctionCategory =
   | 'Operators and predicates'
   | 'Conditional and null'
@@ -489,6 +491,7 @@ export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freez
   ...FORMATS,
   ...WINDOWS,
   ...AGGREGATES,
+  ...REFERENCE_EXTRAS_DOCS,
 })
 
 /** Spark 4 built-in functions Sluice leaves out on purpose, grouped by reason. */
@@ -519,8 +522,8 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions:
-      '`variant`/`parse_json`/`try_variant_get`/`schema_of_variant`, `xpath*`, `schema_of_json`, `schema_of_csv`, `from_csv`, `to_csv`, `from_xml`, `to_xml`',
-    reason: 'No VARIANT or XML types; CSV text functions are not wired yet.',
+      '`variant`/`parse_json`/`try_parse_json`/`variant_get`/`try_variant_get`/`schema_of_variant`/`schema_of_variant_agg`/`is_variant_null`/`is_valid_variant`/`variant_*`/`to_variant_object`, `xpath*`, `from_xml`, `to_xml`, `schema_of_xml`',
+    reason: 'No VARIANT or XML types.',
   },
   {
     functions:
@@ -537,11 +540,6 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
     functions: '`shuffle`, `random`/`randn`, `randstr`, `uniform`',
     reason:
       'Non-deterministic array and random functions are left out beyond rand(): a rerun batch must give the same rows.',
-  },
-  {
-    functions:
-      '`aes_encrypt`, `aes_decrypt`, `try_aes_decrypt`, `to_binary`, `sentences`, `format_string`, `printf`, `decode(expr, search, result, ...)`',
-    reason: 'Not written yet (no semantic obstacle); use `udf()` meanwhile.',
   },
   {
     functions: '`xxhash64`',

@@ -48,6 +48,24 @@ export function inferJsonSchema(files: readonly FileInput[], s: JsonReadSettings
   return out !== null && out.kind === 'struct' ? out : structOf([])
 }
 
+/**
+ * The type Spark's `schema_of_json` gives one JSON text: the value's inferred type, canonical
+ * (NULL types as string; an object without fields stays an empty struct).
+ *
+ * @example inferJsonTextType('[{"col":0}]', settings) // array<struct<col:bigint>>
+ */
+export function inferJsonTextType(text: string, s: JsonReadSettings): DataType {
+  const parsed = parseJsonRecord(text, s, true)
+  if (parsed === NO_JSON_VALUE || !parsed.ok) {
+    throw new SluiceError(
+      'INVALID_ARGUMENT',
+      `schema_of_json: '${text}' is not a JSON value${parsed === NO_JSON_VALUE ? '' : ` (${parsed.error})`}; pass one JSON document.`,
+    )
+  }
+  const type = inferValue(parsed.value, s)
+  return canonical(type, s) ?? (type.kind === 'struct' ? structOf([]) : t.string())
+}
+
 /** The type of one record, or (for a malformed one) what the parse mode makes of it. */
 function recordType(
   text: string,

@@ -371,6 +371,198 @@ SCALAR = [
     "transform_values(map(1, 1, 2, 2, 3, 3), (k, v) -> k + v)",
     "map_zip_with(map(1, 'a', 2, 'b'), map(1, 'x', 2, 'y'), (k, v1, v2) -> concat(v1, v2))",
     "map_zip_with(map('a', 1, 'b', 2), map('b', 3, 'c', 4), (k, v1, v2) -> coalesce(v1, 0) + coalesce(v2, 0))",
+    # format_string / printf (java.util.Formatter over Spark's internal values)
+    "format_string('Hello World %d %s', 100, 'days')",
+    "printf('%5d|%-5d|%05d|%+d|% d', 42, 42, 42, 42, 42)",
+    "format_string('%.2f', 3.14159D)",
+    "format_string('%8.3f|%-8.1f|%+.1f|%f', 2.5D, 2.25D, 2.0D, 1.0D / 3)",
+    "format_string('%,d|%,.2f', 1234567, 1234567.891D)",
+    "format_string('%x %X %o %x', 255, 255, 8, -1)",
+    "format_string('%x', -1L)",
+    "format_string('%d', 3000000000L)",
+    "format_string('%e|%.3E|%.0e', 12345.678D, 0.000123D, 5.5D)",
+    "format_string('%b %b %b', true, NULL, 'x')",
+    "format_string('%c%c', 65, 'z')",
+    "format_string('100%% %s%n', 'sure')",
+    "format_string('%s|%S', NULL, 'abc')",
+    "format_string(NULL, 1)",
+    "format_string('%10s|%-10s|%.3s', 'ab', 'cd', 'abcdef')",
+    "format_string('%2$s %1$s', 'a', 'b')",
+    "format_string('%s %s', 1.5D, 1e20D)",
+    "format_string('%s %d', DATE '2024-01-02', DATE '2024-01-02')",
+    "format_string('%s', TIMESTAMP '2024-01-02 00:00:00')",
+    "format_string('%.1f', 0.25D)",
+    "format_string('%.1f|%.0f|%.0f', 0.35D, 2.5D, 3.5D)",
+    "format_string('%08.2f|%-+8.2f|', -3.14159D, 3.14159D)",
+    "format_string('%d', 'x')",
+    "format_string('%f', 1)",
+    "format_string('%s %s', 'a')",
+    "format_string('%s')",
+    "format_string('%q', 1)",
+    "format_string('%s', true)",
+    # decode(expr, search, result, ..., default)
+    "decode(2, 1, 'Southlake', 2, 'San Francisco', 3, 'New Jersey', 4, 'Seattle', 'Non domestic')",
+    "decode(6, 1, 'Southlake', 2, 'San Francisco', 3, 'New Jersey', 4, 'Seattle', 'Non domestic')",
+    "decode(6, 1, 'Southlake', 2, 'San Francisco', 3, 'New Jersey', 4, 'Seattle')",
+    "decode(NULL, 6, 'Spark', NULL, 'SQL', 4, 'rocks')",
+    "decode(1, 1, 10, 2, 2.5D)",
+    "decode('2', 1, 'a', 2, 'b')",
+    "decode(3, 3, NULL, 'x')",
+    "decode(encode('abc', 'utf-8'), 'utf-8')",
+    # to_binary
+    "hex(to_binary('abc', 'utf-8'))",
+    "hex(to_binary('616263', 'hex'))",
+    "hex(to_binary('abc'))",
+    "hex(to_binary('ABC', 'HEX'))",
+    "hex(to_binary('YWJj', 'base64'))",
+    "hex(to_binary('YW Jj', 'base64'))",
+    "hex(to_binary('abc', 'base64'))",
+    "hex(to_binary('YWI=', 'BASE64'))",
+    "hex(to_binary('xyz', 'hex'))",
+    "hex(try_to_binary('xyz', 'hex'))",
+    "hex(to_binary('abc', 'latin1'))",
+    "hex(to_binary('abc', 'utf8'))",
+    "hex(to_binary(NULL, 'hex'))",
+    "hex(to_binary(''))",
+    # sentences (java.text.BreakIterator, English rules)
+    "sentences('Hi there! Good morning.')",
+    "sentences('Hi there! Good morning.', 'en', 'US')",
+    "sentences('Mr. Smith went to Washington. He said: \"hello, world\" 3.5 times?')",
+    "sentences('')",
+    "sentences(NULL)",
+    "sentences('one two three')",
+    "sentences('Is it? Yes. Wow!! ok')",
+    "sentences('Hello   world...  Next one')",
+    "sentences('I don''t know, e-mail me at a.b@c.com at 10:30 or 1,000 times')",
+    "sentences('first line\nsecond line. third')",
+    "sentences('The U.S. is big. it is.')",
+    # aes_encrypt / aes_decrypt (Spark's own documented ciphertexts and fixed-IV encryptions)
+    "base64(aes_encrypt('Spark', 'abcdefghijklmnop12345678ABCDEFGH', 'ECB', 'PKCS'))",
+    "cast(aes_decrypt(unbase64('3lmwu+Mw0H3fi5NDvcu9lg=='), 'abcdefghijklmnop12345678ABCDEFGH', 'ECB', 'PKCS') AS STRING)",
+    "cast(aes_decrypt(unbase64('4A5jOAh9FNGwoMeuJukfllrLdHEZxA2DyuSQAWz77dfn'), 'abcdefghijklmnop12345678ABCDEFGH', 'GCM', 'DEFAULT', 'This is an AAD mixed into the input') AS STRING)",
+    "cast(aes_decrypt(unhex('83F16B2AA704794132802D248E6BFD4E380078182D1544813898AC97E709B28A94'), '0000111122223333') AS STRING)",
+    "cast(aes_decrypt(unbase64('2NYmDCjgXTbbxGA3/SnJEfFC/JQ7olk2VQWReIAAFKo='), '1234567890abcdef', 'CBC') AS STRING)",
+    "cast(aes_decrypt(unbase64('AAAAAAAAAAAAAAAAAAAAAPSd4mWyMZ5mhvjiAPQJnfg='), 'abcdefghijklmnop12345678ABCDEFGH', 'CBC', 'DEFAULT') AS STRING)",
+    "hex(aes_encrypt('Spark SQL', '0000111122223333', 'GCM', 'DEFAULT', unhex('000000000000000000000000')))",
+    "hex(aes_encrypt('Spark SQL', '0000111122223333', 'GCM', 'DEFAULT', unhex('00112233445566778899AABB'), 'my aad'))",
+    "hex(aes_encrypt('Spark SQL', 'abcdefghijklmnop12345678', 'CBC', 'PKCS', unhex('00112233445566778899AABBCCDDEEFF')))",
+    "hex(aes_encrypt('', '0000111122223333', 'ECB'))",
+    "cast(aes_decrypt(aes_encrypt('round trip', '0000111122223333'), '0000111122223333') AS STRING)",
+    "cast(aes_decrypt(aes_encrypt('round trip', '0000111122223333', 'CBC'), '0000111122223333', 'CBC') AS STRING)",
+    "aes_encrypt('Spark', 'short')",
+    "aes_decrypt(unhex('83F16B2AA704794132802D248E6BFD4E380078182D1544813898AC97E709B28A94'), '0000111122223334')",
+    "try_aes_decrypt(unhex('83F16B2AA704794132802D248E6BFD4E380078182D1544813898AC97E709B28A94'), '0000111122223334')",
+    "cast(try_aes_decrypt(unhex('83F16B2AA704794132802D248E6BFD4E380078182D1544813898AC97E709B28A94'), '0000111122223333') AS STRING)",
+    "aes_encrypt('Spark', '0000111122223333', 'ECB', 'NONE')",
+    "aes_encrypt('Spark', '0000111122223333', 'CTR')",
+    "aes_encrypt(NULL, '0000111122223333')",
+    # CSV and JSON text functions
+    "from_csv('1, 0.8', 'a INT, b DOUBLE')",
+    "from_csv('26/08/2015', 'time Timestamp', map('timestampFormat', 'dd/MM/yyyy'))",
+    "from_csv('1,abc', 'a INT, b INT')",
+    "from_csv('1', 'a INT, b STRING')",
+    "from_csv('1,2,3', 'a INT, b INT')",
+    "from_csv(NULL, 'a INT')",
+    "from_csv('x;y', 'a STRING, b STRING', map('sep', ';'))",
+    "from_csv('\"a,b\",c', 'a STRING, b STRING')",
+    "from_csv('', 'a INT, b STRING')",
+    "from_csv('true,2024-01-02,NaN', 'a BOOLEAN, d DATE, x DOUBLE')",
+    "from_csv('1,abc', 'a INT, b INT', map('mode', 'FAILFAST'))",
+    "to_csv(named_struct('a', 1, 'b', 2))",
+    "to_csv(named_struct('time', to_timestamp('2015-08-26', 'yyyy-MM-dd')), map('timestampFormat', 'dd/MM/yyyy'))",
+    "to_csv(named_struct('a', 'x,y', 'b', CAST(NULL AS STRING), 'c', 1.5D))",
+    "to_csv(named_struct('a', true, 'd', DATE '2024-01-02', 't', TIMESTAMP '2024-01-02 03:04:05.123'))",
+    "to_csv(named_struct('a', 'say \"hi\"', 'b', ''))",
+    "to_csv(named_struct('a', 1, 'b', 2), map('sep', '|'))",
+    "to_csv(CAST(NULL AS STRUCT<a: INT>))",
+    "to_csv(named_struct('a', array(1, 2)))",
+    "schema_of_csv('1,abc')",
+    "schema_of_csv('1.5,2024-01-01,true,9999999999')",
+    "schema_of_csv('a;b', map('sep', ';'))",
+    "schema_of_csv('2024-01-01 10:00:00,')",
+    "schema_of_json('[{\"col\":0}]')",
+    "schema_of_json('{\"a\":1.5,\"b\":[\"x\"],\"c\":null,\"d\":{\"e\":true}}')",
+    "schema_of_json('[{\"col\":01}]', map('allowNumericLeadingZeros', 'true'))",
+    "schema_of_json('1')",
+    "schema_of_json('\"x\"')",
+    "schema_of_json('{\"b\":1,\"a\":[]}')",
+    "schema_of_json('{\"a\":1e3}')",
+    # small functions from Spark 4's reference
+    "acosh(1.5D)",
+    "asinh(0.5D)",
+    "atanh(0.5D)",
+    "atanh(2.0D)",
+    "bit_get(11, 0)",
+    "getbit(11, 2)",
+    "bit_get(11, 32)",
+    "bit_get(11L, 40)",
+    "bit_get(11, -1)",
+    "5 & 3",
+    "5 | 3",
+    "5 ^ 3",
+    "~5",
+    "1 << 3",
+    "-16 >> 2",
+    "-16 >>> 2",
+    "-16L >>> 2",
+    "date_diff(DATE '2024-03-01', DATE '2024-02-01')",
+    "dateadd(DATE '2024-02-28', 2)",
+    "datepart('month', DATE '2024-02-28')",
+    "len('Spark SQL ')",
+    "nullifzero(0)",
+    "nullifzero(5)",
+    "zeroifnull(NULL)",
+    "zeroifnull(5)",
+    "weekday(DATE '2024-02-28')",
+    "to_unix_timestamp('2024-01-01', 'yyyy-MM-dd')",
+    "try_to_date('2024-13-01')",
+    "try_to_date('2024-01-05')",
+    "try_to_date('05/01/2024', 'dd/MM/yyyy')",
+    "json_array_length('[1,2,3,{\"f1\":1,\"f2\":[5,6]},4]')",
+    "json_array_length('[]')",
+    "json_array_length('{\"a\":1}')",
+    "json_array_length('[1,2')",
+    "json_object_keys('{\"f1\":\"abc\",\"f2\":{\"f3\":\"a\", \"f4\":\"b\"}}')",
+    "json_object_keys('{}')",
+    "json_object_keys('[1]')",
+    "json_object_keys('{\"a\":')",
+    "quote('Don''t')",
+    "quote('a\\\\b')",
+    "is_valid_utf8('abc')",
+    "is_valid_utf8(unhex('61FF62'))",
+    "make_valid_utf8(unhex('61FF62'))",
+    "validate_utf8('abc')",
+    "validate_utf8(unhex('61FF62'))",
+    "try_validate_utf8(unhex('61FF62'))",
+    "raise_error('custom message')",
+    "assert_true(1 < 2)",
+    "assert_true(1 > 2)",
+    "current_timezone()",
+]
+
+# Generator cases: `SELECT <generator>`, every row, and the output column names.
+GENERATOR = [
+    "inline(array(struct(1, 'a'), struct(2, 'b')))",
+    "inline(array(named_struct('x', 1, 'y', 'a'), named_struct('x', 2, 'y', CAST(NULL AS STRING))))",
+    "inline(array(named_struct('a', 1), NULL))",
+    "inline(CAST(NULL AS array<struct<a:int>>))",
+    "inline_outer(CAST(array() AS array<struct<a:int,b:string>>))",
+    "inline_outer(CAST(NULL AS array<struct<a:int>>))",
+    "inline(map(1, 2))",
+    "stack(2, 1, 2, 3)",
+    "stack(3, 'a', 1, 'b', 2, 'c', 3)",
+    "stack(2, 1, 'x', NULL, 'y')",
+    "stack(1, 1, 'a')",
+    "stack(2, 1, 'a')",
+    "stack(2, 1, 2.5D)",
+    "stack(0, 1)",
+    "stack(3, 1)",
+    "json_tuple('{\"a\":1, \"b\":\"x\", \"c\":{\"d\":[1,2]}}', 'a', 'b', 'c', 'z')",
+    "json_tuple('not json', 'a')",
+    "json_tuple(NULL, 'a', 'b')",
+    "json_tuple('{\"a\":null,\"b\":true,\"c\":1.50,\"d\":\"q\\\"x\"}', 'a', 'b', 'c', 'd')",
+    "json_tuple('[1,2]', 'a')",
+    "json_tuple('{\"a\":1}', NULL, 'a')",
 ]
 
 # Aggregate cases over the table below: `SELECT k, <agg> FROM t GROUP BY k ORDER BY k`.
@@ -484,13 +676,26 @@ def main():
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("OFF")
-    out = {"spark": spark.version, "scalar": [], "table": {"ddl": TABLE_DDL, "rows": TABLE}, "aggregate": []}
+    out = {
+        "spark": spark.version,
+        "scalar": [],
+        "table": {"ddl": TABLE_DDL, "rows": TABLE},
+        "aggregate": [],
+        "generator": [],
+    }
     for sql in SCALAR:
         try:
             value = norm(spark.sql(f"SELECT {sql} AS c").collect()[0][0])
             out["scalar"].append({"sql": sql, "value": value})
         except Exception as e:  # noqa: BLE001 - every failure is an expected answer
             out["scalar"].append({"sql": sql, **error_of(e)})
+    for sql in GENERATOR:
+        try:
+            frame = spark.sql(f"SELECT {sql}")
+            rows = [[norm(x) for x in r] for r in frame.collect()]
+            out["generator"].append({"sql": sql, "columns": frame.columns, "rows": rows})
+        except Exception as e:  # noqa: BLE001
+            out["generator"].append({"sql": sql, **error_of(e)})
     df = spark.createDataFrame([Row(**r) for r in TABLE], TABLE_DDL).coalesce(1)
     df.createOrReplaceTempView("t")
     for sql in AGGREGATE:
@@ -502,7 +707,7 @@ def main():
     with open(os.path.join(HERE, "functions-expected.json"), "w") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
         f.write("\n")
-    print(f"{len(SCALAR)} scalar and {len(AGGREGATE)} aggregate cases from Spark {spark.version}", file=sys.stderr)
+    print(f"{len(SCALAR)} scalar, {len(GENERATOR)} generator and {len(AGGREGATE)} aggregate cases from Spark {spark.version}", file=sys.stderr)
 
 
 if __name__ == "__main__":
