@@ -60,6 +60,7 @@ export type ErrorCode =
   | 'EMITTING_ROWS_OLDER_THAN_WATERMARK_NOT_ALLOWED'
   | 'CAST_OVERFLOW'
   | 'BINARY_ARITHMETIC_OVERFLOW'
+  | 'NUMERIC_VALUE_OUT_OF_RANGE'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode
