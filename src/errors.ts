@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'BINARY_ARITHMETIC_OVERFLOW'
   | 'EXECUTOR_WORKER_FAILED'
   | 'USER_RAISED_EXCEPTION'
+  | 'NUMERIC_VALUE_OUT_OF_RANGE'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -62,6 +62,8 @@ export type { TriggerOptions } from './runtime/trigger.ts'
 export {
   type ArrayType,
   type DataType,
+  type DecimalType,
+  type InferInputRow,
   type InferRow,
   type InferValue,
   type MapType,

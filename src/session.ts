@@ -37,7 +37,7 @@ import type { QueryStartSpec } from './runtime/query-spec.ts'
 import { SessionStreams } from './runtime/session-streams.ts'
 import { type SinkRetryConfig, sinkRetryPolicy } from './runtime/sink-retry.ts'
 import type { StreamingQuery } from './runtime/streaming-query.ts'
-import { field, type InferRow, type StructType, structOf } from './schema/data-type.ts'
+import { field, type InferInputRow, type InferRow, type StructType, structOf } from './schema/data-type.ts'
 import { encodeRows } from './schema/row-codec.ts'
 import { streamWiring } from './session-wiring.ts'
 import {
@@ -374,7 +374,7 @@ export class Sluice implements QueryEngine {
    * A DataFrame over in-memory rows, validated against the schema.
    * @example const df = sluice.createDataFrame([{ id: 1, name: 'a' }], t.struct({ id: t.long(), name: t.string() }))
    */
-  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): DataFrame<InferRow<S>>
+  createDataFrame<S extends StructType>(rows: readonly InferInputRow<S>[], schema: S): DataFrame<InferRow<S>>
   /** With a DDL schema, as Spark's: `sluice.createDataFrame(rows, 'id BIGINT, name STRING')`. */
   createDataFrame(rows: readonly Row[], schema: string): DataFrame<Row>
   createDataFrame(rows: readonly object[], schema: StructType | string): DataFrame<Row> {

@@ -8,10 +8,11 @@ import { typeMismatch } from '../errors.ts'
 import { type DataType, isFractional, isNumeric, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
+import { decimalAvg, decimalSum } from './decimal-aggregates.ts'
 import { argTypeError, requireFoldable } from './define.ts'
 import type { AggregateFunctionDef, AggregateImpl, BindContext, BoundAggregate } from './function-def.ts'
 import { overflow } from './runtime-errors.ts'
-import { compareValues, compositeKey, PRIMITIVE_KINDS } from './values.ts'
+import { comparatorFor, compositeKey, PRIMITIVE_KINDS } from './values.ts'
 
 type Ctx = BindContext & { readonly distinct: boolean }
 
@@ -56,6 +57,7 @@ function numeric(name: string, a: BoundExpr): BoundExpr {
 }
 
 const sum = agg('sum', [1, 1], ([a], ctx) => {
+  if (a.type.kind === 'decimal') return { ...decimalSum(a.type, ctx.distinct, false), nullable: true }
   const x = numeric('sum', a)
   const type: DataType = isFractional(x.type) ? t.double() : t.long()
   const ovf = () => overflow('bigint', 'sum')
@@ -79,6 +81,7 @@ const sum = agg('sum', [1, 1], ([a], ctx) => {
 })
 
 const avg = agg('avg', [1, 1], ([a], ctx) => {
+  if (a.type.kind === 'decimal') return { ...decimalAvg(a.type, ctx.distinct, false), nullable: true }
   const x = numeric('avg', a)
   const impl: AggregateImpl = ctx.distinct
     ? distinctImpl((s) => `${s}.size === 0 ? null : sumOf(${s}) / ${s}.size`, {
@@ -114,7 +117,7 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
       merge: ([s, seen], [s2, seen2]) =>
         `if (${seen2} && (!${seen} || ${better(s2, s)})) { ${s} = ${s2}; ${seen} = true }`,
       finish: ([s, seen]) => `${seen} ? ${s} : null`,
-      helpers: { cmp: compareValues },
+      helpers: { cmp: comparatorFor(a.type) },
     }
     return { type: a.type, nullable: true, impl }
   })

@@ -4,9 +4,10 @@
  * always fractional, `%` keeps the dividend's sign, `pmod` is non-negative. The try_ forms give
  * NULL instead of raising.
  */
-import { type DataType, isIntegral, isNumeric, t } from '../schema/data-type.ts'
+import { type DataType, type DecimalType, isDecimal, isIntegral, isNumeric, t } from '../schema/data-type.ts'
 import type { BoundExpr, Impl } from './bound-expr.ts'
 import { castTo, stringMeetsNumber, widerNumeric } from './coercion.ts'
+import { type DecimalOp, decimalArithmetic, decimalOperandType, negateDecimal } from './decimal-arithmetic.ts'
 import { argTypeError, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { binaryOverflow, divideByZero, overflow, remainderByZero } from './runtime-errors.ts'
@@ -100,8 +101,42 @@ function numericOperands(
   return [type, args.map((a) => castTo(a, type))]
 }
 
+type DecimalOperands =
+  | { readonly kind: 'decimal'; readonly a: DecimalType; readonly b: DecimalType; readonly args: BoundExpr[] }
+  | { readonly kind: 'double'; readonly args: BoundExpr[] }
+
+/**
+ * With a decimal operand: both sides as decimals (an integral side widened, a NULL taking the
+ * decimal's type), or, when the other side is fractional or text, the decimal cast to double.
+ */
+function decimalOperands(args: readonly BoundExpr[]): DecimalOperands | undefined {
+  const dec = args.find((a) => isDecimal(a.type))?.type as DecimalType | undefined
+  if (dec === undefined) return undefined
+  const types = args.map((a) => (a.type.kind === 'null' ? dec : decimalOperandType(a)))
+  if (types[0] === undefined || types[1] === undefined) {
+    return { kind: 'double', args: args.map((a) => (isDecimal(a.type) ? castTo(a, t.double()) : a)) }
+  }
+  return { kind: 'decimal', a: types[0], b: types[1], args: args.map((a, i) => castTo(a, types[i]!)) }
+}
+
+/** `a op b` when an operand is a decimal, or undefined to go on with the other numeric types. */
+function bindDecimal(
+  op: DecimalOp,
+  args: readonly BoundExpr[],
+  tryMode: boolean,
+): ReturnType<ScalarFunctionDef['bind']> | readonly BoundExpr[] {
+  const dec = decimalOperands(args)
+  if (dec === undefined) return args
+  if (dec.kind === 'double') return dec.args
+  const { type, impl } = decimalArithmetic(op, dec.a, dec.b, tryMode)
+  return { type, impl, args: dec.args, nullable: tryMode || undefined }
+}
+
 function arith(name: string, op: Op, tryMode = false): ScalarFunctionDef {
-  return scalar(name, [2, 2], (args) => {
+  return scalar(name, [2, 2], (given) => {
+    const bound = bindDecimal(op, given, tryMode)
+    if (!Array.isArray(bound)) return bound as ReturnType<ScalarFunctionDef['bind']>
+    const args = bound as readonly BoundExpr[]
     const [type, cast] = numericOperands(name, args)
     return { type, impl: checked(op, type, tryMode), args: cast, nullable: tryMode || undefined }
   })
@@ -146,8 +181,13 @@ const nullOnZero =
   (a: number, b: number): number | null =>
     b === 0 ? null : f(a, b)
 
+const DECIMAL_OP = { divide: '/', mod: '%', pmod: 'pmod', div: 'div' } as const
+
 function division(name: string, kind: 'divide' | 'mod' | 'pmod' | 'div', tryMode = false): ScalarFunctionDef {
-  return scalar(name, [2, 2], (args) => {
+  return scalar(name, [2, 2], (given) => {
+    const bound = bindDecimal(DECIMAL_OP[kind], given, tryMode)
+    if (!Array.isArray(bound)) return bound as ReturnType<ScalarFunctionDef['bind']>
+    const args = bound as readonly BoundExpr[]
     const [type, cast] = numericOperands(name, args, kind === 'divide')
     const resultType = kind === 'div' ? t.long() : type
     const base = { divide, mod: remainder, pmod, div: intDiv }[kind]
@@ -183,6 +223,7 @@ function negate(): ScalarFunctionDef {
       return { type: a.type, impl: { kind: 'fn', fn, withSite: true } }
     }
     if (a.type.kind === 'long') return { type: a.type, impl: { kind: 'template', code: ([x]) => `0 - ${x}` } }
+    if (a.type.kind === 'decimal') return { type: a.type, impl: { kind: 'fn', fn: negateDecimal } }
     throw argTypeError('negative', 0, a, 'a numeric type')
   })
 }

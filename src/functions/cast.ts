@@ -1,7 +1,8 @@
 /**
  * CAST with Spark 4 ANSI semantics: malformed or out-of-range input raises CAST_INVALID_INPUT
  * naming the value and the expression; a number out of a tinyint, smallint (or, from a float, int
- * and bigint) range raises CAST_OVERFLOW as in Spark; `try_cast` (mode 'try') gives NULL instead. Strings are
+ * and bigint) range raises CAST_OVERFLOW as in Spark; a decimal out of its precision raises
+ * NUMERIC_VALUE_OUT_OF_RANGE (cast-decimal.ts); `try_cast` (mode 'try') gives NULL instead. Strings are
  * trimmed before parsing numbers, booleans, dates and timestamps, as in Spark.
  */
 
@@ -22,11 +23,12 @@ import {
   toDate,
 } from '../util/time/index.ts'
 import type { BoundCall, BoundExpr } from './bound-expr.ts'
+import { castDecimal, DECIMAL_OVERFLOW } from './cast-decimal.ts'
 import { castToSmallNumeric, OVERFLOW } from './cast-small-numeric.ts'
 import { registerCastBinder } from './coercion.ts'
 import type { BindContext } from './function-def.ts'
 import { javaDoubleToString, javaFloatToString } from './json/index.ts'
-import { castOverflow, invalidCast } from './runtime-errors.ts'
+import { castOverflow, decimalOutOfRange, invalidCast } from './runtime-errors.ts'
 
 type Conv = (v: any) => unknown
 /** Marker a converter returns for invalid input; turned into an error or NULL by the mode. */
@@ -109,6 +111,8 @@ function converter(from: DataType, to: DataType, zone: string): Conv | undefined
   if (sameType(from, to)) return (v) => v
   if (to.kind === 'string') return valueToString(from, zone)
   const f = from.kind
+  const dec = castDecimal(from, to, BAD)
+  if (dec !== null) return dec
   const small = castToSmallNumeric(from, to, (s, integral) => parseNumber(s, integral), BAD)
   if (small !== null) return small
   switch (to.kind) {
@@ -173,7 +177,7 @@ function nested(from: DataType, to: DataType, zone: string, _: 'array'): Conv | 
     const out = new Array(arr.length)
     for (let i = 0; i < arr.length; i++) {
       const r = arr[i] === null ? null : el(arr[i])
-      if (r === BAD || r === OVERFLOW) return r
+      if (r === BAD || r === OVERFLOW || r === DECIMAL_OVERFLOW) return r
       out[i] = r
     }
     return out
@@ -188,7 +192,7 @@ function structConverter(from: StructType, to: StructType, zone: string): Conv |
     for (let i = 0; i < convs.length; i++) {
       const v = o[from.fields[i].name]
       const r = v === null ? null : convs[i]!(v)
-      if (r === BAD || r === OVERFLOW) return r
+      if (r === BAD || r === OVERFLOW || r === DECIMAL_OVERFLOW) return r
       out[to.fields[i].name] = r
     }
     return out
@@ -241,23 +245,26 @@ export function bindCast(e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: 
     mode === 'try'
       ? (v: unknown) => {
           const r = conv(v)
-          return r === BAD || r === OVERFLOW ? null : r
+          return r === BAD || r === OVERFLOW || r === DECIMAL_OVERFLOW ? null : r
         }
       : (v: unknown, site: string) => {
           const r = conv(v)
           if (r === BAD) throw invalidCast(v, fromName, toName, site)
           if (r === OVERFLOW) throw castOverflow(v, fromName, toName, site)
+          if (r === DECIMAL_OVERFLOW) throw decimalOutOfRange(String(v), toName, site)
           return r
         }
   const canFail = mode === 'try' || e.type.kind === 'string' || to.kind !== 'string'
+  // A NaN or infinite double cast to a decimal is NULL, as in Spark (ANSI mode too).
+  const nanToNull = to.kind === 'decimal' && (e.type.kind === 'double' || e.type.kind === 'float')
   return Object.freeze<BoundCall>({
     kind: 'call',
     name: 'cast',
     impl: { kind: 'fn', fn, withSite: mode !== 'try' },
     args: [e],
     type: to,
-    nullable: e.nullable || (mode === 'try' && canFail),
-    strict: mode === 'ansi',
+    nullable: e.nullable || (mode === 'try' && canFail) || nanToNull,
+    strict: mode === 'ansi' && !nanToNull,
     sql,
     deterministic: true,
   })

@@ -4,11 +4,23 @@
  * double, as ANSI Spark does); a string meeting an integral number is cast
  * to bigint, one meeting a float or double to double; a string meeting
  * a timestamp or date is cast to it; a date meeting a timestamp becomes a timestamp; NULL takes
- * the other side's type.
+ * the other side's type. A decimal meeting a decimal or an integral type is the wider decimal
+ * (Spark's widerDecimalType, an integral type as decimal(3|5|10|20, 0)); a decimal meeting a float,
+ * a double or a string is double.
  */
 import { typeMismatch } from '../errors.ts'
-import { type DataType, isIntegral, isNumeric, sameType, simpleString, t } from '../schema/data-type.ts'
+import {
+  type DataType,
+  isDecimal,
+  isIntegral,
+  isNumberType,
+  isNumeric,
+  sameType,
+  simpleString,
+  t,
+} from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
+import { decimalForType, widerDecimal } from './decimal-arithmetic.ts'
 import type { BindContext } from './function-def.ts'
 
 export type CastFn = (e: BoundExpr, to: DataType, mode: 'ansi' | 'try', ctx: BindContext) => BoundExpr
@@ -61,6 +73,7 @@ export function commonType(a: DataType, b: DataType): DataType | undefined {
   if (sameType(a, b)) return a
   if (a.kind === 'null') return b
   if (b.kind === 'null') return a
+  if (isDecimal(a) || isDecimal(b)) return decimalCommonType(a, b)
   if (isNumeric(a) && isNumeric(b)) return widerNumeric(a, b)
   if (a.kind === 'string' && isNumeric(b)) return stringMeetsNumber(b)
   if (b.kind === 'string' && isNumeric(a)) return stringMeetsNumber(a)
@@ -73,6 +86,14 @@ export function commonType(a: DataType, b: DataType): DataType | undefined {
     return el && t.array(el, a.containsNull || b.containsNull)
   }
   return undefined
+}
+
+function decimalCommonType(a: DataType, b: DataType): DataType | undefined {
+  const da = decimalForType(a)
+  const db = decimalForType(b)
+  if (da !== undefined && db !== undefined) return widerDecimal(da, db)
+  const other = isDecimal(a) ? b : a
+  return isNumberType(other) || other.kind === 'string' ? t.double() : undefined
 }
 
 /** The common type of many values (CASE branches, coalesce, IN lists, array()). */

@@ -57,7 +57,7 @@ export function implicitCast(fn: string, i: number, arg: BoundExpr, expected: Da
       from !== 'struct' &&
       from !== 'binary') ||
     (NUMERIC_RANK[expected.kind] !== undefined &&
-      (from === 'string' || NUMERIC_RANK[from] <= NUMERIC_RANK[expected.kind])) ||
+      (from === 'string' || from === 'decimal' || NUMERIC_RANK[from] <= NUMERIC_RANK[expected.kind])) ||
     (expected.kind === 'timestamp' && (from === 'string' || from === 'date')) ||
     (expected.kind === 'date' && (from === 'string' || from === 'timestamp')) ||
     (expected.kind === 'binary' && from === 'string')
@@ -73,9 +73,19 @@ export function argTypeError(fn: string, i: number, arg: BoundExpr, expected: st
   )
 }
 
+/**
+ * The value of a constant argument. A decimal constant (`0.5` is decimal(1,1), as Spark) is given as
+ * a JS number, since constant arguments are parameters such as percentages or accuracies.
+ */
 export function requireFoldable(fn: string, i: number, arg: BoundExpr): unknown {
   if (arg.kind !== 'literal') {
     throw new SluiceError('INVALID_ARGUMENT', `\`${fn}\`: argument ${i + 1} must be a constant (a literal).`)
   }
-  return arg.value
+  return constantValue(arg.value, arg.type)
+}
+
+/** A literal's value with decimals as JS numbers. @example constantValue('0.5', t.decimal(1, 1)) // 0.5 */
+export function constantValue(value: unknown, type: DataType): unknown {
+  if (value === null || type.kind !== 'decimal') return value
+  return Number(value)
 }

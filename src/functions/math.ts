@@ -1,17 +1,18 @@
-/** Math functions. `round` is HALF_UP and `bround` HALF_EVEN, as in Spark. */
+/** Math functions. `round` is HALF_UP and `bround` HALF_EVEN, as in Spark; decimals in decimal-math.ts. */
 import { type DataType, isFractional, isNumeric, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo, coerceAll } from './coercion.ts'
-import { argTypeError, implicitCast, scalar, simple } from './define.ts'
+import { absDecimal, decimalFloorCeil, decimalRounding, roundedDecimalType } from './decimal-math.ts'
+import { argTypeError, implicitCast, requireFoldable, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { javaFloatToString } from './json/index.ts'
 import { overflow } from './runtime-errors.ts'
-import { compareValues } from './values.ts'
+import { comparatorFor } from './values.ts'
 
 const D = t.double()
 
 function numericArg(name: string, a: BoundExpr): BoundExpr {
-  if (isNumeric(a.type)) return a
+  if (isNumeric(a.type) || a.type.kind === 'decimal') return a
   if (a.type.kind === 'null' || a.type.kind === 'string') return castTo(a, D)
   throw argTypeError(name, 0, a, 'a numeric type')
 }
@@ -35,6 +36,15 @@ function rounding(name: string, even: boolean): ScalarFunctionDef {
   return scalar(name, [1, 2], (args) => {
     const x = numericArg(name, args[0])
     const scale = args[1] ? implicitCast(name, 1, args[1], t.int()) : null
+    if (x.type.kind === 'decimal') {
+      const places = scale === null ? 0 : Number(requireFoldable(name, 1, scale) ?? 0)
+      const mode = even ? 'half_even' : 'half_up'
+      return {
+        type: roundedDecimalType(x.type, places),
+        impl: decimalRounding(x.type, places, mode),
+        args: [x],
+      }
+    }
     const isInt = !isFractional(x.type)
     // Spark rounds a float's decimal text (Float.toString), so 0.35F rounds to 0.4F.
     const fn =
@@ -48,6 +58,7 @@ function rounding(name: string, even: boolean): ScalarFunctionDef {
 function floorCeil(name: string, f: (x: number) => number): ScalarFunctionDef {
   return scalar(name, [1, 1], ([a]) => {
     const x = numericArg(name, a)
+    if (x.type.kind === 'decimal') return { ...decimalFloorCeil(x.type, name !== 'floor'), args: [x] }
     if (!isFractional(x.type))
       return { type: t.long(), args: [castTo(x, t.long())], impl: { kind: 'template', code: ([v]) => v } }
     const fn = (v: number, site: string): number => {
@@ -62,11 +73,12 @@ function floorCeil(name: string, f: (x: number) => number): ScalarFunctionDef {
 function extremum(name: string, pickGreater: boolean): ScalarFunctionDef {
   return scalar(name, [2, Number.POSITIVE_INFINITY], (args) => {
     const { type, args: cast } = coerceAll(args, name)
+    const compare = comparatorFor(type)
     // Spark's greatest/least skip nulls and are null only when every argument is null.
     const fn = (...xs: unknown[]): unknown => {
       let best: unknown = null
       for (const x of xs) {
-        if (x !== null && (best === null || compareValues(x, best) * (pickGreater ? 1 : -1) > 0)) best = x
+        if (x !== null && (best === null || compare(x, best) * (pickGreater ? 1 : -1) > 0)) best = x
       }
       return best
     }
@@ -92,6 +104,7 @@ export const MATH_FUNCTIONS: readonly ScalarFunctionDef[] = [
   scalar('abs', [1, 1], ([a]) => {
     const x = numericArg('abs', a)
     if (isFractional(x.type)) return { type: x.type, args: [x], impl: { kind: 'fn', fn: Math.abs } }
+    if (x.type.kind === 'decimal') return { type: x.type, args: [x], impl: { kind: 'fn', fn: absDecimal } }
     const [limit, name] = ABS_LIMIT[x.type.kind]
     const fn = (v: number, site: string) => {
       const r = Math.abs(v)

@@ -103,6 +103,7 @@ function castFunction(name: string, to: DataType): ScalarFunctionDef {
 
 export const MISC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   castFunction('tinyint', t.byte()),
+  castFunction('decimal', t.decimal()),
   castFunction('smallint', t.short()),
   castFunction('int', I),
   castFunction('bigint', L),

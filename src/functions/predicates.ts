@@ -9,7 +9,7 @@ import type { BoundExpr, Impl } from './bound-expr.ts'
 import { castTo, coerceAll, commonType } from './coercion.ts'
 import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
-import { compareStrings, compareValues, PRIMITIVE_KINDS, valuesEqual } from './values.ts'
+import { comparatorFor, compareStrings, PRIMITIVE_KINDS, valuesEqual } from './values.ts'
 
 function comparable(name: string, args: readonly BoundExpr[]): [DataType, BoundExpr[]] {
   const type = commonType(args[0].type, args[1].type)
@@ -45,15 +45,19 @@ function compareImpl(op: Cmp | '=', type: DataType): Impl {
     const [x, y] = op === '<=' ? [0, 1] : [1, 0]
     return { kind: 'template', code: (v) => `${v[x]} <= ${v[y]} || ${v[y]} !== ${v[y]}` }
   }
-  if (op === '=') return { kind: 'fn', fn: valuesEqual }
+  if (op === '=') return { kind: 'fn', fn: type.kind === 'decimal' ? decimalsEqual : valuesEqual }
+  const compare = comparatorFor(type)
   const test = {
     '<': (c: number) => c < 0,
     '<=': (c: number) => c <= 0,
     '>': (c: number) => c > 0,
     '>=': (c: number) => c >= 0,
   }[op]
-  return { kind: 'fn', fn: (a: unknown, b: unknown) => test(compareValues(a, b)) }
+  return { kind: 'fn', fn: (a: unknown, b: unknown) => test(compare(a, b)) }
 }
+
+// Both sides are cast to one decimal type, so equal values have equal text.
+const decimalsEqual = (a: string, b: string): boolean => a === b
 
 function comparison(name: string, op: Cmp | '='): ScalarFunctionDef {
   return scalar(name, [2, 2], (args) => {

@@ -52,3 +52,11 @@ export function binaryOverflow(type: string, site: string, result: number): Slui
     `${type} overflow in \`${site}\` (result ${result}). Use the try_ form (e.g. try_add) to get NULL instead, or cast to a wider type.`,
   )
 }
+
+/** Spark's NUMERIC_VALUE_OUT_OF_RANGE: a decimal result or cast with more digits than its type holds. */
+export function decimalOutOfRange(value: string, type: string, site: string): SluiceError {
+  return new SluiceError(
+    'NUMERIC_VALUE_OUT_OF_RANGE',
+    `${value} cannot be represented as ${type} in \`${site}\`. Use the try_ form (try_cast, try_add, ...) to get NULL instead, or a wider decimal.`,
+  )
+}

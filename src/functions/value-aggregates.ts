@@ -12,7 +12,8 @@ import { SluiceError, typeMismatch } from '../errors.ts'
 import { type DataType, isIntegral, isNumeric, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
-import { argTypeError, requireFoldable } from './define.ts'
+import { decimalAvg, decimalSum } from './decimal-aggregates.ts'
+import { argTypeError, constantValue, requireFoldable } from './define.ts'
 import type { AggregateFunctionDef, AggregateImpl } from './function-def.ts'
 import { aggregateDef, doubleArg } from './statistical-aggregates.ts'
 import { compareValues, compositeKey, isSelfKeyed } from './values.ts'
@@ -88,11 +89,16 @@ export function approxPercentileOf(values: readonly unknown[], p: number): unkno
 
 /** A literal, or `array(literals...)` (not folded before binding), as its value. */
 function constantOf(name: string, i: number, arg: BoundExpr): unknown {
-  if (arg.kind === 'call' && arg.name === 'array' && arg.args.every((a) => a.kind === 'literal')) {
-    return arg.args.map((a) => (a as { value: unknown }).value)
+  if (arg.kind === 'call' && arg.name === 'array' && arg.args.every((a) => literalOf(a) !== undefined)) {
+    return arg.args.map((a) => literalOf(a)!.value)
   }
-  if (arg.kind === 'call' && arg.name === 'cast' && arg.args[0].kind === 'literal') return arg.args[0].value
-  return requireFoldable(name, i, arg)
+  return (literalOf(arg) ?? { value: requireFoldable(name, i, arg) }).value
+}
+
+// A literal or a cast of one (array(0.1, 1.0) casts 0.1 to decimal(2,1)), decimals as numbers.
+function literalOf(a: BoundExpr): { value: unknown } | undefined {
+  const lit = a.kind === 'call' && a.name === 'cast' ? a.args[0] : a
+  return lit.kind === 'literal' ? { value: constantValue(lit.value, lit.type) } : undefined
 }
 
 function percentages(name: string, arg: BoundExpr): { list: number[]; array: boolean } {
@@ -210,7 +216,11 @@ function bitFold(name: string, op: string): AggregateFunctionDef {
 
 // try_sum/try_avg: NULL instead of an overflow error (bigint sums beyond 2^53, Sluice's exact range).
 function trySum(name: 'try_sum' | 'try_avg'): AggregateFunctionDef {
-  return aggregateDef(name, [1, 1], ([a]) => {
+  return aggregateDef(name, [1, 1], ([a], ctx) => {
+    if (a.type.kind === 'decimal') {
+      const of = name === 'try_sum' ? decimalSum : decimalAvg
+      return { ...of(a.type, ctx.distinct, true), nullable: true }
+    }
     const integral = isIntegral(a.type)
     const x = integral ? a : doubleArg(name, a)
     const check = integral

@@ -1,4 +1,5 @@
 import type { DataType } from '../schema/data-type.ts'
+import { compareDecimals } from '../schema/decimal-value.ts'
 
 /** Kinds held as plain JavaScript primitives and compared directly (double and float are apart: NaN, -0). */
 export const PRIMITIVE_KINDS: ReadonlySet<string> = new Set([
@@ -64,6 +65,57 @@ export function compareValues(a: unknown, b: unknown): number {
     return compareSeq(Object.values(a), Object.values(b as object))
   }
   return 0
+}
+
+/** Whether a type holds decimals anywhere (they need `comparatorFor`, not `compareValues`). */
+export function containsDecimal(type: DataType): boolean {
+  switch (type.kind) {
+    case 'decimal':
+      return true
+    case 'array':
+      return containsDecimal(type.element)
+    case 'map':
+      return containsDecimal(type.key) || containsDecimal(type.value)
+    case 'struct':
+      return type.fields.some((f) => containsDecimal(f.type))
+    default:
+      return false
+  }
+}
+
+/**
+ * The total order of values of one type: `compareValues`, except that decimals (held as text)
+ * compare numerically wherever they occur.
+ *
+ * @example
+ * comparatorFor(t.decimal(5, 2))('10.00', '9.00') // 1
+ */
+export function comparatorFor(type: DataType): (a: any, b: any) => number {
+  if (!containsDecimal(type)) return compareValues
+  if (type.kind === 'decimal') return compareDecimals
+  const nullsFirst = (c: (a: any, b: any) => number) => (x: unknown, y: unknown) =>
+    x === null || y === null ? (x === y ? 0 : x === null ? -1 : 1) : c(x, y)
+  if (type.kind === 'array') {
+    const el = nullsFirst(comparatorFor(type.element))
+    return (a: unknown[], b: unknown[]) => {
+      for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const c = el(a[i], b[i])
+        if (c !== 0) return c
+      }
+      return a.length - b.length
+    }
+  }
+  if (type.kind === 'struct') {
+    const fs = type.fields.map((f) => [f.name, nullsFirst(comparatorFor(f.type))] as const)
+    return (a: Record<string, unknown>, b: Record<string, unknown>) => {
+      for (const [name, c] of fs) {
+        const r = c(a[name], b[name])
+        if (r !== 0) return r
+      }
+      return 0
+    }
+  }
+  return compareValues
 }
 
 function compareSeq(a: readonly unknown[], b: readonly unknown[]): number {

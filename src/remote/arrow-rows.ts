@@ -10,6 +10,7 @@
 import type * as A from 'apache-arrow'
 import { SluiceError } from '../errors.ts'
 import { type DataType, field, type StructType, structOf, t } from '../schema/data-type.ts'
+import { formatDecimal, unscaledOf } from '../schema/decimal-value.ts'
 
 const DAY_MS = 86_400_000
 
@@ -30,7 +31,7 @@ export function sluiceTypeOf(type: A.DataType): DataType {
   if (arrow().DataType.isInt(type)) return intTypeOf(type.bitWidth, type.isSigned)
   if (arrow().DataType.isFloat(type))
     return type.precision === arrow().Precision.DOUBLE ? t.double() : t.float()
-  if (arrow().DataType.isDecimal(type)) return t.double()
+  if (arrow().DataType.isDecimal(type)) return t.decimal(type.precision, type.scale)
   if (arrow().DataType.isUtf8(type) || arrow().DataType.isLargeUtf8(type)) return t.string()
   if (arrow().DataType.isBool(type)) return t.boolean()
   if (arrow().DataType.isBinary(type) || arrow().DataType.isLargeBinary(type)) return t.binary()
@@ -81,6 +82,8 @@ function fromArrow(v: unknown, type: DataType, at: string): unknown {
       return typeof v === 'number' ? v : Number(v)
     case 'float':
       return Math.fround(v as number)
+    case 'decimal':
+      return formatDecimal(decimalFromWords(v as Uint32Array), type.scale)
     case 'timestamp':
       // apache-arrow gives microseconds as fractional milliseconds; Sluice holds whole ones (floor, as Spark's millis).
       return Math.floor(v as number)
@@ -143,6 +146,8 @@ export function arrowTypeOf(type: DataType): A.DataType {
       return new (arrow().Float32)()
     case 'double':
       return new (arrow().Float64)()
+    case 'decimal':
+      return new (arrow().Decimal)(type.scale, type.precision, 128)
     case 'timestamp':
       return new (arrow().TimestampMicrosecond)('UTC')
     case 'date':
@@ -181,6 +186,8 @@ function toArrow(v: unknown, type: DataType): unknown {
       return (v as number) * DAY_MS
     case 'interval':
       return BigInt(Math.round((v as number) * 1000))
+    case 'decimal':
+      return decimalWords(unscaledOf(v as string))
     case 'array':
       return (v as unknown[]).map((e) => toArrow(e, type.element))
     case 'map':
@@ -206,4 +213,22 @@ export function encodeArrowStream(schema: StructType, rows: readonly (readonly u
     )
   })
   return arrow().tableToIPC(new (arrow().Table)(columns), 'stream')
+}
+
+/** A 128-bit Arrow decimal's little-endian 32-bit words -> the signed unscaled value. */
+function decimalFromWords(words: Uint32Array): bigint {
+  let x = 0n
+  for (let i = words.length - 1; i >= 0; i--) x = (x << 32n) | BigInt(words[i])
+  return BigInt.asIntN(words.length * 32, x)
+}
+
+/** The signed unscaled value -> a 128-bit Arrow decimal's little-endian 32-bit words. */
+function decimalWords(u: bigint): Uint32Array {
+  const out = new Uint32Array(4)
+  let x = BigInt.asUintN(128, u)
+  for (let i = 0; i < 4; i++) {
+    out[i] = Number(x & 0xffffffffn)
+    x >>= 32n
+  }
+  return out
 }

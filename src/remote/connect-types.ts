@@ -1,6 +1,6 @@
 /**
  * Spark Connect's DataType message -> Sluice's types (the schema AnalyzePlan reports). Spark types
- * Sluice has no exact match for map as arrow-rows.ts maps their values: decimal -> double, char/varchar -> string, timestamp_ntz -> timestamp.
+ * Sluice has no exact match for map as arrow-rows.ts maps their values: char/varchar -> string, timestamp_ntz -> timestamp.
  */
 import { SluiceError } from '../errors.ts'
 import { field, type DataType as SluiceType, type StructType, structOf, t } from '../schema/data-type.ts'
@@ -21,8 +21,9 @@ export function sluiceTypeOfProto(type: DataType): SluiceType {
     case 'float':
       return t.float()
     case 'double':
-    case 'decimal':
       return t.double()
+    case 'decimal':
+      return t.decimal(k.value.precision ?? 10, k.value.scale ?? 0)
     case 'string':
     case 'char':
     case 'varChar':

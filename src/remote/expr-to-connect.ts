@@ -185,6 +185,13 @@ function literalInit(v: unknown, type: DataType): LiteralInit {
       return { literalType: { case: 'float', value: v as number } }
     case 'double':
       return { literalType: { case: 'double', value: v as number } }
+    case 'decimal':
+      return {
+        literalType: {
+          case: 'decimal',
+          value: { value: v as string, precision: type.precision, scale: type.scale },
+        },
+      }
     case 'timestamp':
       return { literalType: { case: 'timestamp', value: BigInt(v as number) * 1000n } }
     case 'date':
@@ -248,6 +255,8 @@ function dataTypeInit(type: DataType): any {
       return { kind: { case: 'float', value: {} } }
     case 'double':
       return { kind: { case: 'double', value: {} } }
+    case 'decimal':
+      return { kind: { case: 'decimal', value: { precision: type.precision, scale: type.scale } } }
     case 'timestamp':
       return { kind: { case: 'timestamp', value: {} } }
     case 'date':

@@ -13,7 +13,7 @@ import { type Scheduler, systemScheduler } from '../io/scheduler.ts'
 import { node } from '../plan/logical-plan.ts'
 import { parseInterval } from '../plan/sql/interval.ts'
 import { parseSchemaDDL } from '../plan/sql/type-parser.ts'
-import { field, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
+import { field, type InferInputRow, type InferRow, type StructType, structOf } from '../schema/data-type.ts'
 import { encodeRows } from '../schema/row-codec.ts'
 import { validateTimeZone } from '../util/time/index.ts'
 import { type RemoteTlsOptions, SparkConnectClient } from './connect-client.ts'
@@ -135,7 +135,10 @@ export class RemoteSluice {
    * A DataFrame over rows sent to Spark as Arrow, validated against the schema as embedded.
    * @example spark.createDataFrame([{ id: 1 }], t.struct({ id: t.long() }))
    */
-  createDataFrame<S extends StructType>(rows: readonly InferRow<S>[], schema: S): RemoteDataFrame<InferRow<S>>
+  createDataFrame<S extends StructType>(
+    rows: readonly InferInputRow<S>[],
+    schema: S,
+  ): RemoteDataFrame<InferRow<S>>
   /** With a DDL schema, as Spark's: `spark.createDataFrame(rows, 'id BIGINT, name STRING')`. */
   createDataFrame(rows: readonly Row[], schema: string): RemoteDataFrame<Row>
   createDataFrame(rows: readonly object[], schema: StructType | string): RemoteDataFrame<Row> {

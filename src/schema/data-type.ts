@@ -8,7 +8,11 @@
  *   date -> number (days since 1970-01-01, like Spark and Arrow's date32), binary -> Uint8Array,
  *   interval -> number (a day-time interval in milliseconds, from `INTERVAL '10' MINUTE`),
  *   array -> JS array, map -> Map, struct -> plain object keyed by field name. SQL NULL is `null`.
+ *   decimal(p, s) -> string in plain notation at exactly scale s (`'1.50'`), exact to 38 digits
+ *   (schema/decimal-value.ts says why and how arithmetic works on it).
  */
+import { SluiceError } from '../errors.ts'
+
 export type AtomicKind =
   | 'string'
   | 'boolean'
@@ -26,6 +30,12 @@ export type AtomicKind =
 
 export interface AtomicType<K extends AtomicKind = AtomicKind> {
   readonly kind: K
+}
+/** Spark's DecimalType: `precision` digits in all (1 to 38), `scale` of them after the point. */
+export interface DecimalType {
+  readonly kind: 'decimal'
+  readonly precision: number
+  readonly scale: number
 }
 export interface ArrayType<E extends DataType = DataType> {
   readonly kind: 'array'
@@ -50,7 +60,7 @@ export interface StructType<F extends StructFieldsSpec = StructFieldsSpec> {
   readonly __spec?: F
 }
 
-export type DataType = AtomicType | ArrayType | MapType | StructType
+export type DataType = AtomicType | DecimalType | ArrayType | MapType | StructType
 
 /** A struct field spec marked non-nullable with `t.notNull(type)`. */
 export interface NotNullSpec<T extends DataType = DataType> {
@@ -95,6 +105,15 @@ export const t = Object.freeze({
   /** Spark's FloatType: a 32-bit float (values are rounded to 32 bits when written). */
   float: (): AtomicType<'float'> => FLOAT,
   double: (): AtomicType<'double'> => DOUBLE,
+  /**
+   * Spark's DecimalType (`decimal(p,s)`): an exact decimal of `precision` digits (at most 38),
+   * `scale` of them after the point; default decimal(10,0) as Spark. Values are strings at the
+   * type's scale (`'1.50'`); rows given to createDataFrame may hold strings, numbers or bigints.
+   *
+   * @example
+   * const Price = t.struct({ amount: t.decimal(10, 2) }) // rows hold { amount: '19.99' }
+   */
+  decimal: (precision = 10, scale = 0): DecimalType => decimalType(precision, scale),
   timestamp: (): AtomicType<'timestamp'> => TIMESTAMP,
   date: (): AtomicType<'date'> => DATE,
   binary: (): AtomicType<'binary'> => BINARY,
@@ -119,6 +138,24 @@ export const t = Object.freeze({
   notNull: <T extends DataType>(type: T): NotNullSpec<T> => Object.freeze({ kind: 'notNull', type }),
 })
 
+/** The DecimalType of (precision, scale); throws on a precision outside 1..38 or a bad scale. */
+export function decimalType(precision: number, scale: number): DecimalType {
+  if (
+    !Number.isInteger(precision) ||
+    !Number.isInteger(scale) ||
+    precision < 1 ||
+    precision > 38 ||
+    scale < 0 ||
+    scale > precision
+  ) {
+    throw new SluiceError(
+      'INVALID_SCHEMA',
+      `decimal(${precision}, ${scale}) is not a decimal type: the precision must be 1 to 38 and the scale 0 to the precision.`,
+    )
+  }
+  return Object.freeze({ kind: 'decimal', precision, scale })
+}
+
 export function field(name: string, type: DataType, nullable = true): StructField {
   return Object.freeze({ name, type, nullable })
 }
@@ -132,8 +169,11 @@ export function structOf(fields: readonly StructField[]): StructType {
 type Prettify<T> = { [K in keyof T]: T[K] } & {}
 
 /** The TypeScript value type of one (non-null) value of data type `T`. */
-export type InferValue<T> =
-  T extends AtomicType<infer K>
+export type InferValue<T, In extends boolean = false> = T extends DecimalType
+  ? In extends true
+    ? string | number | bigint
+    : string
+  : T extends AtomicType<infer K>
     ? K extends 'string'
       ? string
       : K extends 'boolean'
@@ -144,15 +184,18 @@ export type InferValue<T> =
             ? null
             : number
     : T extends ArrayType<infer E>
-      ? (InferValue<E> | null)[]
+      ? (InferValue<E, In> | null)[]
       : T extends MapType<infer K, infer V>
-        ? Map<InferValue<K>, InferValue<V> | null>
+        ? Map<InferValue<K, In>, InferValue<V, In> | null>
         : T extends StructType<infer F>
-          ? InferFields<F>
+          ? InferFields<F, In>
           : unknown
 
-type InferField<F> = F extends NotNullSpec<infer T> ? InferValue<T> : InferValue<F> | null
-type InferFields<F> = Prettify<{ -readonly [K in keyof F]: InferField<F[K]> }>
+type InferField<F, In extends boolean> =
+  F extends NotNullSpec<infer T> ? InferValue<T, In> : InferValue<F, In> | null
+type InferFields<F, In extends boolean = false> = Prettify<{
+  -readonly [K in keyof F]: InferField<F[K], In>
+}>
 
 /**
  * The row type of a struct schema.
@@ -162,6 +205,15 @@ type InferFields<F> = Prettify<{ -readonly [K in keyof F]: InferField<F[K]> }>
  * const row: InferRow<typeof S> = { id: 1, name: null }
  */
 export type InferRow<S> = S extends StructType<infer F> ? InferFields<F> : never
+
+/**
+ * The rows `createDataFrame` takes for a struct schema: as `InferRow`, except that a decimal may
+ * also be given as a number or a bigint (it becomes the decimal's text).
+ *
+ * @example
+ * const row: InferInputRow<typeof Price> = { amount: 19.99 }
+ */
+export type InferInputRow<S> = S extends StructType<infer F> ? InferFields<F, true> : never
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -182,6 +234,14 @@ export function isSmallIntegral(type: DataType): boolean {
 export function isFractional(type: DataType): boolean {
   return type.kind === 'float' || type.kind === 'double'
 }
+/** decimal(p, s): held as strings, so never part of `isNumeric` (whose values are JS numbers). */
+export function isDecimal(type: DataType): type is DecimalType {
+  return type.kind === 'decimal'
+}
+/** A number type of any kind, decimal included. */
+export function isNumberType(type: DataType): boolean {
+  return NUMERIC_KINDS.has(type.kind) || type.kind === 'decimal'
+}
 
 /** Structural equality of two types (nullability flags included). */
 export function typeEquals(a: DataType, b: DataType): boolean {
@@ -200,6 +260,8 @@ export function typeEquals(a: DataType, b: DataType): boolean {
         typeEquals(a.value, o.value)
       )
     }
+    case 'decimal':
+      return a.precision === (b as DecimalType).precision && a.scale === (b as DecimalType).scale
     case 'struct': {
       const o = b as StructType
       return (
@@ -225,6 +287,8 @@ export function sameType(a: DataType, b: DataType): boolean {
       return sameType(a.element, (b as ArrayType).element)
     case 'map':
       return sameType(a.key, (b as MapType).key) && sameType(a.value, (b as MapType).value)
+    case 'decimal':
+      return a.precision === (b as DecimalType).precision && a.scale === (b as DecimalType).scale
     case 'struct': {
       const o = b as StructType
       return (
@@ -262,6 +326,8 @@ export function simpleString(type: DataType): string {
       return `map<${simpleString(type.key)},${simpleString(type.value)}>`
     case 'struct':
       return `struct<${type.fields.map((f) => `${f.name}:${simpleString(f.type)}`).join(',')}>`
+    case 'decimal':
+      return `decimal(${type.precision},${type.scale})`
     default:
       return SIMPLE[type.kind]
   }

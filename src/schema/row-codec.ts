@@ -1,11 +1,13 @@
 /**
  * Conversion between user rows (objects keyed by field name) and the engine's positional rows,
  * with validation: a value of the wrong type, a non-integral or unsafe long, or a null in a
- * non-nullable field is an INVALID_ROW error naming the row and the field.
+ * non-nullable field is an INVALID_ROW error naming the row and the field. Decimal fields take
+ * decimal text, numbers or bigints and hold the canonical text at the field's scale (HALF_UP).
  */
 import { SluiceError } from '../errors.ts'
 import type { DataType, StructField, StructType } from './data-type.ts'
 import { simpleString } from './data-type.ts'
+import { toDecimalValue } from './decimal-value.ts'
 
 function checkValue(v: unknown, type: DataType, path: string): unknown {
   const bad = (): never => {
@@ -44,6 +46,8 @@ function checkValue(v: unknown, type: DataType, path: string): unknown {
       return typeof v === 'number' ? v : bad()
     case 'binary':
       return v instanceof Uint8Array ? v : bad()
+    case 'decimal':
+      return toDecimalValue(v, type.precision, type.scale) ?? badDecimal(v, type, path)
     case 'null':
       return v === null ? v : bad()
     case 'array':
@@ -78,6 +82,16 @@ function checkValue(v: unknown, type: DataType, path: string): unknown {
       return out
     }
   }
+}
+
+function badDecimal(v: unknown, type: DataType, path: string): never {
+  const kind = typeof v
+  throw new SluiceError(
+    'INVALID_ROW',
+    kind === 'string' || kind === 'number' || kind === 'bigint'
+      ? `Field \`${path}\` expects ${simpleString(type)}, got ${describe(v)}, which is not a decimal or has more digits before the point than the type holds.`
+      : `Field \`${path}\` expects ${simpleString(type)} (a decimal string such as '1.50', a number or a bigint), got ${describe(v)}.`,
+  )
 }
 
 function nullCheck(nullable: boolean, path: string): null {

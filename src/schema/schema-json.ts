@@ -30,10 +30,13 @@ const BY_NAME = new Map<string, DataType>(
 
 /** Spark's `typeName` of a type: `integer`, `long`, `array`, `struct`. */
 export function typeName(type: DataType): string {
+  if (type.kind === 'decimal') return `decimal(${type.precision},${type.scale})`
   return type.kind === 'array' || type.kind === 'map' || type.kind === 'struct'
     ? type.kind
     : TYPE_NAME[type.kind]
 }
+
+const DECIMAL_NAME = /^decimal\((\d+),\s*(\d+)\)$/
 
 export type JsonType = string | { readonly [k: string]: unknown }
 
@@ -59,6 +62,8 @@ export function typeToJson(type: DataType): JsonType {
           metadata: {},
         })),
       }
+    case 'decimal':
+      return typeName(type)
     default:
       return TYPE_NAME[type.kind]
   }
@@ -68,6 +73,9 @@ export function typeToJson(type: DataType): JsonType {
 export function typeFromJson(json: unknown): DataType {
   if (typeof json === 'string') {
     const atomicType = BY_NAME.get(json)
+    const dec = DECIMAL_NAME.exec(json)
+    if (dec !== null) return decimalOf(Number(dec[1]), Number(dec[2]))
+    if (json === 'decimal') return t.decimal()
     if (atomicType === undefined) throw badSchema(`unknown type name "${json}"`)
     return atomicType
   }
@@ -110,6 +118,14 @@ export function schemaFromJson(text: string): StructType {
   const type = typeFromJson(parsed)
   if (type.kind !== 'struct') throw badSchema(`the top-level type must be a struct, got ${typeName(type)}`)
   return type
+}
+
+function decimalOf(precision: number, scale: number): DataType {
+  try {
+    return t.decimal(precision, scale)
+  } catch (e) {
+    throw badSchema((e as Error).message)
+  }
 }
 
 function badSchema(why: string): SluiceError {

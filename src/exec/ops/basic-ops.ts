@@ -1,7 +1,7 @@
 /** Small physical operators: scan of local rows, sort, limit, deduplicate, union, generate, typed map. */
 import type { SortKey } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
-import { compareValues, compositeKey } from '../../functions/values.ts'
+import { comparatorFor, compositeKey } from '../../functions/values.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { compileExpr } from '../expr/compile-expr.ts'
 import { sqlOf } from '../stage-codegen.ts'
@@ -38,10 +38,12 @@ export class SortExec extends Unary {
   readonly name = 'SortExec'
   private readonly keys: readonly SortKey[]
   private readonly evals: ((row: Row) => unknown)[]
+  private readonly comparators: ((a: unknown, b: unknown) => number)[]
   constructor(child: ExecNode, keys: readonly SortKey[]) {
     super(child)
     this.keys = keys
     this.evals = keys.map((k) => compileExpr(k.expr))
+    this.comparators = keys.map((k) => comparatorFor(k.expr.type))
   }
   describe(): string {
     return `[${this.keys.map((k) => `${sqlOf(k.expr)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}]`
@@ -50,13 +52,14 @@ export class SortExec extends Unary {
     const rows = this.input(ctx)
     const decorated = rows.map((row) => ({ row, keys: this.evals.map((f) => f(row)) }))
     const keys = this.keys
+    const comparators = this.comparators
     decorated.sort((a, b) => {
       for (let i = 0; i < keys.length; i++) {
         const x = a.keys[i]
         const y = b.keys[i]
         if (x === y) continue
         if (x === null || y === null) return (x === null) === keys[i].nullsFirst ? -1 : 1
-        const c = compareValues(x, y)
+        const c = comparators[i](x, y)
         if (c !== 0) return keys[i].ascending ? c : -c
       }
       return 0

@@ -41,6 +41,16 @@ export function murmur3HashInt(i: number, seed: number): number {
   return fmix(mixH1(seed, mixK1(i | 0)), 4)
 }
 
+/**
+ * Murmur3 of a 64-bit long given as signed 32-bit halves (low word first, then high word).
+ *
+ * @example
+ * murmur3HashHalves(0, 1, 42) // as Spark's hash(1L)
+ */
+export function murmur3HashHalves(hi: number, lo: number, seed: number): number {
+  return hashHalves(hi, lo, seed)
+}
+
 function hashHalves(hi: number, lo: number, seed: number): number {
   return fmix(mixH1(mixH1(seed, mixK1(lo)), mixK1(hi)), 8)
 }

@@ -6,22 +6,33 @@
  *
  * Sluice representations map onto Spark's as: int/date -> int, long -> long, double -> long bits,
  * boolean -> int 1/0, timestamp and day-time interval (ms) -> long microseconds, string -> UTF-8
- * bytes, binary -> bytes.
+ * bytes, binary -> bytes, decimal -> its unscaled long when the precision is at most 18, else the
+ * big-endian two's-complement bytes of the unscaled value (Java's `BigInteger.toByteArray`).
  *
  * Spark's analyzer rejects `hash()` on map-typed arguments unless
  * `spark.sql.legacy.allowHashOnMapType` is set; that check belongs to the function layer.
  */
 import type { DataType } from '../../schema/data-type.ts'
+import { unscaledOf } from '../../schema/decimal-value.ts'
 import { fromBigInt, R, toBigInt } from './int64.ts'
 import {
   murmur3HashBytes,
   murmur3HashDouble,
+  murmur3HashHalves,
   murmur3HashInt,
   murmur3HashLong,
   murmur3HashMicros,
   murmur3HashString,
 } from './murmur3.ts'
-import { xxh64Bytes, xxh64Double, xxh64Int, xxh64Long, xxh64Micros, xxh64String } from './xxhash64.ts'
+import {
+  xxh64Bytes,
+  xxh64Double,
+  xxh64Halves,
+  xxh64Int,
+  xxh64Long,
+  xxh64Micros,
+  xxh64String,
+} from './xxhash64.ts'
 
 const F32 = new Float32Array(1)
 const F32_BITS = new Int32Array(F32.buffer)
@@ -63,6 +74,12 @@ export function murmur3HashValue(value: unknown, type: DataType, seed: number): 
       return murmur3HashMicros(value as number, seed)
     case 'null':
       return seed
+    case 'decimal': {
+      const u = unscaledOf(value as string)
+      if (type.precision > 18) return murmur3HashBytes(bigIntegerBytes(u), seed)
+      fromBigInt(u)
+      return murmur3HashHalves(R.hi, R.lo, seed)
+    }
     case 'array': {
       const arr = value as readonly unknown[]
       let h = seed
@@ -141,6 +158,15 @@ export function xxhash64Into(value: unknown, type: DataType, seedHi: number, see
       return
     case 'null':
       return
+    case 'decimal': {
+      const u = unscaledOf(value as string)
+      if (type.precision > 18) xxh64Bytes(bigIntegerBytes(u), seedHi, seedLo)
+      else {
+        fromBigInt(u)
+        xxh64Halves(R.hi, R.lo, seedHi, seedLo)
+      }
+      return
+    }
     case 'array': {
       const arr = value as readonly unknown[]
       for (let i = 0; i < arr.length; i++) xxhash64Into(arr[i], type.element, R.hi, R.lo)
@@ -191,4 +217,17 @@ export function xxhash64Parts(
     lo = R.lo
   }
   return [hi, lo]
+}
+
+/** Java's `BigInteger.toByteArray`: the shortest big-endian two's-complement bytes. */
+function bigIntegerBytes(u: bigint): Uint8Array {
+  let bytes = 1
+  while (u >= 1n << BigInt(bytes * 8 - 1) || u < -(1n << BigInt(bytes * 8 - 1))) bytes++
+  const out = new Uint8Array(bytes)
+  let x = BigInt.asUintN(bytes * 8, u)
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[i] = Number(x & 0xffn)
+    x >>= 8n
+  }
+  return out
 }

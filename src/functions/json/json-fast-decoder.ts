@@ -75,6 +75,8 @@ export function compileFastJsonDecoder(
 }
 
 function covered(dt: DataType): boolean {
+  // A decimal needs a number's exact text: the generic, exact path reads it.
+  if (dt.kind === 'decimal') return false
   if (dt.kind === 'struct')
     return (
       dt.fields.length <= MAX_FIELDS &&
@@ -94,6 +96,7 @@ function valueReader(dt: DataType, o: FastJsonDecoderOptions): Reader {
     case 'array':
       return arrayReader(valueReader(dt.element, o))
     case 'map':
+    case 'decimal':
       return readNull
     case 'null':
       return () => (skipValue(0) === BAIL ? BAIL : null)
@@ -162,7 +165,7 @@ function timestampReader(time: JsonTimeCodec): Reader {
 
 /** date, binary, interval: a JSON string through the generic converter (its failure: BAIL). */
 function stringLeafReader(
-  kind: Exclude<DataType['kind'], 'struct' | 'array' | 'map'>,
+  kind: Exclude<DataType['kind'], 'struct' | 'array' | 'map' | 'decimal'>,
   o: FastJsonDecoderOptions,
 ) {
   const conv = leafConverter(kind, o.time, o.allowNonNumericNumbers ?? true)

@@ -14,6 +14,7 @@ import {
   failConversion,
   type JsonConversionState,
 } from './json-conversion-state.ts'
+import { decimalConverter } from './json-decimal-converter.ts'
 import { type JsonValueConverter, leafConverter } from './json-leaf-converters.ts'
 import type { JsonTimeCodec } from './json-time-codec.ts'
 
@@ -51,6 +52,8 @@ export function compileJsonValueConverter(
         return arrayConverter(dt, compile(dt.element))
       case 'map':
         return mapConverter(dt, compile(dt.value))
+      case 'decimal':
+        return decimalConverter(dt)
       default:
         return leafConverter(dt.kind, time, nonNumeric)
     }

@@ -7,6 +7,7 @@
 
 import { typeMismatch } from '../../errors.ts'
 import { type DataType, simpleString } from '../../schema/data-type.ts'
+import { javaDecimalString } from '../../schema/decimal-value.ts'
 import { encodeJsonBase64 } from './base64.ts'
 import { formatDayTimeInterval } from './interval-text.ts'
 import { jacksonDouble, jacksonFloat, quoteJsonString } from './jackson-text.ts'
@@ -71,6 +72,8 @@ export function writerFor(type: DataType, time: JsonTimeCodec, ignoreNulls: bool
       return (v: number) => quoteJsonString(formatDayTimeInterval(v))
     case 'null':
       return () => 'null'
+    case 'decimal':
+      return javaDecimalString
     case 'array':
       return arrayWriter(writerFor(type.element, time, ignoreNulls))
     case 'map':

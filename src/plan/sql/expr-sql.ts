@@ -217,6 +217,8 @@ function literalSql(value: unknown, type: DataType, pretty: boolean): string {
       return value ? 'true' : 'false'
     case 'int':
       return String(value)
+    case 'decimal':
+      return pretty ? String(value) : `${value}BD`
     case 'byte':
       return pretty ? String(value) : `${value}Y`
     case 'short':

@@ -4,6 +4,7 @@
  */
 import { isSluiceError } from '../../errors.ts'
 import { t } from '../../schema/data-type.ts'
+import { formatDecimal, parseDecimalText } from '../../schema/decimal-value.ts'
 import { castExpr, type Expr, literalExpr } from '../expr.ts'
 import { type DayTimeField, parseDayTimeString, parseInterval } from './interval.ts'
 import type { Token } from './lexer.ts'
@@ -20,9 +21,9 @@ const INTEGRAL_RANGES: Record<string, [bigint, bigint, string]> = {
 
 /**
  * The literal for a number token (`negative` when a `-` came right before it): integers are int
- * when they fit 32 bits, else bigint; `L`/`S`/`Y` suffixes force bigint/smallint/tinyint; `F` makes
- * a float; decimals, exponents and `D`/`BD` suffixes are double (Spark's decimal `1.5` included, as
- * Sluice has no decimal type yet).
+ * when they fit 32 bits, else bigint, else (past 2^63) a decimal; `L`/`S`/`Y` suffixes force
+ * bigint/smallint/tinyint; `F` makes a float, `D` or an exponent a double; a number with a point
+ * (`1.5`) or a `BD` suffix is a decimal of exactly its digits (`1.50` is decimal(3,2)), as Spark.
  *
  * @example
  * numberLiteral(stream, tok) // for '2147483648': literalExpr(2147483648, t.long())
@@ -34,6 +35,8 @@ export function numberLiteral(s: TokenStream, tok: Token, negative = false): Exp
   if (/^-?\d+$/.test(text) && (suffix === undefined || suffix in INTEGRAL_RANGES)) {
     return integerLiteral(s, tok, text, suffix)
   }
+  const exponent = /[eE]/.test(text)
+  if (suffix === 'bd' || (suffix === undefined && !exponent)) return decimalLiteral(s, tok, text)
   const value = Number(text)
   const float = suffix === 'f'
   // Spark compares a float literal's decimal value with Float.MaxValue (3.4028234663852886E38).
@@ -44,6 +47,23 @@ export function numberLiteral(s: TokenStream, tok: Token, negative = false): Exp
     )
   }
   return float ? literalExpr(Math.fround(value), t.float()) : literalExpr(value, t.double())
+}
+
+function decimalLiteral(s: TokenStream, tok: Token, text: string): Expr {
+  const parts = parseDecimalText(text)
+  if (parts === undefined) throw s.errorAt(`Invalid decimal literal ${text}`, tok)
+  // A negative scale (`1e3BD`) is held at scale 0, as Spark without the legacy negative-scale flag.
+  const scale = Math.max(parts.scale, 0)
+  const unscaled = parts.scale < 0 ? parts.unscaled * 10n ** BigInt(-parts.scale) : parts.unscaled
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().length
+  const precision = Math.max(digits, scale, 1)
+  if (precision > 38) {
+    throw s.errorAt(
+      `The decimal literal ${text} has ${precision} digits, more than the 38 a decimal holds; write it as a double (${text}D) if an approximation will do`,
+      tok,
+    )
+  }
+  return literalExpr(formatDecimal(unscaled, scale), t.decimal(precision, scale))
 }
 
 function integerLiteral(s: TokenStream, tok: Token, text: string, suffix: string | undefined): Expr {
@@ -58,8 +78,8 @@ function integerLiteral(s: TokenStream, tok: Token, text: string, suffix: string
     }
     if (suffix !== 'l') return literalExpr(Number(big), suffix === 'y' ? t.byte() : t.short())
   } else if (big >= -(2n ** 31n) && big < 2n ** 31n) return literalExpr(Number(big), t.int())
-  // Beyond bigint Spark makes a decimal, which Sluice holds as double.
-  else if (big < -(2n ** 63n) || big >= 2n ** 63n) return literalExpr(Number(text), t.double())
+  // Beyond bigint Spark makes a decimal.
+  else if (big < -(2n ** 63n) || big >= 2n ** 63n) return decimalLiteral(s, tok, text)
   if (big > MAX_EXACT || big < -MAX_EXACT) {
     throw s.errorAt(
       `Numeric literal ${text} is outside the range Sluice holds exactly for bigint (±${MAX_EXACT}); write it as a double (${text}D) if an approximation will do`,

@@ -1,8 +1,8 @@
 /**
  * Spark SQL type names (for CAST, `::` and schema DDL strings) to Sluice data types.
  *
- * Sluice has fewer types than Spark, so some names map to the nearest one: char(n)/varchar(n) -> string, and decimal(p,s) -> double (an approximation
- * until a decimal type exists: values lose exactness past 2^53 and decimal rounding rules).
+ * Sluice has fewer types than Spark, so some names map to the nearest one: char(n)/varchar(n) ->
+ * string. `decimal`, `dec` and `numeric` are DECIMAL(p, s), default (10, 0) and (p, 0), as Spark.
  */
 import {
   type DataType,
@@ -63,13 +63,7 @@ export function parseDataTypeFrom(s: TokenStream): DataType {
     case 'decimal':
     case 'dec':
     case 'numeric':
-      s.next()
-      if (s.acceptOp('(')) {
-        expectInteger(s)
-        if (s.acceptOp(',')) expectInteger(s)
-        s.expectOp(')')
-      }
-      return t.double()
+      return parseDecimalType(s)
     case 'interval':
       return parseIntervalType(s)
     case 'array':
@@ -83,6 +77,21 @@ export function parseDataTypeFrom(s: TokenStream): DataType {
     default:
       throw s.errorAt(`Unsupported data type "${tok.value.toUpperCase()}"`)
   }
+}
+
+function parseDecimalType(s: TokenStream): DataType {
+  const tok = s.next()
+  if (!s.acceptOp('(')) return t.decimal()
+  const precision = expectInteger(s)
+  const scale = s.acceptOp(',') ? expectInteger(s) : 0
+  s.expectOp(')')
+  if (precision < 1 || precision > 38 || scale > precision) {
+    throw s.errorAt(
+      `DECIMAL(${precision}, ${scale}) is not a decimal type: the precision must be 1 to 38 and the scale 0 to the precision`,
+      tok,
+    )
+  }
+  return t.decimal(precision, scale)
 }
 
 function expectInteger(s: TokenStream): number {

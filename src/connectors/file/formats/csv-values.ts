@@ -4,7 +4,8 @@
  * digits only (no spaces, no `1.0`), `double` is `Double.parseDouble` (surrounding whitespace,
  * `1d`, `0x1p3`, `Infinity`) after the `nanValue`/`positiveInf`/`negativeInf` spellings,
  * `boolean` is `true`/`false` in any case, `binary` the UTF-8 bytes. Writing uses Java's
- * `toString` (`1.0E10`, `NaN`), the date/time formats, and `[68 69]` hex for binary.
+ * `toString` (`1.0E10`, `NaN`, a decimal as Java's `BigDecimal.toString`), the date/time formats,
+ * and `[68 69]` hex for binary. A decimal field is read as Java's `BigDecimal` text (commas dropped).
  */
 import {
   formatDayTimeInterval,
@@ -12,7 +13,8 @@ import {
   javaFloatToString,
   parseDayTimeInterval,
 } from '../../../functions/json/index.ts'
-import { type DataType, simpleString } from '../../../schema/data-type.ts'
+import { type DataType, type DecimalType, simpleString } from '../../../schema/data-type.ts'
+import { fitDecimal, javaDecimalString, parseDecimalText } from '../../../schema/decimal-value.ts'
 import type { CsvReadSettings } from './csv-options.ts'
 import type { FormatTimeCodec } from './datetime-options.ts'
 
@@ -21,6 +23,7 @@ export const CSV_BAD: unique symbol = Symbol('CSV_BAD')
 export type TokenConverter = (token: string) => unknown
 
 const INTEGER_RE = /^[+-]?\d+$/
+const BIG_DECIMAL_RE = /^[+-]?[\d,]*\.?\d*(?:[eE][+-]?\d+)?$/
 const DECIMAL_RE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/
 const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)[fFdD]?$/
 const INT_MIN = -2147483648
@@ -70,6 +73,8 @@ export function csvTokenConverter(type: DataType, s: CsvReadSettings): TokenConv
       return (t) => UTF8.encode(t)
     case 'interval':
       return (t) => parseDayTimeInterval(t.trim()) ?? CSV_BAD
+    case 'decimal':
+      return decimalConverter(type)
     default:
       return () => null
   }
@@ -91,6 +96,15 @@ export function csvFailureReason(type: DataType, token: string): string {
         ? ' (an int is within 32 bits)'
         : ''
   return `cannot read ${shown} as ${name}${hint}`
+}
+
+// Spark's en-US decimal parser: `new BigDecimal(text.replaceAll(",", ""))`, then HALF_UP to the scale
+// (more integral digits than the type holds is a malformed field). BigDecimal takes no spaces.
+function decimalConverter(type: DecimalType): TokenConverter {
+  return (t) => {
+    const parts = BIG_DECIMAL_RE.test(t) ? parseDecimalText(t.replaceAll(',', '')) : undefined
+    return (parts && fitDecimal(parts, type.precision, type.scale)) ?? CSV_BAD
+  }
 }
 
 /** Java's `Integer.parseInt`/`Long.parseLong` for the range given. */
@@ -165,6 +179,8 @@ export function csvValueWriter(type: DataType, time: FormatTimeCodec): (v: any) 
       return hexString
     case 'interval':
       return formatDayTimeInterval
+    case 'decimal':
+      return javaDecimalString
     case 'boolean':
       return (v: boolean) => (v ? 'true' : 'false')
     case 'string':

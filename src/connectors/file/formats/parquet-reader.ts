@@ -50,7 +50,8 @@ export function readFooter(bytes: Uint8Array, file: string) {
   const buffer = arrayBufferOf(bytes)
   try {
     const metadata = parquetMetadata(buffer, { parsers: STATS_PARSERS as never })
-    return { buffer, metadata, root: parquetSchema(metadata) }
+    const root = parquetSchema(metadata)
+    return { buffer, metadata: withRawDecimals(metadata), root }
   } catch (e) {
     throw new SluiceError(
       'MALFORMED_RECORD',
@@ -58,6 +59,21 @@ export function readFooter(bytes: Uint8Array, file: string) {
       { cause: e },
     )
   }
+}
+
+/**
+ * The footer with DECIMAL annotations removed from the schema hyparquet decodes with, so decimal
+ * columns arrive as their physical unscaled values (hyparquet would scale them into floats and
+ * lose digits); the schema tree built before keeps the annotations for typing and conversion.
+ */
+function withRawDecimals(metadata: FileMetaData): FileMetaData {
+  const isDecimal = (e: FileMetaData['schema'][number]) =>
+    e.converted_type === 'DECIMAL' || e.logical_type?.type === 'DECIMAL'
+  if (!metadata.schema.some(isDecimal)) return metadata
+  const schema = metadata.schema.map((e) =>
+    isDecimal(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e,
+  )
+  return { ...metadata, schema }
 }
 
 /** The file column for a schema field: exact name first, then case-insensitively (Spark's default). */

@@ -11,6 +11,7 @@ import type { SchemaElement, SchemaTree } from 'hyparquet'
 import { SluiceError } from '../../../errors.ts'
 import {
   type DataType,
+  type DecimalType,
   field,
   type StructField,
   type StructType,
@@ -98,6 +99,8 @@ function leafElement(name: string, type: DataType): Omit<SchemaElement, 'name'> 
       return { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } }
     case 'binary':
       return { type: 'BYTE_ARRAY' }
+    case 'decimal':
+      return decimalElement(type)
     default:
       throw new SluiceError(
         'UNSUPPORTED_OPERATION',
@@ -107,8 +110,22 @@ function leafElement(name: string, type: DataType): Omit<SchemaElement, 'name'> 
 }
 
 /**
+ * A decimal column as Spark writes it (non-legacy): INT32 up to 9 digits, INT64 up to 18, else a
+ * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold 10^precision (big-endian two's complement).
+ */
+function decimalElement(type: DecimalType): Omit<SchemaElement, 'name'> {
+  const { precision, scale } = type
+  const annotation = { converted_type: 'DECIMAL' as const, precision, scale }
+  if (precision <= 9) return { type: 'INT32', ...annotation }
+  if (precision <= 18) return { type: 'INT64', ...annotation }
+  let bytes = 1
+  while (2n ** BigInt(8 * bytes - 1) < 10n ** BigInt(precision)) bytes++
+  return { type: 'FIXED_LEN_BYTE_ARRAY', type_length: bytes, ...annotation }
+}
+
+/**
  * The Sluice type of a Parquet column, as Spark reads it; null for a column Sluice cannot hold.
- * DECIMAL reads as double (Sluice has no decimal type), INT96 and every TIMESTAMP unit as timestamp.
+ * DECIMAL reads as decimal(precision, scale), INT96 and every TIMESTAMP unit as timestamp.
  *
  * @example
  * sluiceTypeOf(parquetSchema(metadata).children[0]) // t.long()
@@ -118,7 +135,13 @@ export function sluiceTypeOf(node: SchemaTree): DataType | null {
   const converted = e.converted_type
   const logical = e.logical_type?.type
   if (node.children.length > 0) return nestedTypeOf(node)
-  if (converted === 'DECIMAL' || logical === 'DECIMAL') return t.double()
+  if (converted === 'DECIMAL' || logical === 'DECIMAL') {
+    const precision = e.precision ?? (e.logical_type as { precision?: number } | undefined)?.precision
+    const scale = e.scale ?? (e.logical_type as { scale?: number } | undefined)?.scale ?? 0
+    return precision !== undefined && precision >= 1 && precision <= 38 && scale <= precision
+      ? t.decimal(precision, scale)
+      : null
+  }
   switch (e.type) {
     case 'BOOLEAN':
       return t.boolean()

@@ -6,7 +6,14 @@
  */
 import type { SchemaTree } from 'hyparquet'
 import { SluiceError } from '../../../errors.ts'
-import { type DataType, isSmallIntegral, sameType, simpleString } from '../../../schema/data-type.ts'
+import {
+  type DataType,
+  type DecimalType,
+  isSmallIntegral,
+  sameType,
+  simpleString,
+} from '../../../schema/data-type.ts'
+import { fitDecimal, formatDecimal, unscaledOf } from '../../../schema/decimal-value.ts'
 import { describeElement, sluiceTypeOf } from './parquet-schema.ts'
 import { decodeUtf8Lenient } from './text-bytes.ts'
 
@@ -44,6 +51,9 @@ export function parquetWriteConverter(type: DataType): Conv | null {
   switch (type.kind) {
     case 'long':
       return (v: number) => BigInt(v)
+    case 'decimal':
+      // The unscaled value; hyparquet-writer lays it out as INT32, INT64 or fixed bytes.
+      return (v: string) => unscaledOf(v)
     case 'timestamp':
     case 'interval':
       // Milliseconds to microseconds, exactly (a double would round beyond 2^53 microseconds).
@@ -117,6 +127,9 @@ export function parquetReadConverter(type: DataType, node: SchemaTree, file: str
     case 'string':
       if (fileType.kind !== 'string' && fileType.kind !== 'binary') throw mismatch()
       return (v: string | Uint8Array) => (typeof v === 'string' ? v : decodeUtf8Lenient(v))
+    case 'decimal':
+      if (fileType.kind !== 'decimal') throw mismatch()
+      return decimalReader(fileType.scale, type, file, column)
     default:
       if (!sameType(fileType, type)) throw mismatch()
       return (v: unknown) => v
@@ -126,6 +139,27 @@ export function parquetReadConverter(type: DataType, node: SchemaTree, file: str
 const WIDENS_TO: Readonly<Record<'int' | 'short', ReadonlySet<string>>> = {
   int: new Set(['byte', 'short', 'int']),
   short: new Set(['byte', 'short']),
+}
+
+/** A raw unscaled value (INT32, INT64 or big-endian bytes, see parquet-reader.ts) as decimal text. */
+function decimalReader(scale: number, to: DecimalType, file: string, column: string): Conv {
+  return (v: number | bigint | Uint8Array) => {
+    const unscaled = typeof v === 'object' ? bigEndianSigned(v) : BigInt(v)
+    const text = fitDecimal({ unscaled, scale }, to.precision, to.scale)
+    if (text === undefined) {
+      throw new SluiceError(
+        'NUMERIC_VALUE_OUT_OF_RANGE',
+        `Column \`${column}\` of Parquet file ${file} holds ${formatDecimal(unscaled, scale)}, which does not fit ${simpleString(to)}. Read it with a wider decimal type.`,
+      )
+    }
+    return text
+  }
+}
+
+function bigEndianSigned(bytes: Uint8Array): bigint {
+  let x = 0n
+  for (const b of bytes) x = (x << 8n) | BigInt(b)
+  return bytes.length === 0 ? 0n : BigInt.asIntN(bytes.length * 8, x)
 }
 
 function toSafeLong(v: bigint | number, file: string, column: string): number {

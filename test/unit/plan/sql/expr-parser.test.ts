@@ -206,7 +206,10 @@ describe('function calls and keyword forms', () => {
 describe('aliases', () => {
   it('accepts AS, a bare alias and a backquoted alias', () => {
     check([
-      ['price * 0.908 AS euros', aliasExpr(call('*', col('price'), literalExpr(0.908, t.double())), 'euros')],
+      [
+        'price * 0.908 AS euros',
+        aliasExpr(call('*', col('price'), literalExpr('0.908', t.decimal(3, 3))), 'euros'),
+      ],
       ['price euros', aliasExpr(col('price'), 'euros')],
       ['a AS `weird name`', aliasExpr(a, 'weird name')],
       ['a `x y`', aliasExpr(a, 'x y')],

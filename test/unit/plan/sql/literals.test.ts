@@ -47,16 +47,30 @@ describe('numeric literals', () => {
     assert.deepEqual(parseExpression('9007199254740991L'), literalExpr(9007199254740991, t.long()))
   })
 
-  it('makes decimals, exponents and D/BD literals double', () => {
+  // Types as PySpark 4.3's typeof() gives them (test/unit/functions/spark/decimal_cases.py).
+  it('makes numbers with a point and BD literals decimal of exactly their digits', () => {
+    for (const [text, value, p, s] of [
+      ['1.5', '1.5', 2, 1],
+      ['1.50', '1.50', 3, 2],
+      ['.5', '0.5', 1, 1],
+      ['1.', '1', 1, 0],
+      ['0.001', '0.001', 3, 3],
+      ['1.25BD', '1.25', 3, 2],
+      ['1BD', '1', 1, 0],
+      ['-1.5', '-1.5', 2, 1],
+      ['12345678901234567890', '12345678901234567890', 20, 0],
+    ] as const) {
+      assert.deepEqual(parseExpression(text), literalExpr(value, t.decimal(p, s)), text)
+    }
+  })
+
+  it('makes exponents and D literals double', () => {
     for (const [text, value] of [
-      ['1.5', 1.5],
-      ['.5', 0.5],
-      ['1.', 1],
       ['1e3', 1000],
       ['1.5E-2', 0.015],
+      ['1.5E0', 1.5],
       ['2D', 2],
-      ['1.25BD', 1.25],
-      ['-1.5', -1.5],
+      ['1.5D', 1.5],
     ] as const) {
       assert.deepEqual(parseExpression(text), literalExpr(value, t.double()), text)
     }
