@@ -2,7 +2,9 @@
  * What stateful operators share (shared/DESIGN.md §5, §6): the per-batch streaming context the
  * runtime hands them, what a stateful operator tells the planner about its state (the planner
  * declares it in the incremental plan; the runtime never inspects operators), key partitioning,
- * and the watermark predicates.
+ * and the watermark predicates. Every input of a stateful operator comes through an exchange
+ * (ops/exchange-exec.ts): the operator reads what it routed to each of its partitions from the
+ * context (`exchanged`) and runs each partition with its frozen `PartitionContext`.
  *
  * Watermarks follow Spark 3.5's propagation: an operator drops input rows behind the watermark of
  * the previous batch (`watermarkForLateEventsMs`) and evicts state behind this batch's
@@ -15,6 +17,7 @@ import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
 import type { ExecContext, ExecNode, ObservedMetricsCollector, Row, RowBatch } from './exec-node.ts'
+import type { ExchangedParts, ExchangeExec } from './ops/exchange-exec.ts'
 
 /** Counters an operator fills during a batch (reported as its `stateOperators[]` entry). */
 export interface OperatorBatchMetrics {
@@ -48,10 +51,15 @@ export interface StreamBatchContext {
    */
   lateWatermarkOf(operatorId: number): number
   /**
-   * The state partitions this process runs, ascending (all of them when it is the only owner);
-   * rows an exchange routes to other partitions are left to their owners.
+   * The state partitions this owner runs above the exchanges, ascending (all of them when it is
+   * the only owner).
    */
   readonly partitions: readonly number[]
+  /**
+   * What the exchange in front of input `input` of operator `operatorId` delivered this batch, by
+   * partition (from every owner's part below it; the runtime fills it before the part above runs).
+   */
+  exchanged(operatorId: number, input: number): ExchangedParts
   /** The frozen context of partition `partition` of operator `operatorId` in this batch. */
   partition(operatorId: number, partition: number): PartitionContext
   metrics(operatorId: number): OperatorBatchMetrics
@@ -77,36 +85,6 @@ export interface PartitionContext {
   store(name?: string): StateStore
   /** The operator's counters for this batch (shared by its partitions). */
   readonly metrics: OperatorBatchMetrics
-}
-
-/** What an exchange routed to one state partition: the items, each with its state key. */
-export interface Exchanged<T> {
-  readonly keys: StateKey[]
-  readonly items: T[]
-}
-
-/**
- * The explicit exchange in front of a stateful operator: `item` goes to the state partition of
- * `key` (Spark's HashPartitioning); only the partitions this process runs are kept.
- *
- * @example const route = exchange(types, 8, ctx.partitions); route(['a'], row); route.parts[p]
- */
-export function exchange<T>(
-  types: readonly DataType[],
-  numPartitions: number,
-  partitions: readonly number[],
-): { route(key: StateKey, item: T): void; readonly parts: readonly (Exchanged<T> | undefined)[] } {
-  const parts: (Exchanged<T> | undefined)[] = new Array(numPartitions)
-  for (const p of partitions) parts[p] = { keys: [], items: [] }
-  return {
-    parts,
-    route(key, item) {
-      const part = parts[partitionOf(key, types, numPartitions)]
-      if (part === undefined) return
-      part.keys.push(key)
-      part.items.push(item)
-    },
-  }
 }
 
 /**
@@ -179,6 +157,8 @@ export interface StatefulExec extends ExecNode {
   }
   /** Whether a moving watermark alone makes it emit or evict (a batch without new data then runs). */
   readonly watermarkDriven: boolean
+  /** The exchanges in front of its inputs (its children), by input. */
+  readonly exchanges: readonly ExchangeExec[]
 }
 
 export function requireStream(ctx: { readonly stream?: StreamBatchContext }, op: string): StreamBatchContext {

@@ -41,6 +41,7 @@ export function planGroupsWithState(
     lateInputs,
   })
   const timersOrdering: StoreOrdering = { kind: 'eventTime', keyOrdinal: 0, isWindow: false }
+  s.addExchanges(exec.exchanges)
   s.addStatefulOperator({
     operatorId,
     kind: exec.stateInfo.operatorKind,
@@ -86,6 +87,7 @@ export function planTransformWithState(
     outputEventTime: eventTimeColumn(p.output),
   })
   const timersOrdering: StoreOrdering = { kind: 'eventTime', keyOrdinal: 0, isWindow: false }
+  s.addExchanges(exec.exchanges)
   s.addStatefulOperator({
     operatorId,
     kind: exec.stateInfo.operatorKind,

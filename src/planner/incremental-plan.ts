@@ -5,7 +5,9 @@
  * rows to state partitions, the output mode, and the operator graph (for explain and a UI).
  *
  * The runtime builds its QueryState, WatermarkTracker and side outputs from this data; it never
- * walks or inspects the executable tree.
+ * walks or inspects the executable tree. It runs a batch in stages split at the exchanges
+ * (runtime/plan-stages.ts): each exchange (`exchangeExecs`, in the order of `exchanges`) runs the
+ * part below it and routes its items to state partitions; then `root` runs the part above.
  *
  * Operator ids and watermark indexes are a pure function of the plan's shape: both count the
  * streaming stateful (resp. withWatermark) nodes of the analyzed plan top-down, left before right,
@@ -16,6 +18,7 @@
 import type { AnalyzedPlan } from '../analysis/analyzed-plan.ts'
 import { pruneColumns } from '../analysis/column-pruning.ts'
 import type { ExecNode } from '../exec/exec-node.ts'
+import type { ExchangeExec } from '../exec/ops/exchange-exec.ts'
 import { StreamScanExec } from '../exec/ops/stream-scan-exec.ts'
 import type { StructType } from '../schema/data-type.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
@@ -102,10 +105,16 @@ export interface WatermarkInputDecl {
   readonly lateRowsSchema: StructType | undefined
 }
 
-/** The hash exchange in front of a stateful operator: rows to their state partition by key. */
+/**
+ * The hash exchange in front of one input of a stateful operator: rows (or, for an aggregation,
+ * partially aggregated groups) to their state partition by key. It is a stage boundary: the part
+ * below it runs on each owner's input, the part above it per state partition.
+ */
 export interface ExchangeDecl {
   /** The stateful operator the exchange feeds. */
   readonly operatorId: number
+  /** Which input of that operator (0; a stream-stream join's right side is 1). */
+  readonly input: number
   readonly partitioning: Partitioning
 }
 
@@ -129,7 +138,13 @@ export interface IncrementalPlan {
   readonly statefulOperators: readonly StatefulOperatorDecl[]
   /** In index order. */
   readonly watermarkInputs: readonly WatermarkInputDecl[]
+  /**
+   * In operator-id order, then input order. An exchange's part below depends only on exchanges
+   * with larger operator ids (ids count top-down), so a runtime runs them from last to first.
+   */
   readonly exchanges: readonly ExchangeDecl[]
+  /** The executable exchanges, one per `exchanges` entry, in the same order (each runs as a stage). */
+  readonly exchangeExecs: readonly ExchangeExec[]
   readonly graph: OperatorGraph
 }
 
@@ -146,8 +161,10 @@ export interface IncrementalPlanning {
    * below; 0 without one.
    */
   watermarkDelayOf(watermarkId: number | undefined): number
-  /** Records a planned stateful operator (with the exchange in front of it). */
+  /** Records a planned stateful operator. */
   addStatefulOperator(op: StatefulOperatorDecl): void
+  /** Records the exchanges in front of a planned stateful operator's inputs. */
+  addExchanges(exchanges: readonly ExchangeExec[]): void
   /**
    * Plans `child` below a stateful operator; returns it with the late-rows inputs it owns (those
    * below it that no other stateful operator below owns).
@@ -174,6 +191,7 @@ export function incrementalPlanning(
   let operatorIds = 0
   const watermarks: WatermarkInputDecl[] = []
   const operators: StatefulOperatorDecl[] = []
+  const exchanges: ExchangeExec[] = []
   const unclaimed: LateInputDecl[] = []
   const delays = new Map<number, number>()
   // Watermark shifts: one frame per claimLateInputs call, owned by the operator that made it.
@@ -201,6 +219,7 @@ export function incrementalPlanning(
       return index
     },
     addStatefulOperator: (op) => operators.push(deepFreeze(op)),
+    addExchanges: (execs) => exchanges.push(...execs),
     claimLateInputs(plan) {
       const mark = unclaimed.length
       // The caller took the last operator id just before (an operator claims its own inputs).
@@ -222,10 +241,23 @@ export function incrementalPlanning(
         outputMode,
         statefulOperators: operators.sort((a, b) => a.operatorId - b.operatorId).map(shifted),
         watermarkInputs: watermarks,
-        exchanges: operators.map((op) => ({ operatorId: op.operatorId, partitioning: op.partitioning })),
+        ...exchangesOf(exchanges),
         graph: operatorGraph(root),
       }),
   }
+}
+
+/** The exchanges as data and as executables, in operator-id then input order. */
+function exchangesOf(execs: readonly ExchangeExec[]): Pick<IncrementalPlan, 'exchanges' | 'exchangeExecs'> {
+  const sorted = [...execs].sort(
+    (a, b) => a.opts.operatorId - b.opts.operatorId || a.opts.input - b.opts.input,
+  )
+  const exchanges = sorted.map(({ opts }) => ({
+    operatorId: opts.operatorId,
+    input: opts.input,
+    partitioning: { kind: 'hash' as const, keys: opts.keys, numPartitions: opts.numPartitions },
+  }))
+  return { exchanges, exchangeExecs: Object.freeze(sorted) }
 }
 
 /** The operator graph of an executable tree: nodes numbered depth first from the root (0). */

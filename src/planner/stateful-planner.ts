@@ -90,6 +90,7 @@ function declare(
   ordering: StoreOrdering,
 ): ExecNode {
   const { operatorKind, stores, details } = exec.stateInfo
+  s.addExchanges(exec.exchanges)
   s.addStatefulOperator({
     operatorId: exec.operatorId,
     kind: operatorKind,

@@ -141,6 +141,7 @@ export function planStreamingJoin(p: Join, hooks: PlannerHooks, s: IncrementalPl
   )
   if (offsets.length > 0 && Math.min(...offsets) < 0) s.addWatermarkShift(-Math.min(...offsets))
   const n = split.leftKeys.length
+  s.addExchanges(exec.exchanges)
   s.addStatefulOperator({
     operatorId,
     kind: exec.stateInfo.operatorKind,

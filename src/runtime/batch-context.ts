@@ -2,11 +2,14 @@
  * The context one micro-batch hands its plan (exec/stateful.ts `StreamBatchContext`), and what the
  * plan leaves in it for the loop: event-time stats per watermark input, operator counters, late
  * rows and dead letters. Each (operator, partition) gets a frozen `PartitionContext` with only
- * that partition's stores; a process that owns some partitions runs only those.
+ * that partition's stores; a process that owns some partitions runs only those. Between the
+ * stages of the batch, the runtime hands it (`receive`) what each exchange routed to its partitions,
+ * from its own part below the exchange and from the other owners'.
  */
 import type { SourceRows } from '../connectors/spi.ts'
 import { SluiceError } from '../errors.ts'
 import type { Row } from '../exec/exec-node.ts'
+import type { Exchanged, ExchangeExec } from '../exec/ops/exchange-exec.ts'
 import type {
   EventTimeStats,
   OperatorBatchMetrics,
@@ -41,6 +44,12 @@ export interface BatchContext {
   readonly deadLetters: ReadonlyMap<string, unknown[][]>
   /** The observe() metrics rows of the batch, by name (progress's observedMetrics). */
   readonly observedMetrics: ReadonlyMap<string, Readonly<Record<string, unknown>>>
+  /**
+   * The hand-off: `bucket`, what one owner's part below `exchange` routed to `partition` (one this
+   * owner runs; undefined: nothing), for the part above it. Every owner's bucket of every partition
+   * this owner runs is handed over, empty ones too; buckets of one partition are combined.
+   */
+  receive(exchange: ExchangeExec, partition: number, bucket: Exchanged | undefined): void
 }
 
 /**
@@ -65,6 +74,7 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
   const late = new Map<string, unknown[][]>()
   const deadLetters = new Map<string, unknown[][]>()
   const observedMetrics = new Map<string, Readonly<Record<string, unknown>>>()
+  const inbox = new Map<string, (Exchanged | undefined)[]>()
   const context: StreamBatchContext = {
     batchId,
     batchTimestampMs,
@@ -73,6 +83,11 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
     watermarkForEvictionMs,
     lateWatermarkOf: (operatorId) => watermarkForLateEventsMs - (spec.watermarkShiftMs?.get(operatorId) ?? 0),
     partitions: spec.partitions,
+    exchanged: (operatorId, input) => {
+      const parts = inbox.get(`${operatorId}/${input}`)
+      if (parts === undefined) throw notExchanged(operatorId, input, batchId)
+      return parts
+    },
     partition: (operatorId, partition) => {
       const id = `${operatorId}/${partition}`
       let pc = partitionContexts.get(id)
@@ -100,7 +115,22 @@ export function batchContext(spec: BatchContextSpec): BatchContext {
     deadLetters: { add: (name, row) => append(deadLetters, name, row) },
     observedMetrics: { add: (name, row) => observedMetrics.set(name, row) },
   }
-  return { context, eventTimes, metricsOf, late, deadLetters, observedMetrics }
+  const receive = (exchange: ExchangeExec, partition: number, bucket: Exchanged | undefined): void => {
+    const id = `${exchange.opts.operatorId}/${exchange.opts.input}`
+    let parts = inbox.get(id)
+    if (parts === undefined) inbox.set(id, (parts = new Array(exchange.opts.numPartitions)))
+    if (bucket === undefined) return
+    const before = parts[partition]
+    parts[partition] = before === undefined ? bucket : exchange.combine(before, bucket)
+  }
+  return { context, eventTimes, metricsOf, late, deadLetters, observedMetrics, receive }
+}
+
+function notExchanged(operatorId: number, input: number, batchId: number): SluiceError {
+  return new SluiceError(
+    'INTERNAL',
+    `Operator ${operatorId} ran before the exchange of its input ${input} in batch ${batchId}. This is a bug in Sluice; please report it.`,
+  )
 }
 
 function partitionContext(

@@ -26,7 +26,7 @@ import {
 import type { EventTimeStats, StreamBatchContext } from '../exec/stateful.ts'
 import type { Clock } from '../io/clock.ts'
 import type { StructType } from '../schema/data-type.ts'
-import { batchContext } from './batch-context.ts'
+import { type BatchContext, batchContext } from './batch-context.ts'
 import {
   buildProgress,
   type DurationMs,
@@ -54,11 +54,15 @@ export interface StreamInput {
   readonly limit: ReadLimit
 }
 
-/** Runs the (synchronous, compiled) plan for one batch. */
+/**
+ * Runs the (synchronous, compiled) plan for one batch: its stages, the exchanges' hand-offs
+ * through `batch` (whose `context` is `stream`), as plan-stages.ts.
+ */
 export type PlanRunner = (
   input: ReadonlyMap<number, SourceRows>,
   batchTimestampMs: number,
   stream: StreamBatchContext,
+  batch: BatchContext,
 ) => {
   readonly rows: unknown[][]
   readonly schema: StructType
@@ -329,7 +333,7 @@ export class MicroBatchExecution {
     let out: ReturnType<PlanRunner>
     let sinkRetries: number
     try {
-      out = spec.runPlan(input, batchTimestampMs, stream.context)
+      out = spec.runPlan(input, batchTimestampMs, stream.context, stream)
       const batch = { batchId, schema: out.schema, rows: out.rows, outputMode: spec.outputMode }
       const policy = spec.sinkRetry ?? NO_SINK_RETRIES
       const onRetry = (retry: number, waitMs: number, e: unknown) =>

@@ -23,6 +23,7 @@ import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremen
 import type { StructType } from '../schema/data-type.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
+import { runPlanStages } from './plan-stages.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { createInput, type Relation, sourceIdOf, streamingRelations } from './query-inputs.ts'
 import type { StreamingQueryManager } from './query-manager.ts'
@@ -241,10 +242,12 @@ function newExecution(
     state: o.state,
     watermarks: o.watermarks,
     noDataMicroBatches: deps.state.noDataMicroBatches,
-    runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, stream) => {
+    runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, _stream, batch) => {
       // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
       q.runtime.currentTimestamp = batchTimestampMs
-      return { rows: plan.root.execute({ runtime: q.runtime, stream }), schema: q.schema }
+      // The one owner: every partition of the spec's, the exchanges handed to itself.
+      const [rows] = runPlanStages(plan, [{ batch, runtime: q.runtime }])
+      return { rows, schema: q.schema }
     },
   })
 }

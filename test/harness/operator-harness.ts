@@ -17,6 +17,7 @@ import {
   planIncremental,
 } from '../../src/planner/incremental-plan.ts'
 import { batchContext } from '../../src/runtime/batch-context.ts'
+import { runPlanStages } from '../../src/runtime/plan-stages.ts'
 import { QueryState } from '../../src/runtime/query-state.ts'
 import type { StateEntry } from '../../src/state/spi.ts'
 
@@ -64,7 +65,7 @@ export class OperatorHarness {
       partitions: state.allPartitions,
       input: new Map([[this.relationId, rows.map((r) => [...r])]]),
     })
-    const output = this.plan.root.execute({ runtime: { currentTimestamp: 0 }, stream: b.context })
+    const [output] = runPlanStages(this.plan, [{ batch: b, runtime: { currentTimestamp: 0 } }])
     await state.commit(stores)
     this.version++
     this.watermarkMs = watermarkMs

@@ -2,7 +2,9 @@
  * The incremental plan as data (planIncremental): what a started query's stores and watermark
  * inputs are, read from the plan rather than from its operators; and state partitions as the unit
  * of execution: the same query run with its partitions split over two QueryStates (two owners,
- * each opening only its partitions) gives the same output, batch by batch, as one owner.
+ * each opening only its partitions and reading half of the input, the rows each exchange routes to
+ * the other owner's partitions handed across) gives the same output, batch by batch and across
+ * restarts, as one owner, also with chained stateful operators.
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
@@ -11,13 +13,25 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { AnalyzedPlan } from '../../src/analysis/analyzed-plan.ts'
 import { Analyzer } from '../../src/analysis/analyzer.ts'
-import { col, count, type DataFrame, t, window } from '../../src/index.ts'
-import { ManualClock } from '../../src/io/clock.ts'
-import { nodeFileSystem } from '../../src/io/fs.ts'
-import { type IncrementalPlan, planIncremental } from '../../src/planner/incremental-plan.ts'
-import { batchContext } from '../../src/runtime/batch-context.ts'
-import { QueryState } from '../../src/runtime/query-state.ts'
-import { WatermarkTracker } from '../../src/runtime/watermark-tracker.ts'
+import { expr } from '../../src/api/functions.ts'
+import {
+  col,
+  count,
+  type DataFrame,
+  type GroupState,
+  max,
+  session_window,
+  sum,
+  t,
+  window,
+  window_time,
+} from '../../src/index.ts'
+import {
+  type IncrementalOutputMode,
+  type IncrementalPlan,
+  planIncremental,
+} from '../../src/planner/incremental-plan.ts'
+import { relationIdsOf, runSplitOwners } from '../harness/split-owners.ts'
 import { drain, streamSession } from './session.ts'
 
 const EVENTS = t.struct({ ts: t.timestamp(), k: t.string() })
@@ -44,67 +58,45 @@ function analyze(df: DataFrame): AnalyzedPlan {
   return new Analyzer({ timeZone: 'UTC', runtime: { currentTimestamp: 0 } }).analyze(df.plan)
 }
 
-function relationIdOf(p: AnalyzedPlan): number {
-  if (p.kind === 'streamingRelation') return p.relationId
-  if (p.kind === 'localRelation' || p.kind === 'batchScan' || p.kind === 'union' || p.kind === 'join')
-    throw new Error('unexpected plan')
-  return relationIdOf(p.child)
-}
+const ALL = [0, 1, 2, 3, 4, 5, 6, 7]
+const SPLIT = [
+  [0, 2, 4, 6],
+  [1, 3, 5, 7],
+]
 
 /**
- * Runs BATCHES through `plan` with one QueryState per owner (each over its own checkpoint folder,
- * opening only its partitions); returns each batch's output rows (as sorted JSON) over all owners.
+ * Runs `df` (in append mode by default) with one owner of every partition, then with the partitions split over
+ * two owners (each reading half of every batch's rows, the exchanges handing rows across, each
+ * owner's state reopened from its folder after every batch); both must give the same output.
+ * `streams[i]` gives the batches of the plan's i-th stream. Returns the plan and the output.
  */
-async function runOwners(
-  plan: IncrementalPlan,
-  relationId: number,
-  owners: readonly (readonly number[])[],
+async function sameOverTwoOwners(
+  df: DataFrame,
+  streams: readonly (readonly (readonly unknown[][])[])[],
   dir: string,
-): Promise<string[][]> {
-  const clock = new ManualClock(0)
-  const states = owners.map(
-    (_, i) =>
-      new QueryState(plan.statefulOperators, {
-        checkpoint: join(dir, `owner-${i}`),
-        fs: nodeFileSystem,
-        clock,
-        numPartitions: NUM_PARTITIONS,
-        minBatchesToRetain: 100,
-        maintenanceIntervalMs: 60_000,
-      }),
-  )
-  for (const s of states) await s.init()
-  const tracker = new WatermarkTracker(plan.watermarkInputs, 'min', 0)
-  let lateWm = 0
-  const outputs: string[][] = []
-  for (const [batchId, rows] of BATCHES.entries()) {
-    const wm = tracker.currentMs
-    const out: unknown[][] = []
-    let eventTimes = null
-    for (const [i, partitions] of owners.entries()) {
-      const stores = await states[i].open(batchId, partitions)
-      const b = batchContext({
-        batchId,
-        batchTimestampMs: 0,
-        watermarkForLateEventsMs: lateWm,
-        watermarkForEvictionMs: wm,
-        stores,
-        partitions,
-        input: new Map([[relationId, rows.map((r) => [r.ts, r.k])]]),
-      })
-      out.push(...plan.root.execute({ runtime: { currentTimestamp: 0 }, stream: b.context }))
-      await states[i].commit(stores)
-      // Every owner runs the part below the exchange over all rows, so all see the same event times.
-      eventTimes ??= b.eventTimes
-    }
-    tracker.observe(eventTimes ?? [], 0)
-    tracker.advance(0)
-    lateWm = wm
-    outputs.push(out.map((r) => JSON.stringify(r)).sort())
+  outputMode: IncrementalOutputMode = 'append',
+): Promise<{ plan: IncrementalPlan; one: string[][] }> {
+  const analyzed = analyze(df)
+  const plan = planIncremental(analyzed, { numPartitions: NUM_PARTITIONS, outputMode })
+  const ids = relationIdsOf(analyzed)
+  const batches = streams[0].map((_, b) => new Map(ids.map((id, i) => [id, streams[i][b]])))
+  const opts = { numPartitions: NUM_PARTITIONS }
+  const one = await runSplitOwners(plan, batches, [ALL], join(dir, 'one'), opts)
+  const two = await runSplitOwners(plan, batches, SPLIT, join(dir, 'two'), {
+    ...opts,
+    restartEveryBatch: true,
+  })
+  assert.deepEqual(two, one)
+  // Each owner opened (and so wrote) only the partitions it owns, for every operator.
+  for (const op of plan.statefulOperators) {
+    const written = await readdir(join(dir, 'two', 'owner-0', 'state', String(op.operatorId)))
+    assert.deepEqual(written.filter((n) => n !== '_metadata').sort(), ['0', '2', '4', '6'])
   }
-  for (const s of states) await s.close()
-  return outputs
+  return { plan, one }
 }
+
+/** BATCHES as positional rows of EVENTS. */
+const ROWS = BATCHES.map((b) => b.map((r) => [r.ts, r.k]))
 
 describe('the incremental plan', () => {
   const { sluice } = streamSession()
@@ -179,8 +171,6 @@ describe('the incremental plan', () => {
       assert.deepEqual((await readdir(join(dir, 'state'))).sort(), ['0', '1'])
     }))
 
-  // NOTE: one stateful operator: with two in a chain, the rows between them would have to be
-  // shuffled from owner to owner, which nothing does yet.
   it('gives the same output with its partitions split over two owners as with one', () =>
     withDir(async (dir) => {
       const windowed = input
@@ -188,24 +178,124 @@ describe('the incremental plan', () => {
         .withWatermark('ts', '5 seconds')
         .groupBy(window(col('ts'), '10 seconds'), col('k'))
         .agg(count('*').alias('n'))
-      const analyzed = analyze(windowed)
-      const plan = planIncremental(analyzed, { numPartitions: NUM_PARTITIONS, outputMode: 'append' })
-      const relationId = relationIdOf(analyzed)
-      const all = [0, 1, 2, 3, 4, 5, 6, 7]
-      const one = await runOwners(plan, relationId, [all], join(dir, 'one'))
-      const two = await runOwners(
-        plan,
-        relationId,
-        [
-          [0, 2, 4, 6],
-          [1, 3, 5, 7],
-        ],
-        join(dir, 'two'),
-      )
-      assert.deepEqual(two, one)
+      const { one } = await sameOverTwoOwners(windowed, [ROWS], dir)
       assert.ok(one.flat().length >= 5, `windows were emitted: ${JSON.stringify(one)}`)
-      // Each owner opened (and so wrote) only the partitions it owns.
-      const written = await readdir(join(dir, 'two', 'owner-0', 'state', '0'))
-      assert.deepEqual(written.filter((n) => n !== '_metadata').sort(), ['0', '2', '4', '6'])
+    }))
+
+  it('merges the partial groups both owners send for one key before the state (update mode)', () =>
+    withDir(async (dir) => {
+      const counts = input.toDF().groupBy('k').agg(count('*').alias('n'), max('ts').alias('last'))
+      const { one } = await sameOverTwoOwners(counts, [ROWS], dir, 'update')
+      // Key k1 reaches its partition from both owners in batch 1, and is output once.
+      assert.deepEqual(
+        one[1].filter((r) => r.startsWith('["k1",')),
+        ['["k1",4,12600]'],
+      )
+    }))
+
+  it('merges the sessions both owners send for one key before the state (session windows)', () =>
+    withDir(async (dir) => {
+      const sessions = input
+        .toDF()
+        .withWatermark('ts', '5 seconds')
+        .groupBy(session_window(col('ts'), '3 seconds'), col('k'))
+        .agg(count('*').alias('n'))
+      const { one } = await sameOverTwoOwners(sessions, [ROWS], dir)
+      assert.ok(one.flat().length >= 5, `sessions were emitted: ${JSON.stringify(one)}`)
+    }))
+
+  it('groups both owners’ rows of one key into one call of mapGroupsWithState', () =>
+    withDir(async (dir) => {
+      const running = (
+        key: string | null,
+        rows: Iterable<unknown>,
+        state: GroupState<{ count: number | null }>,
+      ) => {
+        const n = (state.getOption?.count ?? 0) + [...rows].length
+        state.update({ count: n })
+        return { key, count: n }
+      }
+      const df = input
+        .toDF()
+        .groupByKey((r) => r.k, t.string())
+        .mapGroupsWithState(running, {
+          stateSchema: t.struct({ count: t.long() }),
+          outputSchema: t.struct({ key: t.string(), count: t.long() }),
+        })
+      const { one } = await sameOverTwoOwners(df, [ROWS], dir, 'update')
+      assert.ok(one[1].includes('["k1",4]'), JSON.stringify(one))
+    }))
+
+  it('hands rows across owners between chained stateful operators: a dedup, then a windowed count', () =>
+    withDir(async (dir) => {
+      const { plan: chained, one } = await sameOverTwoOwners(df, [ROWS.map((b) => [...b, ...b])], dir)
+      assert.deepEqual(
+        chained.exchanges.map((e) => [e.operatorId, e.input, e.partitioning.keys]),
+        [
+          [0, 0, ['window', 'k']],
+          [1, 0, ['k', 'ts']],
+        ],
+      )
+      assert.ok(one.flat().length >= 5, `windows were emitted: ${JSON.stringify(one)}`)
+    }))
+
+  it('hands rows across owners between chained stateful operators: a windowed count, then a dedup', () =>
+    withDir(async (dir) => {
+      const counted = input
+        .toDF()
+        .withWatermark('ts', '5 seconds')
+        .groupBy(window(col('ts'), '10 seconds'), col('k'))
+        .agg(count('*').alias('n'))
+        // Keyed on every column it keeps: which duplicate comes first cannot change the output.
+        .select(window_time('window').as('wt'), col('n'))
+        .dropDuplicates(['wt', 'n'])
+      const { one } = await sameOverTwoOwners(counted, [ROWS], dir)
+      assert.ok(one.flat().length >= 2, `rows were emitted: ${JSON.stringify(one)}`)
+    }))
+
+  it('hands rows across owners between chained stateful operators: a window over a window', () =>
+    withDir(async (dir) => {
+      const twice = input
+        .toDF()
+        .withWatermark('ts', '5 seconds')
+        .groupBy(window(col('ts'), '10 seconds'), col('k'))
+        .agg(count('*').alias('n'))
+        .groupBy(window(window_time('window'), '20 seconds'))
+        .agg(sum('n').alias('total'))
+      const { one } = await sameOverTwoOwners(twice, [ROWS], dir)
+      assert.ok(one.flat().length >= 1, `windows were emitted: ${JSON.stringify(one)}`)
+    }))
+
+  it('hands rows across owners between chained stateful operators: a stream-stream join, then a count', () =>
+    withDir(async (dir) => {
+      const right = sluice.memoryStream(EVENTS)
+      const joined = input
+        .toDF()
+        .withWatermark('ts', '5 seconds')
+        .alias('l')
+        .join(
+          right.toDF().withWatermark('ts', '5 seconds').alias('r'),
+          expr('l.k = r.k AND r.ts BETWEEN l.ts AND l.ts + INTERVAL 2 SECONDS'),
+        )
+        .groupBy(window(col('l.ts'), '10 seconds'), col('l.k'))
+        .agg(count('*').alias('n'))
+      const later = ROWS.map((b) => b.map(([ts, k]) => [(ts as number) + 1000, k]))
+      const { plan: chained, one } = await sameOverTwoOwners(joined, [ROWS, later], dir)
+      assert.deepEqual(
+        chained.exchanges.map((e) => [e.operatorId, e.input]),
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+        ],
+      )
+      assert.deepEqual(
+        chained.watermarkInputs.map((w) => [w.index, w.column, w.delayMs]),
+        [
+          [0, 'ts', 5000],
+          [1, 'ts', 5000],
+        ],
+      )
+      assert.ok(one.flat().length >= 3, `windows were emitted: ${JSON.stringify(one)}`)
     }))
 })

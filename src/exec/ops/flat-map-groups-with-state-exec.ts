@@ -19,14 +19,15 @@ import type { StateKey, StateStore } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import {
   eventTimeOf,
-  exchange,
   isBehind,
   type LateRowsInput,
   type PartitionContext,
   requireStream,
   routeLateRows,
   type StatefulExec,
+  type StreamBatchContext,
 } from '../stateful.ts'
+import { ExchangeExec } from './exchange-exec.ts'
 import { GroupStateImpl, NO_TIMESTAMP } from './group-state-impl.ts'
 import { callGroup, callName, decoderOf, encoderOf, groupByKeys, keyFunction } from './groups-with-state.ts'
 
@@ -55,14 +56,21 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
   readonly watermarkDriven: boolean
+  readonly exchanges: readonly ExchangeExec[]
   readonly #opts: FlatMapGroupsWithStateOptions
   readonly #hasTimers: boolean
 
   constructor(child: ExecNode, opts: FlatMapGroupsWithStateOptions) {
-    this.children = [child]
     this.#opts = opts
     this.operatorId = opts.operatorId
     const { spec } = opts
+    const exchange = new ExchangeExec(
+      child,
+      { operatorId: opts.operatorId, input: 0, numPartitions: opts.numPartitions, keys: ['key'] },
+      { keyTypes: [spec.keyType], route: (rows, s, route) => this.#route(rows, s, route) },
+    )
+    this.exchanges = [exchange]
+    this.children = [exchange]
     this.#hasTimers = spec.timeout !== 'NoTimeout'
     this.watermarkDriven = spec.timeout === 'EventTimeTimeout'
     const keySchema = structOf([field('key', spec.keyType, true)])
@@ -97,30 +105,16 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
-    const { spec, eventTime, eventTimeIsWindow, numPartitions } = this.#opts
-    const metrics = s.metrics(this.operatorId)
+    const { spec, eventTime, eventTimeIsWindow } = this.#opts
     const dropLate = spec.timeout === 'EventTimeTimeout' && eventTime >= 0
-    const decode = decoderOf(this.#opts.inputSchema)
-    const keyOf = keyFunction(spec)
-    const route = exchange<object>([spec.keyType], numPartitions, s.partitions)
-    for (const row of this.children[0].execute(ctx)) {
-      if (
-        dropLate &&
-        isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.lateWatermarkOf(this.operatorId))
-      ) {
-        metrics.numRowsDroppedByWatermark++
-        continue
-      }
-      const obj = decode(row)
-      route.route([keyOf(obj)], obj)
-    }
+    const parts = s.exchanged(this.operatorId, 0)
     const out: unknown[] = []
     for (const p of s.partitions) {
       const pc = s.partition(this.operatorId, p)
-      const part = route.parts[p]
+      const part = parts[p]
       if (part !== undefined)
         for (const g of groupByKeys(
-          part.items,
+          part.items as object[],
           part.keys.map((k) => k[0]),
         ))
           this.#call(pc, g.key, g.rows, false, out)
@@ -138,6 +132,24 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
       )
     }
     return encoderOf(spec)(out as object[])
+  }
+
+  /** Below the exchange: the rows (as the user's objects) to their key's partition, late ones dropped. */
+  #route(rows: RowBatch, s: StreamBatchContext, route: (key: StateKey, obj: object) => void): void {
+    const { spec, eventTime, eventTimeIsWindow } = this.#opts
+    const metrics = s.metrics(this.operatorId)
+    const dropLate = spec.timeout === 'EventTimeTimeout' && eventTime >= 0
+    const wm = s.lateWatermarkOf(this.operatorId)
+    const decode = decoderOf(this.#opts.inputSchema)
+    const keyOf = keyFunction(spec)
+    for (const row of rows) {
+      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), wm)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      const obj = decode(row)
+      route([keyOf(obj)], obj)
+    }
   }
 
   /** Calls the function for every group whose timeout is before the threshold (timers due first). */

@@ -1,8 +1,9 @@
 /**
  * Streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec around a merge
- * aggregate). Each batch is first aggregated on its own with the same generated loop as a batch
- * aggregation (the partial aggregation before the exchange); each group is then routed to its
- * state partition by key hash, merged with the state stored for its key, and put back.
+ * aggregate). Below its exchange, each owner's rows of the batch are aggregated on their own with
+ * the same generated loop as a batch aggregation (the partial aggregation), and each group is
+ * routed to its state partition by key hash (exchange-exec.ts); above it, per state partition, the
+ * groups routed there are merged with the state stored for their keys and put back.
  *
  * Output modes, as Spark:
  * - complete: every group in state, every batch; late rows are not dropped, nothing is evicted.
@@ -26,9 +27,7 @@ import { compileProjection } from '../expr/compile-expr.ts'
 import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import { describeStage, type StageOp, sqlOf } from '../stage-codegen.ts'
 import {
-  type Exchanged,
   eventTimeOf,
-  exchange,
   isBehind,
   type LateRowsInput,
   type PartitionContext,
@@ -37,6 +36,7 @@ import {
   type StatefulExec,
   type StreamBatchContext,
 } from '../stateful.ts'
+import { type Exchanged, ExchangeExec } from './exchange-exec.ts'
 import {
   type AggregateSpec,
   compileFinish,
@@ -76,6 +76,7 @@ export class StatefulAggregateExec implements StatefulExec {
   readonly operatorId: number
   stateInfo: StatefulExec['stateInfo']
   readonly watermarkDriven: boolean
+  readonly exchanges: readonly ExchangeExec[]
   readonly generatedCode: string
   protected readonly spec: AggregateSpec
   protected readonly opts: StatefulAggregateOptions
@@ -103,7 +104,6 @@ export class StatefulAggregateExec implements StatefulExec {
     spec: AggregateSpec,
     opts: StatefulAggregateOptions,
   ) {
-    this.children = [child]
     this.stage = stage.ops
     this.spec = spec
     this.opts = opts
@@ -121,6 +121,20 @@ export class StatefulAggregateExec implements StatefulExec {
     this.mergeSaved = compileMergeSaved(spec)
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
     this.lateInputs = opts.lateInputs
+    const exchangeOpts = {
+      operatorId: opts.operatorId,
+      input: 0,
+      numPartitions: opts.numPartitions,
+      keys: opts.keySchema.fields.map((f) => f.name),
+    }
+    const exchange = new ExchangeExec(child, exchangeOpts, {
+      keyTypes: this.keyTypes,
+      route: (rows, _s, route) => this.routeGroups(rows, route),
+      combine: (a, b) => this.combineGroups(a, b),
+      partial: 'partial aggregation',
+    })
+    this.exchanges = [exchange]
+    this.children = [exchange]
     // Spark's StateStoreSaveExec.shouldRunAnotherBatch: append or update mode, any watermark below.
     this.watermarkDriven =
       opts.outputMode !== 'complete' && (opts.eventTimeKey >= 0 || opts.watermarked === true)
@@ -146,11 +160,7 @@ export class StatefulAggregateExec implements StatefulExec {
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
-    const groups = new Map<unknown, GroupState>()
-    this.update(this.children[0].execute(ctx), groups)
-    // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
-    if (this.spec.groupBy.length === 0 && groups.size === 0) groups.set(0, this.initial())
-    const parts = this.exchange(s, groups)
+    const parts = s.exchanged(this.operatorId, 0)
     const mode = this.opts.outputMode
     const out: RowBatch = []
     const dropped: DroppedSessions = new Map()
@@ -169,16 +179,31 @@ export class StatefulAggregateExec implements StatefulExec {
     return out
   }
 
-  /** The exchange: each group of the batch's partial aggregation to its key's state partition. */
-  protected exchange(s: StreamBatchContext, groups: Map<unknown, GroupState>): ExchangedParts {
-    const route = exchange<unknown>(this.keyTypes, this.opts.numPartitions, s.partitions)
+  /**
+   * Below the exchange: the partial aggregation of the owner's rows, each group routed to its key's
+   * state partition.
+   */
+  protected routeGroups(rows: RowBatch, route: (key: StateKey, item: unknown) => void): void {
+    const groups = new Map<unknown, GroupState>()
+    this.update(rows, groups)
+    // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
+    if (this.spec.groupBy.length === 0 && groups.size === 0) groups.set(0, this.initial())
+    this.routeEach(groups, route)
+  }
+
+  /** Routes each group of a partial aggregation by its grouping key. */
+  protected routeEach(groups: Map<unknown, GroupState>, route: (key: StateKey, item: unknown) => void): void {
     const n = this.spec.groupBy.length
     for (const st of groups.values()) {
       const key: unknown[] = new Array(n)
       for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
-      route.route(key, st)
+      route(key, st)
     }
-    return route.parts
+  }
+
+  /** Two owners' partial groups of one key, folded together (Spark's final merge after the exchange). */
+  protected combineGroups(a: unknown, b: unknown): void {
+    this.merge(a as GroupState, b as GroupState)
   }
 
   /**
@@ -280,9 +305,6 @@ export class StatefulAggregateExec implements StatefulExec {
     }
   }
 }
-
-/** What the exchange routed to each partition this process runs (undefined for the others). */
-export type ExchangedParts = readonly (Exchanged<unknown> | undefined)[]
 
 /** Session windows dropped as late in this batch, by other-key id (for the late-rows output). */
 export type DroppedSessions = Map<string, { readonly start: number; readonly end: number }[]>

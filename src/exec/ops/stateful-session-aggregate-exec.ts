@@ -19,18 +19,11 @@ import { structOf } from '../../schema/data-type.ts'
 import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import type { StageOp } from '../stage-codegen.ts'
-import {
-  type Exchanged,
-  exchange,
-  isBehind,
-  type PartitionContext,
-  routeLateRows,
-  type StreamBatchContext,
-} from '../stateful.ts'
+import { isBehind, type PartitionContext, routeLateRows, type StreamBatchContext } from '../stateful.ts'
+import type { Exchanged } from './exchange-exec.ts'
 import type { AggregateSpec, GroupState } from './hash-aggregate-exec.ts'
 import {
   type DroppedSessions,
-  type ExchangedParts,
   type Saved,
   StatefulAggregateExec,
   type StatefulAggregateOptions,
@@ -94,8 +87,11 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
     return out
   }
 
-  /** The exchange: the batch's sessions grouped by their other keys, to those keys' partitions. */
-  protected override exchange(s: StreamBatchContext, groups: Map<unknown, GroupState>): ExchangedParts {
+  /** Below the exchange: the batch's sessions grouped by their other keys, to those keys' partitions. */
+  protected override routeEach(
+    groups: Map<unknown, GroupState>,
+    route: (key: StateKey, item: unknown) => void,
+  ): void {
     const byKey = new Map<string, { other: unknown[]; sessions: GroupState[] }>()
     for (const st of groups.values()) {
       const other = this.otherKeyOf(st)
@@ -104,9 +100,12 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
       if (g === undefined) byKey.set(id, (g = { other, sessions: [] }))
       g.sessions.push(st)
     }
-    const route = exchange<unknown>(this.keyTypes, this.opts.numPartitions, s.partitions)
-    for (const { other, sessions } of byKey.values()) route.route(other, sessions)
-    return route.parts
+    for (const { other, sessions } of byKey.values()) route(other, sessions)
+  }
+
+  /** Two owners' sessions of one key: all of them (merged above the exchange). */
+  protected override combineGroups(a: unknown, b: unknown): void {
+    ;(a as GroupState[]).push(...(b as GroupState[]))
   }
 
   protected override mergeIntoState(

@@ -16,16 +16,16 @@ import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerprint.ts'
 import {
-  type Exchanged,
   eventTimeOf,
-  exchange,
   isBehind,
   type LateRowsInput,
   type PartitionContext,
   requireStream,
   routeLateRows,
   type StatefulExec,
+  type StreamBatchContext,
 } from '../stateful.ts'
+import { type Exchanged, ExchangeExec } from './exchange-exec.ts'
 
 export interface StreamingDedupOptions {
   readonly operatorId: number
@@ -50,6 +50,7 @@ export class StreamingDedupExec implements StatefulExec {
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
   readonly watermarkDriven: boolean
+  readonly exchanges: readonly ExchangeExec[]
   private readonly opts: StreamingDedupOptions
   private readonly keyTypes: readonly DataType[]
   /** Position of the event-time column among the keys, or -1. */
@@ -58,13 +59,20 @@ export class StreamingDedupExec implements StatefulExec {
   private readonly lateInputs: readonly LateRowsInput[]
 
   constructor(child: ExecNode, opts: StreamingDedupOptions) {
-    this.children = [child]
     this.lateInputs = opts.lateInputs
     this.watermarkDriven = opts.eventTime >= 0
     this.opts = opts
     this.operatorId = opts.operatorId
     this.operatorName = opts.withinWatermark ? 'dedupeWithinWatermark' : 'dedupe'
     this.keyTypes = opts.keySchema.fields.map((f) => f.type)
+    const keys = opts.keySchema.fields.map((f) => f.name)
+    const exchange = new ExchangeExec(
+      child,
+      { operatorId: opts.operatorId, input: 0, numPartitions: opts.numPartitions, keys },
+      { keyTypes: this.keyTypes, route: (rows, s, route) => this.routeRows(rows, s, route) },
+    )
+    this.exchanges = [exchange]
+    this.children = [exchange]
     this.eventTimeKey = opts.eventTime < 0 ? -1 : opts.keys.indexOf(opts.eventTime)
     const valueSchema = structOf(opts.withinWatermark ? [field('expiresAtMs', t.timestamp(), false)] : [])
     this.stateInfo = {
@@ -83,27 +91,14 @@ export class StreamingDedupExec implements StatefulExec {
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
-    const rows = this.children[0].execute(ctx)
     const metrics = s.metrics(this.operatorId)
-    const { keys, eventTime, eventTimeIsWindow, numPartitions } = this.opts
-    // The exchange: rows past the late-events watermark to their key's state partition.
-    const route = exchange<Row>(this.keyTypes, numPartitions, s.partitions)
-    for (const row of rows) {
-      const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
-      if (eventTime >= 0 && isBehind(et, s.lateWatermarkOf(this.operatorId))) {
-        metrics.numRowsDroppedByWatermark++
-        continue
-      }
-      route.route(
-        keys.map((k) => row[k]),
-        row,
-      )
-    }
+    const { eventTime, eventTimeIsWindow } = this.opts
+    const parts = s.exchanged(this.operatorId, 0)
     const out: RowBatch = []
     let duplicates = 0
     for (const p of s.partitions) {
       const pc = s.partition(this.operatorId, p)
-      const part = route.parts[p]
+      const part = parts[p] as Exchanged<Row> | undefined
       if (part !== undefined) duplicates += this.dedupPartition(pc, part, out)
       this.evict(pc)
     }
@@ -120,6 +115,24 @@ export class StreamingDedupExec implements StatefulExec {
       )
     }
     return out
+  }
+
+  /** Below the exchange: rows past the late-events watermark to their key's state partition. */
+  private routeRows(rows: RowBatch, s: StreamBatchContext, route: (key: StateKey, row: Row) => void): void {
+    const { keys, eventTime, eventTimeIsWindow } = this.opts
+    const metrics = s.metrics(this.operatorId)
+    const wm = s.lateWatermarkOf(this.operatorId)
+    for (const row of rows) {
+      const et = eventTime >= 0 ? eventTimeOf(row[eventTime], eventTimeIsWindow) : null
+      if (eventTime >= 0 && isBehind(et, wm)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      route(
+        keys.map((k) => row[k]),
+        row,
+      )
+    }
   }
 
   /** Emits the rows of one partition whose key is new (remembering it); returns the duplicates. */

@@ -1,6 +1,7 @@
 /**
  * The join of two streams (Spark's StreamingSymmetricHashJoinExec). Both sides' rows are buffered
- * in state (join-side-state.ts), partitioned by the equi-join key. Each batch, per state partition:
+ * in state (join-side-state.ts), partitioned by the equi-join key: each side has its own exchange
+ * (inputs 0 and 1). Each batch, per state partition:
  *
  * 1. the left side's new rows join the right side's buffered rows, then are buffered;
  * 2. the right side's new rows join the left side's buffered rows (new ones included, so a pair of
@@ -8,8 +9,8 @@
  * 3. each side's rows behind its state watermark are evicted; an outer join emits an evicted row
  *    of its outer side that never matched, with nulls for the other side.
  *
- * Before that, each side drops its rows behind the late-events watermark (by its own watermarked
- * column). A row that fails the conjuncts of the condition over its own side alone is never
+ * Before that, below its exchange, each side drops its rows behind the late-events watermark (by
+ * its own watermarked column). A row that fails the conjuncts of the condition over its own side alone is never
  * buffered (an outer side emits it with nulls at once, as Spark). A left semi join emits a left row
  * at its first match, once.
  */
@@ -24,7 +25,6 @@ import { EXPRESSIONS_DETAIL, expressionFingerprint } from '../expression-fingerp
 import { sqlOf } from '../stage-codegen.ts'
 import {
   eventTimeOf,
-  exchange,
   isBehind,
   type LateRowsInput,
   type PartitionContext,
@@ -33,6 +33,7 @@ import {
   type StatefulExec,
   type StreamBatchContext,
 } from '../stateful.ts'
+import { type Exchanged, ExchangeExec } from './exchange-exec.ts'
 import {
   evictAtOf,
   type SideEviction,
@@ -87,12 +88,12 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
   readonly watermarkDriven: boolean
+  readonly exchanges: readonly ExchangeExec[]
   private readonly opts: StreamingJoinOptions
   private readonly sides: Readonly<Record<SideName, CompiledSide>>
   private readonly post: Predicate
 
   constructor(left: ExecNode, right: ExecNode, opts: StreamingJoinOptions) {
-    this.children = [left, right]
     this.opts = opts
     this.operatorId = opts.operatorId
     this.stateInfo = {
@@ -112,6 +113,38 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     })
     this.sides = { left: compile(opts.left), right: compile(opts.right) }
     this.post = opts.postFilter === null ? null : compileExpr(opts.postFilter)
+    this.exchanges = [this.exchangeOf('left', 0, left), this.exchangeOf('right', 1, right)]
+    this.children = this.exchanges
+  }
+
+  /** The exchange of one side: its rows past the late-events watermark, by join key. */
+  private exchangeOf(name: SideName, input: number, child: ExecNode): ExchangeExec {
+    const { operatorId, numPartitions, keyTypes } = this.opts
+    const keys = this.sides[name].spec.keys.map(sqlOf)
+    return new ExchangeExec(
+      child,
+      { operatorId, input, numPartitions, keys },
+      { keyTypes, route: (rows, s, route) => this.routeSide(name, rows, s, route) },
+    )
+  }
+
+  private routeSide(
+    name: SideName,
+    rows: RowBatch,
+    s: StreamBatchContext,
+    route: (key: StateKey, row: Row) => void,
+  ): void {
+    const side = this.sides[name]
+    const metrics = s.metrics(this.operatorId)
+    const lateWm = s.lateWatermarkOf(this.operatorId)
+    const { eventTime, eventTimeIsWindow } = side.spec
+    for (const row of rows) {
+      if (eventTime >= 0 && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), lateWm)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      route(side.key(row), row)
+    }
   }
 
   describe(): string {
@@ -125,20 +158,7 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
     const metrics = s.metrics(this.operatorId)
-    const lateWm = s.lateWatermarkOf(this.operatorId)
-    const routed = (['left', 'right'] as const).map((name, i) => {
-      const side = this.sides[name]
-      const route = exchange<Row>(this.opts.keyTypes, this.opts.numPartitions, s.partitions)
-      const { eventTime, eventTimeIsWindow } = side.spec
-      for (const row of this.children[i].execute(ctx)) {
-        if (eventTime >= 0 && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), lateWm)) {
-          metrics.numRowsDroppedByWatermark++
-          continue
-        }
-        route.route(side.key(row), row)
-      }
-      return route
-    })
+    const routed = [s.exchanged(this.operatorId, 0), s.exchanged(this.operatorId, 1)]
     const out: RowBatch = []
     let leftRows = 0
     let rightRows = 0
@@ -146,7 +166,8 @@ export class StreamingSymmetricHashJoinExec implements StatefulExec {
       const pc = s.partition(this.operatorId, p)
       const left = sideState(pc.store('left'), pc.batchId)
       const right = sideState(pc.store('right'), pc.batchId)
-      const [l, r] = [routed[0].parts[p], routed[1].parts[p]]
+      const l = routed[0][p] as Exchanged<Row> | undefined
+      const r = routed[1][p] as Exchanged<Row> | undefined
       if (l !== undefined)
         for (let i = 0; i < l.items.length; i++)
           this.joinRow('left', l.keys[i], l.items[i], right, left, pc, out)

@@ -12,17 +12,19 @@ import { SluiceError } from '../../errors.ts'
 import type { TransformWithStateSpec } from '../../plan/logical-plan.ts'
 import type { StatefulProcessor, TimeMode, TimerValues } from '../../plan/stateful-processor.ts'
 import type { StructType } from '../../schema/data-type.ts'
+import type { StateKey } from '../../state/spi.ts'
 import type { ExecContext, ExecNode, RowBatch } from '../exec-node.ts'
 import {
   eventTimeOf,
-  exchange,
   isBehind,
   type OperatorBatchMetrics,
   type PartitionContext,
+  partitionOf,
   requireStream,
   type StatefulExec,
   type StreamBatchContext,
 } from '../stateful.ts'
+import { ExchangeExec } from './exchange-exec.ts'
 import { callWithKey, decoderOf, groupByKeys, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
 import {
   LiveHandle,
@@ -53,12 +55,19 @@ export class TransformWithStateExec implements StatefulExec {
   readonly operatorId: number
   readonly stateInfo: StatefulExec['stateInfo']
   readonly watermarkDriven: boolean
+  readonly exchanges: readonly ExchangeExec[]
   readonly #opts: TransformWithStateOptions
 
   constructor(child: ExecNode, opts: TransformWithStateOptions) {
-    this.children = [child]
     this.#opts = opts
     this.operatorId = opts.operatorId
+    const exchange = new ExchangeExec(
+      child,
+      { operatorId: opts.operatorId, input: 0, numPartitions: opts.numPartitions, keys: ['key'] },
+      { keyTypes: [opts.spec.keyType], route: (rows, s, route) => this.#route(rows, s, route) },
+    )
+    this.exchanges = [exchange]
+    this.children = [exchange]
     this.watermarkDriven = opts.spec.timeMode === 'EventTime'
     this.stateInfo = {
       operatorKind: 'transformWithState',
@@ -75,32 +84,10 @@ export class TransformWithStateExec implements StatefulExec {
   execute(ctx: ExecContext): RowBatch {
     if (ctx.replay !== undefined) return []
     const s = requireStream(ctx, this.name)
-    const { spec, eventTime, eventTimeIsWindow, numPartitions } = this.#opts
+    const { spec } = this.#opts
     const metrics = s.metrics(this.operatorId)
-    const dropLate = spec.timeMode === 'EventTime' && eventTime >= 0
-    const decode = decoderOf(this.#opts.inputSchema)
-    const keyOf = keyFunctionOf(spec.keyFn, spec.keyType)
-    const route = exchange<object>([spec.keyType], numPartitions, s.partitions)
-    for (const row of this.children[0].execute(ctx)) {
-      if (
-        dropLate &&
-        isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), s.lateWatermarkOf(this.operatorId))
-      ) {
-        metrics.numRowsDroppedByWatermark++
-        continue
-      }
-      const obj = decode(row)
-      route.route([keyOf(obj)], obj)
-    }
-    // The initial state goes to its keys' partitions in the query's first batch only (as Spark).
-    const initial = exchange<object>([spec.keyType], numPartitions, s.partitions)
-    if (s.batchId === 0 && spec.initialState !== undefined) {
-      const checkKey = keyFunctionOf((k: unknown) => k, spec.keyType)
-      for (const e of spec.initialState) {
-        const key = checkKey(e.key as object)
-        initial.route([key], e.row)
-      }
-    }
+    const parts = s.exchanged(this.operatorId, 0)
+    const initial = this.#initialState(s)
     const counters: ProcessorCounters = {
       numRegisteredTimers: 0,
       numDeletedTimers: 0,
@@ -109,21 +96,61 @@ export class TransformWithStateExec implements StatefulExec {
     let expired = 0
     const out: unknown[] = []
     for (const p of s.partitions) {
+      const part = parts[p]
       const groups =
-        route.parts[p] === undefined
+        part === undefined
           ? []
           : groupByKeys(
-              route.parts[p].items,
-              route.parts[p].keys.map((k) => k[0]),
+              part.items as object[],
+              part.keys.map((k) => k[0]),
             )
-      const seeds = initial.parts[p]
-      const seeded = seeds === undefined ? [] : seeds.items.map((row, i) => ({ key: seeds.keys[i][0], row }))
+      const seeded = initial.get(p) ?? []
       expired += this.#runPartition(s.partition(this.operatorId, p), groups, seeded, counters, out)
     }
     this.#report(metrics, counters, expired)
     const rows = outputEncoder(spec.outputSchema)(out as object[])
     if (this.#opts.outputEventTime >= 0) checkOutputEventTime(rows, this.#opts.outputEventTime, s)
     return rows
+  }
+
+  /** Below the exchange: the rows (as the user's objects) to their key's partition, late ones dropped. */
+  #route(rows: RowBatch, s: StreamBatchContext, route: (key: StateKey, obj: object) => void): void {
+    const { spec, eventTime, eventTimeIsWindow } = this.#opts
+    const metrics = s.metrics(this.operatorId)
+    const dropLate = spec.timeMode === 'EventTime' && eventTime >= 0
+    const wm = s.lateWatermarkOf(this.operatorId)
+    const decode = decoderOf(this.#opts.inputSchema)
+    const keyOf = keyFunctionOf(spec.keyFn, spec.keyType)
+    for (const row of rows) {
+      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), wm)) {
+        metrics.numRowsDroppedByWatermark++
+        continue
+      }
+      const obj = decode(row)
+      route([keyOf(obj)], obj)
+    }
+  }
+
+  /**
+   * The initial state of the partitions this owner runs, by partition: in the query's first batch
+   * only (as Spark). It is the plan's own data, not a stream, so every owner reads all of it and
+   * keeps its partitions' entries instead of exchanging it.
+   */
+  #initialState(s: StreamBatchContext): Map<number, { key: unknown; row: object }[]> {
+    const { spec, numPartitions } = this.#opts
+    const out = new Map<number, { key: unknown; row: object }[]>()
+    if (s.batchId !== 0 || spec.initialState === undefined) return out
+    const mine = new Set(s.partitions)
+    const checkKey = keyFunctionOf((k: unknown) => k, spec.keyType)
+    for (const e of spec.initialState) {
+      const key = checkKey(e.key as object)
+      const p = partitionOf([key], [spec.keyType], numPartitions)
+      if (!mine.has(p)) continue
+      const list = out.get(p)
+      if (list === undefined) out.set(p, [{ key, row: e.row }])
+      else list.push({ key, row: e.row })
+    }
+    return out
   }
 
   #runPartition(
