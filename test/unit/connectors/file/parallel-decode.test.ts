@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { rowWireOf } from '../../../../src/connectors/file/parallel-decode.ts'
 import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { type Offset, READ_ALL, type Source } from '../../../../src/connectors/spi.ts'
 import { isSluiceError } from '../../../../src/errors.ts'
@@ -85,6 +86,44 @@ describe('file source on worker threads', () => {
     assert.equal(two.rows.length, 900)
     assert.deepEqual(two.rows, one.rows)
     assert.ok(Object.is(two.rows.find((r) => r[0] === 3)?.[2], -0))
+  })
+
+  it('carries integer, string, boolean and timestamp rows as msgpack, values and nulls exact', async () => {
+    const P = t.struct({ id: t.long(), ok: t.boolean(), n: t.int(), at: t.timestamp(), s: t.string() })
+    assert.equal(rowWireOf(P), 'msgpack')
+    assert.equal(rowWireOf(S), 'clone')
+    const input = await tempDir()
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      id: i % 7 === 0 ? null : (i - 100) * 2 ** 40,
+      ok: i % 5 === 0 ? null : i % 2 === 0,
+      n: i % 3 === 0 ? -2147483648 : i,
+      at: i % 11 === 0 ? null : 1_700_000_000_000 + i * 86_400_000,
+      s: i % 13 === 0 ? null : `é${i}`,
+    }))
+    await Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
+      .createDataFrame(rows, P)
+      .write.format('parquet')
+      .option('rowGroupSize', '25')
+      .mode('append')
+      .save(input)
+    const openP = async (executor?: TaskExecutor) => {
+      const provider = sourceProvider('parquet')
+      const options = { path: input }
+      return provider.createSource(
+        {
+          options,
+          checkpointDir: await tempDir(),
+          now: () => 0,
+          timeZone: 'UTC',
+          ...(executor ? { executor } : {}),
+        },
+        provider.schema(options, P),
+      )
+    }
+    const one = await batchOf(await openP())
+    const two = await batchOf(await openP(pool(2)))
+    assert.equal(two.rows.length, 200)
+    assert.deepEqual(two.rows, one.rows)
   })
 
   for (const format of ['json', 'csv'] as const) {
