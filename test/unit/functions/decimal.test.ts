@@ -145,6 +145,25 @@ describe(`DECIMAL(p, s) against Spark ${expected.spark}`, () => {
       [],
     )
   })
+  it('computes all those aggregates together in one query (one aggregation, many decimal types)', () => {
+    const schema = parseSchemaDDL(expected.table.ddl) as StructType
+    const table = sluice.createDataFrame(expected.table.rows as never[], schema)
+    const cases = expected.aggregate.filter((c) => c.error === undefined)
+    const rows = table
+      .groupBy('k')
+      .agg(expr(cases[0].sql).alias('c0'), ...cases.slice(1).map((c, i) => expr(c.sql).alias(`c${i + 1}`)))
+      .orderBy('k')
+      .collect() as Record<string, unknown>[]
+    const problems = cases.map((c, i) =>
+      same(shape(rows.map((r) => r[`c${i}`])), c.value, 1e-12)
+        ? undefined
+        : `${c.sql}: Spark gives ${JSON.stringify(c.value)}, Sluice ${JSON.stringify(rows.map((r) => r[`c${i}`]))}`,
+    )
+    assert.deepEqual(
+      problems.filter((p) => p !== undefined),
+      [],
+    )
+  })
 })
 
 describe('DECIMAL(p, s) as a schema type', () => {

@@ -83,6 +83,12 @@ SCALAR = [
     "from_json('{\"a\": 1000}', 'a DECIMAL(5,2)')",
     # functions left out before decimals existed
     "decimal('1.5')", "typeof(decimal('1.5'))",
+    "format_number(12332.123456, 4)", "format_number(2.675D, 2)", "format_number(-0.001, 2)",
+    "format_number(1234567, 0)", "format_number(0.125D, 2)", "format_number(CAST('NaN' AS DOUBLE), 2)",
+    "format_number(-1234.5F, 1)", "format_number(5, -1)", "format_number(123456789012345678901234567890.5, 0)",
+    "format_number(-0.0D, 1)", "format_number(0.1F, 10)", "format_number(1e20D, 1)", "format_number(-5L, 3)",
+    "format_number(CAST(1.005 AS DECIMAL(4,3)), 2)", "format_number(CAST(1.015 AS DECIMAL(4,3)), 2)",
+    "format_number(NULL, 2)", "format_number(1.5, NULL)",
 ]
 
 TABLE = [
