@@ -504,7 +504,7 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   {
     functions: 'number-format functions (`try_to_number`, `to_number`, `to_char`, `to_varchar`)',
     reason:
-      'not written yet: they need Spark’s number format patterns (`999.99`, `$`, `S`); the DECIMAL type itself is there.',
+      'not written yet: they need a port of Spark’s ToNumberParser (`999.99`, `G`, `$`, `S`, `MI`, `PR` patterns); the DECIMAL type and `format_number` are there.',
   },
   {
     functions:
