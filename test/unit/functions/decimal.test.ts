@@ -5,7 +5,9 @@
  * (with Spark's error condition where Sluice has that code).
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import {
   col,
@@ -239,5 +241,38 @@ describe('DECIMAL(p, s) as a schema type', () => {
         .collect(),
       [{ x: '10.50!' }],
     )
+  })
+
+  it('gives UDF results canonical text at the type’s scale, and refuses a result that does not fit', () => {
+    const df = sluice.createDataFrame([{ price: '1.25' }], t.struct({ price: t.decimal(5, 2) }))
+    const triple = udf((x: string) => Number(x) * 3, t.decimal(6, 3), 'triple')
+    assert.deepEqual(df.select(triple(col('price')).alias('x')).collect(), [{ x: '3.750' }])
+    const huge = udf(() => 10n ** 10n, t.decimal(6, 3), 'huge')
+    assert.throws(
+      () => df.select(huge().alias('x')).collect(),
+      (e: unknown) => isSluiceError(e, 'UDF_FAILED'),
+    )
+  })
+
+  // Partition text is cast as CAST(text AS DECIMAL(p, s)) (HALF_UP, checked in the PySpark cases);
+  // written partition values are CAST(d AS STRING), `1.50`.
+  it('reads decimal partition values of a declared decimal column, HALF_UP to its scale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-decimal-'))
+    try {
+      for (const [d, x] of [
+        ['1.5', 1],
+        ['-0.125', 2],
+      ] as const) {
+        mkdirSync(join(dir, `d=${d}`))
+        writeFileSync(join(dir, `d=${d}`, 'part-0.json'), `{"x":${x}}\n`)
+      }
+      const df = await sluice.read.schema('x INT, d DECIMAL(5,2)').json(dir)
+      assert.deepEqual(df.orderBy('x').collect(), [
+        { x: 1, d: '1.50' },
+        { x: 2, d: '-0.13' },
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
