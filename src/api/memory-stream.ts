@@ -4,7 +4,7 @@
  */
 import type { MemoryStream } from '../connectors/memory/memory-stream.ts'
 import { node } from '../plan/logical-plan.ts'
-import type { InferRow, StructType } from '../schema/data-type.ts'
+import type { InferInputRow, InferRow, StructType } from '../schema/data-type.ts'
 import { DataFrame } from './dataframe.ts'
 import type { QueryEngine } from './engine.ts'
 
@@ -18,7 +18,7 @@ export class MemoryStreamInput<S extends StructType> {
   }
 
   /** Appends rows (validated against the schema) as one batch of data; returns the new offset. @example input.addData({ word: 'a' }) */
-  addData(...rows: InferRow<S>[]): number {
+  addData(...rows: InferInputRow<S>[]): number {
     return this.stream.addData(...(rows as object[]))
   }
 

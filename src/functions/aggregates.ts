@@ -12,7 +12,7 @@ import { decimalAvg, decimalSum } from './decimal-aggregates.ts'
 import { argTypeError, requireFoldable } from './define.ts'
 import type { AggregateFunctionDef, AggregateImpl, BindContext, BoundAggregate } from './function-def.ts'
 import { overflow } from './runtime-errors.ts'
-import { comparatorFor, compositeKey, PRIMITIVE_KINDS } from './values.ts'
+import { comparatorFor, compositeKey, containsDecimal, PRIMITIVE_KINDS } from './values.ts'
 
 type Ctx = BindContext & { readonly distinct: boolean }
 
@@ -101,6 +101,8 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
     if (a.type.kind === 'map') throw argTypeError(name, 0, a, 'an orderable type (not map)')
     const op = greater ? '>' : '<'
     const kind = a.type.kind
+    // NOTE: helpers are shared by name across a query's aggregates; decimal orders differ by type.
+    const cmpName = containsDecimal(a.type) ? `cmp_${simpleString(a.type).replace(/\W/g, '_')}` : 'cmp'
     // NOTE: NaN is the largest double (Spark's order), so it wins max() and loses min().
     const better =
       kind === 'double' || kind === 'float'
@@ -109,7 +111,7 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
           : (v: string, s: string) => `${v} < ${s} || (${s} !== ${s} && ${v} === ${v})`
         : PRIMITIVE_KINDS.has(kind) && kind !== 'string'
           ? (v: string, s: string) => `${v} ${op} ${s}`
-          : (v: string, s: string) => `cmp(${v}, ${s}) ${op} 0`
+          : (v: string, s: string) => `${cmpName}(${v}, ${s}) ${op} 0`
     const numeric = isNumeric(a.type) || kind === 'timestamp' || kind === 'date'
     const impl: AggregateImpl = {
       init: [numeric ? '0' : 'null', 'false'],
@@ -117,7 +119,7 @@ function extremum(name: string, greater: boolean): AggregateFunctionDef {
       merge: ([s, seen], [s2, seen2]) =>
         `if (${seen2} && (!${seen} || ${better(s2, s)})) { ${s} = ${s2}; ${seen} = true }`,
       finish: ([s, seen]) => `${seen} ? ${s} : null`,
-      helpers: { cmp: comparatorFor(a.type) },
+      helpers: { [cmpName]: comparatorFor(a.type) },
     }
     return { type: a.type, nullable: true, impl }
   })

@@ -8,9 +8,9 @@ import { SluiceError, typeMismatch } from '../errors.ts'
 import { type DataType, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo, commonType } from './coercion.ts'
-import { argTypeError, implicitCast, scalar } from './define.ts'
+import { argTypeError, implicitCast, requireSameDecimal, scalar } from './define.ts'
 import type { BoundScalar, ScalarFunctionDef } from './function-def.ts'
-import { compareValues, compositeKey, isSelfKeyed, valuesEqual } from './values.ts'
+import { comparatorFor, compareValues, compositeKey, isSelfKeyed, valuesEqual } from './values.ts'
 
 type ArrayT = Extract<DataType, { kind: 'array' }>
 type Fn = (...xs: unknown[]) => unknown
@@ -81,21 +81,27 @@ const overlap = scalar('arrays_overlap', [2, 2], ([a, b]) => {
 })
 
 /** A function of (array, element) with the element cast to the array's element type. */
-function withElement(name: string, bind: (type: ArrayT) => Omit<BoundScalar, 'args'>): ScalarFunctionDef {
+function withElement(
+  name: string,
+  bind: (type: ArrayT, value: BoundExpr) => Omit<BoundScalar, 'args'>,
+): ScalarFunctionDef {
   return scalar(name, [2, 2], ([a, v]) => {
     const type = arrayType(name, a)
-    const value = implicitCast(name, 1, v, type.element)
-    return { ...bind(type), args: [a, value] }
+    const binding = bind(type, v)
+    return { ...binding, args: [a, implicitCast(name, 1, v, type.element)] }
   })
 }
 
-const position = withElement('array_position', () => ({
-  type: t.long(),
-  impl: {
-    kind: 'fn',
-    fn: (xs: unknown[], v: unknown) => xs.findIndex((x) => x !== null && valuesEqual(x, v)) + 1,
-  },
-}))
+const position = withElement('array_position', (type, v) => {
+  requireSameDecimal('array_position', type.element, v)
+  return {
+    type: t.long(),
+    impl: {
+      kind: 'fn',
+      fn: (xs: unknown[], v: unknown) => xs.findIndex((x) => x !== null && valuesEqual(x, v)) + 1,
+    },
+  }
+})
 const remove = withElement('array_remove', (type) => ({
   type,
   impl: { kind: 'fn', fn: (xs: unknown[], v: unknown) => xs.filter((x) => x === null || !valuesEqual(x, v)) },
@@ -118,28 +124,34 @@ function oneArray(name: string, bind: (type: ArrayT, a: BoundExpr) => Omit<Bound
   return scalar(name, [1, 1], ([a]) => ({ ...bind(arrayType(name, a), a), args: [a] }))
 }
 
-/** Spark's element order: NaN above all numbers; nulls placed by the caller. */
-const ascending = (x: unknown, y: unknown): number => compareValues(x, y)
-
-function sortWithNulls(xs: unknown[], asc: boolean, nullsFirst: boolean): unknown[] {
+/** Spark's element order (NaN above all numbers, decimals by value); nulls placed by the caller. */
+function sortWithNulls(
+  xs: unknown[],
+  asc: boolean,
+  nullsFirst: boolean,
+  ascending: (x: unknown, y: unknown) => number = compareValues,
+): unknown[] {
   const vals = xs.filter((x) => x !== null).sort(asc ? ascending : (x, y) => ascending(y, x))
   const nulls = xs.filter((x) => x === null)
   return nullsFirst ? [...nulls, ...vals] : [...vals, ...nulls]
 }
 
 function extremumOf(name: string, sign: number) {
-  return oneArray(name, (type) => ({
-    type: type.element,
-    nullable: true,
-    impl: {
-      kind: 'fn',
-      fn: (xs: unknown[]) => {
-        let best: unknown = null
-        for (const x of xs) if (x !== null && (best === null || sign * compareValues(x, best) > 0)) best = x
-        return best
+  return oneArray(name, (type) => {
+    const compare = comparatorFor(type.element)
+    return {
+      type: type.element,
+      nullable: true,
+      impl: {
+        kind: 'fn',
+        fn: (xs: unknown[]) => {
+          let best: unknown = null
+          for (const x of xs) if (x !== null && (best === null || sign * compare(x, best) > 0)) best = x
+          return best
+        },
       },
-    },
-  }))
+    }
+  })
 }
 
 function orderable(name: string, type: ArrayT, a: BoundExpr): void {
@@ -150,7 +162,8 @@ const sortArray = scalar('sort_array', [1, 2], ([a, asc]) => {
   const type = arrayType('sort_array', a)
   orderable('sort_array', type, a)
   const order = asc === undefined ? [] : [implicitCast('sort_array', 1, asc, t.boolean())]
-  const fn = (xs: unknown[], up = true) => sortWithNulls(xs, up, up)
+  const compare = comparatorFor(type.element)
+  const fn = (xs: unknown[], up = true) => sortWithNulls(xs, up, up, compare)
   return { type, args: [a, ...order], impl: { kind: 'fn', fn } }
 })
 
@@ -160,7 +173,9 @@ const arraySort = Object.freeze({
     const type = arrayType('array_sort', a)
     if (cmp === undefined) {
       orderable('array_sort', type, a)
-      return { type, args: [a], impl: { kind: 'fn', fn: (xs: unknown[]) => sortWithNulls(xs, true, false) } }
+      const compare = comparatorFor(type.element)
+      const fn = (xs: unknown[]) => sortWithNulls(xs, true, false, compare)
+      return { type, args: [a], impl: { kind: 'fn', fn } }
     }
     if (cmp.type.kind !== 'int' && cmp.type.kind !== 'long') {
       throw typeMismatch(

@@ -15,6 +15,7 @@ import { DATETIME_EXTRAS } from './datetime-extras.ts'
 import { ENCODING_FUNCTIONS } from './encoding-functions.ts'
 import { EXTRA_FUNCTIONS } from './extra.ts'
 import { FORMAT_STRING_FUNCTIONS } from './format-string.ts'
+import { FORMAT_NUMBER } from './format-number.ts'
 import type { FunctionDef } from './function-def.ts'
 import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
 import { MAP_FUNCTIONS } from './map-functions.ts'
@@ -46,6 +47,7 @@ for (const def of [
   ...MAP_FUNCTIONS,
   ...DATETIME_EXTRAS,
   ...MISC_FUNCTIONS,
+  FORMAT_NUMBER,
   ...SCALAR_EXTRAS,
   ...ENCODING_FUNCTIONS,
   ...STATISTICAL_AGGREGATES,

@@ -2,8 +2,8 @@
 import { SluiceError, typeMismatch } from '../errors.ts'
 import { type DataType, field, isNumeric, simpleString, structOf, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
-import { castTo, coerceAll, widerNumeric } from './coercion.ts'
-import { argTypeError, implicitCast, requireFoldable, scalar } from './define.ts'
+import { castTo, coerceAll, commonType, widerNumeric } from './coercion.ts'
+import { argTypeError, implicitCast, requireFoldable, requireSameDecimal, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { valuesEqual } from './values.ts'
 
@@ -58,6 +58,7 @@ function elementAt(name: 'element_at' | 'subscript', zeroBased: boolean): Scalar
       }
     }
     if (c.type.kind === 'map') {
+      requireSameDecimal(name, c.type.key, k)
       const key = implicitCast(name, 1, k, c.type.key)
       const fn = (m: Map<unknown, unknown>, key: unknown) => {
         const v = m.get(key)
@@ -201,7 +202,11 @@ export const COLLECTION_FUNCTIONS: readonly ScalarFunctionDef[] = [
     if (a.type.kind !== 'array') throw argTypeError('array_contains', 0, a, 'array')
     // Numbers meet in their wider type: array_contains(array(1Y), 2) compares as int.
     const wider =
-      isNumeric(a.type.element) && isNumeric(v.type) ? widerNumeric(a.type.element, v.type) : undefined
+      isNumeric(a.type.element) && isNumeric(v.type)
+        ? widerNumeric(a.type.element, v.type)
+        : a.type.element.kind === 'decimal' || v.type.kind === 'decimal'
+          ? commonType(a.type.element, v.type)
+          : undefined
     const arr = wider === undefined ? a : castTo(a, t.array(wider, a.type.containsNull))
     const value = implicitCast('array_contains', 1, v, wider ?? a.type.element)
     const fn = (xs: unknown[], x: unknown) => {

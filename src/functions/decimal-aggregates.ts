@@ -43,21 +43,28 @@ export function decimalSum(
   const site = tryMode ? 'try_sum' : 'sum'
   const add = (a: string, b: string) => addDecimals(a, b, scale)
   const finishSum = (s: string | null) => (s === null ? null : checked(s, type, tryMode, site))
-  const helpers = { add, finishSum, zero, sumSet: (set: Set<string>) => [...set].reduce(add, zero) }
+  // NOTE: helpers are shared by name across a query's aggregates, so each name carries its types.
+  const id = `${input.scale}_${type.precision}_${tryMode ? 't' : 'a'}`
+  const [addN, finishN, setN] = [`decAdd${input.scale}`, `decSumFinish${id}`, `decSumSet${input.scale}`]
+  const helpers = {
+    [addN]: add,
+    [finishN]: finishSum,
+    [setN]: (set: Set<string>) => [...set].reduce(add, zero),
+  }
   const impl: AggregateImpl = distinct
     ? {
         init: ['new Set()'],
         slotCodecs: ['set'],
         update: ([s], [v]) => `${s}.add(${v})`,
         merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
-        finish: ([s]) => `${s}.size === 0 ? null : finishSum(sumSet(${s}))`,
+        finish: ([s]) => `${s}.size === 0 ? null : ${finishN}(${setN}(${s}))`,
         helpers,
       }
     : {
         init: ['null'],
-        update: ([s], [v]) => `${s} = ${s} === null ? ${v} : add(${s}, ${v})`,
-        merge: ([a], [b]) => `if (${b} !== null) ${a} = ${a} === null ? ${b} : add(${a}, ${b})`,
-        finish: ([s]) => `finishSum(${s})`,
+        update: ([s], [v]) => `${s} = ${s} === null ? ${v} : ${addN}(${s}, ${v})`,
+        merge: ([a], [b]) => `if (${b} !== null) ${a} = ${a} === null ? ${b} : ${addN}(${a}, ${b})`,
+        finish: ([s]) => `${finishN}(${s})`,
         helpers,
       }
   return { type, impl }
@@ -89,22 +96,25 @@ export function decimalAvg(
     const r = rescale(unscaledOf(q), quotientScale, type.scale, 'half_up')
     return checked(formatDecimal(r, type.scale), type, tryMode, site)
   }
-  const helpers = { add, finishAvg, zero: formatDecimal(0n, scale) }
+  const zero = formatDecimal(0n, scale)
+  const [addN, finishN] = [`decAdd${scale}`, `decAvgFinish${scale}_${input.precision}_${tryMode ? 't' : 'a'}`]
+  const helpers = { [addN]: add, [finishN]: finishAvg }
   const impl: AggregateImpl = distinct
     ? {
         init: ['new Set()'],
         slotCodecs: ['set'],
         update: ([s], [v]) => `${s}.add(${v})`,
         merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
-        finish: ([s]) => `${s}.size === 0 ? null : finishAvg([...${s}].reduce(add, zero), ${s}.size)`,
+        finish: ([s]) =>
+          `${s}.size === 0 ? null : ${finishN}([...${s}].reduce(${addN}, ${JSON.stringify(zero)}), ${s}.size)`,
         helpers,
       }
     : {
         init: ['null', '0'],
-        update: ([s, n], [v]) => `${s} = ${s} === null ? ${v} : add(${s}, ${v}); ${n}++`,
+        update: ([s, n], [v]) => `${s} = ${s} === null ? ${v} : ${addN}(${s}, ${v}); ${n}++`,
         merge: ([a, n], [b, n2]) =>
-          `if (${b} !== null) { ${a} = ${a} === null ? ${b} : add(${a}, ${b}); ${n} += ${n2} }`,
-        finish: ([s, n]) => `${n} === 0 ? null : finishAvg(${s}, ${n})`,
+          `if (${b} !== null) { ${a} = ${a} === null ? ${b} : ${addN}(${a}, ${b}); ${n} += ${n2} }`,
+        finish: ([s, n]) => `${n} === 0 ? null : ${finishN}(${s}, ${n})`,
         helpers,
       }
   return { type, impl }

@@ -1,6 +1,6 @@
 /** Small helpers for writing function definitions tersely and with uniform error messages. */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import { type DataType, simpleString } from '../schema/data-type.ts'
+import { type DataType, sameType, simpleString } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
 import type { BindContext, BoundScalar, ScalarFunctionDef } from './function-def.ts'
@@ -48,9 +48,12 @@ const NUMERIC_RANK: Readonly<Record<string, number>> = {
  */
 export function implicitCast(fn: string, i: number, arg: BoundExpr, expected: DataType): BoundExpr {
   const from = arg.type.kind
-  if (from === expected.kind && from !== 'array' && from !== 'map' && from !== 'struct') return arg
+  if (from === expected.kind && from !== 'array' && from !== 'map' && from !== 'struct' && from !== 'decimal')
+    return arg
   const ok =
     from === 'null' ||
+    (expected.kind === 'decimal' &&
+      (from === 'decimal' || from === 'string' || NUMERIC_RANK[from] !== undefined)) ||
     (expected.kind === 'string' &&
       from !== 'array' &&
       from !== 'map' &&
@@ -63,6 +66,18 @@ export function implicitCast(fn: string, i: number, arg: BoundExpr, expected: Da
     (expected.kind === 'binary' && from === 'string')
   if (!ok) throw argTypeError(fn, i, arg, simpleString(expected))
   return castTo(arg, expected)
+}
+
+/**
+ * Spark's rule for the functions that look a value up in an array or map (array_position,
+ * element_at on a map): two decimals of different types are DATATYPE_MISMATCH, not widened.
+ */
+export function requireSameDecimal(fn: string, container: DataType, value: BoundExpr): void {
+  if (container.kind === 'decimal' && value.type.kind === 'decimal' && !sameType(container, value.type)) {
+    throw typeMismatch(
+      `Cannot resolve \`${fn}\`: the value is ${simpleString(value.type)} but the elements are ${simpleString(container)}. Cast the value to ${simpleString(container)}.`,
+    )
+  }
 }
 
 export function argTypeError(fn: string, i: number, arg: BoundExpr, expected: string): SluiceError {

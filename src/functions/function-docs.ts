@@ -242,6 +242,10 @@ const STRINGS = group('Strings', {
   base64: ['base64(bin)', 'Base64 text of binary data.'],
   unbase64: ['unbase64(s)', 'Binary data from base64 text.'],
   hex: ['hex(x)', 'Hexadecimal text of a number, string or binary.'],
+  format_number: [
+    'format_number(x, d)',
+    'x rounded HALF_EVEN to d places with grouping commas (`12,332.1235`); NULL for d < 0.',
+  ],
   uuid: ['uuid()', 'A random UUID string per row (non-deterministic).'],
 })
 
@@ -501,9 +505,9 @@ export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freez
 /** Spark 4 built-in functions Sluice leaves out on purpose, grouped by reason. */
 export const LEFT_OUT: readonly { readonly functions: string; readonly reason: string }[] = Object.freeze([
   {
-    functions: 'decimal-formatting functions (`try_to_number`, `to_number`, `to_char`, `format_number`)',
+    functions: 'number-format functions (`try_to_number`, `to_number`, `to_char`, `to_varchar`)',
     reason:
-      'not written yet: they need Spark’s number format patterns (`999.99`, `$`, `S`); the DECIMAL type itself is there.',
+      'not written yet: they need a port of Spark’s ToNumberParser (`999.99`, `G`, `$`, `S`, `MI`, `PR` patterns); the DECIMAL type and `format_number` are there.',
   },
   {
     functions:

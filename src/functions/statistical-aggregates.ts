@@ -26,7 +26,7 @@ export function aggregateDef(
 
 /** The argument as a double, refusing non-numeric types as Spark's ANSI mode does. */
 export function doubleArg(name: string, a: BoundExpr): BoundExpr {
-  if (!isNumeric(a.type) && a.type.kind !== 'null') {
+  if (!isNumeric(a.type) && a.type.kind !== 'null' && a.type.kind !== 'decimal') {
     throw typeMismatch(
       `Cannot resolve \`${name}\`: it requires a numeric argument, but got ${simpleString(a.type)}${a.kind === 'ref' ? ` (column \`${a.name}\`)` : ''}.`,
     )

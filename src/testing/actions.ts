@@ -7,7 +7,7 @@ import type { Clock } from '../io/clock.ts'
 import type { StreamingQueryProgress } from '../runtime/progress.ts'
 import type { StreamingQuery } from '../runtime/streaming-query.ts'
 import type { TriggerOptions } from '../runtime/trigger.ts'
-import type { InferRow, StructType } from '../schema/data-type.ts'
+import type { InferInputRow, StructType } from '../schema/data-type.ts'
 import { formatRow } from './rows.ts'
 import { memoryStreamOf } from './stream-inputs.ts'
 
@@ -78,7 +78,7 @@ export function needsRunningStream(a: StreamAction): boolean {
  */
 export function addData<S extends StructType>(
   input: MemoryStreamInput<S>,
-  ...rows: InferRow<S>[]
+  ...rows: InferInputRow<S>[]
 ): StreamAction {
   return Object.freeze({ kind: 'addData', input, rows: Object.freeze([...rows]) as readonly object[] })
 }

@@ -9,7 +9,9 @@
  * long is a long here when every value is a whole number within ±(2^53 - 1), and a string
  * otherwise (no value is ever silently rounded).
  */
+
 import { type DataType, simpleString, t } from '../../schema/data-type.ts'
+import { toDecimalValue } from '../../schema/decimal-value.ts'
 import {
   castStringToDate,
   castStringToTimestamp,
@@ -248,6 +250,9 @@ export function castPartitionValue(raw: string, type: DataType, zone: string): u
     }
     case 'binary':
       return utf8.encode(raw)
+    case 'decimal':
+      // As CAST(text AS DECIMAL(p, s)): HALF_UP to the scale, too many digits invalid.
+      return toDecimalValue(unescapePathName(raw), type.precision, type.scale) ?? INVALID
     default:
       return INVALID
   }

@@ -168,6 +168,7 @@ function fitsType(v: unknown, type: DataType): boolean {
     case 'date':
       return typeof v === 'number'
     case 'string':
+    case 'decimal':
       return typeof v === 'string'
     case 'boolean':
       return typeof v === 'boolean'

@@ -6,8 +6,10 @@
  * NOTE: 'and', 'or', 'coalesce' and CASE evaluate their later operands lazily (Spark does the same),
  * so `b <> 0 AND a / b > 1` never divides by zero.
  */
+
 import { SluiceError } from '../../errors.ts'
 import type { BoundCall, BoundCase, BoundExpr, BoundLambda, BoundUdf } from '../../functions/bound-expr.ts'
+import { toDecimalValue } from '../../schema/decimal-value.ts'
 import { type CodeBuilder, jsLiteral } from './code-builder.ts'
 
 /** How generated code reads column `ordinal` of the current input row. */
@@ -171,7 +173,23 @@ function genUdf(e: BoundUdf, b: CodeBuilder, row: RowAccess): string {
   b.emit(`try { ${v} = ${fn}(${args.join(', ')}) ?? null } catch (err) { throw ${fail}(err) }`)
   // A float column holds 32-bit values only: a UDF's float result is rounded as every write is.
   if (e.type.kind === 'float') b.emit(`if (typeof ${v} === 'number') ${v} = Math.fround(${v})`)
+  // A decimal column holds canonical text at its scale: a UDF may return a string, number or bigint.
+  if (e.type.kind === 'decimal') {
+    const canon = b.constant(decimalResult(e.name, e.type.precision, e.type.scale))
+    b.emit(`if (${v} !== null) ${v} = ${canon}(${v})`)
+  }
   return v
+}
+
+function decimalResult(name: string, precision: number, scale: number): (v: unknown) => string {
+  return (v) => {
+    const text = toDecimalValue(v, precision, scale)
+    if (text !== undefined) return text
+    throw new SluiceError(
+      'UDF_FAILED',
+      `User-defined function \`${name}\` returned ${String(v)}, which is not a decimal(${precision},${scale}) (a decimal string, number or bigint with at most ${precision - scale} digits before the point).`,
+    )
+  }
 }
 
 function udfFailed(name: string): (err: unknown) => SluiceError {

@@ -21,7 +21,7 @@ import {
   nonNullBranches,
   unionHasNull,
 } from './avro-schema.ts'
-import { decimalBytesToDouble } from './decimal.ts'
+import { decimalBytesToDouble, decimalBytesToText } from './decimal.ts'
 
 /** Converts one decoded avsc value; null means the value is already a Sluice value. */
 export type AvroConverter = ((value: any) => unknown) | null
@@ -88,7 +88,10 @@ function planOf(type: AvroType, ctx: Ctx): AvroReadPlan {
     case 'bytes':
     case 'fixed':
       if (note?.logicalType !== 'decimal') return plain(t.binary(), toBinary)
-      return plain(t.double(), (b: Buffer) => decimalBytesToDouble(b, note.scale))
+      // Spark reads decimal(p, s) up to 38 digits; wider ones stay the nearest double.
+      if (note.precision > 38 || note.scale > note.precision)
+        return plain(t.double(), (b: Buffer) => decimalBytesToDouble(b, note.scale))
+      return plain(t.decimal(note.precision, note.scale), (b: Buffer) => decimalBytesToText(b, note.scale))
     case 'array':
       return arrayPlan(type.itemsType as AvroType, ctx)
     case 'map':

@@ -117,6 +117,10 @@ function converterOf(type: DataType, avro: AvroType, path: Path): AvroWriteConve
         return writeDecimal(avro, note, path)
       if (isUnion(avro)) return numericUnion(avro, 'float', 'double')
       break
+    case 'decimal':
+      if ((a === 'bytes' || a === 'fixed') && note?.logicalType === 'decimal')
+        return writeDecimal(avro, note, path, type.scale)
+      break
     case 'binary':
       if (a === 'bytes') return toBuffer
       if (a === 'fixed') return fixedWriter(avro.size as number, path)

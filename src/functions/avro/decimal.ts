@@ -1,9 +1,23 @@
 /**
  * Avro's decimal logical type (a big-endian two's complement unscaled integer in bytes or fixed)
- * to and from Sluice doubles. Sluice has no decimal type yet, so decimals read as the nearest
- * double, and doubles are written the way Spark casts a double to decimal: from the double's
- * shortest decimal text, rounded HALF_UP to the scale.
+ * to and from Sluice decimals (their exact text) and doubles: a decimal of more than 38 digits
+ * reads as the nearest double, and doubles are written the way Spark casts a double to decimal:
+ * from the double's shortest decimal text, rounded HALF_UP to the scale.
  */
+import { formatDecimal } from '../../schema/decimal-value.ts'
+
+/**
+ * The decimal text of `unscaled * 10^-scale` held in `bytes`.
+ *
+ * @example
+ * decimalBytesToText(new Uint8Array([0xff, 0x85]), 2) // '-1.23'
+ */
+export function decimalBytesToText(bytes: Uint8Array, scale: number): string {
+  let v = 0n
+  for (let i = 0; i < bytes.length; i++) v = (v << 8n) | BigInt(bytes[i])
+  if (bytes.length > 0 && bytes[0] & 0x80) v -= 1n << BigInt(8 * bytes.length)
+  return formatDecimal(v, scale)
+}
 
 /**
  * The double nearest to the decimal `unscaled * 10^-scale` held in `bytes`.

@@ -42,6 +42,21 @@ function nonNullSchema(type: DataType, recordName: string, namespace: string): u
       return 'float'
     case 'binary':
       return 'bytes'
+    case 'decimal': {
+      // Spark: a fixed of the fewest bytes for the precision, named `<namespace>.<record>.fixed`.
+      let size = 1
+      while (2n ** BigInt(8 * size - 1) < 10n ** BigInt(type.precision)) size++
+      const space = namespace === '' ? recordName : `${namespace}.${recordName}`
+      return {
+        type: 'fixed',
+        name: 'fixed',
+        namespace: space,
+        size,
+        logicalType: 'decimal',
+        precision: type.precision,
+        scale: type.scale,
+      }
+    }
     case 'date':
       return { type: 'int', logicalType: 'date' }
     case 'timestamp':

@@ -221,15 +221,15 @@ describe('round trips', () => {
     const { type, decode } = compileFromAvro(schema)
     assert.equal(
       simpleString(type),
-      'struct<e:string,f:binary,dec:double,decf:double,fl:float,ms:timestamp,us:timestamp,local:timestamp,u:struct<member0:int,member1:string>,il:bigint,fd:double>',
+      'struct<e:string,f:binary,dec:decimal(9,3),decf:decimal(11,2),fl:float,ms:timestamp,us:timestamp,local:timestamp,u:struct<member0:int,member1:string>,il:bigint,fd:double>',
     )
     const { encode } = compileToAvro(type, false, schema)
     const rows = [
       {
         e: 'B',
         f: new Uint8Array([1, 2]),
-        dec: -1234.567,
-        decf: 99999.99,
+        dec: '-1234.567',
+        decf: '99999.99',
         fl: 0.5,
         ms: -1,
         us: 1704164645678,
@@ -241,8 +241,8 @@ describe('round trips', () => {
       {
         e: 'A',
         f: new Uint8Array([0, 0]),
-        dec: 0,
-        decf: -0.01,
+        dec: '0.000',
+        decf: '-0.01',
         fl: -2.25,
         ms: 0,
         us: -1000,
@@ -257,7 +257,7 @@ describe('round trips', () => {
 })
 
 describe('from_avro', () => {
-  it('gives the Sluice types Spark gives (float as float; decimal and local timestamps widened)', () => {
+  it('gives the Sluice types Spark gives (float as float, decimal(p,s) as decimal, local timestamps widened)', () => {
     // Spark: struct<a:int,e:string,f:binary,u:struct<member0:int,member1:string>,il:bigint,fd:double,
     // m:map<string,bigint>,arr:array<string>,ts:timestamp,lts:timestamp_ntz,d:date,dec:decimal(5,2),n:void,fl:float>
     const schema = record(
@@ -280,7 +280,7 @@ describe('from_avro', () => {
     )
     assert.equal(
       simpleString(compileFromAvro(schema).type),
-      'struct<a:int,e:string,f:binary,u:struct<member0:int,member1:string>,il:bigint,fd:double,m:map<string,bigint>,arr:array<string>,ts:timestamp,lts:timestamp,d:date,dec:double,n:void,fl:float>',
+      'struct<a:int,e:string,f:binary,u:struct<member0:int,member1:string>,il:bigint,fd:double,m:map<string,bigint>,arr:array<string>,ts:timestamp,lts:timestamp,d:date,dec:decimal(5,2),n:void,fl:float>',
     )
   })
 
@@ -296,14 +296,14 @@ describe('from_avro', () => {
     // Spark: from_avro over these bytes.
     assert.equal(
       decodeWith('{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}', '04FF85'),
-      -1.23,
+      '-1.23',
     )
     assert.equal(
       decodeWith(
         '{"type":"fixed","name":"F","size":4,"logicalType":"decimal","precision":5,"scale":2}',
         'FFFFFF85',
       ),
-      -1.23,
+      '-1.23',
     )
     assert.equal(decodeWith('{"type":"enum","name":"E","symbols":["A","B"]}', '02'), 'B')
     assert.equal(decodeWith('"float"', 'CDCCCC3D'), 0.10000000149011612)

@@ -5,7 +5,9 @@
  * (with Spark's error condition where Sluice has that code).
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import {
   col,
@@ -145,6 +147,25 @@ describe(`DECIMAL(p, s) against Spark ${expected.spark}`, () => {
       [],
     )
   })
+  it('computes all those aggregates together in one query (one aggregation, many decimal types)', () => {
+    const schema = parseSchemaDDL(expected.table.ddl) as StructType
+    const table = sluice.createDataFrame(expected.table.rows as never[], schema)
+    const cases = expected.aggregate.filter((c) => c.error === undefined)
+    const rows = table
+      .groupBy('k')
+      .agg(expr(cases[0].sql).alias('c0'), ...cases.slice(1).map((c, i) => expr(c.sql).alias(`c${i + 1}`)))
+      .orderBy('k')
+      .collect() as Record<string, unknown>[]
+    const problems = cases.map((c, i) =>
+      same(shape(rows.map((r) => r[`c${i}`])), c.value, 1e-12)
+        ? undefined
+        : `${c.sql}: Spark gives ${JSON.stringify(c.value)}, Sluice ${JSON.stringify(rows.map((r) => r[`c${i}`]))}`,
+    )
+    assert.deepEqual(
+      problems.filter((p) => p !== undefined),
+      [],
+    )
+  })
 })
 
 describe('DECIMAL(p, s) as a schema type', () => {
@@ -220,5 +241,38 @@ describe('DECIMAL(p, s) as a schema type', () => {
         .collect(),
       [{ x: '10.50!' }],
     )
+  })
+
+  it('gives UDF results canonical text at the type’s scale, and refuses a result that does not fit', () => {
+    const df = sluice.createDataFrame([{ price: '1.25' }], t.struct({ price: t.decimal(5, 2) }))
+    const triple = udf((x: string) => Number(x) * 3, t.decimal(6, 3), 'triple')
+    assert.deepEqual(df.select(triple(col('price')).alias('x')).collect(), [{ x: '3.750' }])
+    const huge = udf(() => 10n ** 10n, t.decimal(6, 3), 'huge')
+    assert.throws(
+      () => df.select(huge().alias('x')).collect(),
+      (e: unknown) => isSluiceError(e, 'UDF_FAILED'),
+    )
+  })
+
+  // Partition text is cast as CAST(text AS DECIMAL(p, s)) (HALF_UP, checked in the PySpark cases);
+  // written partition values are CAST(d AS STRING), `1.50`.
+  it('reads decimal partition values of a declared decimal column, HALF_UP to its scale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-decimal-'))
+    try {
+      for (const [d, x] of [
+        ['1.5', 1],
+        ['-0.125', 2],
+      ] as const) {
+        mkdirSync(join(dir, `d=${d}`))
+        writeFileSync(join(dir, `d=${d}`, 'part-0.json'), `{"x":${x}}\n`)
+      }
+      const df = await sluice.read.schema('x INT, d DECIMAL(5,2)').json(dir)
+      assert.deepEqual(df.orderBy('x').collect(), [
+        { x: 1, d: '1.50' },
+        { x: 2, d: '-0.13' },
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -83,6 +83,18 @@ SCALAR = [
     "from_json('{\"a\": 1000}', 'a DECIMAL(5,2)')",
     # functions left out before decimals existed
     "decimal('1.5')", "typeof(decimal('1.5'))",
+    "format_number(12332.123456, 4)", "format_number(2.675D, 2)", "format_number(-0.001, 2)",
+    "format_number(1234567, 0)", "format_number(0.125D, 2)", "format_number(CAST('NaN' AS DOUBLE), 2)",
+    "format_number(-1234.5F, 1)", "format_number(5, -1)", "format_number(123456789012345678901234567890.5, 0)",
+    "format_number(-0.0D, 1)", "format_number(0.1F, 10)", "format_number(1e20D, 1)", "format_number(-5L, 3)",
+    "format_number(CAST(1.005 AS DECIMAL(4,3)), 2)", "format_number(CAST(1.015 AS DECIMAL(4,3)), 2)",
+    "format_number(NULL, 2)", "format_number(1.5, NULL)",
+    # collections and ordering over decimals of several scales
+    "sort_array(array(CAST(9.5 AS DECIMAL(5,2)), 10.5, -1))", "array_max(array(9.5, 10.25))",
+    "array_min(array(-9.5, -10.25))", "array_sort(array(10.5, 9.75, NULL))",
+    "array_contains(array(CAST(1.5 AS DECIMAL(5,2))), 1.5)", "array_position(array(CAST(1.5 AS DECIMAL(5,2)), 2), 2.0)",
+    "element_at(map(CAST(1.5 AS DECIMAL(5,2)), 'x'), 1.5)", "greatest(9.5, 10.25, CAST(NULL AS DECIMAL(3,1)))",
+    "array_distinct(array(1.5, 1.50, 2))",
 ]
 
 TABLE = [
@@ -98,7 +110,9 @@ AGGREGATE = [
     "sum(d)", "sum(e)", "avg(d)", "avg(e)", "min(d)", "max(d)", "min(e)", "max(e)", "count(d)",
     "sum(d * 2)", "sum(d * i)", "avg(d + 1)", "sum(d) / count(d)", "try_sum(d)", "try_avg(d)",
     "first(d)", "collect_list(d)", "sum(DISTINCT d)", "count(DISTINCT d)", "max(d * 1.5)",
-    "sum(CAST(d AS DOUBLE))",
+    "sum(CAST(d AS DOUBLE))", "stddev(d)", "variance(d)", "percentile(d, 0.5)", "median(d)", "corr(d, i)",
+    "array_sort(collect_list(e))", "array_sort(collect_set(d))", "max_by(k, d)", "min_by(d, i)",
+    "approx_count_distinct(d)", "max(e)", "sum(e) + sum(d)", "avg(DISTINCT d)",
 ]
 
 
