@@ -6,8 +6,9 @@
  * and arguments), a filter (which reads its condition's columns), a watermark, a union, a sort, a
  * limit, an explode and a session window, non-deterministic expressions included; and as its
  * CollapseProject, a projection over a projection is merged when that evaluates nothing twice.
- * Not done (Spark does): pushing a filter between two projections below the lower one to merge
- * them, and pruning below a deduplication or a join.
+ * A filter over a projection of deterministic expressions moves below it first, as Spark's
+ * PushPredicateThroughNonJoin, so what the projection computes runs only on the rows kept. Not
+ * done (Spark does): pruning below a deduplication or a join.
  *
  * The plan keeps its shape: an unread expression becomes a NULL literal of its type, so every
  * ordinal above it stays valid. Nodes whose rows leave the plan whole (a deduplication, a join, a
@@ -87,6 +88,19 @@ function collapse(p: Project, read: (i: number) => boolean): AnalyzedPlan {
 }
 
 /**
+ * Spark's PushPredicateThroughNonJoin over a projection of deterministic expressions: the filter
+ * moves below it, its columns replaced by their expressions, so a projected expression runs only
+ * on the rows the filter keeps (and two projections it separated can merge).
+ */
+function pushBelowProject(filter: Extract<AnalyzedPlan, { kind: 'filter' }>, project: Project): Project {
+  const condition = transformBound(filter.condition, (x) =>
+    x.kind === 'ref' ? project.exprs[x.ordinal] : undefined,
+  )
+  const below = project.child
+  return { ...project, child: { kind: 'filter', condition, child: below, output: below.output } }
+}
+
+/**
  * The plan with every projected expression that nothing reads replaced by a NULL literal.
  *
  * @example
@@ -102,6 +116,8 @@ function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
     case 'project':
       return pruneProject(p, required)
     case 'filter':
+      if (p.child.kind === 'project' && p.child.exprs.every(isDeterministic))
+        return prune(pushBelowProject(p, p.child), required)
       return { ...p, child: prune(p.child, union(required, p.output.length, [p.condition])) }
     case 'aggregate':
       return { ...p, child: prune(p.child, refsOf([...p.groupBy, ...p.aggs.flatMap((a) => a.args)])) }
