@@ -111,6 +111,7 @@ const CASES: readonly [string, () => DataFrame<any>, string[] | 'error'][] = [
     () => df.selectExpr('*', X, 'v > 1 AS big').filter('big AND x > 0').select('k', 'x'),
     ['{"k":"b","x":7}'],
   ],
+  ['dedupThenSelect', () => withX().dropDuplicates(['k']).select('k'), ['{"k":"a"}', '{"k":"b"}']],
   ['limitUnused', () => withX().limit(5).select('k'), ['{"k":"a"}', '{"k":"b"}']],
 ]
 
