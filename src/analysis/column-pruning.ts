@@ -4,18 +4,19 @@
  * never happen, as in Spark. Checked against PySpark 4.3 (test/unit/analysis/spark/column_pruning.py):
  * Spark prunes an unread column under another projection, an aggregation (which reads only its keys
  * and arguments), a filter (which reads its condition's columns), a watermark, a union, a sort, a
- * limit, an explode and a session window, non-deterministic expressions included; and as its
+ * limit, a deduplication, an explode and a session window, non-deterministic expressions included; and as its
  * CollapseProject, a projection over a projection is merged when that evaluates nothing twice.
- * Not done (Spark does): pushing a filter between two projections below the lower one to merge
- * them, and pruning below a deduplication or a join.
+ * A filter over a projection of deterministic expressions moves below it first, as Spark's
+ * PushPredicateThroughNonJoin, so what the projection computes runs only on the rows kept. Not
+ * done (Spark does): pruning below a join.
  *
  * The plan keeps its shape: an unread expression becomes a NULL literal of its type, so every
- * ordinal above it stays valid. Nodes whose rows leave the plan whole (a deduplication, a join, a
- * dead-letter split, observe, JavaScript functions over rows, stateful functions) read every
- * column, which keeps what they store and emit as before.
+ * ordinal above it stays valid. Nodes whose rows leave the plan whole (a join, a dead-letter
+ * split, observe, JavaScript functions over rows, stateful functions, a watermark with a
+ * late-rows output) read every column, which keeps what they store and emit as before.
  */
 import { type BoundExpr, boundChildren, boundLiteral } from '../functions/bound-expr.ts'
-import type { AnalyzedPlan } from './analyzed-plan.ts'
+import { type AnalyzedPlan, eventTimeColumn } from './analyzed-plan.ts'
 import { transformBound } from './rewrite.ts'
 
 /** The ordinals of a node's output its parent reads; `undefined`: all of them. */
@@ -87,6 +88,19 @@ function collapse(p: Project, read: (i: number) => boolean): AnalyzedPlan {
 }
 
 /**
+ * Spark's PushPredicateThroughNonJoin over a projection of deterministic expressions: the filter
+ * moves below it, its columns replaced by their expressions, so a projected expression runs only
+ * on the rows the filter keeps (and two projections it separated can merge).
+ */
+function pushBelowProject(filter: Extract<AnalyzedPlan, { kind: 'filter' }>, project: Project): Project {
+  const condition = transformBound(filter.condition, (x) =>
+    x.kind === 'ref' ? project.exprs[x.ordinal] : undefined,
+  )
+  const below = project.child
+  return { ...project, child: { kind: 'filter', condition, child: below, output: below.output } }
+}
+
+/**
  * The plan with every projected expression that nothing reads replaced by a NULL literal.
  *
  * @example
@@ -102,11 +116,19 @@ function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
     case 'project':
       return pruneProject(p, required)
     case 'filter':
+      if (p.child.kind === 'project' && p.child.exprs.every(isDeterministic))
+        return prune(pushBelowProject(p, p.child), required)
       return { ...p, child: prune(p.child, union(required, p.output.length, [p.condition])) }
     case 'aggregate':
       return { ...p, child: prune(p.child, refsOf([...p.groupBy, ...p.aggs.flatMap((a) => a.args)])) }
-    case 'watermark': {
-      const need = new Set(required ?? p.output.map((_, i) => i)).add(p.eventTime)
+    case 'watermark':
+      // A late-rows output (beyond Spark) shows the stream's rows whole.
+      if (p.lateRows !== undefined) return { ...p, child: prune(p.child, undefined) }
+      return { ...p, child: prune(p.child, new Set(required ?? p.output.map((_, i) => i)).add(p.eventTime)) }
+    case 'deduplicate': {
+      // Its state holds the keys (and the event time's expiry), never the other columns.
+      const need = union(required, p.output.length, [])
+      for (const k of [...p.keys, eventTimeColumn(p.child.output)]) if (k >= 0) need.add(k)
       return { ...p, child: prune(p.child, need) }
     }
     case 'union':
@@ -140,7 +162,6 @@ function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
       return p
     case 'join':
       return { ...p, left: prune(p.left, undefined), right: prune(p.right, undefined) }
-    case 'deduplicate':
     case 'deadLetter':
     case 'observe':
     case 'mapRows':

@@ -107,6 +107,25 @@ describe('late rows: windowed aggregation', () => {
     )
   })
 
+  it('shows a column projected before the watermark whole, though the aggregation never reads it', async () => {
+    const input = streamSession().sluice.memoryStream(EVENTS)
+    const query = input
+      .toDF()
+      .selectExpr('*', 'upper(user) AS u')
+      .withWatermark('ts', '5 seconds', { lateRows: 'late' })
+      .groupBy(window(col('ts'), '10 seconds'))
+      .agg(count('*').alias('n'))
+    await testStream(
+      query,
+      { outputMode: 'append' },
+      addData(input, ev('a', 30)),
+      checkLastBatch(),
+      addData(input, ev('x', 1), ev('z', 40)), // judged by 25 s: x is late
+      checkLastBatch(),
+      checkLateRows('late', { ...late('x', 1, 'window_closed', 25, 2), u: 'X' }),
+    )
+  })
+
   it('reports a sliding-window row only when every window containing it has closed', async () => {
     const input = streamSession().sluice.memoryStream(EVENTS)
     const df = input

@@ -168,6 +168,14 @@ describe('as Spark 4 answers: a filter after a union of watermarked inputs', () 
 
 describe('as Spark 4 answers: batches without data', () => {
   scenario(
+    'unionUnwatermarked',
+    'a union with an unwatermarked input in update mode runs the no-data batch Spark runs',
+    [[ev('a', 1, 1), ev('c', 1, 2)], [ev('a', 2, 12)], [ev('c', 3, 3), ev('a', 4, 20)], [ev('c', 5, 30)]],
+    (df, df2) => wm(df, '2 seconds').union(df2).groupBy(window('time', '5 seconds')).agg(sum('v').as('s')),
+    'update',
+    true,
+  )
+  scenario(
     'completeWindow',
     'complete mode runs none when the watermark moves',
     [[ev('a', 1, 1)], [ev('a', 1, 12)], [ev('a', 1, 3)], [ev('a', 1, 30)]],
@@ -280,4 +288,29 @@ describe('as Spark 4 answers: dropDuplicatesWithinWatermark', () => {
     (df) => wm(df, '5 seconds').dropDuplicatesWithinWatermark(['k']),
     'append',
   )
+})
+
+describe('as Spark 4 answers: a projected column nothing reads is pruned', () => {
+  // CAST('1.5' AS INT) raises CAST_INVALID_INPUT under ANSI, on every row.
+  const BAD_X = "CAST(concat(CAST(v AS STRING), '.5') AS INT) AS x"
+  const steps = [[ev('a', 1, 1), ev('b', 2, 3)], [ev('a', 1, 12)], [ev('a', 1, 25)]]
+  scenario(
+    'unusedColumnPruned',
+    'a windowed count never evaluates the column x it does not read',
+    steps,
+    (df) => wm(df).selectExpr('*', BAD_X).groupBy(window('time', '10 seconds')).count(),
+    'update',
+  )
+  it('a sum of x evaluates it, and the query fails as in Spark (readColumnFails)', async () => {
+    assert.ok(!Array.isArray(spark.readColumnFails))
+    await assert.rejects(
+      runSteps(
+        steps.slice(0, 1),
+        (df) => wm(df).selectExpr('*', BAD_X).groupBy(window('time', '10 seconds')).agg(sum('x').as('s')),
+        'update',
+        {},
+      ),
+      /CAST_INVALID_INPUT/,
+    )
+  })
 })

@@ -93,6 +93,9 @@ def both(steps, build, mode):
 W = lambda df, delay="0 seconds": df.withWatermark("time", delay)
 CHAIN_STEPS = [[ev("a", 1, 1), ev("a", 1, 2), ev("a", 1, 6)], [ev("a", 1, 12)], [ev("a", 1, 23)],
                [ev("a", 1, 3)], [ev("a", 1, 41)]]
+# CAST('1.5' AS INT) raises CAST_INVALID_INPUT under ANSI
+BAD_X = "CAST(concat(CAST(v AS STRING), '.5') AS INT) AS x"
+PRUNE_STEPS = [[ev("a", 1, 1), ev("b", 2, 3)], [ev("a", 1, 12)], [ev("a", 1, 25)]]
 scenarios = {
     # 1. a window over an upstream aggregation's window keeps the watermark
     "chainWindowTime": lambda: both(CHAIN_STEPS, lambda df: W(df).groupBy(F.window("time", "5 seconds")).count()
@@ -136,6 +139,11 @@ scenarios = {
     "dedupWithinNullTime": lambda: both([[ev("a", 1, None)], [ev("a", 2, None), ev("b", 1, 20)], [ev("a", 3, 21)],
                                          [ev("a", 4, None)]],
                                         lambda df: W(df, "5 seconds").dropDuplicatesWithinWatermark(["k"]), "append"),
+    # 6. a projected column nothing reads is pruned (ColumnPruning), so its ANSI error never happens
+    "unusedColumnPruned": lambda: both(PRUNE_STEPS, lambda df: W(df).selectExpr("*", BAD_X)
+                                       .groupBy(F.window("time", "10 seconds")).count(), "update"),
+    "readColumnFails": lambda: run(PRUNE_STEPS[:1], lambda df: W(df).selectExpr("*", BAD_X)
+                                   .groupBy(F.window("time", "10 seconds")).agg(F.sum("x").alias("s")), "update"),
 }
 
 
@@ -218,6 +226,14 @@ scenarios["filterPushedThroughUnion"] = lambda: {
     key: run([[ev("a", 1, 1), ev("c", 1, 2)], [ev("a", -1, 40), ev("c", -1, 50)], [ev("a", 1, 3), ev("c", 1, 4)], [ev("a", 1, 30), ev("c", 1, 31)]],
              lambda df, df2: W(df, "5 seconds").union(W(df2)).filter(F.col("v") > 0)
              .groupBy(F.window("time", "10 seconds")).count(), "append", restarts=key == "restarts", union=True)
+    for key in ("straight", "restarts")}
+# a union of a watermarked and an unwatermarked input, update mode: the no-data batch after a
+# watermark move runs as Spark runs it (same batch ids)
+scenarios["unionUnwatermarked"] = lambda: {
+    key: run([[ev("a", 1, 1), ev("c", 1, 2)], [ev("a", 2, 12)], [ev("c", 3, 3), ev("a", 4, 20)], [ev("c", 5, 30)]],
+             lambda df, df2: W(df, "2 seconds").union(df2)
+             .groupBy(F.window("time", "5 seconds")).agg(F.sum("v").alias("s")), "update",
+             restarts=key == "restarts", union=True)
     for key in ("straight", "restarts")}
 scenarios["dedupWindowTimeState"] = dedup_state_rows
 scenarios["commitsPurged"] = commits_purged

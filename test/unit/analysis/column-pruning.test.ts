@@ -94,6 +94,24 @@ const CASES: readonly [string, () => DataFrame<any>, string[] | 'error'][] = [
         ),
     ['{"k":"a","y":null,"z":null}', '{"k":"b","y":null,"z":null}'],
   ],
+  // PushPredicateThroughNonJoin moves the filter below the lower projection, then they merge.
+  [
+    'caseGuardFilter',
+    () => withX().filter('v > 0').selectExpr('k', 'CASE WHEN v > 100 THEN x END AS y'),
+    ['{"k":"a","y":null}', '{"k":"b","y":null}'],
+  ],
+  // The filter runs first, so x is cast only on the rows it keeps (not a's '2.5').
+  [
+    'filterGuardsAgg',
+    () => withX().filter('v > 1').groupBy('k').agg(sum('x').as('sx')),
+    ['{"k":"b","sx":7}'],
+  ],
+  [
+    'filterOnXGuards',
+    () => df.selectExpr('*', X, 'v > 1 AS big').filter('big AND x > 0').select('k', 'x'),
+    ['{"k":"b","x":7}'],
+  ],
+  ['dedupThenSelect', () => withX().dropDuplicates(['k']).select('k'), ['{"k":"a"}', '{"k":"b"}']],
   ['limitUnused', () => withX().limit(5).select('k'), ['{"k":"a"}', '{"k":"b"}']],
 ]
 

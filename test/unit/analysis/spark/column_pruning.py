@@ -29,6 +29,8 @@ cases = {
   "caseGuardTwice": lambda: df.selectExpr("*", X).selectExpr("k", "CASE WHEN v > 100 THEN x END AS y", "CASE WHEN v > 200 THEN x END AS z"),
   "caseGuardNonDeterministic": lambda: df.selectExpr("*", "CAST(s AS INT) + CAST(rand() AS INT) AS x").selectExpr("k", "CASE WHEN v > 100 THEN x END AS y"),
   "caseGuardCheapTwice": lambda: df.selectExpr("*", "s AS x").selectExpr("k", "CASE WHEN v > 100 THEN CAST(x AS INT) END AS y", "CASE WHEN v > 200 THEN CAST(x AS INT) END AS z"),
+  "filterGuardsAgg": lambda: df.selectExpr("*", X).filter("v > 1").groupBy("k").agg(F.sum("x").alias("sx")),
+  "filterOnXGuards": lambda: df.selectExpr("*", X, "v > 1 AS big").filter("big AND x > 0").select("k", "x"),
   "caseGuardFilter": lambda: df.selectExpr("*", X).filter("v > 0").selectExpr("k", "CASE WHEN v > 100 THEN x END AS y"),
   "sortUnused": lambda: df.selectExpr("*", X).orderBy("v").select("k"),
   "windowUnused": lambda: df.selectExpr("*", X, "timestamp'2024-01-01 00:00:00' AS ts").groupBy(F.window("ts", "5 seconds")).count(),
