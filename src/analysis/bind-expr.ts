@@ -149,7 +149,11 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
     )
     return bindExpr(callExpr('named_struct', pairs), scope, opts)
   }
-  if (e.name.startsWith('explode') || e.name.startsWith('posexplode')) {
+  if (
+    e.name.startsWith('explode') ||
+    e.name.startsWith('posexplode') ||
+    ['inline', 'inline_outer', 'stack', 'json_tuple'].includes(e.name)
+  ) {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
       `\`${e.name}\` can only be a top-level item of select(), not part of \`${exprToSql(e)}\` in ${opts.clause}.`,
