@@ -204,7 +204,10 @@ const STRINGS = group('Strings', {
   overlay: ['overlay(s, replacement, pos[, len])', 'Replaces `len` characters from a 1-based pos.'],
   soundex: ['soundex(s)', 'Soundex code.'],
   encode: ['encode(s, charset)', 'Bytes of s in UTF-8, US-ASCII, ISO-8859-1 or UTF-16(BE/LE).'],
-  decode: ['decode(bin, charset)', 'Text from bytes in a charset.'],
+  decode: [
+    'decode(bin, charset) | decode(x, search, result, ...[, default])',
+    'Text from bytes in a charset; with three or more arguments, the result of the first search that equals x (NULL matches NULL), else default.',
+  ],
   url_encode: ['url_encode(s)', "Form URL encoding, as Java's URLEncoder (space as `+`)."],
   url_decode: ['url_decode(s)', 'Decodes form URL encoding (invalid input is an error).'],
   try_url_decode: ['try_url_decode(s)', 'Decodes form URL encoding, NULL when invalid.'],
@@ -541,7 +544,8 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   },
   {
     functions: '`schema_of_avro`',
-    reason: 'Not written yet; from_avro already maps Avro schemas to Sluice types, so it is cheap to add.',
+    reason:
+      'Not written yet: from_avro already maps Avro schemas to Sluice types, so it is cheap, but its expected answers need the spark-avro jar, which the PySpark case script does not load.',
   },
   {
     functions: '`st_asbinary`, `st_geogfromwkb`, `st_geomfromwkb`, `st_setsrid`, `st_srid`',

@@ -80,6 +80,14 @@ describe('text, AES and generator functions from TypeScript', () => {
         .map((r) => r.f),
       ['001|1;x|', '002|2; |'],
     )
+    assert.throws(
+      () => rows.selectExpr("format_string('%s', array(id))").columns,
+      (e: unknown) => isSluiceError(e, 'DATATYPE_MISMATCH') && /array<int>/.test((e as Error).message),
+    )
+    assert.throws(
+      () => rows.selectExpr("from_csv(line, 'array<int>')").columns,
+      (e: unknown) => isSluiceError(e, 'INVALID_SCHEMA') && /must be a struct/.test((e as Error).message),
+    )
   })
 
   it('adds generator columns beside the other select items', () => {
