@@ -120,8 +120,8 @@ function analyzeGenerate(
   const made = ROW_GENERATORS.has(call.name)
     ? rowGenerate(analyzer, item, call, child)
     : explodeGenerate(analyzer, item, call, child)
-  const gen: AnalyzedPlan = { ...made, child, output: [...child.output, ...made.generated] }
-  const generated = made.generated
+  const { generated, ...node } = made
+  const gen: AnalyzedPlan = { ...node, child, output: [...child.output, ...generated] }
   const base = child.output.length
   const rest: Expr[] = exprs.flatMap((e, i) =>
     i === index ? generated.map((_, j) => ({ kind: 'column', parts: [`\u0000#${base + j}`] }) as Expr) : [e],
@@ -135,7 +135,8 @@ function analyzeGenerate(
   return { kind: 'project', exprs: bound, child: gen, output }
 }
 
-type Made = {
+/** The Generate node a generator makes, with the columns it adds. */
+interface Made {
   readonly kind: 'generate'
   readonly generator: 'explode' | 'posexplode' | 'inline'
   readonly outer: boolean

@@ -21,6 +21,7 @@ import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
 import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
+import { ORDERED_SET_AGGREGATES } from './ordered-set-aggregates.ts'
 import { PREDICATES } from './predicates.ts'
 import { REFERENCE_EXTRAS, SPARK_ALIASES } from './reference-extras.ts'
 import { SCALAR_EXTRAS } from './scalar-extras.ts'
@@ -63,6 +64,7 @@ for (const def of [
   ...TEXT_CODEC_FUNCTIONS,
   ...VECTOR_FUNCTIONS,
   COLLECT_UNION,
+  ...ORDERED_SET_AGGREGATES,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)

@@ -514,11 +514,6 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
     reason: 'Sluice has no CUBE / ROLLUP / GROUPING SETS.',
   },
   {
-    functions: '`percentile_cont`, `percentile_disc`',
-    reason:
-      'They need the `WITHIN GROUP (ORDER BY ...)` syntax, which Sluice’s SQL parser does not have; `percentile(x, p)` and `median(x)` give percentile_cont’s answer.',
-  },
-  {
     functions:
       '`timestamp_ntz`, `timestamp_ltz`, `convert_timezone`, `make_timestamp_ntz`, `make_timestamp_ltz`, `localtimestamp`, `to_timestamp_ntz`, `make_interval`, `make_dt_interval`, `make_ym_interval`, year-month intervals',
     reason: 'Sluice has one timestamp type (with local time zone semantics) and day-time intervals only.',

@@ -155,6 +155,16 @@ export const REFERENCE_EXTRAS_DOCS: Readonly<Record<string, FunctionDoc>> = Obje
     'collect_union(arr)',
     'Distinct non-NULL elements of all the arrays (order unspecified, as in Spark).',
   ),
+  percentile_cont: doc(
+    'Aggregates',
+    'percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])',
+    'Percentile interpolated between the closest ranks (as percentile).',
+  ),
+  percentile_disc: doc(
+    'Aggregates',
+    'percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])',
+    'The value at position ceil(p * n) of the ordered values.',
+  ),
   vector_sum: doc(
     'Aggregates',
     'vector_sum(v)',

@@ -409,6 +409,7 @@ SCALAR = [
     "decode(1, 1, 10, 2, 2.5D)",
     "decode('2', 1, 'a', 2, 'b')",
     "decode(3, 3, NULL, 'x')",
+    "decode(1, 1, 'one', 2, CAST('x' AS INT))",
     "decode(encode('abc', 'utf-8'), 'utf-8')",
     # to_binary
     "hex(to_binary('abc', 'utf-8'))",
@@ -678,6 +679,13 @@ AGGREGATE = [
     "vector_avg(array(CAST(x AS FLOAT), CAST(y AS FLOAT)))",
     "vector_sum(array(CAST(x AS FLOAT), 1.0F))",
     "sort_array(collect_union(array(s, k)))",
+    "percentile_cont(0.25) WITHIN GROUP (ORDER BY x)",
+    "percentile_cont(0.25) WITHIN GROUP (ORDER BY x DESC)",
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY y)",
+    "percentile_disc(0.25) WITHIN GROUP (ORDER BY x)",
+    "percentile_disc(0.5) WITHIN GROUP (ORDER BY y)",
+    "percentile_disc(0.0) WITHIN GROUP (ORDER BY x)",
+    "percentile_disc(0.25) WITHIN GROUP (ORDER BY x DESC)",
 ]
 
 
