@@ -36,6 +36,7 @@ export function renderFunctionsDoc(): string {
     'Results are checked against PySpark in test/unit/functions/spark-functions.test.ts.',
     '',
     ...TYPES_SECTION,
+    ...GENERATORS_SECTION,
   ]
   for (const [cat, list] of [...byCategory].sort((a, b) => order(a[0]) - order(b[0]))) {
     out.push(`## ${cat}`, '', '| Function | Signature | Description |', '|---|---|---|')
@@ -93,6 +94,26 @@ const TYPES_SECTION: readonly string[] = [
   'arithmetic reads the digits as a `bigint` and writes the result back. Rows given to',
   '`createDataFrame` may hold decimals as strings, numbers or bigints. Columns of the other types are',
   'untouched by this (no conversion on their paths).',
+  '',
+]
+
+// Generators are rewritten by the analyzer (a top-level select item), not catalog functions.
+const GENERATORS_SECTION: readonly string[] = [
+  '## Generators',
+  '',
+  'A generator is a top-level `select()`/`selectExpr()` item (one per select) that turns each input',
+  'row into zero or more rows; it works the same in batch and streaming queries.',
+  '',
+  '| Generator | Columns it adds |',
+  '|---|---|',
+  '| `explode(arr \\| map)`, `explode_outer` | `col` (or `key`, `value`); _outer keeps a NULL row for an empty or NULL input |',
+  '| `posexplode(arr \\| map)`, `posexplode_outer` | `pos` and the explode columns |',
+  '| `inline(array<struct>)`, `inline_outer` | one column per struct field; a NULL struct is a row of NULLs |',
+  '| `stack(n, v1, ..., vk)` | `col0`... (ceil(k / n) columns, n rows, NULL-padded; a column’s values share one type) |',
+  '| `json_tuple(json, k1, ..., kn)` | `c0`... `c(n-1)`: each top-level field’s text (NULL when absent or not JSON) |',
+  '',
+  'An alias names a single generated column; a generator of several columns takes no alias (rename in',
+  'a following select). Checked against PySpark in test/unit/functions/spark-functions.test.ts.',
   '',
 ]
 

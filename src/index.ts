@@ -13,6 +13,7 @@ export * from './api/library-functions.ts'
 export { MemoryStreamInput } from './api/memory-stream.ts'
 export { Observation } from './api/observation.ts'
 export type { Row } from './api/row-types.ts'
+export * from './api/text-functions.ts'
 export { type ErrorCode, isSluiceError, SluiceError } from './errors.ts'
 export { type Clock, ManualClock } from './io/clock.ts'
 export {

@@ -153,7 +153,8 @@ export type AnalyzedPlan =
     })
   | (Base & {
       readonly kind: 'generate'
-      readonly generator: 'explode' | 'posexplode'
+      /** inline: the input is an array of structs, each struct one row of its fields. */
+      readonly generator: 'explode' | 'posexplode' | 'inline'
       readonly outer: boolean
       readonly input: BoundExpr
       readonly child: AnalyzedPlan

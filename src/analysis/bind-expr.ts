@@ -15,6 +15,7 @@ import { callExpr, caseExpr, type Expr, literalExpr } from '../plan/expr.ts'
 import { checkExprDepth } from '../plan/expr-depth.ts'
 import { exprToSql } from '../plan/sql/expr-sql.ts'
 import { type StructField, t } from '../schema/data-type.ts'
+import { ROW_GENERATORS } from './row-generator-analysis.ts'
 import { resolveColumn, type Scope } from './scope.ts'
 
 /** Calls the compiler evaluates lazily; their nullability is their own. */
@@ -140,6 +141,16 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
   if (e.name === 'if' || e.name === 'iff') {
     return bindExpr(caseExpr([{ when: e.args[0], then: e.args[1] }], e.args[2] ?? null), scope, opts)
   }
+  // decode(x, search, result, ..., [default]) is Spark's CASE WHEN x <=> search THEN result ... END
+  // (ELSE a NULL string), so untaken results are never evaluated; decode(bin, charset) is a function.
+  if (e.name === 'decode' && e.args.length > 2) {
+    const [x, ...rest] = e.args
+    const branches = rest
+      .slice(0, rest.length - (rest.length % 2))
+      .flatMap((s, i, all) => (i % 2 === 0 ? [{ when: callExpr('<=>', [x, s]), then: all[i + 1] }] : []))
+    const otherwise = rest.length % 2 === 1 ? rest[rest.length - 1] : literalExpr(null, t.string())
+    return bindExpr(caseExpr(branches, otherwise), scope, opts)
+  }
   // Spark's CreateStruct names a field by its alias: struct(a, b.alias('c')) is named_struct('a', a, 'c', b).
   if (e.name === 'struct' && e.args.some((a) => a.kind === 'alias')) {
     const pairs = e.args.flatMap((a, i) =>
@@ -149,7 +160,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, opts: BindOp
     )
     return bindExpr(callExpr('named_struct', pairs), scope, opts)
   }
-  if (e.name.startsWith('explode') || e.name.startsWith('posexplode')) {
+  if (e.name.startsWith('explode') || e.name.startsWith('posexplode') || ROW_GENERATORS.has(e.name)) {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
       `\`${e.name}\` can only be a top-level item of select(), not part of \`${exprToSql(e)}\` in ${opts.clause}.`,

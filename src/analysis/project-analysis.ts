@@ -11,6 +11,7 @@ import { analyzeAggregate, containsAggregate } from './aggregate-analysis.ts'
 import type { AnalyzedPlan, Attribute } from './analyzed-plan.ts'
 import { markerSourceOf, newAttribute, newAttributeLike, passedThrough } from './analyzed-plan.ts'
 import type { Analyzer } from './analyzer.ts'
+import { bindRowGenerator, ROW_GENERATORS } from './row-generator-analysis.ts'
 import { resolveColumn } from './scope.ts'
 import { rewriteTimeWindows } from './window-analysis.ts'
 
@@ -98,7 +99,7 @@ function attributeFor(e: Expr, b: BoundExpr, input: readonly Attribute[]): Attri
     : newAttributeLike(name, b.type, b.nullable, from)
 }
 
-const GENERATORS = new Set(['explode', 'explode_outer', 'posexplode', 'posexplode_outer'])
+const GENERATORS = new Set(['explode', 'explode_outer', 'posexplode', 'posexplode_outer', ...ROW_GENERATORS])
 const isGenerator = (e: Expr): e is Extract<Expr, { kind: 'call' }> =>
   e.kind === 'call' && GENERATORS.has(e.name)
 
@@ -111,11 +112,64 @@ function analyzeGenerate(
   if (exprs.filter((e) => isGenerator(e.kind === 'alias' ? e.child : e)).length > 1) {
     throw new SluiceError(
       'UNSUPPORTED_OPERATION',
-      'Only one generator (explode/posexplode) is allowed per select(); chain two select() calls instead.',
+      'Only one generator (explode, posexplode, inline, stack, json_tuple) is allowed per select(); chain two select() calls instead.',
     )
   }
   const item = exprs[index]
   const call = (item.kind === 'alias' ? item.child : item) as Extract<Expr, { kind: 'call' }>
+  const made = ROW_GENERATORS.has(call.name)
+    ? rowGenerate(analyzer, item, call, child)
+    : explodeGenerate(analyzer, item, call, child)
+  const { generated, ...node } = made
+  const gen: AnalyzedPlan = { ...node, child, output: [...child.output, ...generated] }
+  const base = child.output.length
+  const rest: Expr[] = exprs.flatMap((e, i) =>
+    i === index ? generated.map((_, j) => ({ kind: 'column', parts: [`\u0000#${base + j}`] }) as Expr) : [e],
+  )
+  const bound = rest.map((e) => bindItem(analyzer, e, gen.output))
+  const output = rest.map((e, i) => {
+    const gi =
+      e.kind === 'column' && e.parts[0].startsWith('\u0000#') ? Number(e.parts[0].slice(2)) - base : -1
+    return gi >= 0 ? generated[gi] : attributeFor(e, bound[i], gen.output)
+  })
+  return { kind: 'project', exprs: bound, child: gen, output }
+}
+
+/** The Generate node a generator makes, with the columns it adds. */
+interface Made {
+  readonly kind: 'generate'
+  readonly generator: 'explode' | 'posexplode' | 'inline'
+  readonly outer: boolean
+  readonly input: BoundExpr
+  readonly generated: Attribute[]
+}
+
+/** inline, stack, json_tuple: one column per struct field (an alias names a single column). */
+function rowGenerate(
+  analyzer: Analyzer,
+  item: Expr,
+  call: Extract<Expr, { kind: 'call' }>,
+  child: AnalyzedPlan,
+): Made {
+  const g = bindRowGenerator(analyzer, call, child.output)
+  if (item.kind === 'alias' && g.fields.length > 1) {
+    throw new SluiceError(
+      'UNSUPPORTED_OPERATION',
+      `\`${call.name}\` makes ${g.fields.length} columns (${g.fields.map((f) => f.name).join(', ')}) and cannot take one alias \`${item.name}\`; rename them in a following select().`,
+    )
+  }
+  const generated = g.fields.map((f) =>
+    newAttribute(item.kind === 'alias' ? item.name : f.name, f.type, true),
+  )
+  return { kind: 'generate', generator: 'inline', outer: g.outer, input: g.input, generated }
+}
+
+function explodeGenerate(
+  analyzer: Analyzer,
+  item: Expr,
+  call: Extract<Expr, { kind: 'call' }>,
+  child: AnalyzedPlan,
+): Made {
   const input = analyzer.bind(call.args[0], child.output, 'Generate')
   const pos = call.name.startsWith('pos')
   const outer = call.name.endsWith('_outer')
@@ -131,23 +185,5 @@ function analyzeGenerate(
     )
   }
   if (pos) generated = [newAttribute('pos', t.int(), outer), ...generated]
-  const gen: AnalyzedPlan = {
-    kind: 'generate',
-    generator: pos ? 'posexplode' : 'explode',
-    outer,
-    input,
-    child,
-    output: [...child.output, ...generated],
-  }
-  const base = child.output.length
-  const rest: Expr[] = exprs.flatMap((e, i) =>
-    i === index ? generated.map((_, j) => ({ kind: 'column', parts: [`\u0000#${base + j}`] }) as Expr) : [e],
-  )
-  const bound = rest.map((e) => bindItem(analyzer, e, gen.output))
-  const output = rest.map((e, i) => {
-    const gi =
-      e.kind === 'column' && e.parts[0].startsWith('\u0000#') ? Number(e.parts[0].slice(2)) - base : -1
-    return gi >= 0 ? generated[gi] : attributeFor(e, bound[i], gen.output)
-  })
-  return { kind: 'project', exprs: bound, child: gen, output }
+  return { kind: 'generate', generator: pos ? 'posexplode' : 'explode', outer, input, generated }
 }

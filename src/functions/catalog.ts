@@ -9,6 +9,7 @@ import { ARRAY_BUILDERS } from './array-builders.ts'
 import { ARRAY_FUNCTIONS } from './array-functions.ts'
 import './cast.ts'
 import { AES_FUNCTIONS } from './aes-functions.ts'
+import { COLLECT_UNION } from './collect-union.ts'
 import { COLLECTION_FUNCTIONS } from './collections.ts'
 import { CSV_FUNCTIONS } from './csv-functions.ts'
 import { DATETIME_EXTRAS } from './datetime-extras.ts'
@@ -21,14 +22,17 @@ import { HIGHER_ORDER_FUNCTIONS } from './higher-order-functions.ts'
 import { MAP_FUNCTIONS } from './map-functions.ts'
 import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
+import { ORDERED_SET_AGGREGATES } from './ordered-set-aggregates.ts'
 import { PREDICATES } from './predicates.ts'
 import { REFERENCE_EXTRAS, SPARK_ALIASES } from './reference-extras.ts'
 import { SCALAR_EXTRAS } from './scalar-extras.ts'
 import { SENTENCES } from './sentences.ts'
 import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { TEXT_CODEC_FUNCTIONS } from './text-codec-functions.ts'
 import { TO_BINARY_FUNCTIONS } from './to-binary.ts'
 import { VALUE_AGGREGATES } from './value-aggregates.ts'
+import { VECTOR_FUNCTIONS } from './vector-functions.ts'
 import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
 const CATALOG = new Map<string, FunctionDef>()
@@ -59,6 +63,10 @@ for (const def of [
   ...CSV_FUNCTIONS,
   SENTENCES,
   ...REFERENCE_EXTRAS,
+  ...TEXT_CODEC_FUNCTIONS,
+  ...VECTOR_FUNCTIONS,
+  COLLECT_UNION,
+  ...ORDERED_SET_AGGREGATES,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)
@@ -78,6 +86,10 @@ export const SPECIAL_FORMS = new Set([
   'explode_outer',
   'posexplode',
   'posexplode_outer',
+  'inline',
+  'inline_outer',
+  'stack',
+  'json_tuple',
 ])
 
 /** The definition of `name`, or an UNKNOWN_FUNCTION error with close names. */

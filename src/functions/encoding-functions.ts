@@ -18,7 +18,6 @@ import {
   weekOfYear,
   year,
 } from '../util/time/index.ts'
-import { bindDecodeCase } from './decode-case.ts'
 import { implicitCast, requireFoldable, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 
@@ -237,13 +236,9 @@ function parseUrl(url: string, part: string, ...rest: unknown[]): string | null 
   return kv === null ? null : kv[2]
 }
 
-const CHARSET_DECODE = simple('decode', [BIN, S], S, decode)
-
 export const ENCODING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   simple('encode', [S, S], BIN, encode),
-  scalar('decode', [2, Number.POSITIVE_INFINITY], (args, ctx) =>
-    args.length === 2 ? CHARSET_DECODE.bind(args, ctx) : bindDecodeCase(args, ctx),
-  ),
+  simple('decode', [BIN, S], S, decode),
   simple('url_encode', [S], S, urlEncode),
   simple('url_decode', [S], S, urlDecode, { withSite: true }),
   simple(

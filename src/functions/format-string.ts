@@ -115,7 +115,8 @@ function floating(v: number, kind: JavaKind, spec: Spec, site: string): string {
           : 'Infinity',
       spec,
     )
-  const digitsOf = kind === 'float' ? javaFloatToString : javaDoubleToString
+  // Java's Formatter widens a Float to double first (so %f of 0.1F shows 0.100000001...).
+  const digitsOf = javaDoubleToString
   const precision = spec.precision < 0 ? 6 : spec.precision
   const magnitude =
     spec.conv === 'f'

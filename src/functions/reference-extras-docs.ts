@@ -44,7 +44,7 @@ export const REFERENCE_EXTRAS_DOCS: Readonly<Record<string, FunctionDoc>> = Obje
   format_string: doc(
     'Strings',
     'format_string(fmt, arg, ...)',
-    "java.util.Formatter over Spark's values: %s %d %f %.Nf %x %o %e %b %c %% %n, argument indexes, width and flags `-0+ ,(#`; a DATE prints as its epoch day and a TIMESTAMP as epoch microseconds, as in Spark.",
+    "java.util.Formatter over Spark's values: %s %d %f %.Nf %x %o %e %b %c %% %n, argument indexes, width and flags `-0+ ,(#`; a DATE prints as its epoch day and a TIMESTAMP as epoch microseconds, as in Spark; array, map and struct arguments are refused (Spark prints JVM objects).",
   ),
   printf: doc('Strings', 'printf(fmt, arg, ...)', 'Same as format_string.'),
   len: doc('Strings', 'len(s)', 'Same as length.'),
@@ -115,5 +115,61 @@ export const REFERENCE_EXTRAS_DOCS: Readonly<Record<string, FunctionDoc>> = Obje
   weekday: doc('Date and time', 'weekday(d)', 'Day of the week, Monday = 0.'),
   try_to_date: doc('Date and time', 'try_to_date(s[, fmt])', 'to_date, NULL for text that does not parse.'),
   to_unix_timestamp: doc('Date and time', 'to_unix_timestamp(s[, fmt])', 'Same as unix_timestamp.'),
+  curdate: doc('Date and time', 'curdate()', 'Same as current_date.'),
+  hmac: doc(
+    'JSON, Avro and hashing',
+    "hmac(key, message[, 'SHA-256' | 'SHA-224' | 'SHA-384' | 'SHA-512' | 'SHA-1' | 'MD5'])",
+    'Keyed-hash message authentication code, as raw bytes.',
+  ),
+  to_base32: doc('Strings', 'to_base32(bin)', 'RFC 4648 base 32 text with = padding.'),
+  from_base32: doc('Strings', 'from_base32(s)', 'Bytes of base 32 text (padding optional).'),
+  jaro_winkler_similarity: doc(
+    'Strings',
+    'jaro_winkler_similarity(a, b)',
+    'Jaro-Winkler similarity in [0, 1].',
+  ),
+  try_parse_url: doc('Strings', 'try_parse_url(url, part[, key])', 'parse_url, NULL for an invalid URL.'),
+  vector_norm: doc(
+    'Arrays',
+    'vector_norm(v[, degree])',
+    "Lp norm of an array<float> (degree 1.0, 2.0 (default) or float('inf')).",
+  ),
+  vector_normalize: doc(
+    'Arrays',
+    'vector_normalize(v[, degree])',
+    'v divided by its norm (NULL for a zero vector).',
+  ),
+  vector_inner_product: doc(
+    'Arrays',
+    'vector_inner_product(a, b)',
+    'Dot product of two array<float> of one dimension.',
+  ),
+  vector_l2_distance: doc('Arrays', 'vector_l2_distance(a, b)', 'Euclidean distance.'),
+  vector_cosine_similarity: doc(
+    'Arrays',
+    'vector_cosine_similarity(a, b)',
+    'Cosine similarity (NULL when a vector is zero).',
+  ),
+  collect_union: doc(
+    'Aggregates',
+    'collect_union(arr)',
+    'Distinct non-NULL elements of all the arrays (order unspecified, as in Spark).',
+  ),
+  percentile_cont: doc(
+    'Aggregates',
+    'percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])',
+    'Percentile interpolated between the closest ranks (as percentile).',
+  ),
+  percentile_disc: doc(
+    'Aggregates',
+    'percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])',
+    'The value at position ceil(p * n) of the ordered values.',
+  ),
+  vector_sum: doc(
+    'Aggregates',
+    'vector_sum(v)',
+    'Element-wise sum of array<float> vectors (vectors with a NULL element skipped).',
+  ),
+  vector_avg: doc('Aggregates', 'vector_avg(v)', 'Element-wise mean of array<float> vectors.'),
   current_timezone: doc('Date and time', 'current_timezone()', 'The session time zone.'),
 })

@@ -210,6 +210,7 @@ export const SPARK_ALIASES: readonly (readonly [string, string])[] = [
   ['dateadd', 'date_add'],
   ['datepart', 'date_part'],
   ['len', 'length'],
+  ['curdate', 'current_date'],
   ['to_unix_timestamp', 'unix_timestamp'],
   ['<<', 'shiftleft'],
   ['>>', 'shiftright'],

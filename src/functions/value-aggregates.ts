@@ -117,6 +117,9 @@ function percentages(name: string, arg: BoundExpr): { list: number[]; array: boo
 
 const KEEP: Omit<AggregateImpl, 'finish'> = {
   init: ['[]'],
+  // NOTE: 'list' copies the array on restore from streaming state; as a plain 'value' the stored
+  // array itself would be pushed into, changing a committed state version.
+  slotCodecs: ['list'],
   update: ([s], [v]) => `${s}.push(${v})`,
   merge: ([s], [s2]) => `for (const x of ${s2}) ${s}.push(x)`,
 }

@@ -133,6 +133,7 @@ export function planPhysical(p: AnalyzedPlan, hooks: PlannerHooks): ExecNode {
         input: p.input,
         pos: p.generator === 'posexplode',
         outer: p.outer,
+        inline: p.generator === 'inline',
       })
     case 'join':
       if (incremental !== undefined && isStreamingAnalyzed(p.left) && isStreamingAnalyzed(p.right))

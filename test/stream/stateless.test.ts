@@ -5,7 +5,20 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { col, current_timestamp, explode, lit, split, t, udf, upper } from '../../src/index.ts'
+import {
+  array,
+  col,
+  current_timestamp,
+  explode,
+  inline,
+  json_tuple,
+  lit,
+  split,
+  struct,
+  t,
+  udf,
+  upper,
+} from '../../src/index.ts'
 import {
   addData,
   checkAnswer,
@@ -95,6 +108,37 @@ describe('stateless streaming queries', () => {
       checkAnswer({ id: 1, word: 'to' }, { id: 1, word: 'be' }),
       addData(input, { id: 2, text: 'or not' }, { id: 3, text: '' }),
       checkLastBatch({ id: 2, word: 'or' }, { id: 2, word: 'not' }, { id: 3, word: '' }),
+    )
+  })
+
+  it('runs json_tuple, stack and inline generators on every batch, across restarts', async () => {
+    const { sluice } = streamSession()
+    const input = sluice.memoryStream(Words)
+    const fields = input.toDF().select(col('id'), json_tuple(col('text'), 'a', 'b'))
+    await testStreamWithRestarts(
+      fields,
+      {},
+      addData(input, { id: 1, text: '{"a":1,"b":"x"}' }),
+      checkAnswer({ id: 1, c0: '1', c1: 'x' }),
+      addData(input, { id: 2, text: 'not json' }),
+      checkLastBatch({ id: 2, c0: null, c1: null }),
+    )
+    const stacked = input.toDF().selectExpr('id', 'stack(2, id, text, id * 10, upper(text))')
+    await testStreamWithRestarts(
+      stacked,
+      {},
+      addData(input, { id: 3, text: 'q' }),
+      checkLastBatch({ id: 3, col0: 3, col1: 'q' }, { id: 3, col0: 30, col1: 'Q' }),
+    )
+    const inlined = input
+      .toDF()
+      .select(col('id'), inline(array(struct(col('id').as('n'), col('text').as('s')))))
+      .filter(col('n').gt(4))
+    await testStreamWithRestarts(
+      inlined,
+      {},
+      addData(input, { id: 4, text: 'd' }, { id: 5, text: 'e' }),
+      checkLastBatch({ id: 5, n: 5, s: 'e' }),
     )
   })
 

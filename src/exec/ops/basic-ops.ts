@@ -127,24 +127,38 @@ export class GenerateExec extends Unary {
   private readonly pos: boolean
   private readonly outer: boolean
   private readonly isMap: boolean
-  constructor(child: ExecNode, opts: { input: BoundExpr; pos: boolean; outer: boolean }) {
+  /** inline: the struct fields each element becomes (one row per struct); null for explode. */
+  private readonly fields: readonly string[] | null
+  constructor(child: ExecNode, opts: { input: BoundExpr; pos: boolean; outer: boolean; inline?: boolean }) {
     super(child)
     this.input_ = opts.input
     this.eval = compileExpr(opts.input)
     this.pos = opts.pos
     this.outer = opts.outer
     this.isMap = opts.input.type.kind === 'map'
+    const t = opts.input.type
+    this.fields =
+      opts.inline === true && t.kind === 'array' && t.element.kind === 'struct'
+        ? t.element.fields.map((f) => f.name)
+        : null
   }
   describe(): string {
+    if (this.fields !== null) return `inline${this.outer ? '_outer' : ''}(${sqlOf(this.input_)})`
     return `${this.pos ? 'posexplode' : 'explode'}${this.outer ? '_outer' : ''}(${sqlOf(this.input_)})`
+  }
+  private itemsOf(v: unknown): unknown[][] {
+    if (v === null) return []
+    if (this.isMap) return [...(v as Map<unknown, unknown>)]
+    const fields = this.fields
+    if (fields === null) return (v as unknown[]).map((x) => [x])
+    // A NULL struct in the array is a row of NULLs, as in Spark.
+    return (v as (Record<string, unknown> | null)[]).map((s) => fields.map((f) => (s === null ? null : s[f])))
   }
   execute(ctx: ExecContext): RowBatch {
     const out: RowBatch = []
-    const width = this.isMap ? 2 : 1
+    const width = this.fields?.length ?? (this.isMap ? 2 : 1)
     for (const row of this.input(ctx)) {
-      const v = this.eval(row)
-      const items: unknown[][] =
-        v === null ? [] : this.isMap ? [...(v as Map<unknown, unknown>)] : (v as unknown[]).map((x) => [x])
+      const items = this.itemsOf(this.eval(row))
       if (items.length === 0 && this.outer) {
         out.push([...row, ...(this.pos ? [null] : []), ...new Array(width).fill(null)])
         continue

@@ -157,7 +157,8 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
     } else while (p.acceptOp(',')) args.push(parseArgument(p))
   }
   p.expectOp(')')
-  for (const word of ['OVER', 'FILTER', 'WITHIN']) {
+  if (p.isKeyword('WITHIN')) return withinGroup(p, name, args)
+  for (const word of ['OVER', 'FILTER']) {
     if (p.isKeyword(word)) throw p.errorAt(`${word} clauses after a function call are not supported yet`)
   }
   const countStar =
@@ -166,6 +167,29 @@ function parseCall(p: ExprParser, nameTok: Token): Expr {
     args[0].kind === 'star' &&
     args[0].target.length === 0
   return callExpr(name, countStar ? [literalExpr(1, t.int())] : unitFirst(name, args), distinct)
+}
+
+const ORDERED_SET = new Set(['percentile_cont', 'percentile_disc'])
+
+/**
+ * `percentile_cont(p) WITHIN GROUP (ORDER BY x [ASC | DESC])` as `percentile_cont(x, p, desc)`:
+ * the ordering column first, then the arguments, then whether the order is descending.
+ */
+function withinGroup(p: ExprParser, name: string, args: Expr[]): Expr {
+  const at = p.peek()
+  p.expectKeyword('WITHIN')
+  if (!ORDERED_SET.has(name.toLowerCase())) {
+    throw p.errorAt(`WITHIN GROUP is supported for percentile_cont and percentile_disc, not ${name}`, at)
+  }
+  p.expectKeyword('GROUP')
+  p.expectOp('(')
+  p.expectKeyword('ORDER')
+  p.expectKeyword('BY')
+  const key = p.parseExpression()
+  const desc = p.acceptKeyword('DESC')
+  if (!desc) p.acceptKeyword('ASC')
+  p.expectOp(')')
+  return callExpr(name, [key, ...args, literalExpr(desc, t.boolean())])
 }
 
 // `timestampadd(HOUR, 1, ts)`: the unit is a bare word (Spark's grammar), kept as a string literal.

@@ -16,9 +16,16 @@ interface Case {
   readonly value?: unknown
   readonly error?: string
 }
+interface GeneratorCase {
+  readonly sql: string
+  readonly columns?: readonly string[]
+  readonly rows?: readonly unknown[][]
+  readonly error?: string
+}
 interface Expected {
   readonly spark: string
   readonly scalar: readonly Case[]
+  readonly generator: readonly GeneratorCase[]
   readonly table: { readonly ddl: string; readonly rows: readonly Record<string, unknown>[] }
   readonly aggregate: readonly Case[]
 }
@@ -62,6 +69,28 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "The result 4611686018427387900 is beyond Sluice's exact bigint range (±2^53), so Sluice raises ARITHMETIC_OVERFLOW.",
   'mode(s)':
     "On a tie Spark returns whichever value its hash map yields first; Sluice returns the smallest, as Spark's mode(x, true).",
+}
+
+/** The items of a select list: `sql` split at its top-level commas (outside quotes and parentheses). */
+function selectItems(sql: string): string[] {
+  const items: string[] = []
+  let depth = 0
+  let quote = ''
+  let start = 0
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]
+    if (quote !== '') {
+      if (ch === '\\') i++
+      else if (ch === quote) quote = ''
+    } else if (ch === "'" || ch === '"') quote = ch
+    else if (ch === '(') depth++
+    else if (ch === ')') depth--
+    else if (ch === ',' && depth === 0) {
+      items.push(sql.slice(start, i).trim())
+      start = i + 1
+    }
+  }
+  return [...items, sql.slice(start).trim()]
 }
 
 /** Spark writes float('nan') as 'nan'; equal up to `tolerance` relative for doubles. */
@@ -125,6 +154,30 @@ describe(`functions against Spark ${expected.spark}`, () => {
         1e-12,
       ),
     )
+    assert.deepEqual(
+      problems.filter((p) => p !== undefined),
+      [],
+    )
+  })
+
+  it(`generates the rows and columns of ${expected.generator.length} generator calls as Spark does`, () => {
+    const problems = expected.generator.map((g) => {
+      let got: { columns: string[]; rows: unknown[] }
+      try {
+        const df = one.selectExpr(...selectItems(g.sql))
+        // By column name: a row object lists integer-like keys (a column named `3`) first.
+        got = { columns: df.columns, rows: df.collect().map((r) => shape(df.columns.map((c) => r[c]))) }
+      } catch (e) {
+        if (g.error !== undefined && e instanceof SluiceError) return undefined
+        return `${g.sql}: Spark gives ${JSON.stringify(g.rows ?? g.error)}, Sluice fails: ${(e as Error).message}`
+      }
+      if (g.error !== undefined)
+        return `${g.sql}: Spark fails with ${g.error}, Sluice gives ${JSON.stringify(got)}`
+      const want = { columns: g.columns, rows: g.rows }
+      return JSON.stringify(got) === JSON.stringify(want)
+        ? undefined
+        : `${g.sql}: Spark gives ${JSON.stringify(want)}, Sluice ${JSON.stringify(got)}`
+    })
     assert.deepEqual(
       problems.filter((p) => p !== undefined),
       [],

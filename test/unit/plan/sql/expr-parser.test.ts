@@ -42,6 +42,16 @@ describe('operator precedence (as Spark)', () => {
     ])
   })
 
+  it('reads WITHIN GROUP (ORDER BY x [DESC]) as the ordering column first and a descending flag last', () => {
+    check([
+      ['percentile_cont(1) WITHIN GROUP (ORDER BY a)', call('percentile_cont', a, int(1), bool(false))],
+      [
+        'PERCENTILE_DISC(1) within group (order by a + b DESC)',
+        call('PERCENTILE_DISC', call('+', a, b), int(1), bool(true)),
+      ],
+    ])
+  })
+
   it('binds NOT looser than comparison, and AND tighter than OR', () => {
     check([
       ['NOT a = b', not(call('=', a, b))],

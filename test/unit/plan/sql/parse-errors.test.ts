@@ -64,6 +64,10 @@ describe('syntax errors', () => {
       /OVER clauses after a function call are not supported yet/,
     )
     assert.match(messageOf('f(a => 1)'), /Named function arguments/)
+    assert.match(
+      messageOf('listagg(a) WITHIN GROUP (ORDER BY a)'),
+      /WITHIN GROUP is supported for percentile_cont and percentile_disc, not listagg/,
+    )
   })
 
   it('rejects trailing input after a complete expression', () => {
