@@ -21,6 +21,11 @@ export interface StatefulRestartCase {
   readonly keys: number
   /** `start()` to the first committed batch of the restarted query, in ms. */
   readonly restartMs: number
+  /**
+   * The CPU time (user + system, this process) over `restartMs`: steadier than it on a shared
+   * machine (it leaves out time waiting for a core or for the disk).
+   */
+  readonly restartCpuMs: number
   /** The batch that first committed after the restart. */
   readonly firstBatchId: number
   /** That batch's own `durationMs` (progress): what of `restartMs` is the batch, not the start. */
@@ -43,7 +48,12 @@ async function runCount(
   keys: number,
   rowsPerBatch: number,
   batches: number,
-): Promise<{ firstCommittedMs: number; firstBatchId: number; durations: Record<string, number> }> {
+): Promise<{
+  firstCommittedMs: number
+  firstCommittedCpuMs: number
+  firstBatchId: number
+  durations: Record<string, number>
+}> {
   const sluice = Sluice.local({
     'sluice.sql.streaming.stateStore.providerClass': provider,
     'sluice.sql.session.timeZone': 'UTC',
@@ -52,6 +62,7 @@ async function runCount(
   })
   let seen = 0
   let firstCommittedMs = 0
+  let firstCommittedCpuMs = 0
   let firstBatchId = -1
   let durations: Record<string, number> = {}
   let done: () => void = () => undefined
@@ -59,11 +70,14 @@ async function runCount(
     done = resolve
   })
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   sluice.streams.addListener({
     onQueryProgress: (e) => {
       if (e.progress.numInputRows === 0) return
       if (seen++ === 0) {
         firstCommittedMs = performance.now() - t0
+        const cpu = process.cpuUsage(c0)
+        firstCommittedCpuMs = (cpu.user + cpu.system) / 1000
         firstBatchId = e.progress.batchId
         durations = { ...e.progress.durationMs }
       }
@@ -84,7 +98,7 @@ async function runCount(
     .start()
   await allDone
   await q.stop()
-  return { firstCommittedMs, firstBatchId, durations }
+  return { firstCommittedMs, firstCommittedCpuMs, firstBatchId, durations }
 }
 
 /** In a fresh temporary directory (the LMDB local stores under it too), removed afterwards. */
@@ -121,6 +135,7 @@ export async function measureRestart(
       provider,
       keys,
       restartMs: r.firstCommittedMs,
+      restartCpuMs: r.firstCommittedCpuMs,
       firstBatchId: r.firstBatchId,
       firstBatchDurationMs: r.durations,
     }
@@ -149,7 +164,7 @@ export function printRestart(
 ): void {
   for (const c of cases)
     console.log(
-      `  restart with ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${c.restartMs.toFixed(0)} ms from start() to batch ${c.firstBatchId} committed (that batch: ${JSON.stringify(c.firstBatchDurationMs)})`,
+      `  restart with ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${c.restartMs.toFixed(0)} ms (${c.restartCpuMs.toFixed(0)} ms CPU) from start() to batch ${c.firstBatchId} committed (that batch: ${JSON.stringify(c.firstBatchDurationMs)})`,
     )
   for (const c of scale)
     console.log(

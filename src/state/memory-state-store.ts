@@ -121,7 +121,9 @@ export class MemoryStateStore implements StateStore {
     const k = this.#encode(key)
     const old = k === this.#lastGot ? this.#lastGotEntry : this.#map.get(k)
     this.#lastGot = undefined
-    const entry: PutEntry = { key, value, putAt: this.version }
+    // NOTE: an equal key already in the map keeps its array (equal keys are interchangeable): the
+    // caller's new array then dies young instead of replacing a long-lived one every batch.
+    const entry: PutEntry = { key: old === undefined ? key : old.key, value, putAt: this.version }
     this.#map.set(k, entry)
     this.#changed(k, old, entry)
     this.#numRowsUpdated++

@@ -44,16 +44,45 @@ function encodeComponent(v: unknown): string {
       if (v === null || v === undefined) return 'n'
       // A struct (a window key is one) by its fields in order: much cheaper than packing it, and as
       // exact, since every component encoding is self-delimiting.
-      if (Object.getPrototypeOf(v) === Object.prototype) {
-        let out = 'o'
-        for (const k in v as Record<string, unknown>)
-          out += encodeComponent((v as Record<string, unknown>)[k])
-        return `${out}}`
-      }
+      if (Object.getPrototypeOf(v) === Object.prototype) return encodeStruct(v as Record<string, unknown>)
       const bytes = componentPackr.pack(v)
       return `m${bytes.length}:${bytes.toString('latin1')}`
     }
   }
+}
+
+// The field values of the last struct encoded and its string: adjacent keys usually share their
+// window's start and end (in distinct objects), and comparing two numbers costs much less than
+// converting them to strings. The encoding depends only on the values in field order, so that is
+// what is compared; only primitive fields count (an object field always encodes afresh).
+const lastValues: unknown[] = []
+let lastEncoded = ''
+
+function encodeStruct(v: Record<string, unknown>): string {
+  let n = 0
+  let same = lastEncoded !== ''
+  for (const k in v) {
+    const x = v[k]
+    const y = lastValues[n++]
+    if (x !== y || (typeof x === 'object' && x !== null) || (x === 0 && 1 / x !== 1 / (y as number))) {
+      same = false
+      break
+    }
+  }
+  if (same && n === lastValues.length) return lastEncoded
+  let out = 'o'
+  let primitive = true
+  for (const k in v) {
+    const x = v[k]
+    // NOTE: a nested struct encodes through this function too, so the memo is set only after.
+    out += encodeComponent(x)
+    if (typeof x === 'object' && x !== null) primitive = false
+  }
+  out += '}'
+  lastValues.length = 0
+  if (primitive) for (const k in v) lastValues.push(v[k])
+  lastEncoded = primitive ? out : ''
+  return out
 }
 
 /**

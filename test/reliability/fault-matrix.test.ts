@@ -47,7 +47,8 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<Damage, Expected>>>> = {
   },
   'state/<op>/<part>/<v>.delta (latest)': {
     emptied: CORRUPT('is corrupt: the file is empty'),
-    truncated: CORRUPT('(the file is truncated or altered)'),
+    // Cut in half: since format v3 the cut falls in the body (before, within the checksum line).
+    truncated: CORRUPT('does not match its checksum'),
     'byte changed': CORRUPT('does not match its checksum'),
     deleted: CORRUPT('is missing: it is needed to load state version 3'),
   },

@@ -5,17 +5,17 @@
  * truth; the local LMDB folder is a cache rebuilt from these files.
  *
  * Format: a header line naming kind and version, a line with the CRC-32 (hex) of the body, then the
- * body: one msgpack value (msgpackr, records on and defined inline; maps decode as `Map`, records
- * as plain objects, sets as `Set`):
+ * body: the entries by column (state-columns-codec.ts, as state-codec.ts's v3 files), a snapshot's
+ * main file first giving its part count as a little-endian u32:
  *
  * ```
- * sluice-lmdb-changelog v1\n<crc32 hex>\n   [[key, value], [key], ...]   (2 elements: put, 1: remove)
- * sluice-lmdb-snapshot v1\n<crc32 hex>\n    [numParts, [[key, value], ...]]      (`<v>.lmdbsnap`)
- * sluice-lmdb-snapshot-part v1\n<crc32 hex>\n  [[key, value], ...]              (`<v>.lmdbsnap-<i>`)
+ * sluice-lmdb-changelog v2\n<crc32 hex>\n       <columns: puts and removes>
+ * sluice-lmdb-snapshot v2\n<crc32 hex>\n        <u32 numParts><columns: puts>   (`<v>.lmdbsnap`)
+ * sluice-lmdb-snapshot-part v2\n<crc32 hex>\n   <columns: puts>                 (`<v>.lmdbsnap-<i>`)
  * ```
  *
- * e.g. a batch that counted 'a' twice and dropped 'b': `sluice-lmdb-changelog v1\n1a2b3c4d\n` +
- * msgpack of `[[['a'], {count: 2}], [['b']]]`.
+ * e.g. a batch that counted 'a' twice and dropped 'b': `sluice-lmdb-changelog v2\n1a2b3c4d\n` +
+ * the columns of `[{ key: ['a'], value: [2] }, { key: ['b'] }]`.
  *
  * A snapshot is written in parts of at most SNAPSHOT_PART_ENTRIES entries, so neither writing nor
  * restoring it holds the whole store in memory: parts 1 .. numParts-1 first, then the main file
@@ -26,17 +26,20 @@
  * CHECKPOINT_VERSION_UNSUPPORTED. These files are separate from state-codec.ts's `.delta` and
  * `.snapshot` files on purpose: a store directory holds one provider's files.
  *
- * Version history: v1 — this format.
+ * Version history: v1 — the body one msgpack value (msgpackr, records on and defined inline):
+ * `[[key, value], [key], ...]` (2 elements: put, 1: remove), a snapshot `[numParts, [[key, value],
+ * ...]]`, a part `[[key, value], ...]`; still read. v2 — the body by column, 2-3x cheaper to write.
  */
 import { crc32 } from 'node:zlib'
-import { Packr, Unpackr } from 'msgpackr'
+import { Unpackr } from 'msgpackr'
 import { SluiceError } from '../../errors.ts'
 import type { StateEntry } from '../spi.ts'
 import type { StateUpdate } from '../state-codec.ts'
 import { stateFileCorrupt } from '../state-codec.ts'
+import { decodeColumns, encodeColumns } from '../state-columns-codec.ts'
 
 /** The format version this code writes and the newest it reads. */
-export const LMDB_FILE_VERSION = 1
+export const LMDB_FILE_VERSION = 2
 
 /** The two kinds of file, as named in the header line. */
 export type LmdbFileKind = 'changelog' | 'snapshot' | 'snapshot-part'
@@ -47,30 +50,34 @@ export const SNAPSHOT_PART_ENTRIES = 50_000
 const unpackr = new Unpackr({ mapsAsObjects: false, sequential: true, moreTypes: true })
 const HEADER = /^sluice-lmdb-(changelog|snapshot|snapshot-part) v([0-9]+)$/
 
-function encodeFile(kind: LmdbFileKind, body: unknown): Uint8Array {
-  // A fresh Packr per file: with `sequential`, record structures are defined inline, and each file
-  // must decode on its own.
-  const bytes = new Packr({ useRecords: true, sequential: true, mapsAsObjects: false, moreTypes: true }).pack(
-    body,
-  )
+function encodeFile(kind: LmdbFileKind, body: Uint8Array): Uint8Array {
   const head = new TextEncoder().encode(
-    `sluice-lmdb-${kind} v${LMDB_FILE_VERSION}\n${crc32(bytes).toString(16).padStart(8, '0')}\n`,
+    `sluice-lmdb-${kind} v${LMDB_FILE_VERSION}\n${crc32(body).toString(16).padStart(8, '0')}\n`,
   )
-  const out = new Uint8Array(head.length + bytes.length)
+  const out = new Uint8Array(head.length + body.length)
   out.set(head, 0)
-  out.set(bytes, head.length)
+  out.set(body, head.length)
   return out
 }
 
-function decodeFile(file: string, kind: LmdbFileKind, bytes: Uint8Array): unknown[] {
+/** The format version and the checked body of a file. */
+function readFile(
+  file: string,
+  kind: LmdbFileKind,
+  bytes: Uint8Array,
+): { version: number; body: Uint8Array } {
   const first = bytes.subarray(0, 64).indexOf(10)
   const second = first < 0 ? -1 : bytes.subarray(0, first + 16).indexOf(10, first + 1)
   const line = new TextDecoder().decode(bytes.subarray(0, first < 0 ? 40 : first))
   const m = HEADER.exec(line)
   if (m === null || second < 0 || m[1] !== kind) {
-    throw stateFileCorrupt(file, `the first line should be 'sluice-lmdb-${kind} v1' but is '${line}'`)
+    throw stateFileCorrupt(
+      file,
+      `the first line should be 'sluice-lmdb-${kind} v${LMDB_FILE_VERSION}' but is '${line}'`,
+    )
   }
-  if (Number(m[2]) > LMDB_FILE_VERSION) {
+  const version = Number(m[2])
+  if (version > LMDB_FILE_VERSION) {
     throw new SluiceError(
       'CHECKPOINT_VERSION_UNSUPPORTED',
       `State file ${file} has format v${m[2]}, newer than this Sluice reads (v${LMDB_FILE_VERSION}). Upgrade Sluice to resume this query.`,
@@ -81,6 +88,11 @@ function decodeFile(file: string, kind: LmdbFileKind, bytes: Uint8Array): unknow
   if (crc32(body).toString(16).padStart(8, '0') !== want) {
     throw stateFileCorrupt(file, `its CRC-32 is not ${want} (the file was changed or cut short)`)
   }
+  return { version, body }
+}
+
+/** A v1 body: one msgpack array. */
+function unpackV1(file: string, body: Uint8Array): unknown[] {
   let value: unknown
   try {
     value = unpackr.unpack(body)
@@ -91,16 +103,34 @@ function decodeFile(file: string, kind: LmdbFileKind, bytes: Uint8Array): unknow
   return value
 }
 
+/** A v2 body's entries (`puts`: every entry must be a put). */
+function columns(file: string, body: Uint8Array, puts: boolean): StateUpdate[] {
+  let entries: StateUpdate[]
+  try {
+    entries = decodeColumns(body)
+  } catch (e) {
+    throw stateFileCorrupt(file, `its body does not decode (${(e as Error).message})`)
+  }
+  if (puts && entries.some((e) => e.value === undefined)) {
+    throw stateFileCorrupt(file, 'an entry is not [key, value]')
+  }
+  return entries
+}
+
+function asArray<T>(items: Iterable<T>): readonly T[] {
+  return Array.isArray(items) ? items : [...items]
+}
+
 /** @example encodeChangelog([{ key: ['a'], value: 1 }, { key: ['b'] }]) */
 export function encodeChangelog(updates: Iterable<StateUpdate>): Uint8Array {
-  const body: unknown[] = []
-  for (const u of updates) body.push(u.value === undefined ? [u.key] : [u.key, u.value])
-  return encodeFile('changelog', body)
+  return encodeFile('changelog', encodeColumns(asArray(updates)))
 }
 
 /** @example decodeChangelog('/c/state/0/0/3.changelog', bytes) // [{ key: ['a'], value: 1 }, { key: ['b'] }] */
 export function decodeChangelog(file: string, bytes: Uint8Array): StateUpdate[] {
-  return decodeFile(file, 'changelog', bytes).map((e) => {
+  const { version, body } = readFile(file, 'changelog', bytes)
+  if (version >= 2) return columns(file, body, false)
+  return unpackV1(file, body).map((e) => {
     if (!Array.isArray(e) || e.length < 1 || e.length > 2 || !Array.isArray(e[0])) {
       throw stateFileCorrupt(file, 'an entry is not [key] or [key, value]')
     }
@@ -123,15 +153,25 @@ export interface LmdbSnapshotMain {
 
 /** @example encodeLmdbSnapshot(1, entries) */
 export function encodeLmdbSnapshot(numParts: number, entries: readonly StateEntry[]): Uint8Array {
-  return encodeFile('snapshot', [numParts, entries.map((e) => [e.key, e.value])])
+  const body = encodeColumns(entries)
+  const out = Buffer.allocUnsafe(4 + body.length)
+  out.writeUInt32LE(numParts, 0)
+  out.set(body, 4)
+  return encodeFile('snapshot', out)
 }
 
 /** @example decodeLmdbSnapshot('/c/state/0/0/10.lmdbsnap', bytes) // { numParts: 1, entries: [...] } */
 export function decodeLmdbSnapshot(file: string, bytes: Uint8Array): LmdbSnapshotMain {
-  const body = decodeFile(file, 'snapshot', bytes)
-  const [numParts, entries] = body
+  const { version, body } = readFile(file, 'snapshot', bytes)
+  if (version >= 2) {
+    const numParts = body.length < 4 ? 0 : Buffer.from(body.buffer, body.byteOffset, 4).readUInt32LE(0)
+    if (numParts < 1) throw stateFileCorrupt(file, 'its body does not start with a part count of 1 or more')
+    return { numParts, entries: columns(file, body.subarray(4), true) as StateEntry[] }
+  }
+  const v1 = unpackV1(file, body)
+  const [numParts, entries] = v1
   if (
-    body.length !== 2 ||
+    v1.length !== 2 ||
     !Number.isSafeInteger(numParts) ||
     (numParts as number) < 1 ||
     !Array.isArray(entries)
@@ -143,13 +183,12 @@ export function decodeLmdbSnapshot(file: string, bytes: Uint8Array): LmdbSnapsho
 
 /** @example encodeLmdbSnapshotPart(entries) */
 export function encodeLmdbSnapshotPart(entries: readonly StateEntry[]): Uint8Array {
-  return encodeFile(
-    'snapshot-part',
-    entries.map((e) => [e.key, e.value]),
-  )
+  return encodeFile('snapshot-part', encodeColumns(entries))
 }
 
 /** @example decodeLmdbSnapshotPart('/c/state/0/0/10.lmdbsnap-1', bytes) // [{ key: ['a'], value: 1 }] */
 export function decodeLmdbSnapshotPart(file: string, bytes: Uint8Array): StateEntry[] {
-  return decodeFile(file, 'snapshot-part', bytes).map((e) => toEntry(file, e))
+  const { version, body } = readFile(file, 'snapshot-part', bytes)
+  if (version >= 2) return columns(file, body, true) as StateEntry[]
+  return unpackV1(file, body).map((e) => toEntry(file, e))
 }

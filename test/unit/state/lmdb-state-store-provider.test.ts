@@ -3,7 +3,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { crc32 } from 'node:zlib'
+import { Packr } from 'msgpackr'
 import { nodeFileSystem } from '../../../src/io/fs.ts'
+import {
+  decodeChangelog,
+  decodeLmdbSnapshot,
+  decodeLmdbSnapshotPart,
+} from '../../../src/state/lmdb/lmdb-checkpoint-codec.ts'
 import { readLmdbCheckpointVersion } from '../../../src/state/lmdb/lmdb-checkpoint-read.ts'
 import { lmdbLocalDir } from '../../../src/state/lmdb/lmdb-local-store.ts'
 import {
@@ -124,7 +131,7 @@ describe('LmdbStateStoreProvider', () => {
       p.close()
       const file = join(dir, '2.changelog')
       const bytes = await readFile(file)
-      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v1\n/)
+      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v2\n/)
       const changed = Buffer.from(bytes)
       changed[changed.length - 1] ^= 1
       await writeFile(file, changed)
@@ -167,4 +174,32 @@ describe('LmdbStateStoreProvider', () => {
       // The state reader's path (checkpoint files only) reads the parts too.
       assert.deepEqual(contents(await readLmdbCheckpointVersion(nodeFileSystem, dir, 3)), want)
     }))
+
+  it('still reads the v1 files of Sluice 0.2 (a msgpack body)', () => {
+    const v1 = (kind: string, body: unknown) => {
+      const bytes = new Packr({
+        useRecords: true,
+        sequential: true,
+        mapsAsObjects: false,
+        moreTypes: true,
+      }).pack(body)
+      const head = `sluice-lmdb-${kind} v1\n${crc32(bytes).toString(16).padStart(8, '0')}\n`
+      return new Uint8Array([...Buffer.from(head), ...bytes])
+    }
+    const key = ['a', { start: 0, end: 10 }]
+    assert.deepEqual(decodeChangelog('/c', v1('changelog', [[key, [2]], [['b']]])), [
+      { key, value: [2] },
+      { key: ['b'] },
+    ])
+    assert.deepEqual(decodeLmdbSnapshot('/s', v1('snapshot', [2, [[key, [1]]]])), {
+      numParts: 2,
+      entries: [{ key, value: [1] }],
+    })
+    assert.deepEqual(decodeLmdbSnapshotPart('/p', v1('snapshot-part', [[['c'], 3]])), [
+      { key: ['c'], value: 3 },
+    ])
+    assert.throws(() => decodeLmdbSnapshotPart('/p', v1('snapshot-part', [[['c']]])), {
+      code: 'CHECKPOINT_CORRUPT',
+    })
+  })
 })

@@ -36,12 +36,12 @@ async function names(dir: string): Promise<string[]> {
 }
 
 describe('MemoryStateStoreProvider files', () => {
-  it('writes one <version>.delta per commit with a v2 header and no snapshot', () =>
+  it('writes one <version>.delta per commit with a v3 header and no snapshot', () =>
     withTempDir(async (dir) => {
       await commitMany(provider(dir), 3, false)
       assert.deepEqual(await names(dir), ['1.delta', '2.delta', '3.delta'])
       const bytes = await readFile(join(dir, '2.delta'))
-      assert.equal(bytes.subarray(0, 3).toString(), 'v2\n')
+      assert.equal(bytes.subarray(0, 3).toString(), 'v3\n')
     }))
 
   it('snapshots in maintenance once more than minDeltasForSnapshot deltas are needed, as Spark does', () =>
@@ -193,7 +193,7 @@ describe('MemoryStateStoreProvider errors', () => {
       await commitMany(provider(dir), 1, false)
       const file = join(dir, '1.delta')
       const bytes = await readFile(file)
-      await writeFile(file, Buffer.concat([Buffer.from('v3\n'), bytes.subarray(3)]))
+      await writeFile(file, Buffer.concat([Buffer.from('v4\n'), bytes.subarray(3)]))
       await assert.rejects(provider(dir).getStore(1), { code: 'CHECKPOINT_VERSION_UNSUPPORTED' })
     }))
 

@@ -54,4 +54,17 @@ describe('encodeStateKey', () => {
       { numRuns: 2000 },
     )
   })
+
+  it('encodes a struct by its values in field order, whatever struct it encoded before', () => {
+    const window = (start: number, end: number) => ({ start, end })
+    assert.equal(encodeStateKey([window(0, 10), 1]), 'od0;d10;}d1;')
+    assert.equal(encodeStateKey([window(0, 10), 2]), 'od0;d10;}d2;')
+    assert.equal(encodeStateKey([{ end: 10, start: 0 }]), 'od10;d0;}')
+    assert.equal(encodeStateKey([{ a: 0, b: 10, c: 1 }]), 'od0;d10;d1;}')
+    assert.equal(encodeStateKey([{ a: 0, b: 10 }]), 'od0;d10;}')
+    assert.equal(encodeStateKey([{ w: window(0, 10), k: 1 }]), 'ood0;d10;}d1;}')
+    assert.equal(encodeStateKey([{ s: 0, e: 10 }]), 'od0;d10;}')
+    assert.equal(encodeStateKey([{ s: 'a', e: null }]), 'os1:an}')
+    assert.equal(encodeStateKey([{ s: 'a', e: undefined }]), 'os1:an}')
+  })
 })
