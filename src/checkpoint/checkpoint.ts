@@ -27,6 +27,11 @@ export interface OpenCheckpointOptions {
   readonly leaseTimeoutMs?: number
   /** Makes a new query id at the first start (default crypto.randomUUID). */
   readonly newQueryId?: () => string
+  /**
+   * Fsync the offsets and commits logs (default true). False only for a temporary checkpoint,
+   * deleted at stop and never recovered: a crash loses it whole, whatever was synced.
+   */
+  readonly durable?: boolean
 }
 
 /**
@@ -62,8 +67,9 @@ export class Checkpoint {
     this.fs = fs
     this.path = path
     this.options = options
-    this.offsets = new FileMetadataLog(fs, offsetsDir(path), offsetLogCodec)
-    this.commits = new FileMetadataLog(fs, commitsDir(path), commitLogCodec)
+    const write = { durable: options.durable !== false }
+    this.offsets = new FileMetadataLog(fs, offsetsDir(path), offsetLogCodec, write)
+    this.commits = new FileMetadataLog(fs, commitsDir(path), commitLogCodec, write)
   }
 
   /** Where source `sourceId` keeps its own files. @example ckpt.sourceDir('files-0') // 'ckpt/sources/files-0' */

@@ -14,7 +14,7 @@
  * File format: see versioned-file.ts and each codec's header.
  */
 import { join } from 'node:path'
-import type { FileSystem } from '../io/fs.ts'
+import type { FileSystem, WriteOptions } from '../io/fs.ts'
 import { checkpointInconsistent } from './checkpoint-errors.ts'
 import { batchIdOfFile, checkBatchId } from './layout.ts'
 import { decodeVersionedFile, encodeVersionedFile, type FileCodec } from './versioned-file.ts'
@@ -52,12 +52,15 @@ export class FileMetadataLog<T> {
   readonly dir: string
   private readonly fs: FileSystem
   private readonly codec: FileCodec<T>
+  private readonly write: WriteOptions
   private dirReady = false
 
-  constructor(fs: FileSystem, dir: string, codec: FileCodec<T>) {
+  /** `options.durable` false: entries a crash may lose (no fsync; see io/fs.ts). */
+  constructor(fs: FileSystem, dir: string, codec: FileCodec<T>, options: WriteOptions = {}) {
     this.fs = fs
     this.dir = dir
     this.codec = codec
+    this.write = Object.freeze({ durable: options.durable !== false })
   }
 
   /** The file that holds `batchId`'s entry. @example log.pathOf(3) // '/ckpt/offsets/3' */
@@ -74,7 +77,7 @@ export class FileMetadataLog<T> {
       await this.fs.mkdirp(this.dir)
       this.dirReady = true
     }
-    return this.fs.createExclusive(path, text)
+    return this.fs.createExclusive(path, text, this.write)
   }
 
   /** The entry for `batchId`, or undefined when there is none. */

@@ -61,7 +61,11 @@ export async function openQueryCheckpoint(
   location: string,
   opts: FileCheckpointOptions,
 ): Promise<QueryCheckpoint> {
-  const ckpt = await openCheckpoint(opts.fs, location, { clock: opts.clock, scheduler: opts.scheduler })
+  const ckpt = await openCheckpoint(opts.fs, location, {
+    clock: opts.clock,
+    scheduler: opts.scheduler,
+    durable: !opts.temporary,
+  })
   const lock: CheckpointLock = await ckpt.acquireLock(opts.runId, opts.onLockLost)
   try {
     const meta = await ckpt.readOrCreateMetadata(opts.fixedConf, opts.initialConf)
@@ -82,6 +86,8 @@ class FileQueryCheckpoint implements QueryCheckpoint {
   private readonly sideOutputs = new Map<string, SideOutputLog>()
   private readonly progress: FileMetadataLog<ProgressLogEntry>
   private progressPurged = false
+  /** Offsets and commits entries below this id are gone; undefined until the run's first purge. */
+  private purgedBelow: number | undefined
   /** The side outputs the batch in flight wrote entries to, recorded in its commit. */
   private written: { readonly batchId: number; readonly keys: readonly string[] } | undefined
 
@@ -98,7 +104,14 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     // A checkpoint from before a conf was recorded runs with the session's value.
     this.conf = { ...opts.initialConf, ...meta.conf }
     this.opts = opts
-    this.progress = new FileMetadataLog(opts.fs, progressDir(this.location), progressLogCodec)
+    // NOTE: progress/ is the UI's history, not part of exactly-once: recovery reads only offsets/
+    // and commits/ (checkpoint/recovery.ts), so it is written without fsyncs (two per batch saved).
+    // A power loss may lose the last entries (a shorter history) or cut one, which the UI then
+    // refuses by name (its checksum) until it is deleted; a process crash loses nothing (the OS
+    // holds the written pages).
+    this.progress = new FileMetadataLog(opts.fs, progressDir(this.location), progressLogCodec, {
+      durable: false,
+    })
   }
 
   async recover(): Promise<RecoveredState> {
@@ -194,9 +207,23 @@ class FileQueryCheckpoint implements QueryCheckpoint {
     this.written = { batchId, keys: [...new Set(keys.map((o) => sideOutputKey(o.ref)))] }
   }
 
-  async purge(): Promise<void> {
-    const plan = await applyRetention(this.ckpt.offsets, this.ckpt.commits, this.opts.minBatchesToRetain)
-    const threshold = plan.thresholdBatchId
+  async purge(lastCommittedBatchId: number): Promise<void> {
+    let threshold: number | undefined
+    if (this.purgedBelow === undefined) {
+      // The first purge of a run lists both logs (retention.ts); what it leaves is known after.
+      threshold = (await applyRetention(this.ckpt.offsets, this.ckpt.commits, this.opts.minBatchesToRetain))
+        .thresholdBatchId
+      this.purgedBelow = threshold ?? 0
+    } else {
+      // The same rule as applyRetention, by name: the batch just committed is the latest offsets entry.
+      const min = this.opts.minBatchesToRetain
+      threshold = min < lastCommittedBatchId ? lastCommittedBatchId - min : undefined
+      if (threshold === undefined || threshold <= this.purgedBelow) return
+      // Offsets first, then commits, lowest id first, as applyRetention: both logs stay contiguous.
+      for (const log of [this.ckpt.offsets, this.ckpt.commits])
+        for (let id = this.purgedBelow; id < threshold; id++) await this.opts.fs.delete(log.pathOf(id))
+      this.purgedBelow = threshold
+    }
     if (threshold !== undefined) for (const log of this.sideOutputs.values()) await log.purge(threshold)
   }
 

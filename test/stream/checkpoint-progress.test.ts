@@ -22,11 +22,18 @@ const N = t.struct({ n: t.long() })
  * batches an earlier run committed (a memory stream starts again at offset 0: those rows are re-added
  * before the start, and the checkpoint skips them).
  */
-async function runBatches(dir: string, batches: number, keep?: number, from = 0): Promise<StreamingQuery> {
+async function runBatches(
+  dir: string,
+  batches: number,
+  keep?: number,
+  from = 0,
+  retain?: number,
+): Promise<StreamingQuery> {
   const sluice = Sluice.local({
     ...STREAM_TEST_CONF,
     clock: new ManualClock(1_700_000_000_000),
     ...(keep === undefined ? {} : { 'sluice.sql.streaming.numRecentProgressUpdates': keep }),
+    ...(retain === undefined ? {} : { 'sluice.sql.streaming.minBatchesToRetain': retain }),
   })
   const input = sluice.memoryStream(N)
   for (let i = 0; i < from; i++) input.addData({ n: i })
@@ -87,6 +94,23 @@ describe('progress kept in the checkpoint', () => {
         ],
       )
       assert.equal(run?.started, second.recentProgress[0].timestamp)
+    })
+  })
+
+  it('purges offsets and commits to the last minBatchesToRetain + 1 batches, across a restart', async () => {
+    await withTempDir(async (dir) => {
+      const files = async (log: string) =>
+        (await readdir(join(dir, log)))
+          .filter((f) => !f.startsWith('.'))
+          .map(Number)
+          .sort((a, b) => a - b)
+      await runBatches(dir, 8, undefined, 0, 3)
+      assert.deepEqual(await files('offsets'), [4, 5, 6, 7])
+      assert.deepEqual(await files('commits'), [4, 5, 6, 7])
+      // The restart purges by listing first, then by name: the same rule.
+      await runBatches(dir, 3, undefined, 8, 2)
+      assert.deepEqual(await files('offsets'), [8, 9, 10])
+      assert.deepEqual(await files('commits'), [8, 9, 10])
     })
   })
 
