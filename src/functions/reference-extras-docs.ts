@@ -44,7 +44,7 @@ export const REFERENCE_EXTRAS_DOCS: Readonly<Record<string, FunctionDoc>> = Obje
   format_string: doc(
     'Strings',
     'format_string(fmt, arg, ...)',
-    "java.util.Formatter over Spark's values: %s %d %f %.Nf %x %o %e %b %c %% %n, argument indexes, width and flags `-0+ ,(#`; a DATE prints as its epoch day and a TIMESTAMP as epoch microseconds, as in Spark; array, map and struct arguments are refused (Spark prints JVM objects).",
+    "java.util.Formatter over Spark's values: %s %d %f %.Nf %x %o %e %b %c %% %n, argument indexes, width and flags `-0+ ,(#`; a DATE prints as its epoch day and a TIMESTAMP as epoch microseconds, as in Spark; binary, array, map and struct arguments are refused (Spark prints JVM objects).",
   ),
   printf: doc('Strings', 'printf(fmt, arg, ...)', 'Same as format_string.'),
   len: doc('Strings', 'len(s)', 'Same as length.'),
