@@ -63,6 +63,7 @@ export type ErrorCode =
   | 'EXECUTOR_WORKER_FAILED'
   | 'USER_RAISED_EXCEPTION'
   | 'NUMERIC_VALUE_OUT_OF_RANGE'
+  | 'FAILED_READ_FILE'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -62,8 +62,8 @@ export function decompressByName(bytes: Uint8Array, file: string): Uint8Array {
     if (lower.endsWith('.zst')) return asBytes(zstdDecompressSync(bytes))
   } catch (e) {
     throw new SluiceError(
-      'MALFORMED_RECORD',
-      `Cannot decompress ${file}: ${(e as Error).message}. The file is damaged or its name does not match its codec.`,
+      'FAILED_READ_FILE',
+      `Cannot decompress ${file}: ${(e as Error).message}. The file is damaged or its name does not match its codec; set option ignoreCorruptFiles to true to skip damaged files.`,
       { cause: e },
     )
   }

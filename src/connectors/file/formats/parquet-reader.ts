@@ -42,7 +42,7 @@ function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
 const STATS_PARSERS = Object.freeze({ ...PARQUET_PARSERS, stringFromBytes: (bytes: Uint8Array) => bytes })
 
 /**
- * The footer and schema tree of a file; MALFORMED_RECORD naming it when it is not Parquet.
+ * The footer and schema tree of a file; FAILED_READ_FILE naming it when it is not Parquet.
  *
  * @example const { metadata } = readFooter(bytes, 'part-0.parquet')
  */
@@ -54,8 +54,8 @@ export function readFooter(bytes: Uint8Array, file: string) {
     return { buffer, metadata: withRawDecimals(metadata), root }
   } catch (e) {
     throw new SluiceError(
-      'MALFORMED_RECORD',
-      `Cannot read Parquet file ${file}: ${(e as Error).message}. The file is damaged or not Parquet.`,
+      'FAILED_READ_FILE',
+      `Cannot read Parquet file ${file}: ${(e as Error).message}. The file is damaged or not Parquet; set option ignoreCorruptFiles to true to skip such files.`,
       { cause: e },
     )
   }
@@ -168,9 +168,11 @@ async function readRange(
       },
     })
   } catch (e) {
-    throw new SluiceError('MALFORMED_RECORD', `Cannot read Parquet file ${file}: ${(e as Error).message}.`, {
-      cause: e,
-    })
+    throw new SluiceError(
+      'FAILED_READ_FILE',
+      `Cannot read Parquet file ${file}: ${(e as Error).message}. The file is damaged; set option ignoreCorruptFiles to true to skip such files.`,
+      { cause: e },
+    )
   }
   if (failed !== undefined) throw failed
 }

@@ -54,7 +54,7 @@ describe('batch Parquet scans', () => {
       const whole = await sluice.read.parquet(bad)
       assert.throws(
         () => whole.collect(),
-        (e) => isSluiceError(e, 'MALFORMED_RECORD'),
+        (e) => isSluiceError(e, 'FAILED_READ_FILE'),
       )
     }))
 
@@ -65,7 +65,7 @@ describe('batch Parquet scans', () => {
       assert.deepEqual(df.where(col('d').lt(1)).select('a').collect(), [{ a: 0 }, { a: 1 }])
       assert.throws(
         () => df.select('s').collect(),
-        (e) => isSluiceError(e, 'MALFORMED_RECORD'),
+        (e) => isSluiceError(e, 'FAILED_READ_FILE'),
       )
     }))
 
@@ -76,5 +76,23 @@ describe('batch Parquet scans', () => {
       const df = await sluice.read.schema(S).parquet(bad)
       assert.deepEqual(df.where(col('s').eq('s2')).select('a').collect(), [{ a: 2 }])
       assert.deepEqual(df.where(col('a').isin(1, 3)).select('a').collect(), [{ a: 1 }, { a: 3 }])
+    }))
+
+  it('skip a damaged file with ignoreCorruptFiles, and name it without', () =>
+    withTempDir(async (dir) => {
+      // Spark 4 skips a file it cannot read under spark.sql.files.ignoreCorruptFiles / the option.
+      const d = await parquetDir(dir, 'mixed', FILE)
+      await writeFile(join(d, 'part-1.parquet'), new Uint8Array([1, 2, 3, 4]))
+      const schema = 'a BIGINT, s STRING, d DOUBLE'
+      const skipped = await sluice.read.schema(schema).option('ignoreCorruptFiles', 'true').parquet(d)
+      assert.deepEqual(
+        skipped.select('a').collect().map((r) => r.a),
+        ROWS.map((r) => r[0]),
+      )
+      const strict = await sluice.read.schema(schema).parquet(d)
+      assert.throws(
+        () => strict.collect(),
+        (e) => isSluiceError(e, 'FAILED_READ_FILE') && e.message.includes('part-1.parquet'),
+      )
     }))
 })

@@ -153,7 +153,7 @@ describe('file source on worker threads', () => {
     const source = await open('parquet', input, pool(2))
     await assert.rejects(
       batchOf(source),
-      (e) => isSluiceError(e, 'MALFORMED_RECORD') && e.message.includes('zz-broken.parquet'),
+      (e) => isSluiceError(e, 'FAILED_READ_FILE') && e.message.includes('zz-broken.parquet'),
     )
   })
 

@@ -274,7 +274,7 @@ describe('Parquet format', () => {
   it('fails clearly on bytes that are not Parquet', async () => {
     await assert.rejects(
       decode(schema('a INT'), new Uint8Array([1, 2, 3]), 'junk.parquet'),
-      (e) => isSluiceError(e, 'MALFORMED_RECORD') && e.message.includes('junk.parquet'),
+      (e) => isSluiceError(e, 'FAILED_READ_FILE') && e.message.includes('junk.parquet'),
     )
   })
 
