@@ -61,6 +61,7 @@ export type ErrorCode =
   | 'CAST_OVERFLOW'
   | 'BINARY_ARITHMETIC_OVERFLOW'
   | 'NUMERIC_VALUE_OUT_OF_RANGE'
+  | 'INVALID_FORMAT'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -22,6 +22,7 @@ import { PREDICATES } from './predicates.ts'
 import { SCALAR_EXTRAS } from './scalar-extras.ts'
 import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
+import { TO_NUMBER } from './to-number.ts'
 import { VALUE_AGGREGATES } from './value-aggregates.ts'
 import { WINDOW_FUNCTIONS } from './window-functions.ts'
 
@@ -42,6 +43,7 @@ for (const def of [
   ...DATETIME_EXTRAS,
   ...MISC_FUNCTIONS,
   FORMAT_NUMBER,
+  ...TO_NUMBER,
   ...SCALAR_EXTRAS,
   ...ENCODING_FUNCTIONS,
   ...STATISTICAL_AGGREGATES,

@@ -53,6 +53,7 @@ const SAME_CODES = new Set([
   'DIVIDE_BY_ZERO',
   'REMAINDER_BY_ZERO',
   'NUMERIC_VALUE_OUT_OF_RANGE',
+  'INVALID_FORMAT',
 ])
 
 function shape(v: unknown): unknown {
