@@ -64,6 +64,7 @@ export type ErrorCode =
   | 'USER_RAISED_EXCEPTION'
   | 'NUMERIC_VALUE_OUT_OF_RANGE'
   | 'FAILED_READ_FILE'
+  | 'INVALID_FORMAT'
 
 export class SluiceError extends Error {
   readonly code: ErrorCode

@@ -36,6 +36,17 @@ export { typeOf as typeof }
 /** A random UUID string per row. @example uuid() */
 export const uuid = (): Column<string> => call('uuid')
 
+// ---- numbers as text ----
+/** `x` rounded HALF_EVEN to `d` places with grouping commas: `12,332.12`. @example format_number('price', 2) */
+export const format_number = (x: ColumnLike, d: number): Column<string> =>
+  call('format_number', c(x), literalOf(d))
+/** Text read by a number format as a decimal (`'$99.99'`). @example to_number('price', '$999.99') */
+export const to_number = (x: ColumnLike, format: string): Column<string> =>
+  call('to_number', c(x), str(format))
+/** As `to_number`, NULL where the text does not match. @example try_to_number('price', '999.99') */
+export const try_to_number = (x: ColumnLike, format: string): Column<string> =>
+  call('try_to_number', c(x), str(format))
+
 // ---- date and time ----
 /** Truncates to a unit (`'year'`, `'month'`, `'week'`, `'day'`, `'hour'`, ...). @example date_trunc('hour', 'ts') */
 export const date_trunc = (unit: string, ts: ColumnLike): Column => call('date_trunc', str(unit), c(ts))

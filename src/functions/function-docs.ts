@@ -245,6 +245,11 @@ const STRINGS = group('Strings', {
   base64: ['base64(bin)', 'Base64 text of binary data.'],
   unbase64: ['unbase64(s)', 'Binary data from base64 text.'],
   hex: ['hex(x)', 'Hexadecimal text of a number, string or binary.'],
+  to_number: [
+    'to_number(s, fmt)',
+    'Text read by a number format (`999.99`, `0`, `G`/`,`, `D`/`.`, `$`, `S`, `MI`, `PR`) as decimal; a mismatch is INVALID_FORMAT.',
+  ],
+  try_to_number: ['try_to_number(s, fmt)', 'As to_number, NULL when the text does not match the format.'],
   format_number: [
     'format_number(x, d)',
     'x rounded HALF_EVEN to d places with grouping commas (`12,332.1235`); NULL for d < 0.',
@@ -508,9 +513,9 @@ export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freez
 /** Spark 4 built-in functions Sluice leaves out on purpose, grouped by reason. */
 export const LEFT_OUT: readonly { readonly functions: string; readonly reason: string }[] = Object.freeze([
   {
-    functions: 'number-format functions (`try_to_number`, `to_number`, `to_char`, `to_varchar`)',
+    functions: 'number formatting by pattern (`to_char`, `to_varchar`)',
     reason:
-      'not written yet: they need a port of Spark’s ToNumberParser (`999.99`, `G`, `$`, `S`, `MI`, `PR` patterns); the DECIMAL type and `format_number` are there.',
+      'not written yet: the formatting half of Spark’s number patterns; `format_number`, `to_number` and `try_to_number` are there.',
   },
   {
     functions:

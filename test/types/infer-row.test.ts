@@ -2,7 +2,7 @@
 // keeps node:test from reporting an empty file.
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { type InferRow, t } from '../../src/schema/data-type.ts'
+import { type InferInputRow, type InferRow, t } from '../../src/schema/data-type.ts'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 const expectType = <T extends true>(_: T): void => {}
@@ -23,6 +23,11 @@ expectType<Equal<Row['tags'], (string | null)[] | null>>(true)
 expectType<Equal<Row['bytes'], Uint8Array | null>>(true)
 expectType<Equal<Row['attrs'], Map<string, number | null> | null>>(true)
 expectType<Equal<Row['nested'], { ok: boolean } | null>>(true)
+// Decimals come out as their text and go in as text, numbers or bigints.
+const D = t.struct({ price: t.notNull(t.decimal(10, 2)), xs: t.array(t.decimal(5, 1)) })
+expectType<Equal<InferRow<typeof D>['price'], string>>(true)
+expectType<Equal<InferRow<typeof D>['xs'], (string | null)[] | null>>(true)
+expectType<Equal<InferInputRow<typeof D>['price'], string | number | bigint>>(true)
 // @ts-expect-error a required field cannot be null
 const bad: Row = { id: null, name: null, tags: null, bytes: null, attrs: null, nested: null }
 

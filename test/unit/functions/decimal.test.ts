@@ -12,6 +12,7 @@ import { describe, it } from 'node:test'
 import {
   col,
   expr,
+  format_number,
   isSluiceError,
   lit,
   Sluice,
@@ -19,7 +20,9 @@ import {
   schemaFromJson,
   schemaToJson,
   t,
+  to_number,
   treeString,
+  try_to_number,
   udf,
 } from '../../../src/index.ts'
 import { parseSchemaDDL } from '../../../src/plan/sql/index.ts'
@@ -53,6 +56,7 @@ const SAME_CODES = new Set([
   'DIVIDE_BY_ZERO',
   'REMAINDER_BY_ZERO',
   'NUMERIC_VALUE_OUT_OF_RANGE',
+  'INVALID_FORMAT',
 ])
 
 function shape(v: unknown): unknown {
@@ -274,5 +278,21 @@ describe('DECIMAL(p, s) as a schema type', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('offers format_number, to_number and try_to_number as TypeScript functions', () => {
+    const df = sluice.createDataFrame(
+      [{ price: '12332.125', text: '$1,234.50' }],
+      t.struct({ price: t.decimal(10, 3), text: t.string() }),
+    )
+    const row = df
+      .select(
+        format_number('price', 2).alias('f'),
+        to_number('text', '$9,999.99').alias('n'),
+        try_to_number('text', '999').alias('bad'),
+      )
+      .collect()
+    // As the PySpark cases give: HALF_EVEN (12,332.12), decimal(6,2).
+    assert.deepEqual(row, [{ f: '12,332.12', n: '1234.50', bad: null }])
   })
 })

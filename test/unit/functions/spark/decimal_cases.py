@@ -95,6 +95,18 @@ SCALAR = [
     "array_contains(array(CAST(1.5 AS DECIMAL(5,2))), 1.5)", "array_position(array(CAST(1.5 AS DECIMAL(5,2)), 2), 2.0)",
     "element_at(map(CAST(1.5 AS DECIMAL(5,2)), 'x'), 1.5)", "greatest(9.5, 10.25, CAST(NULL AS DECIMAL(3,1)))",
     "array_distinct(array(1.5, 1.50, 2))",
+    # to_number / try_to_number
+    "to_number('454', '999')", "to_number('454.00', '000.00')", "to_number('12,454', '99,999')",
+    "to_number('$78.12', '$99.99')", "to_number('12,454.8-', '99,999.9S')", "to_number('-12', 'S99')",
+    "to_number('<12>', '99PR')", "to_number('12', '99PR')", "to_number('1234', '999')",
+    "try_to_number('1234', '999')", "to_number('12', '000')", "to_number(' 1 2', '999')",
+    "to_number('1,234', '9,999')", "to_number('1234', '9,999')", "to_number('12,34', '9,999')",
+    "to_number('', '999')", "to_number('.5', '9.99')", "to_number('5.', '9.99')", "to_number('5', '9.99')",
+    "to_number('5', '9$')", "to_number('5', '')", "to_number('5', 'x99')", "typeof(to_number('5', '999.99'))",
+    "to_number('1.2.3', '9.9.9')", "try_to_number('abc', '999')", "to_number('12-', '99MI')",
+    "to_number('12', '99MI')", "to_number(NULL, '999')", "to_number('$', '$99')", "to_number('5', '9,')",
+    "to_number('1,2', '9,,9')", "to_number('0.123', '0.999')", "to_number('7', '0999')",
+    "try_to_number('<12', '99PR')", "to_number('+5', 'S9')", "typeof(try_to_number('1', '99G999D99'))",
 ]
 
 TABLE = [
