@@ -204,6 +204,32 @@ describe('the incremental plan', () => {
       assert.ok(one.flat().length >= 5, `sessions were emitted: ${JSON.stringify(one)}`)
     }))
 
+  it('judges a session late only after merging what both owners sent for its key', () =>
+    withDir(async (dir) => {
+      const sessions = input
+        .toDF()
+        .withWatermark('ts', '0 seconds')
+        .groupBy(session_window(col('ts'), '3 seconds'), col('k'))
+        .agg(count('*').alias('n'))
+      // Batch 2 is judged by watermark 10 s: owner 0's session of b alone, [6 s, 9 s), is behind
+      // it; merged with owner 1's [8 s, 11 s) it is not, as one owner sees it.
+      const batches = [
+        [[10_000, 'a']],
+        [[10_500, 'a']],
+        [
+          [6000, 'b'],
+          [8000, 'b'],
+        ],
+        [[30_000, 'c']],
+        [],
+      ]
+      const { one } = await sameOverTwoOwners(sessions, [batches], dir)
+      assert.ok(
+        one[4].some((r) => r.includes('"b",2')),
+        `the merged session of b was emitted: ${JSON.stringify(one)}`,
+      )
+    }))
+
   it('groups both owners’ rows of one key into one call of mapGroupsWithState', () =>
     withDir(async (dir) => {
       const running = (
