@@ -64,6 +64,13 @@ describe('functions', () => {
     assert.deepEqual(sql("hash('Spark', array(123), 2)", "sha2('Spark', 123)"), [-1321691492, null])
   })
 
+  it('casts binary to string keeping a leading BOM and replacing malformed UTF-8, as Spark', () => {
+    assert.deepEqual(
+      sql("cast(X'EFBBBF41' AS STRING)", "cast(X'41FF42' AS STRING)", "cast(X'E282' AS STRING)"),
+      ['\uFEFFA', 'A\uFFFDB', '\uFFFD'],
+    )
+  })
+
   it('estimates distinct counts with HyperLogLog++ exactly as Spark (95546 for 100000 ids)', () => {
     assert.deepEqual(utc.range(0, 100000).agg(approx_count_distinct('id').alias('n')).collect(), [
       { n: 95546 },
