@@ -86,7 +86,10 @@ describe('batch Parquet scans', () => {
       const schema = 'a BIGINT, s STRING, d DOUBLE'
       const skipped = await sluice.read.schema(schema).option('ignoreCorruptFiles', 'true').parquet(d)
       assert.deepEqual(
-        skipped.select('a').collect().map((r) => r.a),
+        skipped
+          .select('a')
+          .collect()
+          .map((r) => r.a),
         ROWS.map((r) => r[0]),
       )
       const strict = await sluice.read.schema(schema).parquet(d)
