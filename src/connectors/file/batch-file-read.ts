@@ -7,9 +7,9 @@
  * partition folders the pushed-down filters accept. Parquet is decoded at the action too, told the
  * columns the query reads and the conditions of its filters (row groups they rule out are never
  * decoded): its decoder is asynchronous and actions are synchronous, so it runs on a worker thread
- * the action waits for (formats/parquet-sync-reader.ts). `mode=FAILFAST` stays eager, at `load()`
- * (a malformed record fails `load()`, as Sluice has always done); the scan then prunes the decoded
- * files. Malformed records otherwise follow the parse mode (`mode`).
+ * the action waits for (formats/parquet-sync-reader.ts). Malformed records follow the parse mode
+ * (`mode`); under FAILFAST the first one fails the action, as in Spark (schema inference, which
+ * reads the files at `load()`, fails there).
  */
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -39,13 +39,12 @@ import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 
 export type { BatchReadRequest }
 
-/** One file of the scan: where it is, its partition values, and its rows when read at load(). */
+/** One file of the scan: where it is and its partition values. */
 interface ScanFile {
   readonly file: ListedFile
   readonly values: readonly unknown[]
   /** The relation row of the partition values (data columns null), for the pushed filters. */
   readonly partitionRow: readonly unknown[]
-  readonly rows?: readonly unknown[][]
 }
 
 function pathsOf(req: BatchReadRequest): readonly string[] {
@@ -116,15 +115,12 @@ function readScan(setup: ScanSetup, request: ScanRequest): unknown[][] {
   const decoder = setup.scanDecoder?.(request) ?? setup.decoder
   for (const f of setup.files) {
     if (request.filters.length > 0 && !request.matches(f.partitionRow)) continue
-    let rows = f.rows
-    if (rows === undefined) {
-      const bytes = readBytesSync(f.file.path)
-      if (bytes === undefined) {
-        if (setup.ignoreMissingFiles) continue
-        throw fileGone(f.file.path)
-      }
-      rows = decoder.decodeSync({ bytes, file: f.file.path }, f.values).rows
+    const bytes = readBytesSync(f.file.path)
+    if (bytes === undefined) {
+      if (setup.ignoreMissingFiles) continue
+      throw fileGone(f.file.path)
     }
+    const { rows } = decoder.decodeSync({ bytes, file: f.file.path }, f.values)
     for (const r of rows) out.push(r as unknown[])
   }
   return out
@@ -135,28 +131,16 @@ function describeScan(setup: ScanSetup): string {
   return `${setup.format} [${setup.paths.join(', ')}]${parts.length > 0 ? ` partitions [${parts.join(', ')}]` : ''} ${setup.files.length} files`
 }
 
-/** The scan's files with their partition values; decoded now when `eager` gives their bytes. */
-async function scanFilesOf(
+/** The scan's files with their partition values. */
+function scanFilesOf(
   files: readonly ListedFile[],
   partitionValues: ReadonlyMap<string, readonly unknown[]>,
   relation: FileRelation,
-  eager: { readonly decoder: FileDecoder; readonly inputs: readonly FileInput[] } | undefined,
-): Promise<ScanFile[]> {
-  const byPath = new Map(eager?.inputs.map((i) => [i.file, i] as const))
-  const out: ScanFile[] = []
-  for (const file of files) {
+): ScanFile[] {
+  return files.map((file) => {
     const values = partitionValues.get(dirname(file.path)) ?? []
-    const partitionRow = partitionRowOf(relation, values)
-    if (eager === undefined) {
-      out.push({ file, values, partitionRow })
-      continue
-    }
-    const input = byPath.get(file.path)
-    if (input === undefined) continue // gone, and ignoreMissingFiles
-    const { rows } = await eager.decoder.decodeAll([{ input, partitionValues: values }])
-    out.push({ file, values, partitionRow, rows })
-  }
-  return out
+    return { file, values, partitionRow: partitionRowOf(relation, values) }
+  })
 }
 
 /** A synchronous Parquet decoder reading only what `request` needs (positions in the relation). */
@@ -191,10 +175,9 @@ export async function prepareFileScan(
   const { spec, files } = ro.recursiveFileLookup
     ? { spec: NO_PARTITIONS, files: listing.files }
     : discoverPartitions(listing.files, listing.basePaths, { timeZone: zone, userSchema: req.userSchema })
-  const eager = optionOf(req.options, 'mode')?.toUpperCase() === 'FAILFAST'
   // Inference reads the files (text's schema is fixed); the lazy scan reads them again at the action.
   const inferring = req.userSchema === undefined && format.name !== 'text'
-  const inputs = eager || inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
+  const inputs = inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
   const dataSchema =
     req.userSchema !== undefined
       ? userDataSchema(req.userSchema, spec.schema)
@@ -205,10 +188,10 @@ export async function prepareFileScan(
     relation,
     ro.ignoreCorruptFiles,
   )
-  const scanFiles = await scanFilesOf(files, spec.values, relation, eager ? { decoder, inputs } : undefined)
+  const scanFiles = scanFilesOf(files, spec.values, relation)
   const setup: ScanSetup = {
     format: format.name,
-    ...(format.name === 'parquet' && !eager
+    ...(format.name === 'parquet'
       ? {
           scanDecoder: (r: ScanRequest) => parquetScanDecoder(dataSchema, relation, ro.ignoreCorruptFiles, r),
         }

@@ -101,8 +101,11 @@ describe('sluice.read', () => {
       assert.deepEqual(permissive.collect(), [{ n: 1 }, { n: null }])
       const dropped = await sluice.read.schema('n INT').option('mode', 'DROPMALFORMED').csv(dir)
       assert.deepEqual(dropped.collect(), [{ n: 1 }])
-      await assert.rejects(sluice.read.schema('n INT').option('mode', 'FAILFAST').csv(dir), (e: unknown) =>
-        isSluiceError(e, 'MALFORMED_RECORD'),
+      // With a schema, FAILFAST fails the action, not load(), as Spark (failfast_at_action.py).
+      const failfast = await sluice.read.schema('n INT').option('mode', 'FAILFAST').csv(dir)
+      assert.throws(
+        () => failfast.collect(),
+        (e: unknown) => isSluiceError(e, 'MALFORMED_RECORD'),
       )
     }))
 
