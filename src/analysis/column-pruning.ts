@@ -4,20 +4,21 @@
  * never happen, as in Spark. Checked against PySpark 4.3 (test/unit/analysis/spark/column_pruning.py):
  * Spark prunes an unread column under another projection, an aggregation (which reads only its keys
  * and arguments), a filter (which reads its condition's columns), a watermark, a union, a sort, a
- * limit, a deduplication, an explode and a session window, non-deterministic expressions included; and as its
- * CollapseProject, a projection over a projection is merged when that evaluates nothing twice.
- * A filter over a projection of deterministic expressions moves below it first, as Spark's
- * PushPredicateThroughNonJoin, so what the projection computes runs only on the rows kept. Not
- * done (Spark does): pruning below a join.
+ * limit, a deduplication, a join, an explode and a session window, non-deterministic expressions
+ * included (Sluice: all but a stream-stream join); and as its CollapseProject, a projection over a
+ * projection is merged when that evaluates nothing twice. A filter over a projection of
+ * deterministic expressions moves below it first, as Spark's PushPredicateThroughNonJoin, so what
+ * the projection computes runs only on the rows kept.
  *
  * The plan keeps its shape: an unread expression becomes a NULL literal of its type, so every
- * ordinal above it stays valid. Nodes whose rows leave the plan whole (a join, a dead-letter
- * split, observe, JavaScript functions over rows, stateful functions, a watermark with a
+ * ordinal above it stays valid. Nodes whose rows leave the plan whole (a stream-stream join, a
+ * dead-letter split, observe, JavaScript functions over rows, stateful functions, a watermark with a
  * late-rows output) read every column, which keeps what they store and emit as before.
  */
 import { type BoundExpr, boundChildren, boundLiteral } from '../functions/bound-expr.ts'
 import { type AnalyzedPlan, eventTimeColumn } from './analyzed-plan.ts'
 import { transformBound } from './rewrite.ts'
+import { isStreamingAnalyzed } from './streaming-checks.ts'
 
 /** The ordinals of a node's output its parent reads; `undefined`: all of them. */
 type Required = ReadonlySet<number> | undefined
@@ -161,7 +162,7 @@ function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
     case 'streamingRelation':
       return p
     case 'join':
-      return { ...p, left: prune(p.left, undefined), right: prune(p.right, undefined) }
+      return pruneJoin(p, required)
     case 'deadLetter':
     case 'observe':
     case 'mapRows':
@@ -169,4 +170,18 @@ function prune(p: AnalyzedPlan, required: Required): AnalyzedPlan {
     case 'transformWithState':
       return { ...p, child: prune(p.child, undefined) }
   }
+}
+
+/**
+ * Each side of a join asked for the columns read above it and by its condition. A stream-stream
+ * join stores its sides' rows in state, so it reads every column of both.
+ */
+function pruneJoin(p: Extract<AnalyzedPlan, { kind: 'join' }>, required: Required): AnalyzedPlan {
+  if (isStreamingAnalyzed(p.left) && isStreamingAnalyzed(p.right))
+    return { ...p, left: prune(p.left, undefined), right: prune(p.right, undefined) }
+  const width = p.left.output.length
+  const [left, right] = [refsOf(p.leftKeys), refsOf(p.rightKeys)]
+  const split = (i: number) => (i < width ? left.add(i) : right.add(i - width))
+  for (const i of union(required, p.output.length, p.residual === null ? [] : [p.residual])) split(i)
+  return { ...p, left: prune(p.left, left), right: prune(p.right, right) }
 }

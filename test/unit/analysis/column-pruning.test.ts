@@ -112,6 +112,14 @@ const CASES: readonly [string, () => DataFrame<any>, string[] | 'error'][] = [
     ['{"k":"b","x":7}'],
   ],
   ['dedupThenSelect', () => withX().dropDuplicates(['k']).select('k'), ['{"k":"a"}', '{"k":"b"}']],
+  [
+    'joinUnused',
+    () =>
+      withX()
+        .join(other.selectExpr('k AS k2'), col('k').neq(col('k2')))
+        .select('k'),
+    ['{"k":"a"}', '{"k":"b"}'],
+  ],
   ['limitUnused', () => withX().limit(5).select('k'), ['{"k":"a"}', '{"k":"b"}']],
 ]
 
