@@ -29,7 +29,15 @@ import {
 } from '../stateful.ts'
 import { ExchangeExec } from './exchange-exec.ts'
 import { GroupStateImpl, NO_TIMESTAMP } from './group-state-impl.ts'
-import { callGroup, callName, decoderOf, encoderOf, groupByKeys, keyFunction } from './groups-with-state.ts'
+import {
+  callGroup,
+  callName,
+  decoderOf,
+  encoderOf,
+  groupByKeys,
+  keyFunction,
+  routeUserRows,
+} from './groups-with-state.ts'
 
 export interface FlatMapGroupsWithStateOptions {
   readonly operatorId: number
@@ -137,19 +145,19 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
   /** Below the exchange: the rows (as the user's objects) to their key's partition, late ones dropped. */
   #route(rows: RowBatch, s: StreamBatchContext, route: (key: StateKey, obj: object) => void): void {
     const { spec, eventTime, eventTimeIsWindow } = this.#opts
-    const metrics = s.metrics(this.operatorId)
-    const dropLate = spec.timeout === 'EventTimeTimeout' && eventTime >= 0
-    const wm = s.lateWatermarkOf(this.operatorId)
-    const decode = decoderOf(this.#opts.inputSchema)
-    const keyOf = keyFunction(spec)
-    for (const row of rows) {
-      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), wm)) {
-        metrics.numRowsDroppedByWatermark++
-        continue
-      }
-      const obj = decode(row)
-      route([keyOf(obj)], obj)
-    }
+    routeUserRows(
+      rows,
+      {
+        dropLate: spec.timeout === 'EventTimeTimeout' && eventTime >= 0,
+        eventTime,
+        eventTimeIsWindow,
+        watermarkMs: s.lateWatermarkOf(this.operatorId),
+        metrics: s.metrics(this.operatorId),
+        decode: decoderOf(this.#opts.inputSchema),
+        keyOf: keyFunction(spec),
+      },
+      route,
+    )
   }
 
   /** Calls the function for every group whose timeout is before the threshold (timers due first). */

@@ -8,6 +8,7 @@ import type { GroupsWithStateSpec } from '../../plan/logical-plan.ts'
 import { type DataType, type StructType, simpleString } from '../../schema/data-type.ts'
 import { compileRowDecoder, compileRowEncoder } from '../../schema/row-codec.ts'
 import type { RowBatch } from '../exec-node.ts'
+import { eventTimeOf, isBehind, type OperatorBatchMetrics } from '../stateful.ts'
 import type { GroupStateImpl } from './group-state-impl.ts'
 
 /** One group of a batch: its key and its rows (as the user's objects). */
@@ -139,4 +140,38 @@ export function encoderOf(spec: GroupsWithStateSpec): (objects: readonly object[
 /** Encodes (and validates) output rows of `schema`. */
 export function outputEncoder(schema: StructType): (objects: readonly object[]) => RowBatch {
   return compileRowEncoder(schema)
+}
+
+/** How a groups-with-state operator routes its input below its exchange (`routeUserRows`). */
+export interface UserRowRouting {
+  /** Whether rows behind `watermarkMs` are dropped (an event-time timeout or time mode). */
+  readonly dropLate: boolean
+  readonly eventTime: number
+  readonly eventTimeIsWindow: boolean
+  readonly watermarkMs: number
+  readonly metrics: OperatorBatchMetrics
+  readonly decode: (row: unknown[]) => object
+  readonly keyOf: (obj: object) => unknown
+}
+
+/**
+ * Below the exchange of `[flatMap]GroupsWithState`/`transformWithState`: each row as the user's
+ * object, routed by its key; with `dropLate`, rows behind the watermark are dropped and counted.
+ *
+ * @example routeUserRows(rows, how, (key, obj) => bucket(key).push(obj))
+ */
+export function routeUserRows(
+  rows: RowBatch,
+  how: UserRowRouting,
+  route: (key: [unknown], obj: object) => void,
+): void {
+  const { dropLate, eventTime, eventTimeIsWindow, watermarkMs, metrics, decode, keyOf } = how
+  for (const row of rows) {
+    if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), watermarkMs)) {
+      metrics.numRowsDroppedByWatermark++
+      continue
+    }
+    const obj = decode(row as unknown[])
+    route([keyOf(obj)], obj)
+  }
 }

@@ -25,7 +25,14 @@ import {
   type StreamBatchContext,
 } from '../stateful.ts'
 import { ExchangeExec } from './exchange-exec.ts'
-import { callWithKey, decoderOf, groupByKeys, keyFunctionOf, outputEncoder } from './groups-with-state.ts'
+import {
+  callWithKey,
+  decoderOf,
+  groupByKeys,
+  keyFunctionOf,
+  outputEncoder,
+  routeUserRows,
+} from './groups-with-state.ts'
 import {
   LiveHandle,
   type ProcessorCounters,
@@ -116,19 +123,19 @@ export class TransformWithStateExec implements StatefulExec {
   /** Below the exchange: the rows (as the user's objects) to their key's partition, late ones dropped. */
   #route(rows: RowBatch, s: StreamBatchContext, route: (key: StateKey, obj: object) => void): void {
     const { spec, eventTime, eventTimeIsWindow } = this.#opts
-    const metrics = s.metrics(this.operatorId)
-    const dropLate = spec.timeMode === 'EventTime' && eventTime >= 0
-    const wm = s.lateWatermarkOf(this.operatorId)
-    const decode = decoderOf(this.#opts.inputSchema)
-    const keyOf = keyFunctionOf(spec.keyFn, spec.keyType)
-    for (const row of rows) {
-      if (dropLate && isBehind(eventTimeOf(row[eventTime], eventTimeIsWindow), wm)) {
-        metrics.numRowsDroppedByWatermark++
-        continue
-      }
-      const obj = decode(row)
-      route([keyOf(obj)], obj)
-    }
+    routeUserRows(
+      rows,
+      {
+        dropLate: spec.timeMode === 'EventTime' && eventTime >= 0,
+        eventTime,
+        eventTimeIsWindow,
+        watermarkMs: s.lateWatermarkOf(this.operatorId),
+        metrics: s.metrics(this.operatorId),
+        decode: decoderOf(this.#opts.inputSchema),
+        keyOf: keyFunctionOf(spec.keyFn, spec.keyType),
+      },
+      route,
+    )
   }
 
   /**
