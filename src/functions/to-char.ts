@@ -16,24 +16,31 @@ import { badFormat, type Groups, numberFormatTokens, type Token } from './to-num
 
 const SIGNS = new Set(['-', '+', '<'])
 
-/** The value's digits before and after the point as the format's digit positions show them. */
-function digitsOf(tokens: readonly Token[], value: string): { before: string; after: string } {
-  const [whole, fraction = ''] = value.replace('-', '').split('.')
-  const before = whole.replace(/^0+/, '')
-  const after = fraction.replace(/0+$/, '')
-  let nBefore = 0
-  let nAfter = 0
+/** How many digit positions the format has before and after the point. */
+type Positions = { readonly before: number; readonly after: number }
+
+function positionsOf(tokens: readonly Token[]): Positions {
+  let before = 0
+  let after = 0
   let point = false
   for (const tok of tokens) {
     if (tok.k === 'point') point = true
     if (tok.k !== 'groups') continue
     const n = tok.digits.reduce((m, d) => m + d.n, 0)
-    if (point) nAfter += n
-    else nBefore += n
+    if (point) after += n
+    else before += n
   }
-  if (before.length > nBefore || after.length > nAfter)
-    return { before: '#'.repeat(nBefore), after: '#'.repeat(nAfter) }
-  return { before: before.padStart(nBefore, ' '), after: after.padEnd(nAfter, '0') }
+  return { before, after }
+}
+
+/** The value's digits before and after the point as the format's digit positions show them. */
+function digitsOf(n: Positions, value: string): { before: string; after: string } {
+  const [whole, fraction = ''] = value.replace('-', '').split('.')
+  const before = whole.replace(/^0+/, '')
+  const after = fraction.replace(/0+$/, '')
+  if (before.length > n.before || after.length > n.after)
+    return { before: '#'.repeat(n.before), after: '#'.repeat(n.after) }
+  return { before: before.padStart(n.before, ' '), after: after.padEnd(n.after, '0') }
 }
 
 const last = (out: readonly string[]): string | undefined => out[out.length - 1]
@@ -72,12 +79,18 @@ function writeGroups(g: Groups, src: { text: string; at: number }, out: string[]
 }
 
 /**
- * A decimal value (plain notation) written by a checked number format.
- * @example formatNumber(numberFormatTokens('99G999D9S'), '-12454.8') // '12,454.8-'
+ * The writer of decimal values (plain notation) by a number format; a bad format is INVALID_FORMAT.
+ * @example numberFormatter('99G999D9S')('-12454.8') // '12,454.8-'
  */
-export function formatNumber(tokens: readonly Token[], value: string): string {
+export function numberFormatter(format: string): (value: string) => string {
+  const tokens = numberFormatTokens(format)
+  const positions = positionsOf(tokens)
+  return (value) => formatNumber(tokens, positions, value)
+}
+
+function formatNumber(tokens: readonly Token[], positions: Positions, value: string): string {
   const negative = value.startsWith('-') && /[1-9]/.test(value)
-  const { before, after } = digitsOf(tokens, value)
+  const { before, after } = digitsOf(positions, value)
   const src = { before: { text: before, at: 0 }, after: { text: after, at: 0 } }
   const out: string[] = []
   let point = false
@@ -142,11 +155,10 @@ function bindToChar(name: string, args: readonly BoundExpr[], ctx: BindContext):
     }
     return { type: t.string(), args: [x], impl: { kind: 'fn', fn: encode } }
   }
-  const tokens = numberFormatTokens(format)
   return {
     type: t.string(),
     args: [decimalArg(name, x)],
-    impl: { kind: 'fn', fn: (v: string) => formatNumber(tokens, v) },
+    impl: { kind: 'fn', fn: numberFormatter(format) },
   }
 }
 

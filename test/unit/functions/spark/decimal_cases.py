@@ -131,6 +131,10 @@ SCALAR = [
     "to_char(X'537061726B2053514C', 'hex')", "to_char(X'537061726B2053514C', 'base64')",
     "to_char(X'537061726B2053514C', 'utf-8')", "to_char(X'537061726B2053514C', 'HEX')",
     "to_char(X'537061726B2053514C', 'utf8')", "to_varchar(X'00FF', 'hex')",
+    "to_char(true, '9')", "to_char(1e25D, '9')", "to_char(0.1D, '9.9')", "to_char(-2.5F, 'S9.9')",
+    "to_char(-0.5, '.99PR')", "to_char(1234567.891, '9,999,999.999')", "to_char(-1234567, 'MI9G999G999')",
+    "to_char(12, '$0000')", "to_char(-12, 'S$0000.0')", "to_char(CAST(-7 AS SMALLINT), '9MI')",
+    "to_char(DATE'2016-04-08', 'dd/MM/yyyy')", "to_char(X'', 'base64')",
 ]
 
 TABLE = [
