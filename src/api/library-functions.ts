@@ -46,6 +46,15 @@ export const to_number = (x: ColumnLike, format: string): Column<string> =>
 /** As `to_number`, NULL where the text does not match. @example try_to_number('price', '999.99') */
 export const try_to_number = (x: ColumnLike, format: string): Column<string> =>
   call('try_to_number', c(x), str(format))
+/**
+ * A number written by a number format (`'99G999D9S'`: `-12454.8` is `12,454.8-`); a date or
+ * timestamp by a datetime pattern; binary as `'hex'`, `'base64'` or `'utf-8'` text.
+ * @example to_char('price', '$99,999.99')
+ */
+export const to_char = (x: ColumnLike, format: string): Column<string> => call('to_char', c(x), str(format))
+/** Same as `to_char`. @example to_varchar('price', '999.99') */
+export const to_varchar = (x: ColumnLike, format: string): Column<string> =>
+  call('to_varchar', c(x), str(format))
 
 // ---- date and time ----
 /** Truncates to a unit (`'year'`, `'month'`, `'week'`, `'day'`, `'hour'`, ...). @example date_trunc('hour', 'ts') */

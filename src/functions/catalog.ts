@@ -31,6 +31,7 @@ import { STATISTICAL_AGGREGATES } from './statistical-aggregates.ts'
 import { STRING_FUNCTIONS } from './strings.ts'
 import { TEXT_CODEC_FUNCTIONS } from './text-codec-functions.ts'
 import { TO_BINARY_FUNCTIONS } from './to-binary.ts'
+import { TO_CHAR } from './to-char.ts'
 import { TO_NUMBER } from './to-number.ts'
 import { VALUE_AGGREGATES } from './value-aggregates.ts'
 import { VECTOR_FUNCTIONS } from './vector-functions.ts'
@@ -54,6 +55,7 @@ for (const def of [
   ...MISC_FUNCTIONS,
   FORMAT_NUMBER,
   ...TO_NUMBER,
+  ...TO_CHAR,
   ...SCALAR_EXTRAS,
   ...ENCODING_FUNCTIONS,
   ...STATISTICAL_AGGREGATES,

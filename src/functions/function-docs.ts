@@ -250,6 +250,11 @@ const STRINGS = group('Strings', {
     'Text read by a number format (`999.99`, `0`, `G`/`,`, `D`/`.`, `$`, `S`, `MI`, `PR`) as decimal; a mismatch is INVALID_FORMAT.',
   ],
   try_to_number: ['try_to_number(s, fmt)', 'As to_number, NULL when the text does not match the format.'],
+  to_char: [
+    'to_char(x, fmt)',
+    "A number written by to_number's format (`to_char(-12454.8, '99G999D9S')` is `12,454.8-`; too many digits give `#`); a date or timestamp as date_format; binary as `hex`, `base64` or `utf-8` text.",
+  ],
+  to_varchar: ['to_varchar(x, fmt)', 'Same as to_char.'],
   format_number: [
     'format_number(x, d)',
     'x rounded HALF_EVEN to d places with grouping commas (`12,332.1235`); NULL for d < 0.',
@@ -513,11 +518,6 @@ export const FUNCTION_DOCS: Readonly<Record<string, FunctionDoc>> = Object.freez
 /** Spark 4 built-in functions Sluice leaves out on purpose, grouped by reason. */
 export const LEFT_OUT: readonly { readonly functions: string; readonly reason: string }[] = Object.freeze([
   {
-    functions: 'number formatting by pattern (`to_char`, `to_varchar`)',
-    reason:
-      'not written yet: the formatting half of Spark’s number patterns; `format_number`, `to_number` and `try_to_number` are there.',
-  },
-  {
     functions:
       'window functions over `OVER (...)`: `row_number`, `rank`, `dense_rank`, `percent_rank`, `cume_dist`, `ntile`, `lag`, `lead`, `nth_value`, `counter_diff`',
     reason: 'Sluice has no window (analytic) operator; Spark does not run them on streams either.',
@@ -563,10 +563,6 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
   {
     functions: '`st_asbinary`, `st_geogfromwkb`, `st_geomfromwkb`, `st_setsrid`, `st_srid`',
     reason: 'No GEOMETRY or GEOGRAPHY types.',
-  },
-  {
-    functions: '`to_varchar`',
-    reason: 'An alias of to_char, which formats decimals (see the DECIMAL row).',
   },
   {
     functions: '`!`, `<>`, `==`, `||`, `case`, `when`, `cast`',

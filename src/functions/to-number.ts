@@ -13,15 +13,18 @@ import { formatDecimal } from '../schema/decimal-value.ts'
 import { implicitCast, requireFoldable, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 
-type Digits = { readonly k: 'digits'; readonly n: number; readonly exact: boolean }
-type Simple = { readonly k: 'point' | 'comma' | 'dollar' | 'sign' | 'minus' | 'open' | 'close' | 'bad' }
+/** A run of `0`/`9` digits; `exact` when it starts with `0` before the point. */
+export type Digits = { readonly k: 'digits'; readonly n: number; readonly exact: boolean }
+export type Simple = {
+  readonly k: 'point' | 'comma' | 'dollar' | 'sign' | 'minus' | 'open' | 'close' | 'bad'
+}
 /** A run of digits and separators as the format has it, and its digits from the right. */
-type Groups = {
+export type Groups = {
   readonly k: 'groups'
   readonly run: readonly (Digits | Simple)[]
   readonly digits: readonly Digits[]
 }
-type Token = Simple | Groups
+export type Token = Simple | Groups
 
 const SIMPLE: Readonly<Record<string, Simple['k']>> = {
   '.': 'point',
@@ -90,7 +93,7 @@ const ORDER: readonly (readonly Token['k'][])[] = [
   ['minus', 'sign', 'close'],
 ]
 
-function badFormat(format: string, why: string): SluiceError {
+export function badFormat(format: string, why: string): SluiceError {
   return new SluiceError('INVALID_FORMAT', `The number format '${format}' is invalid: ${why}.`)
 }
 
@@ -117,6 +120,17 @@ function validate(format: string, tokens: readonly Token[]): void {
   let at = 0
   for (const allowed of ORDER) if (at < tokens.length && allowed.includes(tokens[at].k)) at++
   if (at < tokens.length) throw badFormat(format, 'a token is out of place or unknown')
+}
+
+/**
+ * The tokens of a number format (letters in any case), checked against Spark's grammar; a bad
+ * format is INVALID_FORMAT. Shared by to_number and to_char.
+ * @example numberFormatTokens('99G999D9S').map((x) => x.k) // ['groups', 'point', 'groups', 'sign']
+ */
+export function numberFormatTokens(format: string): readonly Token[] {
+  const tokens = group(lex(format.toUpperCase()))
+  validate(format, tokens)
+  return tokens
 }
 
 interface Parser {
@@ -149,8 +163,7 @@ function readGroups(g: Groups, s: string, from: number, out: { digits: string })
 }
 
 function parserOf(format: string): Parser {
-  const tokens = group(lex(format))
-  validate(format, tokens)
+  const tokens = numberFormatTokens(format)
   const point = tokens.findIndex((x) => x.k === 'point')
   const count = (ts: readonly Token[]) =>
     ts.reduce((n, x) => n + (x.k === 'groups' ? x.digits.reduce((m, d) => m + d.n, 0) : 0), 0)

@@ -20,7 +20,9 @@ import {
   schemaFromJson,
   schemaToJson,
   t,
+  to_char,
   to_number,
+  to_varchar,
   treeString,
   try_to_number,
   udf,
@@ -294,5 +296,21 @@ describe('DECIMAL(p, s) as a schema type', () => {
       .collect()
     // As the PySpark cases give: HALF_EVEN (12,332.12), decimal(6,2).
     assert.deepEqual(row, [{ f: '12,332.12', n: '1234.50', bad: null }])
+  })
+
+  it('offers to_char and to_varchar as TypeScript functions', () => {
+    const df = sluice.createDataFrame(
+      [{ d: '-12454.80', n: 5, ts: Date.UTC(2016, 3, 8, 10, 11, 12) }],
+      t.struct({ d: t.decimal(7, 2), n: t.int(), ts: t.timestamp() }),
+    )
+    const row = df
+      .select(
+        to_char('d', '99G999D9S').alias('d'),
+        to_varchar('n', '999PR').alias('n'),
+        to_char('ts', 'yyyy-MM-dd HH:mm').alias('ts'),
+      )
+      .collect()
+    // As the PySpark cases give: to_char(-12454.8, '99G999D9S') is '12,454.8-', to_char(5, '999PR') '  5  '.
+    assert.deepEqual(row, [{ d: '12,454.8-', n: '  5  ', ts: '2016-04-08 10:11' }])
   })
 })
