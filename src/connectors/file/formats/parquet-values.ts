@@ -33,12 +33,20 @@ function floorDivNumber(v: bigint, unit: number, big: bigint): number {
   return Number.isSafeInteger(n) ? Math.floor(n / unit) : Number(floorDiv(v, big))
 }
 
-/** hyparquet parsers giving Sluice's representations: epoch ms for timestamps, days for dates. */
+// hyparquet's own decoder is a default TextDecoder, which drops a leading U+FEFF; Spark keeps it
+// (UTF8String holds the bytes as written). Same WHATWG decoder otherwise, so the same speed.
+const KEEP_BOM_UTF8 = new TextDecoder('utf-8', { ignoreBOM: true })
+
+/**
+ * hyparquet parsers giving Sluice's representations: epoch ms for timestamps, days for dates, and
+ * UTF8-annotated strings with a leading byte order mark kept as Spark keeps it.
+ */
 export const PARQUET_PARSERS = Object.freeze({
   timestampFromMilliseconds: (v: bigint) => Number(v),
   timestampFromMicroseconds: (v: bigint) => floorDivNumber(v, 1000, 1000n),
   timestampFromNanoseconds: (v: bigint) => floorDivNumber(v, 1_000_000, 1_000_000n),
   dateFromDays: (days: number) => days,
+  stringFromBytes: (bytes: Uint8Array | undefined) => bytes && KEEP_BOM_UTF8.decode(bytes),
 })
 
 /**
