@@ -7,7 +7,7 @@
 import { SluiceError, typeMismatch } from '../errors.ts'
 import { type DataType, simpleString, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
-import { castTo, commonType } from './coercion.ts'
+import { adoptElementType, castTo, commonType } from './coercion.ts'
 import { argTypeError, implicitCast, requireSameDecimal, scalar } from './define.ts'
 import type { BoundScalar, ScalarFunctionDef } from './function-def.ts'
 import { comparatorFor, compareValues, compositeKey, isSelfKeyed, valuesEqual } from './values.ts'
@@ -85,7 +85,8 @@ function withElement(
   name: string,
   bind: (type: ArrayT, value: BoundExpr) => Omit<BoundScalar, 'args'>,
 ): ScalarFunctionDef {
-  return scalar(name, [2, 2], ([a, v]) => {
+  return scalar(name, [2, 2], ([array, v]) => {
+    const a = adoptElementType(array, v)
     const type = arrayType(name, a)
     const binding = bind(type, v)
     return { ...binding, args: [a, implicitCast(name, 1, v, type.element)] }
@@ -108,7 +109,8 @@ const remove = withElement('array_remove', (type) => ({
 }))
 // array_append/array_prepend add a NULL element too (Spark 3.4+).
 const append = (name: string, atEnd: boolean) =>
-  scalar(name, [2, 2], ([a, v]) => {
+  scalar(name, [2, 2], ([array, v]) => {
+    const a = adoptElementType(array, v)
     const type = arrayType(name, a)
     const value = implicitCast(name, 1, v, type.element)
     const fn = (xs: unknown[] | null, x: unknown) => (xs === null ? null : atEnd ? [...xs, x] : [x, ...xs])

@@ -111,6 +111,17 @@ export function commonTypeOf(types: readonly DataType[], what: string): DataType
   return acc
 }
 
+/**
+ * `a` as an array of `v`'s type when `a` is an `array<void>` (an empty `array()` or `array(NULL)`),
+ * so (array, element) functions take the element's type as Spark does; otherwise `a` unchanged.
+ *
+ * @example adoptElementType(bind('array()'), bind('1')).type // array<int>
+ */
+export function adoptElementType(a: BoundExpr, v: BoundExpr): BoundExpr {
+  if (a.type.kind !== 'array' || a.type.element.kind !== 'null' || v.type.kind === 'null') return a
+  return castTo(a, t.array(v.type, a.type.containsNull))
+}
+
 /** Casts every expression to one common type. */
 export function coerceAll(args: readonly BoundExpr[], what: string): { type: DataType; args: BoundExpr[] } {
   const type = commonTypeOf(

@@ -1,8 +1,8 @@
 /** Conditional, struct, array and map functions. */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import { type DataType, field, isNumeric, simpleString, structOf, t } from '../schema/data-type.ts'
+import { field, isNumeric, simpleString, structOf, t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
-import { castTo, coerceAll, commonType, widerNumeric } from './coercion.ts'
+import { adoptElementType, castTo, coerceAll, commonType, widerNumeric } from './coercion.ts'
 import { argTypeError, implicitCast, requireFoldable, requireSameDecimal, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 import { valuesEqual } from './values.ts'
@@ -117,11 +117,11 @@ function getField(): ScalarFunctionDef {
 
 function arrayOf(): ScalarFunctionDef {
   return scalar('array', [0, Number.POSITIVE_INFINITY], (args) => {
+    // No arguments, or only NULLs: array<void> as in Spark, which takes on any array type.
     const { type, args: cast } = coerceAll(args, 'array')
-    const element: DataType = type.kind === 'null' ? t.string() : type
     return {
       type: t.array(
-        element,
+        type,
         cast.some((a) => a.nullable),
       ),
       args: cast,
@@ -198,7 +198,8 @@ export const COLLECTION_FUNCTIONS: readonly ScalarFunctionDef[] = [
   getField(),
   arrayOf(),
   mapOf(),
-  scalar('array_contains', [2, 2], ([a, v]) => {
+  scalar('array_contains', [2, 2], ([array, v]) => {
+    const a = adoptElementType(array, v)
     if (a.type.kind !== 'array') throw argTypeError('array_contains', 0, a, 'array')
     // Numbers meet in their wider type: array_contains(array(1Y), 2) compares as int.
     const wider =

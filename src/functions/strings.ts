@@ -6,6 +6,7 @@
 import { SluiceError } from '../errors.ts'
 import { t } from '../schema/data-type.ts'
 import type { BoundExpr } from './bound-expr.ts'
+import { coerceAll } from './coercion.ts'
 import { argTypeError, implicitCast, scalar, simple } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 
@@ -54,7 +55,9 @@ const strings = (name: string, args: readonly BoundExpr[]): BoundExpr[] =>
 function concat(): ScalarFunctionDef {
   return scalar('concat', [0, Number.POSITIVE_INFINITY], (args) => {
     if (args.length > 0 && args.every((a) => a.type.kind === 'array')) {
-      return { type: args[0].type, impl: { kind: 'fn', fn: (...xs: unknown[][]) => xs.flat(1) } }
+      // The arrays meet in their common type: concat(array(), array('a')) is array<string>.
+      const { type, args: cast } = coerceAll(args, 'concat')
+      return { type, args: cast, impl: { kind: 'fn', fn: (...xs: unknown[][]) => xs.flat(1) } }
     }
     const cast = strings('concat', args)
     if (cast.length === 0) return { type: S, impl: { kind: 'template', code: () => "''" } }

@@ -63,8 +63,6 @@ function sortMaps(v: unknown): unknown {
  * Cases where Sluice differs from Spark on purpose, each with the reason (also in docs/functions.md).
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'aggregate(array(), 0, (acc, x) -> acc + x)':
-    'Sluice types an empty array() as array<string> (Spark: array<void>), so `acc + x` is bigint and the int start value is refused; write array()::array<int> or 0L.',
   '-16L >>> 2':
     "The result 4611686018427387900 is beyond Sluice's exact bigint range (±2^53), so Sluice raises ARITHMETIC_OVERFLOW.",
   'mode(s)':
