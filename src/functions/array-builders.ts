@@ -7,7 +7,7 @@ import { SluiceError, typeMismatch } from '../errors.ts'
 import { field, simpleString, structOf, t } from '../schema/data-type.ts'
 import { arrayType } from './array-functions.ts'
 import type { BoundExpr } from './bound-expr.ts'
-import { castTo, commonTypeOf } from './coercion.ts'
+import { adoptElementType, castTo, commonTypeOf } from './coercion.ts'
 import { argTypeError, implicitCast, scalar } from './define.ts'
 import type { ScalarFunctionDef } from './function-def.ts'
 
@@ -155,7 +155,8 @@ const arrayRepeat = scalar('array_repeat', [2, 2], ([v, n]) => {
 
 // array_insert(xs, pos, x): 1-based; a negative pos counts from the end (-1 inserts after the last
 // element, Spark 4); past either end the gap is padded with NULLs.
-const arrayInsert = scalar('array_insert', [3, 3], ([a, p, v]) => {
+const arrayInsert = scalar('array_insert', [3, 3], ([array, p, v]) => {
+  const a = adoptElementType(array, v)
   const type = arrayType('array_insert', a)
   const fn = (xs: unknown[] | null, pos: number | null, x: unknown, site: string) => {
     if (xs === null || pos === null) return null

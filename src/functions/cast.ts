@@ -10,6 +10,7 @@ import { typeMismatch } from '../errors.ts'
 import {
   type ArrayType,
   type DataType,
+  type MapType,
   type StructType,
   sameType,
   simpleString,
@@ -164,6 +165,8 @@ function converter(from: DataType, to: DataType, zone: string): Conv | undefined
       return from.kind === 'array'
         ? nested(from.element, (to as ArrayType).element, zone, 'array')
         : undefined
+    case 'map':
+      return from.kind === 'map' ? mapConverter(from, to, zone) : undefined
     case 'struct':
       return from.kind === 'struct' && from.fields.length === to.fields.length
         ? structConverter(from, to, zone)
@@ -182,6 +185,24 @@ function nested(from: DataType, to: DataType, zone: string, _: 'array'): Conv | 
       const r = arr[i] === null ? null : el(arr[i])
       if (r === BAD || r === OVERFLOW || r === DECIMAL_OVERFLOW) return r
       out[i] = r
+    }
+    return out
+  }
+}
+
+// Keys and values cast one by one, as Spark casts a map's key and value arrays (so an empty
+// map<void,void> from map() becomes any map type).
+function mapConverter(from: MapType, to: MapType, zone: string): Conv | undefined {
+  const key = converter(from.key, to.key, zone)
+  const value = converter(from.value, to.value, zone)
+  if (key === undefined || value === undefined) return undefined
+  return (m: Map<unknown, unknown>) => {
+    const out = new Map<unknown, unknown>()
+    for (const [k, v] of m) {
+      const ck = key(k)
+      const cv = v === null ? null : value(v)
+      for (const r of [ck, cv]) if (r === BAD || r === OVERFLOW || r === DECIMAL_OVERFLOW) return r
+      out.set(ck, cv)
     }
     return out
   }

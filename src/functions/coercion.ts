@@ -82,10 +82,22 @@ export function commonType(a: DataType, b: DataType): DataType | undefined {
   if (pair.has('string') && pair.has('date')) return t.date()
   if (pair.has('date') && pair.has('timestamp')) return t.timestamp()
   if (a.kind === 'array' && b.kind === 'array') {
-    const el = commonType(a.element, b.element)
+    const el = nestedCommonType(a.element, b.element)
     return el && t.array(el, a.containsNull || b.containsNull)
   }
+  if (a.kind === 'map' && b.kind === 'map') {
+    const key = nestedCommonType(a.key, b.key)
+    const value = nestedCommonType(a.value, b.value)
+    return key && value && t.map(key, value, a.valueContainsNull || b.valueContainsNull)
+  }
   return undefined
+}
+
+// Inside arrays and maps Spark widens without promoting strings: array_union(array(1),
+// array('x')) and map_concat(map(1, 'a'), map('x', 1)) are type mismatches, not casts.
+function nestedCommonType(a: DataType, b: DataType): DataType | undefined {
+  const stringMix = (a.kind === 'string') !== (b.kind === 'string') && a.kind !== 'null' && b.kind !== 'null'
+  return stringMix ? undefined : commonType(a, b)
 }
 
 function decimalCommonType(a: DataType, b: DataType): DataType | undefined {

@@ -4,9 +4,10 @@
  * and duplicate keys, as Spark does under its default `spark.sql.mapKeyDedupPolicy=EXCEPTION`.
  */
 import { SluiceError, typeMismatch } from '../errors.ts'
-import { type DataType, field, sameType, simpleString, structOf, t } from '../schema/data-type.ts'
+import { type DataType, field, simpleString, structOf, t } from '../schema/data-type.ts'
 import { arrayType } from './array-functions.ts'
 import type { BoundExpr } from './bound-expr.ts'
+import { castTo, commonType } from './coercion.ts'
 import { argTypeError, implicitCast, scalar, simple } from './define.ts'
 import type { BoundScalar, ScalarFunctionDef } from './function-def.ts'
 import { buildMap } from './higher-order-functions.ts'
@@ -69,25 +70,21 @@ const mapConcat = scalar('map_concat', [0, Number.POSITIVE_INFINITY], (args) => 
   if (args.length === 0)
     return { type: t.map(t.string(), t.string()), impl: { kind: 'fn', fn: () => new Map() } }
   const types = args.map((a, i) => mapType('map_concat', a, i))
-  for (const [i, ty] of types.entries()) {
-    if (!sameType(ty.key, types[0].key) || !sameType(ty.value, types[0].value)) {
-      throw typeMismatch(
-        `\`map_concat\`: argument ${i + 1} is ${simpleString(ty)} but argument 1 is ${simpleString(types[0])}; the maps must have one type.`,
-      )
-    }
+  // The maps meet in their common type, as in Spark: map_concat(map(), map('a', 1)).
+  const common = types.reduce<DataType | undefined>((acc, ty) => acc && commonType(acc, ty), types[0])
+  if (common === undefined || common.kind !== 'map') {
+    throw typeMismatch(
+      `\`map_concat\`: the maps ${types.map(simpleString).join(', ')} have no common type; cast them to one map type.`,
+    )
   }
-  const type = t.map(
-    types[0].key,
-    types[0].value,
-    types.some((x) => x.valueContainsNull),
-  )
+  const type = common
   const fn = (...ms: Map<unknown, unknown>[]) =>
     buildMap(
       ms.flatMap((m) => [...m]),
       'map_concat',
       type.key,
     )
-  return { type, impl: { kind: 'fn', fn } }
+  return { type, args: args.map((a) => castTo(a, type)), impl: { kind: 'fn', fn } }
 })
 
 const containsKey = scalar('map_contains_key', [2, 2], ([m, k]) => {

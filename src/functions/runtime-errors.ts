@@ -28,7 +28,9 @@ export function invalidCast(value: unknown, from: string, to: string, site: stri
   const shown =
     typeof value === 'string'
       ? `'${value.length > 100 ? `${value.slice(0, 100)}...` : value}'`
-      : String(value)
+      : value instanceof Map
+        ? `{${[...value].map(([k, v]) => `${String(k)} -> ${String(v)}`).join(', ')}}`
+        : String(value)
   return new SluiceError(
     'CAST_INVALID_INPUT',
     `The value ${shown} of type ${from} cannot be cast to ${to} in \`${site}\` because it is malformed or out of range. ` +
