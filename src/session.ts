@@ -131,8 +131,8 @@ export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
    */
   readonly 'sluice.sql.streaming.stateStore.acceptExpressionChanges'?: boolean
   /**
-   * The worker threads a query's file sources decode on (default: the machine's cores,
-   * `os.availableParallelism()`); 1 keeps every read on the main thread. Closed by `sluice.stop()`.
+   * The worker threads a query's file sources decode on (default 1: every read on the main thread;
+   * two threads were measured slower on Nexmark q0-q2, see README "Threads"). Closed by `sluice.stop()`.
    * @example Sluice.local({ 'sluice.executor.threads': 2 })
    */
   readonly 'sluice.executor.threads'?: number

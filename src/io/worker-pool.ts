@@ -11,7 +11,6 @@
  * its worker module (an ES module whose default export answers the task); workers run the same
  * sources as the main thread (Node strips the types of `.ts` modules, the build emits `.js`).
  */
-import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { isSluiceError, SluiceError } from '../errors.ts'
@@ -33,13 +32,19 @@ export interface TaskExecutor {
 }
 
 /**
- * The `sluice.executor.threads` default and check: the machine's cores (`os.availableParallelism()`),
- * or an integer from 1 to 256.
+ * The `sluice.executor.threads` default and check: 1, or an integer from 1 to 256.
  *
- * @example executorThreadsOf(undefined) // 2 on a 2-core machine
+ * NOTE: the default is 1 thread, not the machine's cores, because measured on an idle 2-core
+ * machine (npm run bench -- --only nexmark --threads 1,2, commit 249162e, load 0.2-0.9) two threads
+ * gave 0.80x the throughput of one on Nexmark q0-q2 over Parquet: the main thread's CPU halves,
+ * but each batch still waits for its decode and the query itself runs on the main thread. Raise the
+ * default when the stateless stage runs on the workers and a batch's decode overlaps the previous
+ * batch (issue 21).
+ *
+ * @example executorThreadsOf(undefined) // 1
  */
 export function executorThreadsOf(conf: number | undefined): number {
-  const threads = conf ?? availableParallelism()
+  const threads = conf ?? 1
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > 256) {
     throw new SluiceError(
       'INVALID_ARGUMENT',
