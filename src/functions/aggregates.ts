@@ -10,6 +10,7 @@ import type { BoundExpr } from './bound-expr.ts'
 import { castTo } from './coercion.ts'
 import { decimalAvg, decimalSum } from './decimal-aggregates.ts'
 import { argTypeError, requireFoldable } from './define.ts'
+import { distinctImpl } from './distinct-impl.ts'
 import type { AggregateFunctionDef, AggregateImpl, BindContext, BoundAggregate } from './function-def.ts'
 import { overflow } from './runtime-errors.ts'
 import { comparatorFor, compositeKey, containsDecimal, PRIMITIVE_KINDS } from './values.ts'
@@ -22,21 +23,6 @@ function agg(
   bind: (args: readonly BoundExpr[], ctx: Ctx) => BoundAggregate,
 ): AggregateFunctionDef {
   return Object.freeze({ kind: 'aggregate', name, minArgs: arity[0], maxArgs: arity[1], bind })
-}
-
-const keyExpr = (args: readonly string[]): string =>
-  args.length === 1 ? args[0] : `key([${args.join(', ')}])`
-
-/** Collects distinct argument tuples into a Set; `finish` sees the Set. */
-function distinctImpl(finish: (s: string) => string, helpers: Record<string, unknown> = {}): AggregateImpl {
-  return {
-    init: ['new Set()'],
-    slotCodecs: ['set'],
-    update: ([s], args) => `${s}.add(${keyExpr(args)})`,
-    merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
-    finish: ([s]) => finish(s),
-    helpers: { key: compositeKey, ...helpers },
-  }
 }
 
 const count = agg('count', [1, Number.POSITIVE_INFINITY], (_args, ctx) => ({

@@ -10,6 +10,7 @@
 import { type DecimalType, simpleString, t } from '../schema/data-type.ts'
 import { fitsPrecision, formatDecimal, rescale, unscaledOf } from '../schema/decimal-value.ts'
 import { decimalArithmetic } from './decimal-arithmetic.ts'
+import { distinctImpl } from './distinct-impl.ts'
 import type { AggregateImpl } from './function-def.ts'
 import { decimalOutOfRange } from './runtime-errors.ts'
 
@@ -52,14 +53,7 @@ export function decimalSum(
     [setN]: (set: Set<string>) => [...set].reduce(add, zero),
   }
   const impl: AggregateImpl = distinct
-    ? {
-        init: ['new Set()'],
-        slotCodecs: ['set'],
-        update: ([s], [v]) => `${s}.add(${v})`,
-        merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
-        finish: ([s]) => `${s}.size === 0 ? null : ${finishN}(${setN}(${s}))`,
-        helpers,
-      }
+    ? distinctImpl((s) => `${s}.size === 0 ? null : ${finishN}(${setN}(${s}))`, helpers)
     : {
         init: ['null'],
         update: ([s], [v]) => `${s} = ${s} === null ? ${v} : ${addN}(${s}, ${v})`,
@@ -100,15 +94,11 @@ export function decimalAvg(
   const [addN, finishN] = [`decAdd${scale}`, `decAvgFinish${scale}_${input.precision}_${tryMode ? 't' : 'a'}`]
   const helpers = { [addN]: add, [finishN]: finishAvg }
   const impl: AggregateImpl = distinct
-    ? {
-        init: ['new Set()'],
-        slotCodecs: ['set'],
-        update: ([s], [v]) => `${s}.add(${v})`,
-        merge: ([a], [b]) => `for (const x of ${b}) ${a}.add(x)`,
-        finish: ([s]) =>
+    ? distinctImpl(
+        (s) =>
           `${s}.size === 0 ? null : ${finishN}([...${s}].reduce(${addN}, ${JSON.stringify(zero)}), ${s}.size)`,
         helpers,
-      }
+      )
     : {
         init: ['null', '0'],
         update: ([s, n], [v]) => `${s} = ${s} === null ? ${v} : ${addN}(${s}, ${v}); ${n}++`,
