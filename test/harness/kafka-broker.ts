@@ -268,10 +268,44 @@ export async function produce(
     retries: IDEMPOTENT_RETRIES,
     retryDelay: RETRY_DELAY_MS,
   })
+  const before = await endOffsetTotal(bootstrap, topic).catch(() => 0)
   try {
     await producer.send({ messages: records.map((r) => toMessage(topic, r)), acks: ProduceAcks.ALL })
   } finally {
     await producer.close()
+  }
+  await waitForEndOffsets(bootstrap, topic, before + records.length)
+}
+
+// The records of partitions the broker reports for `topic`: the sum of their high watermarks (0 while the
+// topic has no partitions yet).
+async function endOffsetTotal(bootstrap: string, topic: string): Promise<number> {
+  return withAdmin(bootstrap, async (admin) => {
+    const meta = await admin.metadata({ topics: [topic], forceUpdate: true })
+    const count = meta.topics.get(topic)?.partitionsCount ?? 0
+    if (count === 0) return 0
+    const partitions = Array.from({ length: count }, (_, partitionIndex) => ({
+      partitionIndex,
+      timestamp: -1n,
+    }))
+    const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }], isolationLevel: 0 })
+    let total = 0
+    for (const t of listed) for (const p of t.partitions) total += Number(p.offset)
+    return total
+  })
+}
+
+// Read-your-writes for the tests: a send acknowledged with acks=all once returned before a fresh consumer's
+// ListOffsets saw the records (CI, under load), so a test read an empty topic. Waiting here until the high
+// watermarks count the records makes every later read see them.
+async function waitForEndOffsets(bootstrap: string, topic: string, total: number): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const seen = await endOffsetTotal(bootstrap, topic).catch(() => -1)
+    if (seen >= total) return
+    if (Date.now() >= deadline)
+      throw new Error(`produce(${topic}): the broker shows ${seen} of ${total} records`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 
