@@ -7,6 +7,7 @@
  */
 import { Admin } from '@platformatic/kafka'
 import { SluiceError, suggest } from '../../errors.ts'
+import { type RetryTimer, systemRetryTimer } from '../../io/clock.ts'
 import type { KafkaConnectionOptions } from './kafka-client.ts'
 import { describeKafkaError, leafErrors } from './kafka-retry.ts'
 
@@ -126,7 +127,9 @@ function invalidConfig(cannot: string, configs: Readonly<Record<string, string>>
 
 /**
  * Creates each topic; with `ifNotExists`, an existing topic is left as it is. Returns the names
- * created.
+ * created, once the cluster's metadata lists each of them with a leader for every partition (Kafka's
+ * CreateTopics answers when the controller has accepted a topic, before the brokers serve it), so a
+ * `list` or a produce right after sees it. Gives up waiting after `waitMs` (10 s) and returns anyway.
  *
  * @example
  * await createKafkaTopics(admin, [{ name: 'bids', partitions: 3, configs: { 'retention.ms': '86400000' } }])
@@ -134,8 +137,27 @@ function invalidConfig(cannot: string, configs: Readonly<Record<string, string>>
 export async function createKafkaTopics(
   admin: Admin,
   specs: readonly KafkaTopicSpec[],
-  options: { readonly ifNotExists?: boolean } = {},
+  options: { readonly ifNotExists?: boolean; readonly timer?: RetryTimer; readonly waitMs?: number } = {},
 ): Promise<string[]> {
+  const created = await createEach(admin, specs, options.ifNotExists ?? false)
+  const timer = options.timer ?? systemRetryTimer
+  const until = timer.elapsedMs() + (options.waitMs ?? 10_000)
+  while (!(await allServed(admin, created)) && timer.elapsedMs() < until) await timer.sleep(50)
+  return created
+}
+
+async function allServed(admin: Admin, names: readonly string[]): Promise<boolean> {
+  if (names.length === 0) return true
+  const meta = await admin.metadata({ topics: [...names], forceUpdate: true }).catch(() => undefined)
+  if (meta === undefined) return false
+  const listed = new Set(await admin.listTopics().catch(() => []))
+  return names.every((n) => {
+    const parts = meta.topics.get(n)?.partitions ?? []
+    return listed.has(n) && parts.length > 0 && parts.every((p) => p.leader >= 0)
+  })
+}
+
+async function createEach(admin: Admin, specs: readonly KafkaTopicSpec[], ifNotExists: boolean) {
   const created: string[] = []
   // One request per topic: its answer names that topic's error only.
   for (const spec of specs) {
@@ -151,7 +173,7 @@ export async function createKafkaTopics(
       created.push(spec.name)
     } catch (e) {
       const error = createFailed(spec, e)
-      if (!(options.ifNotExists && error.code === 'TOPIC_ALREADY_EXISTS')) throw error
+      if (!(ifNotExists && error.code === 'TOPIC_ALREADY_EXISTS')) throw error
     }
   }
   return created
