@@ -394,6 +394,9 @@ export class Sluice implements QueryEngine {
 
   // ---- QueryEngine ----
 
+  /** Each transformation is analyzed as it is written, as classic Spark's. */
+  readonly eagerAnalysis = true
+
   schemaOf(plan: LogicalPlan): StructType {
     const analyzed = this.analyze(plan)
     return schemaOfAttributes(analyzed.output)

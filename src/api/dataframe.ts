@@ -52,7 +52,13 @@ export class DataFrame<R extends object = Row> {
     this.engine = engine
   }
 
+  // Analysis is eager, as in classic Spark: a transformation that names an unknown column or mixes
+  // types fails where it is written, not at the action (Spark Connect, the remote engine, waits for
+  // the action, as Spark's own client does). It analyzes the whole plan again each time; plans are
+  // small beside the data, and the analyzed plan is not kept because the session's configuration may
+  // change before the action.
   private with<T extends object = R>(plan: LogicalPlan): DataFrame<T> {
+    if (this.engine.eagerAnalysis) this.engine.schemaOf(plan)
     return new DataFrame<T>(plan, this.engine)
   }
 

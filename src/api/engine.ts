@@ -13,6 +13,11 @@ export type { BatchReadRequest }
 export interface QueryEngine {
   /** Analyzes the plan and returns its output schema (raising analysis errors). */
   schemaOf(plan: LogicalPlan): StructType
+  /**
+   * True when each transformation is analyzed as it is written (classic Spark); false where errors
+   * wait for the action (Spark Connect: the remote engine, whose server answers with Spark's errors).
+   */
+  readonly eagerAnalysis: boolean
   /** Runs the plan and returns positional rows. */
   execute(plan: LogicalPlan): unknown[][]
   /** Renders a value of `type` as CAST(... AS STRING) would, NULL as null. */

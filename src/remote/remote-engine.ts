@@ -23,6 +23,8 @@ const runsRemotely = (what: string) =>
 export class RemoteEngine implements QueryEngine {
   private readonly ctx: BindContext
   private readonly out: (text: string) => void
+  /** Lazy, as Spark Connect: the server's analysis answers at the action, with Spark's error classes. */
+  readonly eagerAnalysis = false
 
   constructor(timeZone: string, out: (text: string) => void) {
     this.ctx = Object.freeze({ timeZone, runtime: { currentTimestamp: 0 } })
