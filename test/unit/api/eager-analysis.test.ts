@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { array, col, isSluiceError, lit, Sluice } from '../../../src/index.ts'
+import { array, col, isSluiceError, lit, Sluice, to_date } from '../../../src/index.ts'
 
 const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
 const df = sluice.createDataFrame([{ a: 1 }], 'a long')
@@ -33,8 +33,10 @@ describe('eager analysis', () => {
     fails(() => df.orderBy('nope'), 'COLUMN_NOT_FOUND', '`nope`')
   })
 
-  it('refuses an unknown column on a stream before start()', () => {
+  it('refuses an unknown column, or a watermark on a date, on a stream before start()', () => {
     fails(() => stream.select('nope'), 'COLUMN_NOT_FOUND', '`nope`')
+    const days = stream.withColumn('d', to_date(col('timestamp')))
+    fails(() => days.withWatermark('d', '1 minute'), 'DATATYPE_MISMATCH', '`d`')
   })
 
   it('refuses a type mismatch where it is written', () => {
