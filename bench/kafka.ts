@@ -64,6 +64,11 @@ export interface KafkaVariantResult {
   readonly recordsPerSecond: number
   /** This variant's median time / `raw-fetch`'s (1.0 = the ceiling). */
   readonly timeRatio: number
+  /**
+   * This variant's median Node CPU time / `raw-fetch`'s: the work this process does, steadier than
+   * wall time on a shared machine (where the broker's latency varies with the load).
+   */
+  readonly cpuRatio: number
 }
 
 export interface KafkaBenchRun {
@@ -347,6 +352,7 @@ function summarize(
   runs: Map<string, { ms: number; cpuMs: number }[]>,
 ): KafkaBenchRun {
   const ceilingMs = median((runs.get(CEILING) ?? []).map((m) => m.ms))
+  const ceilingCpuMs = median((runs.get(CEILING) ?? []).map((m) => m.cpuMs))
   return {
     records: opts.records,
     partitions: opts.partitions,
@@ -357,13 +363,15 @@ function summarize(
     broker: { bootstrap: broker.bootstrap, reused: broker.reused, jvmOpts: JVM_OPTS },
     variants: [...runs].map(([name, ms]) => {
       const medianMs = median(ms.map((m) => m.ms))
+      const cpuMedianMs = median(ms.map((m) => m.cpuMs))
       return {
         name,
         runsMs: ms.map((m) => m.ms),
         medianMs,
-        cpuMedianMs: median(ms.map((m) => m.cpuMs)),
+        cpuMedianMs,
         recordsPerSecond: opts.records / (medianMs / 1000),
         timeRatio: medianMs / ceilingMs,
+        cpuRatio: cpuMedianMs / ceilingCpuMs,
       }
     }),
   }
@@ -386,7 +394,7 @@ export function printKafka(r: KafkaBenchResult): void {
   )
   for (const v of r.variants) {
     console.log(
-      `  ${v.name.padEnd(21)} ${n(v.recordsPerSecond).padStart(9)} records/s  ${(v.medianMs / 1000).toFixed(2).padStart(6)} s (Node cpu ${(v.cpuMedianMs / 1000).toFixed(2)} s)  ${v.timeRatio.toFixed(2)}x ${CEILING}'s time`,
+      `  ${v.name.padEnd(21)} ${n(v.recordsPerSecond).padStart(9)} records/s  ${(v.medianMs / 1000).toFixed(2).padStart(6)} s (Node cpu ${(v.cpuMedianMs / 1000).toFixed(2)} s)  ${v.timeRatio.toFixed(2)}x ${CEILING}'s time, ${v.cpuRatio.toFixed(2)}x its cpu`,
     )
   }
 }
