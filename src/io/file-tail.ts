@@ -3,6 +3,7 @@
  * `load()` reads footers, not row data). An optional capability of a FileSystem (io/fs.ts):
  * `localFileSystem` has it; a file system without it is read whole.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { FileSystem } from './fs.ts'
 
@@ -50,5 +51,35 @@ export async function readLocalTail(path: string, maxBytes: number): Promise<Uin
     return out
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * As `readLocalTail`, synchronously (for code that is synchronous already, as defining a stream).
+ *
+ * @example
+ * readLocalTailSync('/data/part-0.parquet', 8) // the footer length and 'PAR1'
+ */
+export function readLocalTailSync(path: string, maxBytes: number): Uint8Array | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
+  }
+  try {
+    const size = fstatSync(fd).size
+    const length = Math.min(size, maxBytes)
+    const out = new Uint8Array(length)
+    let done = 0
+    while (done < length) {
+      const read = readSync(fd, out, done, length - done, size - length + done)
+      if (read === 0) return out.subarray(0, done)
+      done += read
+    }
+    return out
+  } finally {
+    closeSync(fd)
   }
 }

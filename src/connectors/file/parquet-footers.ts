@@ -5,7 +5,7 @@
  * footer, its length and the closing `PAR1`).
  */
 import { SluiceError } from '../../errors.ts'
-import { canReadTail } from '../../io/file-tail.ts'
+import { canReadTail, readLocalTailSync } from '../../io/file-tail.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import type { ListedFile } from './file-listing.ts'
 import type { FileInput } from './formats/format.ts'
@@ -41,14 +41,32 @@ export async function readParquetFooters(
 async function footerBytes(fs: FileSystem, path: string): Promise<Uint8Array | undefined> {
   if (!canReadTail(fs)) return fs.readFile(path)
   const tail = await fs.readTail(path, FIRST_TAIL_BYTES)
-  if (tail === undefined || tail.length < FIRST_TAIL_BYTES) return tail
-  const footer = new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(
-    tail.length - TRAILER_BYTES,
-    true,
-  )
-  // Not Parquet, or a footer within the tail: the footer parser judges these bytes as they are.
-  if (footer + TRAILER_BYTES <= tail.length || !isParquetTrailer(tail)) return tail
-  return fs.readTail(path, footer + TRAILER_BYTES)
+  const exact = tail === undefined ? null : longerFooter(tail)
+  return exact === null ? tail : fs.readTail(path, exact)
+}
+
+/**
+ * As `readParquetFooters` for one local file, synchronously (the streaming file source infers its
+ * schema when the stream is defined): the file's tail holding its footer, or undefined when gone.
+ *
+ * @example
+ * readParquetFooterSync('/data/part-0.parquet') // the last 64 KiB, or the exact footer when larger
+ */
+export function readParquetFooterSync(path: string): Uint8Array | undefined {
+  const tail = readLocalTailSync(path, FIRST_TAIL_BYTES)
+  const exact = tail === undefined ? null : longerFooter(tail)
+  return exact === null ? tail : readLocalTailSync(path, exact)
+}
+
+/**
+ * The bytes the footer and trailer take when `tail` (a file's first tail read) is too short to
+ * hold them; null when it holds them, or is not Parquet (the footer parser judges these bytes).
+ */
+function longerFooter(tail: Uint8Array): number | null {
+  if (tail.length < FIRST_TAIL_BYTES || !isParquetTrailer(tail)) return null
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength)
+  const needed = view.getUint32(tail.length - TRAILER_BYTES, true) + TRAILER_BYTES
+  return needed <= tail.length ? null : needed
 }
 
 function isParquetTrailer(tail: Uint8Array): boolean {

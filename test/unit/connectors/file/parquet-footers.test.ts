@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { prepareFileScan } from '../../../../src/connectors/file/batch-file-read.ts'
 import { fileFormat } from '../../../../src/connectors/file/formats/index.ts'
+import { readParquetFooterSync } from '../../../../src/connectors/file/parquet-footers.ts'
+import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { isSluiceError, simpleString, t } from '../../../../src/index.ts'
 import { type FileSystem, nodeFileSystem } from '../../../../src/io/fs.ts'
 import type { StructType } from '../../../../src/schema/data-type.ts'
@@ -107,5 +109,25 @@ describe('Parquet schema inference at load()', () => {
           (e: unknown) => isSluiceError(e, 'FAILED_READ_FILE') && (e as Error).message.includes(name),
         )
       }
+    }))
+
+  it('infers the schema of a stream (schemaInference) from the first footer the same way', () =>
+    withTempDir(async (dir) => {
+      const rows = Array.from({ length: 200_000 }, (_, i) => [i, `name-${i * 7919}`])
+      const size = await put(dir, 'a.parquet', parquet(t.struct({ id: t.long(), name: t.string() }), rows))
+      const tail = readParquetFooterSync(join(dir, 'a.parquet'))
+      assert.ok(tail !== undefined && tail.length <= 65_536 && tail.length < size / 10)
+      assert.equal(readParquetFooterSync(join(dir, 'gone.parquet')), undefined)
+      const wide = t.struct(
+        Object.fromEntries(
+          Array.from({ length: 700 }, (_, i) => [`a_rather_long_column_name_${i}`, t.int()]),
+        ),
+      )
+      const wideDir = join(dir, 'wide')
+      await put(wideDir, 'w.parquet', parquet(wide, [Array.from({ length: 700 }, (_, i) => i)]))
+      assert.ok((readParquetFooterSync(join(wideDir, 'w.parquet'))?.length ?? 0) > 65_536)
+      const schema = sourceProvider('parquet').schema({ path: wideDir, schemaInference: 'true' }, undefined)
+      assert.equal(schema.fields.length, 700)
+      assert.equal(schema.fields[699].name, 'a_rather_long_column_name_699')
     }))
 })
