@@ -20,6 +20,7 @@ import {
   ProduceAcks,
   Producer,
 } from '@platformatic/kafka'
+import type { StepProgress } from './deadline.ts'
 
 export const PRICE_THRESHOLD = 100_000
 // The sink's default kafka.max.request.size, and its estimate of a record's size in a request.
@@ -30,6 +31,23 @@ const FETCH = { maxWaitTime: 500, minBytes: 1, maxBytes: 52_428_800, partitionMa
 
 /** Next offset to read per partition -> the input's end offset. */
 export type EndOffsets = ReadonlyMap<number, bigint>
+
+/** How a benchmark run stops a pipeline that overran its time limit, and sees how far it got. */
+export interface PipelineControl {
+  readonly signal?: AbortSignal
+  /** `done` counts the input records read. */
+  readonly progress?: StepProgress
+}
+
+/** Closes the clients when `signal` fires, so a stalled fetch or send rejects instead of hanging. */
+function closeOnAbort(signal: AbortSignal | undefined, ...close: (() => unknown)[]): void {
+  signal?.addEventListener('abort', () => {
+    for (const c of close)
+      Promise.resolve()
+        .then(c)
+        .catch(() => undefined)
+  })
+}
 
 /**
  * The output JSON of one input bid, or null when the filter drops it; what both sides write.
@@ -98,16 +116,22 @@ const consumerOf = (bootstrap: string, group: string) =>
  * Reads `input` from offset 0 to `ends` with Fetch requests, transforms, produces to `output`.
  *
  * @example
- * await rawFetchPipeline('127.0.0.1:39192', 'bids', 'out', new Map([[0, 1000n]]))
+ * await rawFetchPipeline('127.0.0.1:39192', { input: 'bids', output: 'out' }, new Map([[0, 1000n]]))
  */
 export async function rawFetchPipeline(
   bootstrap: string,
-  input: string,
-  output: string,
+  topics: { readonly input: string; readonly output: string },
   ends: EndOffsets,
+  control: PipelineControl = {},
 ): Promise<void> {
+  const { input, output } = topics
   const consumer = consumerOf(bootstrap, `sluice-bench-raw-${output}`)
   const out = new Batcher(bootstrap, output)
+  closeOnAbort(
+    control.signal,
+    () => consumer.close(true),
+    () => out.close(),
+  )
   try {
     const topic = (await consumer.metadata({ topics: [input] })).topics.get(input)
     if (topic === undefined) throw new Error(`Kafka bench: topic ${input} has no metadata`)
@@ -133,7 +157,13 @@ export async function rawFetchPipeline(
     }
     for (let pending = fetchRound(); pending !== null; ) {
       const answer = await pending
+      control.signal?.throwIfAborted()
       for (const p of answer.responses[0]?.partitions ?? []) {
+        // An error answer carries no records: refetching would spin forever.
+        if (p.errorCode !== 0)
+          throw new Error(
+            `Kafka bench: fetch of ${input}[${p.partitionIndex}] failed with error code ${p.errorCode}`,
+          )
         const last = p.records?.at(-1)
         if (last !== undefined)
           next.set(p.partitionIndex, last.firstOffset + BigInt(last.lastOffsetDelta) + 1n)
@@ -142,6 +172,7 @@ export async function rawFetchPipeline(
       for (const p of answer.responses[0]?.partitions ?? [])
         for (const batch of p.records ?? [])
           for (const r of batch.records) {
+            if (control.progress !== undefined) control.progress.done++
             const json = transformBid((r.value as Buffer).toString())
             const sent = json === null ? undefined : out.add(json)
             if (sent !== undefined) await sent
@@ -159,16 +190,22 @@ export async function rawFetchPipeline(
  * transforms, produces to `output`; returns how many records the stream delivered twice.
  *
  * @example
- * await rawStreamPipeline('127.0.0.1:39192', 'bids', 'out', new Map([[0, 1000n]]))
+ * await rawStreamPipeline('127.0.0.1:39192', { input: 'bids', output: 'out' }, new Map([[0, 1000n]]))
  */
 export async function rawStreamPipeline(
   bootstrap: string,
-  input: string,
-  output: string,
+  topics: { readonly input: string; readonly output: string },
   ends: EndOffsets,
+  control: PipelineControl = {},
 ): Promise<number> {
+  const { input, output } = topics
   const consumer = consumerOf(bootstrap, `sluice-bench-raw-${output}`)
   const out = new Batcher(bootstrap, output)
+  closeOnAbort(
+    control.signal,
+    () => consumer.close(true),
+    () => out.close(),
+  )
   const left = new Map([...ends].filter(([, end]) => end > 0n))
   // The stream rewinds to the earliest offsets when the consumer (re)joins its group, which its first
   // join can do after the first fetch: records before a partition's next offset were seen already.
@@ -179,6 +216,7 @@ export async function rawStreamPipeline(
     mode: MessagesStreamModes.EARLIEST,
     autocommit: false,
   })
+  closeOnAbort(control.signal, () => stream.close())
   try {
     for await (const m of stream as AsyncIterable<Message>) {
       if (m.offset < (next.get(m.partition) ?? 0n)) {
@@ -186,11 +224,15 @@ export async function rawStreamPipeline(
         continue
       }
       next.set(m.partition, m.offset + 1n)
+      if (control.progress !== undefined) control.progress.done++
       const json = transformBid(m.value.toString())
       const sent = json === null ? undefined : out.add(json)
       if (sent !== undefined) await sent
       if (m.offset + 1n >= (left.get(m.partition) ?? 0n) && left.delete(m.partition) && left.size === 0) break
     }
+    // The stream can also end (closed on abort) before every partition reached its end.
+    control.signal?.throwIfAborted()
+    if (left.size > 0) throw new Error(`Kafka bench: the consumer stream of ${input} ended early`)
     await out.flush()
   } finally {
     await stream.close().catch(() => undefined)

@@ -28,6 +28,7 @@ import { nexmarkEvents } from '../src/connectors/nexmark/index.ts'
 import { col, from_json, Sluice, struct, to_json } from '../src/index.ts'
 import { consumeAll, createTopic, deleteTopic } from '../test/harness/kafka-broker.ts'
 import { NULLABLE_BID as BID } from './bid-json.ts'
+import { type StepProgress, withDeadline } from './deadline.ts'
 import {
   type EndOffsets,
   inputEnds,
@@ -49,6 +50,8 @@ export interface KafkaBenchOptions {
   readonly maxOffsetsPerTrigger: number
   /** The broker's client port (its controller takes the next one). */
   readonly port: number
+  /** Limit on one run of one variant (and on reading its output back); a run past it fails the bench. */
+  readonly timeoutMs?: number
 }
 
 export interface KafkaVariantResult {
@@ -61,6 +64,11 @@ export interface KafkaVariantResult {
   readonly recordsPerSecond: number
   /** This variant's median time / `raw-fetch`'s (1.0 = the ceiling). */
   readonly timeRatio: number
+  /**
+   * This variant's median Node CPU time / `raw-fetch`'s: the work this process does, steadier than
+   * wall time on a shared machine (where the broker's latency varies with the load).
+   */
+  readonly cpuRatio: number
 }
 
 export interface KafkaBenchRun {
@@ -150,6 +158,7 @@ async function sluicePipeline(
   output: string,
   guarantee: string,
   maxOffsetsPerTrigger: number,
+  signal: AbortSignal,
 ): Promise<string> {
   const checkpoint = mkdtempSync(path.join(tmpdir(), 'sluice-bench-kafka-'))
   try {
@@ -172,7 +181,9 @@ async function sluicePipeline(
       .option('checkpointLocation', checkpoint)
       .trigger({ availableNow: true })
       .start()
+    signal.addEventListener('abort', () => void q.stop().catch(() => undefined))
     await q.awaitTermination()
+    signal.throwIfAborted()
     return q.id
   } finally {
     rmSync(checkpoint, { recursive: true, force: true })
@@ -181,8 +192,11 @@ async function sluicePipeline(
 
 interface Variant {
   readonly name: string
-  /** Runs the variant from `input` into `output`; returns the topics it made beside `output`. */
-  run(input: string, output: string): Promise<string[]>
+  /**
+   * Runs the variant from `input` into `output` (stopping when `signal` fires, counting the input
+   * records it read in `progress` where it can); returns the topics it made beside `output`.
+   */
+  run(input: string, output: string, signal: AbortSignal, progress: StepProgress): Promise<string[]>
 }
 
 function variants(
@@ -194,23 +208,34 @@ function variants(
   const endsOf = (input: string) => ends.get(input) as EndOffsets
   const viaSluice = (guarantee: string): Variant => ({
     name: `sluice-${guarantee}`,
-    run: async (input, output) => {
-      const id = await sluicePipeline(sluice, bootstrap, input, output, guarantee, opts.maxOffsetsPerTrigger)
+    run: async (input, output, signal) => {
+      const id = await sluicePipeline(
+        sluice,
+        bootstrap,
+        input,
+        output,
+        guarantee,
+        opts.maxOffsetsPerTrigger,
+        signal,
+      )
       return guarantee === 'exactly-once' ? [`__sluice_sink_${id}`] : []
     },
   })
   return [
     {
       name: CEILING,
-      run: async (input, output) => {
-        await rawFetchPipeline(bootstrap, input, output, endsOf(input))
+      run: async (input, output, signal, progress) => {
+        await rawFetchPipeline(bootstrap, { input, output }, endsOf(input), { signal, progress })
         return []
       },
     },
     {
       name: 'raw-stream',
-      run: async (input, output) => {
-        const again = await rawStreamPipeline(bootstrap, input, output, endsOf(input))
+      run: async (input, output, signal, progress) => {
+        const again = await rawStreamPipeline(bootstrap, { input, output }, endsOf(input), {
+          signal,
+          progress,
+        })
         if (again > 0)
           process.stderr.write(`  kafka raw-stream: ${again} records delivered again (group join), skipped\n`)
         return []
@@ -221,17 +246,30 @@ function variants(
   ]
 }
 
-/** One run of one variant into a fresh topic: wall and CPU ms, checked against the expected output. */
-async function measure(v: Variant, bootstrap: string, input: Input) {
+/**
+ * One run of one variant into a fresh topic: wall and CPU ms, checked against the expected output.
+ * The run and the read-back each get `limitMs`: a stalled broker or client fails the benchmark by
+ * name instead of hanging it.
+ */
+async function measure(v: Variant, bootstrap: string, input: Input, limitMs: number) {
   const output = `bench-out-${v.name}-${Date.now().toString(36)}`
   await createTopic(bootstrap, output, input.ends.size)
   await settle()
+  const total = [...input.ends.values()].reduce((a, b) => a + Number(b), 0)
+  const progress: StepProgress = { done: 0, total, unit: 'input records read' }
   const cpu = process.cpuUsage()
   const t0 = performance.now()
-  const extra = await v.run(input.topic, output)
+  const extra = await withDeadline(
+    `Kafka bench: ${v.name} (${input.topic} -> ${output})`,
+    limitMs,
+    (signal) => v.run(input.topic, output, signal, progress),
+    v.name.startsWith('raw') ? progress : undefined,
+  )
   const ms = performance.now() - t0
   const { user, system } = process.cpuUsage(cpu)
-  const read = await consumeAll(bootstrap, output, { isolationLevel: 'read_committed' })
+  const read = await withDeadline(`Kafka bench: reading back ${output}`, limitMs, () =>
+    consumeAll(bootstrap, output, { isolationLevel: 'read_committed' }),
+  )
   for (const topic of [output, ...extra]) await deleteTopic(bootstrap, topic).catch(() => undefined)
   const digest = digestOf(read.map((r) => r.value))
   if (read.length !== input.expected.count || digest !== input.expected.digest)
@@ -257,6 +295,9 @@ async function makeInput(bootstrap: string, topic: string, values: readonly stri
   const out = values.map(transformBid).filter((v) => v !== null)
   return { topic, ends, bytes, expected: { count: out.length, digest: digestOf(out) } }
 }
+
+/** 60 s plus 0.2 ms a record: 4-10x what a run takes on a loaded 2-core machine. */
+const defaultTimeoutMs = (records: number) => 60_000 + records * 0.2
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 
@@ -285,11 +326,12 @@ export async function runKafkaBench(opts: KafkaBenchOptions): Promise<KafkaBench
       'sluice.streaming.stopOnSignal': false,
     })
     const vs = variants(sluice, bootstrap, opts, new Map([warm, main].map((i) => [i.topic, i.ends])))
-    for (const v of vs) await measure(v, bootstrap, warm)
+    const limitMs = opts.timeoutMs ?? defaultTimeoutMs(opts.records)
+    for (const v of vs) await measure(v, bootstrap, warm, limitMs)
     const runs = new Map(vs.map((v) => [v.name, [] as { ms: number; cpuMs: number }[]]))
     for (let r = 0; r < opts.runs; r++) {
       for (const v of vs) {
-        const m = await measure(v, bootstrap, main)
+        const m = await measure(v, bootstrap, main, limitMs)
         runs.get(v.name)?.push(m)
         process.stderr.write(
           `  kafka ${v.name} run ${r + 1}/${opts.runs}: ${m.ms.toFixed(0)} ms (cpu ${m.cpuMs.toFixed(0)} ms)\n`,
@@ -310,6 +352,7 @@ function summarize(
   runs: Map<string, { ms: number; cpuMs: number }[]>,
 ): KafkaBenchRun {
   const ceilingMs = median((runs.get(CEILING) ?? []).map((m) => m.ms))
+  const ceilingCpuMs = median((runs.get(CEILING) ?? []).map((m) => m.cpuMs))
   return {
     records: opts.records,
     partitions: opts.partitions,
@@ -320,13 +363,15 @@ function summarize(
     broker: { bootstrap: broker.bootstrap, reused: broker.reused, jvmOpts: JVM_OPTS },
     variants: [...runs].map(([name, ms]) => {
       const medianMs = median(ms.map((m) => m.ms))
+      const cpuMedianMs = median(ms.map((m) => m.cpuMs))
       return {
         name,
         runsMs: ms.map((m) => m.ms),
         medianMs,
-        cpuMedianMs: median(ms.map((m) => m.cpuMs)),
+        cpuMedianMs,
         recordsPerSecond: opts.records / (medianMs / 1000),
         timeRatio: medianMs / ceilingMs,
+        cpuRatio: cpuMedianMs / ceilingCpuMs,
       }
     }),
   }
@@ -349,7 +394,7 @@ export function printKafka(r: KafkaBenchResult): void {
   )
   for (const v of r.variants) {
     console.log(
-      `  ${v.name.padEnd(21)} ${n(v.recordsPerSecond).padStart(9)} records/s  ${(v.medianMs / 1000).toFixed(2).padStart(6)} s (Node cpu ${(v.cpuMedianMs / 1000).toFixed(2)} s)  ${v.timeRatio.toFixed(2)}x ${CEILING}'s time`,
+      `  ${v.name.padEnd(21)} ${n(v.recordsPerSecond).padStart(9)} records/s  ${(v.medianMs / 1000).toFixed(2).padStart(6)} s (Node cpu ${(v.cpuMedianMs / 1000).toFixed(2)} s)  ${v.timeRatio.toFixed(2)}x ${CEILING}'s time, ${v.cpuRatio.toFixed(2)}x its cpu`,
     )
   }
 }

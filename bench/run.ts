@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --rows N --runs R --seed S --nexmark-events N --nexmark-queries q5,q7
- *   --peers spark --nexmark-source generator|kafka --kafka-records N --only NAME[,NAME]
+ *   --peers spark --nexmark-source generator|kafka --kafka-records N --kafka-timeout-s S --only NAME[,NAME]
  *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb
  *   --stateful-restart-keys N[,N] (default 1000000; 0: none) --stateful-scale-keys N (LMDB RSS mode)
  *   --remote sc://host:15002 --threads 1,2]`
@@ -68,6 +68,8 @@ interface Options extends Settings {
   readonly nexmarkRuns: number
   readonly peers: readonly string[]
   readonly kafkaRecords: number
+  /** `--kafka-timeout-s`: limit on one Kafka benchmark run (null: bench/kafka.ts's default). */
+  readonly kafkaTimeoutMs: number | null
   /** `generator` (the nexmark source) or `kafka` (a topic of the same events, bench/nexmark-kafka.ts). */
   readonly nexmarkSource: 'generator' | 'kafka'
   /** Child mode: `bootstrap,topic,warmupTopic` of the Kafka input. */
@@ -107,6 +109,7 @@ function parseOptions(argv: readonly string[]): Options {
       'nexmark-runs': { type: 'string', default: String(NEXMARK_RUNS) },
       peers: { type: 'string' },
       'kafka-records': { type: 'string', default: '1000000' },
+      'kafka-timeout-s': { type: 'string' },
       'nexmark-source': { type: 'string', default: 'generator' },
       'nexmark-kafka': { type: 'string' },
       threads: { type: 'string' },
@@ -137,6 +140,10 @@ function parseOptions(argv: readonly string[]): Options {
     nexmarkRuns: int('nexmark-runs', values['nexmark-runs'], 1),
     peers: parsePeers(values.peers),
     kafkaRecords: int('kafka-records', values['kafka-records'], 1),
+    kafkaTimeoutMs:
+      values['kafka-timeout-s'] === undefined
+        ? null
+        : int('kafka-timeout-s', values['kafka-timeout-s'], 1) * 1000,
     statefulKeys: values['stateful-keys'].split(',').map((k) => int('stateful-keys', k.trim(), 1)),
     statefulBatches: int('stateful-batches', values['stateful-batches'], 1),
     statefulProviders: values['stateful-providers'].split(',').map((p) => p.trim()),
@@ -479,6 +486,7 @@ async function main(): Promise<void> {
             runs: 3,
             maxOffsetsPerTrigger: 100_000,
             port: 39192,
+            ...(opts.kafkaTimeoutMs === null ? {} : { timeoutMs: opts.kafkaTimeoutMs }),
           }),
         }
       : {}),
@@ -495,4 +503,9 @@ async function main(): Promise<void> {
   for (const f of writeResults(results)) console.log(`wrote ${f}`)
 }
 
-await main()
+// A benchmark that failed (a Kafka run past its time limit among them) may leave clients with open
+// sockets behind: exit instead of waiting on them.
+await main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -22,6 +22,7 @@
 import { randomUUID } from 'node:crypto'
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { readLocalTail, type TailReader } from './file-tail.ts'
 import { guardStorage } from './storage-error.ts'
 
 /** Names starting with this are unfinished writes; `list` hides them. */
@@ -223,10 +224,12 @@ const rawFileSystem = (modes: Modes): FileSystem => ({
  * @example
  * const fs = localFileSystem('default') // files readable by the group and others, as the umask allows
  */
-export function localFileSystem(permissions: FilePermissions): FileSystem {
+export function localFileSystem(permissions: FilePermissions): FileSystem & TailReader {
   const raw = rawFileSystem(MODES[permissions])
   return Object.freeze({
     readFile: (path: string) => guardStorage('read', path, () => raw.readFile(path)),
+    readTail: (path: string, maxBytes: number) =>
+      guardStorage('read', path, () => readLocalTail(path, maxBytes)),
     list: (dir: string) => guardStorage('list the folder', dir, () => raw.list(dir)),
     exists: (path: string) => guardStorage('look for', path, () => raw.exists(path)),
     mkdirp: (dir: string) => guardStorage('create the folder', dir, () => raw.mkdirp(dir)),

@@ -4,7 +4,7 @@
  * reads them back as the UI's runs.
  */
 import assert from 'node:assert/strict'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { progressLogCodec } from '../../src/checkpoint/progress-log-codec.ts'
@@ -141,6 +141,32 @@ describe('progress kept in the checkpoint', () => {
       await assert.rejects(CheckpointHistory.open(nodeFileSystem, [join(dir, 'progress')]), {
         code: 'PATH_NOT_FOUND',
       })
+    })
+  })
+
+  it('fails the query when a progress entry cannot be written, though it is written beside the next batch', async () => {
+    await withTempDir(async (dir) => {
+      const sluice = Sluice.local({ ...STREAM_TEST_CONF, clock: new ManualClock(1_700_000_000_000) })
+      const input = sluice.memoryStream(N)
+      const q = await input.toDF().writeStream.format('noop').option('checkpointLocation', dir).start()
+      input.addData({ n: 0 })
+      await q.processAllAvailable()
+      // A file where the folder was: every later progress entry fails to be created.
+      await rename(join(dir, 'progress'), join(dir, 'progress-moved'))
+      await writeFile(join(dir, 'progress'), 'not a folder')
+      let failure: unknown
+      try {
+        for (let i = 1; i <= 3; i++) {
+          input.addData({ n: i })
+          await q.processAllAvailable()
+        }
+        await q.stop()
+      } catch (e) {
+        failure = e
+      }
+      const err = (failure ?? q.exception) as Error | null | undefined
+      assert.match(String(err?.message), /STORAGE_ERROR/)
+      assert.ok(err?.message.includes(join(dir, 'progress')), err?.message)
     })
   })
 })

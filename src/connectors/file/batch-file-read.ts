@@ -35,6 +35,7 @@ import {
 import type { FileFormat, FileInput, FormatContext } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { syncParquetReader } from './formats/parquet-sync-reader.ts'
+import { readParquetFooters } from './parquet-footers.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 
 export type { BatchReadRequest }
@@ -175,9 +176,17 @@ export async function prepareFileScan(
   const { spec, files } = ro.recursiveFileLookup
     ? { spec: NO_PARTITIONS, files: listing.files }
     : discoverPartitions(listing.files, listing.basePaths, { timeZone: zone, userSchema: req.userSchema })
-  // Inference reads the files (text's schema is fixed); the lazy scan reads them again at the action.
+  // Inference reads the files (text's schema is fixed; Parquet's is in the footers, read alone); the
+  // lazy scan reads them again at the action.
   const inferring = req.userSchema === undefined && format.name !== 'text'
-  const inputs = inferring ? await readInputs(files, fs, ro.ignoreMissingFiles) : []
+  const inputs = !inferring
+    ? []
+    : format.name === 'parquet'
+      ? await readParquetFooters(files, fs, {
+          merge: optionOf(req.options, 'mergeSchema')?.toLowerCase() === 'true',
+          ignoreMissingFiles: ro.ignoreMissingFiles,
+        })
+      : await readInputs(files, fs, ro.ignoreMissingFiles)
   const dataSchema =
     req.userSchema !== undefined
       ? userDataSchema(req.userSchema, spec.schema)

@@ -28,6 +28,7 @@ import type { FileFormat, FileFormatName, FileInput } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { isGlobPath } from './glob.ts'
 import { parallelReadOf, rowWireOf } from './parallel-decode.ts'
+import { readParquetFooterSync } from './parquet-footers.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 import { sourceCleaner } from './source-cleaner.ts'
 
@@ -60,7 +61,10 @@ function inferNow(
   if (files.length === 0) throw unableToInferSchema(format.name)
   // The Parquet codec infers from the first file unless mergeSchema is set: read no more.
   const sample = format.name === 'parquet' && !mergeSchema ? files.slice(0, 1) : files
-  const inputs: FileInput[] = sample.map((f) => ({ bytes: readFileSync(f.path), file: f.path }))
+  // Parquet's schema is in the footer: only the file's tail is read.
+  const read = (path: string) =>
+    format.name === 'parquet' ? (readParquetFooterSync(path) ?? readFileSync(path)) : readFileSync(path)
+  const inputs: FileInput[] = sample.map((f) => ({ bytes: read(f.path), file: f.path }))
   return asNullable(format.inferSchema(inputs, options, ctx))
 }
 

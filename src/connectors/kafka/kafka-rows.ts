@@ -60,9 +60,11 @@ export function recordRow(
   includeHeaders: boolean,
 ): unknown[] {
   const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0
+  // Two Numbers, not a BigInt sum: no heap BigInt per record, and both parts (hence the sum) are
+  // exact below 2^53 ms.
   const timestamp = logAppend
     ? Number(batch.maxTimestamp)
-    : Number(batch.firstTimestamp + record.timestampDelta)
+    : Number(batch.firstTimestamp) + Number(record.timestampDelta)
   const row: unknown[] = [
     bytes(record.key),
     bytes(record.value),

@@ -22,6 +22,20 @@ describe('to_json structs', () => {
     assert.equal(toJson(t.array(t.struct({ a: t.int() })), [{ a: null }], false), '[{"a":null}]')
   })
 
+  it('puts no comma before the first field written when the fields before it are null', () => {
+    const s = t.struct({ a: t.int(), b: t.long(), c: t.boolean(), d: t.string(), e: t.double() })
+    const row = { a: null, b: null, c: false, d: 'x', e: 1.5 }
+    assert.equal(toJson(s, row), '{"c":false,"d":"x","e":1.5}')
+    assert.equal(toJson(s, row, false), '{"a":null,"b":null,"c":false,"d":"x","e":1.5}')
+    assert.equal(toJson(s, { a: -0, b: 2 ** 53, c: null, d: null, e: null }), '{"a":0,"b":9007199254740992}')
+    // Names the generated writer must spell as literals: a backslash, a line separator, a control character.
+    const odd = t.struct({ 'x\\y': t.int(), '\u2028': t.int(), 'c\u0001': t.int() })
+    assert.equal(
+      toJson(odd, { 'x\\y': 1, '\u2028': 2, 'c\u0001': 3 }),
+      '{"x\\\\y":1,"\u2028":2,"c\\u0001":3}',
+    )
+  })
+
   it('returns null for a null value and {} for an empty struct', () => {
     assert.equal(toJson(t.struct({ a: t.int() }), null), null)
     assert.equal(toJson(t.struct({}), {}), '{}')
