@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { SluiceError } from '../../errors.ts'
 import { nodeFileSystem } from '../../io/fs.ts'
+import { storageError } from '../../io/storage-error.ts'
 import { type StructType, sameType } from '../../schema/data-type.ts'
 import type { ConnectorContext, Source, SourceProvider } from '../spi.ts'
 import { listFilesSync } from './file-listing.ts'
@@ -62,8 +63,16 @@ function inferNow(
   // The Parquet codec infers from the first file unless mergeSchema is set: read no more.
   const sample = format.name === 'parquet' && !mergeSchema ? files.slice(0, 1) : files
   // Parquet's schema is in the footer: only the file's tail is read.
-  const read = (path: string) =>
-    format.name === 'parquet' ? (readParquetFooterSync(path) ?? readFileSync(path)) : readFileSync(path)
+  const read = (path: string) => {
+    try {
+      return format.name === 'parquet'
+        ? (readParquetFooterSync(path) ?? readFileSync(path))
+        : readFileSync(path)
+    } catch (e) {
+      // A file listed a moment ago may be gone (moved or deleted while load() runs).
+      throw storageError('read (to infer the stream schema)', path, e)
+    }
+  }
   const inputs: FileInput[] = sample.map((f) => ({ bytes: read(f.path), file: f.path }))
   return asNullable(format.inferSchema(inputs, options, ctx))
 }
