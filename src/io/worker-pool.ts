@@ -119,6 +119,18 @@ export function rethrowFailure<T>(reply: T | TaskFailure): T {
 }
 
 /**
+ * A worker's reply whose `buffers` move to the calling thread instead of being copied (they are
+ * unusable in the worker afterwards).
+ *
+ * @example return movedReply({ values }, [values.buffer])
+ */
+export function movedReply<T extends object>(value: T, buffers: readonly ArrayBuffer[]): T {
+  if (buffers.length === 0) return value
+  const movable = { [Piscina.transferableSymbol]: [...buffers], [Piscina.valueSymbol]: value }
+  return Piscina.move(movable as never) as unknown as T
+}
+
+/**
  * @example
  * const pool = new WorkerPool(2)
  * const reply = await pool.run(new URL('./decode-worker.ts', import.meta.url), task, { label: 'a.parquet' })

@@ -27,7 +27,7 @@ import { FILE_SOURCE_OPTIONS, type FileSourceOptions, parseFileSourceOptions } f
 import type { FileFormat, FileFormatName, FileInput } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { isGlobPath } from './glob.ts'
-import { parallelReadOf, rowWireOf } from './parallel-decode.ts'
+import { parallelReadOf } from './parallel-decode.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 import { sourceCleaner } from './source-cleaner.ts'
 
@@ -122,7 +122,6 @@ function createFileSource(
     callerOptions: FILE_SOURCE_OPTIONS,
     ignoreCorruptFiles: read.ignoreCorruptFiles,
     ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
-    wire: rowWireOf(relation.schema),
   })
   return new FileStreamSource({
     options,
