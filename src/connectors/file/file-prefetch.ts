@@ -37,16 +37,21 @@ export const identitiesOf = (entries: readonly SourceFileEntry[]): FileIdentity[
  * One source's pending prefetch: at most one, for the batch after the last one read.
  *
  * @example
- * const decoded = (await prefetch.take(identitiesOf(entries))) ?? (await decodeNow(entries))
+ * const decoded = (await prefetch.take(identitiesOf(entries), decodeHere)) ?? (await decodeNow(entries))
  * await prefetch.start(nextFiles, readFiles, parallel)
  */
 export class FilePrefetch {
-  private pending: { readonly key: string; readonly decoded: Promise<DecodedFiles | null> } | null = null
+  /** `decoded`: the rows, or the files read but left to the main thread (a single split), or null. */
+  private pending: {
+    readonly key: string
+    readonly decoded: Promise<DecodedFiles | readonly FileToDecode[] | null>
+  } | null = null
 
   /**
    * Reads `files` (through `read`: bytes and partition values) and starts their decode on the
    * workers; resolves once the tasks are handed out, not when they are done. Nothing starts when
-   * the files are fewer bytes than the executor splits (they would decode on the main thread).
+   * the files are fewer bytes than the executor splits; files read but too few splits for the
+   * workers are kept for the main thread to decode, so they are not read twice.
    */
   async start(
     files: readonly FileIdentity[],
@@ -65,16 +70,26 @@ export class FilePrefetch {
     }
     // A file gone (ignoreMissingFiles) would make the guess differ from what the batch reads.
     if (inputs.length !== files.length) return
-    const decoded = decodeOnWorkers(inputs, parallel).catch(() => null)
+    const decoded = decodeOnWorkers(inputs, parallel).then(
+      (d) => d ?? inputs,
+      () => null,
+    )
     this.pending = { key: keyOf(files), decoded }
   }
 
-  /** The decoded rows of exactly `files`, or null (no prefetch, another guess, or it failed). */
-  async take(files: readonly FileIdentity[]): Promise<DecodedFiles | null> {
+  /**
+   * The decoded rows of exactly `files` (decoded by `decodeHere` when the workers left them to the
+   * main thread), or null (no prefetch, another guess, or it failed).
+   */
+  async take(
+    files: readonly FileIdentity[],
+    decodeHere: (inputs: readonly FileToDecode[]) => Promise<DecodedFiles>,
+  ): Promise<DecodedFiles | null> {
     const pending = this.pending
     this.pending = null
     if (pending === null || pending.key !== keyOf(files)) return null
-    return pending.decoded
+    const decoded = await pending.decoded
+    return Array.isArray(decoded) ? decodeHere(decoded) : (decoded as DecodedFiles | null)
   }
 
   /** Forgets the pending prefetch; its workers finish their tasks and the rows are dropped. */

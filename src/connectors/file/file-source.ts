@@ -152,7 +152,9 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     await this.restore()
     this.checkLogCovers(to)
     const entries = (await this.log.getRange(from + 1, to)).flatMap((r) => r.entry)
-    const decoded = (await this.prefetch.take(identitiesOf(entries))) ?? (await this.decode(entries))
+    const decodeHere = (inputs: readonly FileToDecode[]) => this.decoder.decodeAll(inputs)
+    const decoded =
+      (await this.prefetch.take(identitiesOf(entries), decodeHere)) ?? (await this.decode(entries))
     this.lastMalformed = { start: from, end: to, records: decoded.malformed }
     await this.prefetchNext()
     return decoded.rows

@@ -6,7 +6,7 @@
  * prefetch, and when the session's threads close under it.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -67,8 +67,8 @@ function recording(): { executor: TaskExecutor; labels: string[]; pool: WorkerPo
   return { executor, labels, pool }
 }
 
-async function open(input: string, executor?: TaskExecutor): Promise<AvailableNowSource> {
-  const provider = sourceProvider('parquet')
+async function open(input: string, executor?: TaskExecutor, format = 'parquet'): Promise<AvailableNowSource> {
+  const provider = sourceProvider(format)
   const options = { path: input }
   const source = await provider.createSource(
     {
@@ -145,5 +145,23 @@ describe('file source prefetch on worker threads', () => {
     // An unhandled rejection of the dropped prefetch would fail this file.
     const again = await idsPerBatch(await open(input), [ONE])
     assert.deepEqual(again, [ids(0, 1), ids(1, 1)])
+  })
+
+  it('decodes a file the workers leave to the main thread from the bytes its prefetch read, not reading it again', async () => {
+    const input = await tempDir()
+    for (let f = 0; f < 3; f++) {
+      const lines = Array.from({ length: 100 }, (_, i) =>
+        JSON.stringify({ id: f * 100 + i, name: `n${f * 100 + i}` }),
+      )
+      await writeFile(join(input, `part-${f}.json`), `${lines.join('\n')}\n`)
+    }
+    const { executor, labels } = recording()
+    const source = await open(input, executor, 'json')
+    let batch = 0
+    // After batch 0, file 1 is read already: a second read would find it gone (SOURCE_UNAVAILABLE).
+    const removeNext = () => (batch++ === 0 ? rm(join(input, 'part-1.json')) : undefined)
+    const batches = await idsPerBatch(source, [ONE], removeNext)
+    assert.deepEqual(batches, [ids(0, 1), ids(1, 1), ids(2, 1)])
+    assert.deepEqual(labels, [], 'one JSON file is one split: decoded on the main thread')
   })
 })
