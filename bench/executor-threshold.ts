@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FileDecoder, fileRelation, formatContext } from '../src/connectors/file/file-relation.ts'
 import { fileFormat } from '../src/connectors/file/formats/index.ts'
-import { decodeOnWorkers, parallelReadOf, rowWireOf } from '../src/connectors/file/parallel-decode.ts'
+import { decodeOnWorkers, parallelReadOf } from '../src/connectors/file/parallel-decode.ts'
 import { Sluice } from '../src/index.ts'
 import { WorkerPool } from '../src/io/worker-pool.ts'
 import { t } from '../src/schema/data-type.ts'
@@ -79,7 +79,6 @@ async function compare(format: 'json' | 'parquet', rowsPerFile: number): Promise
     timeZone: 'UTC',
     callerOptions: [],
     ignoreCorruptFiles: false,
-    wire: rowWireOf(S),
   }
   const read = parallelReadOf(pool, spec)!
   const inputs = () =>

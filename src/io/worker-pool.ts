@@ -34,12 +34,14 @@ export interface TaskExecutor {
 /**
  * The `sluice.executor.threads` default and check: 1, or an integer from 1 to 256.
  *
- * NOTE: the default is 1 thread, not the machine's cores, because measured on an idle 2-core
- * machine (npm run bench -- --only nexmark --threads 1,2, commit 249162e, load 0.2-0.9) two threads
- * gave 0.80x the throughput of one on Nexmark q0-q2 over Parquet: the main thread's CPU halves,
- * but each batch still waits for its decode and the query itself runs on the main thread. Raise the
- * default when the stateless stage runs on the workers and a batch's decode overlaps the previous
- * batch (issue 21).
+ * NOTE: the default is 1 thread, not the machine's cores, because two threads have not yet been
+ * measured faster than one on this 2-core machine. Idle (commit 249162e, npm run bench -- --only
+ * nexmark --threads 1,2, load 0.2-0.9) two threads gave 0.80x the throughput of one on Nexmark
+ * q0-q2 over Parquet. Since then the next batch decodes while the current one runs
+ * (file-prefetch.ts) and rows come back as moved columns (row-columns.ts): at load 6-7 two threads
+ * went from 0.43-0.72x to 0.47-0.99x of one, still using 1.3-1.6x the CPU, and one thread alone
+ * already keeps ~1.3 cores busy (GC and compiler threads), so 2 cores leave little to gain. Raise
+ * the default when two threads win on an idle machine (issue 21).
  *
  * @example executorThreadsOf(undefined) // 1
  */
@@ -116,6 +118,18 @@ export function rethrowFailure<T>(reply: T | TaskFailure): T {
   const failed = (reply as Partial<TaskFailure> | null)?.failed
   if (failed === undefined) return reply as T
   throw new SluiceError(failed.code as SluiceError['code'], failed.message)
+}
+
+/**
+ * A worker's reply whose `buffers` move to the calling thread instead of being copied (they are
+ * unusable in the worker afterwards).
+ *
+ * @example return movedReply({ values }, [values.buffer])
+ */
+export function movedReply<T extends object>(value: T, buffers: readonly ArrayBuffer[]): T {
+  if (buffers.length === 0) return value
+  const movable = { [Piscina.transferableSymbol]: [...buffers], [Piscina.valueSymbol]: value }
+  return Piscina.move(movable as never) as unknown as T
 }
 
 /**

@@ -1,22 +1,16 @@
 /**
  * The worker side of a file read split over `sluice.executor.threads` (see `parallel-decode.ts`):
  * one task decodes one split (a whole file, or some row groups of a Parquet file) with the same
- * codec and `FileDecoder` the main thread would use, and answers its rows in file order. Rows go
- * back msgpack-encoded in a transferred buffer when the schema's columns are all integers, strings,
- * booleans, dates or timestamps, else by structured clone (doubles keep -0, binary stays a
- * Uint8Array). bench/executor-transfer.ts measured the main thread's share per 100,000 bid rows:
- * msgpack unpack 10 ms against 16-22 ms of structured clone's deserialize (load 1), 30 against 41
- * ms at load 14; the worker's side is cheaper too.
+ * codec and `FileDecoder` the main thread would use, and answers its rows in file order, as
+ * columns whose typed arrays move back without a copy (row-columns.ts: cheaper on both threads
+ * than the msgpack rows and structured clone measured before by bench/executor-transfer.ts).
  */
-import { Packr } from 'msgpackr'
-import { failureOf, type TaskFailure } from '../../io/worker-pool.ts'
+import { failureOf, movedReply, type TaskFailure } from '../../io/worker-pool.ts'
 import type { ScanRequest } from '../spi.ts'
 import { FileDecoder, type FileRelation, formatContext } from './file-relation.ts'
 import type { FileFormatName, MalformedRecord } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
-
-/** How rows travel back to the main thread. */
-export type RowWire = 'msgpack' | 'clone'
+import { buffersOf, columnsOf, type RowColumns } from './row-columns.ts'
 
 /** What a worker needs to compile the source's decoder (plain data: it is cloned to the worker). */
 export interface WorkerDecodeSpec {
@@ -28,7 +22,6 @@ export interface WorkerDecodeSpec {
   readonly ignoreCorruptFiles: boolean
   /** Over the relation's schema, as the source's own decoder gets it. */
   readonly scan?: ScanRequest
-  readonly wire: RowWire
 }
 
 /** One split to decode. */
@@ -43,16 +36,14 @@ export interface DecodeTask {
   readonly rowGroups?: readonly number[]
 }
 
-/** A split's rows (or their msgpack bytes) and malformed records. */
+/** A split's rows, as columns, and malformed records. */
 export interface DecodeReply {
-  readonly rows?: unknown[][]
-  readonly packed?: ArrayBuffer
+  readonly columns: RowColumns
   readonly malformed: MalformedRecord[]
 }
 
 const MAX_DECODERS = 64
 const decoders = new Map<string, FileDecoder>()
-const packr = new Packr({ useRecords: false })
 
 function decoderOf(key: string, spec: WorkerDecodeSpec): FileDecoder {
   const known = decoders.get(key)
@@ -81,11 +72,8 @@ export default async function decodeSplit(task: DecodeTask): Promise<DecodeReply
         ...(task.rowGroups === undefined ? {} : { rowGroups: task.rowGroups }),
       },
     ])
-    if (task.spec.wire === 'clone') return { rows, malformed }
-    const packed = packr.pack(rows)
-    // NOTE: pack() answers a view of the packer's reused buffer; the copy is what may move.
-    const own = packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength) as ArrayBuffer
-    return { packed: own, malformed }
+    const columns = columnsOf(rows, task.spec.relation.schema.fields.length)
+    return movedReply({ columns, malformed }, buffersOf(columns))
   } catch (e) {
     return failureOf(e)
   }

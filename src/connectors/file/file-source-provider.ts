@@ -28,7 +28,7 @@ import { FILE_SOURCE_OPTIONS, type FileSourceOptions, parseFileSourceOptions } f
 import type { FileFormat, FileFormatName, FileInput } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { isGlobPath } from './glob.ts'
-import { parallelReadOf, rowWireOf } from './parallel-decode.ts'
+import { parallelReadOf } from './parallel-decode.ts'
 import { readParquetFooterSync } from './parquet-footers.ts'
 import { discoverPartitions, NO_PARTITIONS } from './partition-discovery.ts'
 import { sourceCleaner } from './source-cleaner.ts'
@@ -135,7 +135,6 @@ function createFileSource(
     callerOptions: FILE_SOURCE_OPTIONS,
     ignoreCorruptFiles: read.ignoreCorruptFiles,
     ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
-    wire: rowWireOf(relation.schema),
   })
   return new FileStreamSource({
     options,

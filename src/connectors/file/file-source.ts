@@ -7,7 +7,8 @@
  * (`{"logOffset": N}`). A batch (start, end] reads the files of entries start+1 .. end, so a rerun
  * reads the same files, and a restart rebuilds the set of seen files from the log, so no file is
  * read twice. Files are read whole; `cleanSource` archives or deletes them once their batch is
- * committed.
+ * committed. With worker threads, the next batch's files decode while the current batch runs when
+ * they are known already (file-prefetch.ts).
  */
 import { dirname, resolve } from 'node:path'
 import { SluiceError } from '../../errors.ts'
@@ -23,8 +24,15 @@ import type {
   SourceRows,
 } from '../spi.ts'
 import { basePathsSteps, type ListedFile, listFiles } from './file-listing.ts'
+import { FilePrefetch, identitiesOf } from './file-prefetch.ts'
 import type { FileReadOptions } from './file-read-options.ts'
-import { FileDecoder, type FileRelation, type FileToDecode, readInputs } from './file-relation.ts'
+import {
+  type DecodedFiles,
+  FileDecoder,
+  type FileRelation,
+  type FileToDecode,
+  readInputs,
+} from './file-relation.ts'
 import { FileSourceLog, type SourceFileEntry } from './file-source-log.ts'
 import type { FileSourceOptions } from './file-source-options.ts'
 import type { FormatReader, MalformedRecord } from './formats/format.ts'
@@ -34,10 +42,7 @@ import { decodeOnWorkers, type ParallelRead } from './parallel-decode.ts'
 import { partitionValuesOf } from './partition-discovery.ts'
 import { SeenFiles } from './seen-files.ts'
 import { type SourceCleaner, sourceCleaner } from './source-cleaner.ts'
-
-/** Spark's FileStreamSource constants: unread files kept for the next triggers, and when to drop them. */
-const DISCARD_UNSEEN_INPUT_RATIO = 0.2
-const MAX_CACHED_UNSEEN_FILES = 10_000
+import { MAX_CACHED_UNSEEN_FILES, takeNext } from './take-next.ts'
 
 /** A source that keeps the malformed records of its last batch, for a dead-letter output. */
 export interface ReportsMalformedRecords {
@@ -90,24 +95,6 @@ function logOffsetOf(offset: Offset): number {
 const byTime = (a: ListedFile, b: ListedFile) =>
   a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
 
-/** Spark's `takeFilesUntilMax`: the first file always, then files while the total stays within `max`. */
-function takeUntilBytes(files: readonly ListedFile[], max: number): [ListedFile[], ListedFile[], number] {
-  let taken = 0
-  let restBytes = 0
-  const batch: ListedFile[] = []
-  const rest: ListedFile[] = []
-  for (const f of files) {
-    if (batch.length === 0 || (rest.length === 0 && taken + f.size <= max)) {
-      taken += f.size
-      batch.push(f)
-    } else {
-      restBytes += f.size
-      rest.push(f)
-    }
-  }
-  return [batch, rest, restBytes]
-}
-
 /**
  * @example
  * const source = new FileStreamSource(spec)
@@ -128,6 +115,9 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   /** Entries whose files are cleaned; null until the first commit of this run, which cleans all before it. */
   private cleanedThrough: number | null = null
   private lastMalformed: { start: number; end: number; records: readonly MalformedRecord[] } | null = null
+  /** The read limit of the last `latestOffset`: the next trigger's, for the prefetch's guess. */
+  private lastLimit: ReadLimit | null = null
+  private readonly prefetch = new FilePrefetch()
 
   constructor(spec: FileSourceSpec) {
     this.spec = spec
@@ -147,6 +137,7 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     await this.restore()
     this.checkLogCovers(logOffsetOf(start))
+    this.lastLimit = limit
     return { logOffset: await this.fetchMaxOffset(limit) }
   }
 
@@ -161,13 +152,39 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     await this.restore()
     this.checkLogCovers(to)
     const entries = (await this.log.getRange(from + 1, to)).flatMap((r) => r.entry)
+    const decodeHere = (inputs: readonly FileToDecode[]) => this.decoder.decodeAll(inputs)
+    const decoded =
+      (await this.prefetch.take(identitiesOf(entries), decodeHere)) ?? (await this.decode(entries))
+    this.lastMalformed = { start: from, end: to, records: decoded.malformed }
+    await this.prefetchNext()
+    return decoded.rows
+  }
+
+  private async decode(entries: readonly SourceFileEntry[]): Promise<DecodedFiles> {
     const files = await this.withPartitionValues(entries)
     const parallel = this.spec.parallel ?? null
-    const decoded =
+    return (
       (parallel === null ? null : await decodeOnWorkers(files, parallel)) ??
       (await this.decoder.decodeAll(files))
-    this.lastMalformed = { start: from, end: to, records: decoded.malformed }
-    return decoded.rows
+    )
+  }
+
+  /**
+   * Starts decoding the next trigger's files on the workers when they are known already (see
+   * file-prefetch.ts): the availableNow files or the kept backlog, under the last read limit.
+   */
+  private async prefetchNext(): Promise<void> {
+    const parallel = this.spec.parallel ?? null
+    const limit = this.lastLimit
+    if (parallel === null || limit === null) return
+    const candidates =
+      this.unread ?? this.availableNow?.filter((f) => this.seen.isNew(f.path, f.mtimeMs)) ?? null
+    const next = candidates === null ? [] : takeNext(candidates, limit, this.spec.options).batch
+    const read = (files: readonly ListedFile[]) =>
+      this.withPartitionValues(
+        files.map((f) => ({ path: f.path, timestamp: f.mtimeMs, size: f.size, batchId: -1 })),
+      )
+    await this.prefetch.start(next, read, parallel)
   }
 
   malformedRecords(start: Offset, end: Offset): readonly MalformedRecord[] | undefined {
@@ -197,7 +214,9 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     this.cleanedThrough = to
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.prefetch.drop()
+  }
 
   /**
    * Throws when the checkpoint's offsets name log entry `offset` but the log ends before it (its
@@ -242,18 +261,7 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     const candidates =
       this.unread ??
       (this.availableNow ?? (await this.fetchAllFiles())).filter((f) => this.seen.isNew(f.path, f.mtimeMs))
-    let batch = candidates
-    let rest: ListedFile[] | null = null
-    if (limit.kind === 'maxFiles') {
-      batch = candidates.slice(0, limit.maxFiles)
-      const left = candidates.slice(limit.maxFiles)
-      if (!options.latestFirst && left.length >= limit.maxFiles * DISCARD_UNSEEN_INPUT_RATIO) rest = left
-    } else if (options.maxBytesPerTrigger !== undefined) {
-      const [taken, left, leftBytes] = takeUntilBytes(candidates, options.maxBytesPerTrigger)
-      batch = taken
-      if (!options.latestFirst && leftBytes >= options.maxBytesPerTrigger * DISCARD_UNSEEN_INPUT_RATIO)
-        rest = left
-    }
+    const { batch, rest } = takeNext(candidates, limit, options)
     this.unread = rest !== null && rest.length > 0 ? rest.slice(0, MAX_CACHED_UNSEEN_FILES) : null
     for (const f of batch) this.seen.add(f.path, f.mtimeMs)
     this.seen.purge()

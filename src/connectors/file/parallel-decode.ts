@@ -6,42 +6,18 @@
  * does not see the threads. A batch smaller than `parallelReadMinBytes`, or with a single split,
  * stays on the main thread, where threads cost more than they give.
  */
-import { Unpackr } from 'msgpackr'
 import { rethrowFailure, type TaskExecutor } from '../../io/worker-pool.ts'
-import type { DataType, StructType } from '../../schema/data-type.ts'
-import type { DecodeReply, DecodeTask, RowWire, WorkerDecodeSpec } from './file-decode-worker.ts'
+import type { DecodeReply, DecodeTask, WorkerDecodeSpec } from './file-decode-worker.ts'
 import type { DecodedFiles, FileToDecode } from './file-relation.ts'
 import type { FileFormatName } from './formats/format.ts'
 import { readFooter } from './formats/parquet-reader.ts'
+import { rowsInto } from './row-columns.ts'
 
 /** The worker module: `.ts` when running from the sources (Node strips types), `.js` when built. */
 const FILE_DECODE_WORKER = new URL(
   `./file-decode-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 )
-
-const unpackr = new Unpackr({ useRecords: false })
-
-/** Column kinds whose values msgpack carries exactly (no -0 to lose, no binary to retype). */
-const PACKABLE = new Set<DataType['kind']>([
-  'string',
-  'boolean',
-  'byte',
-  'short',
-  'int',
-  'long',
-  'date',
-  'timestamp',
-])
-
-/**
- * How a relation's rows travel back from the workers: msgpack when every column is packable.
- *
- * @example rowWireOf(t.struct({ a: t.long(), s: t.string() })) // 'msgpack'
- */
-export function rowWireOf(schema: StructType): RowWire {
-  return schema.fields.every((f) => PACKABLE.has(f.type.kind)) ? 'msgpack' : 'clone'
-}
 
 /** A source's reads on the workers: the executor and what the workers compile their decoder from. */
 export interface ParallelRead {
@@ -140,13 +116,15 @@ export async function decodeOnWorkers(
 
 /** The replies' rows and malformed records, in order. */
 function gather(replies: readonly DecodeReply[]): DecodedFiles {
-  const rows: unknown[][] = []
+  const parts = replies.map((r) => rethrowFailure(r))
+  let n = 0
+  for (const p of parts) n += p.columns.rows
+  const rows: unknown[][] = new Array(n)
   const malformed: DecodedFiles['malformed'] = []
-  for (const reply of replies) {
-    const r = rethrowFailure(reply)
-    const part = r.packed !== undefined ? (unpackr.unpack(new Uint8Array(r.packed)) as unknown[][]) : r.rows!
-    for (const row of part) rows.push(row)
-    for (const m of r.malformed) malformed.push(m)
+  let at = 0
+  for (const p of parts) {
+    at = rowsInto(p.columns, rows, at)
+    for (const m of p.malformed) malformed.push(m)
   }
   return { rows, malformed }
 }

@@ -9,7 +9,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { rowWireOf } from '../../../../src/connectors/file/parallel-decode.ts'
 import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { type Offset, READ_ALL, type Source } from '../../../../src/connectors/spi.ts'
 import { isSluiceError } from '../../../../src/errors.ts'
@@ -88,10 +87,8 @@ describe('file source on worker threads', () => {
     assert.ok(Object.is(two.rows.find((r) => r[0] === 3)?.[2], -0))
   })
 
-  it('carries integer, string, boolean and timestamp rows as msgpack, values and nulls exact', async () => {
+  it('carries integer, string, boolean and timestamp rows back, values and nulls exact', async () => {
     const P = t.struct({ id: t.long(), ok: t.boolean(), n: t.int(), at: t.timestamp(), s: t.string() })
-    assert.equal(rowWireOf(P), 'msgpack')
-    assert.equal(rowWireOf(S), 'clone')
     const input = await tempDir()
     const rows = Array.from({ length: 200 }, (_, i) => ({
       id: i % 7 === 0 ? null : (i - 100) * 2 ** 40,
