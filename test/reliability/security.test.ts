@@ -49,7 +49,9 @@ describe('owner-only files', () => {
       const p = await pipeline(dir, 'stateless')
       const umask = process.umask()
       await runBatches(p, 0, 1, { 'sluice.files.permissions': 'default' })
-      await assertModes(p.out, (0o666 & ~umask).toString(8), (0o777 & ~umask).toString(8))
+      // The checkpoint too, the file source's log under sources/ included.
+      for (const root of [p.out, p.checkpoint])
+        await assertModes(root, (0o666 & ~umask).toString(8), (0o777 & ~umask).toString(8))
       assert.throws(() => Sluice.local({ 'sluice.files.permissions': 'world' as 'owner' }), {
         code: 'INVALID_ARGUMENT',
         message: /'sluice.files.permissions' must be 'owner' or 'default'/,

@@ -145,7 +145,7 @@ function createFileSource(
     ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
     timeZone,
     checkpointDir: ctx.checkpointDir,
-    fs: nodeFileSystem,
+    fs: ctx.fs ?? nodeFileSystem,
   })
 }
 
