@@ -68,6 +68,29 @@ export interface LocalSource {
   readonly crc: string
 }
 
+/**
+ * The data file size above which a store unmaps its folder after each commit (`remapAbove`):
+ * `SLUICE_STATE_LMDB_REMAP_BYTES`, default 32 MiB. LMDB reads through a memory map, and every page
+ * a batch touches stays resident in the process (as file-backed RSS) until unmapped, so without
+ * this the resident memory of a large store grows to the size of its file.
+ *
+ * @example lmdbRemapBytes() // 33554432
+ */
+export function lmdbRemapBytes(): number {
+  const text = process.env.SLUICE_STATE_LMDB_REMAP_BYTES
+  if (text === undefined || text === '') return DEFAULT_REMAP_BYTES
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `SLUICE_STATE_LMDB_REMAP_BYTES is '${text}'; it must be a whole number of bytes, 0 or more (0: unmap after every commit).`,
+    )
+  }
+  return n
+}
+
+const DEFAULT_REMAP_BYTES = 32 * 2 ** 20
+
 /** LMDB keys are at most 1978 bytes; Sluice refuses longer keys with a clear error. */
 const MAX_KEY_CHARS = 1900 / 3
 
@@ -215,6 +238,19 @@ export class LmdbLocalStore {
     } catch {
       return 0
     }
+  }
+
+  /**
+   * Unmaps the folder and maps it again when its data file is larger than `bytes`: the pages that
+   * reads and writes touched leave this process's resident memory (they stay in the OS page cache,
+   * so touching them again costs a minor fault, not a disk read). Call it between transactions,
+   * with no range read open.
+   */
+  remapAbove(bytes: number): boolean {
+    if (this.bytesOnDisk() <= bytes) return false
+    this.#root.close()
+    this.#open()
+    return true
   }
 
   close(): void {

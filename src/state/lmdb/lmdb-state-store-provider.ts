@@ -47,6 +47,7 @@ import {
   type LmdbLocalStore,
   type LocalUpdate,
   lmdbLocalDir,
+  lmdbRemapBytes,
   releaseLocalStore,
 } from './lmdb-local-store.ts'
 import { LmdbStateStore } from './lmdb-state-store.ts'
@@ -68,6 +69,8 @@ export interface LmdbStateStoreProviderOptions {
   readonly clock?: Clock
   /** The most entries per snapshot file (default SNAPSHOT_PART_ENTRIES, 50,000). */
   readonly snapshotPartEntries?: number
+  /** Unmap the folder after a commit once its file is larger than this (default `lmdbRemapBytes()`). */
+  readonly remapBytes?: number
 }
 
 /** The provider's figures: each the last one (the last getStore, commit or snapshot). */
@@ -77,6 +80,8 @@ interface Timings {
   snapshotWriteMs: number
   loadMs: number
   filesReplayed: number
+  /** Times the folder was unmapped and mapped again (since the provider opened). */
+  remaps: number
 }
 
 /**
@@ -99,6 +104,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   readonly #ordering: KeyOrdering | undefined
   readonly #clock: Clock | undefined
   readonly #partEntries: number
+  readonly #remapBytes: number
   #local: LmdbLocalStore | undefined
   #verified = false
   #open: LmdbStateStore | undefined
@@ -109,6 +115,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     snapshotWriteMs: 0,
     loadMs: 0,
     filesReplayed: 0,
+    remaps: 0,
   }
 
   constructor(options: LmdbStateStoreProviderOptions) {
@@ -125,6 +132,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       options.snapshotPartEntries ?? SNAPSHOT_PART_ENTRIES,
       'snapshotPartEntries',
     )
+    this.#remapBytes = options.remapBytes ?? lmdbRemapBytes()
   }
 
   async getStore(version: number): Promise<StateStore> {
@@ -186,6 +194,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       lmdbSnapshotWriteTimeMs: this.#t.snapshotWriteMs,
       lmdbLoadTimeMs: this.#t.loadMs,
       lmdbFilesReplayed: this.#t.filesReplayed,
+      lmdbRemaps: this.#t.remaps,
     }
   }
 
@@ -207,7 +216,10 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     // NOTE: only with the changelog durable does LMDB change. A folder moved by another provider
     // of this process since this store opened is emptied: the next getStore rebuilds it.
     if (local.source().version !== version) local.reset()
-    else local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
+    else {
+      local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
+      if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
+    }
     this.#t.commitApplyMs = this.#now() - written
     this.#open = undefined
   }
@@ -234,6 +246,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       if (base !== undefined) await this.#restoreSnapshot(local, base)
     }
     for (let v = from + 1; v <= version; v++) await this.#replay(local, v, version)
+    if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
     return local
   }
 
@@ -279,23 +292,37 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const lastSnapshot = files.filter((f) => f.isSnapshot).pop()?.version ?? 0
     const needed = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
     if (lastSnapshot === lastVersion || needed <= this.#minDeltasForSnapshot) return
+    // NOTE: one snapshot at a time in the process (maintenance runs every store's at once), so the
+    // heap holds one part's entries, not one per partition.
+    const run = snapshotQueue.then(() => this.#writeSnapshot(local, lastVersion))
+    snapshotQueue = run.catch(() => undefined)
+    await run
+  }
+
+  /**
+   * Writes the folder's version as a snapshot in parts of `#partEntries` keys, read in key order
+   * (the runtime runs no batch while maintenance runs, so the folder does not change meanwhile),
+   * holding one part at a time; the main file, with the last part, goes last.
+   */
+  async #writeSnapshot(local: LmdbLocalStore, lastVersion: number): Promise<void> {
     const start = this.#now()
-    // In parts of SNAPSHOT_PART_ENTRIES keys, read in key order (the runtime runs no batch while
-    // maintenance runs, so the folder does not change meanwhile); the main file goes last.
     let chunk = local.entriesAfter(undefined, this.#partEntries)
     let parts = 1
     for (;;) {
-      const next = local.entriesAfter(chunk[chunk.length - 1]?.[0], this.#partEntries)
-      if (next.length === 0) break
+      const last = chunk[chunk.length - 1]?.[0]
+      if (last === undefined || local.entriesAfter(last, 1).length === 0) break
       const part = lmdbSnapshotPartPath(this.#dir, lastVersion, parts++)
       await this.#fs.writeAtomic(part, encodeLmdbSnapshotPart(chunk.map(([, e]) => e)))
-      chunk = next
+      // The pages read so far leave the process's resident memory (a snapshot reads every page).
+      if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
+      chunk = local.entriesAfter(last, this.#partEntries)
     }
     const main = encodeLmdbSnapshot(
       parts,
       chunk.map(([, e]) => e),
     )
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), main)
+    if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
     this.#t.snapshotWriteMs = this.#now() - start
   }
 
@@ -315,6 +342,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       if (v < base.version) await deleteLmdbSnapshot(this.#fs, this.#dir, v)
   }
 }
+
+/** The snapshot writes of this process, one after another (see #snapshotIfDue). */
+let snapshotQueue: Promise<void> = Promise.resolve()
 
 function keyed(
   entries: readonly { readonly key: StateKey; readonly value?: unknown }[],

@@ -38,6 +38,8 @@ function provider(dir: string, options: Partial<LmdbStateStoreProviderOptions> =
 }
 
 stateStoreContract('lmdb', (dir, options) => provider(dir, options))
+// Unmapped and mapped again after every commit, load and snapshot part: the same contract holds.
+stateStoreContract('lmdb (remapBytes 0)', (dir, options) => provider(dir, { ...options, remapBytes: 0 }))
 
 async function commitMany(p: LmdbStateStoreProvider, from: number, to: number) {
   for (let v = from; v < to; v++) {
@@ -119,6 +121,7 @@ describe('LmdbStateStoreProvider', () => {
         'lmdbCommitApplyTimeMs',
         'lmdbFilesReplayed',
         'lmdbLoadTimeMs',
+        'lmdbRemaps',
         'lmdbSnapshotWriteTimeMs',
       ])
       p.close()
@@ -173,6 +176,29 @@ describe('LmdbStateStoreProvider', () => {
       assert.equal(s.metrics().customMetrics?.lmdbFilesReplayed, 4)
       // The state reader's path (checkpoint files only) reads the parts too.
       assert.deepEqual(contents(await readLmdbCheckpointVersion(nodeFileSystem, dir, 3)), want)
+    }))
+
+  it('unmaps its folder after commits, loads and snapshot parts once the file is larger than remapBytes', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { minDeltasForSnapshot: 1, snapshotPartEntries: 2, remapBytes: 0 })
+      for (let v = 0; v < 3; v++) {
+        const s = await p.getStore(v)
+        for (let i = 0; i < 3; i++) s.put([`k${v}-${i}`], v * 10 + i)
+        await s.commit()
+      }
+      await p.doMaintenance()
+      const s = await p.getStore(3)
+      assert.equal(s.get(['k2-1']), 21)
+      assert.equal(contents(s.iterator()).length, 9)
+      // 3 commits, then 4 snapshot parts besides the main file and the main file itself.
+      assert.equal(s.metrics().customMetrics?.lmdbRemaps, 3 + 5)
+      p.close()
+      const big = provider(dir, { remapBytes: 1e12 })
+      const t = await big.getStore(3)
+      t.put(['x'], 1)
+      await t.commit()
+      assert.equal((await big.getStore(4)).metrics().customMetrics?.lmdbRemaps, 0)
+      big.close()
     }))
 
   it('still reads the v1 files of Sluice 0.2 (a msgpack body)', () => {
