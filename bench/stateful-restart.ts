@@ -51,6 +51,8 @@ export async function runCount(
   firstCommittedCpuMs: number
   firstBatchId: number
   durations: Record<string, number>
+  /** State rows (all operators) after the last batch. */
+  stateRows: number
 }> {
   const sluice = Sluice.local({
     'sluice.sql.streaming.stateStore.providerClass': provider,
@@ -63,6 +65,7 @@ export async function runCount(
   let firstCommittedMs = 0
   let firstCommittedCpuMs = 0
   let firstBatchId = -1
+  let stateRows = 0
   let durations: Record<string, number> = {}
   let done: () => void = () => undefined
   const allDone = new Promise<void>((resolve) => {
@@ -80,7 +83,10 @@ export async function runCount(
         firstBatchId = e.progress.batchId
         durations = { ...e.progress.durationMs }
       }
-      if (seen === batches) done()
+      if (seen === batches) {
+        stateRows = e.progress.stateOperators.reduce((n, o) => n + o.numRowsTotal, 0)
+        done()
+      }
     },
   })
   const q = await sluice.readStream
@@ -97,7 +103,7 @@ export async function runCount(
     .start()
   await allDone
   await q.stop()
-  return { firstCommittedMs, firstCommittedCpuMs, firstBatchId, durations }
+  return { firstCommittedMs, firstCommittedCpuMs, firstBatchId, durations, stateRows }
 }
 
 /** In a fresh temporary directory (the LMDB local stores under it too), removed afterwards. */

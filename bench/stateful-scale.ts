@@ -29,6 +29,8 @@ export interface StatefulScaleCase {
   readonly rowsPerBatch: number
   readonly batches: number
   readonly rowsPerSecond: number
+  /** Keys in state after the last batch (progress `numRowsTotal`): `keys` when all were kept. */
+  readonly stateRows: number
   /** The process's peak resident set size (`VmHWM`, else `maxRSS`), in MB. */
   readonly maxRssMb: number
   /** The peaks of the sampled anonymous and file-backed resident memory, in MB. */
@@ -93,7 +95,7 @@ export async function measureScale(
   try {
     return await inTempDir(async (dir) => {
       const t0 = performance.now()
-      await runCount(provider, dir, keys, rowsPerBatch, batches, { advanceMillis: 0, confs })
+      const r = await runCount(provider, dir, keys, rowsPerBatch, batches, { advanceMillis: 0, confs })
       const ms = performance.now() - t0
       sample()
       const end = readRss()
@@ -105,6 +107,7 @@ export async function measureScale(
         rowsPerBatch,
         batches,
         rowsPerSecond: rows / (ms / 1000),
+        stateRows: r.stateRows,
         maxRssMb: end.vmHwmMb > 0 ? end.vmHwmMb : process.resourceUsage().maxRSS / 1024,
         peakRssAnonMb: peak.anon,
         peakRssFileMb: peak.file,
@@ -124,6 +127,6 @@ export function printScale(scale: readonly StatefulScaleCase[]): void {
   const mb = (n: number) => `${n.toFixed(0)} MB`
   for (const c of scale)
     console.log(
-      `  scale ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)} (${c.batches} batches of ${c.rowsPerBatch.toLocaleString('en-US')} rows): ${(c.rowsPerSecond / 1e3).toFixed(1)}K rows/s, peak RSS ${mb(c.maxRssMb)} (sampled peaks: anon ${mb(c.peakRssAnonMb)}, file ${mb(c.peakRssFileMb)}, heap used ${mb(c.peakHeapUsedMb)}; at the end anon ${mb(c.end.rssAnonMb)}, file ${mb(c.end.rssFileMb)}), load ${c.loadAverage.map((l) => l.toFixed(1)).join(' -> ')}`,
+      `  scale ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)} (${c.batches} batches of ${c.rowsPerBatch.toLocaleString('en-US')} rows, ${c.stateRows.toLocaleString('en-US')} keys in state): ${(c.rowsPerSecond / 1e3).toFixed(1)}K rows/s, peak RSS ${mb(c.maxRssMb)} (sampled peaks: anon ${mb(c.peakRssAnonMb)}, file ${mb(c.peakRssFileMb)}, heap used ${mb(c.peakHeapUsedMb)}; at the end anon ${mb(c.end.rssAnonMb)}, file ${mb(c.end.rssFileMb)}), load ${c.loadAverage.map((l) => l.toFixed(1)).join(' -> ')}`,
     )
 }

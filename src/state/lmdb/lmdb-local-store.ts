@@ -96,6 +96,9 @@ const MAX_KEY_CHARS = 1900 / 3
 
 const shared = new Map<string, { store: LmdbLocalStore; refs: number }>()
 
+/** The key under which the entries database keeps msgpack's shared record structures. */
+const STRUCTURES = Symbol.for('structures')
+
 /** The shared open folder at `path` (one more reference). @example const s = acquireLocalStore(p) */
 export function acquireLocalStore(path: string): LmdbLocalStore {
   let e = shared.get(path)
@@ -142,7 +145,7 @@ export class LmdbLocalStore {
     }
     this.#entries = this.#root.openDB('entries', {
       encoding: 'msgpack',
-      sharedStructuresKey: Symbol.for('structures'),
+      sharedStructuresKey: STRUCTURES,
       encoder: { mapsAsObjects: false, moreTypes: true },
     } as never)
     this.#byTime = this.#root.openDB('byTime', { encoding: 'binary' })
@@ -228,7 +231,9 @@ export class LmdbLocalStore {
 
   /** Keys held now. */
   count(): number {
-    return (this.#entries.getStats() as { entryCount: number }).entryCount
+    const n = (this.#entries.getStats() as { entryCount: number }).entryCount
+    // msgpack's shared record structures live in the same database, under a symbol key.
+    return this.#entries.doesExist(STRUCTURES as never) ? n - 1 : n
   }
 
   /** The size of the LMDB data file. */

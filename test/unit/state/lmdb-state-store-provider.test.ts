@@ -201,6 +201,18 @@ describe('LmdbStateStoreProvider', () => {
       big.close()
     }))
 
+  it('counts only its keys in numKeys when the values hold records (msgpack keeps their structures beside them)', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir)
+      const s = await p.getStore(0)
+      for (let i = 0; i < 5; i++) s.put([{ start: 0, end: 10 }, i], { count: i })
+      await s.commit()
+      p.close()
+      const again = provider(dir)
+      assert.equal((await again.getStore(1)).metrics().numKeys, 5)
+      again.close()
+    }))
+
   it('still reads the v1 files of Sluice 0.2 (a msgpack body)', () => {
     const v1 = (kind: string, body: unknown) => {
       const bytes = new Packr({
