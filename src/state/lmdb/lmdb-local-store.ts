@@ -66,6 +66,8 @@ export interface LocalSource {
   readonly version: number
   readonly file: string
   readonly crc: string
+  /** The folder also holds changes of an open batch on top of `version` (an overlay spill). */
+  readonly uncommitted?: boolean
 }
 
 /**
@@ -90,6 +92,26 @@ export function lmdbRemapBytes(): number {
 }
 
 const DEFAULT_REMAP_BYTES = 32 * 2 ** 20
+
+/**
+ * The most changed keys an open store keeps on the heap before writing them into its folder ahead
+ * of the commit (and into its changelog as a block): `SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES`,
+ * default 50,000. An abort after such a spill has the folder rebuilt from the checkpoint.
+ *
+ * @example lmdbMaxOverlayEntries() // 50000
+ */
+export function lmdbMaxOverlayEntries(): number {
+  const text = process.env.SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES
+  if (text === undefined || text === '') return 50_000
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES is '${text}'; it must be a whole number of entries, 1 or more.`,
+    )
+  }
+  return n
+}
 
 /** LMDB keys are at most 1978 bytes; Sluice refuses longer keys with a clear error. */
 const MAX_KEY_CHARS = 1900 / 3

@@ -30,6 +30,7 @@ import {
   decodeLmdbSnapshot,
   decodeLmdbSnapshotPart,
   encodeChangelog,
+  encodeChangelogBlock,
   encodeLmdbSnapshot,
   encodeLmdbSnapshotPart,
   SNAPSHOT_PART_ENTRIES,
@@ -47,10 +48,11 @@ import {
   type LmdbLocalStore,
   type LocalUpdate,
   lmdbLocalDir,
+  lmdbMaxOverlayEntries,
   lmdbRemapBytes,
   releaseLocalStore,
 } from './lmdb-local-store.ts'
-import { LmdbStateStore } from './lmdb-state-store.ts'
+import { LmdbStateStore, type LmdbStoreHost } from './lmdb-state-store.ts'
 
 export interface LmdbStateStoreProviderOptions {
   readonly id: StateStoreId
@@ -71,6 +73,8 @@ export interface LmdbStateStoreProviderOptions {
   readonly snapshotPartEntries?: number
   /** Unmap the folder after a commit once its file is larger than this (default `lmdbRemapBytes()`). */
   readonly remapBytes?: number
+  /** The most changed keys an open store holds before spilling them (default `lmdbMaxOverlayEntries()`). */
+  readonly maxOverlayEntries?: number
 }
 
 /** The provider's figures: each the last one (the last getStore, commit or snapshot). */
@@ -82,6 +86,8 @@ interface Timings {
   filesReplayed: number
   /** Times the folder was unmapped and mapped again (since the provider opened). */
   remaps: number
+  /** Times an open store's overlay was spilled into the folder (since the provider opened). */
+  spills: number
 }
 
 /**
@@ -105,6 +111,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   readonly #clock: Clock | undefined
   readonly #partEntries: number
   readonly #remapBytes: number
+  readonly #maxOverlayEntries: number
+  /** Changelog blocks of the open version's spills, written with its commit. */
+  #spilled: { version: number; blocks: Uint8Array[] } | undefined
   #local: LmdbLocalStore | undefined
   #verified = false
   #open: LmdbStateStore | undefined
@@ -116,6 +125,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     loadMs: 0,
     filesReplayed: 0,
     remaps: 0,
+    spills: 0,
   }
 
   constructor(options: LmdbStateStoreProviderOptions) {
@@ -133,6 +143,10 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       'snapshotPartEntries',
     )
     this.#remapBytes = options.remapBytes ?? lmdbRemapBytes()
+    this.#maxOverlayEntries = checkCount(
+      options.maxOverlayEntries ?? lmdbMaxOverlayEntries(),
+      'maxOverlayEntries',
+    )
   }
 
   async getStore(version: number): Promise<StateStore> {
@@ -141,12 +155,16 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     }
     this.#open?.replace()
     this.#open = undefined
+    this.#spilled = undefined
     const start = this.#now()
     this.#t.filesReplayed = 0
     const local = await this.#load(version)
     this.#t.loadMs = this.#now() - start
-    const host = {
+    const host: LmdbStoreHost = {
       commitUpdates: (v: number, updates: StateMap) => this.#commit(v, updates),
+      maxOverlayEntries: this.#maxOverlayEntries,
+      spill: (v: number, updates: StateMap) => this.#spill(v, updates),
+      discardSpills: () => this.#discardSpills(),
       describe: () => this.#describe(),
       customMetrics: () => this.#metrics(),
     }
@@ -195,6 +213,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       lmdbLoadTimeMs: this.#t.loadMs,
       lmdbFilesReplayed: this.#t.filesReplayed,
       lmdbRemaps: this.#t.remaps,
+      lmdbOverlaySpills: this.#t.spills,
     }
   }
 
@@ -208,7 +227,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     if (await this.#fs.delete(lmdbFilePath(this.#dir, next, 'snapshot')))
       await deleteLmdbSnapshot(this.#fs, this.#dir, next)
     const start = this.#now()
-    const bytes = encodeChangelog(updates.values())
+    const earlier = this.#spilled?.version === version ? this.#spilled.blocks : []
+    this.#spilled = undefined
+    const bytes = encodeChangelog(updates.values(), earlier)
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, next, 'changelog'), bytes)
     const written = this.#now()
     this.#t.changelogWriteMs = written - start
@@ -224,6 +245,25 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     this.#open = undefined
   }
 
+  /**
+   * Writes an open store's full overlay into the folder ahead of its commit, and keeps its
+   * changelog block for the commit. NOTE: the folder is marked uncommitted first (in the same
+   * transaction), so neither a crash nor another provider trusts it until the commit clears it.
+   */
+  #spill(version: number, updates: StateMap): void {
+    if (this.#spilled?.version !== version) this.#spilled = { version, blocks: [] }
+    this.#spilled.blocks.push(encodeChangelogBlock(updates.values()))
+    const local = this.#acquire()
+    local.apply(updates, this.#ordering, { version, file: '', crc: '', uncommitted: true })
+    this.#t.spills++
+  }
+
+  /** An abort after spills: the folder holds changes of no version, so it is emptied and rebuilt. */
+  #discardSpills(): void {
+    this.#spilled = undefined
+    this.#local?.reset()
+  }
+
   #acquire(): LmdbLocalStore {
     this.#local ??= acquireLocalStore(this.#localDir)
     return this.#local
@@ -235,7 +275,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       this.#verified = true
       if (!(await this.#trusts(local))) local.reset()
     }
-    const have = local.source().version
+    const src = local.source()
+    if (src.uncommitted === true) local.reset()
+    const have = src.uncommitted === true ? 0 : src.version
     if (have === version) return local
     const files = await listLmdbFiles(this.#fs, this.#dir)
     const base = files.filter((f) => f.isSnapshot && f.version <= version).pop()
@@ -253,6 +295,7 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   /** Whether the folder's version is the checkpoint's: the file that made it has the same CRC. */
   async #trusts(local: LmdbLocalStore): Promise<boolean> {
     const s = local.source()
+    if (s.uncommitted === true) return false
     if (s.version === 0) return local.count() === 0
     const bytes = await this.#fs.readFile(`${this.#dir}/${s.file}`)
     return bytes !== undefined && crcOf(bytes) === s.crc
