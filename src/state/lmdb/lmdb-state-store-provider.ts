@@ -13,26 +13,25 @@
  * trusts a folder only after checking that the checkpoint file that made its version is still
  * there with the same CRC-32 (a lost, stale or foreign folder is rebuilt).
  *
- * Heap use is the open batch's overlay, not the number of keys (LMDB's pages are memory-mapped, in
- * the OS's page cache); snapshots are written and restored in parts of at most 50,000 keys.
+ * Heap use is the open batch's overlay (at most `maxOverlayEntries` keys; more are spilled into the
+ * folder, marked uncommitted, and written with the commit as blocks of its changelog), not the
+ * number of keys; snapshots are written (one store at a time) and restored in parts of at most
+ * 50,000 keys (lmdb-snapshot-io.ts). LMDB's pages are memory-mapped: a folder whose file is larger
+ * than `remapBytes` is unmapped after each commit, load and snapshot part, so the pages touched
+ * leave the process's resident memory (they stay in the OS's page cache).
  */
-import { crc32 } from 'node:zlib'
 import { invalidArgument } from '../../errors.ts'
 import type { Clock } from '../../io/clock.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import type { KeyOrdering } from '../event-time-index.ts'
-import type { StateKey, StateStore, StateStoreId, StateStoreProvider } from '../spi.ts'
+import type { StateStore, StateStoreId, StateStoreProvider } from '../spi.ts'
 import { stateDeltaMissing } from '../state-codec.ts'
-import { encodeStateKey } from '../state-key-codec.ts'
 import type { StateMap } from '../state-map.ts'
 import {
   decodeChangelog,
-  decodeLmdbSnapshot,
-  decodeLmdbSnapshotPart,
   encodeChangelog,
   encodeChangelogBlock,
   encodeLmdbSnapshot,
-  encodeLmdbSnapshotPart,
   SNAPSHOT_PART_ENTRIES,
 } from './lmdb-checkpoint-codec.ts'
 import {
@@ -40,18 +39,17 @@ import {
   type LmdbFile,
   listLmdbFiles,
   lmdbFilePath,
-  lmdbSnapshotPartPath,
   snapshotPartVersions,
 } from './lmdb-files.ts'
 import {
   acquireLocalStore,
   type LmdbLocalStore,
-  type LocalUpdate,
   lmdbLocalDir,
   lmdbMaxOverlayEntries,
   lmdbRemapBytes,
   releaseLocalStore,
 } from './lmdb-local-store.ts'
+import { crcOf, keyed, restoreLmdbSnapshot, writeLmdbSnapshot } from './lmdb-snapshot-io.ts'
 import { LmdbStateStore, type LmdbStoreHost } from './lmdb-state-store.ts'
 
 export interface LmdbStateStoreProviderOptions {
@@ -285,7 +283,8 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     if (!(have < version && have >= (base?.version ?? 0))) {
       local.reset()
       from = base?.version ?? 0
-      if (base !== undefined) await this.#restoreSnapshot(local, base)
+      if (base !== undefined)
+        this.#t.filesReplayed += await restoreLmdbSnapshot(this.#fs, this.#dir, local, base, this.#ordering)
     }
     for (let v = from + 1; v <= version; v++) await this.#replay(local, v, version)
     if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
@@ -299,23 +298,6 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     if (s.version === 0) return local.count() === 0
     const bytes = await this.#fs.readFile(`${this.#dir}/${s.file}`)
     return bytes !== undefined && crcOf(bytes) === s.crc
-  }
-
-  async #restoreSnapshot(local: LmdbLocalStore, f: LmdbFile): Promise<void> {
-    const file = lmdbFilePath(this.#dir, f.version, 'snapshot')
-    const bytes = await this.#fs.readFile(file)
-    if (bytes === undefined) throw stateDeltaMissing(file, f.version)
-    const main = decodeLmdbSnapshot(file, bytes)
-    // Earlier parts first, without a version: a folder cut short here is not trusted (it holds
-    // keys at version 0) and is rebuilt.
-    for (let i = 1; i < main.numParts; i++) {
-      const part = lmdbSnapshotPartPath(this.#dir, f.version, i)
-      const partBytes = await this.#fs.readFile(part)
-      if (partBytes === undefined) throw stateDeltaMissing(part, f.version)
-      local.apply(keyed(decodeLmdbSnapshotPart(part, partBytes)), this.#ordering, undefined)
-    }
-    local.apply(keyed(main.entries), this.#ordering, { version: f.version, file: f.name, crc: crcOf(bytes) })
-    this.#t.filesReplayed += main.numParts
   }
 
   async #replay(local: LmdbLocalStore, version: number, target: number): Promise<void> {
@@ -335,37 +317,16 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const lastSnapshot = files.filter((f) => f.isSnapshot).pop()?.version ?? 0
     const needed = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
     if (lastSnapshot === lastVersion || needed <= this.#minDeltasForSnapshot) return
-    // NOTE: one snapshot at a time in the process (maintenance runs every store's at once), so the
-    // heap holds one part's entries, not one per partition.
-    const run = snapshotQueue.then(() => this.#writeSnapshot(local, lastVersion))
-    snapshotQueue = run.catch(() => undefined)
-    await run
-  }
-
-  /**
-   * Writes the folder's version as a snapshot in parts of `#partEntries` keys, read in key order
-   * (the runtime runs no batch while maintenance runs, so the folder does not change meanwhile),
-   * holding one part at a time; the main file, with the last part, goes last.
-   */
-  async #writeSnapshot(local: LmdbLocalStore, lastVersion: number): Promise<void> {
     const start = this.#now()
-    let chunk = local.entriesAfter(undefined, this.#partEntries)
-    let parts = 1
-    for (;;) {
-      const last = chunk[chunk.length - 1]?.[0]
-      if (last === undefined || local.entriesAfter(last, 1).length === 0) break
-      const part = lmdbSnapshotPartPath(this.#dir, lastVersion, parts++)
-      await this.#fs.writeAtomic(part, encodeLmdbSnapshotPart(chunk.map(([, e]) => e)))
-      // The pages read so far leave the process's resident memory (a snapshot reads every page).
-      if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
-      chunk = local.entriesAfter(last, this.#partEntries)
-    }
-    const main = encodeLmdbSnapshot(
-      parts,
-      chunk.map(([, e]) => e),
-    )
-    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), main)
-    if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
+    const { remaps } = await writeLmdbSnapshot({
+      fs: this.#fs,
+      dir: this.#dir,
+      local,
+      version: lastVersion,
+      partEntries: this.#partEntries,
+      remapBytes: this.#remapBytes,
+    })
+    this.#t.remaps += remaps
     this.#t.snapshotWriteMs = this.#now() - start
   }
 
@@ -384,19 +345,6 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     for (const v of snapshotPartVersions(await this.#fs.list(this.#dir)))
       if (v < base.version) await deleteLmdbSnapshot(this.#fs, this.#dir, v)
   }
-}
-
-/** The snapshot writes of this process, one after another (see #snapshotIfDue). */
-let snapshotQueue: Promise<void> = Promise.resolve()
-
-function keyed(
-  entries: readonly { readonly key: StateKey; readonly value?: unknown }[],
-): [string, LocalUpdate][] {
-  return entries.map((u) => [encodeStateKey(u.key), { key: u.key, value: u.value }])
-}
-
-function crcOf(bytes: Uint8Array): string {
-  return crc32(bytes).toString(16).padStart(8, '0')
 }
 
 function checkCount(n: number, what: string): number {
