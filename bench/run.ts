@@ -3,6 +3,7 @@
  *   --peers spark --nexmark-source generator|kafka --kafka-records N --kafka-timeout-s S --only NAME[,NAME]
  *   --stateful-keys N[,N] --stateful-batches N --stateful-providers memory,lmdb
  *   --stateful-restart-keys N[,N] (default 1000000; 0: none) --stateful-scale-keys N (LMDB RSS mode)
+ *   --stateful-scale-batch-rows N (default 100000) --stateful-scale-conf key=value[,key=value]
  *   --remote sc://host:15002 --threads 1,2]`
  *
  * Runs every selected benchmark variant in its own Node process (so each one's peak RSS and JIT
@@ -92,6 +93,10 @@ interface Options extends Settings {
   readonly statefulRestartKeys: readonly number[]
   /** `--stateful-scale-keys 10000000`: key counts for the LMDB RSS/throughput mode (default none). */
   readonly statefulScaleKeys: readonly number[]
+  /** `--stateful-scale-batch-rows 100000`: the scale mode's rows per batch. */
+  readonly statefulScaleBatchRows: number
+  /** `--stateful-scale-conf k=v,k=v`: session confs of the scale mode. */
+  readonly statefulScaleConfs: Readonly<Record<string, string>>
 }
 
 const PEERS = ['spark']
@@ -120,6 +125,8 @@ function parseOptions(argv: readonly string[]): Options {
       remote: { type: 'string' },
       'stateful-restart-keys': { type: 'string', default: '1000000' },
       'stateful-scale-keys': { type: 'string', default: '0' },
+      'stateful-scale-batch-rows': { type: 'string', default: '100000' },
+      'stateful-scale-conf': { type: 'string', default: '' },
       child: { type: 'string' },
     },
   })
@@ -151,6 +158,13 @@ function parseOptions(argv: readonly string[]): Options {
       int('stateful-restart-keys', k, 0),
     ),
     statefulScaleKeys: keyCounts(values['stateful-scale-keys'], (k) => int('stateful-scale-keys', k, 0)),
+    statefulScaleBatchRows: int('stateful-scale-batch-rows', values['stateful-scale-batch-rows'], 1),
+    statefulScaleConfs: Object.fromEntries(
+      values['stateful-scale-conf']
+        .split(',')
+        .filter((kv) => kv.includes('='))
+        .map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]),
+    ),
     nexmarkSource: parseSource(values['nexmark-source']),
     nexmarkKafka: values['nexmark-kafka'] ?? null,
     threads: values.threads === undefined ? null : values.threads.split(',').map((t) => int('threads', t, 1)),
@@ -468,6 +482,8 @@ async function main(): Promise<void> {
             providers: opts.statefulProviders,
             restartKeys: opts.statefulRestartKeys,
             scaleKeys: opts.statefulScaleKeys,
+            scaleRowsPerBatch: opts.statefulScaleBatchRows,
+            scaleConfs: opts.statefulScaleConfs,
           }),
         }
       : {}),

@@ -5,9 +5,7 @@
  *   batches), stop the query, start it again from its checkpoint in a new session, and time
  *   `start()` until its first batch is committed (its progress event) — state load included.
  *   The LMDB provider restarts on its local store, as on the same machine.
- * - scale: the windowed count over `keys` keys (one window's worth of batches) with one provider,
- *   reporting throughput and the process's peak RSS (`maxRSS`: run it alone to read it as the
- *   query's own).
+ * - scale (bench/stateful-scale.ts) runs `runCount` with many keys.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,38 +30,42 @@ export interface StatefulRestartCase {
   readonly firstBatchDurationMs: Readonly<Record<string, number>>
 }
 
-export interface StatefulScaleCase {
-  readonly provider: string
-  readonly keys: number
-  readonly rows: number
-  readonly rowsPerSecond: number
-  /** The process's peak resident set size at the end, in MB. */
-  readonly maxRssMb: number
+/** How `runCount` runs besides its key and batch counts. */
+export interface RunCountOptions {
+  /** Event time added per batch (1000: 10 batches per 10 s window; 0: every batch in the first). */
+  readonly advanceMillis?: number
+  /** More session confs (e.g. the LMDB provider's overlay cap). */
+  readonly confs?: Readonly<Record<string, string | number>>
 }
 
 /** Runs the windowed count in `dir` until `batches` input batches committed; returns the last id. */
-async function runCount(
+export async function runCount(
   provider: string,
   dir: string,
   keys: number,
   rowsPerBatch: number,
   batches: number,
+  options: RunCountOptions = {},
 ): Promise<{
   firstCommittedMs: number
   firstCommittedCpuMs: number
   firstBatchId: number
   durations: Record<string, number>
+  /** State rows (all operators) after the last batch. */
+  stateRows: number
 }> {
   const sluice = Sluice.local({
     'sluice.sql.streaming.stateStore.providerClass': provider,
     'sluice.sql.session.timeZone': 'UTC',
     output: () => undefined,
     'sluice.streaming.stopOnSignal': false,
+    ...options.confs,
   })
   let seen = 0
   let firstCommittedMs = 0
   let firstCommittedCpuMs = 0
   let firstBatchId = -1
+  let stateRows = 0
   let durations: Record<string, number> = {}
   let done: () => void = () => undefined
   const allDone = new Promise<void>((resolve) => {
@@ -81,13 +83,16 @@ async function runCount(
         firstBatchId = e.progress.batchId
         durations = { ...e.progress.durationMs }
       }
-      if (seen === batches) done()
+      if (seen === batches) {
+        stateRows = e.progress.stateOperators.reduce((n, o) => n + o.numRowsTotal, 0)
+        done()
+      }
     },
   })
   const q = await sluice.readStream
     .format('rate-micro-batch')
     .option('rowsPerBatch', rowsPerBatch)
-    .option('advanceMillisPerBatch', 1000)
+    .option('advanceMillisPerBatch', options.advanceMillis ?? 1000)
     .load()
     .withWatermark('timestamp', '5 seconds')
     .groupBy(window(col('timestamp'), '10 seconds'), col('value').mod(keys).alias('k'))
@@ -98,11 +103,11 @@ async function runCount(
     .start()
   await allDone
   await q.stop()
-  return { firstCommittedMs, firstCommittedCpuMs, firstBatchId, durations }
+  return { firstCommittedMs, firstCommittedCpuMs, firstBatchId, durations, stateRows }
 }
 
 /** In a fresh temporary directory (the LMDB local stores under it too), removed afterwards. */
-async function inTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
+export async function inTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-'))
   const savedLocal = process.env.SLUICE_STATE_LMDB_DIR
   process.env.SLUICE_STATE_LMDB_DIR = path.join(dir, 'lmdb-local')
@@ -142,32 +147,9 @@ export async function measureRestart(
   })
 }
 
-/**
- * Throughput and peak RSS of the windowed count over `keys` keys (10 batches fill one window).
- *
- * @example await measureScale('lmdb', 1e7) // { rowsPerSecond: 90000, maxRssMb: 700, ... }
- */
-export async function measureScale(provider: string, keys: number): Promise<StatefulScaleCase> {
-  const per = Math.ceil(keys / 10)
-  return inTempDir(async (dir) => {
-    const t0 = performance.now()
-    await runCount(provider, dir, keys, per, 10)
-    const ms = performance.now() - t0
-    const maxRssMb = process.resourceUsage().maxRSS / 1024
-    return { provider, keys, rows: per * 10, rowsPerSecond: (per * 10) / (ms / 1000), maxRssMb }
-  })
-}
-
-export function printRestart(
-  cases: readonly StatefulRestartCase[],
-  scale: readonly StatefulScaleCase[],
-): void {
+export function printRestart(cases: readonly StatefulRestartCase[]): void {
   for (const c of cases)
     console.log(
       `  restart with ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${c.restartMs.toFixed(0)} ms (${c.restartCpuMs.toFixed(0)} ms CPU) from start() to batch ${c.firstBatchId} committed (that batch: ${JSON.stringify(c.firstBatchDurationMs)})`,
-    )
-  for (const c of scale)
-    console.log(
-      `  scale ${c.keys.toLocaleString('en-US')} keys, ${c.provider.padEnd(6)}: ${(c.rowsPerSecond / 1e6).toFixed(3)}M rows/s, peak RSS ${c.maxRssMb.toFixed(0)} MB`,
     )
 }

@@ -14,13 +14,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { col, Sluice, window } from '../src/index.ts'
-import {
-  measureRestart,
-  measureScale,
-  printRestart,
-  type StatefulRestartCase,
-  type StatefulScaleCase,
-} from './stateful-restart.ts'
+import { measureRestart, printRestart, type StatefulRestartCase } from './stateful-restart.ts'
+import { measureScale, printScale, type StatefulScaleCase } from './stateful-scale.ts'
 
 export interface StatefulBenchCase {
   /** The state store provider (`sluice.sql.streaming.stateStore.providerClass`). */
@@ -158,9 +153,16 @@ export async function runStatefulBench(opts: {
   readonly restartKeys?: readonly number[]
   /** Key counts for the scale mode, LMDB only, run first so the peak RSS is its own. */
   readonly scaleKeys?: readonly number[]
+  /** The scale mode's batch size (default 100,000 rows). */
+  readonly scaleRowsPerBatch?: number
+  /** Session confs of the scale mode (e.g. the LMDB overlay cap). */
+  readonly scaleConfs?: Readonly<Record<string, string | number>>
 }): Promise<StatefulBenchResult> {
   const scale: StatefulScaleCase[] = []
-  for (const keys of opts.scaleKeys ?? []) scale.push(await measureScale('lmdb', keys))
+  for (const keys of opts.scaleKeys ?? [])
+    scale.push(
+      await measureScale('lmdb', keys, { rowsPerBatch: opts.scaleRowsPerBatch, confs: opts.scaleConfs }),
+    )
   const cases: StatefulBenchCase[] = []
   for (const keys of opts.keys)
     for (const provider of opts.providers ?? ['memory', 'lmdb']) {
@@ -196,5 +198,6 @@ export function printStateful(r: StatefulBenchResult): void {
       `  ${c.keys.toLocaleString('en-US').padStart(9)} keys, ${c.provider.padEnd(6)}: Sluice ${(c.sluiceRowsPerSecond / 1e6).toFixed(2)}M rows/s, hand loop ${(c.handLoopRowsPerSecond / 1e6).toFixed(2)}M rows/s: ${c.ratio.toFixed(2)}x the hand loop's time, ${c.cpuRatio.toFixed(2)}x its CPU (${c.windowsEmitted.toLocaleString('en-US')} groups emitted)`,
     )
   }
-  printRestart(r.restarts ?? [], r.scale ?? [])
+  printRestart(r.restarts ?? [])
+  printScale(r.scale ?? [])
 }

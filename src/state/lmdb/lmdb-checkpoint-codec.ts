@@ -6,16 +6,18 @@
  *
  * Format: a header line naming kind and version, a line with the CRC-32 (hex) of the body, then the
  * body: the entries by column (state-columns-codec.ts, as state-codec.ts's v3 files), a snapshot's
- * main file first giving its part count as a little-endian u32:
+ * main file first giving its part count as a little-endian u32, a changelog as blocks of columns
+ * applied in order (a batch whose changes outgrew the overlay cap wrote earlier ones as it went):
  *
  * ```
- * sluice-lmdb-changelog v2\n<crc32 hex>\n       <columns: puts and removes>
- * sluice-lmdb-snapshot v2\n<crc32 hex>\n        <u32 numParts><columns: puts>   (`<v>.lmdbsnap`)
- * sluice-lmdb-snapshot-part v2\n<crc32 hex>\n   <columns: puts>                 (`<v>.lmdbsnap-<i>`)
+ * sluice-lmdb-changelog v3\n<crc32 hex>\n       <u32 numBlocks>(<u32 byteLength><columns>)*
+ * sluice-lmdb-snapshot v3\n<crc32 hex>\n        <u32 numParts><columns: puts>   (`<v>.lmdbsnap`)
+ * sluice-lmdb-snapshot-part v3\n<crc32 hex>\n   <columns: puts>                 (`<v>.lmdbsnap-<i>`)
  * ```
  *
- * e.g. a batch that counted 'a' twice and dropped 'b': `sluice-lmdb-changelog v2\n1a2b3c4d\n` +
- * the columns of `[{ key: ['a'], value: [2] }, { key: ['b'] }]`.
+ * e.g. a batch that counted 'a' twice and dropped 'b': `sluice-lmdb-changelog v3\n1a2b3c4d\n` +
+ * u32 1, the byte length of the block, and the columns of `[{ key: ['a'], value: [2] }, { key: ['b'] }]`.
+ * A key may appear in several blocks; the last one wins.
  *
  * A snapshot is written in parts of at most SNAPSHOT_PART_ENTRIES entries, so neither writing nor
  * restoring it holds the whole store in memory: parts 1 .. numParts-1 first, then the main file
@@ -28,7 +30,8 @@
  *
  * Version history: v1 — the body one msgpack value (msgpackr, records on and defined inline):
  * `[[key, value], [key], ...]` (2 elements: put, 1: remove), a snapshot `[numParts, [[key, value],
- * ...]]`, a part `[[key, value], ...]`; still read. v2 — the body by column, 2-3x cheaper to write.
+ * ...]]`, a part `[[key, value], ...]`; still read. v2 — the body by column, 2-3x cheaper to write;
+ * still read. v3 — a changelog's body is a list of column blocks (the overlay cap); snapshots as v2.
  */
 import { crc32 } from 'node:zlib'
 import { Unpackr } from 'msgpackr'
@@ -39,7 +42,7 @@ import { stateFileCorrupt } from '../state-codec.ts'
 import { decodeColumns, encodeColumns } from '../state-columns-codec.ts'
 
 /** The format version this code writes and the newest it reads. */
-export const LMDB_FILE_VERSION = 2
+export const LMDB_FILE_VERSION = 3
 
 /** The two kinds of file, as named in the header line. */
 export type LmdbFileKind = 'changelog' | 'snapshot' | 'snapshot-part'
@@ -121,21 +124,66 @@ function asArray<T>(items: Iterable<T>): readonly T[] {
   return Array.isArray(items) ? items : [...items]
 }
 
-/** @example encodeChangelog([{ key: ['a'], value: 1 }, { key: ['b'] }]) */
-export function encodeChangelog(updates: Iterable<StateUpdate>): Uint8Array {
-  return encodeFile('changelog', encodeColumns(asArray(updates)))
+/**
+ * One block of a changelog: the columns of `updates`, to pass to `encodeChangelogBlocks`.
+ *
+ * @example encodeChangelogBlock([{ key: ['a'], value: 1 }])
+ */
+export function encodeChangelogBlock(updates: Iterable<StateUpdate>): Uint8Array {
+  return encodeColumns(asArray(updates))
+}
+
+/**
+ * A changelog of blocks written earlier in the batch and of `last` (applied after them).
+ *
+ * @example encodeChangelog([{ key: ['a'], value: 1 }, { key: ['b'] }])
+ */
+export function encodeChangelog(
+  last: Iterable<StateUpdate>,
+  earlier: readonly Uint8Array[] = [],
+): Uint8Array {
+  const blocks = [...earlier, encodeChangelogBlock(last)]
+  const body = Buffer.allocUnsafe(4 + blocks.reduce((n, b) => n + 4 + b.length, 0))
+  body.writeUInt32LE(blocks.length, 0)
+  let at = 4
+  for (const b of blocks) {
+    body.writeUInt32LE(b.length, at)
+    body.set(b, at + 4)
+    at += 4 + b.length
+  }
+  return encodeFile('changelog', body)
 }
 
 /** @example decodeChangelog('/c/state/0/0/3.changelog', bytes) // [{ key: ['a'], value: 1 }, { key: ['b'] }] */
 export function decodeChangelog(file: string, bytes: Uint8Array): StateUpdate[] {
   const { version, body } = readFile(file, 'changelog', bytes)
-  if (version >= 2) return columns(file, body, false)
+  if (version >= 3) return blocks(file, body).flatMap((b) => columns(file, b, false))
+  if (version === 2) return columns(file, body, false)
   return unpackV1(file, body).map((e) => {
     if (!Array.isArray(e) || e.length < 1 || e.length > 2 || !Array.isArray(e[0])) {
       throw stateFileCorrupt(file, 'an entry is not [key] or [key, value]')
     }
     return e.length === 2 ? { key: e[0], value: e[1] } : { key: e[0] }
   })
+}
+
+/** The column blocks of a v3 changelog body. */
+function blocks(file: string, body: Uint8Array): Uint8Array[] {
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  if (buf.length < 4) throw stateFileCorrupt(file, 'its body does not start with a block count')
+  const n = buf.readUInt32LE(0)
+  const out: Uint8Array[] = []
+  let at = 4
+  for (let i = 0; i < n; i++) {
+    const len = at + 4 <= buf.length ? buf.readUInt32LE(at) : -1
+    if (len < 0 || at + 4 + len > buf.length) {
+      throw stateFileCorrupt(file, `block ${i + 1} of ${n} ends after the file does`)
+    }
+    out.push(buf.subarray(at + 4, at + 4 + len))
+    at += 4 + len
+  }
+  if (at !== buf.length) throw stateFileCorrupt(file, `it has bytes after its last block (${n} blocks)`)
+  return out
 }
 
 function toEntry(file: string, e: unknown): StateEntry {

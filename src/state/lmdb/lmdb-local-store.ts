@@ -66,12 +66,60 @@ export interface LocalSource {
   readonly version: number
   readonly file: string
   readonly crc: string
+  /** The folder also holds changes of an open batch on top of `version` (an overlay spill). */
+  readonly uncommitted?: boolean
+}
+
+/**
+ * The data file size above which a store unmaps its folder after each commit (`remapAbove`):
+ * `SLUICE_STATE_LMDB_REMAP_BYTES`, default 32 MiB. LMDB reads through a memory map, and every page
+ * a batch touches stays resident in the process (as file-backed RSS) until unmapped, so without
+ * this the resident memory of a large store grows to the size of its file.
+ *
+ * @example lmdbRemapBytes() // 33554432
+ */
+export function lmdbRemapBytes(): number {
+  const text = process.env.SLUICE_STATE_LMDB_REMAP_BYTES
+  if (text === undefined || text === '') return DEFAULT_REMAP_BYTES
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `SLUICE_STATE_LMDB_REMAP_BYTES is '${text}'; it must be a whole number of bytes, 0 or more (0: unmap after every commit).`,
+    )
+  }
+  return n
+}
+
+const DEFAULT_REMAP_BYTES = 32 * 2 ** 20
+
+/**
+ * The most changed keys an open store keeps on the heap before writing them into its folder ahead
+ * of the commit (and into its changelog as a block): `SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES`,
+ * default 50,000. An abort after such a spill has the folder rebuilt from the checkpoint.
+ *
+ * @example lmdbMaxOverlayEntries() // 50000
+ */
+export function lmdbMaxOverlayEntries(): number {
+  const text = process.env.SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES
+  if (text === undefined || text === '') return 50_000
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new SluiceError(
+      'INVALID_OPTION',
+      `SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES is '${text}'; it must be a whole number of entries, 1 or more.`,
+    )
+  }
+  return n
 }
 
 /** LMDB keys are at most 1978 bytes; Sluice refuses longer keys with a clear error. */
 const MAX_KEY_CHARS = 1900 / 3
 
 const shared = new Map<string, { store: LmdbLocalStore; refs: number }>()
+
+/** The key under which the entries database keeps msgpack's shared record structures. */
+const STRUCTURES = Symbol.for('structures')
 
 /** The shared open folder at `path` (one more reference). @example const s = acquireLocalStore(p) */
 export function acquireLocalStore(path: string): LmdbLocalStore {
@@ -119,7 +167,7 @@ export class LmdbLocalStore {
     }
     this.#entries = this.#root.openDB('entries', {
       encoding: 'msgpack',
-      sharedStructuresKey: Symbol.for('structures'),
+      sharedStructuresKey: STRUCTURES,
       encoder: { mapsAsObjects: false, moreTypes: true },
     } as never)
     this.#byTime = this.#root.openDB('byTime', { encoding: 'binary' })
@@ -205,7 +253,9 @@ export class LmdbLocalStore {
 
   /** Keys held now. */
   count(): number {
-    return (this.#entries.getStats() as { entryCount: number }).entryCount
+    const n = (this.#entries.getStats() as { entryCount: number }).entryCount
+    // msgpack's shared record structures live in the same database, under a symbol key.
+    return this.#entries.doesExist(STRUCTURES as never) ? n - 1 : n
   }
 
   /** The size of the LMDB data file. */
@@ -215,6 +265,19 @@ export class LmdbLocalStore {
     } catch {
       return 0
     }
+  }
+
+  /**
+   * Unmaps the folder and maps it again when its data file is larger than `bytes`: the pages that
+   * reads and writes touched leave this process's resident memory (they stay in the OS page cache,
+   * so touching them again costs a minor fault, not a disk read). Call it between transactions,
+   * with no range read open.
+   */
+  remapAbove(bytes: number): boolean {
+    if (this.bytesOnDisk() <= bytes) return false
+    this.#root.close()
+    this.#open()
+    return true
   }
 
   close(): void {

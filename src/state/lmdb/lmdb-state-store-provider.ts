@@ -13,25 +13,25 @@
  * trusts a folder only after checking that the checkpoint file that made its version is still
  * there with the same CRC-32 (a lost, stale or foreign folder is rebuilt).
  *
- * Heap use is the open batch's overlay, not the number of keys (LMDB's pages are memory-mapped, in
- * the OS's page cache); snapshots are written and restored in parts of at most 50,000 keys.
+ * Heap use is the open batch's overlay (at most `maxOverlayEntries` keys; more are spilled into the
+ * folder, marked uncommitted, and written with the commit as blocks of its changelog), not the
+ * number of keys; snapshots are written (one store at a time) and restored in parts of at most
+ * 50,000 keys (lmdb-snapshot-io.ts). LMDB's pages are memory-mapped: a folder whose file is larger
+ * than `remapBytes` is unmapped after each commit, load and snapshot part, so the pages touched
+ * leave the process's resident memory (they stay in the OS's page cache).
  */
-import { crc32 } from 'node:zlib'
 import { invalidArgument } from '../../errors.ts'
 import type { Clock } from '../../io/clock.ts'
 import type { FileSystem } from '../../io/fs.ts'
 import type { KeyOrdering } from '../event-time-index.ts'
-import type { StateKey, StateStore, StateStoreId, StateStoreProvider } from '../spi.ts'
+import type { StateStore, StateStoreId, StateStoreProvider } from '../spi.ts'
 import { stateDeltaMissing } from '../state-codec.ts'
-import { encodeStateKey } from '../state-key-codec.ts'
 import type { StateMap } from '../state-map.ts'
 import {
   decodeChangelog,
-  decodeLmdbSnapshot,
-  decodeLmdbSnapshotPart,
   encodeChangelog,
+  encodeChangelogBlock,
   encodeLmdbSnapshot,
-  encodeLmdbSnapshotPart,
   SNAPSHOT_PART_ENTRIES,
 } from './lmdb-checkpoint-codec.ts'
 import {
@@ -39,17 +39,18 @@ import {
   type LmdbFile,
   listLmdbFiles,
   lmdbFilePath,
-  lmdbSnapshotPartPath,
   snapshotPartVersions,
 } from './lmdb-files.ts'
 import {
   acquireLocalStore,
   type LmdbLocalStore,
-  type LocalUpdate,
   lmdbLocalDir,
+  lmdbMaxOverlayEntries,
+  lmdbRemapBytes,
   releaseLocalStore,
 } from './lmdb-local-store.ts'
-import { LmdbStateStore } from './lmdb-state-store.ts'
+import { crcOf, keyed, restoreLmdbSnapshot, writeLmdbSnapshot } from './lmdb-snapshot-io.ts'
+import { LmdbStateStore, type LmdbStoreHost } from './lmdb-state-store.ts'
 
 export interface LmdbStateStoreProviderOptions {
   readonly id: StateStoreId
@@ -68,6 +69,10 @@ export interface LmdbStateStoreProviderOptions {
   readonly clock?: Clock
   /** The most entries per snapshot file (default SNAPSHOT_PART_ENTRIES, 50,000). */
   readonly snapshotPartEntries?: number
+  /** Unmap the folder after a commit once its file is larger than this (default `lmdbRemapBytes()`). */
+  readonly remapBytes?: number
+  /** The most changed keys an open store holds before spilling them (default `lmdbMaxOverlayEntries()`). */
+  readonly maxOverlayEntries?: number
 }
 
 /** The provider's figures: each the last one (the last getStore, commit or snapshot). */
@@ -77,6 +82,10 @@ interface Timings {
   snapshotWriteMs: number
   loadMs: number
   filesReplayed: number
+  /** Times the folder was unmapped and mapped again (since the provider opened). */
+  remaps: number
+  /** Times an open store's overlay was spilled into the folder (since the provider opened). */
+  spills: number
 }
 
 /**
@@ -99,6 +108,10 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
   readonly #ordering: KeyOrdering | undefined
   readonly #clock: Clock | undefined
   readonly #partEntries: number
+  readonly #remapBytes: number
+  readonly #maxOverlayEntries: number
+  /** Changelog blocks of the open version's spills, written with its commit. */
+  #spilled: { version: number; blocks: Uint8Array[] } | undefined
   #local: LmdbLocalStore | undefined
   #verified = false
   #open: LmdbStateStore | undefined
@@ -109,6 +122,8 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     snapshotWriteMs: 0,
     loadMs: 0,
     filesReplayed: 0,
+    remaps: 0,
+    spills: 0,
   }
 
   constructor(options: LmdbStateStoreProviderOptions) {
@@ -125,6 +140,11 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       options.snapshotPartEntries ?? SNAPSHOT_PART_ENTRIES,
       'snapshotPartEntries',
     )
+    this.#remapBytes = options.remapBytes ?? lmdbRemapBytes()
+    this.#maxOverlayEntries = checkCount(
+      options.maxOverlayEntries ?? lmdbMaxOverlayEntries(),
+      'maxOverlayEntries',
+    )
   }
 
   async getStore(version: number): Promise<StateStore> {
@@ -133,12 +153,16 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     }
     this.#open?.replace()
     this.#open = undefined
+    this.#spilled = undefined
     const start = this.#now()
     this.#t.filesReplayed = 0
     const local = await this.#load(version)
     this.#t.loadMs = this.#now() - start
-    const host = {
+    const host: LmdbStoreHost = {
       commitUpdates: (v: number, updates: StateMap) => this.#commit(v, updates),
+      maxOverlayEntries: this.#maxOverlayEntries,
+      spill: (v: number, updates: StateMap) => this.#spill(v, updates),
+      discardSpills: () => this.#discardSpills(),
       describe: () => this.#describe(),
       customMetrics: () => this.#metrics(),
     }
@@ -186,6 +210,8 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       lmdbSnapshotWriteTimeMs: this.#t.snapshotWriteMs,
       lmdbLoadTimeMs: this.#t.loadMs,
       lmdbFilesReplayed: this.#t.filesReplayed,
+      lmdbRemaps: this.#t.remaps,
+      lmdbOverlaySpills: this.#t.spills,
     }
   }
 
@@ -199,7 +225,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     if (await this.#fs.delete(lmdbFilePath(this.#dir, next, 'snapshot')))
       await deleteLmdbSnapshot(this.#fs, this.#dir, next)
     const start = this.#now()
-    const bytes = encodeChangelog(updates.values())
+    const earlier = this.#spilled?.version === version ? this.#spilled.blocks : []
+    this.#spilled = undefined
+    const bytes = encodeChangelog(updates.values(), earlier)
     await this.#fs.writeAtomic(lmdbFilePath(this.#dir, next, 'changelog'), bytes)
     const written = this.#now()
     this.#t.changelogWriteMs = written - start
@@ -207,9 +235,31 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     // NOTE: only with the changelog durable does LMDB change. A folder moved by another provider
     // of this process since this store opened is emptied: the next getStore rebuilds it.
     if (local.source().version !== version) local.reset()
-    else local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
+    else {
+      local.apply(updates, this.#ordering, { version: next, file: `${next}.changelog`, crc: crcOf(bytes) })
+      if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
+    }
     this.#t.commitApplyMs = this.#now() - written
     this.#open = undefined
+  }
+
+  /**
+   * Writes an open store's full overlay into the folder ahead of its commit, and keeps its
+   * changelog block for the commit. NOTE: the folder is marked uncommitted first (in the same
+   * transaction), so neither a crash nor another provider trusts it until the commit clears it.
+   */
+  #spill(version: number, updates: StateMap): void {
+    if (this.#spilled?.version !== version) this.#spilled = { version, blocks: [] }
+    this.#spilled.blocks.push(encodeChangelogBlock(updates.values()))
+    const local = this.#acquire()
+    local.apply(updates, this.#ordering, { version, file: '', crc: '', uncommitted: true })
+    this.#t.spills++
+  }
+
+  /** An abort after spills: the folder holds changes of no version, so it is emptied and rebuilt. */
+  #discardSpills(): void {
+    this.#spilled = undefined
+    this.#local?.reset()
   }
 
   #acquire(): LmdbLocalStore {
@@ -223,7 +273,9 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
       this.#verified = true
       if (!(await this.#trusts(local))) local.reset()
     }
-    const have = local.source().version
+    const src = local.source()
+    if (src.uncommitted === true) local.reset()
+    const have = src.uncommitted === true ? 0 : src.version
     if (have === version) return local
     const files = await listLmdbFiles(this.#fs, this.#dir)
     const base = files.filter((f) => f.isSnapshot && f.version <= version).pop()
@@ -231,35 +283,21 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     if (!(have < version && have >= (base?.version ?? 0))) {
       local.reset()
       from = base?.version ?? 0
-      if (base !== undefined) await this.#restoreSnapshot(local, base)
+      if (base !== undefined)
+        this.#t.filesReplayed += await restoreLmdbSnapshot(this.#fs, this.#dir, local, base, this.#ordering)
     }
     for (let v = from + 1; v <= version; v++) await this.#replay(local, v, version)
+    if (local.remapAbove(this.#remapBytes)) this.#t.remaps++
     return local
   }
 
   /** Whether the folder's version is the checkpoint's: the file that made it has the same CRC. */
   async #trusts(local: LmdbLocalStore): Promise<boolean> {
     const s = local.source()
+    if (s.uncommitted === true) return false
     if (s.version === 0) return local.count() === 0
     const bytes = await this.#fs.readFile(`${this.#dir}/${s.file}`)
     return bytes !== undefined && crcOf(bytes) === s.crc
-  }
-
-  async #restoreSnapshot(local: LmdbLocalStore, f: LmdbFile): Promise<void> {
-    const file = lmdbFilePath(this.#dir, f.version, 'snapshot')
-    const bytes = await this.#fs.readFile(file)
-    if (bytes === undefined) throw stateDeltaMissing(file, f.version)
-    const main = decodeLmdbSnapshot(file, bytes)
-    // Earlier parts first, without a version: a folder cut short here is not trusted (it holds
-    // keys at version 0) and is rebuilt.
-    for (let i = 1; i < main.numParts; i++) {
-      const part = lmdbSnapshotPartPath(this.#dir, f.version, i)
-      const partBytes = await this.#fs.readFile(part)
-      if (partBytes === undefined) throw stateDeltaMissing(part, f.version)
-      local.apply(keyed(decodeLmdbSnapshotPart(part, partBytes)), this.#ordering, undefined)
-    }
-    local.apply(keyed(main.entries), this.#ordering, { version: f.version, file: f.name, crc: crcOf(bytes) })
-    this.#t.filesReplayed += main.numParts
   }
 
   async #replay(local: LmdbLocalStore, version: number, target: number): Promise<void> {
@@ -280,22 +318,15 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     const needed = files.filter((f) => !f.isSnapshot && f.version > lastSnapshot).length
     if (lastSnapshot === lastVersion || needed <= this.#minDeltasForSnapshot) return
     const start = this.#now()
-    // In parts of SNAPSHOT_PART_ENTRIES keys, read in key order (the runtime runs no batch while
-    // maintenance runs, so the folder does not change meanwhile); the main file goes last.
-    let chunk = local.entriesAfter(undefined, this.#partEntries)
-    let parts = 1
-    for (;;) {
-      const next = local.entriesAfter(chunk[chunk.length - 1]?.[0], this.#partEntries)
-      if (next.length === 0) break
-      const part = lmdbSnapshotPartPath(this.#dir, lastVersion, parts++)
-      await this.#fs.writeAtomic(part, encodeLmdbSnapshotPart(chunk.map(([, e]) => e)))
-      chunk = next
-    }
-    const main = encodeLmdbSnapshot(
-      parts,
-      chunk.map(([, e]) => e),
-    )
-    await this.#fs.writeAtomic(lmdbFilePath(this.#dir, lastVersion, 'snapshot'), main)
+    const { remaps } = await writeLmdbSnapshot({
+      fs: this.#fs,
+      dir: this.#dir,
+      local,
+      version: lastVersion,
+      partEntries: this.#partEntries,
+      remapBytes: this.#remapBytes,
+    })
+    this.#t.remaps += remaps
     this.#t.snapshotWriteMs = this.#now() - start
   }
 
@@ -314,16 +345,6 @@ export class LmdbStateStoreProvider implements StateStoreProvider {
     for (const v of snapshotPartVersions(await this.#fs.list(this.#dir)))
       if (v < base.version) await deleteLmdbSnapshot(this.#fs, this.#dir, v)
   }
-}
-
-function keyed(
-  entries: readonly { readonly key: StateKey; readonly value?: unknown }[],
-): [string, LocalUpdate][] {
-  return entries.map((u) => [encodeStateKey(u.key), { key: u.key, value: u.value }])
-}
-
-function crcOf(bytes: Uint8Array): string {
-  return crc32(bytes).toString(16).padStart(8, '0')
 }
 
 function checkCount(n: number, what: string): number {

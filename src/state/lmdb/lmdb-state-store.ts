@@ -4,7 +4,8 @@
  * Reads look at the overlay first, then LMDB (synchronous, memory-mapped); `commit` hands the
  * overlay to the provider, which writes it as the changelog of v+1 in the checkpoint and only then
  * applies it to LMDB in one transaction; `abort` drops the overlay. Heap use is the overlay (the
- * batch's changed keys), not the number of keys.
+ * batch's changed keys, at most `maxOverlayEntries`: a fuller overlay is spilled into the folder,
+ * marked uncommitted, and an abort after a spill has the folder rebuilt), not the number of keys.
  */
 import { SluiceError } from '../../errors.ts'
 import { type KeyOrdering, orderedTimeOf } from '../event-time-index.ts'
@@ -15,8 +16,14 @@ import type { LmdbLocalStore, LocalUpdate } from './lmdb-local-store.ts'
 
 /** What the store asks of its provider. */
 export interface LmdbStoreHost {
-  /** Persists `updates` (undefined value: remove) as version `version + 1`. */
+  /** Persists `updates` (undefined value: remove) as version `version + 1`, after any spilled. */
   commitUpdates(version: number, updates: StateMap): Promise<void>
+  /** The most entries the overlay holds before `spill` (the provider's cap). */
+  readonly maxOverlayEntries: number
+  /** Writes `updates` into the local folder ahead of the commit, marking it uncommitted. */
+  spill(version: number, updates: StateMap): void
+  /** Drops what `spill` wrote (an abort): the folder is rebuilt from the checkpoint. */
+  discardSpills(version: number): void
   describe(): string
   /** The provider's own figures (Spark's RocksDB customMetrics). */
   customMetrics(): Readonly<Record<string, number>>
@@ -45,6 +52,9 @@ export class LmdbStateStore implements StateStore {
   // Whether the key the last lookup found is in the committed folder (undefined: not known).
   #lookedUpExisted: boolean | undefined
   #lastGotExisted = false
+  // Open scans: no spill while one reads the folder.
+  #scanning = 0
+  #spilled = false
 
   constructor(
     host: LmdbStoreHost,
@@ -117,6 +127,15 @@ export class LmdbStateStore implements StateStore {
     const update: LocalUpdate = { key, value, existed }
     this.#updates.set(k, update)
     this.#numRowsUpdated++
+    if (this.#updates.size >= this.#host.maxOverlayEntries) this.#spill()
+  }
+
+  #spill(): void {
+    if (this.#scanning > 0) return
+    this.#host.spill(this.version, this.#updates)
+    this.#spilled = true
+    this.#updates = new StateMap(this.#numColsPrefixKey, false)
+    this.#lastGot = undefined
   }
 
   remove(key: StateKey): void {
@@ -128,11 +147,18 @@ export class LmdbStateStore implements StateStore {
     this.#numRowsRemoved++
     const removal: LocalUpdate = { key, value: undefined, existed: this.#lookedUpExisted === true }
     this.#updates.set(k, removal)
+    if (this.#updates.size >= this.#host.maxOverlayEntries) this.#spill()
   }
 
   *iterator(): IterableIterator<StateEntry> {
-    for (const [k, e] of this.#local.entries()) if (!this.#updates.has(k)) yield e
-    for (const e of this.#updates.values()) if (e.value !== undefined) yield e
+    this.#scanning++
+    try {
+      const updates = this.#updates
+      for (const [k, e] of this.#local.entries()) if (!updates.has(k)) yield e
+      for (const e of updates.values()) if (e.value !== undefined) yield e
+    } finally {
+      this.#scanning--
+    }
   }
 
   *prefixScan(prefix: StateKey): IterableIterator<StateEntry> {
@@ -140,8 +166,14 @@ export class LmdbStateStore implements StateStore {
     // LMDB orders keys by their bytes, so the committed keys of a prefix are one range.
     const p = encodeStateKey(prefix)
     const local = [...this.#local.entries(p)]
-    for (const [k, e] of local) if (!this.#updates.has(k)) yield e
-    for (const [, e] of this.#updates.scan(prefix, p)) if (e.value !== undefined) yield e
+    const updates = this.#updates
+    this.#scanning++
+    try {
+      for (const [k, e] of local) if (!updates.has(k)) yield e
+      for (const [, e] of updates.scan(prefix, p)) if (e.value !== undefined) yield e
+    } finally {
+      this.#scanning--
+    }
   }
 
   rangeScan(from: number, to: number): IterableIterator<StateEntry> {
@@ -184,6 +216,7 @@ export class LmdbStateStore implements StateStore {
     if (this.#phase !== 'open') return
     this.#phase = 'aborted'
     this.#updates = new StateMap(this.#numColsPrefixKey, false)
+    if (this.#spilled) this.#host.discardSpills(this.version)
   }
 
   /** Marks the store unusable because its provider opened another one (an implicit abort). */

@@ -10,6 +10,8 @@ import {
   decodeChangelog,
   decodeLmdbSnapshot,
   decodeLmdbSnapshotPart,
+  encodeChangelog,
+  encodeChangelogBlock,
 } from '../../../src/state/lmdb/lmdb-checkpoint-codec.ts'
 import { readLmdbCheckpointVersion } from '../../../src/state/lmdb/lmdb-checkpoint-read.ts'
 import { lmdbLocalDir } from '../../../src/state/lmdb/lmdb-local-store.ts'
@@ -18,6 +20,7 @@ import {
   type LmdbStateStoreProviderOptions,
 } from '../../../src/state/lmdb/lmdb-state-store-provider.ts'
 import { stateStoreProviderFactory } from '../../../src/state/provider-registry.ts'
+import { encodeColumns } from '../../../src/state/state-columns-codec.ts'
 import { contents, stateStoreContract } from '../../contract/state-store-contract.ts'
 import { withTempDir } from '../../harness/temp-dir.ts'
 
@@ -38,6 +41,12 @@ function provider(dir: string, options: Partial<LmdbStateStoreProviderOptions> =
 }
 
 stateStoreContract('lmdb', (dir, options) => provider(dir, options))
+// Unmapped and mapped again after every commit, load and snapshot part: the same contract holds.
+stateStoreContract('lmdb (remapBytes 0)', (dir, options) => provider(dir, { ...options, remapBytes: 0 }))
+// Every change spilled into the folder ahead of the commit: the same contract holds.
+stateStoreContract('lmdb (maxOverlayEntries 1)', (dir, options) =>
+  provider(dir, { ...options, maxOverlayEntries: 1 }),
+)
 
 async function commitMany(p: LmdbStateStoreProvider, from: number, to: number) {
   for (let v = from; v < to; v++) {
@@ -119,6 +128,8 @@ describe('LmdbStateStoreProvider', () => {
         'lmdbCommitApplyTimeMs',
         'lmdbFilesReplayed',
         'lmdbLoadTimeMs',
+        'lmdbOverlaySpills',
+        'lmdbRemaps',
         'lmdbSnapshotWriteTimeMs',
       ])
       p.close()
@@ -131,7 +142,7 @@ describe('LmdbStateStoreProvider', () => {
       p.close()
       const file = join(dir, '2.changelog')
       const bytes = await readFile(file)
-      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v2\n/)
+      assert.match(bytes.subarray(0, 26).toString(), /^sluice-lmdb-changelog v3\n/)
       const changed = Buffer.from(bytes)
       changed[changed.length - 1] ^= 1
       await writeFile(file, changed)
@@ -174,6 +185,107 @@ describe('LmdbStateStoreProvider', () => {
       // The state reader's path (checkpoint files only) reads the parts too.
       assert.deepEqual(contents(await readLmdbCheckpointVersion(nodeFileSystem, dir, 3)), want)
     }))
+
+  it('unmaps its folder after commits, loads and snapshot parts once the file is larger than remapBytes', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { minDeltasForSnapshot: 1, snapshotPartEntries: 2, remapBytes: 0 })
+      for (let v = 0; v < 3; v++) {
+        const s = await p.getStore(v)
+        for (let i = 0; i < 3; i++) s.put([`k${v}-${i}`], v * 10 + i)
+        await s.commit()
+      }
+      await p.doMaintenance()
+      const s = await p.getStore(3)
+      assert.equal(s.get(['k2-1']), 21)
+      assert.equal(contents(s.iterator()).length, 9)
+      // 3 commits, then 4 snapshot parts besides the main file and the main file itself.
+      assert.equal(s.metrics().customMetrics?.lmdbRemaps, 3 + 5)
+      p.close()
+      const big = provider(dir, { remapBytes: 1e12 })
+      const t = await big.getStore(3)
+      t.put(['x'], 1)
+      await t.commit()
+      assert.equal((await big.getStore(4)).metrics().customMetrics?.lmdbRemaps, 0)
+      big.close()
+    }))
+
+  it('counts only its keys in numKeys when the values hold records (msgpack keeps their structures beside them)', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir)
+      const s = await p.getStore(0)
+      for (let i = 0; i < 5; i++) s.put([{ start: 0, end: 10 }, i], { count: i })
+      await s.commit()
+      p.close()
+      const again = provider(dir)
+      assert.equal((await again.getStore(1)).metrics().numKeys, 5)
+      again.close()
+    }))
+
+  it('spills a full overlay into the folder and its changelog, and forgets it after an abort or a crash', () =>
+    withTempDir(async (dir) => {
+      const p = provider(dir, { maxOverlayEntries: 2 })
+      const s = await p.getStore(0)
+      for (let i = 0; i < 5; i++) s.put([`k${i}`], i)
+      s.remove(['k1'])
+      s.put(['k0'], 10)
+      assert.equal(s.get(['k3']), 3)
+      assert.equal(s.get(['k1']), undefined)
+      assert.ok((s.metrics().customMetrics?.lmdbOverlaySpills ?? 0) >= 2)
+      await s.commit()
+      const want = [
+        [['k0'], 10],
+        [['k2'], 2],
+        [['k3'], 3],
+        [['k4'], 4],
+      ]
+      assert.deepEqual(contents((await p.getStore(1)).iterator()), want)
+      // The changelog (several blocks) alone rebuilds it.
+      p.close()
+      await rm(lmdbLocalDir(dir, localRoot), { recursive: true, force: true })
+      assert.deepEqual(contents(await readLmdbCheckpointVersion(nodeFileSystem, dir, 1)), want)
+      const q = provider(dir, { maxOverlayEntries: 2 })
+      const t = await q.getStore(1)
+      assert.deepEqual(contents(t.iterator()), want)
+      for (let i = 0; i < 4; i++) t.put([`x${i}`], i)
+      t.abort()
+      assert.deepEqual(contents((await q.getStore(1)).iterator()), want)
+      const u = await q.getStore(1)
+      for (let i = 0; i < 4; i++) u.put([`y${i}`], i)
+      // A crash with spilled changes: the next provider does not trust the folder.
+      q.close()
+      const r = provider(dir, { maxOverlayEntries: 2 })
+      assert.deepEqual(contents((await r.getStore(1)).iterator()), want)
+      r.close()
+    }))
+
+  it('still reads v2 changelogs (one block of columns) and refuses a v3 one whose blocks overrun it', () => {
+    const body = encodeColumns([{ key: ['a'], value: [2] }, { key: ['b'] }])
+    const crc = crc32(body).toString(16).padStart(8, '0')
+    const v2 = Buffer.concat([Buffer.from(`sluice-lmdb-changelog v2\n${crc}\n`), body])
+    assert.deepEqual(decodeChangelog('2.changelog', v2), [{ key: ['a'], value: [2] }, { key: ['b'] }])
+    const v3 = Buffer.from(
+      encodeChangelog([{ key: ['c'], value: 1 }], [encodeChangelogBlock([{ key: ['c'] }])]),
+    )
+    assert.deepEqual(decodeChangelog('3.changelog', v3), [{ key: ['c'] }, { key: ['c'], value: 1 }])
+    const head = v3.indexOf(10, v3.indexOf(10) + 1) + 1
+    const damaged = (change: (b: Buffer) => void) => {
+      const b = Buffer.from(v3.subarray(head))
+      change(b)
+      const c = crc32(b).toString(16).padStart(8, '0')
+      return Buffer.concat([Buffer.from(`sluice-lmdb-changelog v3\n${c}\n`), b])
+    }
+    for (const [what, change] of [
+      ['more blocks than it holds', (b: Buffer) => b.writeUInt32LE(3, 0)],
+      ['a block longer than the file', (b: Buffer) => b.writeUInt32LE(1e6, 4)],
+      ['fewer blocks than it holds', (b: Buffer) => b.writeUInt32LE(1, 0)],
+    ] as const) {
+      assert.throws(
+        () => decodeChangelog('3.changelog', damaged(change)),
+        { code: 'CHECKPOINT_CORRUPT' },
+        what,
+      )
+    }
+  })
 
   it('still reads the v1 files of Sluice 0.2 (a msgpack body)', () => {
     const v1 = (kind: string, body: unknown) => {
