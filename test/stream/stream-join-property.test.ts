@@ -1,8 +1,9 @@
 /**
  * Issue 14's property: for random two-sided streams, random batch cuts and random restarts, a
  * time-range join's final output equals the batch join of the same rows. The rows are generated
- * so that none is ever behind the watermark (each row's event time is at most half the watermark
- * delay before the latest row of either side), so every row must take part; the state is still
+ * so that none is ever behind the watermark (each row's event time is after 0, the watermark before
+ * the first, and at most half the watermark delay before the latest row of either side), so every
+ * row must take part; the state is still
  * evicted as the watermark moves. For the left outer join, final rows far ahead on both sides push
  * the watermark past every row, so each unmatched left row must have been emitted once (never a
  * row that later matches, and never twice).
@@ -47,9 +48,14 @@ type Step = {
   restart: boolean
 }
 
-/** Each step's rows with their event times: a running base plus a jitter under half the delay. */
+/**
+ * Each step's rows with their event times: a running base plus a jitter under half the delay. The
+ * base starts above 0: before the first watermark Spark's is 0, and a row at event time 0 is then
+ * late (`ts <= watermark`), dropped by Spark as by Sluice (stream-join/cases.json, "a left row at
+ * event time 0 in the first batch").
+ */
 function rowsOf(steps: readonly Step[]): { left: Event[][]; right: Event[][] } {
-  let base = 0
+  let base = 1
   let n = 0
   const left: Event[][] = []
   const right: Event[][] = []
