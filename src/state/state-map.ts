@@ -81,6 +81,16 @@ export class StateMap {
     }
   }
 
+  /**
+   * Accounts for an entry whose value changed in place from `before` to `after` (the key, and so
+   * the indexes, unchanged).
+   *
+   * @example m.replacedValue([1], [2])
+   */
+  replacedValue(before: unknown, after: unknown): void {
+    if (this.#trackBytes) this.bytes += estimateBytes(after) - estimateBytes(before)
+  }
+
   /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */
   delete(k: string): void {
     const old = this.#entries.get(k)

@@ -6,6 +6,7 @@
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
+import type { DataType } from '../../schema/data-type.ts'
 import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
@@ -111,6 +112,10 @@ export function compileUpdate(
   const prefix = nested === undefined ? [] : nested.slice(0, -1).map((_, i) => `$p${i}`)
   for (const p of prefix) b.emit(`let $last_${p}`)
   if (nested !== undefined) b.emit('let $inner')
+  // With an atomic key last, the prefix is every struct field: the groups under one inner map
+  // share the struct object of its first row (one window object per window, not per group).
+  const shared = nested === undefined || prefix.length < nested.length - 1 ? [] : structKeys(types)
+  for (const i of shared) b.emit(`let $struct${i}`)
   b.block('for (let i = 0; i < rows.length; i++)', () => {
     b.emit('const r = rows[i]')
     const { access } = emitStage(b, stage.ops, 'r', stage.inputWidth)
@@ -124,10 +129,14 @@ export function compileUpdate(
       // A single atomic key is its own Map key; other keys make one string (group-key-code.ts).
       b.emit(`const gk = ${groupKeyCode(b, types, keys)}`)
       b.emit('const $groups = $index')
-    } else emitNestedLookup(b, levels, prefix)
+    } else
+      emitNestedLookup(b, levels, prefix, () => {
+        for (const i of shared) b.emit(`$struct${i} = ${keys[i]}`)
+      })
     b.emit('let st = $groups.get(gk)')
     b.block('if (st === undefined)', () => {
-      b.emit(`st = ${stateLiteral(spec, keys)}`)
+      const groupKeys = keys.map((k, i) => (shared.includes(i) ? `$struct${i}` : k))
+      b.emit(`st = ${stateLiteral(spec, groupKeys)}`)
       b.emit('$groups.set(gk, st)')
       b.emit('$out.push(st)')
     })
@@ -147,7 +156,12 @@ export function compileUpdate(
  * The inner map of a nested group index (`$groups`) and the key within it (`gk`): the prefix
  * levels' map is looked up only when a prefix value differs from the last row's.
  */
-function emitNestedLookup(b: CodeBuilder, levels: readonly string[], prefix: readonly string[]): void {
+function emitNestedLookup(
+  b: CodeBuilder,
+  levels: readonly string[],
+  prefix: readonly string[],
+  onNewPrefix: () => void,
+): void {
   prefix.forEach((p, i) => {
     b.emit(`const ${p} = ${levels[i]}`)
   })
@@ -162,8 +176,14 @@ function emitNestedLookup(b: CodeBuilder, levels: readonly string[], prefix: rea
       b.emit(`$last_${p} = ${p}`)
     }
     b.emit('$inner = $m')
+    onNewPrefix()
   })
   b.emit('const $groups = $inner')
+}
+
+/** The positions of the struct-typed keys. */
+function structKeys(types: readonly DataType[]): number[] {
+  return types.flatMap((t, i) => (t.kind === 'struct' ? [i] : []))
 }
 
 export function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {
