@@ -64,14 +64,14 @@ export class MemoryStateStore implements StateStore {
   #undoPutAt: (number | undefined)[] = []
   // The changes, in order; `#changedTwice` when some key changed more than once.
   #changes: StateUpdate[] = []
-  #changedKeys: string[] = []
   #changedTwice = false
   // The last key encoded: an operator usually gets a key and then puts the same key array, and keys
   // are never changed once handed to the store (entries keep them), so identity is enough.
   #lastKey: StateKey | undefined
   #lastEncoded = ''
-  // The entry the last `get` found under `#lastGot` (a put right after it need not look again).
-  #lastGot: string | undefined
+  // The entry the last `get` found for the key array `#lastGot` (a put of it right after it need
+  // not look again).
+  #lastGot: StateKey | undefined
   #lastGotEntry: StateEntry | undefined
 
   /** `numColsPrefixKey` is the map's (kept for callers that pass it); ordering enables rangeScan. */
@@ -108,9 +108,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   get(key: StateKey): unknown {
-    const k = this.#encode(key)
-    const e = this.#map.get(k)
-    this.#lastGot = k
+    const e = this.#map.getByKey(key)
+    this.#lastGot = key
     this.#lastGotEntry = e
     return e?.value
   }
@@ -121,7 +120,6 @@ export class MemoryStateStore implements StateStore {
     if (old !== undefined && (old as PutEntry).putAt === this.version) this.#changedTwice = true
     this.#logUndo(k, old, MAP_WRITE, undefined)
     this.#changes.push(update)
-    this.#changedKeys.push(k)
   }
 
   #logUndo(k: string, entry: StateEntry | undefined, value: unknown, putAt: number | undefined): void {
@@ -132,18 +130,18 @@ export class MemoryStateStore implements StateStore {
   }
 
   /**
-   * Puts `value` into `old`, the entry of `k` in the map. An entry this store put already is in the
-   * changes and the undo log (the first change logged its pre-batch value), so nothing is logged.
+   * Puts `value` into `old`, an entry in the map. An entry this store put already is in the changes
+   * and the undo log (the first change logged its pre-batch value), so nothing is logged.
    */
-  #putInPlace(k: string, old: PutEntry, value: unknown): void {
+  #putInPlace(old: PutEntry, value: unknown): void {
     const before = old.value
     old.value = value
     this.#map.replacedValue(before, value)
     if (old.putAt === this.version) return
-    this.#logUndo(k, old, before, old.putAt)
+    // An in-place record needs no identity string: the entry itself is changed back.
+    this.#logUndo('', old, before, old.putAt)
     old.putAt = this.version
     this.#changes.push(old as StateUpdate)
-    this.#changedKeys.push(k)
   }
 
   put(key: StateKey, value: unknown): void {
@@ -154,17 +152,17 @@ export class MemoryStateStore implements StateStore {
         `A state value cannot be undefined (key ${JSON.stringify(key)}); use remove().`,
       )
     }
-    const k = this.#encode(key)
-    const old = k === this.#lastGot ? this.#lastGotEntry : this.#map.get(k)
+    const old = key === this.#lastGot ? this.#lastGotEntry : this.#map.getByKey(key)
     this.#lastGot = undefined
     this.#numRowsUpdated++
     // NOTE: an equal key already in the map keeps its entry and key array (equal keys are
     // interchangeable): the caller's new array then dies young instead of replacing a long-lived
     // one every batch.
     if (old !== undefined) {
-      this.#putInPlace(k, old as PutEntry, value)
+      this.#putInPlace(old as PutEntry, value)
       return
     }
+    const k = this.#encode(key)
     const entry: PutEntry = { key, value, putAt: this.version }
     this.#map.set(k, entry as StateEntry)
     this.#changed(k, old, entry as StateUpdate)
@@ -234,9 +232,10 @@ export class MemoryStateStore implements StateStore {
   #netChanges(): readonly StateUpdate[] {
     if (!this.#changedTwice) return this.#changes
     const last = new Map<string, StateUpdate>()
-    for (let i = 0; i < this.#changes.length; i++) {
-      last.delete(this.#changedKeys[i])
-      last.set(this.#changedKeys[i], this.#changes[i])
+    for (const u of this.#changes) {
+      const k = encodeStateKey(u.key)
+      last.delete(k)
+      last.set(k, u)
     }
     return [...last.values()]
   }
@@ -262,7 +261,6 @@ export class MemoryStateStore implements StateStore {
     this.#undoValues = []
     this.#undoPutAt = []
     this.#changes = []
-    this.#changedKeys = []
     this.#changedTwice = false
   }
 

@@ -5,6 +5,7 @@
  * scan of that length reads only its own keys (Spark's PrefixScannableHDFSBackedStateStoreMap).
  */
 import { EventTimeIndex, type KeyOrdering } from './event-time-index.ts'
+import { KeyIndex } from './key-index.ts'
 import type { StateEntry, StateKey } from './spi.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 
@@ -16,6 +17,8 @@ export class StateMap {
   readonly #trackBytes: boolean
   /** The order index of an ordered store's committed map (an overlay has none: it is scanned). */
   readonly #ordered: EventTimeIndex | undefined
+  /** The entries by key components (key-index.ts), made by the first `getByKey`. */
+  #keys: KeyIndex | undefined
   /** Estimated heap bytes of the entries (see `estimateEntryBytes`); 0 when not tracked. */
   bytes = 0
 
@@ -62,6 +65,21 @@ export class StateMap {
     return this.#entries.get(k)
   }
 
+  /**
+   * The entry of `key`, found by its components where it can be (key-index.ts), else by its
+   * identity string. The first call indexes the map; from then on `set` and `delete` keep it.
+   *
+   * @example m.getByKey(['a'])
+   */
+  getByKey(key: StateKey): StateEntry | undefined {
+    if (this.#keys === undefined) {
+      this.#keys = new KeyIndex()
+      for (const e of this.#entries.values()) this.#keys.add(e)
+    }
+    const e = this.#keys.get(key)
+    return e === null ? this.#entries.get(encodeStateKey(key)) : e
+  }
+
   has(k: string): boolean {
     return this.#entries.has(k)
   }
@@ -70,6 +88,7 @@ export class StateMap {
   set(k: string, entry: StateEntry): void {
     const old = this.#entries.get(k)
     this.#entries.set(k, entry)
+    this.#keys?.add(entry)
     if (old === undefined) {
       if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
       this.#ordered?.add(entry.key, k)
@@ -96,6 +115,7 @@ export class StateMap {
     const old = this.#entries.get(k)
     if (old === undefined) return
     this.#entries.delete(k)
+    this.#keys?.remove(old.key)
     if (this.#trackBytes) this.bytes -= estimateEntryBytes(old)
     this.#ordered?.delete(old.key, k)
     if (this.#index === undefined) return
