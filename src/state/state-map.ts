@@ -19,6 +19,8 @@ export class StateMap {
   readonly #ordered: EventTimeIndex | undefined
   /** The entries by key components (key-index.ts), made by the first `getByKey`. */
   #keys: KeyIndex | undefined
+  /** The entries not yet in `#keys` while it is being filled, a few per lookup; undefined once full. */
+  #unindexed: Iterator<StateEntry> | undefined
   /** Estimated heap bytes of the entries (see `estimateEntryBytes`); 0 when not tracked. */
   bytes = 0
 
@@ -67,17 +69,36 @@ export class StateMap {
 
   /**
    * The entry of `key`, found by its components where it can be (key-index.ts), else by its
-   * identity string. The first call indexes the map; from then on `set` and `delete` keep it.
+   * identity string. The first call starts the index; `set` and `delete` keep it.
    *
    * @example m.getByKey(['a'])
    */
   getByKey(key: StateKey): StateEntry | undefined {
     if (this.#keys === undefined) {
       this.#keys = new KeyIndex()
-      for (const e of this.#entries.values()) this.#keys.add(e)
+      this.#unindexed = this.#entries.values()
     }
+    // NOTE: a map loaded with many keys (a restart) is indexed two entries per lookup, so the first
+    // batch does not pay for all of them; until then lookups go by string. A Map's iterator sees
+    // the entries set after it started and skips the deleted ones; indexing one twice is harmless.
+    if (this.#unindexed !== undefined && !this.#indexMore(2)) return this.#entries.get(encodeStateKey(key))
     const e = this.#keys.get(key)
     return e === null ? this.#entries.get(encodeStateKey(key)) : e
+  }
+
+  /** Indexes up to `n` more entries; whether every entry is indexed now. */
+  #indexMore(n: number): boolean {
+    const it = this.#unindexed as Iterator<StateEntry>
+    const keys = this.#keys as KeyIndex
+    for (let i = 0; i < n; i++) {
+      const r = it.next()
+      if (r.done === true) {
+        this.#unindexed = undefined
+        return true
+      }
+      keys.add(r.value)
+    }
+    return false
   }
 
   has(k: string): boolean {

@@ -82,17 +82,23 @@ describe('StateMap.getByKey (the index by key components)', () => {
   const op = fc.tuple(fc.constantFrom('set', 'delete', 'get'), key)
 
   it('finds exactly the entry the identity string finds, through sets, deletes and emptied buckets', () => {
+    // `before` fills the map before its first lookup by key: its index is then filled a few
+    // entries per lookup while `ops` change the map.
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 30 }), fc.array(op, { maxLength: 60 }), (before, ops) => {
         const m = new StateMap()
-        m.getByKey(['index now'])
         let n = 0
-        for (const [kind, k] of ops) {
+        const apply = (kind: string, k: unknown[]) => {
           if (kind === 'set') m.set(encodeStateKey(k), { key: k, value: n++ })
           else if (kind === 'delete') m.delete(encodeStateKey(k))
+        }
+        for (const [kind, k] of before) apply(kind, k)
+        for (const [kind, k] of ops) {
+          apply(kind, k)
           assert.equal(m.getByKey(k), m.get(encodeStateKey(k)), JSON.stringify(k))
         }
       }),
+      { numRuns: 300 },
     )
   })
 
@@ -112,6 +118,7 @@ describe('StateMap.getByKey (the index by key components)', () => {
     const m = new StateMap()
     put(m, [win(0), 7])
     put(m, ['a', -0])
+    for (let i = 0; i < 10; i++) put(m, ['more', i])
     assert.equal(m.getByKey([win(0), 7])?.value, 1)
     assert.equal(m.getByKey(['a', 0])?.value, 1)
     assert.equal(m.getByKey([win(0), 8]), undefined)
