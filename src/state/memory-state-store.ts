@@ -164,7 +164,8 @@ export class MemoryStateStore implements StateStore {
     }
     const k = this.#encode(key)
     const entry: PutEntry = { key, value, putAt: this.version }
-    this.#map.set(k, entry as StateEntry)
+    // NOTE: the lookup above found no entry, so the key is new to the map.
+    this.#map.add(k, entry as StateEntry)
     this.#changed(k, old, entry as StateUpdate)
   }
 

@@ -108,17 +108,31 @@ export class StateMap {
   /** Sets the entry under identity string `k`. @example m.set(encodeStateKey(['a']), { key: ['a'], value: 1 }) */
   set(k: string, entry: StateEntry): void {
     const old = this.#entries.get(k)
+    if (old === undefined) {
+      this.add(k, entry)
+      return
+    }
     this.#entries.set(k, entry)
     this.#keys?.add(entry)
-    if (old === undefined) {
-      if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
-      this.#ordered?.add(entry.key, k)
-      if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
-    } else if (this.#trackBytes) {
+    if (this.#trackBytes) {
       // An equal key has the same estimate (equal identity strings: equal components), so only the
       // values are measured again — the key (a window struct, strings) is the costly part.
       this.bytes += estimateBytes(entry.value) - estimateBytes(old.value)
     }
+  }
+
+  /**
+   * Adds the entry under identity string `k`, which the map does not hold (the caller has just
+   * looked: one map operation fewer than `set`).
+   *
+   * @example m.add(encodeStateKey(['a']), { key: ['a'], value: 1 })
+   */
+  add(k: string, entry: StateEntry): void {
+    this.#entries.set(k, entry)
+    this.#keys?.add(entry)
+    if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
+    this.#ordered?.add(entry.key, k)
+    if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
   }
 
   /**
