@@ -6,6 +6,9 @@
  * leaves the map exactly as version v. So neither a copy of the map per batch (Spark copies it:
  * `newMap.putAll(loadMap(version))`) nor an overlay to look up and apply on every key.
  *
+ * A key already in the map keeps its entry object, its value replaced in place (the undo log
+ * keeps the value before), so an update allocates nothing and writes the map once.
+ *
  * The delta holds each changed key's net change: an entry put this batch is marked with the
  * version it was put at, so a second change of a key in one batch is noticed without a lookup of
  * its own, and only then are the changes reduced to the last one per key.
@@ -28,10 +31,19 @@ export interface StateStoreHost {
   describe(): string
 }
 
-/** An entry this store put, marked with the version it was opened at. */
-interface PutEntry extends StateEntry {
-  readonly putAt: number
+/**
+ * An entry this store put, marked with the version it was opened at. A key already in the map
+ * keeps its entry: `put` changes its value (and mark) in place, so an update costs no new entry
+ * and no second map write; the undo log keeps the value and mark to put back.
+ */
+interface PutEntry {
+  readonly key: StateKey
+  value: unknown
+  putAt?: number
 }
+
+/** An undo record of a map write (the entry to put back, or undefined: delete), not an in-place change. */
+const MAP_WRITE: unique symbol = Symbol('map write')
 
 type Phase = 'open' | 'committed' | 'aborted' | 'replaced'
 
@@ -44,19 +56,22 @@ export class MemoryStateStore implements StateStore {
   #phase: Phase = 'open'
   #numRowsUpdated = 0
   #numRowsRemoved = 0
-  // The undo log: identity strings and the entries they had before this batch changed them.
+  // The undo log: identity strings and the entries they had before this batch changed them; for
+  // an entry changed in place, its value and mark before (else MAP_WRITE and undefined).
   #undoKeys: string[] = []
   #undoEntries: (StateEntry | undefined)[] = []
+  #undoValues: unknown[] = []
+  #undoPutAt: (number | undefined)[] = []
   // The changes, in order; `#changedTwice` when some key changed more than once.
   #changes: StateUpdate[] = []
-  #changedKeys: string[] = []
   #changedTwice = false
   // The last key encoded: an operator usually gets a key and then puts the same key array, and keys
   // are never changed once handed to the store (entries keep them), so identity is enough.
   #lastKey: StateKey | undefined
   #lastEncoded = ''
-  // The entry the last `get` found under `#lastGot` (a put right after it need not look again).
-  #lastGot: string | undefined
+  // The entry the last `get` found for the key array `#lastGot` (a put of it right after it need
+  // not look again).
+  #lastGot: StateKey | undefined
   #lastGotEntry: StateEntry | undefined
 
   /** `numColsPrefixKey` is the map's (kept for callers that pass it); ordering enables rangeScan. */
@@ -93,9 +108,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   get(key: StateKey): unknown {
-    const k = this.#encode(key)
-    const e = this.#map.get(k)
-    this.#lastGot = k
+    const e = this.#map.getByKey(key)
+    this.#lastGot = key
     this.#lastGotEntry = e
     return e?.value
   }
@@ -104,10 +118,30 @@ export class MemoryStateStore implements StateStore {
   #changed(k: string, old: StateEntry | undefined, update: StateUpdate): void {
     // NOTE: undone backwards, so a key logged twice ends with its first (pre-batch) entry.
     if (old !== undefined && (old as PutEntry).putAt === this.version) this.#changedTwice = true
-    this.#undoKeys.push(k)
-    this.#undoEntries.push(old)
+    this.#logUndo(k, old, MAP_WRITE, undefined)
     this.#changes.push(update)
-    this.#changedKeys.push(k)
+  }
+
+  #logUndo(k: string, entry: StateEntry | undefined, value: unknown, putAt: number | undefined): void {
+    this.#undoKeys.push(k)
+    this.#undoEntries.push(entry)
+    this.#undoValues.push(value)
+    this.#undoPutAt.push(putAt)
+  }
+
+  /**
+   * Puts `value` into `old`, an entry in the map. An entry this store put already is in the changes
+   * and the undo log (the first change logged its pre-batch value), so nothing is logged.
+   */
+  #putInPlace(old: PutEntry, value: unknown): void {
+    const before = old.value
+    old.value = value
+    this.#map.replacedValue(before, value)
+    if (old.putAt === this.version) return
+    // An in-place record needs no identity string: the entry itself is changed back.
+    this.#logUndo('', old, before, old.putAt)
+    old.putAt = this.version
+    this.#changes.push(old as StateUpdate)
   }
 
   put(key: StateKey, value: unknown): void {
@@ -118,15 +152,21 @@ export class MemoryStateStore implements StateStore {
         `A state value cannot be undefined (key ${JSON.stringify(key)}); use remove().`,
       )
     }
-    const k = this.#encode(key)
-    const old = k === this.#lastGot ? this.#lastGotEntry : this.#map.get(k)
+    const old = key === this.#lastGot ? this.#lastGotEntry : this.#map.getByKey(key)
     this.#lastGot = undefined
-    // NOTE: an equal key already in the map keeps its array (equal keys are interchangeable): the
-    // caller's new array then dies young instead of replacing a long-lived one every batch.
-    const entry: PutEntry = { key: old === undefined ? key : old.key, value, putAt: this.version }
-    this.#map.set(k, entry)
-    this.#changed(k, old, entry)
     this.#numRowsUpdated++
+    // NOTE: an equal key already in the map keeps its entry and key array (equal keys are
+    // interchangeable): the caller's new array then dies young instead of replacing a long-lived
+    // one every batch.
+    if (old !== undefined) {
+      this.#putInPlace(old as PutEntry, value)
+      return
+    }
+    const k = this.#encode(key)
+    const entry: PutEntry = { key, value, putAt: this.version }
+    // NOTE: the lookup above found no entry, so the key is new to the map.
+    this.#map.add(k, entry as StateEntry)
+    this.#changed(k, old, entry as StateUpdate)
   }
 
   remove(key: StateKey): void {
@@ -193,9 +233,10 @@ export class MemoryStateStore implements StateStore {
   #netChanges(): readonly StateUpdate[] {
     if (!this.#changedTwice) return this.#changes
     const last = new Map<string, StateUpdate>()
-    for (let i = 0; i < this.#changes.length; i++) {
-      last.delete(this.#changedKeys[i])
-      last.set(this.#changedKeys[i], this.#changes[i])
+    for (const u of this.#changes) {
+      const k = encodeStateKey(u.key)
+      last.delete(k)
+      last.set(k, u)
     }
     return [...last.values()]
   }
@@ -203,7 +244,13 @@ export class MemoryStateStore implements StateStore {
   #undo(): void {
     for (let i = this.#undoKeys.length - 1; i >= 0; i--) {
       const old = this.#undoEntries[i]
-      if (old === undefined) this.#map.delete(this.#undoKeys[i])
+      const value = this.#undoValues[i]
+      if (value !== MAP_WRITE) {
+        const e = old as PutEntry
+        this.#map.replacedValue(e.value, value)
+        e.value = value
+        e.putAt = this.#undoPutAt[i]
+      } else if (old === undefined) this.#map.delete(this.#undoKeys[i])
       else this.#map.set(this.#undoKeys[i], old)
     }
     this.#clearLogs()
@@ -212,8 +259,9 @@ export class MemoryStateStore implements StateStore {
   #clearLogs(): void {
     this.#undoKeys = []
     this.#undoEntries = []
+    this.#undoValues = []
+    this.#undoPutAt = []
     this.#changes = []
-    this.#changedKeys = []
     this.#changedTwice = false
   }
 

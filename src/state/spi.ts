@@ -53,7 +53,8 @@ export interface StateStoreMetrics {
  * One version of one (operator, partition, store) map, opened for one batch.
  *
  * Keys and values are kept by reference: do not change a key array after handing it to the store,
- * or a value after `put`ting it (put a new one instead).
+ * or a value after `put`ting it (put a new one instead). An entry a scan yields may be the store's
+ * own: read its value before putting its key again.
  */
 export interface StateStore {
   /** The version this store was opened at; `commit()` makes `version + 1`. */

@@ -99,3 +99,16 @@ export function encodeStateKey(key: StateKey): string {
   for (let i = 0; i < key.length; i++) out += encodeComponent(key[i])
   return out
 }
+
+/**
+ * The identity string of the first `n` components of `key` (`encodeStateKey(key.slice(0, n))`,
+ * without the copy).
+ *
+ * @example encodeStateKeyPrefix(['a', 1], 1) // 's1:a'
+ */
+export function encodeStateKeyPrefix(key: StateKey, n: number): string {
+  if (n === 1) return encodeComponent(key[0])
+  let out = ''
+  for (let i = 0; i < n; i++) out += encodeComponent(key[i])
+  return out
+}

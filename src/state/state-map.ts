@@ -5,6 +5,7 @@
  * scan of that length reads only its own keys (Spark's PrefixScannableHDFSBackedStateStoreMap).
  */
 import { EventTimeIndex, type KeyOrdering } from './event-time-index.ts'
+import { KeyIndex } from './key-index.ts'
 import type { StateEntry, StateKey } from './spi.ts'
 import { encodeStateKey } from './state-key-codec.ts'
 
@@ -16,6 +17,10 @@ export class StateMap {
   readonly #trackBytes: boolean
   /** The order index of an ordered store's committed map (an overlay has none: it is scanned). */
   readonly #ordered: EventTimeIndex | undefined
+  /** The entries by key components (key-index.ts), made by the first `getByKey`. */
+  #keys: KeyIndex | undefined
+  /** The entries not yet in `#keys` while it is being filled, a few per lookup; undefined once full. */
+  #unindexed: Iterator<StateEntry> | undefined
   /** Estimated heap bytes of the entries (see `estimateEntryBytes`); 0 when not tracked. */
   bytes = 0
 
@@ -62,6 +67,40 @@ export class StateMap {
     return this.#entries.get(k)
   }
 
+  /**
+   * The entry of `key`, found by its components where it can be (key-index.ts), else by its
+   * identity string. The first call starts the index; `set` and `delete` keep it.
+   *
+   * @example m.getByKey(['a'])
+   */
+  getByKey(key: StateKey): StateEntry | undefined {
+    if (this.#keys === undefined) {
+      this.#keys = new KeyIndex()
+      this.#unindexed = this.#entries.values()
+    }
+    // NOTE: a map loaded with many keys (a restart) is indexed two entries per lookup, so the first
+    // batch does not pay for all of them; until then lookups go by string. A Map's iterator sees
+    // the entries set after it started and skips the deleted ones; indexing one twice is harmless.
+    if (this.#unindexed !== undefined && !this.#indexMore(2)) return this.#entries.get(encodeStateKey(key))
+    const e = this.#keys.get(key)
+    return e === null ? this.#entries.get(encodeStateKey(key)) : e
+  }
+
+  /** Indexes up to `n` more entries; whether every entry is indexed now. */
+  #indexMore(n: number): boolean {
+    const it = this.#unindexed as Iterator<StateEntry>
+    const keys = this.#keys as KeyIndex
+    for (let i = 0; i < n; i++) {
+      const r = it.next()
+      if (r.done === true) {
+        this.#unindexed = undefined
+        return true
+      }
+      keys.add(r.value)
+    }
+    return false
+  }
+
   has(k: string): boolean {
     return this.#entries.has(k)
   }
@@ -69,16 +108,41 @@ export class StateMap {
   /** Sets the entry under identity string `k`. @example m.set(encodeStateKey(['a']), { key: ['a'], value: 1 }) */
   set(k: string, entry: StateEntry): void {
     const old = this.#entries.get(k)
-    this.#entries.set(k, entry)
     if (old === undefined) {
-      if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
-      this.#ordered?.add(entry.key, k)
-      if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
-    } else if (this.#trackBytes) {
+      this.add(k, entry)
+      return
+    }
+    this.#entries.set(k, entry)
+    this.#keys?.add(entry)
+    if (this.#trackBytes) {
       // An equal key has the same estimate (equal identity strings: equal components), so only the
       // values are measured again — the key (a window struct, strings) is the costly part.
       this.bytes += estimateBytes(entry.value) - estimateBytes(old.value)
     }
+  }
+
+  /**
+   * Adds the entry under identity string `k`, which the map does not hold (the caller has just
+   * looked: one map operation fewer than `set`).
+   *
+   * @example m.add(encodeStateKey(['a']), { key: ['a'], value: 1 })
+   */
+  add(k: string, entry: StateEntry): void {
+    this.#entries.set(k, entry)
+    this.#keys?.add(entry)
+    if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
+    this.#ordered?.add(entry.key, k)
+    if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
+  }
+
+  /**
+   * Accounts for an entry whose value changed in place from `before` to `after` (the key, and so
+   * the indexes, unchanged).
+   *
+   * @example m.replacedValue([1], [2])
+   */
+  replacedValue(before: unknown, after: unknown): void {
+    if (this.#trackBytes) this.bytes += estimateBytes(after) - estimateBytes(before)
   }
 
   /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */
@@ -86,6 +150,7 @@ export class StateMap {
     const old = this.#entries.get(k)
     if (old === undefined) return
     this.#entries.delete(k)
+    this.#keys?.remove(old.key)
     if (this.#trackBytes) this.bytes -= estimateEntryBytes(old)
     this.#ordered?.delete(old.key, k)
     if (this.#index === undefined) return

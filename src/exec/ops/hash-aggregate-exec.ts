@@ -6,13 +6,14 @@
  */
 import type { BoundAggCall } from '../../analysis/analyzed-plan.ts'
 import type { BoundExpr } from '../../functions/bound-expr.ts'
+import type { DataType } from '../../schema/data-type.ts'
 import type { CodegenExec, ExecContext, ExecNode, Row, RowBatch } from '../exec-node.ts'
 import { CodeBuilder } from '../expr/code-builder.ts'
 import { compileProjection } from '../expr/compile-expr.ts'
 import { genExpr } from '../expr/expr-codegen.ts'
 import { foldConstants } from '../expr/fold-constants.ts'
 import { describeStage, emitStage, type StageOp, sqlOf } from '../stage-codegen.ts'
-import { groupKeyCode } from './group-key-code.ts'
+import { groupKeyCode, groupLevelsCode } from './group-key-code.ts'
 
 export interface AggregateSpec {
   readonly groupBy: readonly BoundExpr[]
@@ -22,7 +23,11 @@ export interface AggregateSpec {
 }
 
 export type GroupState = Record<string, unknown>
-export type Update = (rows: RowBatch, groups: Map<unknown, GroupState>) => void
+/**
+ * `update(rows, out)`: aggregates `rows` into new groups, each pushed onto `out` (empty) when made;
+ * a global aggregate (no keys) makes one group at most.
+ */
+export type Update = (rows: RowBatch, out: GroupState[]) => void
 
 export class HashAggregateExec implements CodegenExec {
   readonly name = 'HashAggregateExec'
@@ -55,12 +60,12 @@ export class HashAggregateExec implements CodegenExec {
   }
 
   execute(ctx: ExecContext): RowBatch {
-    const groups = new Map<unknown, GroupState>()
+    const groups: GroupState[] = []
     this.update(this.children[0].execute(ctx), groups)
     // A global aggregate over no rows still yields one row (count = 0, sum = NULL), as in Spark.
-    if (groups.size === 0 && this.spec.groupBy.length === 0) groups.set(0, this.initial())
+    if (groups.length === 0 && this.spec.groupBy.length === 0) groups.push(this.initial())
     const out: RowBatch = []
-    for (const st of groups.values()) out.push(this.project(this.finish(st)))
+    for (const st of groups) out.push(this.project(this.finish(st)))
     return out
   }
 }
@@ -96,6 +101,21 @@ export function compileUpdate(
 ): { update: Update; code: string } {
   const b = new CodeBuilder()
   declareHelpers(b, spec)
+  const types = spec.groupBy.map((k) => k.type)
+  const nested = groupLevelsCode(
+    b,
+    types,
+    types.map(() => ''),
+  )
+  // The group index, and for a nested one the last prefix's values and inner map.
+  b.emit('const $index = new Map()')
+  const prefix = nested === undefined ? [] : nested.slice(0, -1).map((_, i) => `$p${i}`)
+  for (const p of prefix) b.emit(`let $last_${p}`)
+  if (nested !== undefined) b.emit('let $inner')
+  // With an atomic key last, the prefix is every struct field: the groups under one inner map
+  // share the struct object of its first row (one window object per window, not per group).
+  const shared = nested === undefined || prefix.length < nested.length - 1 ? [] : structKeys(types)
+  for (const i of shared) b.emit(`let $struct${i}`)
   b.block('for (let i = 0; i < rows.length; i++)', () => {
     b.emit('const r = rows[i]')
     const { access } = emitStage(b, stage.ops, 'r', stage.inputWidth)
@@ -104,18 +124,21 @@ export function compileUpdate(
       const v = genExpr(foldConstants(k), b, access)
       return k.type.kind === 'double' || k.type.kind === 'float' ? `(${v} === 0 ? 0 : ${v})` : v
     })
-    // A single atomic key is its own Map key; other keys make one string (group-key-code.ts).
-    b.emit(
-      `const gk = ${groupKeyCode(
-        b,
-        spec.groupBy.map((k) => k.type),
-        keys,
-      )}`,
-    )
-    b.emit('let st = groups.get(gk)')
+    const levels = groupLevelsCode(b, types, keys)
+    if (levels === undefined) {
+      // A single atomic key is its own Map key; other keys make one string (group-key-code.ts).
+      b.emit(`const gk = ${groupKeyCode(b, types, keys)}`)
+      b.emit('const $groups = $index')
+    } else
+      emitNestedLookup(b, levels, prefix, () => {
+        for (const i of shared) b.emit(`$struct${i} = ${keys[i]}`)
+      })
+    b.emit('let st = $groups.get(gk)')
     b.block('if (st === undefined)', () => {
-      b.emit(`st = ${stateLiteral(spec, keys)}`)
-      b.emit('groups.set(gk, st)')
+      const groupKeys = keys.map((k, i) => (shared.includes(i) ? `$struct${i}` : k))
+      b.emit(`st = ${stateLiteral(spec, groupKeys)}`)
+      b.emit('$groups.set(gk, st)')
+      b.emit('$out.push(st)')
     })
     spec.aggs.forEach((a, i) => {
       const args = a.args.map((e) => genExpr(foldConstants(e), b, access))
@@ -125,8 +148,42 @@ export function compileUpdate(
       else b.emit(`if (${nullable.map((v) => `${v} !== null`).join(' && ')}) { ${update} }`)
     })
   })
-  const update = b.build<Update>(['rows', 'groups'])
+  const update = b.build<Update>(['rows', '$out'])
   return { update, code: b.lastSource }
+}
+
+/**
+ * The inner map of a nested group index (`$groups`) and the key within it (`gk`): the prefix
+ * levels' map is looked up only when a prefix value differs from the last row's.
+ */
+function emitNestedLookup(
+  b: CodeBuilder,
+  levels: readonly string[],
+  prefix: readonly string[],
+  onNewPrefix: () => void,
+): void {
+  prefix.forEach((p, i) => {
+    b.emit(`const ${p} = ${levels[i]}`)
+  })
+  b.emit(`const gk = ${levels[levels.length - 1]}`)
+  const changed = prefix.map((p) => `${p} !== $last_${p}`)
+  b.block(`if (${['$inner === undefined', ...changed].join(' || ')})`, () => {
+    b.emit('let $m = $index')
+    for (const p of prefix) {
+      b.emit(`let $m_${p} = $m.get(${p})`)
+      b.emit(`if ($m_${p} === undefined) { $m_${p} = new Map(); $m.set(${p}, $m_${p}) }`)
+      b.emit(`$m = $m_${p}`)
+      b.emit(`$last_${p} = ${p}`)
+    }
+    b.emit('$inner = $m')
+    onNewPrefix()
+  })
+  b.emit('const $groups = $inner')
+}
+
+/** The positions of the struct-typed keys. */
+function structKeys(types: readonly DataType[]): number[] {
+  return types.flatMap((t, i) => (t.kind === 'struct' ? [i] : []))
 }
 
 export function compileFinish(spec: AggregateSpec, slots: string[][]): (st: GroupState) => Row {

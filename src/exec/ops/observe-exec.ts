@@ -45,9 +45,9 @@ export class ObserveExec implements ExecNode {
     const project = compileProjection(opts.results)
     const decode = compileRowDecoder(opts.schema)
     this.metrics = (rows) => {
-      const groups = new Map<unknown, Record<string, unknown>>()
+      const groups: Record<string, unknown>[] = []
       update(rows, groups)
-      return Object.freeze(decode(project(finish(groups.get(0) ?? initial()))))
+      return Object.freeze(decode(project(finish(groups[0] ?? initial()))))
     }
   }
 

@@ -184,17 +184,17 @@ export class StatefulAggregateExec implements StatefulExec {
    * state partition.
    */
   protected routeGroups(rows: RowBatch, route: (key: StateKey, item: unknown) => void): void {
-    const groups = new Map<unknown, GroupState>()
+    const groups: GroupState[] = []
     this.update(rows, groups)
     // A global aggregate has one group even before any row arrives (count = 0), as in Spark.
-    if (this.spec.groupBy.length === 0 && groups.size === 0) groups.set(0, this.initial())
+    if (this.spec.groupBy.length === 0 && groups.length === 0) groups.push(this.initial())
     this.routeEach(groups, route)
   }
 
   /** Routes each group of a partial aggregation by its grouping key. */
-  protected routeEach(groups: Map<unknown, GroupState>, route: (key: StateKey, item: unknown) => void): void {
+  protected routeEach(groups: readonly GroupState[], route: (key: StateKey, item: unknown) => void): void {
     const n = this.spec.groupBy.length
-    for (const st of groups.values()) {
+    for (const st of groups) {
       const key: unknown[] = new Array(n)
       for (let i = 0; i < n; i++) key[i] = st[`k${i}`]
       route(key, st)
@@ -233,9 +233,9 @@ export class StatefulAggregateExec implements StatefulExec {
 
   /** The groups `rows` aggregate into (the same generated loop as the batch's). */
   protected groupsOf(rows: RowBatch): GroupState[] {
-    const groups = new Map<unknown, GroupState>()
+    const groups: GroupState[] = []
     this.update(rows, groups)
-    return [...groups.values()]
+    return groups
   }
 
   /** Complete mode: every group in the partition's state. */

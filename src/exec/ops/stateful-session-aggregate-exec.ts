@@ -89,11 +89,11 @@ export class StatefulSessionAggregateExec extends StatefulAggregateExec {
 
   /** Below the exchange: the batch's sessions grouped by their other keys, to those keys' partitions. */
   protected override routeEach(
-    groups: Map<unknown, GroupState>,
+    groups: readonly GroupState[],
     route: (key: StateKey, item: unknown) => void,
   ): void {
     const byKey = new Map<string, { other: unknown[]; sessions: GroupState[] }>()
-    for (const st of groups.values()) {
+    for (const st of groups) {
       const other = this.otherKeyOf(st)
       const id = compositeKey(other)
       let g = byKey.get(id)

@@ -234,13 +234,14 @@ async function at(p: MemoryStateStoreProvider, v: number) {
 }
 
 describe('MemoryStateStore writes into the map with an undo log', () => {
-  /** Changes k1 twice, removes and re-puts k2, removes k3, adds k4 (k1..k3 hold 1 at version 1). */
+  /** Changes k1 twice, removes and re-puts k2, changes and removes k3, adds k4 (k1..k3 hold 1 at version 1). */
   async function churn(p: MemoryStateStoreProvider) {
     const s = await p.getStore(1)
     s.put(['k1'], 10)
     s.put(['k1'], 11)
     s.remove(['k2'])
     s.put(['k2'], 20)
+    s.put(['k3'], 30)
     s.remove(['k3'])
     s.put(['k4'], 40)
     s.remove(['k4'])
