@@ -43,7 +43,9 @@ import { streamWiring } from './session-wiring.ts'
 import {
   DEFAULT_STATE_STORE_PROVIDER,
   STATE_STORE_PROVIDER_CLASS,
+  STATE_STORE_SETTING_KEYS,
   stateStoreProviderFactory,
+  stateStoreSettingsOf,
 } from './state/provider-registry.ts'
 import { attachObservability, type Observability, type ObservabilityConfig } from './ui/observability.ts'
 import type { StreamingMetrics } from './ui/streaming-metrics.ts'
@@ -75,6 +77,7 @@ function statefulConf(config: SluiceConfig) {
     ),
     stateStoreProviderClass: providerClass,
     acceptExpressionChanges: config['sluice.sql.streaming.stateStore.acceptExpressionChanges'] ?? false,
+    stateStoreSettings: stateStoreSettingsOf(config as Readonly<Record<string, unknown>>),
   } as const
 }
 
@@ -131,6 +134,27 @@ export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
    */
   readonly 'sluice.sql.streaming.stateStore.acceptExpressionChanges'?: boolean
   /**
+   * LMDB provider: the folder its local copies of the state live under (default: env
+   * `SLUICE_STATE_LMDB_DIR`, else `<tmp>/sluice-state-lmdb`). The checkpoint stays the source of
+   * truth: a copy that is missing or from another folder is rebuilt from it.
+   * @example Sluice.local({ 'sluice.sql.streaming.stateStore.lmdb.localDir': '/var/lib/app/state' })
+   */
+  readonly 'sluice.sql.streaming.stateStore.lmdb.localDir'?: string
+  /**
+   * LMDB provider: a store whose data file is larger than this many bytes unmaps and maps its folder
+   * again after each commit, load and snapshot part, so the pages it touched leave the process's RSS
+   * (default: env `SLUICE_STATE_LMDB_REMAP_BYTES`, else 32 MiB; 0: after every commit).
+   * @example Sluice.local({ 'sluice.sql.streaming.stateStore.lmdb.remapBytes': 64 * 2 ** 20 })
+   */
+  readonly 'sluice.sql.streaming.stateStore.lmdb.remapBytes'?: number
+  /**
+   * LMDB provider: the most changed keys an open store keeps on the heap before writing them into its
+   * folder ahead of the commit, as Spark's RocksDB write buffer (default: env
+   * `SLUICE_STATE_LMDB_MAX_OVERLAY_ENTRIES`, else 50,000).
+   * @example Sluice.local({ 'sluice.sql.streaming.stateStore.lmdb.maxOverlayEntries': 20000 })
+   */
+  readonly 'sluice.sql.streaming.stateStore.lmdb.maxOverlayEntries'?: number
+  /**
    * The worker threads a query's file sources decode on (default 1: every read on the main thread;
    * two threads were measured slower on Nexmark q0-q2, see README "Threads"). Closed by `sluice.stop()`.
    * @example Sluice.local({ 'sluice.executor.threads': 2 })
@@ -171,6 +195,7 @@ const KNOWN_KEYS = new Set([
   'sluice.sql.streaming.sink.retryOn',
   'sluice.executor.threads',
   'sluice.executor.parallelReadMinBytes',
+  ...STATE_STORE_SETTING_KEYS,
 ])
 
 function progressToRetain(config: SluiceConfig): number {

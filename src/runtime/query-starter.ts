@@ -22,6 +22,7 @@ import type { LogicalPlan } from '../plan/logical-plan.ts'
 import type { IncrementalOutputMode, IncrementalPlan } from '../planner/incremental-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
+import type { StateStoreSettings } from '../state/spi.ts'
 import { type ExecutionEvents, MicroBatchExecution, type StreamInput } from './micro-batch-execution.ts'
 import { runPlanStages } from './plan-stages.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
@@ -64,6 +65,8 @@ export interface StarterDeps {
     readonly maintenanceIntervalMs: number
     readonly noDataMicroBatches: boolean
     readonly acceptExpressionChanges?: boolean
+    /** `sluice.sql.streaming.stateStore.<provider>.*`. */
+    readonly providerSettings?: StateStoreSettings
   }
 }
 
@@ -289,6 +292,9 @@ function statefulRuntime(
           // As Spark: the provider that wrote the checkpoint's state reads it back; a checkpoint from
           // before the provider was recorded was written by the default one.
           providerClass: checkpoint.conf[STATE_STORE_PROVIDER_CLASS] ?? DEFAULT_STATE_STORE_PROVIDER,
+          ...(deps.state.providerSettings === undefined
+            ? {}
+            : { providerSettings: deps.state.providerSettings }),
         })
   const policy = checkpoint.conf[WATERMARK_POLICY] === 'max' ? 'max' : 'min'
   return { state, watermarks: new WatermarkTracker(plan.watermarkInputs, policy, deps.clock.now()) }

@@ -22,7 +22,12 @@ import type { FileSystem } from '../io/fs.ts'
 import type { StatefulOperatorDecl, StoreDecl } from '../planner/incremental-plan.ts'
 import { stateStoreDir } from '../state/memory-state-store-provider.ts'
 import { DEFAULT_STATE_STORE_PROVIDER, stateStoreProviderFactory } from '../state/provider-registry.ts'
-import type { StateStore, StateStoreProvider, StateStoreProviderFactory } from '../state/spi.ts'
+import type {
+  StateStore,
+  StateStoreProvider,
+  StateStoreProviderFactory,
+  StateStoreSettings,
+} from '../state/spi.ts'
 import { openStateSchemaMetadata, readStateSchemaMetadata } from '../state/state-schema-metadata.ts'
 import type { StateOperatorProgress } from './progress.ts'
 
@@ -35,6 +40,8 @@ export interface QueryStateOptions {
   readonly maintenanceIntervalMs: number
   /** `sluice.sql.streaming.stateStore.providerClass` (default `memory`). */
   readonly providerClass?: string
+  /** The session's `sluice.sql.streaming.stateStore.<provider>.*` settings, handed to each provider. */
+  readonly providerSettings?: StateStoreSettings
   /** `sluice.sql.streaming.stateStore.acceptExpressionChanges`: run on state whose operator expressions changed. */
   readonly acceptExpressionChanges?: boolean
 }
@@ -127,7 +134,7 @@ export class QueryState {
     const key = `${op.operatorId}/${store.storeName}/${partition}`
     let provider = this.providers.get(key)
     if (provider === undefined) {
-      const { checkpoint, fs, minBatchesToRetain, clock } = this.opts
+      const { checkpoint, fs, minBatchesToRetain, clock, providerSettings } = this.opts
       const { ordering, numColsPrefixKey } = store
       provider = this.factory({
         id: { operatorId: op.operatorId, partition, storeName: store.storeName },
@@ -137,6 +144,7 @@ export class QueryState {
         clock,
         ...(ordering.kind === 'none' ? {} : { ordering }),
         ...(numColsPrefixKey === undefined ? {} : { numColsPrefixKey }),
+        ...(providerSettings === undefined ? {} : { settings: providerSettings }),
       })
       this.providers.set(key, provider)
     }

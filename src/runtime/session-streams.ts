@@ -16,6 +16,7 @@ import type { TaskExecutor } from '../io/worker-pool.ts'
 import type { LogicalPlan, StreamSourceHandle } from '../plan/logical-plan.ts'
 import type { StructType } from '../schema/data-type.ts'
 import { STATE_STORE_PROVIDER_CLASS } from '../state/provider-registry.ts'
+import type { StateStoreSettings } from '../state/spi.ts'
 import { DEFAULT_PROGRESS_TO_RETAIN, openQueryCheckpoint } from './file-query-checkpoint.ts'
 import type { QueryCheckpoint } from './query-checkpoint.ts'
 import { StreamingQueryManager } from './query-manager.ts'
@@ -42,6 +43,8 @@ export interface StreamingConf {
   readonly acceptExpressionChanges: boolean
   /** `sluice.sql.streaming.stateStore.providerClass`. */
   readonly stateStoreProviderClass: string
+  /** `sluice.sql.streaming.stateStore.<provider>.*`, checked. */
+  readonly stateStoreSettings: StateStoreSettings
   /** `sluice.sql.streaming.sink.*`: how a failed sink write is retried. */
   readonly sinkRetry: SinkRetryPolicy
 }
@@ -145,6 +148,7 @@ export class SessionStreams {
         maintenanceIntervalMs: this.conf.maintenanceIntervalMs,
         noDataMicroBatches: this.conf.noDataMicroBatches,
         acceptExpressionChanges: this.conf.acceptExpressionChanges,
+        providerSettings: this.conf.stateStoreSettings,
       },
       sinkContext: {
         now: () => hooks.clock.now(),

@@ -132,7 +132,15 @@ export interface StateStoreProviderOptions {
    * only its keys (Spark's `numColsPrefixKey`; e.g. a list or map state per group).
    */
   readonly numColsPrefixKey?: number
+  /**
+   * The session's provider settings (`sluice.sql.streaming.stateStore.<provider>.*`, checked when the
+   * session was made by the provider's `checkSettings`); each provider reads its own keys.
+   */
+  readonly settings?: StateStoreSettings
 }
+
+/** Provider settings by their session conf key. */
+export type StateStoreSettings = Readonly<Record<string, string | number>>
 
 /** Makes a provider; registered by name in provider-registry.ts. */
 export type StateStoreProviderFactory = (options: StateStoreProviderOptions) => StateStoreProvider

@@ -16,6 +16,7 @@ import {
   ManualClock,
   type MemoryStreamInput,
   Sluice,
+  type SluiceConfig,
   t,
   window,
 } from '../../src/index.ts'
@@ -145,6 +146,53 @@ describe('stateful queries with each state store provider', () => {
       lmdb.rows,
       [at(1, 'a'), at(2, 'b'), at(4, 'c'), at(45, 'd')].map((r) => JSON.stringify(r)).sort(),
     )
+  })
+
+  it('takes the LMDB settings from the session conf, and refuses bad ones by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-providers-'))
+    try {
+      const sluice = Sluice.local({
+        ...STREAM_TEST_CONF,
+        'sluice.sql.streaming.stateStore.providerClass': 'lmdb',
+        'sluice.sql.streaming.stateStore.lmdb.localDir': join(dir, 'mine'),
+        'sluice.sql.streaming.stateStore.lmdb.maxOverlayEntries': 1,
+        'sluice.sql.streaming.stateStore.lmdb.remapBytes': 0,
+        'sluice.sql.shuffle.partitions': 1,
+        clock: new ManualClock(0),
+        output: () => undefined,
+      })
+      const input = sluice.memoryStream(EVENTS)
+      const q = await input
+        .toDF()
+        .dropDuplicates(['k'])
+        .writeStream.option('checkpointLocation', join(dir, 'ckpt'))
+        .foreachBatch(() => undefined)
+        .start()
+      input.addData(at(0, 'a'), at(0, 'b'), at(0, 'c'))
+      await drain(q)
+      const metrics = q.recentProgress.map((p) => p.stateOperators[0]?.customMetrics ?? {})
+      await q.stop()
+      assert.ok((await readdir(join(dir, 'mine'))).length > 0, 'the local copy is under localDir')
+      // One entry per overlay: three new keys spill; remapBytes 0 unmaps after every commit.
+      assert.ok(
+        metrics.some((m) => (m.lmdbOverlaySpills ?? 0) > 0),
+        JSON.stringify(metrics),
+      )
+      assert.ok(
+        metrics.some((m) => (m.lmdbRemaps ?? 0) > 0),
+        JSON.stringify(metrics),
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    const key = 'sluice.sql.streaming.stateStore.lmdb.maxOverlayEntries'
+    assert.throws(() => Sluice.local({ [key]: 0 }), { code: 'INVALID_ARGUMENT', message: new RegExp(key) })
+    assert.throws(() => Sluice.local({ 'sluice.sql.streaming.stateStore.lmdb.remapBytes': -1 }), {
+      code: 'INVALID_ARGUMENT',
+      message: /remapBytes' is '-1'/,
+    })
+    const unknown = { 'sluice.sql.streaming.stateStore.lmdb.blockCache': 1 } as SluiceConfig
+    assert.throws(() => Sluice.local(unknown), { code: 'INVALID_ARGUMENT', message: /blockCache/ })
   })
 
   it('keeps the provider recorded in the checkpoint when a restart names another one, as Spark', async () => {
