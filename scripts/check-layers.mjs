@@ -26,7 +26,7 @@ const LAYERS = [
   ['cluster'],
   // Remote execution translates the API's plans for Spark Connect; only the session wires it in.
   ['remote'],
-  ['session.ts', 'session-wiring.ts'],
+  ['session.ts', 'session-config.ts', 'session-wiring.ts'],
   ['cli', 'testing', 'index.ts'],
 ]
 // Extra rules beyond rank order. They forbid running code across the boundary; `import type`
