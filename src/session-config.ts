@@ -4,7 +4,13 @@
  */
 import { invalidArgument } from './errors.ts'
 import type { Clock } from './io/clock.ts'
-import { type FilePermissions, type FileSystem, localFileSystem, nodeFileSystem } from './io/fs.ts'
+import {
+  type FilePermissions,
+  type FileSystem,
+  localFileSystem,
+  nodeFileSystem,
+  withoutFsync,
+} from './io/fs.ts'
 import { parseInterval } from './plan/sql/interval.ts'
 import type { SinkRetryConfig } from './runtime/sink-retry.ts'
 import {
@@ -84,6 +90,15 @@ export interface SluiceConfig extends ObservabilityConfig, SinkRetryConfig {
    */
   readonly 'sluice.files.permissions'?: FilePermissions
   /**
+   * Whether files Sluice commits (checkpoint logs, state files, file sink output) are fsynced, with
+   * their folder, before the batch goes on (default true). false is what Spark does on a local disk:
+   * every write is still a temp file renamed into place, so a killed process loses nothing and never
+   * leaves half a file, but an OS crash or power cut may lose the last batches' files (a cut file is
+   * refused at restart as CHECKPOINT_CORRUPT). It saves about four fsyncs a batch.
+   * @example Sluice.local({ 'sluice.files.fsync': false })
+   */
+  readonly 'sluice.files.fsync'?: boolean
+  /**
    * The state store provider (Spark's conf of the same name): `memory` (the default; Spark's
    * `org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider` is the same).
    */
@@ -151,6 +166,7 @@ export const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'sluice.log.level',
   'logDestination',
   'sluice.files.permissions',
+  'sluice.files.fsync',
   STATE_STORE_PROVIDER_CLASS,
   'sluice.sql.streaming.stateStore.acceptExpressionChanges',
   'sluice.sql.streaming.sink.maxRetries',
@@ -178,5 +194,9 @@ export function fileSystemOf(config: SluiceConfig): FileSystem {
       `'sluice.files.permissions' must be 'owner' or 'default', but is '${String(permissions)}'.`,
     )
   }
-  return permissions === 'owner' ? nodeFileSystem : localFileSystem(permissions)
+  const fsync = config['sluice.files.fsync'] ?? true
+  if (typeof fsync !== 'boolean')
+    throw invalidArgument(`'sluice.files.fsync' must be true or false, but is '${String(fsync)}'.`)
+  const fs = permissions === 'owner' ? nodeFileSystem : localFileSystem(permissions)
+  return fsync ? fs : withoutFsync(fs)
 }
