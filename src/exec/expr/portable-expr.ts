@@ -34,6 +34,8 @@ export type PortableExpr =
       readonly sql: string
       /** Casts only: ANSI (errors) or TRY (null). */
       readonly cast?: 'ansi' | 'try'
+      /** The operands the implementation holds (an IN list of literals): bound again as literal arguments. */
+      readonly constants?: readonly unknown[]
     }
   | {
       readonly kind: 'case'
@@ -96,6 +98,10 @@ function portableCall(e: BoundCall): PortableExpr | null {
     nullable: e.nullable,
     sql: e.sql,
   }
+  if (e.constants !== undefined) {
+    if (e.args.length !== 1 || e.constants.some((v) => v !== null && !PRIMITIVE.has(typeof v))) return null
+    return { ...base, constants: [...e.constants] }
+  }
   if (e.name !== 'cast') return base
   // A cast that errors names its site; TRY_CAST does not (functions/cast.ts).
   const ansi = e.impl.kind !== 'fn' || e.impl.withSite === true
@@ -155,7 +161,11 @@ function callAgain(
 ): BoundCall {
   const def = lookupFunction(p.name)
   if (def.kind !== 'scalar') throw new NotPortable(p.sql)
-  const r = def.bind(args, ctx)
+  // An IN list held as constants is bound again from literals of the (already coerced) operand type.
+  const held = (p.constants ?? []).map((value) =>
+    Object.freeze({ kind: 'literal' as const, value, type: args[0].type, nullable: value === null }),
+  )
+  const r = def.bind([...args, ...held], ctx)
   const finalArgs = r.args ?? args
   // The arguments were coerced when first bound: binding them again must not change them.
   if (
@@ -163,7 +173,7 @@ function callAgain(
     finalArgs.some((a, i) => a !== args[i] && !sameType(a.type, args[i].type))
   )
     throw new NotPortable(p.sql)
-  if (r.deterministic === false) throw new NotPortable(p.sql)
+  if (!sameConstants(r.constants, p.constants) || r.deterministic === false) throw new NotPortable(p.sql)
   return Object.freeze<BoundCall>({
     kind: 'call',
     name: p.name,
@@ -177,6 +187,11 @@ function callAgain(
     deterministic: true,
     ...(r.constants === undefined ? {} : { constants: Object.freeze([...r.constants]) }),
   })
+}
+
+function sameConstants(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]))
 }
 
 // Evaluated lazily by the compiler (analysis/bind-expr.ts): never strict.

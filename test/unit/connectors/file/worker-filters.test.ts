@@ -98,6 +98,9 @@ describe('filters on the file-decoding workers', () => {
     const conditions = [
       col('id').mod(7).eq(0),
       col('id').isin(3, 6, 9).or(col('name').startsWith('n1')),
+      // Literals of the column's type: an IN held as a set of constants (InSet), not as arguments.
+      col('name').isin('n2', 'n5', null),
+      col('name').isin('n2', 'n7').and(col('score').isin(1, 2.5)),
       when(col('score').gt(5), col('id').lt(60)).otherwise(col('name').isNull()),
       coalesce(col('id'), lit(0)).plus(1).gt(col('score').cast('int')),
       col('name').substr(2, 1).eq('2').and(col('score').cast('string').contains('.')),
