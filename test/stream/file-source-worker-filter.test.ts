@@ -5,7 +5,7 @@
  * ANSI cast error on the main thread as on the workers.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -13,6 +13,8 @@ import { isSluiceError } from '../../src/errors.ts'
 import { col, type DataFrame, Sluice, t } from '../../src/index.ts'
 
 const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
+// JSON lines under day=<n> folders: the partition column is read from the path.
+const J = t.struct({ id: t.long(), name: t.string(), score: t.double(), day: t.int() })
 const dirs: string[] = []
 const sessions: Sluice[] = []
 after(async () => {
@@ -56,10 +58,20 @@ function session(threads: number): Sluice {
 }
 
 /** Runs `query` over `dir` to the end with `threads`: its rows in order and its rows read, or its error. */
-async function run(threads: number, dir: string, query: (df: DataFrame) => DataFrame, name: string) {
+async function run(
+  threads: number,
+  dir: string,
+  query: (df: DataFrame) => DataFrame,
+  name: string,
+  format = 'parquet',
+) {
   const sluice = session(threads)
   const q = await query(
-    sluice.readStream.format('parquet').schema(S).option('maxFilesPerTrigger', 2).load(dir),
+    sluice.readStream
+      .format(format)
+      .schema(format === 'json' ? J : S)
+      .option('maxFilesPerTrigger', 2)
+      .load(dir),
   )
     .writeStream.format('memory')
     .queryName(`${name}_${threads}`)
@@ -107,5 +119,31 @@ describe('filters on the decoding workers', () => {
     assert.equal(cause(two.error), cause(one.error))
     assert.match(cause(one.error), /^\[CAST_INVALID_INPUT\]/)
     assert.match(one.error.message, /'x'/)
+  })
+
+  it('give the rows of one thread on partitioned JSON lines, with an IN list and the partition column', async () => {
+    const dir = await tempDir()
+    for (let day = 1; day <= 3; day++) {
+      await mkdir(join(dir, `day=${day}`))
+      for (let f = 0; f < 2; f++) {
+        const lines = Array.from({ length: 100 }, (_, i) => {
+          const id = day * 1000 + f * 100 + i
+          return JSON.stringify({ id, name: `n${i % 10}`, score: i % 7 === 0 ? null : i / 2 })
+        })
+        await writeFile(join(dir, `day=${day}`, `part-${f}.json`), `${lines.join('\n')}\n`)
+      }
+    }
+    const query = (df: DataFrame) =>
+      df
+        .where(col('name').isin('n2', 'n5').and(col('day').gt(1)))
+        .where(col('score').isNotNull())
+        .select('id', 'day', col('score').plus(1).alias('s1'))
+    const one = await run(1, dir, query, 'json', 'json')
+    const two = await run(2, dir, query, 'json', 'json')
+    assert.equal(two.error, undefined)
+    assert.deepEqual(two.rows, one.rows)
+    assert.ok((one.rows?.length ?? 0) > 20)
+    assert.equal(one.read, 600)
+    assert.equal(two.read, 600)
   })
 })
