@@ -8,6 +8,7 @@
  * first write (transactional), or says it gives at-least-once only.
  */
 import { SluiceError } from '../errors.ts'
+import type { PortableExpr } from '../exec/expr/portable-expr.ts'
 import type { BatchScan } from '../exec/ops/batch-scan-exec.ts'
 import type { RetryTimer } from '../io/clock.ts'
 import type { FileSystem } from '../io/fs.ts'
@@ -54,6 +55,23 @@ export interface NotifyingSource extends Source {
 
 export function isNotifyingSource(s: Source): s is NotifyingSource {
   return typeof (s as Partial<NotifyingSource>).onNewData === 'function'
+}
+
+/** Optional: a source that dropped rows its scan's `filters` reject tells how many it read. */
+export interface InputRowCounter extends Source {
+  /** The rows the last `getBatch(start, end)` read, dropped ones included; undefined for another range. */
+  inputRowCount(start: Offset, end: Offset): number | undefined
+}
+
+/**
+ * The rows a batch read from `s` (progress `numInputRows`): its own count when it keeps one, else
+ * the rows it returned.
+ *
+ * @example perSource.push({ id, rows: inputRowsOf(source, start, end, rows) })
+ */
+export function inputRowsOf(s: Source, start: Offset, end: Offset, rows: SourceRows): number {
+  const counter = (s as Partial<InputRowCounter>).inputRowCount
+  return (typeof counter === 'function' ? counter.call(s, start, end) : undefined) ?? rows.length
 }
 
 /** Optional: `Trigger.availableNow` — fix the end offset when the query starts. */
@@ -174,6 +192,14 @@ export interface ScanRequest {
   readonly predicate?: readonly ScanCondition[]
   /** Parquet: the row groups to read (indexes in the file), one split of a file read on several threads; all when absent. */
   readonly rowGroups?: readonly number[]
+  /**
+   * The filters right above the source, lowest first, as plain data (over the relation's schema):
+   * a source that decodes on worker threads may drop there the rows one of them rejects (evaluated
+   * in order, each on the rows the one below kept), since the same filters run again above it on
+   * what it returns. Rows dropped this way still count as read (`InputRowCounter`). A source must
+   * not drop rows on an evaluation error: it returns them, and the plan raises the error.
+   */
+  readonly filters?: readonly PortableExpr[]
 }
 
 /** What a connector gets when the runtime creates a source or a sink. */

@@ -12,6 +12,7 @@
 import type { OutputMode, ReadLimit } from '../connectors/spi.ts'
 import {
   deadLetterRow,
+  inputRowsOf,
   isAvailableNowSource,
   isCommitCheckedSink,
   isDeadLetterSource,
@@ -307,7 +308,10 @@ export class MicroBatchExecution {
       const unchanged = same(start[s.sourceId], end[s.sourceId])
       const rows = unchanged ? [] : await s.source.getBatch(start[s.sourceId], end[s.sourceId])
       input.set(s.relationId, rows)
-      perSource.push({ id: s.sourceId, rows: rows.length })
+      perSource.push({
+        id: s.sourceId,
+        rows: unchanged ? 0 : inputRowsOf(s.source, start[s.sourceId], end[s.sourceId], rows),
+      })
       if (!unchanged)
         this.collectDeadLetters(s.source, start[s.sourceId], end[s.sourceId], batchId, sideOutputs)
     }

@@ -5,10 +5,13 @@
  * judged, a relation under a chain of filters ending in a projection; any other consumer (a
  * watermark, an aggregate, a join, a function over rows) or a relation read twice reads every
  * column. The conditions (planner/scan-conditions.ts) only let a source skip blocks that hold no
- * matching row; the filters still run on what it reads.
+ * matching row; the filters still run on what it reads. The filters themselves, from the lowest up
+ * to the first that cannot run on another thread (exec/expr/portable-expr.ts), go as `filters`: a
+ * source decoding on worker threads may drop there the rows they reject (see ScanRequest).
  */
 import { type AnalyzedPlan, analyzedPlans } from '../analysis/analyzed-plan.ts'
 import type { ScanCondition, ScanRequest } from '../connectors/spi.ts'
+import { type PortableExpr, portableOf } from '../exec/expr/portable-expr.ts'
 import type { BoundExpr } from '../functions/bound-expr.ts'
 import { scanConditionsOf } from '../planner/scan-conditions.ts'
 
@@ -41,31 +44,42 @@ function requestOf(
 ): ScanRequest | null {
   const used = new Set<number>()
   const predicate: ScanCondition[] = []
+  const filters: PortableExpr[] = []
+  let portable = true
   let node = rel
   for (;;) {
     const above = parents.get(node)
-    if (above === undefined || above.length !== 1) return requestWith(undefined, predicate)
+    if (above === undefined || above.length !== 1) return requestWith(undefined, predicate, filters)
     const p = above[0]
     if (p.kind === 'filter') {
       refsOf(p.condition, used)
       scanConditionsOf(p.condition, predicate)
+      const filter = portable ? portableOf(p.condition) : null
+      if (filter === null) portable = false
+      else filters.push(filter)
       node = p
       continue
     }
-    if (p.kind !== 'project') return requestWith(undefined, predicate)
+    if (p.kind !== 'project') return requestWith(undefined, predicate, filters)
     for (const e of p.exprs) refsOf(e, used)
     return requestWith(
       [...used].sort((a, b) => a - b),
       predicate,
+      filters,
     )
   }
 }
 
-function requestWith(columns: number[] | undefined, predicate: ScanCondition[]): ScanRequest | null {
-  if (columns === undefined && predicate.length === 0) return null
+function requestWith(
+  columns: number[] | undefined,
+  predicate: ScanCondition[],
+  filters: PortableExpr[],
+): ScanRequest | null {
+  if (columns === undefined && predicate.length === 0 && filters.length === 0) return null
   return Object.freeze({
     ...(columns === undefined ? {} : { columns: Object.freeze(columns) }),
     ...(predicate.length === 0 ? {} : { predicate: Object.freeze(predicate) }),
+    ...(filters.length === 0 ? {} : { filters: Object.freeze(filters) }),
   })
 }
 

@@ -3,7 +3,9 @@
  * one task decodes one split (a whole file, or some row groups of a Parquet file) with the same
  * codec and `FileDecoder` the main thread would use, and answers its rows in file order, as
  * columns whose typed arrays move back without a copy (row-columns.ts: cheaper on both threads
- * than the msgpack rows and structured clone measured before by bench/executor-transfer.ts).
+ * than the msgpack rows and structured clone measured before by bench/executor-transfer.ts). When
+ * the scan request carries the filters right above the source, only the rows they keep come back
+ * (worker-filters.ts), with the count of rows decoded.
  */
 import { failureOf, movedReply, type TaskFailure } from '../../io/worker-pool.ts'
 import type { ScanRequest } from '../spi.ts'
@@ -11,6 +13,7 @@ import { FileDecoder, type FileRelation, formatContext } from './file-relation.t
 import type { FileFormatName, MalformedRecord } from './formats/format.ts'
 import { fileFormat } from './formats/index.ts'
 import { buffersOf, columnsOf, type RowColumns } from './row-columns.ts'
+import { compileFilters, keptRows, type RowFilter } from './worker-filters.ts'
 
 /** What a worker needs to compile the source's decoder (plain data: it is cloned to the worker). */
 export interface WorkerDecodeSpec {
@@ -40,20 +43,26 @@ export interface DecodeTask {
 export interface DecodeReply {
   readonly columns: RowColumns
   readonly malformed: MalformedRecord[]
+  /** The rows decoded, before the scan's filters dropped some. */
+  readonly inputRows: number
 }
 
 const MAX_DECODERS = 64
-const decoders = new Map<string, FileDecoder>()
+const decoders = new Map<string, { decoder: FileDecoder; filters: readonly RowFilter[] }>()
 
-function decoderOf(key: string, spec: WorkerDecodeSpec): FileDecoder {
+function decoderOf(
+  key: string,
+  spec: WorkerDecodeSpec,
+): { decoder: FileDecoder; filters: readonly RowFilter[] } {
   const known = decoders.get(key)
   if (known !== undefined) return known
   if (decoders.size >= MAX_DECODERS) decoders.clear()
   const ctx = formatContext(spec.timeZone, spec.callerOptions)
   const reader = fileFormat(spec.format).reader(spec.relation.dataSchema, spec.options, ctx)
   const decoder = new FileDecoder(reader, spec.relation, spec.ignoreCorruptFiles, spec.scan)
-  decoders.set(key, decoder)
-  return decoder
+  const compiled = { decoder, filters: compileFilters(spec.scan?.filters ?? [], spec.timeZone) }
+  decoders.set(key, compiled)
+  return compiled
 }
 
 /**
@@ -63,7 +72,7 @@ function decoderOf(key: string, spec: WorkerDecodeSpec): FileDecoder {
  */
 export default async function decodeSplit(task: DecodeTask): Promise<DecodeReply | TaskFailure> {
   try {
-    const decoder = decoderOf(task.key, task.spec)
+    const { decoder, filters } = decoderOf(task.key, task.spec)
     const input = { bytes: new Uint8Array(task.bytes), file: task.file }
     const { rows, malformed } = await decoder.decodeAll([
       {
@@ -72,8 +81,9 @@ export default async function decodeSplit(task: DecodeTask): Promise<DecodeReply
         ...(task.rowGroups === undefined ? {} : { rowGroups: task.rowGroups }),
       },
     ])
-    const columns = columnsOf(rows, task.spec.relation.schema.fields.length)
-    return movedReply({ columns, malformed }, buffersOf(columns))
+    const kept = keptRows(rows, filters)
+    const columns = columnsOf(kept, task.spec.relation.schema.fields.length)
+    return movedReply({ columns, malformed, inputRows: rows.length }, buffersOf(columns))
   } catch (e) {
     return failureOf(e)
   }

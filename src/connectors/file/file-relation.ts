@@ -121,6 +121,8 @@ function dataScan(scan: ScanRequest, slots: Int32Array | null): ScanRequest {
 export interface DecodedFiles {
   readonly rows: unknown[][]
   readonly malformed: MalformedRecord[]
+  /** The rows decoded when the workers dropped some by the scan's filters; `rows.length` when absent. */
+  readonly inputRows?: number
 }
 
 /** A file's bytes with its partition folder's values. */

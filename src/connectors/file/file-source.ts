@@ -17,6 +17,7 @@ import type {
   AvailableNowSource,
   DeadLetterRecord,
   DeadLetterSource,
+  InputRowCounter,
   Offset,
   ReadLimit,
   ScanRequest,
@@ -100,7 +101,9 @@ const byTime = (a: ListedFile, b: ListedFile) =>
  * const source = new FileStreamSource(spec)
  * const end = await source.latestOffset(await source.initialOffset(), READ_ALL) // { logOffset: 0 }
  */
-export class FileStreamSource implements AvailableNowSource, ReportsMalformedRecords, DeadLetterSource {
+export class FileStreamSource
+  implements AvailableNowSource, ReportsMalformedRecords, DeadLetterSource, InputRowCounter
+{
   readonly description: string
   readonly deadLetter: string | undefined
   private readonly spec: FileSourceSpec
@@ -114,7 +117,12 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
   private availableNow: ListedFile[] | null = null
   /** Entries whose files are cleaned; null until the first commit of this run, which cleans all before it. */
   private cleanedThrough: number | null = null
-  private lastMalformed: { start: number; end: number; records: readonly MalformedRecord[] } | null = null
+  private lastMalformed: {
+    start: number
+    end: number
+    records: readonly MalformedRecord[]
+    inputRows: number
+  } | null = null
   /** The read limit of the last `latestOffset`: the next trigger's, for the prefetch's guess. */
   private lastLimit: ReadLimit | null = null
   private readonly prefetch = new FilePrefetch()
@@ -155,7 +163,8 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
     const decodeHere = (inputs: readonly FileToDecode[]) => this.decoder.decodeAll(inputs)
     const decoded =
       (await this.prefetch.take(identitiesOf(entries), decodeHere)) ?? (await this.decode(entries))
-    this.lastMalformed = { start: from, end: to, records: decoded.malformed }
+    const inputRows = decoded.inputRows ?? decoded.rows.length
+    this.lastMalformed = { start: from, end: to, records: decoded.malformed, inputRows }
     await this.prefetchNext()
     return decoded.rows
   }
@@ -185,6 +194,13 @@ export class FileStreamSource implements AvailableNowSource, ReportsMalformedRec
         files.map((f) => ({ path: f.path, timestamp: f.mtimeMs, size: f.size, batchId: -1 })),
       )
     await this.prefetch.start(next, read, parallel)
+  }
+
+  /** The rows the last batch decoded, those the workers' filters dropped included (progress numInputRows). */
+  inputRowCount(start: Offset, end: Offset): number | undefined {
+    const last = this.lastMalformed
+    if (last === null || last.start !== logOffsetOf(start) || last.end !== logOffsetOf(end)) return undefined
+    return last.inputRows
   }
 
   malformedRecords(start: Offset, end: Offset): readonly MalformedRecord[] | undefined {

@@ -37,7 +37,9 @@ export function parallelReadOf(
   spec: WorkerDecodeSpec,
 ): ParallelRead | null {
   if (executor === undefined || executor.threads < 2) return null
-  return Object.freeze({ executor, spec, key: JSON.stringify(spec) })
+  // bigint literals in the scan's filters have no JSON form of their own.
+  const key = JSON.stringify(spec, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))
+  return Object.freeze({ executor, spec, key })
 }
 
 /** The row group count of a Parquet file, or 1 when its footer cannot be read (the worker reports it). */
@@ -122,9 +124,11 @@ function gather(replies: readonly DecodeReply[]): DecodedFiles {
   const rows: unknown[][] = new Array(n)
   const malformed: DecodedFiles['malformed'] = []
   let at = 0
+  let inputRows = 0
   for (const p of parts) {
     at = rowsInto(p.columns, rows, at)
+    inputRows += p.inputRows
     for (const m of p.malformed) malformed.push(m)
   }
-  return { rows, malformed }
+  return { rows, malformed, inputRows }
 }
