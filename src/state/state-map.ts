@@ -173,6 +173,11 @@ export class StateMap {
     if (this.#trackBytes) this.bytes += estimateBytes(after) - estimateBytes(before)
   }
 
+  /** The estimated heap bytes of value `v` (0 when not tracked). @example m.valueBytes([1]) */
+  valueBytes(v: unknown): number {
+    return this.#trackBytes ? estimateBytes(v) : 0
+  }
+
   /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */
   delete(k: string): void {
     const old = this.#entries.get(k)
