@@ -155,7 +155,7 @@ export class StateMap {
     return true
   }
 
-  /** Estimates the entries' bytes again, all of them (after a `load` replaced some). */
+  /** Estimates the entries' bytes again, all of them (after a `load` replaced some). @example m.recountBytes() */
   recountBytes(): void {
     if (!this.#trackBytes) return
     let n = 0
