@@ -12,7 +12,7 @@
  */
 
 import { SluiceError } from '../errors.ts'
-import { sparkHash } from '../functions/hash/index.ts'
+import { murmur3HashValue, sparkHash } from '../functions/hash/index.ts'
 import type { DataType } from '../schema/data-type.ts'
 import type { StateKey, StateStore } from '../state/spi.ts'
 import type { StateStoreSchema } from '../state/state-schema-metadata.ts'
@@ -179,8 +179,28 @@ export function requireStream(ctx: { readonly stream?: StreamBatchContext }, op:
  */
 export function partitionOf(key: StateKey, types: readonly DataType[], numPartitions: number): number {
   if (numPartitions === 1) return 0
-  const h = sparkHash(key, types) % numPartitions
+  const first = key[0]
+  let h: number
+  if (typeof first === 'object' && first !== null) {
+    // NOTE: the groups of one window share its struct object (hash-aggregate-exec.ts) and keys never
+    // change once made, so the first component's hash (seeded 42, as sparkHash) is kept by identity.
+    if (first !== firstHashed.value || types[0] !== firstHashed.type) {
+      firstHashed.hash = murmur3HashValue(first, types[0], 42)
+      firstHashed.value = first
+      firstHashed.type = types[0]
+    }
+    h = firstHashed.hash
+    for (let i = 1; i < key.length; i++) h = murmur3HashValue(key[i], types[i], h)
+  } else h = sparkHash(key, types)
+  h %= numPartitions
   return h < 0 ? h + numPartitions : h
+}
+
+/** The last object first key component `partitionOf` hashed, its type and its hash. */
+const firstHashed: { value: unknown; type: DataType | undefined; hash: number } = {
+  value: undefined,
+  type: undefined,
+  hash: 0,
 }
 
 /**

@@ -238,7 +238,9 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     } else {
       loaded = { version, map: new StateMap(this.#numColsPrefixKey, true, this.#ordering) }
     }
-    for (let v = from + 1; v <= version; v++) await this.#applyDelta(loaded, v, version)
+    let replaced = false
+    for (let v = from + 1; v <= version; v++) if (await this.#applyDelta(loaded, v, version)) replaced = true
+    if (replaced) loaded.map.recountBytes()
     return { version, map: loaded.map }
   }
 
@@ -248,21 +250,25 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     // The listing just named it, so a vanished snapshot means something else is deleting files.
     if (bytes === undefined) throw stateDeltaMissing(file, version)
     const map = new StateMap(this.#numColsPrefixKey, true, this.#ordering)
-    for (const e of decodeSnapshot(file, bytes)) map.set(encodeStateKey(e.key), e)
+    // A snapshot holds each key once.
+    for (const e of decodeSnapshot(file, bytes)) map.load(encodeStateKey(e.key), e)
     return { version, map }
   }
 
-  async #applyDelta(loaded: LoadedMap, version: number, target: number): Promise<void> {
+  /** Applies delta `version` to the map; whether it replaced an entry (its size estimate is stale). */
+  async #applyDelta(loaded: LoadedMap, version: number, target: number): Promise<boolean> {
     const file = this.#path(version, 'delta')
     const bytes = await this.#fs.readFile(file)
     if (bytes === undefined) throw stateDeltaMissing(file, target)
     const map = loaded.map
+    let replaced = false
     for (const u of decodeDelta(file, bytes)) {
       const k = encodeStateKey(u.key)
       // A put's update is a fresh { key, value } object: it becomes the entry itself.
       if (u.value === undefined) map.delete(k)
-      else map.set(k, u as StateEntry)
+      else if (!map.load(k, u as StateEntry)) replaced = true
     }
+    return replaced
   }
 
   async #snapshotIfDue(files: readonly StoreFile[], lastVersion: number): Promise<void> {

@@ -44,6 +44,8 @@ interface PutEntry {
 
 /** An undo record of a map write (the entry to put back, or undefined: delete), not an in-place change. */
 const MAP_WRITE: unique symbol = Symbol('map write')
+/** An undo record of an array value changed in place: its elements before are in `#undoSlots`. */
+const SLOTS: unique symbol = Symbol('slots')
 
 type Phase = 'open' | 'committed' | 'aborted' | 'replaced'
 
@@ -62,6 +64,8 @@ export class MemoryStateStore implements StateStore {
   #undoEntries: (StateEntry | undefined)[] = []
   #undoValues: unknown[] = []
   #undoPutAt: (number | undefined)[] = []
+  // The elements before of the arrays changed by `updateInPlace`, one record's after another's.
+  #undoSlots: unknown[] = []
   // The changes, in order; `#changedTwice` when some key changed more than once.
   #changes: StateUpdate[] = []
   #changedTwice = false
@@ -169,6 +173,41 @@ export class MemoryStateStore implements StateStore {
     this.#changed(k, old, entry as StateUpdate)
   }
 
+  /**
+   * Changes an array value in place. NOTE: the elements before go to a flat undo list instead of a
+   * copy of the array, so an update of a numeric aggregate buffer allocates nothing, and the stored
+   * array stays where it is (no new long-lived array per key per batch for the collector to move).
+   */
+  updateInPlace<T>(key: StateKey, change: (value: unknown[], arg: T) => void, arg: T): boolean {
+    this.#checkOpen('update')
+    const old = (key === this.#lastGot ? this.#lastGotEntry : this.#map.getByKey(key)) as PutEntry | undefined
+    // A put of the same key next (absent: a new key) need not look it up again.
+    this.#lastGot = key
+    this.#lastGotEntry = old
+    if (old === undefined || !Array.isArray(old.value)) return false
+    this.#lastGot = undefined
+    const value = old.value as unknown[]
+    const n = value.length
+    const bytes = this.#map.valueBytes(value)
+    if (old.putAt !== this.version) {
+      for (let i = 0; i < n; i++) this.#undoSlots.push(value[i])
+      this.#undoSlots.push(n)
+      this.#logUndo('', old, SLOTS, old.putAt)
+      old.putAt = this.version
+      this.#changes.push(old as StateUpdate)
+    }
+    change(value, arg)
+    if (value.length !== n) {
+      throw new SluiceError(
+        'INTERNAL',
+        `updateInPlace changed the length of the value of key ${JSON.stringify(key)} in ${this.#host.describe()} (${n} -> ${value.length}). This is a bug in Sluice; please report it.`,
+      )
+    }
+    this.#map.bytes += this.#map.valueBytes(value) - bytes
+    this.#numRowsUpdated++
+    return true
+  }
+
   remove(key: StateKey): void {
     this.#checkOpen('remove from')
     const k = this.#encode(key)
@@ -242,10 +281,20 @@ export class MemoryStateStore implements StateStore {
   }
 
   #undo(): void {
+    let slots = this.#undoSlots.length
     for (let i = this.#undoKeys.length - 1; i >= 0; i--) {
       const old = this.#undoEntries[i]
       const value = this.#undoValues[i]
-      if (value !== MAP_WRITE) {
+      if (value === SLOTS) {
+        // A new array: a later put this batch may have replaced the one changed in place.
+        const n = this.#undoSlots[--slots] as number
+        slots -= n
+        const e = old as PutEntry
+        const before = this.#undoSlots.slice(slots, slots + n)
+        this.#map.replacedValue(e.value, before)
+        e.value = before
+        e.putAt = this.#undoPutAt[i]
+      } else if (value !== MAP_WRITE) {
         const e = old as PutEntry
         this.#map.replacedValue(e.value, value)
         e.value = value
@@ -261,6 +310,7 @@ export class MemoryStateStore implements StateStore {
     this.#undoEntries = []
     this.#undoValues = []
     this.#undoPutAt = []
+    this.#undoSlots = []
     this.#changes = []
     this.#changedTwice = false
   }

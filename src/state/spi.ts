@@ -63,6 +63,15 @@ export interface StateStore {
   get(key: StateKey): unknown
   /** Sets `key` to `value` (not undefined). @example store.put(['a'], { count: 1 }) */
   put(key: StateKey, value: unknown): void
+  /**
+   * Optional (the memory provider has it): changes the array value under `key` in place with
+   * `change(value, arg)`, as a `put` of the changed value; false (and nothing done) when `key` is
+   * absent or its value is not an array. `change` may change the array's elements but not its
+   * length, and the array must not be kept: it stays the store's.
+   *
+   * @example store.updateInPlace?.(['a'], (v, n) => { v[0] += n }, 1)
+   */
+  updateInPlace?<T>(key: StateKey, change: (value: unknown[], arg: T) => void, arg: T): boolean
   /** Removes `key`; a no-op when absent. @example store.remove(['a']) */
   remove(key: StateKey): void
   /** Every entry, in no particular order. @example for (const { key, value } of store.iterator()) {} */

@@ -136,6 +136,34 @@ export class StateMap {
   }
 
   /**
+   * Puts an entry read from a snapshot or delta under `k` with one map operation (no lookup first,
+   * as `set` needs for its size estimate). Returns false when the map already held `k` (a delta's
+   * update of an earlier version's key): the entry replaced the old one, and the caller calls
+   * `recountBytes` once the load is done, as the old value's estimate is gone.
+   *
+   * @example m.load(encodeStateKey(['a']), { key: ['a'], value: 1 })
+   */
+  load(k: string, entry: StateEntry): boolean {
+    const n = this.#entries.size
+    this.#entries.set(k, entry)
+    this.#keys?.add(entry)
+    // An equal key is already in the prefix and order indexes (its event time is the same).
+    if (this.#entries.size === n) return false
+    if (this.#index !== undefined) this.#indexSet(entry.key).add(k)
+    this.#ordered?.add(entry.key, k)
+    if (this.#trackBytes) this.bytes += estimateEntryBytes(entry)
+    return true
+  }
+
+  /** Estimates the entries' bytes again, all of them (after a `load` replaced some). @example m.recountBytes() */
+  recountBytes(): void {
+    if (!this.#trackBytes) return
+    let n = 0
+    for (const e of this.#entries.values()) n += estimateEntryBytes(e)
+    this.bytes = n
+  }
+
+  /**
    * Accounts for an entry whose value changed in place from `before` to `after` (the key, and so
    * the indexes, unchanged).
    *
@@ -143,6 +171,11 @@ export class StateMap {
    */
   replacedValue(before: unknown, after: unknown): void {
     if (this.#trackBytes) this.bytes += estimateBytes(after) - estimateBytes(before)
+  }
+
+  /** The estimated heap bytes of value `v` (0 when not tracked). @example m.valueBytes([1]) */
+  valueBytes(v: unknown): number {
+    return this.#trackBytes ? estimateBytes(v) : 0
   }
 
   /** Deletes the entry under `k`, if any. @example m.delete(encodeStateKey(['a'])) */
@@ -210,7 +243,32 @@ export class StateMap {
  * estimateEntryBytes({ key: ['a'], value: 1 }) // about 100
  */
 export function estimateEntryBytes(e: StateEntry): number {
-  return 64 + estimateBytes(e.key) + estimateBytes(e.value)
+  return 64 + estimateKeyBytes(e.key) + estimateBytes(e.value)
+}
+
+/** The last object key component estimated, and its estimate. */
+const lastEstimated: { value: unknown; bytes: number } = { value: undefined, bytes: 0 }
+
+/**
+ * `estimateBytes` of a key. NOTE: adjacent keys often share their window struct object (hash
+ * aggregation, the state decoders) and keys never change once made, so the estimate of the last
+ * object component is kept by identity: the struct's `for...in` walk is the costly part.
+ */
+function estimateKeyBytes(key: StateKey): number {
+  let n = 32
+  for (let i = 0; i < key.length; i++) {
+    const x = key[i]
+    if (typeof x === 'number') n += 16
+    else if (typeof x !== 'object' || x === null) n += 8 + estimateBytes(x)
+    else {
+      if (x !== lastEstimated.value) {
+        lastEstimated.bytes = estimateBytes(x)
+        lastEstimated.value = x
+      }
+      n += 8 + lastEstimated.bytes
+    }
+  }
+  return n
 }
 
 function estimateBytes(v: unknown): number {

@@ -259,6 +259,7 @@ export class StatefulAggregateExec implements StatefulExec {
     // Only update mode outputs the changed groups; the others need no group objects for them.
     const wantChanged = this.opts.outputMode === 'update'
     const mergeSaved = wantChanged ? undefined : this.mergeSaved
+    const inPlace = mergeSaved !== undefined && store.updateInPlace !== undefined
     const changed: GroupState[] = []
     const { keys, items } = part
     for (let i = 0; i < keys.length; i++) {
@@ -271,7 +272,12 @@ export class StatefulAggregateExec implements StatefulExec {
         pc.metrics.numRowsDroppedByWatermark++
         continue
       }
-      const saved = store.get(key) as Saved | undefined
+      let saved: Saved | undefined
+      if (inPlace) {
+        // A numeric buffer in state is merged where it lies (the memory store); false: no key yet
+        // (a stored value is always an array).
+        if (store.updateInPlace?.(key, mergeSaved as NonNullable<typeof mergeSaved>, st) === true) continue
+      } else saved = store.get(key) as Saved | undefined
       if (saved !== undefined && mergeSaved !== undefined) {
         // NOTE: the stored array is never changed (the committed version shares it); merge a copy.
         const next = saved.slice()
