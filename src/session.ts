@@ -269,6 +269,7 @@ export class Sluice implements QueryEngine {
     const exec = this.plan(analyzed)
     // NOTE: current_timestamp() is fixed for one query execution, as in Spark.
     this.runtime.currentTimestamp = this.clock.now()
+    this.runtime.runId = (this.runtime.runId ?? 0) + 1
     const observed = new Map<string, Readonly<Record<string, unknown>>>()
     const rows = exec.execute({ runtime: this.runtime, observedMetrics: (n, row) => observed.set(n, row) })
     // Only a successful action fills its Observations (as Spark's, from onSuccess).

@@ -3,6 +3,7 @@
  * statistical aggregates. Every catalog function is also reachable through `expr('...')` and
  * `call_function(name, ...cols)`; docs/functions.md lists them all.
  */
+import { SluiceError } from '../errors.ts'
 import { callExpr, columnExpr, type Expr, literalExpr, splitName } from '../plan/expr.ts'
 import { t } from '../schema/data-type.ts'
 import { Column, type ColumnOrValue, literalOf, toExpr } from './column.ts'
@@ -35,6 +36,26 @@ export const typeOf = (x: ColumnLike): Column<string> => call('typeof', c(x))
 export { typeOf as typeof }
 /** A random UUID string per row. @example uuid() */
 export const uuid = (): Column<string> => call('uuid')
+
+// ---- random numbers ----
+const seedExpr = (name: string, seed: number): Expr => {
+  if (!Number.isSafeInteger(seed))
+    throw new SluiceError(
+      'INVALID_ARGUMENT',
+      `${name}(seed): the seed must be a whole number within ±2^53, but is ${seed}; write a larger one in SQL: expr('${name}(<seed>)').`,
+    )
+  return literalExpr(seed, t.long())
+}
+/**
+ * A uniform random double in [0, 1) per row: Spark's XORShiftRandom, started again at each batch,
+ * so a seed gives Spark's values (one partition) and a rerun batch the same ones.
+ * @example df.select(rand(42).alias('r'))
+ */
+export const rand = (seed?: number): Column<number> =>
+  seed === undefined ? call('rand') : call('rand', seedExpr('rand', seed))
+/** A standard normal random double per row, as rand. @example df.select(randn(42).alias('n')) */
+export const randn = (seed?: number): Column<number> =>
+  seed === undefined ? call('randn') : call('randn', seedExpr('randn', seed))
 
 // ---- numbers as text ----
 /** `x` rounded HALF_EVEN to `d` places with grouping commas: `12,332.12`. @example format_number('price', 2) */

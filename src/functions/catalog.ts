@@ -24,6 +24,7 @@ import { MATH_FUNCTIONS } from './math.ts'
 import { MISC_FUNCTIONS } from './misc-functions.ts'
 import { ORDERED_SET_AGGREGATES } from './ordered-set-aggregates.ts'
 import { PREDICATES } from './predicates.ts'
+import { RANDOM_FUNCTIONS } from './random-functions.ts'
 import { REFERENCE_EXTRAS, SPARK_ALIASES } from './reference-extras.ts'
 import { SCALAR_EXTRAS } from './scalar-extras.ts'
 import { SENTENCES } from './sentences.ts'
@@ -71,6 +72,7 @@ for (const def of [
   ...VECTOR_FUNCTIONS,
   COLLECT_UNION,
   ...ORDERED_SET_AGGREGATES,
+  ...RANDOM_FUNCTIONS,
 ]) {
   if (CATALOG.has(def.name)) throw new Error(`function ${def.name} defined twice`)
   CATALOG.set(def.name, def)

@@ -19,6 +19,8 @@ export interface BindContext {
 export interface RuntimeContext {
   /** `current_timestamp()`: fixed for a whole query (batch) run, epoch ms. */
   currentTimestamp: number
+  /** Changes at every execution (batch or action): seeded `rand()` starts its sequence again. */
+  runId?: number
 }
 
 export interface BoundScalar {

@@ -140,7 +140,12 @@ const MATH = group('Math', {
   e: ['e()', "Euler's number."],
   pi: ['pi()', 'π.'],
   factorial: ['factorial(n)', 'n! for 0 <= n <= 20, else NULL.'],
-  rand: ['rand([seed])', 'A uniform random double in [0, 1) per row.'],
+  rand: [
+    'rand([seed])',
+    'A uniform random double in [0, 1) per row: Spark’s XORShiftRandom, started again at each batch, so a seed gives Spark’s values (one partition) and a rerun batch the same ones.',
+  ],
+  random: ['random([seed])', 'Alias of rand.'],
+  randn: ['randn([seed])', 'A standard normal random double per row, as rand (Spark’s values for a seed).'],
   try_add: ['try_add(a, b)', 'Addition giving NULL on overflow.'],
   try_subtract: ['try_subtract(a, b)', 'Subtraction giving NULL on overflow.'],
   try_multiply: ['try_multiply(a, b)', 'Multiplication giving NULL on overflow.'],
@@ -587,9 +592,9 @@ export const LEFT_OUT: readonly { readonly functions: string; readonly reason: s
       'They describe Spark’s runtime (JVM, catalogs, users, partitions, metric views) or are table-valued functions, which Sluice does not have.',
   },
   {
-    functions: '`shuffle`, `random`/`randn`, `randstr`, `uniform`',
+    functions: '`shuffle`, `randstr`, `uniform`',
     reason:
-      'Non-deterministic array and random functions are left out beyond rand(): a rerun batch must give the same rows.',
+      'Non-deterministic array and random functions are left out beyond rand/randn: a rerun batch must give the same rows.',
   },
   {
     functions: '`xxhash64`',

@@ -140,5 +140,4 @@ export const MATH_FUNCTIONS: readonly ScalarFunctionDef[] = [
   ),
   extremum('greatest', true),
   extremum('least', false),
-  simple('rand', [t.long()], D, () => Math.random(), { optional: 1, deterministic: false }),
 ]

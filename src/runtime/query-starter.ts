@@ -248,6 +248,7 @@ function newExecution(
     runPlan: (_rows: ReadonlyMap<number, SourceRows>, batchTimestampMs: number, _stream, batch) => {
       // NOTE: current_timestamp() is the batch's timestamp (logged with its offsets), as in Spark.
       q.runtime.currentTimestamp = batchTimestampMs
+      q.runtime.runId = (q.runtime.runId ?? 0) + 1
       // The one owner: every partition of the spec's, the exchanges handed to itself.
       const [rows] = runPlanStages(plan, [{ batch, runtime: q.runtime }])
       return { rows, schema: q.schema }
