@@ -12,6 +12,8 @@
  * - `raw-fetch` (the ceiling) and `raw-stream`: the client alone (bench/kafka-raw.ts), reading with
  *   Fetch requests as Sluice's source does, or with its consumer stream; both produce with an
  *   idempotent acks=all producer in requests of at most 1 MiB sent one after another, as the sink does.
+ * - `sluice-at-least-once-no-read-ahead`: the same with the source's read-ahead off
+ *   (`readAheadOffsets` 0), the A/B of fetching the next batch while one is processed.
  * - `sluice-at-least-once`, `sluice-exactly-once`: the streaming query with `trigger({ availableNow:
  *   true })` and the sink's `deliveryGuarantee`; timed from `start()` to `awaitTermination()`.
  *
@@ -159,6 +161,7 @@ async function sluicePipeline(
   guarantee: string,
   maxOffsetsPerTrigger: number,
   signal: AbortSignal,
+  readAhead = true,
 ): Promise<string> {
   const checkpoint = mkdtempSync(path.join(tmpdir(), 'sluice-bench-kafka-'))
   try {
@@ -168,6 +171,7 @@ async function sluicePipeline(
       .option('subscribe', input)
       .option('startingOffsets', 'earliest')
       .option('maxOffsetsPerTrigger', maxOffsetsPerTrigger)
+      .options(readAhead ? {} : { readAheadOffsets: '0' })
       .load()
       .select(from_json(col('value').cast('string'), BID).alias('b'))
       .where(col('b.price').gt(PRICE_THRESHOLD))
@@ -206,8 +210,8 @@ function variants(
   ends: Map<string, EndOffsets>,
 ): Variant[] {
   const endsOf = (input: string) => ends.get(input) as EndOffsets
-  const viaSluice = (guarantee: string): Variant => ({
-    name: `sluice-${guarantee}`,
+  const viaSluice = (guarantee: string, readAhead = true): Variant => ({
+    name: `sluice-${guarantee}${readAhead ? '' : '-no-read-ahead'}`,
     run: async (input, output, signal) => {
       const id = await sluicePipeline(
         sluice,
@@ -217,6 +221,7 @@ function variants(
         guarantee,
         opts.maxOffsetsPerTrigger,
         signal,
+        readAhead,
       )
       return guarantee === 'exactly-once' ? [`__sluice_sink_${id}`] : []
     },
@@ -242,6 +247,7 @@ function variants(
       },
     },
     viaSluice('at-least-once'),
+    viaSluice('at-least-once', false),
     viaSluice('exactly-once'),
   ]
 }

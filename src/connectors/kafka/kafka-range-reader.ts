@@ -11,8 +11,8 @@ import { SluiceError } from '../../errors.ts'
 import { systemRetryTimer } from '../../io/clock.ts'
 import type { KafkaConnectionOptions } from './kafka-client.ts'
 import { type DataLossCounter, reportDataLoss } from './kafka-errors.ts'
+import { type FetchAnswer, type FetchPart, nextOffsets, sendFetch } from './kafka-fetch-ahead.ts'
 import { type TpKey, tpName, tpOf } from './kafka-json.ts'
-import { rawFetch } from './kafka-raw-fetch.ts'
 import { type KafkaRetryPolicy, withKafkaRetry } from './kafka-retry.ts'
 import { AbortedTransactions, recordRow } from './kafka-rows.ts'
 import type { KafkaFetchSettings } from './kafka-source-settings.ts'
@@ -34,7 +34,7 @@ export interface RangeReaderSettings {
   readonly signal?: AbortSignal
 }
 
-interface Cursor {
+export interface Cursor {
   readonly tp: TpKey
   readonly topic: string
   readonly partition: number
@@ -44,7 +44,6 @@ interface Cursor {
   lastProgressMs: number
 }
 
-type FetchResponse = fetchV17.FetchResponse
 type PartitionAnswer = fetchV17.FetchResponsePartition
 
 const OFFSET_OUT_OF_RANGE = 1
@@ -81,6 +80,22 @@ export class KafkaRangeReader {
   }
 
   async read(ranges: readonly OffsetRange[], counter: DataLossCounter): Promise<unknown[][]> {
+    const each = await this.readEach(ranges, counter)
+    return each.length === 1 ? each[0] : each.flat()
+  }
+
+  /**
+   * The rows of each of `ranges`, one list per range in the order given, each in offset order;
+   * failures are retried per `retry` (the reader's policy unless given).
+   *
+   * @example
+   * const [a, b] = await reader.readEach([{ tp: 'orders:0', from: 5, until: 10 }, { tp: 'orders:1', from: 0, until: 3 }], counter)
+   */
+  async readEach(
+    ranges: readonly OffsetRange[],
+    counter: DataLossCounter,
+    retry: KafkaRetryPolicy = this.s.retry,
+  ): Promise<unknown[][][]> {
     const now = this.elapsedMs()
     const cursors: Cursor[] = ranges.map((r) => ({
       ...tpOf(r.tp),
@@ -92,7 +107,8 @@ export class KafkaRangeReader {
     }))
     let pending = cursors.filter((c) => c.next < c.until)
     while (pending.length > 0) {
-      await withKafkaRetry('reading records', this.s.retry, () => this.round(pending, counter), {
+      this.s.signal?.throwIfAborted()
+      await withKafkaRetry('reading records', retry, () => this.round(pending, counter), {
         beforeRetry: () => {
           this.freshMetadata = true
           this.consumer.clearMetadata()
@@ -101,7 +117,7 @@ export class KafkaRangeReader {
       })
       pending = pending.filter((c) => c.next < c.until)
     }
-    return cursors.length === 1 ? cursors[0].rows : cursors.flatMap((c) => c.rows)
+    return cursors.map((c) => c.rows)
   }
 
   /** One fetch per leader for every pending partition; moves each cursor on. */
@@ -167,52 +183,57 @@ export class KafkaRangeReader {
     c.lastProgressMs = this.elapsedMs()
   }
 
+  /**
+   * Fetches from one leader until its cursors are done or an answer is not clean. NOTE: pipelining.
+   * When every partition of an answer is clean (no error, records up to some offset), where each
+   * cursor goes next is known before its rows are taken, so the next request is sent first and the
+   * broker works while the answer is taken. The request is only used if taking the answer moved every
+   * cursor exactly there; otherwise it is dropped and the next round asks again.
+   */
   private async fetchFrom(
     leader: number,
     cursors: readonly Cursor[],
     ids: ReadonlyMap<string, string>,
     counter: DataLossCounter,
   ): Promise<void> {
-    const f = this.s.fetch
-    const topics = [...ids].map(([topicId, topic]) => ({
-      topicId,
-      partitions: cursors
-        .filter((c) => c.topic === topic)
-        .map((c) => ({
-          partition: c.partition,
-          fetchOffset: BigInt(c.next),
-          currentLeaderEpoch: -1,
-          lastFetchedEpoch: -1,
-          partitionMaxBytes: f.partitionMaxBytes,
-        })),
-    }))
-    let response: FetchResponse
-    let partial = false
-    try {
-      response = await rawFetch(this.consumer, {
-        node: leader,
-        topics: topics.filter((t) => t.partitions.length > 0),
-        maxWaitTime: f.maxWaitMs,
-        minBytes: f.minBytes,
-        maxBytes: f.maxBytes,
-        isolationLevel: f.isolationLevel,
-      })
-    } catch (e) {
-      // A partition-level error comes with the whole answer: the other partitions are fetched again.
-      const answer = (e as { response?: FetchResponse }).response
-      if (answer === undefined || !Array.isArray(answer.responses)) throw e
-      response = answer
-      partial = true
+    let asked: readonly FetchPart[] = cursors.map((c) => ({ c, offset: c.next }))
+    let inFlight: Promise<FetchAnswer> | null = sendFetch(this.consumer, this.s.fetch, leader, asked, ids)
+    while (inFlight !== null) {
+      const answer: FetchAnswer = await inFlight
+      this.s.signal?.throwIfAborted()
+      const ahead = answer.partial ? null : nextOffsets(answer.response, asked, ids)
+      inFlight = null
+      if (ahead !== null && ahead.length > 0)
+        inFlight = sendFetch(this.consumer, this.s.fetch, leader, ahead, ids)
+      try {
+        await this.takeAnswer(answer, asked, ids, counter)
+      } catch (e) {
+        inFlight?.catch(() => undefined)
+        throw e
+      }
+      if (inFlight !== null && !(ahead ?? []).every((a) => a.c.next === a.offset)) {
+        inFlight.catch(() => undefined)
+        return
+      }
+      asked = ahead ?? []
     }
-    for (const t of response.responses) {
+  }
+
+  private async takeAnswer(
+    answer: FetchAnswer,
+    asked: readonly FetchPart[],
+    ids: ReadonlyMap<string, string>,
+    counter: DataLossCounter,
+  ): Promise<void> {
+    for (const t of answer.response.responses) {
       const topic = ids.get(t.topicId)
       for (const p of t.partitions) {
-        const c = cursors.find((x) => x.topic === topic && x.partition === p.partitionIndex)
+        const c = asked.find((x) => x.c.topic === topic && x.c.partition === p.partitionIndex)?.c
         if (c === undefined) continue
         if (p.errorCode === OFFSET_OUT_OF_RANGE) await this.outOfRange(c, counter)
         else if (p.errorCode !== 0)
           throw retriable(`Fetching ${tpName(c.tp)} failed with Kafka error ${p.errorCode}`)
-        else if (!partial) this.take(c, p, counter)
+        else if (!answer.partial) this.take(c, p, counter)
       }
     }
   }

@@ -67,6 +67,11 @@ export interface KafkaSourceOptions {
   readonly maxOffsetsPerTrigger: number | undefined
   readonly minOffsetsPerTrigger: number | undefined
   readonly maxTriggerDelayMs: number
+  /**
+   * Offsets (all partitions together) read ahead past a batch's end while it is processed
+   * (`readAheadOffsets`, Sluice's own; default `maxOffsetsPerTrigger`, else 100,000; 0: none).
+   */
+  readonly readAheadOffsets: number
   /** How long one partition's read may find nothing before it fails (`kafkaConsumer.pollTimeoutMs`). */
   readonly pollTimeoutMs: number
   readonly retry: KafkaRetryPolicy
@@ -90,6 +95,7 @@ const KNOWN = [
   'maxOffsetsPerTrigger',
   'minOffsetsPerTrigger',
   'maxTriggerDelay',
+  'readAheadOffsets',
   'kafkaConsumer.pollTimeoutMs',
   'fetchOffset.numRetries',
   'fetchOffset.retryIntervalMs',
@@ -143,6 +149,7 @@ export function parseKafkaSourceOptions(
     maxOffsetsPerTrigger: maxOffsets,
     minOffsetsPerTrigger: minOffsets,
     maxTriggerDelayMs: timeStringAsMs('maxTriggerDelay', o.get('maxTriggerDelay') ?? '15m'),
+    readAheadOffsets: readAheadOffsets(o, maxOffsets),
     pollTimeoutMs,
     retry: kafkaRetryPolicy(kafka, numRetries, retryIntervalMs),
     connection,
@@ -165,6 +172,13 @@ function triggerLimits(o: OptionReader): { maxOffsets: number | undefined; minOf
       `The value of minOffsetPerTrigger(${minOffsets}) is higher than the maxOffsetsPerTrigger(${maxOffsets}).`,
     )
   return { maxOffsets, minOffsets }
+}
+
+/** `readAheadOffsets`: not negative; default one batch (`maxOffsetsPerTrigger`), else 100,000. */
+function readAheadOffsets(o: OptionReader, maxOffsets: number | undefined): number {
+  const n = o.long('readAheadOffsets', maxOffsets ?? 100_000)
+  if (n < 0) throw o.invalid('readAheadOffsets', 'it must not be negative (0 turns read-ahead off)')
+  return n
 }
 
 /** Spark's `fetchOffset.*` and `kafkaConsumer.pollTimeoutMs`. */

@@ -33,6 +33,7 @@ import {
 import { KafkaOffsetReader } from './kafka-offset-reader.ts'
 import { KafkaRangeReader, type OffsetRange } from './kafka-range-reader.ts'
 import { delayBatch, offsetsBehindLatest, rateLimit, type TriggerDelayState } from './kafka-rate-limit.ts'
+import { KafkaReadAhead } from './kafka-read-ahead.ts'
 import type { KafkaSourceOptions } from './kafka-source-options.ts'
 
 /**
@@ -59,6 +60,7 @@ export class KafkaSource implements AvailableNowSource {
   private readonly stopping = new AbortController()
   private readonly offsets: KafkaOffsetReader
   private readonly reader: KafkaRangeReader
+  private readonly readAhead: KafkaReadAhead
   private readonly delay: TriggerDelayState = { lastTriggerMs: 0 }
   private latest: PartitionOffsets | undefined
   private availableNow = false
@@ -73,6 +75,7 @@ export class KafkaSource implements AvailableNowSource {
     const retry = ctx.retryTimer === undefined ? opts.retry : { ...opts.retry, timer: ctx.retryTimer }
     this.offsets = new KafkaOffsetReader(opts.strategy, connection, fetch.isolationLevel, retry, signal)
     this.reader = new KafkaRangeReader({ ...opts, retry, signal })
+    this.readAhead = new KafkaReadAhead(this.reader)
     this.description = `KafkaV2[${this.offsets.description}]`
   }
 
@@ -112,8 +115,25 @@ export class KafkaSource implements AvailableNowSource {
 
   async getBatch(start: Offset, end: Offset): Promise<SourceRows> {
     this.lossInBatch = { dataLoss: 0, offsetOutOfRange: 0 }
-    const ranges = await this.rangesOf(offsetsFromJson(start), offsetsFromJson(end))
-    return this.reader.read(ranges, this.lossInBatch)
+    const until = offsetsFromJson(end)
+    const ranges = await this.rangesOf(offsetsFromJson(start), until)
+    const rows = await this.readAhead.read(ranges, this.lossInBatch)
+    this.readNext(ranges, until)
+    return rows
+  }
+
+  /**
+   * Starts reading ahead what the next batch will likely read while this one is processed: past
+   * each partition's end, up to `readAheadOffsets` offsets split as `maxOffsetsPerTrigger` splits
+   * them, never past the latest offsets seen (kafka-read-ahead.ts).
+   */
+  private readNext(ranges: readonly OffsetRange[], end: PartitionOffsets): void {
+    const limit = this.opts.readAheadOffsets
+    if (limit === 0 || this.latest === undefined || this.stopping.signal.aborted) return
+    const next = rateLimit(limit, end, this.latest, new Map())
+    this.readAhead.start(
+      ranges.map((r) => ({ tp: r.tp, from: r.until, until: Math.max(r.until, next.get(r.tp) ?? r.until) })),
+    )
   }
 
   /** Spark's getOffsetRangesFromResolvedOffsets: the ranges to read, data loss reported first. */
@@ -174,5 +194,7 @@ export class KafkaSource implements AvailableNowSource {
   async stop(): Promise<void> {
     this.stopping.abort()
     await Promise.all([this.offsets.close(), this.reader.close()])
+    await this.readAhead.settled()
+    this.readAhead.clear()
   }
 }

@@ -175,6 +175,16 @@ describe('Kafka source options: limits, flags and kafka.* settings', () => {
     )
   })
 
+  it('reads ahead one batch (maxOffsetsPerTrigger, else 100,000) unless readAheadOffsets says otherwise', () => {
+    assert.equal(stream({ subscribe: 't', maxOffsetsPerTrigger: '500' }).readAheadOffsets, 500)
+    assert.equal(stream({ subscribe: 't' }).readAheadOffsets, 100_000)
+    assert.equal(
+      stream({ subscribe: 't', maxOffsetsPerTrigger: '500', readAheadOffsets: '0' }).readAheadOffsets,
+      0,
+    )
+    fails(() => stream({ subscribe: 't', readAheadOffsets: '-1' }), 'readAheadOffsets')
+  })
+
   it('defaults failOnDataLoss to true and includeHeaders to false', () => {
     const o = stream({ subscribe: 't' })
     assert.deepEqual([o.failOnDataLoss, o.includeHeaders], [true, false])
