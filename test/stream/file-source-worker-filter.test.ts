@@ -5,27 +5,21 @@
  * ANSI cast error on the main thread as on the workers.
  */
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { isSluiceError } from '../../src/errors.ts'
 import { col, type DataFrame, Sluice, t } from '../../src/index.ts'
+import { tempDirsRemovedAfter } from '../harness/temp-dir.ts'
 
 const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
 // JSON lines under day=<n> folders: the partition column is read from the path.
 const J = t.struct({ id: t.long(), name: t.string(), score: t.double(), day: t.int() })
-const dirs: string[] = []
+const tempDir = tempDirsRemovedAfter('sluice-worker-filter-')
 const sessions: Sluice[] = []
 after(async () => {
   for (const s of sessions) await s.stop()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sluice-worker-filter-'))
-  dirs.push(d)
-  return d
-}
 
 /** Three Parquet files of 300 rows, 30 rows per row group; `bad` names one row 'x' (not an int). */
 async function input(names: (i: number) => string): Promise<string> {

@@ -6,10 +6,9 @@
  * prefetch, and when the session's threads close under it.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import {
   type AvailableNowSource,
@@ -18,22 +17,15 @@ import {
   type ReadLimit,
 } from '../../../../src/connectors/spi.ts'
 import { Sluice } from '../../../../src/index.ts'
-import { type TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
+import type { TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
 import { t } from '../../../../src/schema/data-type.ts'
+import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
+import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
 const S = t.struct({ id: t.long(), name: t.string() })
 const ONE: ReadLimit = { kind: 'maxFiles', maxFiles: 1 }
-const dirs: string[] = []
-const pools: WorkerPool[] = []
-after(async () => {
-  for (const p of pools) await p.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sluice-file-prefetch-'))
-  dirs.push(d)
-  return d
-}
+const tempDir = tempDirsRemovedAfter('sluice-file-prefetch-')
+const pool = poolsClosedAfter()
 
 /** `files` Parquet files of 100 rows (ids f*100 ..), 20 rows per row group, written in order. */
 async function parquetInput(files: number): Promise<string> {
@@ -53,18 +45,17 @@ async function parquetInput(files: number): Promise<string> {
 
 /** A pool of two threads that splits every read, with the labels of the tasks it was given. */
 function recording(): { executor: TaskExecutor; labels: string[]; pool: WorkerPool } {
-  const pool = new WorkerPool(2, 0)
-  pools.push(pool)
+  const workers = pool(2)
   const labels: string[] = []
   const executor: TaskExecutor = {
     threads: 2,
     parallelReadMinBytes: 0,
     run(module, task, opts) {
       labels.push(opts.label)
-      return pool.run(module, task, opts)
+      return workers.run(module, task, opts)
     },
   }
-  return { executor, labels, pool }
+  return { executor, labels, pool: workers }
 }
 
 async function open(input: string, executor?: TaskExecutor, format = 'parquet'): Promise<AvailableNowSource> {

@@ -5,35 +5,21 @@
  * reads the same rows; small batches kept on the main thread.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { type Offset, READ_ALL, type Source } from '../../../../src/connectors/spi.ts'
 import { isSluiceError } from '../../../../src/errors.ts'
 import { Sluice } from '../../../../src/index.ts'
-import { type TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
+import type { TaskExecutor } from '../../../../src/io/worker-pool.ts'
 import { t } from '../../../../src/schema/data-type.ts'
+import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
+import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
 const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
-const dirs: string[] = []
-const pools: WorkerPool[] = []
-after(async () => {
-  for (const p of pools) await p.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sluice-parallel-decode-'))
-  dirs.push(d)
-  return d
-}
-function pool(threads: number, minBytes = 0): WorkerPool {
-  const p = new WorkerPool(threads, minBytes)
-  pools.push(p)
-  return p
-}
-
+const tempDir = tempDirsRemovedAfter('sluice-parallel-decode-')
+const pool = poolsClosedAfter()
 const rowsOf = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({
     id: from + i,

@@ -6,10 +6,7 @@
  * thread to raise.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { AnalyzedPlan } from '../../../../src/analysis/analyzed-plan.ts'
 import { Analyzer } from '../../../../src/analysis/analyzer.ts'
 import { sourceProvider } from '../../../../src/connectors/registry.ts'
@@ -18,21 +15,14 @@ import { compileExpr } from '../../../../src/exec/expr/compile-expr.ts'
 import { portableOf, rebind } from '../../../../src/exec/expr/portable-expr.ts'
 import type { BoundExpr } from '../../../../src/functions/bound-expr.ts'
 import { coalesce, col, lit, Sluice, t, udf, when } from '../../../../src/index.ts'
-import { type TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
+import type { TaskExecutor } from '../../../../src/io/worker-pool.ts'
 import { scanRequestsOf } from '../../../../src/runtime/scan-requests.ts'
+import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
+import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
 const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
-const dirs: string[] = []
-const pools: WorkerPool[] = []
-after(async () => {
-  for (const p of pools) await p.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sluice-worker-filters-'))
-  dirs.push(d)
-  return d
-}
+const tempDir = tempDirsRemovedAfter('sluice-worker-filters-')
+const pool = poolsClosedAfter()
 
 const analyze = (plan: unknown): AnalyzedPlan =>
   new Analyzer({ timeZone: 'UTC', runtime: { currentTimestamp: 0 } }).analyze(plan as never)
@@ -83,12 +73,6 @@ async function batch(dir: string, scan: ScanRequest | undefined, executor?: Task
   const end = await source.latestOffset(start, READ_ALL)
   const rows = (await source.getBatch(start, end)) as unknown[][]
   return { rows, read: inputRowsOf(source, start, end, rows) }
-}
-
-function pool(): WorkerPool {
-  const p = new WorkerPool(2, 0)
-  pools.push(p)
-  return p
 }
 
 describe('filters on the file-decoding workers', () => {
@@ -147,7 +131,7 @@ describe('filters on the file-decoding workers', () => {
       analyze(df.where(col('id').mod(7).eq(0)).select('id', 'name').plan),
     ).values()
     const here = await batch(dir, scan)
-    const workers = await batch(dir, scan, pool())
+    const workers = await batch(dir, scan, pool(2))
     // The main thread leaves the filter to the plan; the workers ran it already.
     assert.equal(here.rows.length, 900)
     assert.deepEqual(
@@ -166,7 +150,7 @@ describe('filters on the file-decoding workers', () => {
     // ANSI: CAST('n0' AS INT) fails.
     const [scan] = scanRequestsOf(analyze(df.where(col('name').cast('int').gt(0)).select('id').plan)).values()
     assert.equal(scan?.filters?.length, 1)
-    const workers = await batch(dir, scan, pool())
+    const workers = await batch(dir, scan, pool(2))
     assert.deepEqual(workers.rows, (await batch(dir, scan)).rows)
     assert.equal(workers.rows.length, 900)
   })
