@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { isSluiceError } from '../../src/errors.ts'
 import { col, type DataFrame, Sluice, t } from '../../src/index.ts'
+import { writeParquetFiles } from '../harness/file-fixtures.ts'
 import { tempDirsRemovedAfter } from '../harness/temp-dir.ts'
 
 const S = t.struct({ id: t.long(), name: t.string(), score: t.double() })
@@ -24,20 +25,9 @@ after(async () => {
 /** Three Parquet files of 300 rows, 30 rows per row group; `bad` names one row 'x' (not an int). */
 async function input(names: (i: number) => string): Promise<string> {
   const dir = await tempDir()
-  const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
-  for (let f = 0; f < 3; f++) {
-    const rows = Array.from({ length: 300 }, (_, i) => ({
-      id: f * 300 + i,
-      name: names(f * 300 + i),
-      score: i / 4,
-    }))
-    await sluice
-      .createDataFrame(rows, S)
-      .write.format('parquet')
-      .option('rowGroupSize', '30')
-      .mode('append')
-      .save(dir)
-  }
+  const rowsOf = (f: number) =>
+    Array.from({ length: 300 }, (_, i) => ({ id: f * 300 + i, name: names(f * 300 + i), score: i / 4 }))
+  await writeParquetFiles(dir, S, 3, rowsOf, 30)
   return dir
 }
 

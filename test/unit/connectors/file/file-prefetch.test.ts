@@ -9,16 +9,15 @@ import assert from 'node:assert/strict'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import {
   type AvailableNowSource,
   type Offset,
   READ_ALL,
   type ReadLimit,
 } from '../../../../src/connectors/spi.ts'
-import { Sluice } from '../../../../src/index.ts'
 import type { TaskExecutor, WorkerPool } from '../../../../src/io/worker-pool.ts'
 import { t } from '../../../../src/schema/data-type.ts'
+import { openFileSource, writeParquetFiles } from '../../../harness/file-fixtures.ts'
 import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
 import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
@@ -30,16 +29,9 @@ const pool = poolsClosedAfter()
 /** `files` Parquet files of 100 rows (ids f*100 ..), 20 rows per row group, written in order. */
 async function parquetInput(files: number): Promise<string> {
   const dir = await tempDir()
-  const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
-  for (let f = 0; f < files; f++) {
-    const rows = Array.from({ length: 100 }, (_, i) => ({ id: f * 100 + i, name: `n${f * 100 + i}` }))
-    await sluice
-      .createDataFrame(rows, S)
-      .write.format('parquet')
-      .option('rowGroupSize', '20')
-      .mode('append')
-      .save(dir)
-  }
+  const rowsOf = (f: number) =>
+    Array.from({ length: 100 }, (_, i) => ({ id: f * 100 + i, name: `n${f * 100 + i}` }))
+  await writeParquetFiles(dir, S, files, rowsOf, 20)
   return dir
 }
 
@@ -59,18 +51,7 @@ function recording(): { executor: TaskExecutor; labels: string[]; pool: WorkerPo
 }
 
 async function open(input: string, executor?: TaskExecutor, format = 'parquet'): Promise<AvailableNowSource> {
-  const provider = sourceProvider(format)
-  const options = { path: input }
-  const source = await provider.createSource(
-    {
-      options,
-      checkpointDir: await tempDir(),
-      now: () => 0,
-      timeZone: 'UTC',
-      ...(executor ? { executor } : {}),
-    },
-    provider.schema(options, S),
-  )
+  const source = await openFileSource(format, { path: input }, S, await tempDir(), { executor })
   await (source as AvailableNowSource).prepareForAvailableNow()
   return source as AvailableNowSource
 }

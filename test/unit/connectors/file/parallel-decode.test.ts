@@ -8,12 +8,11 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { type Offset, READ_ALL, type Source } from '../../../../src/connectors/spi.ts'
 import { isSluiceError } from '../../../../src/errors.ts'
-import { Sluice } from '../../../../src/index.ts'
 import type { TaskExecutor } from '../../../../src/io/worker-pool.ts'
 import { t } from '../../../../src/schema/data-type.ts'
+import { openFileSource, writeParquetFiles } from '../../../harness/file-fixtures.ts'
 import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
 import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
@@ -29,31 +28,12 @@ const rowsOf = (from: number, n: number) =>
 
 /** Parquet files of 300 rows, 30 rows per row group, under `dir`. */
 async function parquetInput(dir: string, files: number): Promise<void> {
-  const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
-  for (let f = 0; f < files; f++) {
-    await sluice
-      .createDataFrame(rowsOf(f * 300, 300), S)
-      .write.format('parquet')
-      .option('rowGroupSize', '30')
-      .mode('append')
-      .save(dir)
-  }
+  await writeParquetFiles(dir, S, files, (f) => rowsOf(f * 300, 300), 30)
 }
 
 async function open(format: string, input: string, executor?: TaskExecutor): Promise<Source> {
-  const provider = sourceProvider(format)
   const options = { path: input, ...(format === 'csv' ? { header: 'true' } : {}) }
-  const schema = provider.schema(options, S)
-  return provider.createSource(
-    {
-      options,
-      checkpointDir: await tempDir(),
-      now: () => 0,
-      timeZone: 'UTC',
-      ...(executor ? { executor } : {}),
-    },
-    schema,
-  )
+  return openFileSource(format, options, S, await tempDir(), { executor })
 }
 
 async function batchOf(source: Source): Promise<{ start: Offset; end: Offset; rows: unknown[][] }> {
@@ -83,26 +63,9 @@ describe('file source on worker threads', () => {
       at: i % 11 === 0 ? null : 1_700_000_000_000 + i * 86_400_000,
       s: i % 13 === 0 ? null : `é${i}`,
     }))
-    await Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
-      .createDataFrame(rows, P)
-      .write.format('parquet')
-      .option('rowGroupSize', '25')
-      .mode('append')
-      .save(input)
-    const openP = async (executor?: TaskExecutor) => {
-      const provider = sourceProvider('parquet')
-      const options = { path: input }
-      return provider.createSource(
-        {
-          options,
-          checkpointDir: await tempDir(),
-          now: () => 0,
-          timeZone: 'UTC',
-          ...(executor ? { executor } : {}),
-        },
-        provider.schema(options, P),
-      )
-    }
+    await writeParquetFiles(input, P, 1, () => rows, 25)
+    const openP = async (executor?: TaskExecutor) =>
+      openFileSource('parquet', { path: input }, P, await tempDir(), { executor })
     const one = await batchOf(await openP())
     const two = await batchOf(await openP(pool(2)))
     assert.equal(two.rows.length, 200)

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AnalyzedPlan } from '../../../../src/analysis/analyzed-plan.ts'
 import { Analyzer } from '../../../../src/analysis/analyzer.ts'
-import { sourceProvider } from '../../../../src/connectors/registry.ts'
 import { inputRowsOf, READ_ALL, type ScanRequest } from '../../../../src/connectors/spi.ts'
 import { compileExpr } from '../../../../src/exec/expr/compile-expr.ts'
 import { portableOf, rebind } from '../../../../src/exec/expr/portable-expr.ts'
@@ -17,6 +16,7 @@ import type { BoundExpr } from '../../../../src/functions/bound-expr.ts'
 import { coalesce, col, lit, Sluice, t, udf, when } from '../../../../src/index.ts'
 import type { TaskExecutor } from '../../../../src/io/worker-pool.ts'
 import { scanRequestsOf } from '../../../../src/runtime/scan-requests.ts'
+import { openFileSource, writeParquetFiles } from '../../../harness/file-fixtures.ts'
 import { tempDirsRemovedAfter } from '../../../harness/temp-dir.ts'
 import { poolsClosedAfter } from '../../../harness/worker-pools.ts'
 
@@ -42,33 +42,14 @@ const SAMPLE = Array.from({ length: 40 }, (_, i) => [
 
 async function input(): Promise<string> {
   const dir = await tempDir()
-  const sluice = Sluice.local({ 'sluice.sql.session.timeZone': 'UTC' })
-  for (let f = 0; f < 3; f++) {
-    const rows = Array.from({ length: 300 }, (_, i) => ({ id: f * 300 + i, name: `n${i}`, score: i / 4 }))
-    await sluice
-      .createDataFrame(rows, S)
-      .write.format('parquet')
-      .option('rowGroupSize', '30')
-      .mode('append')
-      .save(dir)
-  }
+  const rowsOf = (f: number) =>
+    Array.from({ length: 300 }, (_, i) => ({ id: f * 300 + i, name: `n${i}`, score: i / 4 }))
+  await writeParquetFiles(dir, S, 3, rowsOf, 30)
   return dir
 }
 
 async function batch(dir: string, scan: ScanRequest | undefined, executor?: TaskExecutor) {
-  const provider = sourceProvider('parquet')
-  const options = { path: dir }
-  const source = provider.createSource(
-    {
-      options,
-      checkpointDir: await tempDir(),
-      now: () => 0,
-      timeZone: 'UTC',
-      ...(scan === undefined ? {} : { scan }),
-      ...(executor === undefined ? {} : { executor }),
-    },
-    provider.schema(options, S),
-  )
+  const source = await openFileSource('parquet', { path: dir }, S, await tempDir(), { executor, scan })
   const start = await source.initialOffset()
   const end = await source.latestOffset(start, READ_ALL)
   const rows = (await source.getBatch(start, end)) as unknown[][]
