@@ -67,9 +67,14 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
   readonly exchanges: readonly ExchangeExec[]
   readonly #opts: FlatMapGroupsWithStateOptions
   readonly #hasTimers: boolean
+  // Compiled once for the query's life, not per batch: the row decoder and the checked key function.
+  readonly #decode: (row: readonly unknown[]) => object
+  readonly #keyOf: (row: object) => unknown
 
   constructor(child: ExecNode, opts: FlatMapGroupsWithStateOptions) {
     this.#opts = opts
+    this.#decode = decoderOf(opts.inputSchema)
+    this.#keyOf = keyFunction(opts.spec)
     this.operatorId = opts.operatorId
     const { spec } = opts
     const exchange = new ExchangeExec(
@@ -153,8 +158,8 @@ export class FlatMapGroupsWithStateExec implements StatefulExec {
         eventTimeIsWindow,
         watermarkMs: s.lateWatermarkOf(this.operatorId),
         metrics: s.metrics(this.operatorId),
-        decode: decoderOf(this.#opts.inputSchema),
-        keyOf: keyFunction(spec),
+        decode: this.#decode,
+        keyOf: this.#keyOf,
       },
       route,
     )

@@ -64,9 +64,14 @@ export class TransformWithStateExec implements StatefulExec {
   readonly watermarkDriven: boolean
   readonly exchanges: readonly ExchangeExec[]
   readonly #opts: TransformWithStateOptions
+  // Compiled once for the query's life, not per batch: the row decoder and the checked key function.
+  readonly #decode: (row: readonly unknown[]) => object
+  readonly #keyOf: (row: object) => unknown
 
   constructor(child: ExecNode, opts: TransformWithStateOptions) {
     this.#opts = opts
+    this.#decode = decoderOf(opts.inputSchema)
+    this.#keyOf = keyFunctionOf(opts.spec.keyFn, opts.spec.keyType)
     this.operatorId = opts.operatorId
     const exchange = new ExchangeExec(
       child,
@@ -131,8 +136,8 @@ export class TransformWithStateExec implements StatefulExec {
         eventTimeIsWindow,
         watermarkMs: s.lateWatermarkOf(this.operatorId),
         metrics: s.metrics(this.operatorId),
-        decode: decoderOf(this.#opts.inputSchema),
-        keyOf: keyFunctionOf(spec.keyFn, spec.keyType),
+        decode: this.#decode,
+        keyOf: this.#keyOf,
       },
       route,
     )
